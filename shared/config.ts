@@ -1,0 +1,64 @@
+import { cleanEnv, makeValidator, EnvError, type ValidatorSpec } from 'envalid';
+
+/**
+ * Typed configuration from environment variables. Every setting has a default (so `npm start` works on
+ * a fresh clone) and a malformed value fails start-up with a message naming the variable, never with a
+ * stack trace halfway through a request.
+ */
+export { bool, num, port, str, url } from 'envalid';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A number within [min, max]; envalid's `num` accepts any number. */
+export function numberInRange(min: number, max: number) {
+  return makeValidator<number>((input) => {
+    const value = Number(input);
+    if (input.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+      throw new EnvError(`must be a number from ${min} to ${max}`);
+    }
+    return value;
+  });
+}
+
+/** An optional URL: unset or empty means "not configured" (e.g. use the simulator). */
+export const optionalUrl = makeValidator<string | undefined>((input) => {
+  if (input === undefined || input.trim() === '') return undefined;
+  try {
+    const parsed = new URL(input);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
+    return input.replace(/\/+$/, '');
+  } catch {
+    throw new EnvError('must be an http(s) URL such as https://api.example.com/v1');
+  }
+});
+
+/**
+ * Reads and validates `specs` from `env`. Throws one ConfigError listing every bad variable; values of
+ * variables whose names look secret are never echoed.
+ */
+export function readConfig<S extends Record<string, ValidatorSpec<unknown>>>(
+  specs: S,
+  env: NodeJS.ProcessEnv = process.env,
+) {
+  return cleanEnv(env, specs, {
+    reporter: ({ errors }) => {
+      const names = Object.keys(errors);
+      if (names.length === 0) return;
+      const lines = names.map((name) => {
+        const raw = env[name];
+        const shown = raw === undefined ? 'unset' : looksSecret(name) ? '(value hidden)' : JSON.stringify(raw);
+        return `  ${name} ${errors[name]?.message ?? 'is invalid'} (got ${shown})`;
+      });
+      throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    },
+  });
+}
+
+function looksSecret(name: string): boolean {
+  return /KEY|SECRET|PASSWORD|TOKEN/i.test(name);
+}
