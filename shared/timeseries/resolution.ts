@@ -1,0 +1,273 @@
+import { DateTime, Info, type DateTimeUnit, type Zone } from 'luxon';
+import { Resolution } from './types.js';
+
+/*
+ * Bucket arithmetic for every Resolution in an IANA time zone. All zone and DST knowledge comes from
+ * Luxon (the tz database): we ask it for a zone's UTC offset at an instant, for `startOf(unit)` and for
+ * calendar `plus`. Nothing here encodes a DST rule or adds hours to a local time by hand.
+ *
+ * Two kinds of bucket:
+ * - fixed (FIVE_MINUTES … HOUR): a boundary is every instant whose LOCAL wall-clock time is a multiple of
+ *   N minutes, so buckets are N minutes of absolute time aligned to the local clock. In UTC+05:30 an HOUR
+ *   bucket starts at :30 UTC. Buckets advance in absolute time, so on a fall-back day the repeated
+ *   01:00–02:00 hour is two separate buckets and on a spring-forward day the skipped hour has none. (In
+ *   Australia/Lord_Howe, whose clocks shift 30 minutes, the HOUR bucket across the change lasts 90 minutes:
+ *   the next locally aligned instant comes that much later.)
+ * - calendar (DAY, WEEK, MONTH, YEAR): from the local start of the period to the local start of the next
+ *   one, so a day is 23, 24 or 25 hours. WEEK is the ISO week (Monday 00:00 local).
+ *
+ * The zone's UTC offsets come from Luxon (the tz database). Walking fixed buckets one Luxon call at a time
+ * costs ~1 s for a year of 5-minute buckets, so `BucketClock` remembers stretches over which the offset is
+ * known to be constant and does plain millisecond arithmetic inside them.
+ */
+
+export type CalendarUnit = Extract<DateTimeUnit, 'day' | 'week' | 'month' | 'year'>;
+
+export type ResolutionInfo =
+  | { readonly resolution: Resolution; readonly rank: number; readonly kind: 'fixed'; readonly minutes: number; readonly label: string }
+  | { readonly resolution: Resolution; readonly rank: number; readonly kind: 'calendar'; readonly unit: CalendarUnit; readonly label: string };
+
+/** Finer → coarser. A resolution's index here is its rank. */
+export const RESOLUTIONS_FINE_TO_COARSE: readonly Resolution[] = Object.freeze([
+  Resolution.FIVE_MINUTES,
+  Resolution.QUARTER_HOUR,
+  Resolution.HALF_HOUR,
+  Resolution.HOUR,
+  Resolution.DAY,
+  Resolution.WEEK,
+  Resolution.MONTH,
+  Resolution.YEAR,
+]);
+
+export const RESOLUTION_INFO: Readonly<Record<Resolution, ResolutionInfo>> = Object.freeze({
+  [Resolution.FIVE_MINUTES]: { resolution: Resolution.FIVE_MINUTES, rank: 0, kind: 'fixed', minutes: 5, label: '5-minute' },
+  [Resolution.QUARTER_HOUR]: { resolution: Resolution.QUARTER_HOUR, rank: 1, kind: 'fixed', minutes: 15, label: 'quarter-hour' },
+  [Resolution.HALF_HOUR]: { resolution: Resolution.HALF_HOUR, rank: 2, kind: 'fixed', minutes: 30, label: 'half-hour' },
+  [Resolution.HOUR]: { resolution: Resolution.HOUR, rank: 3, kind: 'fixed', minutes: 60, label: 'hourly' },
+  [Resolution.DAY]: { resolution: Resolution.DAY, rank: 4, kind: 'calendar', unit: 'day', label: 'daily' },
+  [Resolution.WEEK]: { resolution: Resolution.WEEK, rank: 5, kind: 'calendar', unit: 'week', label: 'weekly' },
+  [Resolution.MONTH]: { resolution: Resolution.MONTH, rank: 6, kind: 'calendar', unit: 'month', label: 'monthly' },
+  [Resolution.YEAR]: { resolution: Resolution.YEAR, rank: 7, kind: 'calendar', unit: 'year', label: 'yearly' },
+});
+
+const MINUTE_MS = 60_000;
+
+/**
+ * How far ahead we probe to call an offset constant: if the offset at t and at t + 1 hour agree, we take
+ * it to be constant in between. This assumes no zone changes its offset twice within one hour; no zone in
+ * the tz database does (changes are weeks apart at the least).
+ */
+const OFFSET_PROBE_MS = 60 * MINUTE_MS;
+
+export function resolutionInfo(resolution: Resolution): ResolutionInfo {
+  const info = RESOLUTION_INFO[resolution];
+  if (!info) throw new RangeError(`Unknown resolution: ${String(resolution)}`);
+  return info;
+}
+
+export function isResolution(value: unknown): value is Resolution {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(RESOLUTION_INFO, value);
+}
+
+/** True when `a` is strictly finer (shorter buckets) than `b`. */
+export function isFiner(a: Resolution, b: Resolution): boolean {
+  return resolutionInfo(a).rank < resolutionInfo(b).rank;
+}
+
+/** Sort comparator, finer first. */
+export function compareResolutions(a: Resolution, b: Resolution): number {
+  return resolutionInfo(a).rank - resolutionInfo(b).rank;
+}
+
+/** A zone's UTC offset (ms) at an instant, from Luxon, with a memo of the last stretch known to be constant. */
+class ZoneOffsets {
+  private readonly zone: Zone;
+  private knownFrom = Number.POSITIVE_INFINITY;
+  private knownTo = Number.NEGATIVE_INFINITY;
+  private knownOffset = 0;
+
+  constructor(readonly name: string) {
+    const zone = Info.normalizeZone(name);
+    if (!zone.isValid) throw new RangeError(`Unknown time zone: "${name}"`);
+    this.zone = zone;
+    if (zone.isUniversal) {
+      // UTC and fixed offsets never change: one lookup serves every instant.
+      this.knownFrom = Number.NEGATIVE_INFINITY;
+      this.knownTo = Number.POSITIVE_INFINITY;
+      this.knownOffset = this.raw(0);
+    }
+  }
+
+  /** Offset straight from the tz database, uncached. */
+  raw(ms: number): number {
+    return this.zone.offset(ms) * MINUTE_MS;
+  }
+
+  at(ms: number): number {
+    if (ms >= this.knownFrom && ms <= this.knownTo) return this.knownOffset;
+    const offset = this.raw(ms);
+    if (this.raw(ms + OFFSET_PROBE_MS) === offset) {
+      this.knownFrom = ms;
+      this.knownTo = ms + OFFSET_PROBE_MS;
+      this.knownOffset = offset;
+    }
+    return offset;
+  }
+
+  /** Smallest x in (lo, hi] where the offset stops being `offset`, given raw(lo) === offset !== raw(hi). */
+  firstChangeAfter(lo: number, hi: number, offset: number): number {
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (this.raw(mid) === offset) lo = mid;
+      else hi = mid;
+    }
+    return hi;
+  }
+
+  /** Smallest x in (lo, hi] from which the offset is `offset`, given raw(lo) !== offset === raw(hi). */
+  firstOffsetAfter(lo: number, hi: number, offset: number): number {
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (this.raw(mid) === offset) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+}
+
+/** Bound on offset changes crossed while looking for one boundary; real zones need at most one or two. */
+const MAX_TRANSITIONS_PER_STEP = 8;
+
+/**
+ * Bucket arithmetic for one resolution in one zone. Create one per walk (cheap) and reuse it: it keeps
+ * the offset memo that makes fixed-length walks fast. Instants are epoch milliseconds.
+ */
+export class BucketClock {
+  readonly info: ResolutionInfo;
+  private readonly offsets: ZoneOffsets;
+  private readonly stepMs: number;
+
+  constructor(
+    readonly resolution: Resolution,
+    readonly zone: string,
+  ) {
+    this.info = resolutionInfo(resolution);
+    this.offsets = new ZoneOffsets(zone);
+    this.stepMs = this.info.kind === 'fixed' ? this.info.minutes * MINUTE_MS : 0;
+  }
+
+  /** Start (inclusive) of the bucket containing `ms`: the greatest boundary <= ms. */
+  floor(ms: number): number {
+    if (this.info.kind === 'calendar') return this.zoned(ms).startOf(this.info.unit).toMillis();
+    const { offsets, stepMs } = this;
+    let t = ms;
+    for (let i = 0; i < MAX_TRANSITIONS_PER_STEP; i += 1) {
+      const offset = offsets.at(t);
+      const candidate = Math.floor((t + offset) / stepMs) * stepMs - offset;
+      if (offsets.at(candidate) === offset) return candidate;
+      // The offset changed between the candidate and t, so no boundary under the current offset lies in
+      // [change, t]; the answer is the last boundary before the change.
+      t = offsets.firstOffsetAfter(candidate, t, offset) - 1;
+    }
+    throw new Error(`Too many offset changes near ${new Date(ms).toISOString()} in ${this.zone}`);
+  }
+
+  /**
+   * The first boundary strictly after `ms`: the end (exclusive) of the bucket containing it.
+   *
+   * Calendar: local start of the period, plus one period, then `startOf` again. The second `startOf`
+   * matters where local midnight does not exist on some day (America/Santiago springs forward at 00:00, so
+   * that day starts at 01:00; the next day must still start at 00:00).
+   */
+  next(ms: number): number {
+    if (this.info.kind === 'calendar') {
+      const { unit } = this.info;
+      return this.zoned(ms).startOf(unit).plus({ [unit]: 1 }).startOf(unit).toMillis();
+    }
+    const { offsets, stepMs } = this;
+    let t = ms;
+    let strict = true;
+    for (let i = 0; i < MAX_TRANSITIONS_PER_STEP; i += 1) {
+      const offset = offsets.at(t);
+      const local = t + offset;
+      let alignedLocal = Math.floor(local / stepMs) * stepMs;
+      if (alignedLocal < local || (strict && alignedLocal === local)) alignedLocal += stepMs;
+      const candidate = alignedLocal - offset;
+      if (offsets.at(candidate) === offset) return candidate;
+      // The offset changes before the candidate: continue from the change, which may itself be a boundary.
+      t = offsets.firstChangeAfter(t, candidate, offset);
+      strict = false;
+    }
+    throw new Error(`Too many offset changes near ${new Date(ms).toISOString()} in ${this.zone}`);
+  }
+
+  isBoundary(ms: number): boolean {
+    return this.floor(ms) === ms;
+  }
+
+  /** `ms` if it is a boundary, otherwise the next boundary after it. */
+  ceil(ms: number): number {
+    return this.isBoundary(ms) ? ms : this.next(ms);
+  }
+
+  /**
+   * Every bucket [start, end) from `fromMs` (expected to be a boundary) up to `toMs`. The last bucket is
+   * clipped at `toMs`, so the buckets always tile [fromMs, toMs) exactly.
+   */
+  *each(fromMs: number, toMs: number): Generator<{ start: number; end: number }> {
+    let start = fromMs;
+    while (start < toMs) {
+      const next = this.next(start);
+      if (!(next > start)) {
+        // Cannot happen with a valid zone; guards against an endless loop if the zone data misbehaved.
+        throw new Error(`Bucket boundary did not advance after ${new Date(start).toISOString()} (${this.resolution}, ${this.zone})`);
+      }
+      const end = Math.min(next, toMs);
+      yield { start, end };
+      start = end;
+    }
+  }
+
+  /** The instant as a Luxon DateTime in this zone; throws on an invalid instant (callers validate first). */
+  private zoned(ms: number): DateTime {
+    const dt = DateTime.fromMillis(ms, { zone: this.zone });
+    if (!dt.isValid) throw new RangeError(`Cannot place ${ms} in time zone "${this.zone}": ${dt.invalidExplanation ?? dt.invalidReason}`);
+    return dt;
+  }
+}
+
+/** Start (inclusive) of the bucket of `resolution` in `zone` that contains `instant`. */
+export function bucketStart(instant: Date, resolution: Resolution, zone: string): Date {
+  return new Date(new BucketClock(resolution, zone).floor(instant.getTime()));
+}
+
+/** The first bucket boundary strictly after `instant`: the end (exclusive) of the bucket containing it. */
+export function nextBoundary(instant: Date, resolution: Resolution, zone: string): Date {
+  return new Date(new BucketClock(resolution, zone).next(instant.getTime()));
+}
+
+/** The bucket [start, end) of `resolution` in `zone` that contains `instant`. */
+export function bucketAt(instant: Date, resolution: Resolution, zone: string): { start: Date; end: Date } {
+  const clock = new BucketClock(resolution, zone);
+  const ms = instant.getTime();
+  return { start: new Date(clock.floor(ms)), end: new Date(clock.next(ms)) };
+}
+
+/** True when `instant` is the start of a bucket of `resolution` in `zone`. */
+export function isBucketBoundary(instant: Date, resolution: Resolution, zone: string): boolean {
+  return new BucketClock(resolution, zone).isBoundary(instant.getTime());
+}
+
+/** `instant` if it is a bucket boundary, otherwise the next boundary after it. */
+export function ceilToBoundary(instant: Date, resolution: Resolution, zone: string): Date {
+  const ms = instant.getTime();
+  const ceiled = new BucketClock(resolution, zone).ceil(ms);
+  return ceiled === ms ? instant : new Date(ceiled);
+}
+
+/** Every bucket [start, end) of `resolution` in `zone` from `from` (a boundary) to `to`, clipped at `to`. */
+export function* eachBucket(from: Date, to: Date, resolution: Resolution, zone: string): Generator<{ start: Date; end: Date }> {
+  for (const { start, end } of new BucketClock(resolution, zone).each(from.getTime(), to.getTime())) {
+    yield { start: new Date(start), end: new Date(end) };
+  }
+}

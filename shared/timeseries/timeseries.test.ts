@@ -1,0 +1,377 @@
+import { describe, expect, it } from 'vitest';
+import { BadUserInputError } from '../errors.js';
+import {
+  buildTimeSeries,
+  convertEnergy,
+  EnergyUnit,
+  ReadingQuality,
+  Resolution,
+  resolveRange,
+  type NativeReading,
+  type RangeLimits,
+  type ResolvedRange,
+} from './index.js';
+import { local, rangeOf, slots } from './test-helpers.js';
+
+const OPENVOLT: RangeLimits = { provider: 'OPENVOLT', nativeResolution: Resolution.HALF_HOUR, maxSpanDays: 366 };
+const ENERKEY: RangeLimits = { provider: 'ENERKEY', nativeResolution: Resolution.HOUR, maxSpanDays: 366 };
+const LONDON = 'Europe/London';
+
+/** Resolve a range against OPENVOLT-like limits (half-hourly kWh) and resample `readings` into it. */
+function series(
+  input: { from: string; to: string; resolution: Resolution; unit?: EnergyUnit; timeZone?: string },
+  readings: NativeReading[],
+  native: { resolution?: Resolution; unit?: EnergyUnit } = {},
+) {
+  const limits = { ...OPENVOLT, nativeResolution: native.resolution ?? Resolution.HALF_HOUR };
+  const range = resolveRange(rangeOf(input), limits);
+  return buildTimeSeries(range, { resolution: limits.nativeResolution, unit: native.unit ?? EnergyUnit.KWH, readings });
+}
+
+/** Runs `fn`, expecting a BAD_USER_INPUT error, and returns it for further checks. */
+function badInput(fn: () => unknown): BadUserInputError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(BadUserInputError);
+    const e = error as BadUserInputError;
+    expect(e.extensions.code).toBe('BAD_USER_INPUT');
+    return e;
+  }
+  throw new Error('expected a BadUserInputError, but nothing was thrown');
+}
+
+describe('buildTimeSeries: half hours', () => {
+  it('a UTC day of HALF_HOUR gives 48 readings whose sum is the total', () => {
+    const values = (i: number) => 0.25 + i * 0.1;
+    const ts = series(
+      { from: '2026-06-01T00:00:00Z', to: '2026-06-02T00:00:00Z', resolution: Resolution.HALF_HOUR },
+      slots('2026-06-01T00:00:00Z', 48, { value: values }),
+    );
+    expect(ts.count).toBe(48);
+    expect(ts.readings).toHaveLength(48);
+    expect(ts.missing).toBe(0);
+    expect(ts.readings.every((r) => r.quality === ReadingQuality.MEASURED)).toBe(true);
+    const sum = ts.readings.reduce((acc, r) => acc + (r.value ?? 0), 0);
+    expect(ts.total).toBeCloseTo(sum, 9);
+    // 48 × 0.25 + 0.1 × (0 + … + 47) = 12 + 112.8, with no binary noise left in the total.
+    expect(ts.total).toBe(124.8);
+    expect(ts.readings[1]!.value).toBe(0.35);
+    expect(ts.readings[0]!.start.toISOString()).toBe('2026-06-01T00:00:00.000Z');
+    expect(ts.readings[47]!.end.toISOString()).toBe('2026-06-02T00:00:00.000Z');
+    expect(ts).toMatchObject({
+      resolution: Resolution.HALF_HOUR,
+      nativeResolution: Resolution.HALF_HOUR,
+      unit: EnergyUnit.KWH,
+      timeZone: 'UTC',
+    });
+    expect(ts.from.toISOString()).toBe('2026-06-01T00:00:00.000Z');
+    expect(ts.to.toISOString()).toBe('2026-06-02T00:00:00.000Z');
+  });
+
+  it('Europe/London 2026-10-25 (clocks go back) has 50 half hours', () => {
+    // Local midnight is 2026-10-24T23:00Z (BST); the next local midnight is 2026-10-26T00:00Z (GMT).
+    const ts = series(
+      { from: '2026-10-25T00:00:00+01:00', to: '2026-10-26T00:00:00+00:00', resolution: Resolution.HALF_HOUR, timeZone: LONDON },
+      slots('2026-10-24T23:00:00Z', 50),
+    );
+    expect(ts.count).toBe(50);
+    expect(ts.missing).toBe(0);
+    expect(ts.total).toBe(75);
+    // The repeated 01:00–01:30 local slot appears twice, once in BST and once in GMT.
+    const at0100 = ts.readings.filter((r) => local(r.start, LONDON).slice(11, 16) === '01:00');
+    expect(at0100.map((r) => local(r.start, LONDON))).toEqual(['2026-10-25T01:00:00+01:00', '2026-10-25T01:00:00+00:00']);
+  });
+
+  it('Europe/London 2026-03-29 (clocks go forward) has 46 half hours', () => {
+    const ts = series(
+      { from: '2026-03-29T00:00:00+00:00', to: '2026-03-30T00:00:00+01:00', resolution: Resolution.HALF_HOUR, timeZone: LONDON },
+      slots('2026-03-29T00:00:00Z', 46),
+    );
+    expect(ts.count).toBe(46);
+    expect(ts.total).toBe(69);
+    // No reading starts at 01:00–01:59 local: that hour does not exist.
+    expect(ts.readings.some((r) => local(r.start, LONDON).slice(11, 13) === '01')).toBe(false);
+  });
+});
+
+describe('buildTimeSeries: calendar buckets', () => {
+  it('a week at DAY in Europe/London gives 7 local-midnight buckets; the fall-back day is 25 hours', () => {
+    // Monday 2026-10-19 00:00 BST to Monday 2026-10-26 00:00 GMT = 7 × 48 + 2 half hours.
+    const ts = series(
+      { from: '2026-10-19T00:00:00+01:00', to: '2026-10-26T00:00:00+00:00', resolution: Resolution.DAY, timeZone: LONDON },
+      slots('2026-10-18T23:00:00Z', 7 * 48 + 2),
+    );
+    expect(ts.count).toBe(7);
+    expect(ts.missing).toBe(0);
+    for (const reading of ts.readings) {
+      expect(local(reading.start, LONDON).slice(11, 19)).toBe('00:00:00');
+      expect(local(reading.end, LONDON).slice(11, 19)).toBe('00:00:00');
+    }
+    expect(ts.readings.map((r) => local(r.start, LONDON).slice(0, 10))).toEqual([
+      '2026-10-19',
+      '2026-10-20',
+      '2026-10-21',
+      '2026-10-22',
+      '2026-10-23',
+      '2026-10-24',
+      '2026-10-25',
+    ]);
+    const sunday = ts.readings[6]!;
+    expect(sunday.start.toISOString()).toBe('2026-10-24T23:00:00.000Z');
+    expect(sunday.end.toISOString()).toBe('2026-10-26T00:00:00.000Z');
+    expect(sunday.end.getTime() - sunday.start.getTime()).toBe(25 * 3_600_000);
+    expect(sunday.value).toBe(50 * 1.5);
+    expect(ts.readings[0]!.value).toBe(48 * 1.5);
+    expect(ts.total).toBe((7 * 48 + 2) * 1.5);
+  });
+
+  it('MONTH buckets are calendar months in the zone', () => {
+    // January to April 2026 in London: 31, 28 and 31 days; April starts at 00:00 BST = 2026-03-31T23:00Z.
+    const halfHours = (31 + 28 + 31) * 48 - 2; // the spring-forward day has 46
+    const ts = series(
+      { from: '2026-01-01T00:00:00Z', to: '2026-04-01T00:00:00+01:00', resolution: Resolution.MONTH, timeZone: LONDON },
+      slots('2026-01-01T00:00:00Z', halfHours),
+    );
+    expect(ts.readings.map((r) => [r.start.toISOString(), r.end.toISOString()])).toEqual([
+      ['2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z'],
+      ['2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'],
+      ['2026-03-01T00:00:00.000Z', '2026-03-31T23:00:00.000Z'],
+    ]);
+    expect(ts.readings.map((r) => r.value)).toEqual([31 * 48 * 1.5, 28 * 48 * 1.5, (31 * 48 - 2) * 1.5]);
+    expect(ts.total).toBe(halfHours * 1.5);
+  });
+
+  it('HOUR buckets in Asia/Kolkata start at :30 UTC', () => {
+    const ts = series(
+      { from: '2026-06-01T00:00:00+05:30', to: '2026-06-01T06:00:00+05:30', resolution: Resolution.HOUR, timeZone: 'Asia/Kolkata' },
+      slots('2026-05-31T18:30:00Z', 12),
+    );
+    expect(ts.count).toBe(6);
+    for (const reading of ts.readings) {
+      expect(reading.start.getUTCMinutes()).toBe(30);
+      expect(reading.end.getTime() - reading.start.getTime()).toBe(3_600_000);
+      expect(reading.value).toBe(3);
+    }
+    expect(ts.readings[0]!.start.toISOString()).toBe('2026-05-31T18:30:00.000Z');
+  });
+
+  it('a year of half hours at MONTH in Europe/London: 12 calendar months, every half hour counted once', () => {
+    const count = 365 * 48; // 2026 in London: +2 and −2 half hours across the two changes cancel out
+    const readings = slots('2026-01-01T00:00:00Z', count, { value: (i) => (i % 7) * 0.1 });
+    const started = performance.now();
+    const ts = series({ from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', resolution: Resolution.MONTH, timeZone: LONDON }, readings);
+    const elapsed = performance.now() - started;
+    expect(ts.count).toBe(12);
+    expect(ts.missing).toBe(0);
+    const expected = readings.reduce((acc, r) => acc + (r.value ?? 0), 0);
+    expect(ts.total).toBeCloseTo(expected, 6);
+    // Linear work: 17,520 readings take milliseconds; a buckets × readings scan would not stay far below this.
+    expect(elapsed).toBeLessThan(2_000);
+  });
+});
+
+describe('buildTimeSeries: units', () => {
+  it('KWH → WH multiplies by 1000 and → MWH divides by 1000', () => {
+    expect(convertEnergy(1.234, EnergyUnit.KWH, EnergyUnit.WH)).toBe(1234);
+    expect(convertEnergy(1.1, EnergyUnit.KWH, EnergyUnit.WH)).toBe(1100);
+    expect(convertEnergy(1234, EnergyUnit.KWH, EnergyUnit.MWH)).toBe(1.234);
+    expect(convertEnergy(1.5, EnergyUnit.MWH, EnergyUnit.WH)).toBe(1_500_000);
+    expect(convertEnergy(250, EnergyUnit.WH, EnergyUnit.KWH)).toBe(0.25);
+  });
+
+  it('converts native kWh to the requested unit in every reading and in the total', () => {
+    const range = { from: '2026-06-01T00:00:00Z', to: '2026-06-01T02:00:00Z', resolution: Resolution.HOUR };
+    const inWh = series({ ...range, unit: EnergyUnit.WH }, slots('2026-06-01T00:00:00Z', 4, { value: 0.617 }));
+    expect(inWh.unit).toBe(EnergyUnit.WH);
+    expect(inWh.readings.map((r) => r.value)).toEqual([1234, 1234]);
+    expect(inWh.total).toBe(2468);
+    const inMwh = series({ ...range, unit: EnergyUnit.MWH }, slots('2026-06-01T00:00:00Z', 4, { value: 0.617 }));
+    expect(inMwh.readings.map((r) => r.value)).toEqual([0.001234, 0.001234]);
+    expect(inMwh.total).toBe(0.002468);
+  });
+
+  it('converts native Wh readings to the default unit, kWh', () => {
+    const ts = series(
+      { from: '2026-06-01T00:00:00Z', to: '2026-06-01T01:00:00Z', resolution: Resolution.HOUR },
+      slots('2026-06-01T00:00:00Z', 2, { value: 700 }),
+      { unit: EnergyUnit.WH },
+    );
+    expect(ts.unit).toBe(EnergyUnit.KWH);
+    expect(ts.readings[0]!.value).toBe(1.4);
+  });
+});
+
+describe('buildTimeSeries: quality and gaps', () => {
+  const day = { from: '2026-06-01T00:00:00Z', to: '2026-06-02T00:00:00Z' };
+
+  it('a gap in native data gives a MISSING reading with a null value and counts it', () => {
+    const readings = slots('2026-06-01T00:00:00Z', 48).filter((_, i) => i !== 10);
+    const ts = series({ ...day, resolution: Resolution.HALF_HOUR }, readings);
+    expect(ts.count).toBe(48);
+    expect(ts.missing).toBe(1);
+    expect(ts.readings[10]).toEqual({
+      start: new Date('2026-06-01T05:00:00Z'),
+      end: new Date('2026-06-01T05:30:00Z'),
+      value: null,
+      quality: ReadingQuality.MISSING,
+    });
+    expect(ts.total).toBe(47 * 1.5);
+  });
+
+  it('a bucket only partly covered is MISSING, never a scaled-up partial sum', () => {
+    // Hours 00–03; the 02:00–02:30 half hour is absent, so the 02:00 hour is MISSING.
+    const readings = slots('2026-06-01T00:00:00Z', 8).filter((_, i) => i !== 4);
+    const ts = series({ from: '2026-06-01T00:00:00Z', to: '2026-06-01T04:00:00Z', resolution: Resolution.HOUR }, readings);
+    expect(ts.readings.map((r) => r.quality)).toEqual([
+      ReadingQuality.MEASURED,
+      ReadingQuality.MEASURED,
+      ReadingQuality.MISSING,
+      ReadingQuality.MEASURED,
+    ]);
+    expect(ts.readings[2]!.value).toBeNull();
+    expect(ts.missing).toBe(1);
+    expect(ts.total).toBe(9);
+  });
+
+  it('a native reading marked MISSING (or with a null value) makes its bucket MISSING', () => {
+    const readings = slots('2026-06-01T00:00:00Z', 4, {
+      quality: (i) => (i === 1 ? ReadingQuality.MISSING : ReadingQuality.MEASURED),
+      value: (i) => (i === 3 ? null : 2),
+    });
+    const ts = series({ from: '2026-06-01T00:00:00Z', to: '2026-06-01T02:00:00Z', resolution: Resolution.HOUR }, readings);
+    expect(ts.readings.map((r) => r.value)).toEqual([null, null]);
+    expect(ts.missing).toBe(2);
+    expect(ts.total).toBe(0);
+  });
+
+  it('when every reading is missing, total is 0 and missing equals count', () => {
+    const ts = series({ ...day, resolution: Resolution.DAY }, []);
+    expect(ts).toMatchObject({ count: 1, missing: 1, total: 0 });
+    expect(ts.readings[0]!.quality).toBe(ReadingQuality.MISSING);
+  });
+
+  it('ESTIMATED propagates to the bucket that contains it, and only to that one', () => {
+    const readings = slots('2026-06-01T00:00:00Z', 48, {
+      quality: (i) => (i === 5 ? ReadingQuality.ESTIMATED : ReadingQuality.MEASURED),
+    });
+    const hourly = series({ ...day, resolution: Resolution.HOUR }, readings);
+    expect(hourly.readings[2]!.quality).toBe(ReadingQuality.ESTIMATED);
+    expect(hourly.readings[2]!.value).toBe(3);
+    expect(hourly.readings.filter((r) => r.quality === ReadingQuality.ESTIMATED)).toHaveLength(1);
+    const daily = series({ ...day, resolution: Resolution.DAY }, readings);
+    expect(daily.readings[0]).toMatchObject({ quality: ReadingQuality.ESTIMATED, value: 72 });
+    expect(daily.missing).toBe(0);
+  });
+
+  it('accepts unsorted readings, ignores readings outside the range, and prefers the better of two duplicates', () => {
+    const inRange = slots('2026-06-01T00:00:00Z', 4);
+    const outside = [...slots('2026-05-31T22:00:00Z', 4, { value: 100 }), ...slots('2026-06-01T02:00:00Z', 4, { value: 100 })];
+    const duplicate: NativeReading = { ...inRange[0]!, value: 9, quality: ReadingQuality.MISSING };
+    const correction: NativeReading = { ...inRange[3]!, value: 2.5, quality: ReadingQuality.MEASURED };
+    const shuffled = [inRange[2]!, outside[1]!, inRange[0]!, duplicate, outside[5]!, inRange[3]!, correction, inRange[1]!, ...outside];
+    const ts = series({ from: '2026-06-01T00:00:00Z', to: '2026-06-01T02:00:00Z', resolution: Resolution.HOUR }, shuffled);
+    expect(ts.readings.map((r) => r.value)).toEqual([3, 4]);
+    expect(ts.missing).toBe(0);
+    expect(ts.total).toBe(7);
+  });
+});
+
+describe('resolveRange', () => {
+  it('widens a from at 10:17 local at DAY to local midnight, and a to inside a day to the next midnight', () => {
+    const resolved: ResolvedRange = resolveRange(
+      rangeOf({ from: '2026-07-10T10:17:00+01:00', to: '2026-07-12T15:00:00+01:00', resolution: Resolution.DAY, timeZone: LONDON }),
+      OPENVOLT,
+    );
+    expect(local(resolved.from, LONDON)).toBe('2026-07-10T00:00:00+01:00');
+    expect(resolved.from.toISOString()).toBe('2026-07-09T23:00:00.000Z');
+    expect(local(resolved.to, LONDON)).toBe('2026-07-13T00:00:00+01:00');
+    expect(resolved.requestedFrom.toISOString()).toBe('2026-07-10T09:17:00.000Z');
+    expect(resolved.requestedTo.toISOString()).toBe('2026-07-12T14:00:00.000Z');
+    expect(resolved).toMatchObject({ resolution: Resolution.DAY, unit: EnergyUnit.KWH, timeZone: LONDON });
+  });
+
+  it('keeps a to that is already a boundary, and widens sub-hour ranges to whole buckets', () => {
+    const day = resolveRange(rangeOf({ from: '2026-07-10T00:00:00Z', to: '2026-07-11T00:00:00Z', resolution: Resolution.DAY }), OPENVOLT);
+    expect(day.to.toISOString()).toBe('2026-07-11T00:00:00.000Z');
+    const hour = resolveRange(rangeOf({ from: '2026-07-10T10:17:00Z', to: '2026-07-10T10:31:00Z', resolution: Resolution.HOUR }), OPENVOLT);
+    expect([hour.from.toISOString(), hour.to.toISOString()]).toEqual(['2026-07-10T10:00:00.000Z', '2026-07-10T11:00:00.000Z']);
+  });
+
+  it('rejects invalid dates', () => {
+    const e = badInput(() => resolveRange(rangeOf({ from: new Date('not a date'), to: '2026-01-02T00:00:00Z', resolution: Resolution.DAY }), OPENVOLT));
+    expect(e.extensions).toMatchObject({ provider: 'OPENVOLT', field: 'range.from' });
+    badInput(() => resolveRange(rangeOf({ from: '2026-01-01T00:00:00Z', to: new Date(Number.NaN), resolution: Resolution.DAY }), OPENVOLT));
+  });
+
+  it('rejects from >= to', () => {
+    const e = badInput(() =>
+      resolveRange(rangeOf({ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z', resolution: Resolution.DAY }), OPENVOLT),
+    );
+    expect(e.message).toContain('range.from (2026-01-02T00:00:00.000Z) must be before range.to (2026-01-01T00:00:00.000Z)');
+    badInput(() => resolveRange(rangeOf({ from: '2026-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z', resolution: Resolution.DAY }), OPENVOLT));
+  });
+
+  it('rejects an unknown time zone', () => {
+    const e = badInput(() =>
+      resolveRange(rangeOf({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', resolution: Resolution.DAY, timeZone: 'Mars/Olympus_Mons' }), OPENVOLT),
+    );
+    expect(e.message).toContain('"Mars/Olympus_Mons" is not a known IANA time zone');
+    expect(e.extensions.field).toBe('range.timeZone');
+  });
+
+  it('rejects a resolution finer than the provider records, naming the provider', () => {
+    const e = badInput(() =>
+      resolveRange(rangeOf({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', resolution: Resolution.QUARTER_HOUR }), OPENVOLT),
+    );
+    expect(e.message).toBe('OPENVOLT meters record HALF_HOUR readings; ask for HALF_HOUR or coarser.');
+    expect(e.extensions).toMatchObject({ provider: 'OPENVOLT', field: 'range.resolution', nativeResolution: 'HALF_HOUR' });
+    const enerkey = badInput(() =>
+      resolveRange(rangeOf({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', resolution: Resolution.HALF_HOUR }), ENERKEY),
+    );
+    expect(enerkey.message).toBe('ENERKEY meters record HOUR readings; ask for HOUR or coarser.');
+  });
+
+  it('rejects a span longer than the provider allows', () => {
+    const e = badInput(() =>
+      resolveRange(rangeOf({ from: '2026-01-01T00:00:00Z', to: '2027-06-01T00:00:00Z', resolution: Resolution.DAY }), OPENVOLT),
+    );
+    expect(e.message).toContain('at most 366 days');
+    expect(e.extensions).toMatchObject({ provider: 'OPENVOLT', maxSpanDays: 366 });
+    // Exactly 366 local days across both DST changes is allowed.
+    const ok = resolveRange(rangeOf({ from: '2027-01-01T00:00:00Z', to: '2028-01-02T00:00:00Z', resolution: Resolution.DAY, timeZone: LONDON }), OPENVOLT);
+    expect(ok.to.toISOString()).toBe('2028-01-02T00:00:00.000Z');
+  });
+
+  it('checks the span after widening (two days at YEAR become two calendar years)', () => {
+    const e = badInput(() =>
+      resolveRange(rangeOf({ from: '2026-12-31T00:00:00Z', to: '2027-01-02T00:00:00Z', resolution: Resolution.YEAR }), OPENVOLT),
+    );
+    expect(e.message).toContain('730 days after widening to whole YEAR buckets');
+    expect(e.message).toContain('at most 366 days');
+  });
+
+  it('rejects local days in Asia/Kathmandu (+05:45) against half-hourly readings: boundaries do not line up', () => {
+    const e = badInput(() =>
+      resolveRange(rangeOf({ from: '2026-06-01T00:00:00+05:45', to: '2026-06-02T00:00:00+05:45', resolution: Resolution.DAY, timeZone: 'Asia/Kathmandu' }), OPENVOLT),
+    );
+    expect(e.message).toContain('do not line up');
+    expect(e.message).toContain('HALF_HOUR');
+    expect(e.extensions).toMatchObject({ provider: 'OPENVOLT', field: 'range.timeZone' });
+  });
+
+  it('accepts Asia/Kolkata days against half hours but not against hourly readings', () => {
+    const range = rangeOf({ from: '2026-06-01T00:00:00+05:30', to: '2026-06-02T00:00:00+05:30', resolution: Resolution.DAY, timeZone: 'Asia/Kolkata' });
+    expect(resolveRange(range, OPENVOLT).from.toISOString()).toBe('2026-05-31T18:30:00.000Z');
+    const e = badInput(() => resolveRange(range, ENERKEY));
+    expect(e.message).toContain("ENERKEY's HOUR readings");
+  });
+
+  it('checks alignment against a provider whose native days follow a local calendar', () => {
+    const umeterDaily: RangeLimits = { provider: 'UMETER', nativeResolution: Resolution.DAY, maxSpanDays: 366, nativeTimeZone: 'Europe/Amsterdam' };
+    const ok = resolveRange(rangeOf({ from: '2026-03-01T00:00:00+01:00', to: '2026-05-01T00:00:00+02:00', resolution: Resolution.MONTH, timeZone: 'Europe/Amsterdam' }), umeterDaily);
+    expect(ok.from.toISOString()).toBe('2026-02-28T23:00:00.000Z');
+    const e = badInput(() => resolveRange(rangeOf({ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', resolution: Resolution.DAY }), umeterDaily));
+    expect(e.message).toContain('such as Europe/Amsterdam');
+  });
+});

@@ -1,0 +1,224 @@
+import { DateTimeResolver, TimeZoneResolver } from 'graphql-scalars';
+import { Directive, Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+/*
+ * The time-series vocabulary every provider subgraph shares (DESIGN.md, "The graph" and "Time series").
+ * Each subgraph that exposes readings includes these classes in its own schema; the object types are
+ * `@shareable` so that composition accepts the identical declarations from several subgraphs.
+ *
+ * tsx/esbuild ignores `emitDecoratorMetadata`, so every decorator below names its GraphQL type
+ * explicitly (`@Field(() => Float)`); without that, tsx and vitest would see no type at all.
+ */
+
+/** How long one reading lasts. Values equal names so they read the same in logs, JSON and GraphQL. */
+export enum Resolution {
+  FIVE_MINUTES = 'FIVE_MINUTES',
+  QUARTER_HOUR = 'QUARTER_HOUR',
+  HALF_HOUR = 'HALF_HOUR',
+  HOUR = 'HOUR',
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+  YEAR = 'YEAR',
+}
+
+registerEnumType(Resolution, {
+  name: 'Resolution',
+  description:
+    'How long each reading of a time series lasts. Sub-day resolutions are fixed lengths of absolute time ' +
+    'aligned to the local clock of the requested time zone; DAY, WEEK, MONTH and YEAR are calendar periods ' +
+    'in that zone, so their length in hours varies across daylight-saving changes.',
+  valuesConfig: {
+    FIVE_MINUTES: { description: '5 minutes of absolute time, starting at :00, :05, :10 … on the local clock.' },
+    QUARTER_HOUR: { description: '15 minutes of absolute time, starting at :00, :15, :30 or :45 on the local clock.' },
+    HALF_HOUR: {
+      description:
+        '30 minutes of absolute time, starting at :00 or :30 on the local clock. A Europe/London day has 46, 48 or 50 of them.',
+    },
+    HOUR: {
+      description:
+        '60 minutes of absolute time, starting on the local hour (in Asia/Kolkata that is :30 UTC). ' +
+        'The hour repeated when clocks go back gives two separate readings.',
+    },
+    DAY: {
+      description:
+        'Calendar day in the requested time zone, from local midnight to the next (23, 24 or 25 hours across DST changes).',
+    },
+    WEEK: { description: 'ISO week in the requested time zone: Monday 00:00 local to the next Monday 00:00 local.' },
+    MONTH: { description: 'Calendar month in the requested time zone: the 1st 00:00 local to the next 1st 00:00 local.' },
+    YEAR: { description: 'Calendar year in the requested time zone: 1 January 00:00 local to the next 1 January 00:00 local.' },
+  },
+});
+
+/** Energy units. Every value in a series is energy (not power) in the series' unit. */
+export enum EnergyUnit {
+  WH = 'WH',
+  KWH = 'KWH',
+  MWH = 'MWH',
+}
+
+registerEnumType(EnergyUnit, {
+  name: 'EnergyUnit',
+  description: 'Unit of energy in which reading values and totals are expressed.',
+  valuesConfig: {
+    WH: { description: 'Watt-hour (Wh).' },
+    KWH: { description: 'Kilowatt-hour (kWh) = 1,000 Wh. The unit on most electricity bills.' },
+    MWH: { description: 'Megawatt-hour (MWh) = 1,000,000 Wh.' },
+  },
+});
+
+/** How much to trust a reading. Ordered from best to worst: MEASURED, ESTIMATED, MISSING. */
+export enum ReadingQuality {
+  MEASURED = 'MEASURED',
+  ESTIMATED = 'ESTIMATED',
+  MISSING = 'MISSING',
+}
+
+registerEnumType(ReadingQuality, {
+  name: 'ReadingQuality',
+  description:
+    'How trustworthy a reading is. A resampled reading takes the worst quality of the native readings it sums.',
+  valuesConfig: {
+    MEASURED: { description: 'Every part of the period was measured by the meter.' },
+    ESTIMATED: {
+      description: 'At least part of the period was estimated or substituted by the provider; the rest was measured.',
+    },
+    MISSING: {
+      description:
+        'At least part of the period has no data from the provider (a gap, or a reading the provider marked missing). The value is null.',
+    },
+  },
+});
+
+/** Plain shape of a reading; resolvers may return plain objects of this shape. */
+export interface ReadingResult {
+  start: Date;
+  end: Date;
+  value: number | null;
+  quality: ReadingQuality;
+}
+
+/** Plain shape of a time series, as built by `buildTimeSeries`. */
+export interface TimeSeriesResult {
+  resolution: Resolution;
+  nativeResolution: Resolution;
+  unit: EnergyUnit;
+  timeZone: string;
+  from: Date;
+  to: Date;
+  total: number;
+  count: number;
+  missing: number;
+  readings: ReadingResult[];
+}
+
+@ObjectType({
+  description:
+    'Energy over one period [start, end): start is inclusive, end is exclusive. A reading is never stamped by its end.',
+})
+@Directive('@shareable')
+export class Reading implements ReadingResult {
+  @Field(() => DateTimeResolver, { description: 'First instant of the period (inclusive), ISO 8601 with offset.' })
+  start: Date;
+
+  @Field(() => DateTimeResolver, {
+    description: 'Instant the period ends (exclusive): the start of the next reading. ISO 8601 with offset.',
+  })
+  end: Date;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "Energy consumed during the period, in the series' unit. Null exactly when quality is MISSING; a gap is never reported as 0.",
+  })
+  value: number | null;
+
+  @Field(() => ReadingQuality, { description: 'Whether the value was measured, estimated, or is missing.' })
+  quality: ReadingQuality;
+}
+
+@ObjectType({
+  description:
+    "A meter's energy over a time window, resampled from the provider's native readings to the requested " +
+    'resolution, unit and time zone. Readings are contiguous, in time order, and cover [from, to) exactly.',
+})
+@Directive('@shareable')
+export class TimeSeries implements TimeSeriesResult {
+  @Field(() => Resolution, { description: 'Length of each reading, as requested.' })
+  resolution: Resolution;
+
+  @Field(() => Resolution, {
+    description: 'Resolution at which the provider records this meter; readings are sums of native readings.',
+  })
+  nativeResolution: Resolution;
+
+  @Field(() => EnergyUnit, { description: 'Unit of every reading value and of total.' })
+  unit: EnergyUnit;
+
+  @Field(() => TimeZoneResolver, {
+    description: 'IANA time zone in which calendar buckets (days, weeks, months, years) and local hours are cut.',
+  })
+  timeZone: string;
+
+  @Field(() => DateTimeResolver, {
+    description:
+      'Start of the window actually covered (inclusive): the requested range.from moved back to the start of its ' +
+      'bucket of `resolution` in `timeZone` (e.g. local midnight for DAY).',
+  })
+  from: Date;
+
+  @Field(() => DateTimeResolver, {
+    description:
+      'End of the window actually covered (exclusive): the requested range.to moved forward to the next bucket ' +
+      'boundary of `resolution` in `timeZone`, unless it already is one.',
+  })
+  to: Date;
+
+  @Field(() => Float, {
+    description: 'Sum of the values of all readings that are not MISSING, in `unit`. 0 when every reading is missing.',
+  })
+  total: number;
+
+  @Field(() => Int, { description: 'Number of readings (buckets) in [from, to), missing ones included.' })
+  count: number;
+
+  @Field(() => Int, { description: 'Number of readings whose quality is MISSING (value null).' })
+  missing: number;
+
+  @Field(() => [Reading], { description: 'One reading per bucket of `resolution`, in time order, gaps included as MISSING.' })
+  readings: Reading[];
+}
+
+@InputType({
+  description:
+    'Which readings to return: the window [from, to) and how to present it. The window is widened to whole ' +
+    'buckets of `resolution` in `timeZone`; the returned TimeSeries.from/to say what was covered.',
+})
+export class ReadingRange {
+  @Field(() => DateTimeResolver, {
+    description:
+      'Start of the window (inclusive), ISO 8601 with offset. Moved back to the start of its bucket (e.g. local midnight for DAY).',
+  })
+  from: Date;
+
+  @Field(() => DateTimeResolver, {
+    description:
+      'End of the window (exclusive), ISO 8601 with offset; must be after `from`. Moved forward to the next bucket boundary unless it is one.',
+  })
+  to: Date;
+
+  @Field(() => Resolution, {
+    description: "Length of each returned reading. May not be finer than the provider's native resolution.",
+  })
+  resolution: Resolution;
+
+  @Field(() => EnergyUnit, { defaultValue: EnergyUnit.KWH, description: 'Unit for values and total. Default KWH.' })
+  unit: EnergyUnit = EnergyUnit.KWH;
+
+  @Field(() => TimeZoneResolver, {
+    defaultValue: 'UTC',
+    description:
+      'IANA time zone (e.g. "Europe/London") in which days, weeks, months, years and local hours are cut. Default "UTC".',
+  })
+  timeZone: string = 'UTC';
+}
