@@ -1,4 +1,6 @@
 import { GraphQLError } from 'graphql';
+import type { ProviderName } from './provider.js';
+export type { ProviderName };
 
 /**
  * Every error a client sees carries `extensions.code` (DESIGN.md, "Errors") and, when it concerns a
@@ -14,9 +16,6 @@ export type ErrorCode =
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_RATE_LIMITED'
   | 'UPSTREAM_REJECTED';
-
-/** Provider names as they appear in `extensions.provider` and in the `Provider` enum. */
-export type ProviderName = 'OPENVOLT' | 'VOLUE' | 'UMETER' | 'ENERKEY' | 'INTELLIMETER';
 
 export interface ErrorDetails {
   provider?: ProviderName;

@@ -1,0 +1,130 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GridgraphError } from './errors.js';
+import { createHttpClient, type HttpClientOptions } from './http-client.js';
+
+/** The HTTP client factory against a scripted local server: status mapping, retries, secrecy, caps. */
+
+const SECRET = 'sk-live-0123456789abcdef';
+type Script = (req: http.IncomingMessage, res: http.ServerResponse, attempt: number) => void;
+
+let server: http.Server;
+let baseUrl: string;
+let script: Script;
+let attempts: Map<string, number>;
+let inFlight = 0;
+let maxInFlight = 0;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const key = `${req.method} ${req.url}`;
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on('close', () => (inFlight -= 1));
+    script(req, res, attempt);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+beforeEach(() => {
+  attempts = new Map();
+  maxInFlight = 0;
+});
+
+function client(overrides: Partial<HttpClientOptions> = {}) {
+  return createHttpClient({
+    provider: 'OPENVOLT',
+    baseUrl,
+    timeoutMs: 2_000,
+    concurrency: 4,
+    retries: 2,
+    headers: { 'x-api-key': SECRET },
+    secrets: [SECRET],
+    ...overrides,
+  });
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function failure(promise: Promise<unknown>): Promise<GridgraphError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(GridgraphError);
+  return error as GridgraphError;
+}
+
+describe('createHttpClient', () => {
+  it('sends the base URL, query and headers, and parses JSON', async () => {
+    script = (req, res) => json(res, 200, { url: req.url, key: req.headers['x-api-key'] });
+    const body = await client().get<{ url: string; key: string }>('meters', { page: 2, status: undefined, q: 'a b' });
+    expect(body).toEqual({ url: '/v1/meters?page=2&q=a+b', key: SECRET });
+  });
+
+  it('maps 401 to UPSTREAM_REJECTED naming the provider, never echoing the key', async () => {
+    script = (_req, res) => json(res, 401, { message: `Invalid API key ${SECRET}` });
+    const error = await failure(client().get('meters'));
+    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', provider: 'OPENVOLT', upstreamStatus: 401 });
+    expect(error.message).toContain('Openvolt');
+    expect(error.message).not.toContain(SECRET);
+    expect(JSON.stringify(error.extensions)).not.toContain(SECRET);
+    expect(attempts.get('GET /v1/meters')).toBe(1);
+  });
+
+  it('maps 404 to NOT_FOUND and other 4xx to UPSTREAM_REJECTED with the provider’s message', async () => {
+    script = (req, res) => (req.url!.includes('missing') ? json(res, 404, { message: 'No meter' }) : json(res, 400, { message: 'bad page_size' }));
+    expect((await failure(client().get('meters/missing'))).extensions.code).toBe('NOT_FOUND');
+    const rejected = await failure(client().get('meters'));
+    expect(rejected.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', upstreamStatus: 400 });
+    expect(rejected.message).toContain('bad page_size');
+  });
+
+  it('retries a GET on 503 and succeeds', async () => {
+    script = (_req, res, attempt) => (attempt < 3 ? json(res, 503, { message: 'busy' }) : json(res, 200, { ok: true }));
+    expect(await client().get('meters')).toEqual({ ok: true });
+    expect(attempts.get('GET /v1/meters')).toBe(3);
+  });
+
+  it('never retries a POST: one attempt, then UPSTREAM_UNAVAILABLE', async () => {
+    script = (_req, res) => json(res, 503, { message: 'busy' });
+    const error = await failure(client().post('meters', { meter_number: '1' }));
+    expect(error.extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(attempts.get('POST /v1/meters')).toBe(1);
+  });
+
+  it('maps 429 to UPSTREAM_RATE_LIMITED with retryAfter, without waiting out a long Retry-After', async () => {
+    script = (_req, res) => json(res, 429, { message: 'slow down' }, { 'retry-after': '120' });
+    const error = await failure(client().get('meters'));
+    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', retryAfter: 120 });
+    expect(attempts.get('GET /v1/meters')).toBe(1);
+  });
+
+  it('times out with UPSTREAM_TIMEOUT', async () => {
+    script = () => undefined; // never answers
+    const error = await failure(client({ timeoutMs: 200, retries: 0 }).get('slow'));
+    expect(error.extensions.code).toBe('UPSTREAM_TIMEOUT');
+  });
+
+  it('an unreachable provider is UPSTREAM_UNAVAILABLE', async () => {
+    const error = await failure(client({ baseUrl: 'http://127.0.0.1:9/v1', retries: 0 }).get('meters'));
+    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', provider: 'OPENVOLT' });
+  });
+
+  it('caps concurrent calls per client', async () => {
+    script = (_req, res) => setTimeout(() => json(res, 200, {}), 30);
+    const capped = client({ concurrency: 3 });
+    await Promise.all(Array.from({ length: 12 }, (_, index) => capped.get(`m/${index}`)));
+    expect(maxInFlight).toBe(3);
+  });
+});

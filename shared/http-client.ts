@@ -1,0 +1,215 @@
+import got, { HTTPError, RequestError, TimeoutError, type Got, type Method, type Response } from 'got';
+import pLimit, { type LimitFunction } from 'p-limit';
+import {
+  GridgraphError,
+  NotFoundError,
+  UpstreamRateLimitedError,
+  UpstreamRejectedError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+  redact,
+} from './errors.js';
+import { createLogger } from './log.js';
+import { PROVIDER_LABELS, type ProviderName } from './provider.js';
+
+/**
+ * The one way a connector talks HTTP to its provider. It always sets a timeout, retries only safe
+ * methods, caps concurrent calls per provider, and turns every upstream failure into a GridgraphError
+ * with an UPSTREAM_* (or NOT_FOUND) code whose message names the provider and never a credential.
+ */
+export interface HttpClientOptions {
+  provider: ProviderName;
+  /** Base URL that request paths are appended to, e.g. https://api.openvolt.com/v1 */
+  baseUrl: string;
+  /** Whole-request timeout per attempt. */
+  timeoutMs: number;
+  /** At most this many calls to the provider in flight from this process. */
+  concurrency: number;
+  /** Extra attempts for safe methods (GET, HEAD) on network errors, 408, 429 and 5xx. */
+  retries: number;
+  /** Headers sent with every request (credentials go here, or are added per request). */
+  headers?: Record<string, string>;
+  /** Values that must never appear in an error message or log line (API keys, passwords, tokens). */
+  secrets: ReadonlyArray<string | undefined>;
+}
+
+export type QueryValue = string | number | boolean | undefined | null;
+
+export interface HttpRequest {
+  method: Method;
+  /** Path relative to baseUrl, without a leading slash: 'meters/123'. */
+  path: string;
+  searchParams?: Record<string, QueryValue>;
+  json?: unknown;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  responseType?: 'json' | 'text' | 'buffer';
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+}
+
+export interface HttpClient {
+  readonly provider: ProviderName;
+  request<T>(request: HttpRequest): Promise<HttpResponse<T>>;
+  get<T>(path: string, searchParams?: Record<string, QueryValue>): Promise<T>;
+  post<T>(path: string, json?: unknown): Promise<T>;
+  put<T>(path: string, json?: unknown): Promise<T>;
+  delete<T>(path: string): Promise<T>;
+}
+
+const SAFE_METHODS: Method[] = ['GET', 'HEAD'];
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const label = PROVIDER_LABELS[options.provider];
+  const log = createLogger(`${options.provider.toLowerCase()}-client`);
+  const limit: LimitFunction = pLimit(options.concurrency);
+  const http: Got = got.extend({
+    prefixUrl: options.baseUrl.replace(/\/+$/, ''),
+    headers: { 'user-agent': 'gridgraph', ...options.headers },
+    timeout: { request: options.timeoutMs },
+    retry: {
+      limit: options.retries,
+      methods: SAFE_METHODS,
+      statusCodes: [408, 429, 500, 502, 503, 504],
+      // Honour a short Retry-After; a long one is the caller's business (UPSTREAM_RATE_LIMITED).
+      maxRetryAfter: Math.ceil(options.timeoutMs / 1000),
+      // A client is waiting on the answer: back off briefly (100 ms, 200 ms, …), except that a
+      // provider's own Retry-After (within maxRetryAfter) is obeyed.
+      calculateDelay: ({ attemptCount, error, computedValue }) =>
+        computedValue === 0 || error.response?.statusCode === 429 ? computedValue : Math.min(computedValue, 100 * 2 ** (attemptCount - 1)),
+    },
+  });
+
+  async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const path = req.path.replace(/^\/+/, '');
+    try {
+      const response = await limit(() =>
+        http(path, {
+          method: req.method,
+          searchParams: req.searchParams ? definedParams(req.searchParams) : undefined,
+          json: req.json,
+          form: req.form,
+          headers: req.headers,
+          responseType: req.responseType ?? 'json',
+        }),
+      ) as Response<unknown>;
+      return { status: response.statusCode, headers: response.headers, body: response.body as T };
+    } catch (error) {
+      const mapped = mapUpstreamError(error, options.provider, label, req.method, path, options.secrets);
+      log.warn(`${req.method} /${path} failed: ${mapped.code} ${mapped.message}`);
+      throw mapped;
+    }
+  }
+
+  return {
+    provider: options.provider,
+    request,
+    get: async (path, searchParams) => (await request<never>({ method: 'GET', path, searchParams })).body,
+    post: async (path, json) => (await request<never>({ method: 'POST', path, json })).body,
+    put: async (path, json) => (await request<never>({ method: 'PUT', path, json })).body,
+    delete: async (path) => (await request<never>({ method: 'DELETE', path })).body,
+  };
+}
+
+function definedParams(params: Record<string, QueryValue>): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null) out[key] = value;
+  }
+  return out;
+}
+
+/** Turns a got failure into the error a client may see. Exported for unit tests. */
+export function mapUpstreamError(
+  error: unknown,
+  provider: ProviderName,
+  label: string,
+  method: string,
+  path: string,
+  secrets: ReadonlyArray<string | undefined>,
+): GridgraphError {
+  // Only the path (no query string, which could carry a key) ever goes into a message.
+  const where = `${method} /${path}`;
+  const clean = (text: string) => redact(text, secrets);
+
+  if (error instanceof HTTPError) {
+    const status = error.response.statusCode;
+    const said = clean(upstreamMessage(error.response.body) ?? error.response.statusMessage ?? '');
+    const detail = said ? `: ${said}` : '';
+    if (status === 401 || status === 403) {
+      return new UpstreamRejectedError(
+        `${label} rejected the configured credentials (HTTP ${status}) for ${where}${detail}. ` +
+          `Check the ${provider} credentials in the environment.`,
+        { provider, upstreamStatus: status },
+      );
+    }
+    if (status === 404) {
+      return new NotFoundError(`${label} has no such resource (${where})${detail}`, { provider, upstreamStatus: status });
+    }
+    if (status === 408) {
+      return new UpstreamTimeoutError(`${label} timed out answering ${where}`, { provider, upstreamStatus: status });
+    }
+    if (status === 429) {
+      const retryAfter = parseRetryAfter(error.response.headers['retry-after']);
+      const when = retryAfter === null ? 'later' : `in ${retryAfter} s`;
+      return new UpstreamRateLimitedError(`${label} is rate limiting requests (${where}); try again ${when}${detail}`, {
+        provider,
+        retryAfter,
+        upstreamStatus: status,
+      });
+    }
+    if (status >= 400 && status < 500) {
+      return new UpstreamRejectedError(`${label} rejected ${where} (HTTP ${status})${detail}`, {
+        provider,
+        upstreamStatus: status,
+      });
+    }
+    return new UpstreamUnavailableError(`${label} failed to answer ${where} (HTTP ${status})`, {
+      provider,
+      upstreamStatus: status,
+    });
+  }
+  if (error instanceof TimeoutError) {
+    return new UpstreamTimeoutError(`${label} did not answer ${where} in time`, { provider });
+  }
+  if (error instanceof RequestError) {
+    const reason = error.code ? ` (${error.code})` : '';
+    return new UpstreamUnavailableError(`${label} could not be reached for ${where}${reason}`, { provider });
+  }
+  if (error instanceof GridgraphError) return error;
+  return new UpstreamUnavailableError(`${label} call ${where} failed unexpectedly`, { provider });
+}
+
+/** Finds the human message in the error bodies providers send (JSON or problem+json or text). */
+function upstreamMessage(body: unknown): string | undefined {
+  let parsed = body;
+  if (Buffer.isBuffer(parsed)) parsed = parsed.toString('utf8');
+  if (typeof parsed === 'string') {
+    try {
+      parsed = JSON.parse(parsed);
+    } catch {
+      return (parsed as string).trim().slice(0, 300) || undefined;
+    }
+  }
+  if (parsed && typeof parsed === 'object') {
+    const record = parsed as Record<string, unknown>;
+    for (const key of ['message', 'error_description', 'detail', 'title', 'error']) {
+      const value = record[key];
+      if (typeof value === 'string' && value.trim()) return value.trim().slice(0, 300);
+    }
+  }
+  return undefined;
+}
+
+function parseRetryAfter(header: string | string[] | undefined): number | null {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
