@@ -1,0 +1,3 @@
+export * from './server.js';
+export * from './load-profile.js';
+export * from './ids.js';
