@@ -5,7 +5,7 @@ import { cleanEnv, makeValidator, EnvError, type ValidatorSpec } from 'envalid';
  * a fresh clone) and a malformed value fails start-up with a message naming the variable, never with a
  * stack trace halfway through a request.
  */
-export { bool, num, port, str, url } from 'envalid';
+export { bool, num, str, url } from 'envalid';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -25,9 +25,19 @@ export function numberInRange(min: number, max: number) {
   });
 }
 
-/** An optional URL: unset or empty means "not configured" (e.g. use the simulator). */
-export const optionalUrl = makeValidator<string | undefined>((input) => {
-  if (input === undefined || input.trim() === '') return undefined;
+/** A TCP port to listen on; 0 asks the OS for any free port (what tests use). */
+export const port = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!/^\d+$/.test(input.trim()) || value > 65535) throw new EnvError('must be a port number from 0 to 65535');
+  return value;
+});
+
+/**
+ * An optional URL: unset or empty (as in a copied .env.example) reads as '' = "not configured", e.g.
+ * "use the simulator". ('' rather than undefined, because envalid refuses a validator's undefined.)
+ */
+export const optionalUrl = makeValidator<string>((input) => {
+  if (input.trim() === '') return '';
   try {
     const parsed = new URL(input);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');

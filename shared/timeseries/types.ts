@@ -1,5 +1,6 @@
-import { DateTimeResolver, TimeZoneResolver } from 'graphql-scalars';
+import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { TimeZoneScalar } from './time-zone.js';
 
 /*
  * The time-series vocabulary every provider subgraph shares (DESIGN.md, "The graph" and "Time series").
@@ -155,7 +156,7 @@ export class TimeSeries implements TimeSeriesResult {
   @Field(() => EnergyUnit, { description: 'Unit of every reading value and of total.' })
   unit: EnergyUnit;
 
-  @Field(() => TimeZoneResolver, {
+  @Field(() => TimeZoneScalar, {
     description: 'IANA time zone in which calendar buckets (days, weeks, months, years) and local hours are cut.',
   })
   timeZone: string;
@@ -215,7 +216,7 @@ export class ReadingRange {
   @Field(() => EnergyUnit, { defaultValue: EnergyUnit.KWH, description: 'Unit for values and total. Default KWH.' })
   unit: EnergyUnit = EnergyUnit.KWH;
 
-  @Field(() => TimeZoneResolver, {
+  @Field(() => TimeZoneScalar, {
     defaultValue: 'UTC',
     description:
       'IANA time zone (e.g. "Europe/London") in which days, weeks, months, years and local hours are cut. Default "UTC".',

@@ -1,0 +1,99 @@
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { port, readConfig, str } from '../shared/config.js';
+import { startGraphQLServer, stopOnSignals, type RunningServer } from '../shared/server.js';
+
+/**
+ * The federating gateway. It imports no subgraph code: it serves the committed supergraph.graphql and
+ * learns the subgraphs' names and default URLs from it; `<NAME>_SUBGRAPH_URL` (or `subgraphUrls`)
+ * points a subgraph elsewhere.
+ */
+export const SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  /** Defaults to the committed supergraph.graphql. */
+  supergraphSdl?: string;
+  /** Subgraph name → GraphQL endpoint, overriding the URL composed into the supergraph. */
+  subgraphUrls?: Record<string, string>;
+}
+
+export function readGatewayConfig(env: NodeJS.ProcessEnv): Pick<GatewayOptions, 'host' | 'port'> {
+  const config = readConfig({ HOST: str({ default: '127.0.0.1' }), GATEWAY_PORT: port({ default: 4000 }) }, env);
+  return { host: config.HOST, port: config.GATEWAY_PORT };
+}
+
+/** The subgraphs a supergraph joins, with the URLs composed into it. */
+export function subgraphsOf(supergraphSdl: string): Array<{ name: string; url: string }> {
+  const graphs = [...supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]*)"\)/g)];
+  return graphs.map(([, name, url]) => ({ name: name!, url: url! }));
+}
+
+/** `<NAME>_SUBGRAPH_URL` for every subgraph that has one set. */
+export function subgraphUrlsFromEnv(supergraphSdl: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const { name } of subgraphsOf(supergraphSdl)) {
+    const value = env[`${name.toUpperCase()}_SUBGRAPH_URL`];
+    if (value) urls[name] = value;
+  }
+  return urls;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
+  const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const subgraphs = subgraphsOf(supergraphSdl).map(({ name, url }) => ({ name, url: options.subgraphUrls?.[name] ?? url }));
+  const urlOf = new Map(subgraphs.map(({ name, url }) => [name, url]));
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => new SubgraphDataSource({ url: urlOf.get(name) ?? url }),
+  });
+  return startGraphQLServer({
+    name: 'gateway',
+    host: options.host,
+    port: options.port,
+    gateway,
+    graphqlPaths: ['/', '/graphql'],
+    context: async () => ({}),
+    health: async () => {
+      const checks = await Promise.all(subgraphs.map(async ({ name, url }) => [name, await isHealthy(url)] as const));
+      return { ok: checks.every(([, up]) => up), subgraphs: Object.fromEntries(checks.map(([name, up]) => [name, up ? 'up' : 'down'])) };
+    },
+  });
+}
+
+/**
+ * A subgraph answers some request errors (e.g. a variable it cannot coerce) with HTTP 400 and a GraphQL
+ * error body. The stock data source reports those as an opaque "400: Bad Request" carrying the
+ * subgraph's internal URL; this one passes the subgraph's own message and code on instead.
+ */
+class SubgraphDataSource extends RemoteGraphQLDataSource {
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    const error = await super.errorFromResponse(response);
+    const body = (error.extensions.response as { body?: unknown } | undefined)?.body;
+    const errors = (body as { errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> } | undefined)?.errors;
+    if (!Array.isArray(errors) || errors.length === 0) return error;
+    return new GraphQLError(errors.map((each) => each.message ?? 'Subgraph error').join('; '), {
+      extensions: { code: 'INTERNAL_SERVER_ERROR', ...errors[0]!.extensions },
+    });
+  }
+}
+
+async function isHealthy(graphqlUrl: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/health', graphqlUrl), { signal: AbortSignal.timeout(2_000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+// `tsx gateway/index.ts`: the gateway alone, against subgraphs started elsewhere.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const sdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const gateway = await startGateway({ ...readGatewayConfig(process.env), supergraphSdl: sdl, subgraphUrls: subgraphUrlsFromEnv(sdl, process.env) });
+  console.log(`Gateway ${gateway.url}/graphql`);
+  stopOnSignals(() => [gateway]);
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { SUPERGRAPH_PATH, readGatewayConfig, startGateway } from '../gateway/index.js';
+import type { RunningServer } from '../shared/server.js';
+import type { RunningSimulator } from '../shared/simulator/server.js';
+import type { StartedSubgraph } from '../shared/subgraph-module.js';
+import { SUBGRAPHS } from '../subgraphs/registry.js';
+
+/**
+ * The whole product in one process: for every provider in subgraphs/registry.ts its simulator (unless
+ * its API URL is set) and its subgraph, then the gateway serving supergraph.graphql. `npm start`, the
+ * tests and the benchmark all start it here; only the environment differs.
+ */
+export interface Stack {
+  gateway: RunningServer;
+  /** The gateway's GraphQL endpoint. */
+  gatewayUrl: string;
+  subgraphs: Record<string, StartedSubgraph>;
+  /** The simulator of a provider; throws when that provider runs against its real API. */
+  simulator<T extends RunningSimulator = RunningSimulator>(name: string): T;
+  stop(): Promise<void>;
+}
+
+export async function startStack(env: NodeJS.ProcessEnv, onStarted: (server: RunningServer, role: string) => void = () => {}): Promise<Stack> {
+  const running: RunningServer[] = [];
+  const subgraphs: Record<string, StartedSubgraph> = {};
+  try {
+    for (const module of SUBGRAPHS) {
+      const started = await module.start(env);
+      subgraphs[module.name] = started;
+      for (const [server, role] of [[started.simulator, 'simulator'], [started.subgraph, 'subgraph']] as const) {
+        if (!server) continue;
+        running.push(server);
+        onStarted(server, role);
+      }
+    }
+    const gateway = await startGateway({
+      ...readGatewayConfig(env),
+      supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
+      subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, `${s.subgraph.url}/graphql`])),
+    });
+    running.push(gateway);
+    onStarted(gateway, 'gateway');
+    return {
+      gateway,
+      gatewayUrl: `${gateway.url}/graphql`,
+      subgraphs,
+      simulator<T extends RunningSimulator>(name: string) {
+        const simulator = subgraphs[name]?.simulator;
+        if (!simulator) throw new Error(`no simulator runs for ${name}: its API URL is configured`);
+        return simulator as T;
+      },
+      stop: () => stopAll(running),
+    };
+  } catch (error) {
+    await stopAll(running);
+    throw error;
+  }
+}
+
+/** Settings that put every server of the stack on a free port (tests, benchmarks). */
+export function ephemeralPorts(): Record<string, string> {
+  const ports: Record<string, string> = { GATEWAY_PORT: '0' };
+  for (const module of SUBGRAPHS) {
+    ports[`${module.name.toUpperCase()}_SUBGRAPH_PORT`] = '0';
+    ports[`${module.name.toUpperCase()}_SIMULATOR_PORT`] = '0';
+  }
+  return ports;
+}
+
+async function stopAll(servers: RunningServer[]): Promise<void> {
+  for (const server of [...servers].reverse()) await server.stop();
+}

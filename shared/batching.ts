@@ -1,0 +1,33 @@
+/**
+ * Helpers for DataLoader batch functions (DESIGN.md, "Batching"): group the keys by what one upstream
+ * call can serve, and merge the time windows asked for one meter so each stretch is fetched once.
+ */
+
+/** A half-open time window [from, to) in epoch milliseconds (numbers, so keys compare by value). */
+export interface Window {
+  from: number;
+  to: number;
+}
+
+export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** Merges overlapping or touching windows; far-apart windows stay separate so no gap is fetched. */
+export function mergeWindows(windows: readonly Window[]): Window[] {
+  const sorted = [...windows].sort((a, b) => a.from - b.from);
+  const merged: Window[] = [];
+  for (const window of sorted) {
+    const last = merged.at(-1);
+    if (last && window.from <= last.to) last.to = Math.max(last.to, window.to);
+    else merged.push({ from: window.from, to: window.to });
+  }
+  return merged;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, numberInRange, optionalUrl, port, readConfig, str } from './config.js';
+import { readProviderServerConfig } from './subgraph-module.js';
+
+describe('readConfig', () => {
+  const specs = {
+    SOME_PORT: port({ default: 4001 }),
+    SOME_SHARE: numberInRange(0, 1)({ default: 0 }),
+    SOME_URL: optionalUrl({ default: '' }),
+    SOME_API_KEY: str({ default: '' }),
+  };
+
+  it('applies defaults when nothing is set', () => {
+    expect(readConfig(specs, {})).toMatchObject({ SOME_PORT: 4001, SOME_SHARE: 0, SOME_URL: '', SOME_API_KEY: '' });
+  });
+
+  it('reads an empty optional URL (as in a copied .env.example) as not configured', () => {
+    expect(readConfig(specs, { SOME_URL: '' }).SOME_URL).toBe('');
+    expect(readProviderServerConfig('OPENVOLT', { subgraphPort: 4001, simulatorPort: 4101 }, { OPENVOLT_API_URL: ' ' }).apiUrl).toBeUndefined();
+  });
+
+  it('reads typed values, accepts port 0 and trims a trailing slash from URLs', () => {
+    expect(readConfig(specs, { SOME_PORT: '0', SOME_SHARE: '0.25', SOME_URL: 'https://api.example.com/v1/' })).toMatchObject({
+      SOME_PORT: 0,
+      SOME_SHARE: 0.25,
+      SOME_URL: 'https://api.example.com/v1',
+    });
+  });
+
+  it('names every malformed variable in one error and never echoes a secret', () => {
+    let error: unknown;
+    try {
+      readConfig({ ...specs, SOME_API_KEY: numberInRange(0, 1)({ default: 0 }) }, {
+        SOME_PORT: 'eighty',
+        SOME_SHARE: '2',
+        SOME_URL: 'ftp://files',
+        SOME_API_KEY: 'sk-secret-value',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/SOME_PORT must be a port number/);
+    expect(message).toMatch(/SOME_SHARE must be a number from 0 to 1/);
+    expect(message).toMatch(/SOME_URL must be an http\(s\) URL/);
+    expect(message).toMatch(/SOME_API_KEY .*\(value hidden\)/);
+    expect(message).not.toContain('sk-secret-value');
+  });
+
+  it('reads a provider’s server settings with the conventional defaults', () => {
+    expect(readProviderServerConfig('OPENVOLT', { subgraphPort: 4001, simulatorPort: 4101 }, { OPENVOLT_TIMEOUT_MS: '5000' })).toEqual({
+      host: '127.0.0.1',
+      subgraphPort: 4001,
+      simulatorPort: 4101,
+      apiUrl: undefined,
+      timeoutMs: 5000,
+      concurrency: 8,
+      retries: 2,
+    });
+  });
+});

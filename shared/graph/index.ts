@@ -1,0 +1,6 @@
+export * from './connection.js';
+export * from './deletion.js';
+export * from './meter.js';
+export * from './metering-point.js';
+export * from './provider.js';
+export * from './validation.js';

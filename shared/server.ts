@@ -1,0 +1,148 @@
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express, type Request } from 'express';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GridgraphError } from './errors.js';
+import { createLogger } from './log.js';
+
+/** Anything start-all or a test starts and later stops. */
+export interface RunningServer {
+  name: string;
+  /** Base URL, no trailing slash: http://127.0.0.1:4001 */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface HealthReport {
+  ok: boolean;
+  [detail: string]: unknown;
+}
+
+export interface GraphQLServerOptions<TContext extends BaseContext> {
+  name: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  host?: string;
+  /** A subgraph passes its schema; the gateway passes its gateway. */
+  schema?: GraphQLSchema;
+  gateway?: GatewayInterface;
+  /** Built fresh for every request, so per-request DataLoaders never leak between users. */
+  context: (request: Request) => Promise<TContext>;
+  /** Extra routes served beside GraphQL (webhook receivers, the playground). */
+  routes?: (app: Express) => void;
+  /** Paths GraphQL is served on (default /graphql). */
+  graphqlPaths?: string[];
+  health?: () => Promise<HealthReport>;
+  plugins?: ApolloServerPlugin<TContext>[];
+}
+
+/**
+ * The one bootstrap for every GraphQL server (subgraphs and gateway): Apollo Server 5 on express 5,
+ * `GET /health`, stack traces never sent, unexpected errors masked, and a stop() that drains in-flight
+ * requests before closing.
+ */
+export async function startGraphQLServer<TContext extends BaseContext>(
+  options: GraphQLServerOptions<TContext>,
+): Promise<RunningServer> {
+  const log = createLogger(options.name);
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<TContext>({
+    ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema! }),
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => formatClientError(formatted, error, log.error),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Inline traces are for Apollo Studio, which this product does not report to.
+      ...(options.schema ? [ApolloServerPluginInlineTraceDisabled()] : []),
+      ...(options.plugins ?? []),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', async (_req, res) => {
+    const report = options.health ? await options.health().catch(() => ({ ok: false })) : { ok: true };
+    res.status(report.ok ? 200 : 503).json({ name: options.name, ...report });
+  });
+  options.routes?.(app);
+  // Exact paths (app.all), so an unknown path is a 404, not a GraphQL request.
+  app.all(
+    options.graphqlPaths ?? ['/graphql'],
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, { context: async ({ req }) => options.context(req) }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${urlHost(options.host ?? '127.0.0.1')}:${port}`;
+  log.debug(`listening on ${url}`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    name: options.name,
+    url,
+    port,
+    stop: () => (stopping ??= apollo.stop()),
+  };
+}
+
+/**
+ * What a client sees of an error: our own errors and GraphQL's request errors pass through (without
+ * stack traces); anything else is a bug, logged here and masked so no internals or credentials leak.
+ */
+export function formatClientError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  logError: (message: string) => void,
+): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof GridgraphError) return formatted;
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  if (formatted.extensions?.serviceName) return formatted; // a gateway forwarding a subgraph's answer
+  logError(`unexpected error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
+  return {
+    message: 'Internal server error. It has been logged; if it persists, report it with the time of the request.',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Stops every server on SIGINT/SIGTERM (in reverse start order) and exits once all have stopped. */
+export function stopOnSignals(servers: () => RunningServer[], log = createLogger('shutdown')): void {
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info(`${signal} received, stopping ${servers().length} servers`);
+    const force = setTimeout(() => {
+      log.error('servers did not stop within 10 s; exiting anyway');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    for (const server of [...servers()].reverse()) {
+      await server.stop().catch((error: unknown) => log.error(`${server.name} failed to stop: ${String(error)}`));
+    }
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}

@@ -1,0 +1,70 @@
+import type { GraphQLSchema } from 'graphql';
+import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
+import type { ProviderName } from './provider.js';
+import type { RunningServer } from './server.js';
+import type { RunningSimulator } from './simulator/server.js';
+
+/**
+ * What every subgraph module exports, so that start-all, compose and the tests handle all providers
+ * through one list (subgraphs/registry.ts) instead of five hand-written copies.
+ */
+export interface SubgraphModule {
+  /** The subgraph's name in the supergraph, and its folder under subgraphs/. */
+  name: string;
+  provider: ProviderName;
+  /** Port the subgraph listens on unless `<PROVIDER>_SUBGRAPH_PORT` says otherwise (DESIGN.md, "Conventions"). */
+  defaultPort: number;
+  /** Builds the federated schema; no I/O, used by compose. */
+  buildSchema(): Promise<GraphQLSchema>;
+  /**
+   * Starts the subgraph from environment variables. When the provider's `<PROVIDER>_API_URL` is unset,
+   * it first starts the provider's simulator and points the subgraph at it.
+   */
+  start(env: NodeJS.ProcessEnv): Promise<StartedSubgraph>;
+}
+
+export interface StartedSubgraph {
+  subgraph: RunningServer;
+  simulator?: RunningSimulator;
+}
+
+/** Settings every provider subgraph has, read from `<PREFIX>_…` variables. */
+export interface ProviderServerConfig {
+  /** Interface every server binds to (HOST, default loopback). */
+  host: string;
+  subgraphPort: number;
+  simulatorPort: number;
+  /** The provider's real base URL; undefined means "use the simulator". */
+  apiUrl: string | undefined;
+  timeoutMs: number;
+  concurrency: number;
+  retries: number;
+}
+
+export function readProviderServerConfig(
+  prefix: string,
+  defaults: { subgraphPort: number; simulatorPort: number },
+  env: NodeJS.ProcessEnv,
+): ProviderServerConfig {
+  const config = readConfig(
+    {
+      HOST: str({ default: '127.0.0.1', desc: 'Interface every server binds to' }),
+      [`${prefix}_SUBGRAPH_PORT`]: port({ default: defaults.subgraphPort }),
+      [`${prefix}_SIMULATOR_PORT`]: port({ default: defaults.simulatorPort }),
+      [`${prefix}_API_URL`]: optionalUrl({ default: '' }),
+      [`${prefix}_TIMEOUT_MS`]: numberInRange(100, 120_000)({ default: 10_000 }),
+      [`${prefix}_CONCURRENCY`]: numberInRange(1, 256)({ default: 8 }),
+      [`${prefix}_RETRIES`]: numberInRange(0, 5)({ default: 2 }),
+    },
+    env,
+  ) as Record<string, unknown>;
+  return {
+    host: config.HOST as string,
+    subgraphPort: config[`${prefix}_SUBGRAPH_PORT`] as number,
+    simulatorPort: config[`${prefix}_SIMULATOR_PORT`] as number,
+    apiUrl: (config[`${prefix}_API_URL`] as string) || undefined,
+    timeoutMs: config[`${prefix}_TIMEOUT_MS`] as number,
+    concurrency: config[`${prefix}_CONCURRENCY`] as number,
+    retries: config[`${prefix}_RETRIES`] as number,
+  };
+}

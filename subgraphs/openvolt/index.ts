@@ -1,0 +1,125 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, readConfig, str } from '../../shared/config.js';
+import { buildFederatedSchema } from '../../shared/federation.js';
+import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/metering-point.js';
+import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
+import { faultsFromEnv } from '../../shared/simulator/server.js';
+import { readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import { OpenvoltClient } from './client.js';
+import { createOpenvoltLoaders } from './loaders.js';
+import {
+  OpenvoltConsentResolver,
+  OpenvoltCustomerResolver,
+  OpenvoltMeterResolver,
+  OpenvoltMeteringPointResolver,
+  OpenvoltMutationResolver,
+  OpenvoltQueryResolver,
+  openvoltReferenceResolvers,
+  type OpenvoltContext,
+} from './resolvers.js';
+import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from './simulator.js';
+import { OPENVOLT_WEBHOOK_PATH, OpenvoltEventStore, mountOpenvoltWebhook } from './webhooks.js';
+
+/** The Openvolt subgraph: configuration, schema, and its server. Runnable on its own (see the bottom). */
+
+const OPENVOLT_SUBGRAPH_PORT = 4001;
+
+export interface OpenvoltConfig extends ProviderServerConfig {
+  apiKey: string;
+  /** When set, webhook deliveries must carry `?token=<this>`. */
+  webhookToken: string | undefined;
+}
+
+export function readOpenvoltConfig(env: NodeJS.ProcessEnv): OpenvoltConfig {
+  const server = readProviderServerConfig('OPENVOLT', { subgraphPort: OPENVOLT_SUBGRAPH_PORT, simulatorPort: 4101 }, env);
+  const { OPENVOLT_API_KEY, OPENVOLT_WEBHOOK_TOKEN } = readConfig(
+    {
+      OPENVOLT_API_KEY: str({ default: '' }),
+      OPENVOLT_WEBHOOK_TOKEN: str({ default: '' }),
+    },
+    env,
+  );
+  if (server.apiUrl && !OPENVOLT_API_KEY) {
+    throw new ConfigError('OPENVOLT_API_KEY is required when OPENVOLT_API_URL is set (your key from Openvolt’s developer dashboard).');
+  }
+  return {
+    ...server,
+    apiKey: OPENVOLT_API_KEY || OPENVOLT_SIMULATOR_API_KEY,
+    webhookToken: OPENVOLT_WEBHOOK_TOKEN || undefined,
+  };
+}
+
+let schema: Promise<GraphQLSchema> | undefined;
+
+/** Built once per process: the schema is the same for every server instance. */
+export function buildOpenvoltSchema(): Promise<GraphQLSchema> {
+  schema ??= buildFederatedSchema<OpenvoltContext>({
+    resolvers: [
+      OpenvoltQueryResolver,
+      OpenvoltMutationResolver,
+      OpenvoltCustomerResolver,
+      OpenvoltMeterResolver,
+      OpenvoltConsentResolver,
+      OpenvoltMeteringPointResolver,
+      MeteringPointRootResolver,
+    ],
+    referenceResolvers: { ...openvoltReferenceResolvers, MeteringPoint: resolveMeteringPointReference },
+  });
+  return schema;
+}
+
+/** Serves the subgraph against `config.apiUrl` (which must be set). */
+export async function startOpenvoltSubgraph(config: OpenvoltConfig & { apiUrl: string }): Promise<RunningServer> {
+  const client = new OpenvoltClient({
+    baseUrl: config.apiUrl,
+    apiKey: config.apiKey,
+    timeoutMs: config.timeoutMs,
+    concurrency: config.concurrency,
+    retries: config.retries,
+  });
+  const events = new OpenvoltEventStore();
+  return startGraphQLServer<OpenvoltContext>({
+    name: 'openvolt',
+    host: config.host,
+    port: config.subgraphPort,
+    schema: await buildOpenvoltSchema(),
+    context: async () => ({ client, loaders: createOpenvoltLoaders(client), events }),
+    routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
+  });
+}
+
+export const openvoltSubgraph: SubgraphModule = {
+  name: 'openvolt',
+  provider: 'OPENVOLT',
+  defaultPort: OPENVOLT_SUBGRAPH_PORT,
+  buildSchema: buildOpenvoltSchema,
+  async start(env) {
+    const config = readOpenvoltConfig(env);
+    if (config.apiUrl) return { subgraph: await startOpenvoltSubgraph({ ...config, apiUrl: config.apiUrl }) };
+    const simulator = await startOpenvoltSimulator({
+      host: config.host,
+      port: config.simulatorPort,
+      apiKey: config.apiKey,
+      faults: faultsFromEnv('OPENVOLT', env),
+    });
+    try {
+      const subgraph = await startOpenvoltSubgraph({ ...config, apiUrl: `${simulator.url}/v1` });
+      const token = config.webhookToken ? `?token=${encodeURIComponent(config.webhookToken)}` : '';
+      simulator.setWebhookUrl(`${subgraph.url}${OPENVOLT_WEBHOOK_PATH}${token}`);
+      return { subgraph, simulator };
+    } catch (error) {
+      await simulator.stop();
+      throw error;
+    }
+  },
+};
+
+// `tsx subgraphs/openvolt/index.ts`: this subgraph alone (with its simulator unless OPENVOLT_API_URL is set).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { subgraph, simulator } = await openvoltSubgraph.start(process.env);
+  if (simulator) console.log(`Openvolt simulator  ${simulator.url}/v1`);
+  console.log(`Openvolt subgraph   ${subgraph.url}/graphql`);
+  stopOnSignals(() => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined));
+}

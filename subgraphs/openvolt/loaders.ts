@@ -1,0 +1,79 @@
+import DataLoader from 'dataloader';
+import { ReadingQuality, type NativeReading } from '../../shared/timeseries/index.js';
+import { groupBy, mergeWindows, type Window } from '../../shared/batching.js';
+import type { OpenvoltClient, OpenvoltConsentRecord, OpenvoltCustomerRecord, OpenvoltMeterRecord } from './client.js';
+
+/**
+ * Per-request DataLoaders over the Openvolt connector (never module-level: cached records would leak
+ * between users). Openvolt has no batch endpoints, so batching here means: one call per distinct id,
+ * and one `/interval-data` pass per meter covering the union of the ranges asked in the request.
+ */
+export interface ConsumptionKey extends Window {
+  meterId: string;
+}
+
+const HALF_HOUR_MS = 30 * 60 * 1000;
+
+export function createOpenvoltLoaders(client: OpenvoltClient) {
+  const customerById = new DataLoader<string, OpenvoltCustomerRecord>((ids) =>
+    Promise.all(ids.map((id) => client.getCustomer(id).catch((error: Error) => error))),
+  );
+
+  const meterById = new DataLoader<string, OpenvoltMeterRecord>((ids) =>
+    Promise.all(
+      ids.map(async (id) => {
+        try {
+          const meter = await client.getMeter(id);
+          // The meter answer embeds its customer: later `customer` fields cost no call.
+          if (meter.customer?._id) customerById.prime(meter.customer._id, meter.customer);
+          return meter;
+        } catch (error) {
+          return error as Error;
+        }
+      }),
+    ),
+  );
+
+  const consentById = new DataLoader<string, OpenvoltConsentRecord>((ids) =>
+    Promise.all(ids.map((id) => client.getConsent(id).catch((error: Error) => error))),
+  );
+
+  /** All meters registered under one meter number, across customers (the MeteringPoint join). */
+  const metersByNumber = new DataLoader<string, OpenvoltMeterRecord[]>((numbers) =>
+    Promise.all(numbers.map((meterNumber) => client.listAllMeters({ meter_number: meterNumber }).catch((error: Error) => error))),
+  );
+
+  const consumption = new DataLoader<ConsumptionKey, NativeReading[], string>(
+    async (keys) => {
+      const readingsByMeter = new Map<string, Promise<NativeReading[]>>();
+      for (const [meterId, meterKeys] of groupBy(keys, (key) => key.meterId)) {
+        readingsByMeter.set(meterId, fetchHalfHours(client, meterId, mergeWindows(meterKeys)));
+      }
+      return Promise.all(
+        keys.map(async (key) => {
+          try {
+            const readings = await readingsByMeter.get(key.meterId)!;
+            return readings.filter((reading) => reading.start.getTime() >= key.from && reading.start.getTime() < key.to);
+          } catch (error) {
+            return error as Error;
+          }
+        }),
+      );
+    },
+    { cacheKeyFn: (key) => `${key.meterId}|${key.from}|${key.to}` },
+  );
+
+  return { customerById, meterById, consentById, metersByNumber, consumption };
+}
+
+export type OpenvoltLoaders = ReturnType<typeof createOpenvoltLoaders>;
+
+async function fetchHalfHours(client: OpenvoltClient, meterId: string, windows: Window[]): Promise<NativeReading[]> {
+  const parts = await Promise.all(windows.map((window) => client.halfHourlyRows(meterId, new Date(window.from), new Date(window.to))));
+  return parts.flat().map((row) => ({
+    start: row.start,
+    end: new Date(row.start.getTime() + HALF_HOUR_MS),
+    value: row.kwh,
+    quality: ReadingQuality.MEASURED,
+  }));
+}

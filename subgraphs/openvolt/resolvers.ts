@@ -1,0 +1,375 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
+import { ConnectionArgs, collectPages, offsetAfter, toConnection, type Connection } from '../../shared/graph/connection.js';
+import { Deletion } from '../../shared/graph/deletion.js';
+import { MeteringPoint } from '../../shared/graph/metering-point.js';
+import {
+  EnergyUnit,
+  ReadingRange,
+  Resolution,
+  TimeSeries,
+  buildTimeSeries,
+  resolveRange,
+  type RangeLimits,
+  type TimeSeriesResult,
+} from '../../shared/timeseries/index.js';
+import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltClient, type OpenvoltCustomerRecord, type OpenvoltMeterRecord } from './client.js';
+import type { OpenvoltLoaders } from './loaders.js';
+import {
+  CreateOpenvoltConsentInput,
+  CreateOpenvoltCustomerInput,
+  OpenvoltConsent,
+  OpenvoltConsentConnection,
+  OpenvoltCustomer,
+  OpenvoltCustomerConnection,
+  OpenvoltEvent,
+  OpenvoltEventConnection,
+  OpenvoltMeter,
+  OpenvoltMeterConnection,
+  OpenvoltMeterStatus,
+  RegisterOpenvoltMeterInput,
+  UpdateOpenvoltCustomerInput,
+  UpdateOpenvoltMeterInput,
+} from './schema.js';
+import type { OpenvoltEventStore } from './webhooks.js';
+
+export interface OpenvoltContext {
+  client: OpenvoltClient;
+  loaders: OpenvoltLoaders;
+  events: OpenvoltEventStore;
+}
+
+/** Openvolt records half-hourly kWh; one consumption query may span at most a year. */
+export const OPENVOLT_RANGE_LIMITS: RangeLimits = {
+  provider: 'OPENVOLT',
+  nativeResolution: Resolution.HALF_HOUR,
+  maxSpanDays: 366,
+};
+
+const OPENVOLT_ID = /^[0-9a-f]{24}$/i;
+
+/** Refuses ids that cannot be Openvolt ids before spending an upstream call on them. */
+function openvoltId(id: string, what: string): string {
+  const trimmed = id.trim();
+  if (!OPENVOLT_ID.test(trimmed)) {
+    throw new BadUserInputError(`"${id}" is not an Openvolt ${what} id (24 hexadecimal characters).`, { provider: 'OPENVOLT', field: 'id' });
+  }
+  return trimmed;
+}
+
+/** Rephrases the connector's generic 404 as "no such <thing>". */
+async function orNotFound<T>(promise: Promise<T>, message: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError(message, { provider: 'OPENVOLT' });
+    throw error;
+  }
+}
+
+async function page<T, R>(
+  args: ConnectionArgs,
+  fetchPage: (page: number, pageSize: number) => Promise<R[]>,
+  map: (record: R) => T,
+): Promise<Connection<T>> {
+  const offset = offsetAfter(args.after);
+  const records = await collectPages(offset, args.first, OPENVOLT_MAX_PAGE_SIZE, fetchPage);
+  return toConnection(records.map(map), offset, args.first);
+}
+
+function customerInput(input: CreateOpenvoltCustomerInput | UpdateOpenvoltCustomerInput) {
+  return {
+    name: input.name?.trim(),
+    email: input.email?.trim(),
+    address: input.address,
+    logo_url: input.logoUrl,
+    metadata: input.metadata,
+    notes: input.notes?.map((note) => ({ content: note.content, author: note.author })),
+  };
+}
+
+@Resolver()
+export class OpenvoltQueryResolver {
+  @Query(() => OpenvoltCustomerConnection, { description: 'Openvolt customers, optionally only the one with an email address.' })
+  openvoltCustomers(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('email', () => String, { nullable: true, description: 'Only the customer with this email address.' }) email: string | null,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<Connection<OpenvoltCustomer>> {
+    return page(args, (p, size) => client.listCustomers({ email: email ?? undefined, page: p, pageSize: size }), OpenvoltCustomer.fromRecord);
+  }
+
+  @Query(() => OpenvoltCustomer, { nullable: true, description: 'One Openvolt customer by id; a NOT_FOUND error when there is none.' })
+  async openvoltCustomer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltCustomer> {
+    const record = await orNotFound(loaders.customerById.load(openvoltId(id, 'customer')), `No Openvolt customer has id ${id}.`);
+    return OpenvoltCustomer.fromRecord(record);
+  }
+
+  @Query(() => OpenvoltMeterConnection, { description: 'Openvolt meters, filtered by customer, meter number and status.' })
+  openvoltMeters(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('customerId', () => ID, { nullable: true, description: 'Only meters registered for this customer.' }) customerId: string | null,
+    @Arg('meterNumber', () => String, { nullable: true, description: 'Only meters with this meter number (MPAN); may belong to several customers.' })
+    meterNumber: string | null,
+    @Arg('status', () => OpenvoltMeterStatus, { nullable: true, description: 'Only meters in this status.' }) status: OpenvoltMeterStatus | null,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<Connection<OpenvoltMeter>> {
+    const filters = {
+      customer_id: customerId ? openvoltId(customerId, 'customer') : undefined,
+      meter_number: meterNumber?.trim() || undefined,
+      status: status ?? undefined,
+    };
+    return page(args, (p, size) => client.listMeters({ ...filters, page: p, pageSize: size }), OpenvoltMeter.fromRecord);
+  }
+
+  @Query(() => OpenvoltMeter, { nullable: true, description: 'One Openvolt meter by id; a NOT_FOUND error when there is none.' })
+  async openvoltMeter(@Arg('id', () => ID) id: string, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltMeter> {
+    const record = await orNotFound(loaders.meterById.load(openvoltId(id, 'meter')), `No Openvolt meter has id ${id}.`);
+    return OpenvoltMeter.fromRecord(record);
+  }
+
+  @Query(() => OpenvoltConsentConnection, { description: 'Openvolt consents, optionally of one customer.' })
+  openvoltConsents(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('customerId', () => ID, { nullable: true, description: 'Only consents given by this customer.' }) customerId: string | null,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<Connection<OpenvoltConsent>> {
+    const customer = customerId ? openvoltId(customerId, 'customer') : undefined;
+    return page(args, (p, size) => client.listConsents({ customerId: customer, page: p, pageSize: size }), OpenvoltConsent.fromRecord);
+  }
+
+  @Query(() => OpenvoltConsent, { nullable: true, description: 'One Openvolt consent by id; a NOT_FOUND error when there is none.' })
+  async openvoltConsent(@Arg('id', () => ID) id: string, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltConsent> {
+    const record = await orNotFound(loaders.consentById.load(openvoltId(id, 'consent')), `No Openvolt consent has id ${id}.`);
+    return OpenvoltConsent.fromRecord(record);
+  }
+
+  @Query(() => OpenvoltEventConnection, {
+    description: 'Webhook deliveries this server received from Openvolt, newest first (kept in memory, most recent 1000).',
+  })
+  openvoltEvents(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('type', () => String, { nullable: true, description: 'Only this event type, e.g. "meter_data.received".' }) type: string | null,
+    @Arg('meterId', () => ID, { nullable: true, description: 'Only events about this Openvolt meter.' }) meterId: string | null,
+    @Ctx() { events }: OpenvoltContext,
+  ): Connection<OpenvoltEvent> {
+    const offset = offsetAfter(args.after);
+    const all = events.list({ type, meterId });
+    return toConnection(all.slice(offset, offset + args.first + 1), offset, args.first, all.length);
+  }
+}
+
+@Resolver()
+export class OpenvoltMutationResolver {
+  @Mutation(() => OpenvoltCustomer, { description: 'Creates an Openvolt customer. The email address must not be in use.' })
+  async createOpenvoltCustomer(
+    @Arg('input', () => CreateOpenvoltCustomerInput) input: CreateOpenvoltCustomerInput,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<OpenvoltCustomer> {
+    return OpenvoltCustomer.fromRecord(await client.createCustomer(customerInput(input)));
+  }
+
+  @Mutation(() => OpenvoltCustomer, { description: 'Changes an Openvolt customer and returns it as stored.' })
+  async updateOpenvoltCustomer(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateOpenvoltCustomerInput) input: UpdateOpenvoltCustomerInput,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<OpenvoltCustomer> {
+    const record = await orNotFound(client.updateCustomer(openvoltId(id, 'customer'), customerInput(input)), `No Openvolt customer has id ${id}.`);
+    return OpenvoltCustomer.fromRecord(record);
+  }
+
+  @Mutation(() => Deletion, { description: 'Deletes an Openvolt customer. Openvolt refuses while the customer still has meters.' })
+  async deleteOpenvoltCustomer(@Arg('id', () => ID) id: string, @Ctx() { client }: OpenvoltContext): Promise<Deletion> {
+    const customerId = openvoltId(id, 'customer');
+    await orNotFound(client.deleteCustomer(customerId), `No Openvolt customer has id ${id}.`);
+    return { id: customerId, provider: 'OPENVOLT', deleted: true };
+  }
+
+  @Mutation(() => OpenvoltMeter, {
+    description: 'Registers a meter number for a customer. A meter is unique to a customer and a meter number; registering the same pair twice is refused.',
+  })
+  async registerOpenvoltMeter(
+    @Arg('input', () => RegisterOpenvoltMeterInput) input: RegisterOpenvoltMeterInput,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<OpenvoltMeter> {
+    const record = await client.createMeter({
+      customer_id: input.customerId.trim(),
+      meter_number: input.meterNumber.trim(),
+      data_source: input.dataSource,
+      consent_id: input.consentId,
+      description: input.description,
+      address: input.address,
+      update_frequency: input.updateFrequency,
+      metadata: input.metadata,
+    });
+    return OpenvoltMeter.fromRecord(record);
+  }
+
+  @Mutation(() => OpenvoltMeter, { description: 'Changes an Openvolt meter and returns it as stored.' })
+  async updateOpenvoltMeter(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateOpenvoltMeterInput) input: UpdateOpenvoltMeterInput,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<OpenvoltMeter> {
+    const record = await orNotFound(
+      client.updateMeter(openvoltId(id, 'meter'), {
+        description: input.description,
+        address: input.address,
+        data_source: input.dataSource,
+        update_frequency: input.updateFrequency,
+        metadata: input.metadata,
+        notes: input.notes?.map((note) => ({ content: note.content, author: note.author })),
+      }),
+      `No Openvolt meter has id ${id}.`,
+    );
+    return OpenvoltMeter.fromRecord(record);
+  }
+
+  @Mutation(() => OpenvoltMeter, {
+    description: 'Sets the consent that lets Openvolt pull a meter’s data (the meter becomes active), or removes it with consentId: null (inactive).',
+  })
+  async setOpenvoltMeterConsent(
+    @Arg('meterId', () => ID) meterId: string,
+    @Arg('consentId', () => ID, { nullable: true, description: 'The consent to use; null removes the meter’s consent.' }) consentId: string | null,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<OpenvoltMeter> {
+    const consent = consentId === null ? null : openvoltId(consentId, 'consent');
+    const record = await orNotFound(client.updateMeterConsent(openvoltId(meterId, 'meter'), consent), `No Openvolt meter has id ${meterId}.`);
+    return OpenvoltMeter.fromRecord(record);
+  }
+
+  @Mutation(() => Deletion, { description: 'Deletes an Openvolt meter.' })
+  async deleteOpenvoltMeter(@Arg('id', () => ID) id: string, @Ctx() { client }: OpenvoltContext): Promise<Deletion> {
+    const meterId = openvoltId(id, 'meter');
+    await orNotFound(client.deleteMeter(meterId), `No Openvolt meter has id ${id}.`);
+    return { id: meterId, provider: 'OPENVOLT', deleted: true };
+  }
+
+  @Mutation(() => OpenvoltConsent, { description: 'Records a customer’s consent for Openvolt to pull interval data.' })
+  async createOpenvoltConsent(
+    @Arg('input', () => CreateOpenvoltConsentInput) input: CreateOpenvoltConsentInput,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<OpenvoltConsent> {
+    for (const field of ['startDate', 'endDate'] as const) {
+      if (Number.isNaN(Date.parse(`${input[field]}T00:00:00Z`))) {
+        throw new BadUserInputError(`${field} ${input[field]} is not a calendar date.`, { provider: 'OPENVOLT', field });
+      }
+    }
+    if (input.startDate > input.endDate) {
+      throw new BadUserInputError(`startDate (${input.startDate}) must not be after endDate (${input.endDate}).`, {
+        provider: 'OPENVOLT',
+        field: 'endDate',
+      });
+    }
+    const record = await client.createConsent({
+      customer_id: input.customerId.trim(),
+      type: 'interval',
+      name: input.name,
+      start_date: input.startDate,
+      end_date: input.endDate,
+      evidence_document_id: input.evidenceDocumentId,
+      metadata: input.metadata,
+    });
+    return OpenvoltConsent.fromRecord(record);
+  }
+
+  @Mutation(() => OpenvoltConsent, { description: 'Archives a consent: Openvolt stops using it for data pulls.' })
+  async archiveOpenvoltConsent(@Arg('id', () => ID) id: string, @Ctx() { client }: OpenvoltContext): Promise<OpenvoltConsent> {
+    const record = await orNotFound(client.archiveConsent(openvoltId(id, 'consent')), `No Openvolt consent has id ${id}.`);
+    return OpenvoltConsent.fromRecord(record);
+  }
+}
+
+@Resolver(() => OpenvoltCustomer)
+export class OpenvoltCustomerResolver {
+  @FieldResolver(() => OpenvoltMeterConnection, { description: 'The meters registered for this customer.' })
+  meters(
+    @Root() customer: OpenvoltCustomer,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<Connection<OpenvoltMeter>> {
+    return page(args, (p, size) => client.listMeters({ customer_id: customer.id, page: p, pageSize: size }), OpenvoltMeter.fromRecord);
+  }
+
+  @FieldResolver(() => OpenvoltConsentConnection, { description: 'The consents this customer has given.' })
+  consents(
+    @Root() customer: OpenvoltCustomer,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<Connection<OpenvoltConsent>> {
+    return page(args, (p, size) => client.listConsents({ customerId: customer.id, page: p, pageSize: size }), OpenvoltConsent.fromRecord);
+  }
+}
+
+@Resolver(() => OpenvoltMeter)
+export class OpenvoltMeterResolver {
+  @FieldResolver(() => OpenvoltCustomer, { description: 'The customer this meter is registered for.' })
+  async customer(@Root() meter: OpenvoltMeter, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltCustomer> {
+    const record: OpenvoltCustomerRecord = meter.embeddedCustomer ?? (await loaders.customerById.load(meter.customerId));
+    return OpenvoltCustomer.fromRecord(record);
+  }
+
+  @FieldResolver(() => OpenvoltConsent, { nullable: true, description: 'The consent Openvolt uses for this meter, if any.' })
+  async consent(@Root() meter: OpenvoltMeter, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltConsent | null> {
+    if (!meter.consentId) return null;
+    return OpenvoltConsent.fromRecord(await loaders.consentById.load(meter.consentId));
+  }
+
+  @FieldResolver(() => TimeSeries, {
+    description:
+      'Energy this meter consumed in the range, from Openvolt’s half-hourly kWh: HALF_HOUR or coarser, at most 366 days, summed into calendar buckets of range.timeZone. Half hours Openvolt has no data for are MISSING.',
+  })
+  async consumption(
+    @Root() meter: OpenvoltMeter,
+    @Arg('range', () => ReadingRange, { description: 'The window, resolution, unit and time zone to report in.' }) range: ReadingRange,
+    @Ctx() { loaders }: OpenvoltContext,
+  ): Promise<TimeSeriesResult> {
+    const resolved = resolveRange(range, OPENVOLT_RANGE_LIMITS);
+    const readings = await loaders.consumption.load({ meterId: meter.id, from: resolved.from.getTime(), to: resolved.to.getTime() });
+    return buildTimeSeries(resolved, { resolution: Resolution.HALF_HOUR, unit: EnergyUnit.KWH, readings });
+  }
+
+  @FieldResolver(() => MeteringPoint, { description: 'The metering point (MPAN) this meter measures, joining what every provider knows about it.' })
+  meteringPoint(@Root() meter: OpenvoltMeter): MeteringPoint {
+    return new MeteringPoint(meter.meterNumber);
+  }
+
+  @FieldResolver(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When Openvolt last announced new data for this meter (a meter_data.received webhook this server received); null if none yet.',
+  })
+  lastDataReceivedAt(@Root() meter: OpenvoltMeter, @Ctx() { events }: OpenvoltContext): Date | null {
+    return events.lastDataReceivedAt(meter.id);
+  }
+}
+
+@Resolver(() => OpenvoltConsent)
+export class OpenvoltConsentResolver {
+  @FieldResolver(() => OpenvoltCustomer, { description: 'The customer who gave the consent.' })
+  async customer(@Root() consent: OpenvoltConsent, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltCustomer> {
+    return OpenvoltCustomer.fromRecord(await loaders.customerById.load(consent.customerId));
+  }
+}
+
+@Resolver(() => MeteringPoint)
+export class OpenvoltMeteringPointResolver {
+  @FieldResolver(() => [OpenvoltMeter], {
+    description: 'Openvolt meters with this meter number: one per customer that registered it (empty when none).',
+  })
+  async openvoltMeters(@Root() point: MeteringPoint, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltMeter[]> {
+    const records: OpenvoltMeterRecord[] = await loaders.metersByNumber.load(point.id);
+    return records.map(OpenvoltMeter.fromRecord);
+  }
+}
+
+/** How the gateway's entity references become objects; they go through the same loaders. */
+export const openvoltReferenceResolvers = {
+  OpenvoltCustomer: async ({ id }: { id?: unknown }, { loaders }: OpenvoltContext) =>
+    OpenvoltCustomer.fromRecord(await orNotFound(loaders.customerById.load(String(id)), `No Openvolt customer has id ${String(id)}.`)),
+  OpenvoltMeter: async ({ id }: { id?: unknown }, { loaders }: OpenvoltContext) =>
+    OpenvoltMeter.fromRecord(await orNotFound(loaders.meterById.load(String(id)), `No Openvolt meter has id ${String(id)}.`)),
+  OpenvoltConsent: async ({ id }: { id?: unknown }, { loaders }: OpenvoltContext) =>
+    OpenvoltConsent.fromRecord(await orNotFound(loaders.consentById.load(String(id)), `No Openvolt consent has id ${String(id)}.`)),
+};
