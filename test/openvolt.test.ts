@@ -386,6 +386,22 @@ describe('mutations', () => {
     );
     expect(read.data.openvoltMeter).toEqual({ status: 'INACTIVE', description: 'Plant room B', consent: null });
 
+    const reconsented = await query<{ setOpenvoltMeterConsent: { status: string; consent: { id: string } } }>(
+      gql`mutation ($id: ID!, $consentId: ID) { setOpenvoltMeterConsent(meterId: $id, consentId: $consentId) { status consent { id } } }`,
+      { id: meterId, consentId },
+    );
+    expect(reconsented.data.setOpenvoltMeterConsent).toEqual({ status: 'ACTIVE', consent: { id: consentId } });
+
+    // Openvolt announces the new meter by webhook; the subgraph records the delivery.
+    await expect
+      .poll(async () => {
+        const events = await query<{ openvoltEvents: { nodes: Array<{ meterIds: string[] }> } }>(
+          gql`{ openvoltEvents(type: "meter.created") { nodes { meterIds } } }`,
+        );
+        return events.data.openvoltEvents.nodes.flatMap((node) => node.meterIds);
+      })
+      .toContain(meterId);
+
     const archived = await query<{ archiveOpenvoltConsent: { status: string; archivedAt: string } }>(
       gql`mutation ($id: ID!) { archiveOpenvoltConsent(id: $id) { status archivedAt } }`,
       { id: consentId },

@@ -311,7 +311,9 @@ export function parseIntervalData(body: unknown): IntervalData {
     const startText = row.start_interval ?? row.startInterval;
     const start = typeof startText === 'string' ? new Date(startText) : undefined;
     if (!start || Number.isNaN(start.getTime())) throw malformed(`bad start_interval ${JSON.stringify(startText)}`);
-    const consumption = typeof row.consumption === 'string' ? Number(row.consumption.trim()) : row.consumption;
+    // Number('') is 0: an empty string must stay "no value", not become a zero reading.
+    const text = typeof row.consumption === 'string' ? row.consumption.trim() : undefined;
+    const consumption = text === undefined ? row.consumption : text === '' ? undefined : Number(text);
     // A row with no usable number is a gap, not a zero: skip it so it shows as MISSING.
     if (typeof consumption !== 'number' || !Number.isFinite(consumption)) continue;
     const units = String(row.consumption_units ?? row.consumptionUnits ?? 'kwh').toLowerCase();

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GridgraphError } from '../../shared/errors.js';
+import { OpenvoltClient, parseIntervalData } from './client.js';
+import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from './simulator.js';
+
+/** The Openvolt connector against the simulator: every typed method, the call counts they cost. */
+
+const CUSTOMER = '6514153c23e3d1424bf82738';
+const METER = '6514167223e3d1424bf82742';
+const NOW = new Date('2026-06-15T12:00:00.000Z');
+
+let simulator: OpenvoltSimulator;
+let client: OpenvoltClient;
+
+beforeAll(async () => {
+  simulator = await startOpenvoltSimulator({ port: 0, now: () => NOW });
+  client = new OpenvoltClient({ baseUrl: `${simulator.url}/v1`, apiKey: OPENVOLT_SIMULATOR_API_KEY, timeoutMs: 5_000, concurrency: 4, retries: 0 });
+});
+afterAll(async () => {
+  await simulator.stop();
+});
+beforeEach(() => simulator.reset());
+
+describe('parseIntervalData', () => {
+  it('reads the live API’s spelling: camelCase top level, string consumption, "kWh"', () => {
+    const parsed = parseIntervalData({
+      startInterval: '2023-01-01T00:00:00.000Z',
+      endInterval: '2023-01-31T23:59:59.000Z',
+      granularity: 'hh',
+      data: [
+        { start_interval: '2023-01-01T00:00:00.000Z', meter_id: METER, meter_number: '9999999999999', customer_id: CUSTOMER, consumption: '54', consumption_units: 'kWh' },
+      ],
+    });
+    expect(parsed).toEqual({
+      granularity: 'hh',
+      rows: [{ start: new Date('2023-01-01T00:00:00.000Z'), kwh: 54, meterId: METER, meterNumber: '9999999999999' }],
+    });
+  });
+
+  it('reads the spec’s spelling: snake_case top level, numeric consumption, "kwh"', () => {
+    const parsed = parseIntervalData({
+      start_interval: '2022-10-1',
+      end_interval: '2022-10-2',
+      granularity: 'day',
+      data: [{ start_interval: '2022-10-01T00:00:00.000Z', consumption: 123.5, consumption_units: 'kwh', meter_id: METER }],
+    });
+    expect(parsed.granularity).toBe('day');
+    expect(parsed.rows).toEqual([{ start: new Date('2022-10-01T00:00:00.000Z'), kwh: 123.5, meterId: METER, meterNumber: undefined }]);
+  });
+
+  it('skips rows without a usable number (they become gaps, not zeros) and converts Wh', () => {
+    const parsed = parseIntervalData({
+      data: [
+        { start_interval: '2023-01-01T00:00:00.000Z', consumption: '', consumption_units: 'kWh' },
+        { start_interval: '2023-01-01T00:30:00.000Z', consumption: 'n/a' },
+        { start_interval: '2023-01-01T01:00:00.000Z', consumption: '250', consumption_units: 'Wh' },
+      ],
+    });
+    expect(parsed.rows.map((row) => row.kwh)).toEqual([0.25]);
+  });
+
+  it('refuses a body that is not interval data with UPSTREAM_UNAVAILABLE', () => {
+    for (const body of [null, 'text', { data: 'x' }, { data: [{ start_interval: 'yesterday', consumption: '1' }] }]) {
+      expect(() => parseIntervalData(body)).toThrowError(GridgraphError);
+    }
+  });
+});
+
+describe('OpenvoltClient', () => {
+  it('lists and fetches customers, following page and page_size', async () => {
+    const firstPage = await client.listCustomers({ page: 1, pageSize: 2 });
+    const secondPage = await client.listCustomers({ page: 2, pageSize: 2 });
+    expect(firstPage).toHaveLength(2);
+    expect(secondPage).toHaveLength(1);
+    const customer = await client.getCustomer(CUSTOMER);
+    expect(customer._id).toBe(CUSTOMER);
+    expect(await client.listCustomers({ email: customer.email, page: 1, pageSize: 20 })).toHaveLength(1);
+  });
+
+  it('fetches a meter as one object with its customer embedded', async () => {
+    const meter = await client.getMeter(METER);
+    expect(meter).toMatchObject({ _id: METER, meter_number: '9999999999999', customer: { _id: CUSTOMER } });
+  });
+
+  it('lists every meter across pages with listAllMeters', async () => {
+    expect(await client.listAllMeters({})).toHaveLength(50);
+    expect(simulator.callCount('GET', '/v1/meters')).toBe(1);
+    const sameNumber = await client.listAllMeters({ meter_number: '9999999999999' });
+    expect(sameNumber.map((meter) => meter.customer_id).sort()).toHaveLength(2);
+  });
+
+  it('creates, updates, re-consents and deletes a meter and a customer', async () => {
+    const customer = await client.createCustomer({ name: 'Dock 4', email: 'dock4@example.com' });
+    expect(customer).toMatchObject({ name: 'Dock 4', email: 'dock4@example.com' });
+    expect((await client.updateCustomer(customer._id, { address: 'Dock Road 4' })).address).toBe('Dock Road 4');
+
+    const consent = await client.createConsent({
+      customer_id: customer._id,
+      type: 'interval',
+      start_date: '2026-01-01',
+      end_date: '2026-12-31',
+      evidence_document_id: '65aa00000000000000000001',
+    });
+    const meter = await client.createMeter({ customer_id: customer._id, meter_number: '1900000000011', data_source: 'dcc' });
+    expect(meter.status).toBe('inactive');
+    const consented = await client.updateMeterConsent(meter._id, consent._id);
+    expect(consented).toMatchObject({ status: 'active', consent_id: consent._id });
+    expect((await client.updateMeter(meter._id, { description: 'Cold room' })).description).toBe('Cold room');
+    expect((await client.archiveConsent(consent._id)).status).toBe('archived');
+    expect(await client.listConsents({ customerId: customer._id, page: 1, pageSize: 20 })).toHaveLength(1);
+
+    await client.deleteMeter(meter._id);
+    await expect(client.getMeter(meter._id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await client.deleteCustomer(customer._id);
+    await expect(client.getCustomer(customer._id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    expect(simulator.callCount('POST', '/v1/meters')).toBe(1);
+  });
+
+  it('reads interval data by meter id or by meter number + customer id, filtered to the window', async () => {
+    const from = new Date('2026-06-01T00:00:00Z');
+    const to = new Date('2026-06-01T03:00:00Z');
+    const byId = await client.intervalData({ meterId: METER }, 'hh', from, to);
+    const byNumber = await client.intervalData({ meterNumber: '9999999999999', customerId: CUSTOMER }, 'hh', from, to);
+    expect(byId.rows).toHaveLength(6);
+    expect(byNumber.rows).toEqual(byId.rows);
+    expect(byId.rows.every((row) => row.start >= from && row.start < to && row.kwh > 0)).toBe(true);
+  });
+
+  it('splits half-hourly reads longer than 62 days into 62-day calls', async () => {
+    const rows = await client.halfHourlyRows(METER, new Date('2026-01-01T00:00:00Z'), new Date('2026-04-01T00:00:00Z'));
+    expect(rows).toHaveLength(90 * 48);
+    expect(simulator.callCount('GET', '/v1/interval-data')).toBe(2);
+    expect(new Set(rows.map((row) => row.start.getTime())).size).toBe(rows.length);
+  });
+});
