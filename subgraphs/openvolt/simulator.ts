@@ -4,6 +4,15 @@ import { DateTime, type DurationLikeObject } from 'luxon';
 import { createLogger } from '../../shared/log.js';
 import { fnv1a, objectId, seededRandom, uuidFromSeed } from '../../shared/simulator/ids.js';
 import { createLoadProfile, type LoadProfile } from '../../shared/simulator/load-profile.js';
+import {
+  bodyObject,
+  enumField,
+  queryBoolean,
+  queryEnum,
+  queryPositiveInteger,
+  queryString,
+  stringField,
+} from '../../shared/simulator/request.js';
 import { HttpError, startSimulator, type FaultSettings, type RunningSimulator } from '../../shared/simulator/server.js';
 
 /**
@@ -660,34 +669,7 @@ class WebhookSender {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Request parsing (every problem is a 400 with a message naming the field)
-
-function queryString(req: Request, name: string): string | undefined {
-  const value = req.query[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new HttpError(400, `Query parameter ${name} must be given once`);
-  return value;
-}
-
-function queryEnum<T extends string>(req: Request, name: string, allowed: readonly T[]): T | undefined {
-  const value = queryString(req, name);
-  if (value !== undefined && !allowed.includes(value as T)) throw new HttpError(400, `${name} must be one of ${allowed.join(', ')}`);
-  return value as T | undefined;
-}
-
-function queryBoolean(req: Request, name: string): boolean | undefined {
-  const value = queryString(req, name);
-  if (value === undefined) return undefined;
-  if (value !== 'true' && value !== 'false') throw new HttpError(400, `${name} must be true or false`);
-  return value === 'true';
-}
-
-function queryPositiveInteger(req: Request, name: string, fallback: number): number {
-  const value = queryString(req, name);
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new HttpError(400, `${name} must be a positive whole number`);
-  return Number(value);
-}
+// Openvolt-specific request parsing (the generic helpers are in shared/simulator/request.ts)
 
 function paginate<T>(req: Request, items: T[]): T[] {
   const page = queryPositiveInteger(req, 'page', 1);
@@ -708,30 +690,6 @@ function metadataFilter(req: Request): Array<[string, string]> {
 
 function matchesMetadata(metadata: Record<string, string>, filter: Array<[string, string]>): boolean {
   return filter.every(([key, value]) => metadata[key] === value);
-}
-
-function bodyObject(req: Request): Record<string, unknown> {
-  const body: unknown = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'The request body must be a JSON object');
-  return body as Record<string, unknown>;
-}
-
-function stringField(body: Record<string, unknown>, name: string, required = false): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) {
-    if (required) throw new HttpError(400, `${name} is required`);
-    return undefined;
-  }
-  if (typeof value !== 'string') throw new HttpError(400, `${name} must be a string`);
-  const trimmed = value.trim();
-  if (required && trimmed === '') throw new HttpError(400, `${name} must not be empty`);
-  return trimmed;
-}
-
-function enumField<T extends string>(body: Record<string, unknown>, name: string, allowed: readonly T[], required = false): T | undefined {
-  const value = stringField(body, name, required);
-  if (value !== undefined && !allowed.includes(value as T)) throw new HttpError(400, `${name} must be one of ${allowed.join(', ')}`);
-  return value as T | undefined;
 }
 
 function emailField(body: Record<string, unknown>, required: boolean): string | undefined {
