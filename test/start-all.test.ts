@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ephemeralPorts } from '../scripts/stack.js';
+
+/** `npm start` as a person runs it: it prints every URL, serves, and Ctrl-C (SIGINT) stops it cleanly. */
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+
+describe('start-all', () => {
+  it('prints the simulator, subgraph and gateway URLs, answers queries, and exits 0 on SIGINT', async () => {
+    const child = spawn(TSX, ['scripts/start-all.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...ephemeralPorts(), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await expect.poll(() => output, { timeout: 20_000, interval: 100 }).toMatch(/Gridgraph is up/);
+      expect(output).toMatch(/openvolt\s+simulator\s+http:\/\/127\.0\.0\.1:\d+/);
+      expect(output).toMatch(/openvolt\s+subgraph\s+http:\/\/127\.0\.0\.1:\d+\/graphql/);
+      const gatewayUrl = /gateway\s+gateway\s+(http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(output)?.[1];
+      expect(gatewayUrl).toBeDefined();
+
+      const response = await fetch(gatewayUrl!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ meteringPoint(id: "9999999999999") { openvoltMeters { id } } }' }),
+      });
+      expect(((await response.json()) as { data: { meteringPoint: { openvoltMeters: unknown[] } } }).data.meteringPoint.openvoltMeters).toHaveLength(2);
+
+      child.kill('SIGINT');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+      expect(output).toMatch(/stopping 3 servers/);
+      expect(output).toMatch(/\] stopped/);
+      await expect(fetch(gatewayUrl!)).rejects.toThrow();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
