@@ -119,11 +119,39 @@ describe('OpenvoltClient', () => {
   it('reads interval data by meter id or by meter number + customer id, filtered to the window', async () => {
     const from = new Date('2026-06-01T00:00:00Z');
     const to = new Date('2026-06-01T03:00:00Z');
-    const byId = await client.intervalData({ meterId: METER }, 'hh', from, to);
-    const byNumber = await client.intervalData({ meterNumber: '9999999999999', customerId: CUSTOMER }, 'hh', from, to);
+    const byId = await client.intervalData({ meterId: METER }, 'hh', { from, to });
+    const byNumber = await client.intervalData({ meterNumber: '9999999999999', customerId: CUSTOMER }, 'hh', { from, to });
     expect(byId.rows).toHaveLength(6);
     expect(byNumber.rows).toEqual(byId.rows);
     expect(byId.rows.every((row) => row.start >= from && row.start < to && row.kwh > 0)).toBe(true);
+  });
+
+  it('reads coarser granularities and a lookback window', async () => {
+    const week = await client.intervalData({ meterId: METER }, 'day', { lookback: '1w', to: new Date('2026-06-08T00:00:00Z') });
+    expect(week.granularity).toBe('day');
+    expect(week.rows.map((row) => row.start.toISOString())).toEqual([
+      '2026-06-01T00:00:00.000Z',
+      '2026-06-02T00:00:00.000Z',
+      '2026-06-03T00:00:00.000Z',
+      '2026-06-04T00:00:00.000Z',
+      '2026-06-05T00:00:00.000Z',
+      '2026-06-06T00:00:00.000Z',
+      '2026-06-07T00:00:00.000Z',
+    ]);
+    const halfHours = await client.intervalData({ meterId: METER }, 'hh', { from: new Date('2026-06-01T00:00:00Z'), to: new Date('2026-06-02T00:00:00Z') });
+    const dayTotal = halfHours.rows.reduce((sum, row) => sum + row.kwh, 0);
+    expect(week.rows[0]!.kwh).toBeCloseTo(dayTotal, 6);
+  });
+
+  it('filters meters by the spec’s filters', async () => {
+    const noConsent = await client.listMeters({ missing_consent: true, page: 1, pageSize: 100 });
+    const inactive = await client.listMeters({ status: 'inactive', page: 1, pageSize: 100 });
+    expect(noConsent.length).toBeGreaterThan(0);
+    expect(noConsent.every((meter) => meter.validity_state?.missing_consent === true)).toBe(true);
+    expect(inactive.every((meter) => meter.status === 'inactive')).toBe(true);
+    const dcc = await client.listMeters({ data_source: 'dcc', page: 1, pageSize: 100 });
+    expect(dcc.length).toBeGreaterThan(0);
+    expect(dcc.every((meter) => meter.data_source === 'dcc')).toBe(true);
   });
 
   it('splits half-hourly reads longer than 62 days into 62-day calls', async () => {

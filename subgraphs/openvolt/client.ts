@@ -105,11 +105,19 @@ export interface ConsentInput {
   metadata?: Record<string, string>;
 }
 
+/** The spec's filters of GET /meters. */
 export interface MeterFilters {
   customer_id?: string;
   meter_number?: string;
   status?: OpenvoltMeterStatus;
   data_source?: OpenvoltDataSource;
+  update_frequency?: OpenvoltUpdateFrequency;
+  last_data_pull_status?: 'success' | 'failure';
+  missing_consent?: boolean;
+  expired_consent?: boolean;
+  is_disabled_by_user?: boolean;
+  has_invalid_meter_number?: boolean;
+  sort_by?: 'last_data_pull_date';
 }
 
 export interface IntervalRow {
@@ -126,6 +134,9 @@ export interface IntervalData {
 }
 
 export type MeterSelector = { meterId: string } | { meterNumber: string; customerId: string };
+
+/** Exact instants [from, to), or Openvolt's `lookback` (e.g. "1d", "1w", "3m", "1y") back from `to` or now. */
+export type IntervalWindow = { from: Date; to: Date } | { lookback: string; to?: Date };
 
 export interface OpenvoltClientOptions {
   baseUrl: string;
@@ -269,18 +280,17 @@ export class OpenvoltClient {
 
   // Interval data
 
-  /** One `/interval-data` call for [from, to) (exact instants, end exclusive). */
-  async intervalData(meter: MeterSelector, granularity: OpenvoltGranularity, from: Date, to: Date): Promise<IntervalData> {
+  /** One `/interval-data` call. With exact instants, rows outside [from, to) are dropped. */
+  async intervalData(meter: MeterSelector, granularity: OpenvoltGranularity, window: IntervalWindow): Promise<IntervalData> {
     const selector = 'meterId' in meter ? { meter_id: meter.meterId } : { meter_number: meter.meterNumber, customer_id: meter.customerId };
-    const body = await this.http.get<unknown>('interval-data', {
-      ...selector,
-      granularity,
-      start_date: from.toISOString(),
-      end_date: to.toISOString(),
-    });
-    const parsed = parseIntervalData(body);
+    const span =
+      'lookback' in window
+        ? { lookback: window.lookback, end_date: window.to?.toISOString() }
+        : { start_date: window.from.toISOString(), end_date: window.to.toISOString() };
+    const parsed = parseIntervalData(await this.http.get<unknown>('interval-data', { ...selector, granularity, ...span }));
+    if ('lookback' in window) return parsed;
     // Keep only what was asked, whatever the provider's end-bound convention turns out to be.
-    return { ...parsed, rows: parsed.rows.filter((row) => row.start >= from && row.start < to) };
+    return { ...parsed, rows: parsed.rows.filter((row) => row.start >= window.from && row.start < window.to) };
   }
 
   /** Half-hourly rows for [from, to), split into calls of at most 62 days. */
@@ -289,7 +299,7 @@ export class OpenvoltClient {
     for (let start = from.getTime(); start < to.getTime(); start += OPENVOLT_MAX_HH_DAYS_PER_CALL * DAY_MS) {
       chunks.push([new Date(start), new Date(Math.min(start + OPENVOLT_MAX_HH_DAYS_PER_CALL * DAY_MS, to.getTime()))]);
     }
-    const results = await Promise.all(chunks.map(([start, end]) => this.intervalData({ meterId }, 'hh', start, end)));
+    const results = await Promise.all(chunks.map(([start, end]) => this.intervalData({ meterId }, 'hh', { from: start, to: end })));
     return results.flatMap((result) => result.rows);
   }
 }
