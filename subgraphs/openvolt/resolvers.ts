@@ -1,9 +1,15 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
-import { ConnectionArgs, collectPages, offsetAfter, toConnection, type Connection } from '../../shared/graph/connection.js';
-import { Deletion } from '../../shared/graph/deletion.js';
-import { MeteringPoint } from '../../shared/graph/metering-point.js';
+import {
+  collectPages,
+  type Connection,
+  ConnectionArgs,
+  Deletion,
+  MeteringPoint,
+  offsetAfter,
+  toConnection,
+} from '../../shared/graph/index.js';
 import {
   EnergyUnit,
   ReadingRange,

@@ -1,9 +1,7 @@
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionType } from '../../shared/graph/connection.js';
-import { Meter } from '../../shared/graph/meter.js';
-import { IsStringMap } from '../../shared/graph/validation.js';
+import { ConnectionType, IsStringMap, Meter } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/provider.js';
 import type {
   OpenvoltConsentRecord,

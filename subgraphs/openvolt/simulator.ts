@@ -2,18 +2,25 @@ import { randomUUID } from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
 import { DateTime, type DurationLikeObject } from 'luxon';
 import { createLogger } from '../../shared/log.js';
-import { fnv1a, objectId, seededRandom, uuidFromSeed } from '../../shared/simulator/ids.js';
-import { createLoadProfile, type LoadProfile } from '../../shared/simulator/load-profile.js';
 import {
   bodyObject,
+  createLoadProfile,
   enumField,
+  type FaultSettings,
+  fnv1a,
+  HttpError,
+  type LoadProfile,
+  objectId,
   queryBoolean,
   queryEnum,
   queryPositiveInteger,
   queryString,
+  type RunningSimulator,
+  seededRandom,
+  startSimulator,
   stringField,
-} from '../../shared/simulator/request.js';
-import { HttpError, startSimulator, type FaultSettings, type RunningSimulator } from '../../shared/simulator/server.js';
+  uuidFromSeed,
+} from '../../shared/simulator/index.js';
 
 /**
  * A faithful local Openvolt API (spec v1.0.1, https://api.openvolt.com/v1) served under `/v1`, answering
