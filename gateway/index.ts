@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { port, readConfig, str } from '../shared/config.js';
+import { createLogger } from '../shared/log.js';
 import { startGraphQLServer, stopOnSignals, type RunningServer } from '../shared/server.js';
 
 /**
@@ -10,6 +11,8 @@ import { startGraphQLServer, stopOnSignals, type RunningServer } from '../shared
  * learns the subgraphs' names and default URLs from it; `<NAME>_SUBGRAPH_URL` (or `subgraphUrls`)
  * points a subgraph elsewhere.
  */
+const log = createLogger('gateway');
+
 export const SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
 
 export interface GatewayOptions {
@@ -48,7 +51,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const urlOf = new Map(subgraphs.map(({ name, url }) => [name, url]));
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource({ url: urlOf.get(name) ?? url }),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, urlOf.get(name) ?? url ?? ''),
   });
   return startGraphQLServer({
     name: 'gateway',
@@ -65,11 +68,33 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
 }
 
 /**
- * A subgraph answers some request errors (e.g. a variable it cannot coerce) with HTTP 400 and a GraphQL
- * error body. The stock data source reports those as an opaque "400: Bad Request" carrying the
- * subgraph's internal URL; this one passes the subgraph's own message and code on instead.
+ * How the gateway calls a subgraph, with two corrections to the stock data source so a client always
+ * gets an actionable error code and never a subgraph's internal URL:
+ * - a subgraph answers some request errors (e.g. a variable it cannot coerce) with HTTP 400 and a
+ *   GraphQL error body: its own message and code are passed on instead of an opaque "400: Bad Request";
+ * - a subgraph that cannot be reached is UPSTREAM_UNAVAILABLE naming the subgraph; only its fields are
+ *   null, the rest of the answer arrives.
  */
 class SubgraphDataSource extends RemoteGraphQLDataSource {
+  constructor(
+    private readonly subgraphName: string,
+    url: string,
+  ) {
+    super({ url });
+  }
+
+  override async process(options: Parameters<RemoteGraphQLDataSource['process']>[0]) {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error;
+      log.warn(`subgraph ${this.subgraphName} unreachable: ${error instanceof Error ? error.message : String(error)}`);
+      throw new GraphQLError(`The ${this.subgraphName} part of the graph is unavailable right now, so its fields are null. Try again shortly.`, {
+        extensions: { code: 'UPSTREAM_UNAVAILABLE', subgraph: this.subgraphName },
+      });
+    }
+  }
+
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
     const error = await super.errorFromResponse(response);
     const body = (error.extensions.response as { body?: unknown } | undefined)?.body;

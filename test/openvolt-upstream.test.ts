@@ -52,3 +52,17 @@ describe('upstream failures', () => {
     expect(errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
   });
 });
+
+describe('a subgraph that is down', () => {
+  it('is UPSTREAM_UNAVAILABLE naming the subgraph, and the gateway health says so', async () => {
+    stack = await startStack();
+    await stack.subgraphs.openvolt!.subgraph.stop();
+    const { data, errors } = await stack.client.rawRequest<{ openvoltMeters: null }>(gql`{ openvoltMeters { nodes { id } } }`);
+    expect(data).toBeNull();
+    expect(errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', subgraph: 'openvolt' });
+    expect(errors?.[0]?.message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
+    const health = await fetch(`${stack.gateway.url}/health`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ ok: false, subgraphs: { openvolt: 'down' } });
+  });
+});
