@@ -13,11 +13,9 @@ export const FEDERATION_LINK =
 type ReferenceResolver<TContext> = (reference: Record<string, unknown>, context: TContext) => unknown;
 
 export interface SubgraphSchemaOptions<TContext> {
-  // type-graphql takes resolver classes; their type is `Function` in its own API.
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  /** Resolver classes (type-graphql types them as `Function`). */
   resolvers: NonEmptyArray<Function>;
   /** Types reachable only through an interface or an entity reference. */
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   orphanedTypes?: Function[];
   /** `__resolveReference` per entity type name: how the gateway's `{ __typename, id }` becomes an object. */
   referenceResolvers?: Record<string, ReferenceResolver<TContext>>;

@@ -74,36 +74,15 @@ export interface OpenvoltConsentRecord {
   created_at?: string;
 }
 
-export interface CustomerInput {
-  name?: string;
-  email?: string;
-  address?: string;
-  metadata?: Record<string, string>;
-  logo_url?: string;
-  notes?: OpenvoltNote[];
-}
+/** What a write may send: the writable fields of each record. */
+export type CustomerInput = Partial<Pick<OpenvoltCustomerRecord, 'name' | 'email' | 'address' | 'metadata' | 'logo_url' | 'notes'>>;
 
-export interface MeterInput {
-  meter_number?: string;
-  customer_id?: string;
-  data_source?: OpenvoltDataSource;
-  consent_id?: string;
-  description?: string;
-  address?: string;
-  update_frequency?: OpenvoltUpdateFrequency;
-  metadata?: Record<string, string>;
-  notes?: OpenvoltNote[];
-}
+export type MeterInput = Partial<
+  Pick<OpenvoltMeterRecord, 'meter_number' | 'customer_id' | 'data_source' | 'description' | 'address' | 'update_frequency' | 'metadata' | 'notes'>
+> & { consent_id?: string };
 
-export interface ConsentInput {
-  customer_id: string;
-  type: 'interval';
-  name?: string;
-  start_date: string;
-  end_date: string;
-  evidence_document_id: string;
-  metadata?: Record<string, string>;
-}
+export type ConsentInput = Pick<OpenvoltConsentRecord, 'customer_id' | 'type' | 'start_date' | 'end_date' | 'evidence_document_id'> &
+  Partial<Pick<OpenvoltConsentRecord, 'name' | 'metadata'>>;
 
 /** The spec's filters of GET /meters. */
 export interface MeterFilters {
