@@ -22,7 +22,11 @@ const QUERY = gql`
         consumption(range: $range) {
           total
           count
-          readings { start value quality }
+          readings {
+            start
+            value
+            quality
+          }
         }
       }
     }
@@ -62,11 +66,15 @@ try {
 
   const gateway = summary(timings.gateway);
   const subgraph = summary(timings.subgraph);
-  console.log(`50 meters × 7 days × 48 half hours (${(50 * 336).toLocaleString('en')} readings per query), ${ROUNDS} rounds after ${WARMUP} warm-up`);
+  console.log(
+    `50 meters × 7 days × 48 half hours (${(50 * 336).toLocaleString('en')} readings per query), ${ROUNDS} rounds after ${WARMUP} warm-up`,
+  );
   console.log(`${'target'.padEnd(10)} ${'median ms'.padStart(10)} ${'p95 ms'.padStart(10)} ${'upstream calls/query'.padStart(22)}`);
   console.log(row('subgraph', subgraph, upstreamCalls.subgraph));
   console.log(row('gateway', gateway, upstreamCalls.gateway));
-  console.log(`gateway / subgraph: median ×${(gateway.median / subgraph.median).toFixed(2)}, p95 ×${(gateway.p95 / subgraph.p95).toFixed(2)}`);
+  console.log(
+    `gateway / subgraph: median ×${(gateway.median / subgraph.median).toFixed(2)}, p95 ×${(gateway.p95 / subgraph.p95).toFixed(2)}`,
+  );
 } finally {
   await stack.stop();
 }

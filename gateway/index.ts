@@ -89,9 +89,12 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
       log.warn(`subgraph ${this.subgraphName} unreachable: ${error instanceof Error ? error.message : String(error)}`);
-      throw new GraphQLError(`The ${this.subgraphName} part of the graph is unavailable right now, so its fields are null. Try again shortly.`, {
-        extensions: { code: 'UPSTREAM_UNAVAILABLE', subgraph: this.subgraphName },
-      });
+      throw new GraphQLError(
+        `The ${this.subgraphName} part of the graph is unavailable right now, so its fields are null. Try again shortly.`,
+        {
+          extensions: { code: 'UPSTREAM_UNAVAILABLE', subgraph: this.subgraphName },
+        },
+      );
     }
   }
 
@@ -118,7 +121,11 @@ async function isHealthy(graphqlUrl: string): Promise<boolean> {
 // `tsx gateway/index.ts`: the gateway alone, against subgraphs started elsewhere.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const sdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
-  const gateway = await startGateway({ ...readGatewayConfig(process.env), supergraphSdl: sdl, subgraphUrls: subgraphUrlsFromEnv(sdl, process.env) });
+  const gateway = await startGateway({
+    ...readGatewayConfig(process.env),
+    supergraphSdl: sdl,
+    subgraphUrls: subgraphUrlsFromEnv(sdl, process.env),
+  });
   console.log(`Gateway ${gateway.url}/graphql`);
   stopOnSignals(() => [gateway]);
 }

@@ -20,14 +20,20 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(env: NodeJS.ProcessEnv, onStarted: (server: RunningServer, role: string) => void = () => {}): Promise<Stack> {
+export async function startStack(
+  env: NodeJS.ProcessEnv,
+  onStarted: (server: RunningServer, role: string) => void = () => {},
+): Promise<Stack> {
   const running: RunningServer[] = [];
   const subgraphs: Record<string, StartedSubgraph> = {};
   try {
     for (const module of SUBGRAPHS) {
       const started = await module.start(env);
       subgraphs[module.name] = started;
-      for (const [server, role] of [[started.simulator, 'simulator'], [started.subgraph, 'subgraph']] as const) {
+      for (const [server, role] of [
+        [started.simulator, 'simulator'],
+        [started.subgraph, 'subgraph'],
+      ] as const) {
         if (!server) continue;
         running.push(server);
         onStarted(server, role);

@@ -20,7 +20,9 @@ try {
   const stack = await startStack(process.env, describe);
   console.log(`\nGridgraph is up: send GraphQL to ${stack.gatewayUrl} (health: ${stack.gateway.url}/health). Ctrl-C stops everything.`);
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : `Start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    error instanceof ConfigError ? error.message : `Start-up failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
   for (const server of running.reverse()) await server.stop().catch(() => undefined);
   process.exit(1);
 }

@@ -16,7 +16,9 @@ describe('readConfig', () => {
 
   it('reads an empty optional URL (as in a copied .env.example) as not configured', () => {
     expect(readConfig(specs, { SOME_URL: '' }).SOME_URL).toBe('');
-    expect(readProviderServerConfig('OPENVOLT', { subgraphPort: 4001, simulatorPort: 4101 }, { OPENVOLT_API_URL: ' ' }).apiUrl).toBeUndefined();
+    expect(
+      readProviderServerConfig('OPENVOLT', { subgraphPort: 4001, simulatorPort: 4101 }, { OPENVOLT_API_URL: ' ' }).apiUrl,
+    ).toBeUndefined();
   });
 
   it('reads typed values, accepts port 0 and trims a trailing slash from URLs', () => {
@@ -30,12 +32,15 @@ describe('readConfig', () => {
   it('names every malformed variable in one error and never echoes a secret', () => {
     let error: unknown;
     try {
-      readConfig({ ...specs, SOME_API_KEY: numberInRange(0, 1)({ default: 0 }) }, {
-        SOME_PORT: 'eighty',
-        SOME_SHARE: '2',
-        SOME_URL: 'ftp://files',
-        SOME_API_KEY: 'sk-secret-value',
-      });
+      readConfig(
+        { ...specs, SOME_API_KEY: numberInRange(0, 1)({ default: 0 }) },
+        {
+          SOME_PORT: 'eighty',
+          SOME_SHARE: '2',
+          SOME_URL: 'ftp://files',
+          SOME_API_KEY: 'sk-secret-value',
+        },
+      );
     } catch (caught) {
       error = caught;
     }

@@ -51,10 +51,7 @@ export const optionalUrl = makeValidator<string>((input) => {
  * Reads and validates `specs` from `env`. Throws one ConfigError listing every bad variable; values of
  * variables whose names look secret are never echoed.
  */
-export function readConfig<S extends Record<string, ValidatorSpec<unknown>>>(
-  specs: S,
-  env: NodeJS.ProcessEnv = process.env,
-) {
+export function readConfig<S extends Record<string, ValidatorSpec<unknown>>>(specs: S, env: NodeJS.ProcessEnv = process.env) {
   return cleanEnv(env, specs, {
     reporter: ({ errors }) => {
       const names = Object.keys(errors);

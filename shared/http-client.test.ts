@@ -83,7 +83,8 @@ describe('createHttpClient', () => {
   });
 
   it('maps 404 to NOT_FOUND and other 4xx to UPSTREAM_REJECTED with the provider’s message', async () => {
-    script = (req, res) => (req.url!.includes('missing') ? json(res, 404, { message: 'No meter' }) : json(res, 400, { message: 'bad page_size' }));
+    script = (req, res) =>
+      req.url!.includes('missing') ? json(res, 404, { message: 'No meter' }) : json(res, 400, { message: 'bad page_size' });
     expect((await failure(client().get('meters/missing'))).extensions.code).toBe('NOT_FOUND');
     const rejected = await failure(client().get('meters'));
     expect(rejected.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', upstreamStatus: 400 });

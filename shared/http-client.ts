@@ -87,7 +87,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const path = req.path.replace(/^\/+/, '');
     try {
-      const response = await limit(() =>
+      const response = (await limit(() =>
         http(path, {
           method: req.method,
           searchParams: req.searchParams ? definedParams(req.searchParams) : undefined,
@@ -96,7 +96,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           headers: req.headers,
           responseType: req.responseType ?? 'json',
         }),
-      ) as Response<unknown>;
+      )) as Response<unknown>;
       return { status: response.statusCode, headers: response.headers, body: response.body as T };
     } catch (error) {
       const mapped = mapUpstreamError(error, options.provider, label, req.method, path, options.secrets);

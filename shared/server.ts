@@ -48,9 +48,7 @@ export interface GraphQLServerOptions<TContext extends BaseContext> {
  * `GET /health`, stack traces never sent, unexpected errors masked, and a stop() that drains in-flight
  * requests before closing.
  */
-export async function startGraphQLServer<TContext extends BaseContext>(
-  options: GraphQLServerOptions<TContext>,
-): Promise<RunningServer> {
+export async function startGraphQLServer<TContext extends BaseContext>(options: GraphQLServerOptions<TContext>): Promise<RunningServer> {
   const log = createLogger(options.name);
   const app = express();
   const httpServer = http.createServer(app);

@@ -204,7 +204,9 @@ describe('Openvolt simulator against the OpenAPI spec', () => {
     });
 
     it('POST /customers', async () => {
-      const created = await call(sim, 'POST', '/customers', { body: { name: 'Acme Foundry', email: 'energy@acme-foundry.example', notes: [{ content: 'new', author: 'test' }] } });
+      const created = await call(sim, 'POST', '/customers', {
+        body: { name: 'Acme Foundry', email: 'energy@acme-foundry.example', notes: [{ content: 'new', author: 'test' }] },
+      });
       expectSpecStatus(created, 'POST /customers', 200);
       expectValid(componentSchema('Customer'), created.body);
       expect(created.body._id).toMatch(/^[0-9a-f]{24}$/);
@@ -244,7 +246,13 @@ describe('Openvolt simulator against the OpenAPI spec', () => {
         expect(meter).not.toHaveProperty('customer');
       }
       const filtered = await call(sim, 'GET', '/meters', {
-        query: { customer_id: EXAMPLE_CUSTOMER, status: 'active', data_source: 'electralink', missing_consent: 'false', meter_id: EXAMPLE_METER },
+        query: {
+          customer_id: EXAMPLE_CUSTOMER,
+          status: 'active',
+          data_source: 'electralink',
+          missing_consent: 'false',
+          meter_id: EXAMPLE_METER,
+        },
       });
       expect(filtered.body.data.map((m: Json) => m._id)).toEqual([EXAMPLE_METER]);
       expect((await call(sim, 'GET', '/meters', { query: { sort_by: 'last_data_pull_date', page_size: '5' } })).body.data).toHaveLength(5);
@@ -291,7 +299,9 @@ describe('Openvolt simulator against the OpenAPI spec', () => {
     });
 
     it('DELETE /meters/{_id} answers 204 without a body', async () => {
-      const created = await call(sim, 'POST', '/meters', { body: { meter_number: '1200023305998', customer_id: EXAMPLE_CUSTOMER, data_source: 'electralink' } });
+      const created = await call(sim, 'POST', '/meters', {
+        body: { meter_number: '1200023305998', customer_id: EXAMPLE_CUSTOMER, data_source: 'electralink' },
+      });
       const deleted = await call(sim, 'DELETE', `/meters/${created.body._id}`);
       expectSpecStatus(deleted, 'DELETE /meters/{_id}', 204);
       expect(deleted.body).toBeUndefined();
@@ -308,7 +318,11 @@ describe('Openvolt simulator against the OpenAPI spec', () => {
       const restored = await call(sim, 'PUT', `/meters/${EXAMPLE_METER}/update-consent`, { body: { consent_id: consent._id } });
       expectSpecStatus(restored, 'PUT /meters/{_id}/update-consent', 201);
       expect(restored.body).toMatchObject({ status: 'active', consent_id: consent._id, validity_state: { missing_consent: false } });
-      expectError(await call(sim, 'PUT', `/meters/${EXAMPLE_METER}/update-consent`, { body: { consent_id: UNKNOWN_ID } }), 400, 'PUT /meters/{_id}/update-consent');
+      expectError(
+        await call(sim, 'PUT', `/meters/${EXAMPLE_METER}/update-consent`, { body: { consent_id: UNKNOWN_ID } }),
+        400,
+        'PUT /meters/{_id}/update-consent',
+      );
       expectError(await call(sim, 'PUT', `/meters/${EXAMPLE_METER}/update-consent`, { body: {} }), 400);
     });
   });
@@ -336,7 +350,14 @@ describe('Openvolt simulator against the OpenAPI spec', () => {
     });
 
     it('POST /consents', async () => {
-      const body = { customer_id: EXAMPLE_CUSTOMER, type: 'interval', name: 'LOA 2024', start_date: '2024-01-01', end_date: '2025-12-31', evidence_document_id: '65a0c1d2e3f4a5b6c7d8e9f0' };
+      const body = {
+        customer_id: EXAMPLE_CUSTOMER,
+        type: 'interval',
+        name: 'LOA 2024',
+        start_date: '2024-01-01',
+        end_date: '2025-12-31',
+        evidence_document_id: '65a0c1d2e3f4a5b6c7d8e9f0',
+      };
       const created = await call(sim, 'POST', '/consents', { body });
       expectSpecStatus(created, 'POST /consents', 200);
       expectValid(componentSchema('Consent'), created.body);
@@ -349,7 +370,13 @@ describe('Openvolt simulator against the OpenAPI spec', () => {
 
     it('POST /consents/{_id}/archive', async () => {
       const created = await call(sim, 'POST', '/consents', {
-        body: { customer_id: EXAMPLE_CUSTOMER, type: 'interval', start_date: '2024-01-01', end_date: '2024-12-31', evidence_document_id: '65a0c1d2e3f4a5b6c7d8e9f1' },
+        body: {
+          customer_id: EXAMPLE_CUSTOMER,
+          type: 'interval',
+          start_date: '2024-01-01',
+          end_date: '2024-12-31',
+          evidence_document_id: '65a0c1d2e3f4a5b6c7d8e9f1',
+        },
       });
       const archived = await call(sim, 'POST', `/consents/${created.body._id}/archive`);
       expectSpecStatus(archived, 'POST /consents/{_id}/archive', 200);
@@ -385,7 +412,10 @@ describe('Openvolt simulator against the OpenAPI spec', () => {
       expect((await limit('month', '2019-01-01', '2023-12-31')).status).toBe(200);
       expectError(await limit('month', '2019-01-01', '2024-01-01'), 400);
       expectError(await call(sim, 'GET', '/interval-data', { query: { meter_id: EXAMPLE_METER, lookback: '2x' } }), 400);
-      expectError(await call(sim, 'GET', '/interval-data', { query: { meter_id: EXAMPLE_METER, start_date: '2024-01-02', end_date: '2024-01-01' } }), 400);
+      expectError(
+        await call(sim, 'GET', '/interval-data', { query: { meter_id: EXAMPLE_METER, start_date: '2024-01-02', end_date: '2024-01-01' } }),
+        400,
+      );
       expectError(await call(sim, 'GET', '/interval-data', { query: { meter_id: EXAMPLE_METER, start_date: 'yesterday' } }), 400);
     });
   });
@@ -454,7 +484,12 @@ describe('Openvolt simulator behaviour', () => {
     expect(body.data).toHaveLength(48);
     body.data.forEach((row: Json, i: number) => {
       expect(row.start_interval).toBe(new Date(Date.UTC(2024, 0, 10) + i * 1_800_000).toISOString());
-      expect(row).toMatchObject({ meter_id: EXAMPLE_METER, meter_number: '9999999999999', customer_id: EXAMPLE_CUSTOMER, consumption_units: 'kWh' });
+      expect(row).toMatchObject({
+        meter_id: EXAMPLE_METER,
+        meter_number: '9999999999999',
+        customer_id: EXAMPLE_CUSTOMER,
+        consumption_units: 'kWh',
+      });
       expect(typeof row.consumption).toBe('string');
       expect(Number(row.consumption)).toBeGreaterThan(0);
     });
@@ -504,8 +539,15 @@ describe('Openvolt simulator behaviour', () => {
     expect(wh(days.slice(0, 1))).toBe(wh(halfHours.slice(0, 48)));
     expect(wh(days)).toBe(wh(halfHours));
     const weeks = (await hh({ ...month, granularity: 'week' })).body.data;
-    expect(weeks.map((r: Json) => r.start_interval.slice(0, 10))).toEqual(['2024-01-01', '2024-01-08', '2024-01-15', '2024-01-22', '2024-01-29']);
-    const months = (await hh({ meter_id: EXAMPLE_METER, granularity: 'month', start_date: '2023-01-01', end_date: '2023-12-31' })).body.data;
+    expect(weeks.map((r: Json) => r.start_interval.slice(0, 10))).toEqual([
+      '2024-01-01',
+      '2024-01-08',
+      '2024-01-15',
+      '2024-01-22',
+      '2024-01-29',
+    ]);
+    const months = (await hh({ meter_id: EXAMPLE_METER, granularity: 'month', start_date: '2023-01-01', end_date: '2023-12-31' })).body
+      .data;
     expect(months).toHaveLength(12);
     expect(months[1].start_interval).toBe('2023-02-01T00:00:00.000Z');
     const year = (await hh({ meter_id: EXAMPLE_METER, granularity: 'year', start_date: '2023-01-01', end_date: '2023-12-31' })).body.data;
@@ -515,7 +557,9 @@ describe('Openvolt simulator behaviour', () => {
   it('leaves gap half hours out for some non-test meters, never for the test meters', async () => {
     const meters: Json[] = (await call(sim, 'GET', '/meters', { query: { page_size: '100', status: 'active' } })).body.data;
     const week = { start_date: '2024-02-01', end_date: '2024-02-07' };
-    const rows = await Promise.all(meters.map(async (m) => [m.meter_number, (await hh({ ...week, meter_id: m._id })).body.data.length] as const));
+    const rows = await Promise.all(
+      meters.map(async (m) => [m.meter_number, (await hh({ ...week, meter_id: m._id })).body.data.length] as const),
+    );
     expect(rows.filter(([number]) => number.startsWith('9999')).every(([, length]) => length === 7 * 48)).toBe(true);
     expect(rows.some(([, length]) => length < 7 * 48)).toBe(true);
   });
@@ -534,7 +578,9 @@ describe('Openvolt simulator behaviour', () => {
     expect(customerEvent.body.subscription_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(customerEvent.body.delivery_id).toMatch(/^[0-9a-f-]{36}$/);
 
-    const meter = await call(sim, 'POST', '/meters', { body: { meter_number: '1200023305962', customer_id: customer.body._id, data_source: 'electralink' } });
+    const meter = await call(sim, 'POST', '/meters', {
+      body: { meter_number: '1200023305962', customer_id: customer.body._id, data_source: 'electralink' },
+    });
     expect((await receiver.next()).body).toMatchObject({ event_id: 'meter.created', payload: { _id: meter.body._id } });
 
     const items = [{ meter_id: EXAMPLE_METER, start_interval: '2024-03-01T00:00:00.000Z', end_interval: '2024-03-15T00:00:00.000Z' }];
@@ -542,7 +588,11 @@ describe('Openvolt simulator behaviour', () => {
     expect((await receiver.next()).body).toMatchObject({ event_id: 'meter_data.received', payload: items });
 
     const post = (body: unknown) =>
-      fetch(`${sim.url}/_simulator/events/meter-data-received`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${sim.url}/_simulator/events/meter-data-received`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await post(items)).status).toBe(204);
     const delivered = await receiver.next();
     expect(delivered.body).toMatchObject({ event_id: 'meter_data.received', payload: items });
@@ -592,7 +642,11 @@ async function startWebhookReceiver(): Promise<WebhookReceiver> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const delivery = { url: req.url ?? '', contentType: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+      const delivery = {
+        url: req.url ?? '',
+        contentType: req.headers['content-type'],
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      };
       res.writeHead(204).end();
       const resolve = waiting.shift();
       if (resolve) resolve(delivery);

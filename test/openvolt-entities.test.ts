@@ -22,9 +22,23 @@ const ENTITIES = gql`
   query ($representations: [_Any!]!) {
     _entities(representations: $representations) {
       __typename
-      ... on OpenvoltMeter { id meterNumber customer { id } }
-      ... on OpenvoltCustomer { id name }
-      ... on MeteringPoint { id openvoltMeters { id } }
+      ... on OpenvoltMeter {
+        id
+        meterNumber
+        customer {
+          id
+        }
+      }
+      ... on OpenvoltCustomer {
+        id
+        name
+      }
+      ... on MeteringPoint {
+        id
+        openvoltMeters {
+          id
+        }
+      }
     }
   }
 `;

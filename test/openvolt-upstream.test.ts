@@ -5,7 +5,14 @@ import { startStack, type TestStack } from './support/stack.js';
 
 /** What a client sees when Openvolt itself refuses or fails, through the gateway. */
 
-const METER = gql`{ openvoltMeter(id: "6514167223e3d1424bf82742") { id meterNumber } }`;
+const METER = gql`
+  {
+    openvoltMeter(id: "6514167223e3d1424bf82742") {
+      id
+      meterNumber
+    }
+  }
+`;
 const WRONG_KEY = 'test-wrong-key-5f0c9a7e11d2';
 
 let simulator: OpenvoltSimulator | undefined;
@@ -29,7 +36,10 @@ describe('upstream failures', () => {
     });
     const text = await response.text();
     expect(text).not.toContain(WRONG_KEY);
-    const body = JSON.parse(text) as { data: { openvoltMeter: null }; errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+    const body = JSON.parse(text) as {
+      data: { openvoltMeter: null };
+      errors: Array<{ message: string; extensions: Record<string, unknown> }>;
+    };
     expect(body.data.openvoltMeter).toBeNull();
     expect(body.errors[0]!.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', provider: 'OPENVOLT', upstreamStatus: 401 });
     expect(body.errors[0]!.message).toMatch(/Openvolt rejected the configured credentials/);
@@ -57,7 +67,15 @@ describe('a subgraph that is down', () => {
   it('is UPSTREAM_UNAVAILABLE naming the subgraph, and the gateway health says so', async () => {
     stack = await startStack();
     await stack.subgraphs.openvolt!.subgraph.stop();
-    const { data, errors } = await stack.client.rawRequest<{ openvoltMeters: null }>(gql`{ openvoltMeters { nodes { id } } }`);
+    const { data, errors } = await stack.client.rawRequest<{ openvoltMeters: null }>(gql`
+      {
+        openvoltMeters {
+          nodes {
+            id
+          }
+        }
+      }
+    `);
     expect(data).toBeNull();
     expect(errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', subgraph: 'openvolt' });
     expect(errors?.[0]?.message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);

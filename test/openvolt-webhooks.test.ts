@@ -34,16 +34,29 @@ describe('webhook token', () => {
   it('refuses deliveries without the token or with a wrong one, and records none of them', async () => {
     expect(await post('', envelope('d-1'))).toBe(401);
     expect(await post('?token=guess', envelope('d-2'))).toBe(401);
-    const { data } = await stack.client.rawRequest<{ openvoltEvents: { totalCount: number } }>(gql`{ openvoltEvents { totalCount } }`);
+    const { data } = await stack.client.rawRequest<{ openvoltEvents: { totalCount: number } }>(gql`
+      {
+        openvoltEvents {
+          totalCount
+        }
+      }
+    `);
     expect(data.openvoltEvents.totalCount).toBe(0);
   });
 
   it('accepts a delivery carrying the token, and the simulator is configured to send it', async () => {
     expect(await post(`?token=${TOKEN}`, envelope('d-3'))).toBe(204);
     await stack.simulator<OpenvoltSimulator>('openvolt').deliverMeterDataReceived(envelope('x').payload);
-    const { data } = await stack.client.rawRequest<{ openvoltEvents: { totalCount: number; nodes: Array<{ id: string }> } }>(
-      gql`{ openvoltEvents { totalCount nodes { id } } }`,
-    );
+    const { data } = await stack.client.rawRequest<{ openvoltEvents: { totalCount: number; nodes: Array<{ id: string }> } }>(gql`
+      {
+        openvoltEvents {
+          totalCount
+          nodes {
+            id
+          }
+        }
+      }
+    `);
     expect(data.openvoltEvents.totalCount).toBe(2);
     expect(data.openvoltEvents.nodes.map((node) => node.id)).toContain('d-3');
   });

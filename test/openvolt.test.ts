@@ -54,7 +54,12 @@ const CONSUMPTION = gql`
         total
         count
         missing
-        readings { start end value quality }
+        readings {
+          start
+          end
+          value
+          quality
+        }
       }
     }
   }
@@ -84,15 +89,41 @@ const sum = (values: Array<number | null>) => values.reduce<number>((total, valu
 describe('customers and meters', () => {
   it('lists customers as a connection and pages through them', async () => {
     const { data, errors } = await query<{
-      openvoltCustomers: { nodes: Array<{ id: string; name: string; email: string }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      openvoltCustomers: {
+        nodes: Array<{ id: string; name: string; email: string }>;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
     }>(gql`
-      { openvoltCustomers(first: 2) { nodes { id name email } pageInfo { hasNextPage endCursor } } }
+      {
+        openvoltCustomers(first: 2) {
+          nodes {
+            id
+            name
+            email
+          }
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+        }
+      }
     `);
     expect(errors).toEqual([]);
     expect(data.openvoltCustomers.nodes).toHaveLength(2);
     expect(data.openvoltCustomers.pageInfo.hasNextPage).toBe(true);
     const next = await query<{ openvoltCustomers: { nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean } } }>(
-      gql`query ($after: String) { openvoltCustomers(first: 2, after: $after) { nodes { id } pageInfo { hasNextPage } } }`,
+      gql`
+        query ($after: String) {
+          openvoltCustomers(first: 2, after: $after) {
+            nodes {
+              id
+            }
+            pageInfo {
+              hasNextPage
+            }
+          }
+        }
+      `,
       { after: data.openvoltCustomers.pageInfo.endCursor },
     );
     expect(next.data.openvoltCustomers.nodes).toHaveLength(1);
@@ -104,9 +135,24 @@ describe('customers and meters', () => {
   it('fetches one customer with its meters', async () => {
     const { data, errors } = await query<{
       openvoltCustomer: { id: string; email: string; meters: { nodes: Array<{ customerId: string }> } };
-    }>(gql`query ($id: ID!) { openvoltCustomer(id: $id) { id email meters(first: 100) { nodes { customerId } } } }`, {
-      id: TEST_CUSTOMER_ID,
-    });
+    }>(
+      gql`
+        query ($id: ID!) {
+          openvoltCustomer(id: $id) {
+            id
+            email
+            meters(first: 100) {
+              nodes {
+                customerId
+              }
+            }
+          }
+        }
+      `,
+      {
+        id: TEST_CUSTOMER_ID,
+      },
+    );
     expect(errors).toEqual([]);
     expect(data.openvoltCustomer.id).toBe(TEST_CUSTOMER_ID);
     expect(data.openvoltCustomer.email).toContain('@');
@@ -115,22 +161,51 @@ describe('customers and meters', () => {
   });
 
   it('lists meters filtered by meter number and status, and fetches one with its customer', async () => {
-    const byNumber = await query<{ openvoltMeters: { nodes: Array<{ id: string; meterNumber: string; customerId: string }> } }>(
-      gql`{ openvoltMeters(meterNumber: "9999999999999") { nodes { id meterNumber customerId } } }`,
-    );
+    const byNumber = await query<{ openvoltMeters: { nodes: Array<{ id: string; meterNumber: string; customerId: string }> } }>(gql`
+      {
+        openvoltMeters(meterNumber: "9999999999999") {
+          nodes {
+            id
+            meterNumber
+            customerId
+          }
+        }
+      }
+    `);
     expect(byNumber.errors).toEqual([]);
     expect(byNumber.data.openvoltMeters.nodes).toHaveLength(2);
     expect(new Set(byNumber.data.openvoltMeters.nodes.map((meter) => meter.customerId)).size).toBe(2);
 
-    const active = await query<{ openvoltMeters: { nodes: Array<{ status: string }> } }>(
-      gql`{ openvoltMeters(status: ACTIVE, first: 100) { nodes { status } } }`,
-    );
+    const active = await query<{ openvoltMeters: { nodes: Array<{ status: string }> } }>(gql`
+      {
+        openvoltMeters(status: ACTIVE, first: 100) {
+          nodes {
+            status
+          }
+        }
+      }
+    `);
     expect(active.data.openvoltMeters.nodes.length).toBeGreaterThan(0);
     expect(active.data.openvoltMeters.nodes.every((meter) => meter.status === 'ACTIVE')).toBe(true);
 
     const one = await query<{
       openvoltMeter: { id: string; provider: string; meterPointId: string; meterNumber: string; customer: { id: string } };
-    }>(gql`query ($id: ID!) { openvoltMeter(id: $id) { id provider meterPointId meterNumber customer { id } } }`, { id: TEST_METER_ID });
+    }>(
+      gql`
+        query ($id: ID!) {
+          openvoltMeter(id: $id) {
+            id
+            provider
+            meterPointId
+            meterNumber
+            customer {
+              id
+            }
+          }
+        }
+      `,
+      { id: TEST_METER_ID },
+    );
     expect(one.errors).toEqual([]);
     expect(one.data.openvoltMeter).toEqual({
       id: TEST_METER_ID,
@@ -142,15 +217,30 @@ describe('customers and meters', () => {
   });
 
   it('serves fifty seeded meters', async () => {
-    const { data } = await query<{ openvoltMeters: { nodes: unknown[]; pageInfo: { hasNextPage: boolean } } }>(
-      gql`{ openvoltMeters(first: 100) { nodes { id } pageInfo { hasNextPage } } }`,
-    );
+    const { data } = await query<{ openvoltMeters: { nodes: unknown[]; pageInfo: { hasNextPage: boolean } } }>(gql`
+      {
+        openvoltMeters(first: 100) {
+          nodes {
+            id
+          }
+          pageInfo {
+            hasNextPage
+          }
+        }
+      }
+    `);
     expect(data.openvoltMeters.nodes).toHaveLength(50);
     expect(data.openvoltMeters.pageInfo.hasNextPage).toBe(false);
   });
 
   it('an unknown meter id is NOT_FOUND', async () => {
-    const { data, errors } = await query<{ openvoltMeter: null }>(gql`{ openvoltMeter(id: "0123456789abcdef01234567") { id } }`);
+    const { data, errors } = await query<{ openvoltMeter: null }>(gql`
+      {
+        openvoltMeter(id: "0123456789abcdef01234567") {
+          id
+        }
+      }
+    `);
     expect(data.openvoltMeter).toBeNull();
     expect(errors[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'OPENVOLT' });
     expect(errors[0]?.message).toContain('0123456789abcdef01234567');
@@ -159,14 +249,37 @@ describe('customers and meters', () => {
   it('a MeteringPoint lists the meters of every customer that registered its MPAN', async () => {
     const { data, errors } = await query<{
       meteringPoint: { id: string; openvoltMeters: Array<{ meterNumber: string; customer: { id: string } }> };
-    }>(gql`{ meteringPoint(id: "9999999999999") { id openvoltMeters { meterNumber customer { id } } } }`);
+    }>(gql`
+      {
+        meteringPoint(id: "9999999999999") {
+          id
+          openvoltMeters {
+            meterNumber
+            customer {
+              id
+            }
+          }
+        }
+      }
+    `);
     expect(errors).toEqual([]);
     expect(data.meteringPoint.openvoltMeters).toHaveLength(2);
     expect(data.meteringPoint.openvoltMeters.every((meter) => meter.meterNumber === '9999999999999')).toBe(true);
     expect(new Set(data.meteringPoint.openvoltMeters.map((meter) => meter.customer.id)).size).toBe(2);
 
     const back = await query<{ openvoltMeter: { meteringPoint: { id: string; openvoltMeters: unknown[] } } }>(
-      gql`query ($id: ID!) { openvoltMeter(id: $id) { meteringPoint { id openvoltMeters { id } } } }`,
+      gql`
+        query ($id: ID!) {
+          openvoltMeter(id: $id) {
+            meteringPoint {
+              id
+              openvoltMeters {
+                id
+              }
+            }
+          }
+        }
+      `,
       { id: TEST_METER_ID },
     );
     expect(back.data.openvoltMeter.meteringPoint.id).toBe('9999999999999');
@@ -245,7 +358,11 @@ describe('consumption', () => {
   it('a range reaching into the future has MISSING readings, never invented ones', async () => {
     const from = new Date(Date.now() - 2 * 3600_000);
     from.setUTCMinutes(0, 0, 0);
-    const series = await consumption({ from: from.toISOString(), to: new Date(from.getTime() + 6 * 3600_000).toISOString(), resolution: 'HOUR' });
+    const series = await consumption({
+      from: from.toISOString(),
+      to: new Date(from.getTime() + 6 * 3600_000).toISOString(),
+      resolution: 'HOUR',
+    });
     expect(series.missing).toBeGreaterThan(0);
     const missing = series.readings.filter((reading) => reading.quality === 'MISSING');
     expect(missing.every((reading) => reading.value === null)).toBe(true);
@@ -257,7 +374,17 @@ describe('batching', () => {
 
   it('fifty meters over the same week cost at most one /interval-data call each', async () => {
     const { data, errors } = await query<{ openvoltMeters: { nodes: Array<{ consumption: { count: number } }> } }>(
-      gql`query ($range: ReadingRange!) { openvoltMeters(first: 50) { nodes { consumption(range: $range) { count } } } }`,
+      gql`
+        query ($range: ReadingRange!) {
+          openvoltMeters(first: 50) {
+            nodes {
+              consumption(range: $range) {
+                count
+              }
+            }
+          }
+        }
+      `,
       { range: WEEK },
     );
     expect(errors).toEqual([]);
@@ -268,10 +395,20 @@ describe('batching', () => {
 
   it('the same meter asked twice in one query costs one call', async () => {
     const { errors } = await query(
-      gql`query ($id: ID!, $week: ReadingRange!, $day: ReadingRange!) {
-        a: openvoltMeter(id: $id) { consumption(range: $week) { total } }
-        b: openvoltMeter(id: $id) { consumption(range: $day) { total } }
-      }`,
+      gql`
+        query ($id: ID!, $week: ReadingRange!, $day: ReadingRange!) {
+          a: openvoltMeter(id: $id) {
+            consumption(range: $week) {
+              total
+            }
+          }
+          b: openvoltMeter(id: $id) {
+            consumption(range: $day) {
+              total
+            }
+          }
+        }
+      `,
       { id: TEST_METER_ID, week: WEEK, day: { from: '2026-11-03T00:00:00Z', to: '2026-11-04T00:00:00Z', resolution: 'HOUR' } },
     );
     expect(errors).toEqual([]);
@@ -280,9 +417,18 @@ describe('batching', () => {
   });
 
   it('customer on fifty meters of three customers costs at most three customer calls', async () => {
-    const { data, errors } = await query<{ openvoltMeters: { nodes: Array<{ customer: { id: string } }> } }>(
-      gql`{ openvoltMeters(first: 50) { nodes { customer { id name } } } }`,
-    );
+    const { data, errors } = await query<{ openvoltMeters: { nodes: Array<{ customer: { id: string } }> } }>(gql`
+      {
+        openvoltMeters(first: 50) {
+          nodes {
+            customer {
+              id
+              name
+            }
+          }
+        }
+      }
+    `);
     expect(errors).toEqual([]);
     expect(new Set(data.openvoltMeters.nodes.map((node) => node.customer.id)).size).toBe(3);
     expect(upstreamCalls('GET', '/v1/customers/:_id')).toBe(3); // one per distinct customer
@@ -293,43 +439,105 @@ describe('mutations', () => {
   it('creates, updates and deletes a customer; reads show each change', async () => {
     const email = `ops-${Date.now()}@example.com`;
     const created = await query<{ createOpenvoltCustomer: { id: string; name: string; email: string } }>(
-      gql`mutation ($input: CreateOpenvoltCustomerInput!) { createOpenvoltCustomer(input: $input) { id name email } }`,
+      gql`
+        mutation ($input: CreateOpenvoltCustomerInput!) {
+          createOpenvoltCustomer(input: $input) {
+            id
+            name
+            email
+          }
+        }
+      `,
       { input: { name: 'Harbour Offices', email, address: '1 Quay Street, Bristol', metadata: { site: 'HO-1' } } },
     );
     expect(created.errors).toEqual([]);
     const id = created.data.createOpenvoltCustomer.id;
     const listed = await query<{ openvoltCustomers: { nodes: Array<{ id: string; metadata: Record<string, string> }> } }>(
-      gql`query ($email: String) { openvoltCustomers(email: $email) { nodes { id metadata } } }`,
+      gql`
+        query ($email: String) {
+          openvoltCustomers(email: $email) {
+            nodes {
+              id
+              metadata
+            }
+          }
+        }
+      `,
       { email },
     );
     expect(listed.data.openvoltCustomers.nodes).toEqual([{ id, metadata: { site: 'HO-1' } }]);
 
     const updated = await query<{ updateOpenvoltCustomer: { name: string } }>(
-      gql`mutation ($id: ID!) { updateOpenvoltCustomer(id: $id, input: { name: "Harbour Offices Ltd" }) { name } }`,
+      gql`
+        mutation ($id: ID!) {
+          updateOpenvoltCustomer(id: $id, input: { name: "Harbour Offices Ltd" }) {
+            name
+          }
+        }
+      `,
       { id },
     );
     expect(updated.data.updateOpenvoltCustomer.name).toBe('Harbour Offices Ltd');
     const read = await query<{ openvoltCustomer: { name: string; email: string } }>(
-      gql`query ($id: ID!) { openvoltCustomer(id: $id) { name email } }`,
+      gql`
+        query ($id: ID!) {
+          openvoltCustomer(id: $id) {
+            name
+            email
+          }
+        }
+      `,
       { id },
     );
     expect(read.data.openvoltCustomer).toEqual({ name: 'Harbour Offices Ltd', email });
 
     const deleted = await query<{ deleteOpenvoltCustomer: { id: string; deleted: boolean; provider: string } }>(
-      gql`mutation ($id: ID!) { deleteOpenvoltCustomer(id: $id) { id deleted provider } }`,
+      gql`
+        mutation ($id: ID!) {
+          deleteOpenvoltCustomer(id: $id) {
+            id
+            deleted
+            provider
+          }
+        }
+      `,
       { id },
     );
     expect(deleted.data.deleteOpenvoltCustomer).toEqual({ id, deleted: true, provider: 'OPENVOLT' });
-    const gone = await query(gql`query ($id: ID!) { openvoltCustomer(id: $id) { id } }`, { id });
+    const gone = await query(
+      gql`
+        query ($id: ID!) {
+          openvoltCustomer(id: $id) {
+            id
+          }
+        }
+      `,
+      { id },
+    );
     expect(gone.errors[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('a second customer with the same email is refused by Openvolt and says so', async () => {
-    const first = await query<{ openvoltCustomer: { email: string } }>(gql`query ($id: ID!) { openvoltCustomer(id: $id) { email } }`, {
-      id: TEST_CUSTOMER_ID,
-    });
+    const first = await query<{ openvoltCustomer: { email: string } }>(
+      gql`
+        query ($id: ID!) {
+          openvoltCustomer(id: $id) {
+            email
+          }
+        }
+      `,
+      {
+        id: TEST_CUSTOMER_ID,
+      },
+    );
     const { data, errors } = await query(
-      gql`mutation ($input: CreateOpenvoltCustomerInput!) { createOpenvoltCustomer(input: $input) { id } }`,
+      gql`
+        mutation ($input: CreateOpenvoltCustomerInput!) {
+          createOpenvoltCustomer(input: $input) {
+            id
+          }
+        }
+      `,
       { input: { name: 'Copy', email: first.data.openvoltCustomer.email } },
     );
     expect(data).toBeNull();
@@ -338,7 +546,15 @@ describe('mutations', () => {
 
   it('registers, updates, re-consents and deletes a meter; consent create and archive', async () => {
     const consent = await query<{ createOpenvoltConsent: { id: string; status: string; startDate: string } }>(
-      gql`mutation ($input: CreateOpenvoltConsentInput!) { createOpenvoltConsent(input: $input) { id status startDate } }`,
+      gql`
+        mutation ($input: CreateOpenvoltConsentInput!) {
+          createOpenvoltConsent(input: $input) {
+            id
+            status
+            startDate
+          }
+        }
+      `,
       {
         input: {
           customerId: TEST_CUSTOMER_ID,
@@ -353,41 +569,103 @@ describe('mutations', () => {
     const consentId = consent.data.createOpenvoltConsent.id;
     expect(consent.data.createOpenvoltConsent).toMatchObject({ status: 'active', startDate: '2026-01-01' });
 
-    const registered = await query<{ registerOpenvoltMeter: { id: string; status: string; meterNumber: string; customer: { id: string } } }>(
-      gql`mutation ($input: RegisterOpenvoltMeterInput!) {
-        registerOpenvoltMeter(input: $input) { id status meterNumber customer { id } }
-      }`,
-      { input: { customerId: TEST_CUSTOMER_ID, meterNumber: ' 1200012345678 ', dataSource: 'ELECTRALINK', consentId, description: 'Plant room' } },
+    const registered = await query<{
+      registerOpenvoltMeter: { id: string; status: string; meterNumber: string; customer: { id: string } };
+    }>(
+      gql`
+        mutation ($input: RegisterOpenvoltMeterInput!) {
+          registerOpenvoltMeter(input: $input) {
+            id
+            status
+            meterNumber
+            customer {
+              id
+            }
+          }
+        }
+      `,
+      {
+        input: {
+          customerId: TEST_CUSTOMER_ID,
+          meterNumber: ' 1200012345678 ',
+          dataSource: 'ELECTRALINK',
+          consentId,
+          description: 'Plant room',
+        },
+      },
     );
     expect(registered.errors).toEqual([]);
     const meterId = registered.data.registerOpenvoltMeter.id;
-    expect(registered.data.registerOpenvoltMeter).toMatchObject({ status: 'ACTIVE', meterNumber: '1200012345678', customer: { id: TEST_CUSTOMER_ID } });
+    expect(registered.data.registerOpenvoltMeter).toMatchObject({
+      status: 'ACTIVE',
+      meterNumber: '1200012345678',
+      customer: { id: TEST_CUSTOMER_ID },
+    });
 
     const again = await query(
-      gql`mutation ($input: RegisterOpenvoltMeterInput!) { registerOpenvoltMeter(input: $input) { id } }`,
+      gql`
+        mutation ($input: RegisterOpenvoltMeterInput!) {
+          registerOpenvoltMeter(input: $input) {
+            id
+          }
+        }
+      `,
       { input: { customerId: TEST_CUSTOMER_ID, meterNumber: '1200012345678', dataSource: 'ELECTRALINK' } },
     );
     expect(again.errors[0]?.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', upstreamStatus: 409 });
 
     const updated = await query<{ updateOpenvoltMeter: { description: string; dataSource: string } }>(
-      gql`mutation ($id: ID!) { updateOpenvoltMeter(id: $id, input: { description: "Plant room B", dataSource: DCC }) { description dataSource } }`,
+      gql`
+        mutation ($id: ID!) {
+          updateOpenvoltMeter(id: $id, input: { description: "Plant room B", dataSource: DCC }) {
+            description
+            dataSource
+          }
+        }
+      `,
       { id: meterId },
     );
     expect(updated.data.updateOpenvoltMeter).toEqual({ description: 'Plant room B', dataSource: 'DCC' });
 
     const unconsented = await query<{ setOpenvoltMeterConsent: { status: string; consentId: string | null } }>(
-      gql`mutation ($id: ID!) { setOpenvoltMeterConsent(meterId: $id, consentId: null) { status consentId } }`,
+      gql`
+        mutation ($id: ID!) {
+          setOpenvoltMeterConsent(meterId: $id, consentId: null) {
+            status
+            consentId
+          }
+        }
+      `,
       { id: meterId },
     );
     expect(unconsented.data.setOpenvoltMeterConsent).toEqual({ status: 'INACTIVE', consentId: null });
     const read = await query<{ openvoltMeter: { status: string; description: string; consent: null } }>(
-      gql`query ($id: ID!) { openvoltMeter(id: $id) { status description consent { id } } }`,
+      gql`
+        query ($id: ID!) {
+          openvoltMeter(id: $id) {
+            status
+            description
+            consent {
+              id
+            }
+          }
+        }
+      `,
       { id: meterId },
     );
     expect(read.data.openvoltMeter).toEqual({ status: 'INACTIVE', description: 'Plant room B', consent: null });
 
     const reconsented = await query<{ setOpenvoltMeterConsent: { status: string; consent: { id: string } } }>(
-      gql`mutation ($id: ID!, $consentId: ID) { setOpenvoltMeterConsent(meterId: $id, consentId: $consentId) { status consent { id } } }`,
+      gql`
+        mutation ($id: ID!, $consentId: ID) {
+          setOpenvoltMeterConsent(meterId: $id, consentId: $consentId) {
+            status
+            consent {
+              id
+            }
+          }
+        }
+      `,
       { id: meterId, consentId },
     );
     expect(reconsented.data.setOpenvoltMeterConsent).toEqual({ status: 'ACTIVE', consent: { id: consentId } });
@@ -395,26 +673,54 @@ describe('mutations', () => {
     // Openvolt announces the new meter by webhook; the subgraph records the delivery.
     await expect
       .poll(async () => {
-        const events = await query<{ openvoltEvents: { nodes: Array<{ meterIds: string[] }> } }>(
-          gql`{ openvoltEvents(type: "meter.created") { nodes { meterIds } } }`,
-        );
+        const events = await query<{ openvoltEvents: { nodes: Array<{ meterIds: string[] }> } }>(gql`
+          {
+            openvoltEvents(type: "meter.created") {
+              nodes {
+                meterIds
+              }
+            }
+          }
+        `);
         return events.data.openvoltEvents.nodes.flatMap((node) => node.meterIds);
       })
       .toContain(meterId);
 
     const archived = await query<{ archiveOpenvoltConsent: { status: string; archivedAt: string } }>(
-      gql`mutation ($id: ID!) { archiveOpenvoltConsent(id: $id) { status archivedAt } }`,
+      gql`
+        mutation ($id: ID!) {
+          archiveOpenvoltConsent(id: $id) {
+            status
+            archivedAt
+          }
+        }
+      `,
       { id: consentId },
     );
     expect(archived.data.archiveOpenvoltConsent.status).toBe('archived');
     expect(archived.data.archiveOpenvoltConsent.archivedAt).toBeTruthy();
 
     const deleted = await query<{ deleteOpenvoltMeter: { deleted: boolean } }>(
-      gql`mutation ($id: ID!) { deleteOpenvoltMeter(id: $id) { deleted } }`,
+      gql`
+        mutation ($id: ID!) {
+          deleteOpenvoltMeter(id: $id) {
+            deleted
+          }
+        }
+      `,
       { id: meterId },
     );
     expect(deleted.data.deleteOpenvoltMeter.deleted).toBe(true);
-    const gone = await query(gql`query ($id: ID!) { openvoltMeter(id: $id) { id } }`, { id: meterId });
+    const gone = await query(
+      gql`
+        query ($id: ID!) {
+          openvoltMeter(id: $id) {
+            id
+          }
+        }
+      `,
+      { id: meterId },
+    );
     expect(gone.errors[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
@@ -423,19 +729,37 @@ describe('bad input is refused before any upstream call', () => {
   const cases: Array<{ name: string; document: string; variables: Record<string, unknown>; message: RegExp }> = [
     {
       name: 'a malformed email',
-      document: gql`mutation ($input: CreateOpenvoltCustomerInput!) { createOpenvoltCustomer(input: $input) { id } }`,
+      document: gql`
+        mutation ($input: CreateOpenvoltCustomerInput!) {
+          createOpenvoltCustomer(input: $input) {
+            id
+          }
+        }
+      `,
       variables: { input: { name: 'X', email: 'not-an-email' } },
       message: /email/,
     },
     {
       name: 'an empty meter number',
-      document: gql`mutation ($input: RegisterOpenvoltMeterInput!) { registerOpenvoltMeter(input: $input) { id } }`,
+      document: gql`
+        mutation ($input: RegisterOpenvoltMeterInput!) {
+          registerOpenvoltMeter(input: $input) {
+            id
+          }
+        }
+      `,
       variables: { input: { customerId: TEST_CUSTOMER_ID, meterNumber: '   ', dataSource: 'ELECTRALINK' } },
       message: /meterNumber/,
     },
     {
       name: 'an unknown data source',
-      document: gql`mutation ($input: RegisterOpenvoltMeterInput!) { registerOpenvoltMeter(input: $input) { id } }`,
+      document: gql`
+        mutation ($input: RegisterOpenvoltMeterInput!) {
+          registerOpenvoltMeter(input: $input) {
+            id
+          }
+        }
+      `,
       variables: { input: { customerId: TEST_CUSTOMER_ID, meterNumber: '1200012345678', dataSource: 'CARRIER_PIGEON' } },
       message: /CARRIER_PIGEON/,
     },
@@ -454,7 +778,10 @@ describe('bad input is refused before any upstream call', () => {
     {
       name: 'an unknown time zone',
       document: CONSUMPTION,
-      variables: { id: TEST_METER_ID, range: { from: '2026-11-02T00:00:00Z', to: '2026-11-03T00:00:00Z', resolution: 'DAY', timeZone: 'Mars/Olympus_Mons' } },
+      variables: {
+        id: TEST_METER_ID,
+        range: { from: '2026-11-02T00:00:00Z', to: '2026-11-03T00:00:00Z', resolution: 'DAY', timeZone: 'Mars/Olympus_Mons' },
+      },
       message: /Mars\/Olympus_Mons/,
     },
     {
@@ -467,13 +794,15 @@ describe('bad input is refused before any upstream call', () => {
 
   for (const testCase of cases) {
     it(`${testCase.name} → BAD_USER_INPUT`, async () => {
-      const before = upstreamCalls('GET', '/v1/interval-data') + upstreamCalls('POST', '/v1/customers') + upstreamCalls('POST', '/v1/meters');
+      const before =
+        upstreamCalls('GET', '/v1/interval-data') + upstreamCalls('POST', '/v1/customers') + upstreamCalls('POST', '/v1/meters');
       const { errors } = await query(testCase.document, testCase.variables);
       expect(errors).toHaveLength(1);
       expect(errors[0]!.extensions?.code).toBe('BAD_USER_INPUT');
       expect(errors[0]!.message).toMatch(testCase.message);
       // The meter lookup may run (the consumption cases resolve the meter first); nothing else may.
-      const after = upstreamCalls('GET', '/v1/interval-data') + upstreamCalls('POST', '/v1/customers') + upstreamCalls('POST', '/v1/meters');
+      const after =
+        upstreamCalls('GET', '/v1/interval-data') + upstreamCalls('POST', '/v1/customers') + upstreamCalls('POST', '/v1/meters');
       expect(after).toBe(before);
     });
   }
@@ -490,7 +819,13 @@ describe('bad input is refused before any upstream call', () => {
   });
 
   it('a malformed email costs no upstream call at all', async () => {
-    await query(gql`mutation { createOpenvoltCustomer(input: { name: "X", email: "nope" }) { id } }`);
+    await query(gql`
+      mutation {
+        createOpenvoltCustomer(input: { name: "X", email: "nope" }) {
+          id
+        }
+      }
+    `);
     expect(stack.simulator('openvolt').stats().total).toBe(0);
   });
 });
@@ -498,20 +833,41 @@ describe('bad input is refused before any upstream call', () => {
 describe('webhooks', () => {
   it('a meter_data.received delivery is queryable and sets the meter’s lastDataReceivedAt; a redelivery counts once', async () => {
     const before = await query<{ openvoltMeter: { lastDataReceivedAt: string | null } }>(
-      gql`query ($id: ID!) { openvoltMeter(id: $id) { lastDataReceivedAt } }`,
+      gql`
+        query ($id: ID!) {
+          openvoltMeter(id: $id) {
+            lastDataReceivedAt
+          }
+        }
+      `,
       { id: TEST_METER_ID },
     );
     const item = { meter_id: TEST_METER_ID, start_interval: '2026-11-01T00:00:00.000Z', end_interval: '2026-11-02T00:00:00.000Z' };
     await stack.simulator<OpenvoltSimulator>('openvolt').deliverMeterDataReceived([item]);
 
     const { data, errors } = await query<{
-      openvoltEvents: { totalCount: number; nodes: Array<{ id: string; type: string; meterIds: string[]; envelope: { payload: unknown } }> };
+      openvoltEvents: {
+        totalCount: number;
+        nodes: Array<{ id: string; type: string; meterIds: string[]; envelope: { payload: unknown } }>;
+      };
       openvoltMeter: { lastDataReceivedAt: string };
     }>(
-      gql`query ($id: ID!) {
-        openvoltEvents(type: "meter_data.received", meterId: $id) { totalCount nodes { id type meterIds envelope } }
-        openvoltMeter(id: $id) { lastDataReceivedAt }
-      }`,
+      gql`
+        query ($id: ID!) {
+          openvoltEvents(type: "meter_data.received", meterId: $id) {
+            totalCount
+            nodes {
+              id
+              type
+              meterIds
+              envelope
+            }
+          }
+          openvoltMeter(id: $id) {
+            lastDataReceivedAt
+          }
+        }
+      `,
       { id: TEST_METER_ID },
     );
     expect(errors).toEqual([]);
@@ -524,9 +880,21 @@ describe('webhooks', () => {
     // Openvolt retrying the same delivery must not record it twice.
     const webhookUrl = `${stack.subgraphs.openvolt!.subgraph.url}/webhooks/openvolt`;
     const envelope = { ...(event.envelope as Record<string, unknown>) };
-    const redelivery = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope) });
+    const redelivery = await fetch(webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(envelope),
+    });
     expect(redelivery.status).toBe(204);
-    const after = await query<{ openvoltEvents: { nodes: Array<{ id: string }> } }>(gql`{ openvoltEvents(first: 100) { nodes { id } } }`);
+    const after = await query<{ openvoltEvents: { nodes: Array<{ id: string }> } }>(gql`
+      {
+        openvoltEvents(first: 100) {
+          nodes {
+            id
+          }
+        }
+      }
+    `);
     expect(after.data.openvoltEvents.nodes.filter((node) => node.id === event.id)).toHaveLength(1);
   });
 

@@ -31,7 +31,9 @@ describe('start-all', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ meteringPoint(id: "9999999999999") { openvoltMeters { id } } }' }),
       });
-      expect(((await response.json()) as { data: { meteringPoint: { openvoltMeters: unknown[] } } }).data.meteringPoint.openvoltMeters).toHaveLength(2);
+      expect(
+        ((await response.json()) as { data: { meteringPoint: { openvoltMeters: unknown[] } } }).data.meteringPoint.openvoltMeters,
+      ).toHaveLength(2);
 
       child.kill('SIGINT');
       const [code] = await once(child, 'exit');

@@ -5,7 +5,9 @@ describe('Relay connections over page/page_size APIs', () => {
   it('round-trips cursors and refuses foreign ones with BAD_USER_INPUT', () => {
     expect(offsetAfter(undefined)).toBe(0);
     expect(offsetAfter(encodeCursor(41))).toBe(42);
-    expect(() => offsetAfter('bm90LWEtY3Vyc29y')).toThrowError(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+    expect(() => offsetAfter('bm90LWEtY3Vyc29y')).toThrowError(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    );
   });
 
   it('names the provider pages that hold [offset, offset + first] and where to start in them', () => {

@@ -73,7 +73,8 @@ export function encodeCursor(offset: number): string {
 export function offsetAfter(cursor: string | null | undefined): number {
   if (cursor === undefined || cursor === null || cursor === '') return 0;
   const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new BadUserInputError(`"${cursor}" is not a cursor from this list; pass an endCursor you received.`, { field: 'after' });
+  if (!match)
+    throw new BadUserInputError(`"${cursor}" is not a cursor from this list; pass an endCursor you received.`, { field: 'after' });
   return Number(match[1]) + 1;
 }
 

@@ -27,9 +27,7 @@ export class MeteringPointRootResolver {
     description: 'Everything every provider knows about one metering point. Providers that do not know it return empty lists.',
   })
   @Directive('@shareable')
-  meteringPoint(
-    @Arg('id', () => ID, { description: 'The national metering point identifier (MPAN, EAN, …).' }) id: string,
-  ): MeteringPoint {
+  meteringPoint(@Arg('id', () => ID, { description: 'The national metering point identifier (MPAN, EAN, …).' }) id: string): MeteringPoint {
     const trimmed = id.trim();
     if (!trimmed) throw new BadUserInputError('meteringPoint(id) needs a non-empty metering point id.', { field: 'id' });
     return new MeteringPoint(trimmed);

@@ -9,7 +9,5 @@ export const Provider = Object.fromEntries(PROVIDER_NAMES.map((name) => [name, n
 registerEnumType(Provider, {
   name: 'Provider',
   description: 'The metering provider whose API a piece of data comes from.',
-  valuesConfig: Object.fromEntries(
-    PROVIDER_NAMES.map((name) => [name, { description: `Data from ${PROVIDER_LABELS[name]}'s API.` }]),
-  ),
+  valuesConfig: Object.fromEntries(PROVIDER_NAMES.map((name) => [name, { description: `Data from ${PROVIDER_LABELS[name]}'s API.` }])),
 });

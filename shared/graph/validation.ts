@@ -11,7 +11,7 @@ export function IsStringMap(validationOptions?: ValidationOptions): PropertyDeco
           typeof value === 'object' &&
           !Array.isArray(value) &&
           Object.values(value as Record<string, unknown>).every((entry) => typeof entry === 'string'),
-        defaultMessage: (args) => `${args?.property ?? "value"} must be an object whose values are all strings`,
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be an object whose values are all strings`,
       },
     },
     validationOptions,

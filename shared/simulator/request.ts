@@ -51,7 +51,12 @@ export function stringField(body: Record<string, unknown>, name: string, require
   return trimmed;
 }
 
-export function enumField<T extends string>(body: Record<string, unknown>, name: string, allowed: readonly T[], required = false): T | undefined {
+export function enumField<T extends string>(
+  body: Record<string, unknown>,
+  name: string,
+  allowed: readonly T[],
+  required = false,
+): T | undefined {
   const value = stringField(body, name, required);
   if (value !== undefined && !allowed.includes(value as T)) throw new HttpError(400, `${name} must be one of ${allowed.join(', ')}`);
   return value as T | undefined;

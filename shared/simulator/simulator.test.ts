@@ -251,7 +251,7 @@ describe('createLoadProfile', () => {
 
     const gap = gaps[0]!.startMs;
     expect(gappy.energyKwh(gap + 10 * MINUTE, 5 * MINUTE)).toBeNull();
-    expect(gappy.energyKwh(gap - gap % DAY, DAY)).toBeNull();
+    expect(gappy.energyKwh(gap - (gap % DAY), DAY)).toBeNull();
     // Outside gaps, gaps do not change the values.
     const present = month.find((slot) => slot.kwh !== null)!;
     expect(present.kwh).toBe(complete.energyKwh(present.startMs, HALF_HOUR));

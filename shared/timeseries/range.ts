@@ -55,8 +55,10 @@ export function resolveRange(range: ReadingRange, limits: RangeLimits): Resolved
 
   const requestedFrom = range.from;
   const requestedTo = range.to;
-  if (!isValidDate(requestedFrom)) fail('range.from is not a valid date-time; send ISO 8601 with an offset, e.g. 2026-01-01T00:00:00Z.', 'range.from');
-  if (!isValidDate(requestedTo)) fail('range.to is not a valid date-time; send ISO 8601 with an offset, e.g. 2026-01-02T00:00:00Z.', 'range.to');
+  if (!isValidDate(requestedFrom))
+    fail('range.from is not a valid date-time; send ISO 8601 with an offset, e.g. 2026-01-01T00:00:00Z.', 'range.from');
+  if (!isValidDate(requestedTo))
+    fail('range.to is not a valid date-time; send ISO 8601 with an offset, e.g. 2026-01-02T00:00:00Z.', 'range.to');
   if (requestedFrom.getTime() >= requestedTo.getTime()) {
     fail(
       `range.from (${requestedFrom.toISOString()}) must be before range.to (${requestedTo.toISOString()}); the range is [from, to), to exclusive.`,
@@ -66,7 +68,10 @@ export function resolveRange(range: ReadingRange, limits: RangeLimits): Resolved
 
   const timeZone = range.timeZone ?? 'UTC';
   if (typeof timeZone !== 'string' || !IANAZone.isValidZone(timeZone)) {
-    fail(`range.timeZone "${String(timeZone)}" is not a known IANA time zone; use a name such as "UTC" or "Europe/London".`, 'range.timeZone');
+    fail(
+      `range.timeZone "${String(timeZone)}" is not a known IANA time zone; use a name such as "UTC" or "Europe/London".`,
+      'range.timeZone',
+    );
   }
 
   const unit = range.unit ?? EnergyUnit.KWH;
@@ -76,7 +81,10 @@ export function resolveRange(range: ReadingRange, limits: RangeLimits): Resolved
 
   const { resolution } = range;
   if (!isResolution(resolution)) {
-    fail(`range.resolution "${String(resolution)}" is not a resolution; use one of FIVE_MINUTES, QUARTER_HOUR, HALF_HOUR, HOUR, DAY, WEEK, MONTH, YEAR.`, 'range.resolution');
+    fail(
+      `range.resolution "${String(resolution)}" is not a resolution; use one of FIVE_MINUTES, QUARTER_HOUR, HALF_HOUR, HOUR, DAY, WEEK, MONTH, YEAR.`,
+      'range.resolution',
+    );
   }
   const native = limits.nativeResolution;
   if (isFiner(resolution, native)) {
@@ -115,13 +123,7 @@ export function resolveRange(range: ReadingRange, limits: RangeLimits): Resolved
  * against UTC half-hours). Checked on every boundary, not just the ends, since offsets change inside a
  * range. Linear in the number of buckets, which buildTimeSeries walks anyway.
  */
-function assertAlignedWithNative(
-  from: Date,
-  to: Date,
-  clock: BucketClock,
-  limits: RangeLimits,
-  fail: Fail,
-): void {
+function assertAlignedWithNative(from: Date, to: Date, clock: BucketClock, limits: RangeLimits, fail: Fail): void {
   const { resolution, zone: timeZone } = clock;
   const native = limits.nativeResolution;
   const nativeZone = limits.nativeTimeZone ?? 'UTC';

@@ -116,7 +116,15 @@ describe('calendar buckets', () => {
 describe('fixed-length buckets agree with Luxon across a whole year', () => {
   // BucketClock walks fixed buckets with cached offsets; this checks every boundary it produces against
   // Luxon's own wall clock, in zones with whole-hour, half-hour, 45-minute and 30-minute-DST offsets.
-  const zones = ['Europe/London', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Chatham', 'Australia/Lord_Howe', 'America/Santiago'];
+  const zones = [
+    'Europe/London',
+    'America/New_York',
+    'Asia/Kolkata',
+    'Asia/Kathmandu',
+    'Pacific/Chatham',
+    'Australia/Lord_Howe',
+    'America/Santiago',
+  ];
   const cases = (zone: string): Array<[Resolution, number]> =>
     ['Europe/London', 'Asia/Kathmandu', 'Pacific/Chatham'].includes(zone)
       ? [

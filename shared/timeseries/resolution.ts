@@ -25,7 +25,13 @@ export type CalendarUnit = Extract<DateTimeUnit, 'day' | 'week' | 'month' | 'yea
 
 export type ResolutionInfo =
   | { readonly resolution: Resolution; readonly rank: number; readonly kind: 'fixed'; readonly minutes: number; readonly label: string }
-  | { readonly resolution: Resolution; readonly rank: number; readonly kind: 'calendar'; readonly unit: CalendarUnit; readonly label: string };
+  | {
+      readonly resolution: Resolution;
+      readonly rank: number;
+      readonly kind: 'calendar';
+      readonly unit: CalendarUnit;
+      readonly label: string;
+    };
 
 /** Finer → coarser. A resolution's index here is its rank. */
 export const RESOLUTIONS_FINE_TO_COARSE: readonly Resolution[] = Object.freeze([
@@ -182,7 +188,11 @@ export class BucketClock {
   next(ms: number): number {
     if (this.info.kind === 'calendar') {
       const { unit } = this.info;
-      return this.zoned(ms).startOf(unit).plus({ [unit]: 1 }).startOf(unit).toMillis();
+      return this.zoned(ms)
+        .startOf(unit)
+        .plus({ [unit]: 1 })
+        .startOf(unit)
+        .toMillis();
     }
     const { offsets, stepMs } = this;
     let t = ms;

@@ -12,7 +12,11 @@ class ConsumptionResolver {
   @Query(() => TimeSeries)
   consumption(@Arg('range', () => ReadingRange) range: ReadingRange): TimeSeriesResult {
     const resolved = resolveRange(range, { provider: 'OPENVOLT', nativeResolution: Resolution.HALF_HOUR, maxSpanDays: 366 });
-    return buildTimeSeries(resolved, { resolution: Resolution.HALF_HOUR, unit: EnergyUnit.KWH, readings: slots('2026-06-01T00:00:00Z', 47) });
+    return buildTimeSeries(resolved, {
+      resolution: Resolution.HALF_HOUR,
+      unit: EnergyUnit.KWH,
+      readings: slots('2026-06-01T00:00:00Z', 47),
+    });
   }
 }
 
@@ -68,7 +72,12 @@ describe('time-series GraphQL types', () => {
       missing: 1,
     });
     expect(ts.readings[0]).toEqual({ start: '2026-06-01T00:00:00.000Z', end: '2026-06-01T01:00:00.000Z', value: 3, quality: 'MEASURED' });
-    expect(ts.readings[23]).toEqual({ start: '2026-06-01T23:00:00.000Z', end: '2026-06-02T00:00:00.000Z', value: null, quality: 'MISSING' });
+    expect(ts.readings[23]).toEqual({
+      start: '2026-06-01T23:00:00.000Z',
+      end: '2026-06-02T00:00:00.000Z',
+      value: null,
+      quality: 'MISSING',
+    });
   });
 
   it('reports a bad range as BAD_USER_INPUT through GraphQL', async () => {

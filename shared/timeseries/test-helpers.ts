@@ -35,7 +35,13 @@ export function slots(from: string, count: number, options: SlotOptions = {}): N
 }
 
 /** A ReadingRange as the GraphQL layer would build it (class instance, defaults applied). */
-export function rangeOf(input: { from: string | Date; to: string | Date; resolution: Resolution; unit?: EnergyUnit; timeZone?: string }): ReadingRange {
+export function rangeOf(input: {
+  from: string | Date;
+  to: string | Date;
+  resolution: Resolution;
+  unit?: EnergyUnit;
+  timeZone?: string;
+}): ReadingRange {
   const range = new ReadingRange();
   range.from = typeof input.from === 'string' ? new Date(input.from) : input.from;
   range.to = typeof input.to === 'string' ? new Date(input.to) : input.to;

@@ -160,7 +160,10 @@ describe('buildTimeSeries: calendar buckets', () => {
     const count = 365 * 48; // 2026 in London: +2 and −2 half hours across the two changes cancel out
     const readings = slots('2026-01-01T00:00:00Z', count, { value: (i) => (i % 7) * 0.1 });
     const started = performance.now();
-    const ts = series({ from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', resolution: Resolution.MONTH, timeZone: LONDON }, readings);
+    const ts = series(
+      { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', resolution: Resolution.MONTH, timeZone: LONDON },
+      readings,
+    );
     const elapsed = performance.now() - started;
     expect(ts.count).toBe(12);
     expect(ts.missing).toBe(0);
@@ -299,7 +302,9 @@ describe('resolveRange', () => {
   });
 
   it('rejects invalid dates', () => {
-    const e = badInput(() => resolveRange(rangeOf({ from: new Date('not a date'), to: '2026-01-02T00:00:00Z', resolution: Resolution.DAY }), OPENVOLT));
+    const e = badInput(() =>
+      resolveRange(rangeOf({ from: new Date('not a date'), to: '2026-01-02T00:00:00Z', resolution: Resolution.DAY }), OPENVOLT),
+    );
     expect(e.extensions).toMatchObject({ provider: 'OPENVOLT', field: 'range.from' });
     badInput(() => resolveRange(rangeOf({ from: '2026-01-01T00:00:00Z', to: new Date(Number.NaN), resolution: Resolution.DAY }), OPENVOLT));
   });
@@ -309,12 +314,17 @@ describe('resolveRange', () => {
       resolveRange(rangeOf({ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z', resolution: Resolution.DAY }), OPENVOLT),
     );
     expect(e.message).toContain('range.from (2026-01-02T00:00:00.000Z) must be before range.to (2026-01-01T00:00:00.000Z)');
-    badInput(() => resolveRange(rangeOf({ from: '2026-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z', resolution: Resolution.DAY }), OPENVOLT));
+    badInput(() =>
+      resolveRange(rangeOf({ from: '2026-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z', resolution: Resolution.DAY }), OPENVOLT),
+    );
   });
 
   it('rejects an unknown time zone', () => {
     const e = badInput(() =>
-      resolveRange(rangeOf({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', resolution: Resolution.DAY, timeZone: 'Mars/Olympus_Mons' }), OPENVOLT),
+      resolveRange(
+        rangeOf({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', resolution: Resolution.DAY, timeZone: 'Mars/Olympus_Mons' }),
+        OPENVOLT,
+      ),
     );
     expect(e.message).toContain('"Mars/Olympus_Mons" is not a known IANA time zone');
     expect(e.extensions.field).toBe('range.timeZone');
@@ -339,7 +349,10 @@ describe('resolveRange', () => {
     expect(e.message).toContain('at most 366 days');
     expect(e.extensions).toMatchObject({ provider: 'OPENVOLT', maxSpanDays: 366 });
     // Exactly 366 local days across both DST changes is allowed.
-    const ok = resolveRange(rangeOf({ from: '2027-01-01T00:00:00Z', to: '2028-01-02T00:00:00Z', resolution: Resolution.DAY, timeZone: LONDON }), OPENVOLT);
+    const ok = resolveRange(
+      rangeOf({ from: '2027-01-01T00:00:00Z', to: '2028-01-02T00:00:00Z', resolution: Resolution.DAY, timeZone: LONDON }),
+      OPENVOLT,
+    );
     expect(ok.to.toISOString()).toBe('2028-01-02T00:00:00.000Z');
   });
 
@@ -353,7 +366,15 @@ describe('resolveRange', () => {
 
   it('rejects local days in Asia/Kathmandu (+05:45) against half-hourly readings: boundaries do not line up', () => {
     const e = badInput(() =>
-      resolveRange(rangeOf({ from: '2026-06-01T00:00:00+05:45', to: '2026-06-02T00:00:00+05:45', resolution: Resolution.DAY, timeZone: 'Asia/Kathmandu' }), OPENVOLT),
+      resolveRange(
+        rangeOf({
+          from: '2026-06-01T00:00:00+05:45',
+          to: '2026-06-02T00:00:00+05:45',
+          resolution: Resolution.DAY,
+          timeZone: 'Asia/Kathmandu',
+        }),
+        OPENVOLT,
+      ),
     );
     expect(e.message).toContain('do not line up');
     expect(e.message).toContain('HALF_HOUR');
@@ -361,17 +382,37 @@ describe('resolveRange', () => {
   });
 
   it('accepts Asia/Kolkata days against half hours but not against hourly readings', () => {
-    const range = rangeOf({ from: '2026-06-01T00:00:00+05:30', to: '2026-06-02T00:00:00+05:30', resolution: Resolution.DAY, timeZone: 'Asia/Kolkata' });
+    const range = rangeOf({
+      from: '2026-06-01T00:00:00+05:30',
+      to: '2026-06-02T00:00:00+05:30',
+      resolution: Resolution.DAY,
+      timeZone: 'Asia/Kolkata',
+    });
     expect(resolveRange(range, OPENVOLT).from.toISOString()).toBe('2026-05-31T18:30:00.000Z');
     const e = badInput(() => resolveRange(range, ENERKEY));
     expect(e.message).toContain("ENERKEY's HOUR readings");
   });
 
   it('checks alignment against a provider whose native days follow a local calendar', () => {
-    const umeterDaily: RangeLimits = { provider: 'UMETER', nativeResolution: Resolution.DAY, maxSpanDays: 366, nativeTimeZone: 'Europe/Amsterdam' };
-    const ok = resolveRange(rangeOf({ from: '2026-03-01T00:00:00+01:00', to: '2026-05-01T00:00:00+02:00', resolution: Resolution.MONTH, timeZone: 'Europe/Amsterdam' }), umeterDaily);
+    const umeterDaily: RangeLimits = {
+      provider: 'UMETER',
+      nativeResolution: Resolution.DAY,
+      maxSpanDays: 366,
+      nativeTimeZone: 'Europe/Amsterdam',
+    };
+    const ok = resolveRange(
+      rangeOf({
+        from: '2026-03-01T00:00:00+01:00',
+        to: '2026-05-01T00:00:00+02:00',
+        resolution: Resolution.MONTH,
+        timeZone: 'Europe/Amsterdam',
+      }),
+      umeterDaily,
+    );
     expect(ok.from.toISOString()).toBe('2026-02-28T23:00:00.000Z');
-    const e = badInput(() => resolveRange(rangeOf({ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', resolution: Resolution.DAY }), umeterDaily));
+    const e = badInput(() =>
+      resolveRange(rangeOf({ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z', resolution: Resolution.DAY }), umeterDaily),
+    );
     expect(e.message).toContain('such as Europe/Amsterdam');
   });
 });

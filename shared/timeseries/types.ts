@@ -33,8 +33,7 @@ registerEnumType(Resolution, {
     FIVE_MINUTES: { description: '5 minutes of absolute time, starting at :00, :05, :10 … on the local clock.' },
     QUARTER_HOUR: { description: '15 minutes of absolute time, starting at :00, :15, :30 or :45 on the local clock.' },
     HALF_HOUR: {
-      description:
-        '30 minutes of absolute time, starting at :00 or :30 on the local clock. A Europe/London day has 46, 48 or 50 of them.',
+      description: '30 minutes of absolute time, starting at :00 or :30 on the local clock. A Europe/London day has 46, 48 or 50 of them.',
     },
     HOUR: {
       description:
@@ -42,8 +41,7 @@ registerEnumType(Resolution, {
         'The hour repeated when clocks go back gives two separate readings.',
     },
     DAY: {
-      description:
-        'Calendar day in the requested time zone, from local midnight to the next (23, 24 or 25 hours across DST changes).',
+      description: 'Calendar day in the requested time zone, from local midnight to the next (23, 24 or 25 hours across DST changes).',
     },
     WEEK: { description: 'ISO week in the requested time zone: Monday 00:00 local to the next Monday 00:00 local.' },
     MONTH: { description: 'Calendar month in the requested time zone: the 1st 00:00 local to the next 1st 00:00 local.' },
@@ -77,8 +75,7 @@ export enum ReadingQuality {
 
 registerEnumType(ReadingQuality, {
   name: 'ReadingQuality',
-  description:
-    'How trustworthy a reading is. A resampled reading takes the worst quality of the native readings it sums.',
+  description: 'How trustworthy a reading is. A resampled reading takes the worst quality of the native readings it sums.',
   valuesConfig: {
     MEASURED: { description: 'Every part of the period was measured by the meter.' },
     ESTIMATED: {
@@ -114,8 +111,7 @@ export interface TimeSeriesResult {
 }
 
 @ObjectType({
-  description:
-    'Energy over one period [start, end): start is inclusive, end is exclusive. A reading is never stamped by its end.',
+  description: 'Energy over one period [start, end): start is inclusive, end is exclusive. A reading is never stamped by its end.',
 })
 @Directive('@shareable')
 export class Reading implements ReadingResult {
@@ -218,8 +214,7 @@ export class ReadingRange {
 
   @Field(() => TimeZoneScalar, {
     defaultValue: 'UTC',
-    description:
-      'IANA time zone (e.g. "Europe/London") in which days, weeks, months, years and local hours are cut. Default "UTC".',
+    description: 'IANA time zone (e.g. "Europe/London") in which days, weeks, months, years and local hours are cut. Default "UTC".',
   })
   timeZone: string = 'UTC';
 }

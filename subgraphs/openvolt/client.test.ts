@@ -14,7 +14,13 @@ let client: OpenvoltClient;
 
 beforeAll(async () => {
   simulator = await startOpenvoltSimulator({ port: 0, now: () => NOW });
-  client = new OpenvoltClient({ baseUrl: `${simulator.url}/v1`, apiKey: OPENVOLT_SIMULATOR_API_KEY, timeoutMs: 5_000, concurrency: 4, retries: 0 });
+  client = new OpenvoltClient({
+    baseUrl: `${simulator.url}/v1`,
+    apiKey: OPENVOLT_SIMULATOR_API_KEY,
+    timeoutMs: 5_000,
+    concurrency: 4,
+    retries: 0,
+  });
 });
 afterAll(async () => {
   await simulator.stop();
@@ -28,7 +34,14 @@ describe('parseIntervalData', () => {
       endInterval: '2023-01-31T23:59:59.000Z',
       granularity: 'hh',
       data: [
-        { start_interval: '2023-01-01T00:00:00.000Z', meter_id: METER, meter_number: '9999999999999', customer_id: CUSTOMER, consumption: '54', consumption_units: 'kWh' },
+        {
+          start_interval: '2023-01-01T00:00:00.000Z',
+          meter_id: METER,
+          meter_number: '9999999999999',
+          customer_id: CUSTOMER,
+          consumption: '54',
+          consumption_units: 'kWh',
+        },
       ],
     });
     expect(parsed).toEqual({
@@ -138,7 +151,10 @@ describe('OpenvoltClient', () => {
       '2026-06-06T00:00:00.000Z',
       '2026-06-07T00:00:00.000Z',
     ]);
-    const halfHours = await client.intervalData({ meterId: METER }, 'hh', { from: new Date('2026-06-01T00:00:00Z'), to: new Date('2026-06-02T00:00:00Z') });
+    const halfHours = await client.intervalData({ meterId: METER }, 'hh', {
+      from: new Date('2026-06-01T00:00:00Z'),
+      to: new Date('2026-06-02T00:00:00Z'),
+    });
     const dayTotal = halfHours.rows.reduce((sum, row) => sum + row.kwh, 0);
     expect(week.rows[0]!.kwh).toBeCloseTo(dayTotal, 6);
   });

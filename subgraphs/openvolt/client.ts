@@ -78,7 +78,10 @@ export interface OpenvoltConsentRecord {
 export type CustomerInput = Partial<Pick<OpenvoltCustomerRecord, 'name' | 'email' | 'address' | 'metadata' | 'logo_url' | 'notes'>>;
 
 export type MeterInput = Partial<
-  Pick<OpenvoltMeterRecord, 'meter_number' | 'customer_id' | 'data_source' | 'description' | 'address' | 'update_frequency' | 'metadata' | 'notes'>
+  Pick<
+    OpenvoltMeterRecord,
+    'meter_number' | 'customer_id' | 'data_source' | 'description' | 'address' | 'update_frequency' | 'metadata' | 'notes'
+  >
 > & { consent_id?: string };
 
 export type ConsentInput = Pick<OpenvoltConsentRecord, 'customer_id' | 'type' | 'start_date' | 'end_date' | 'evidence_document_id'> &

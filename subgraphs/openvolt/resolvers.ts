@@ -54,12 +54,18 @@ export const OPENVOLT_RANGE_LIMITS: RangeLimits = {
 };
 
 const OPENVOLT_ID = /^[0-9a-f]{24}$/i;
+const CUSTOMER_ID_ARG = { description: 'Openvolt’s id of the customer (24 hex characters).' };
+const METER_ID_ARG = { description: 'Openvolt’s id of the meter (24 hex characters).' };
+const CONSENT_ID_ARG = { description: 'Openvolt’s id of the consent (24 hex characters).' };
 
 /** Refuses ids that cannot be Openvolt ids before spending an upstream call on them. */
 function openvoltId(id: string, what: string): string {
   const trimmed = id.trim();
   if (!OPENVOLT_ID.test(trimmed)) {
-    throw new BadUserInputError(`"${id}" is not an Openvolt ${what} id (24 hexadecimal characters).`, { provider: 'OPENVOLT', field: 'id' });
+    throw new BadUserInputError(`"${id}" is not an Openvolt ${what} id (24 hexadecimal characters).`, {
+      provider: 'OPENVOLT',
+      field: 'id',
+    });
   }
   return trimmed;
 }
@@ -103,11 +109,15 @@ export class OpenvoltQueryResolver {
     @Arg('email', () => String, { nullable: true, description: 'Only the customer with this email address.' }) email: string | null,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<Connection<OpenvoltCustomer>> {
-    return page(args, (p, size) => client.listCustomers({ email: email ?? undefined, page: p, pageSize: size }), OpenvoltCustomer.fromRecord);
+    return page(
+      args,
+      (p, size) => client.listCustomers({ email: email ?? undefined, page: p, pageSize: size }),
+      OpenvoltCustomer.fromRecord,
+    );
   }
 
   @Query(() => OpenvoltCustomer, { nullable: true, description: 'One Openvolt customer by id; a NOT_FOUND error when there is none.' })
-  async openvoltCustomer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltCustomer> {
+  async openvoltCustomer(@Arg('id', () => ID, CUSTOMER_ID_ARG) id: string, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltCustomer> {
     const record = await orNotFound(loaders.customerById.load(openvoltId(id, 'customer')), `No Openvolt customer has id ${id}.`);
     return OpenvoltCustomer.fromRecord(record);
   }
@@ -116,9 +126,13 @@ export class OpenvoltQueryResolver {
   openvoltMeters(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('customerId', () => ID, { nullable: true, description: 'Only meters registered for this customer.' }) customerId: string | null,
-    @Arg('meterNumber', () => String, { nullable: true, description: 'Only meters with this meter number (MPAN); may belong to several customers.' })
+    @Arg('meterNumber', () => String, {
+      nullable: true,
+      description: 'Only meters with this meter number (MPAN); may belong to several customers.',
+    })
     meterNumber: string | null,
-    @Arg('status', () => OpenvoltMeterStatus, { nullable: true, description: 'Only meters in this status.' }) status: OpenvoltMeterStatus | null,
+    @Arg('status', () => OpenvoltMeterStatus, { nullable: true, description: 'Only meters in this status.' })
+    status: OpenvoltMeterStatus | null,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<Connection<OpenvoltMeter>> {
     const filters = {
@@ -130,7 +144,7 @@ export class OpenvoltQueryResolver {
   }
 
   @Query(() => OpenvoltMeter, { nullable: true, description: 'One Openvolt meter by id; a NOT_FOUND error when there is none.' })
-  async openvoltMeter(@Arg('id', () => ID) id: string, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltMeter> {
+  async openvoltMeter(@Arg('id', () => ID, METER_ID_ARG) id: string, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltMeter> {
     const record = await orNotFound(loaders.meterById.load(openvoltId(id, 'meter')), `No Openvolt meter has id ${id}.`);
     return OpenvoltMeter.fromRecord(record);
   }
@@ -146,7 +160,7 @@ export class OpenvoltQueryResolver {
   }
 
   @Query(() => OpenvoltConsent, { nullable: true, description: 'One Openvolt consent by id; a NOT_FOUND error when there is none.' })
-  async openvoltConsent(@Arg('id', () => ID) id: string, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltConsent> {
+  async openvoltConsent(@Arg('id', () => ID, CONSENT_ID_ARG) id: string, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltConsent> {
     const record = await orNotFound(loaders.consentById.load(openvoltId(id, 'consent')), `No Openvolt consent has id ${id}.`);
     return OpenvoltConsent.fromRecord(record);
   }
@@ -170,7 +184,7 @@ export class OpenvoltQueryResolver {
 export class OpenvoltMutationResolver {
   @Mutation(() => OpenvoltCustomer, { description: 'Creates an Openvolt customer. The email address must not be in use.' })
   async createOpenvoltCustomer(
-    @Arg('input', () => CreateOpenvoltCustomerInput) input: CreateOpenvoltCustomerInput,
+    @Arg('input', () => CreateOpenvoltCustomerInput, { description: 'The customer to create.' }) input: CreateOpenvoltCustomerInput,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<OpenvoltCustomer> {
     return OpenvoltCustomer.fromRecord(await client.createCustomer(customerInput(input)));
@@ -178,26 +192,31 @@ export class OpenvoltMutationResolver {
 
   @Mutation(() => OpenvoltCustomer, { description: 'Changes an Openvolt customer and returns it as stored.' })
   async updateOpenvoltCustomer(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateOpenvoltCustomerInput) input: UpdateOpenvoltCustomerInput,
+    @Arg('id', () => ID, CUSTOMER_ID_ARG) id: string,
+    @Arg('input', () => UpdateOpenvoltCustomerInput, { description: 'The fields to change; omitted fields keep their values.' })
+    input: UpdateOpenvoltCustomerInput,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<OpenvoltCustomer> {
-    const record = await orNotFound(client.updateCustomer(openvoltId(id, 'customer'), customerInput(input)), `No Openvolt customer has id ${id}.`);
+    const record = await orNotFound(
+      client.updateCustomer(openvoltId(id, 'customer'), customerInput(input)),
+      `No Openvolt customer has id ${id}.`,
+    );
     return OpenvoltCustomer.fromRecord(record);
   }
 
   @Mutation(() => Deletion, { description: 'Deletes an Openvolt customer. Openvolt refuses while the customer still has meters.' })
-  async deleteOpenvoltCustomer(@Arg('id', () => ID) id: string, @Ctx() { client }: OpenvoltContext): Promise<Deletion> {
+  async deleteOpenvoltCustomer(@Arg('id', () => ID, CUSTOMER_ID_ARG) id: string, @Ctx() { client }: OpenvoltContext): Promise<Deletion> {
     const customerId = openvoltId(id, 'customer');
     await orNotFound(client.deleteCustomer(customerId), `No Openvolt customer has id ${id}.`);
     return { id: customerId, provider: 'OPENVOLT', deleted: true };
   }
 
   @Mutation(() => OpenvoltMeter, {
-    description: 'Registers a meter number for a customer. A meter is unique to a customer and a meter number; registering the same pair twice is refused.',
+    description:
+      'Registers a meter number for a customer. A meter is unique to a customer and a meter number; registering the same pair twice is refused.',
   })
   async registerOpenvoltMeter(
-    @Arg('input', () => RegisterOpenvoltMeterInput) input: RegisterOpenvoltMeterInput,
+    @Arg('input', () => RegisterOpenvoltMeterInput, { description: 'The meter to register.' }) input: RegisterOpenvoltMeterInput,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<OpenvoltMeter> {
     const record = await client.createMeter({
@@ -215,8 +234,9 @@ export class OpenvoltMutationResolver {
 
   @Mutation(() => OpenvoltMeter, { description: 'Changes an Openvolt meter and returns it as stored.' })
   async updateOpenvoltMeter(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateOpenvoltMeterInput) input: UpdateOpenvoltMeterInput,
+    @Arg('id', () => ID, METER_ID_ARG) id: string,
+    @Arg('input', () => UpdateOpenvoltMeterInput, { description: 'The fields to change; omitted fields keep their values.' })
+    input: UpdateOpenvoltMeterInput,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<OpenvoltMeter> {
     const record = await orNotFound(
@@ -234,20 +254,25 @@ export class OpenvoltMutationResolver {
   }
 
   @Mutation(() => OpenvoltMeter, {
-    description: 'Sets the consent that lets Openvolt pull a meter’s data (the meter becomes active), or removes it with consentId: null (inactive).',
+    description:
+      'Sets the consent that lets Openvolt pull a meter’s data (the meter becomes active), or removes it with consentId: null (inactive).',
   })
   async setOpenvoltMeterConsent(
-    @Arg('meterId', () => ID) meterId: string,
-    @Arg('consentId', () => ID, { nullable: true, description: 'The consent to use; null removes the meter’s consent.' }) consentId: string | null,
+    @Arg('meterId', () => ID, METER_ID_ARG) meterId: string,
+    @Arg('consentId', () => ID, { nullable: true, description: 'The consent to use; null removes the meter’s consent.' })
+    consentId: string | null,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<OpenvoltMeter> {
     const consent = consentId === null ? null : openvoltId(consentId, 'consent');
-    const record = await orNotFound(client.updateMeterConsent(openvoltId(meterId, 'meter'), consent), `No Openvolt meter has id ${meterId}.`);
+    const record = await orNotFound(
+      client.updateMeterConsent(openvoltId(meterId, 'meter'), consent),
+      `No Openvolt meter has id ${meterId}.`,
+    );
     return OpenvoltMeter.fromRecord(record);
   }
 
   @Mutation(() => Deletion, { description: 'Deletes an Openvolt meter.' })
-  async deleteOpenvoltMeter(@Arg('id', () => ID) id: string, @Ctx() { client }: OpenvoltContext): Promise<Deletion> {
+  async deleteOpenvoltMeter(@Arg('id', () => ID, METER_ID_ARG) id: string, @Ctx() { client }: OpenvoltContext): Promise<Deletion> {
     const meterId = openvoltId(id, 'meter');
     await orNotFound(client.deleteMeter(meterId), `No Openvolt meter has id ${id}.`);
     return { id: meterId, provider: 'OPENVOLT', deleted: true };
@@ -255,7 +280,7 @@ export class OpenvoltMutationResolver {
 
   @Mutation(() => OpenvoltConsent, { description: 'Records a customer’s consent for Openvolt to pull interval data.' })
   async createOpenvoltConsent(
-    @Arg('input', () => CreateOpenvoltConsentInput) input: CreateOpenvoltConsentInput,
+    @Arg('input', () => CreateOpenvoltConsentInput, { description: 'The consent to record.' }) input: CreateOpenvoltConsentInput,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<OpenvoltConsent> {
     for (const field of ['startDate', 'endDate'] as const) {
@@ -282,7 +307,10 @@ export class OpenvoltMutationResolver {
   }
 
   @Mutation(() => OpenvoltConsent, { description: 'Archives a consent: Openvolt stops using it for data pulls.' })
-  async archiveOpenvoltConsent(@Arg('id', () => ID) id: string, @Ctx() { client }: OpenvoltContext): Promise<OpenvoltConsent> {
+  async archiveOpenvoltConsent(
+    @Arg('id', () => ID, CONSENT_ID_ARG) id: string,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<OpenvoltConsent> {
     const record = await orNotFound(client.archiveConsent(openvoltId(id, 'consent')), `No Openvolt consent has id ${id}.`);
     return OpenvoltConsent.fromRecord(record);
   }
@@ -337,14 +365,17 @@ export class OpenvoltMeterResolver {
     return buildTimeSeries(resolved, { resolution: Resolution.HALF_HOUR, unit: EnergyUnit.KWH, readings });
   }
 
-  @FieldResolver(() => MeteringPoint, { description: 'The metering point (MPAN) this meter measures, joining what every provider knows about it.' })
+  @FieldResolver(() => MeteringPoint, {
+    description: 'The metering point (MPAN) this meter measures, joining what every provider knows about it.',
+  })
   meteringPoint(@Root() meter: OpenvoltMeter): MeteringPoint {
     return new MeteringPoint(meter.meterNumber);
   }
 
   @FieldResolver(() => DateTimeResolver, {
     nullable: true,
-    description: 'When Openvolt last announced new data for this meter (a meter_data.received webhook this server received); null if none yet.',
+    description:
+      'When Openvolt last announced new data for this meter (a meter_data.received webhook this server received); null if none yet.',
   })
   lastDataReceivedAt(@Root() meter: OpenvoltMeter, @Ctx() { events }: OpenvoltContext): Date | null {
     return events.lastDataReceivedAt(meter.id);

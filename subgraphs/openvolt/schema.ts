@@ -302,7 +302,9 @@ export class OpenvoltEvent {
   @Field(() => [ID], { description: 'Ids of the Openvolt meters the event concerns (empty when none).' })
   meterIds: string[];
 
-  @Field(() => JSONObjectResolver, { description: 'The delivery exactly as received: subscription_id, event_id, event_timestamp, delivery_id, payload.' })
+  @Field(() => JSONObjectResolver, {
+    description: 'The delivery exactly as received: subscription_id, event_id, event_timestamp, delivery_id, payload.',
+  })
   envelope: Record<string, unknown>;
 }
 

@@ -200,7 +200,8 @@ export async function startOpenvoltSimulator(options: OpenvoltSimulatorOptions =
   }
 
   async function deliverMeterDataReceived(items: unknown): Promise<void> {
-    if (!Array.isArray(items) || items.length === 0) throw new HttpError(400, 'Expected a non-empty array of { meter_id, start_interval, end_interval }');
+    if (!Array.isArray(items) || items.length === 0)
+      throw new HttpError(400, 'Expected a non-empty array of { meter_id, start_interval, end_interval }');
     const payload = items.map((item: unknown, index) => {
       const fields = (item ?? {}) as Record<string, unknown>;
       const meterId = fields.meter_id;
@@ -553,7 +554,8 @@ function intervalRange(req: Request, now: Date): { startMs: number; endMs: numbe
   const startParam = queryString(req, 'start_date');
   const endParam = queryString(req, 'end_date');
   const end = endParam === undefined ? DateTime.fromJSDate(now, { zone: 'utc' }) : rangeBound(endParam, 'end_date', true);
-  const start = startParam === undefined ? end.minus(lookback(queryString(req, 'lookback') ?? '1d')) : rangeBound(startParam, 'start_date', false);
+  const start =
+    startParam === undefined ? end.minus(lookback(queryString(req, 'lookback') ?? '1d')) : rangeBound(startParam, 'start_date', false);
   if (start >= end) throw new HttpError(400, 'start_date must be before end_date');
   return { startMs: start.toMillis(), endMs: end.toMillis() };
 }
@@ -837,7 +839,16 @@ const SEED_CUSTOMERS: SeedCustomer[] = [
       { name: 'Dartford', address: 'Bay 2, Crossways Business Park, Dartford DA2 6QG, UK' },
       { name: 'Purfleet', address: 'Purfleet Distribution Centre, London Road, Purfleet RM19 1QY, UK' },
     ],
-    circuits: ['Main incomer', 'Blast freezer hall', 'Chilled store A', 'Chilled store B', 'Refrigeration plant', 'Loading dock', 'Forklift charging', 'Offices'],
+    circuits: [
+      'Main incomer',
+      'Blast freezer hall',
+      'Chilled store A',
+      'Chilled store B',
+      'Refrigeration plant',
+      'Loading dock',
+      'Forklift charging',
+      'Offices',
+    ],
     fixedNumbers: [...TEST_METER_NUMBERS],
     meterCount: 20,
     consent: 'thameside',
@@ -882,11 +893,47 @@ const SEED_CUSTOMERS: SeedCustomer[] = [
   },
 ];
 
-const SEED_CONSENTS: Array<{ key: string; customer: number; name: string; start_date: string; end_date: string; created_at: string; archived_at?: string }> = [
-  { key: 'thameside', customer: 0, name: 'Thameside portfolio letter of authority', start_date: '2023-09-27', end_date: '2030-09-26', created_at: '2023-09-27T11:45:10.311Z' },
-  { key: 'thameside-2022', customer: 0, name: 'Thameside Dartford LOA 2022', start_date: '2022-06-01', end_date: '2023-05-31', created_at: '2023-09-27T11:46:02.654Z' },
-  { key: 'meridian', customer: 1, name: 'Meridian Hotels group LOA', start_date: '2023-10-02', end_date: '2030-10-01', created_at: '2023-10-02T08:20:47.930Z' },
-  { key: 'pennine', customer: 2, name: 'Pennine Valley Trust LOA', start_date: '2023-10-10', end_date: '2031-08-31', created_at: '2023-10-10T09:05:18.447Z' },
+const SEED_CONSENTS: Array<{
+  key: string;
+  customer: number;
+  name: string;
+  start_date: string;
+  end_date: string;
+  created_at: string;
+  archived_at?: string;
+}> = [
+  {
+    key: 'thameside',
+    customer: 0,
+    name: 'Thameside portfolio letter of authority',
+    start_date: '2023-09-27',
+    end_date: '2030-09-26',
+    created_at: '2023-09-27T11:45:10.311Z',
+  },
+  {
+    key: 'thameside-2022',
+    customer: 0,
+    name: 'Thameside Dartford LOA 2022',
+    start_date: '2022-06-01',
+    end_date: '2023-05-31',
+    created_at: '2023-09-27T11:46:02.654Z',
+  },
+  {
+    key: 'meridian',
+    customer: 1,
+    name: 'Meridian Hotels group LOA',
+    start_date: '2023-10-02',
+    end_date: '2030-10-01',
+    created_at: '2023-10-02T08:20:47.930Z',
+  },
+  {
+    key: 'pennine',
+    customer: 2,
+    name: 'Pennine Valley Trust LOA',
+    start_date: '2023-10-10',
+    end_date: '2031-08-31',
+    created_at: '2023-10-10T09:05:18.447Z',
+  },
   {
     key: 'pennine-pilot',
     customer: 2,
@@ -1004,7 +1051,8 @@ function seedStore(now: Date): Store {
           ? {}
           : {
               last_data_pull_date: new Date(
-                Math.floor(now.getTime() / 1000) * 1000 - (status === 'active' ? (90 + 23 * index) * 60_000 : 3 * DAY_MS + index * 3_600_000),
+                Math.floor(now.getTime() / 1000) * 1000 -
+                  (status === 'active' ? (90 + 23 * index) * 60_000 : 3 * DAY_MS + index * 3_600_000),
               ).toISOString(),
               last_data_pull_status: status === 'active' ? ('success' as const) : ('failure' as const),
             }),

@@ -117,7 +117,9 @@ function toEvent(envelope: OpenvoltEnvelope, receivedAt: Date): OpenvoltEvent {
 function meterIdsOf(envelope: OpenvoltEnvelope): string[] {
   const payload = envelope.payload;
   if (Array.isArray(payload)) {
-    return [...new Set(payload.map((item) => (item as { meter_id?: unknown }).meter_id).filter((id): id is string => typeof id === 'string'))];
+    return [
+      ...new Set(payload.map((item) => (item as { meter_id?: unknown }).meter_id).filter((id): id is string => typeof id === 'string')),
+    ];
   }
   if (envelope.event_id === 'meter.created' && payload && typeof payload === 'object') {
     const id = (payload as { _id?: unknown })._id;
