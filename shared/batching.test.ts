@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupBy, mergeWindows } from './batching.js';
+import { groupBy, mergeWindows, perKeyLoader } from './batching.js';
 
 describe('batching helpers', () => {
   it('groups keys by what one upstream call serves, keeping order', () => {
@@ -40,5 +40,24 @@ describe('batching helpers', () => {
     const input = [{ from: 0, to: 10 }];
     mergeWindows([...input, { from: 5, to: 20 }]);
     expect(input).toEqual([{ from: 0, to: 10 }]); // inputs are not mutated
+  });
+});
+
+describe('perKeyLoader', () => {
+  it('makes one call per distinct key and fails only the key whose call failed', async () => {
+    const calls: string[] = [];
+    const loader = perKeyLoader(async (key: string) => {
+      calls.push(key);
+      if (key === 'bad') throw new Error('no such thing');
+      return key.toUpperCase();
+    });
+    const results = await Promise.allSettled([loader.load('a'), loader.load('bad'), loader.load('a'), loader.load('b')]);
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : result.reason.message))).toEqual([
+      'A',
+      'no such thing',
+      'A',
+      'B',
+    ]);
+    expect(calls).toEqual(['a', 'bad', 'b']);
   });
 });

@@ -1,3 +1,5 @@
+import DataLoader from 'dataloader';
+
 /**
  * Helpers for DataLoader batch functions (DESIGN.md, "Batching"): group the keys by what one upstream
  * call can serve, and merge the time windows asked for one meter so each stretch is fetched once.
@@ -30,4 +32,16 @@ export function mergeWindows(windows: readonly Window[]): Window[] {
     else merged.push({ from: window.from, to: window.to });
   }
   return merged;
+}
+
+/**
+ * A DataLoader for a provider without a batch endpoint: one call per distinct key in the request (the
+ * HTTP client's concurrency cap bounds them), and a failure fails only its own key.
+ */
+export function perKeyLoader<K, V>(fetch: (key: K) => Promise<V>, options?: DataLoader.Options<K, V, unknown>): DataLoader<K, V, unknown> {
+  return new DataLoader<K, V, unknown>(
+    (keys) =>
+      Promise.all(keys.map((key) => fetch(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
+    options,
+  );
 }

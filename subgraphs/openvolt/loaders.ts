@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { ReadingQuality, type NativeReading } from '../../shared/timeseries/index.js';
-import { groupBy, mergeWindows, type Window } from '../../shared/batching.js';
-import type { OpenvoltClient, OpenvoltConsentRecord, OpenvoltCustomerRecord, OpenvoltMeterRecord } from './client.js';
+import { groupBy, mergeWindows, perKeyLoader, type Window } from '../../shared/batching.js';
+import type { OpenvoltClient } from './client.js';
 
 /**
  * Per-request DataLoaders over the Openvolt connector (never module-level: cached records would leak
@@ -15,33 +15,19 @@ export interface ConsumptionKey extends Window {
 const HALF_HOUR_MS = 30 * 60 * 1000;
 
 export function createOpenvoltLoaders(client: OpenvoltClient) {
-  const customerById = new DataLoader<string, OpenvoltCustomerRecord>((ids) =>
-    Promise.all(ids.map((id) => client.getCustomer(id).catch((error: Error) => error))),
-  );
+  const customerById = perKeyLoader((id: string) => client.getCustomer(id));
 
-  const meterById = new DataLoader<string, OpenvoltMeterRecord>((ids) =>
-    Promise.all(
-      ids.map(async (id) => {
-        try {
-          const meter = await client.getMeter(id);
-          // The meter answer embeds its customer: later `customer` fields cost no call.
-          if (meter.customer?._id) customerById.prime(meter.customer._id, meter.customer);
-          return meter;
-        } catch (error) {
-          return error as Error;
-        }
-      }),
-    ),
-  );
+  const meterById = perKeyLoader(async (id: string) => {
+    const meter = await client.getMeter(id);
+    // The meter answer embeds its customer: later `customer` fields cost no call.
+    if (meter.customer?._id) customerById.prime(meter.customer._id, meter.customer);
+    return meter;
+  });
 
-  const consentById = new DataLoader<string, OpenvoltConsentRecord>((ids) =>
-    Promise.all(ids.map((id) => client.getConsent(id).catch((error: Error) => error))),
-  );
+  const consentById = perKeyLoader((id: string) => client.getConsent(id));
 
   /** All meters registered under one meter number, across customers (the MeteringPoint join). */
-  const metersByNumber = new DataLoader<string, OpenvoltMeterRecord[]>((numbers) =>
-    Promise.all(numbers.map((meterNumber) => client.listAllMeters({ meter_number: meterNumber }).catch((error: Error) => error))),
-  );
+  const metersByNumber = perKeyLoader((meterNumber: string) => client.listAllMeters({ meter_number: meterNumber }));
 
   const consumption = new DataLoader<ConsumptionKey, NativeReading[], string>(
     async (keys) => {
