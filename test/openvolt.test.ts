@@ -467,17 +467,28 @@ describe('mutations', () => {
     );
     expect(listed.data.openvoltCustomers.nodes).toEqual([{ id, metadata: { site: 'HO-1' } }]);
 
-    const updated = await query<{ updateOpenvoltCustomer: { name: string } }>(
+    const updated = await query<{ updateOpenvoltCustomer: { name: string; notes: Array<{ content: string; author: string | null }> } }>(
       gql`
         mutation ($id: ID!) {
-          updateOpenvoltCustomer(id: $id, input: { name: "Harbour Offices Ltd" }) {
+          updateOpenvoltCustomer(
+            id: $id
+            input: { name: "Harbour Offices Ltd", notes: [{ content: "LOA signed", author: "ops" }, { content: "Key at reception" }] }
+          ) {
             name
+            notes {
+              content
+              author
+            }
           }
         }
       `,
       { id },
     );
     expect(updated.data.updateOpenvoltCustomer.name).toBe('Harbour Offices Ltd');
+    expect(updated.data.updateOpenvoltCustomer.notes).toEqual([
+      { content: 'LOA signed', author: 'ops' },
+      { content: 'Key at reception', author: null },
+    ]);
     const read = await query<{ openvoltCustomer: { name: string; email: string } }>(
       gql`
         query ($id: ID!) {

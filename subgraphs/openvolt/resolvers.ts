@@ -97,7 +97,7 @@ function customerInput(input: CreateOpenvoltCustomerInput | UpdateOpenvoltCustom
     address: input.address,
     logo_url: input.logoUrl,
     metadata: input.metadata,
-    notes: input.notes?.map((note) => ({ content: note.content, author: note.author })),
+    notes: input.notes,
   };
 }
 
@@ -246,7 +246,7 @@ export class OpenvoltMutationResolver {
         data_source: input.dataSource,
         update_frequency: input.updateFrequency,
         metadata: input.metadata,
-        notes: input.notes?.map((note) => ({ content: note.content, author: note.author })),
+        notes: input.notes,
       }),
       `No Openvolt meter has id ${id}.`,
     );

@@ -26,25 +26,22 @@ export interface OpenvoltEnvelope {
 const log = createLogger('openvolt-webhooks');
 
 export class OpenvoltEventStore {
+  /** Newest first. */
   private readonly events: OpenvoltEvent[] = [];
-  private readonly seenDeliveries = new Set<string>();
+  /** The same events by delivery id, for deduplication. */
+  private readonly byDelivery = new Map<string, OpenvoltEvent>();
   private readonly lastDataByMeter = new Map<string, Date>();
 
   constructor(private readonly capacity = 1000) {}
 
   /** Records a delivery; a redelivery of the same delivery_id is acknowledged but not recorded twice. */
   record(envelope: OpenvoltEnvelope, receivedAt = new Date()): { event: OpenvoltEvent; duplicate: boolean } {
-    const existing = this.events.find((event) => event.id === envelope.delivery_id);
-    if (existing || this.seenDeliveries.has(envelope.delivery_id)) {
-      return { event: existing ?? toEvent(envelope, receivedAt), duplicate: true };
-    }
+    const existing = this.byDelivery.get(envelope.delivery_id);
+    if (existing) return { event: existing, duplicate: true };
     const event = toEvent(envelope, receivedAt);
     this.events.unshift(event);
-    this.seenDeliveries.add(event.id);
-    if (this.events.length > this.capacity) {
-      const dropped = this.events.pop()!;
-      this.seenDeliveries.delete(dropped.id);
-    }
+    this.byDelivery.set(event.id, event);
+    if (this.events.length > this.capacity) this.byDelivery.delete(this.events.pop()!.id);
     if (event.type === 'meter_data.received') {
       for (const meterId of event.meterIds) {
         const previous = this.lastDataByMeter.get(meterId);
