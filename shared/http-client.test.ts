@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GridgraphError } from './errors.js';
 import { createHttpClient, type HttpClientOptions } from './http-client.js';
+import { bearerAuth, createCredentialCache } from './upstream-auth.js';
 
 /** The HTTP client factory against a scripted local server: status mapping, retries, secrecy, caps. */
 
@@ -127,5 +128,54 @@ describe('createHttpClient', () => {
     const capped = client({ concurrency: 3 });
     await Promise.all(Array.from({ length: 12 }, (_, index) => capped.get(`m/${index}`)));
     expect(maxInFlight).toBe(3);
+  });
+
+  describe('with run-time credentials (auth)', () => {
+    // The scripted server accepts only the token it issued last; every token request issues a new one.
+    let issued = 0;
+    const tokenCache = () =>
+      createCredentialCache({
+        obtain: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return { value: `token-${++issued}`, expiresInSeconds: 3600 };
+        },
+      });
+    const acceptLatest: Script = (req, res) =>
+      req.headers.authorization === `Bearer token-${issued}` ? json(res, 200, { auth: req.headers.authorization }) : json(res, 401, {});
+
+    beforeEach(() => {
+      issued = 0;
+    });
+
+    it('sends the credential and shares one login among concurrent requests', async () => {
+      script = acceptLatest;
+      const tokens = tokenCache();
+      const authed = client({ headers: {}, auth: bearerAuth(tokens) });
+      const bodies = await Promise.all(Array.from({ length: 20 }, (_, index) => authed.get<{ auth: string }>(`m/${index}`)));
+      expect(bodies.every((body) => body.auth === 'Bearer token-1')).toBe(true);
+      expect(tokens.obtained).toBe(1);
+    });
+
+    it('after a 401 renews once and retries, also for a POST; concurrent refusals cause one new login', async () => {
+      script = acceptLatest;
+      const tokens = tokenCache();
+      const authed = client({ headers: {}, auth: bearerAuth(tokens) });
+      await authed.get('warm');
+      issued++; // the provider revokes token-1: only token-2, not yet fetched by anyone, would pass
+      const tokenRequests = tokens.obtained;
+      const results = await Promise.all([authed.post('a', {}), authed.get('b'), authed.get('c')]);
+      expect(results).toHaveLength(3);
+      expect(tokens.obtained - tokenRequests).toBe(1);
+      expect(attempts.get('POST /v1/a')).toBe(2);
+    });
+
+    it('a second 401 is final: UPSTREAM_REJECTED, no loop', async () => {
+      script = (_req, res) => json(res, 401, { error: 'invalid_token' });
+      const tokens = tokenCache();
+      const error = await failure(client({ headers: {}, auth: bearerAuth(tokens) }).get('meters'));
+      expect(error.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', upstreamStatus: 401 });
+      expect(attempts.get('GET /v1/meters')).toBe(2);
+      expect(tokens.obtained).toBe(2);
+    });
   });
 });

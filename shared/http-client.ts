@@ -11,6 +11,7 @@ import {
 } from './errors.js';
 import { createLogger } from './log.js';
 import { PROVIDER_LABELS, type ProviderName } from './provider.js';
+import type { UpstreamAuth } from './upstream-auth.js';
 
 /**
  * The one way a connector talks HTTP to its provider. It always sets a timeout, retries only safe
@@ -27,8 +28,13 @@ export interface HttpClientOptions {
   concurrency: number;
   /** Extra attempts for safe methods (GET, HEAD) on network errors, 408, 429 and 5xx. */
   retries: number;
-  /** Headers sent with every request (credentials go here, or are added per request). */
+  /** Headers sent with every request (a static API key goes here). */
   headers?: Record<string, string>;
+  /**
+   * Credentials obtained at run time (token, session, rotating key): added to every request, and on a
+   * 401 renewed and the request sent once more, whatever its method (a refused request did nothing).
+   */
+  auth?: UpstreamAuth;
   /** Values that must never appear in an error message or log line (API keys, passwords, tokens). */
   secrets: ReadonlyArray<string | undefined>;
 }
@@ -84,19 +90,37 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
   });
 
-  async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
-    const path = req.path.replace(/^\/+/, '');
+  async function send(path: string, req: HttpRequest): Promise<Response<unknown>> {
+    const credentials = options.auth ? await options.auth.headers() : undefined;
     try {
-      const response = (await limit(() =>
+      return (await limit(() =>
         http(path, {
           method: req.method,
           searchParams: req.searchParams ? definedParams(req.searchParams) : undefined,
           json: req.json,
           form: req.form,
-          headers: req.headers,
+          headers: { ...req.headers, ...credentials },
           responseType: req.responseType ?? 'json',
         }),
       )) as Response<unknown>;
+    } catch (error) {
+      if (credentials && error instanceof HTTPError && error.response.statusCode === 401) options.auth!.refused(credentials);
+      throw error;
+    }
+  }
+
+  async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const path = req.path.replace(/^\/+/, '');
+    try {
+      let response: Response<unknown>;
+      try {
+        response = await send(path, req);
+      } catch (error) {
+        // An expired or revoked credential: log in again and try once more; a second 401 is final.
+        if (!(options.auth && error instanceof HTTPError && error.response.statusCode === 401)) throw error;
+        log.info(`${req.method} /${path} refused with 401; renewing credentials and retrying once`);
+        response = await send(path, req);
+      }
       return { status: response.statusCode, headers: response.headers, body: response.body as T };
     } catch (error) {
       const mapped = mapUpstreamError(error, options.provider, label, req.method, path, options.secrets);

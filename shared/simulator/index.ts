@@ -2,3 +2,4 @@ export * from './server.js';
 export * from './load-profile.js';
 export * from './ids.js';
 export * from './request.js';
+export * from './tokens.js';

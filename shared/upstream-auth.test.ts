@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { createCredentialCache } from './upstream-auth.js';
+
+/** The credential cache: reuse, renewal before expiry, single flight, invalidation of stale values only. */
+describe('createCredentialCache', () => {
+  function setup(lifetimeSeconds?: number) {
+    let clock = 0;
+    let count = 0;
+    const cache = createCredentialCache({
+      obtain: async () => ({ value: `v${++count}`, expiresInSeconds: lifetimeSeconds }),
+      refreshMarginMs: 30_000,
+      now: () => clock,
+    });
+    return { cache, advance: (ms: number) => (clock += ms) };
+  }
+
+  it('reuses the credential until shortly before it expires', async () => {
+    const { cache, advance } = setup(300);
+    expect(await cache.get()).toBe('v1');
+    advance(269_000);
+    expect(await cache.get()).toBe('v1');
+    advance(1_000); // 30 s before expiry
+    expect(await cache.get()).toBe('v2');
+    expect(cache.obtained).toBe(2);
+  });
+
+  it('renews a credential shorter-lived than the margin at half its life', async () => {
+    const { cache, advance } = setup(20);
+    await cache.get();
+    advance(9_999);
+    expect(await cache.get()).toBe('v1');
+    advance(1);
+    expect(await cache.get()).toBe('v2');
+  });
+
+  it('keeps a credential without a lifetime until it is invalidated', async () => {
+    const { cache, advance } = setup(undefined);
+    await cache.get();
+    advance(10 * 24 * 3600_000);
+    expect(await cache.get()).toBe('v1');
+    cache.invalidate('v1');
+    expect(await cache.get()).toBe('v2');
+  });
+
+  it('shares one obtain among concurrent callers, and ignores invalidation of an already replaced value', async () => {
+    const { cache } = setup(300);
+    const values = await Promise.all(Array.from({ length: 10 }, () => cache.get()));
+    expect(new Set(values)).toEqual(new Set(['v1']));
+    cache.invalidate('v1');
+    await cache.get();
+    cache.invalidate('v1'); // a late refusal of the old value must not drop v2
+    expect(await cache.get()).toBe('v2');
+    expect(cache.obtained).toBe(2);
+  });
+
+  it('passes a failed obtain to every waiter and tries again on the next call', async () => {
+    let attempt = 0;
+    const cache = createCredentialCache({
+      obtain: async () => {
+        if (++attempt === 1) throw new Error('login refused');
+        return { value: 'ok', expiresInSeconds: 60 };
+      },
+    });
+    const results = await Promise.allSettled([cache.get(), cache.get()]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(await cache.get()).toBe('ok');
+  });
+});
