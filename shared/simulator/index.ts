@@ -3,3 +3,4 @@ export * from './load-profile.js';
 export * from './ids.js';
 export * from './request.js';
 export * from './tokens.js';
+export * from './shared-metering-points.js';
