@@ -1,0 +1,387 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
+import {
+  collectPages,
+  type Connection,
+  ConnectionArgs,
+  Deletion,
+  MeteringPoint,
+  offsetAfter,
+  toConnection,
+} from '../../shared/graph/index.js';
+import type { VolueClient, VolueEnergyPoint, VolueReportPayload, VolueWebhookInput } from './client.js';
+import type { VolueLoaders } from './loaders.js';
+import {
+  RegisterVolueMeterInput,
+  RegisterVolueResourceInput,
+  RegisterVolueUserInput,
+  RegisterVolueVehicleInput,
+  SendVolueReportInput,
+  SubscribeVolueEventsInput,
+  UpdateVolueWebhookInput,
+  VolueEnergyPointInput,
+  VolueEvent,
+  VolueEventConnection,
+  VolueMeter,
+  VolueNotification,
+  VolueNotificationConnection,
+  VolueNotificationType,
+  VolueReportReceipt,
+  VolueResource,
+  VolueUser,
+  VolueUserConnection,
+  VolueVehicle,
+  VolueWebhook,
+  VolueWebhookTest,
+} from './schema.js';
+import type { VolueNotificationStore } from './webhooks.js';
+
+export interface VolueContext {
+  client: VolueClient;
+  loaders: VolueLoaders;
+  notifications: VolueNotificationStore;
+  webhooks: {
+    /** The secret every webhook this server creates is signed with (and its receiver verifies). */
+    secret: string;
+    /** This server's own receiver, the default target of subscribeVolueEvents; undefined when unknown. */
+    receiverUrl: string | undefined;
+  };
+}
+
+/** Volue pages are up to 1000 items; a GraphQL page is at most 100, so ask for 100 at a time. */
+const VOLUE_PAGE_SIZE = 100;
+const HOUR_MS = 3_600_000;
+const USER_ID_ARG = { description: 'Your own id of the Volue user.' };
+const EVENT_ID_ARG = { description: 'Volue’s id of the event.' };
+const WEBHOOK_ID_ARG = { description: 'Volue’s id of the webhook.' };
+
+/** Rephrases the connector's generic 404 as "no such <thing>". */
+async function orNotFound<T>(promise: Promise<T>, message: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError(message, { provider: 'VOLUE' });
+    throw error;
+  }
+}
+
+function requireId(id: string, what: string): string {
+  const trimmed = id.trim();
+  if (!trimmed) throw new BadUserInputError(`${what} must not be empty.`, { provider: 'VOLUE', field: 'id' });
+  return trimmed;
+}
+
+/** Registrations name their user: check it exists first, so an unknown user costs no write. */
+async function existingUser(loaders: VolueLoaders, userId: string): Promise<string> {
+  const id = requireId(userId, 'userId');
+  await orNotFound(loaders.userById.load(id), `No Volue user has id ${id}; register it with registerVolueUser first.`);
+  return id;
+}
+
+/** Hourly points as Volue wants them: UTC, at the start of the hour, yyyy-MM-ddTHH:mm:ss.fffZ. */
+function hourlyPoints(points: VolueEnergyPointInput[], where: string): VolueEnergyPoint[] {
+  return points.map((point, index) => {
+    const ms = point.timestamp.getTime();
+    if (ms % HOUR_MS !== 0) {
+      throw new BadUserInputError(
+        `${where}.points[${index}].timestamp ${point.timestamp.toISOString()} is not on the hour: Volue takes hourly kWh stamped at the start of the hour, UTC (e.g. 2026-01-20T11:00:00Z).`,
+        { provider: 'VOLUE', field: `${where}.points[${index}].timestamp` },
+      );
+    }
+    return { timestamp: point.timestamp.toISOString(), kiloWattHours: point.kiloWattHours };
+  });
+}
+
+@Resolver()
+export class VolueQueryResolver {
+  @Query(() => VolueUserConnection, { description: 'Users registered with Volue, in Volue’s order.' })
+  async volueUsers(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { client }: VolueContext): Promise<Connection<VolueUser>> {
+    const offset = offsetAfter(args.after);
+    let total: number | null = null;
+    const users = await collectPages(offset, args.first, VOLUE_PAGE_SIZE, async (page, size) => {
+      const answer = await client.listUsers(page, size);
+      total = answer.pagination.totalRecords;
+      return answer.users;
+    });
+    return toConnection(
+      users.map((user) => VolueUser.of(user.userId)),
+      offset,
+      args.first,
+      total,
+    );
+  }
+
+  @Query(() => VolueUser, { nullable: true, description: 'One Volue user by id; a NOT_FOUND error when there is none.' })
+  async volueUser(@Arg('id', () => ID, USER_ID_ARG) id: string, @Ctx() { loaders }: VolueContext): Promise<VolueUser> {
+    const user = await orNotFound(loaders.userById.load(requireId(id, 'id')), `No Volue user has id ${id}.`);
+    return VolueUser.of(user.userId);
+  }
+
+  @Query(() => VolueEventConnection, { description: 'Events Volue has announced to you, newest first.' })
+  async volueEvents(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { client }: VolueContext): Promise<Connection<VolueEvent>> {
+    const offset = offsetAfter(args.after);
+    let total: number | null = null;
+    const events = await collectPages(offset, args.first, VOLUE_PAGE_SIZE, async (page, size) => {
+      const answer = await client.listEvents(page, size);
+      total = answer.pagination.totalRecords;
+      return answer.events;
+    });
+    return toConnection(events.map(VolueEvent.fromRecord), offset, args.first, total);
+  }
+
+  @Query(() => VolueEvent, { nullable: true, description: 'One Volue event by id; a NOT_FOUND error when there is none.' })
+  async volueEvent(@Arg('id', () => ID, EVENT_ID_ARG) id: string, @Ctx() { loaders }: VolueContext): Promise<VolueEvent> {
+    return VolueEvent.fromRecord(await orNotFound(loaders.eventById.load(requireId(id, 'id')), `No Volue event has id ${id}.`));
+  }
+
+  @Query(() => [VolueWebhook], { description: 'Every webhook registered with Volue for your partner account.' })
+  async volueWebhooks(@Ctx() { client }: VolueContext): Promise<VolueWebhook[]> {
+    return (await client.listWebhooks()).map(VolueWebhook.fromRecord);
+  }
+
+  @Query(() => VolueNotificationConnection, {
+    description: 'Notifications this server received from Volue with a valid signature, newest first (kept in memory, most recent 1000).',
+  })
+  volueNotifications(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('notificationType', () => VolueNotificationType, { nullable: true, description: 'Only notifications of this type.' })
+    notificationType: VolueNotificationType | null,
+    @Ctx() { notifications }: VolueContext,
+  ): Connection<VolueNotification> {
+    const offset = offsetAfter(args.after);
+    const all = notifications.list(notificationType);
+    return toConnection(all.slice(offset, offset + args.first + 1), offset, args.first, all.length);
+  }
+}
+
+@Resolver()
+export class VolueMutationResolver {
+  @Mutation(() => VolueUser, {
+    description: 'Registers a user with Volue. Idempotent: registering an existing id again succeeds and returns that user.',
+  })
+  async registerVolueUser(
+    @Arg('input', () => RegisterVolueUserInput, { description: 'The user to register.' }) input: RegisterVolueUserInput,
+    @Ctx() { client }: VolueContext,
+  ): Promise<VolueUser> {
+    const user = await client.registerUser(requireId(input.userId, 'userId'));
+    return VolueUser.of(user.userId);
+  }
+
+  @Mutation(() => VolueMeter, {
+    description:
+      'Registers a power meter for a user. Idempotent for an identical payload (same meterPointId and fields); a different payload for a registered meterPointId is an UPSTREAM_REJECTED error.',
+  })
+  async registerVolueMeter(
+    @Arg('input', () => RegisterVolueMeterInput, { description: 'The meter to register.' }) input: RegisterVolueMeterInput,
+    @Ctx() { client, loaders }: VolueContext,
+  ): Promise<VolueMeter> {
+    const userId = await existingUser(loaders, input.userId);
+    const record = await client.registerMeter(userId, {
+      address: input.address ? { street: input.address.street, city: input.address.city, zipCode: input.address.zipCode } : undefined,
+      location: input.location ? { latitude: input.location.latitude, longitude: input.location.longitude } : undefined,
+      meterPointId: input.meterPointId.trim(),
+      meterNumber: input.meterNumber,
+      locationType: input.locationType,
+    });
+    return VolueMeter.fromRecord(record, userId);
+  }
+
+  @Mutation(() => VolueVehicle, {
+    description:
+      'Registers an electric vehicle for a user. Idempotent for an identical payload; different data for a registered vehicleId is an error.',
+  })
+  async registerVolueVehicle(
+    @Arg('input', () => RegisterVolueVehicleInput, { description: 'The vehicle to register.' }) input: RegisterVolueVehicleInput,
+    @Ctx() { client, loaders }: VolueContext,
+  ): Promise<VolueVehicle> {
+    const userId = await existingUser(loaders, input.userId);
+    const record = await client.registerVehicle(userId, {
+      vehicleId: input.vehicleId,
+      metadata: { resourceType: 'Vehicle', brand: input.brand, model: input.model, year: input.year, vin: input.vin },
+    });
+    return VolueVehicle.fromRecord(record, userId);
+  }
+
+  @Mutation(() => VolueResource, {
+    description:
+      'Registers a flexible resource for a user. Idempotent for an identical payload; different data for a registered resourceId is an error.',
+  })
+  async registerVolueResource(
+    @Arg('input', () => RegisterVolueResourceInput, { description: 'The resource to register.' }) input: RegisterVolueResourceInput,
+    @Ctx() { client, loaders }: VolueContext,
+  ): Promise<VolueResource> {
+    const userId = await existingUser(loaders, input.userId);
+    const record = await client.registerResource(userId, {
+      resourceId: input.resourceId,
+      metadata: {
+        resourceType: input.resourceType,
+        brand: input.brand,
+        model: input.model,
+        capacity: input.capacity,
+        heatingElements: input.heatingElements,
+      },
+    });
+    return VolueResource.fromRecord(record, userId);
+  }
+
+  @Mutation(() => VolueWebhook, {
+    description:
+      'Subscribes to Volue’s events: creates a webhook that Volue posts signed notifications to (by default this server’s receiver, whose notifications appear in volueNotifications). Not retried.',
+  })
+  async subscribeVolueEvents(
+    @Arg('input', () => SubscribeVolueEventsInput, { description: 'Where to post and which notifications.' })
+    input: SubscribeVolueEventsInput,
+    @Ctx() { client, webhooks }: VolueContext,
+  ): Promise<VolueWebhook> {
+    const webhookUrl = input.webhookUrl ?? webhooks.receiverUrl;
+    if (!webhookUrl) {
+      throw new BadUserInputError(
+        'Give input.webhookUrl: this server does not know its own public receiver URL (set VOLUE_WEBHOOK_RECEIVER_URL).',
+        {
+          provider: 'VOLUE',
+          field: 'webhookUrl',
+        },
+      );
+    }
+    const record = await client.createWebhook({
+      webhookUrl,
+      name: input.name,
+      webhookSecret: webhooks.secret,
+      notificationTypes: input.notificationTypes,
+    });
+    return VolueWebhook.fromRecord(record);
+  }
+
+  @Mutation(() => VolueWebhook, { description: 'Changes a webhook and returns it as Volue stored it.' })
+  async updateVolueWebhook(
+    @Arg('id', () => ID, WEBHOOK_ID_ARG) id: string,
+    @Arg('input', () => UpdateVolueWebhookInput, { description: 'The fields to change; omitted fields keep their values.' })
+    input: UpdateVolueWebhookInput,
+    @Ctx() { client }: VolueContext,
+  ): Promise<VolueWebhook> {
+    const changes: VolueWebhookInput = {};
+    if (input.webhookUrl != null) changes.webhookUrl = input.webhookUrl;
+    if (input.name != null) changes.name = input.name;
+    if (input.notificationTypes != null) changes.notificationTypes = input.notificationTypes;
+    if (input.enabled != null) changes.enabled = input.enabled;
+    if (Object.keys(changes).length === 0)
+      throw new BadUserInputError('Give at least one field to change.', { provider: 'VOLUE', field: 'input' });
+    const record = await orNotFound(client.updateWebhook(requireId(id, 'id'), changes), `No Volue webhook has id ${id}.`);
+    return VolueWebhook.fromRecord(record);
+  }
+
+  @Mutation(() => Deletion, { description: 'Deletes a webhook; Volue stops posting to it.' })
+  async deleteVolueWebhook(@Arg('id', () => ID, WEBHOOK_ID_ARG) id: string, @Ctx() { client }: VolueContext): Promise<Deletion> {
+    await orNotFound(client.deleteWebhook(requireId(id, 'id')), `No Volue webhook has id ${id}.`);
+    return { id, provider: 'VOLUE', deleted: true };
+  }
+
+  @Mutation(() => VolueWebhookTest, {
+    description: 'Asks Volue to send a test notification to a webhook now, and says how the URL answered.',
+  })
+  async testVolueWebhook(@Arg('id', () => ID, WEBHOOK_ID_ARG) id: string, @Ctx() { client }: VolueContext): Promise<VolueWebhookTest> {
+    const record = await orNotFound(client.testWebhook(requireId(id, 'id')), `No Volue webhook has id ${id}.`);
+    const status = record.responseStatusCode ?? null;
+    return Object.assign(new VolueWebhookTest(), {
+      webhookId: record.webhookId ?? id,
+      notificationId: record.notificationId ?? null,
+      responseStatusCode: status,
+      delivered: status !== null && status >= 200 && status < 300,
+    });
+  }
+
+  @Mutation(() => VolueReportReceipt, {
+    description:
+      'Sends one report to Volue: EnergyUsage (per resource) and LocationEnergyUsage (per location) payloads of hourly kWh, each point stamped at the start of its hour, UTC. Not retried.',
+  })
+  async sendVolueReport(
+    @Arg('input', () => SendVolueReportInput, { description: 'The report.' }) input: SendVolueReportInput,
+    @Ctx() { client }: VolueContext,
+  ): Promise<VolueReportReceipt> {
+    const payloads: VolueReportPayload[] = [
+      ...(input.energyUsage ?? []).map(
+        (usage, index): VolueReportPayload => ({
+          payloadType: 'EnergyUsage',
+          resourceId: usage.resourceId,
+          ...(usage.locationId ? { locationId: usage.locationId } : {}),
+          ...(usage.meterPointId ? { meterPointId: usage.meterPointId } : {}),
+          points: hourlyPoints(usage.points, `energyUsage[${index}]`),
+          resolution: '01:00:00',
+        }),
+      ),
+      ...(input.locationEnergyUsage ?? []).map(
+        (usage, index): VolueReportPayload => ({
+          payloadType: 'LocationEnergyUsage',
+          locationId: usage.locationId,
+          meterPointId: usage.meterPointId,
+          points: hourlyPoints(usage.points, `locationEnergyUsage[${index}]`),
+          resolution: '01:00:00',
+        }),
+      ),
+    ];
+    if (payloads.length === 0) {
+      throw new BadUserInputError('A report needs at least one energyUsage or locationEnergyUsage payload.', {
+        provider: 'VOLUE',
+        field: 'input',
+      });
+    }
+    const receipt = await client.sendReport({ eventId: input.eventId ?? null, payloads });
+    return Object.assign(new VolueReportReceipt(), {
+      id: receipt.id,
+      eventId: receipt.eventId ?? null,
+      createdAt: receipt.createdAt ? new Date(receipt.createdAt) : null,
+    });
+  }
+}
+
+@Resolver(() => VolueUser)
+export class VolueUserResolver {
+  @FieldResolver(() => [VolueMeter], { description: 'The power meters registered for this user.' })
+  async meters(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueMeter[]> {
+    return (await loaders.metersByUser.load(user.id)).map((record) => VolueMeter.fromRecord(record, user.id));
+  }
+
+  @FieldResolver(() => [VolueVehicle], { description: 'The electric vehicles registered for this user.' })
+  async vehicles(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueVehicle[]> {
+    return (await loaders.vehiclesByUser.load(user.id)).map((record) => VolueVehicle.fromRecord(record, user.id));
+  }
+
+  @FieldResolver(() => [VolueResource], { description: 'The flexible resources registered for this user.' })
+  async resources(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueResource[]> {
+    return (await loaders.resourcesByUser.load(user.id)).map((record) => VolueResource.fromRecord(record, user.id));
+  }
+}
+
+@Resolver(() => VolueMeter)
+export class VolueMeterResolver {
+  @FieldResolver(() => MeteringPoint, {
+    description: 'The metering point this meter measures, joining what every provider knows about it.',
+  })
+  meteringPoint(@Root() meter: VolueMeter): MeteringPoint {
+    return new MeteringPoint(meter.meterPointId ?? '');
+  }
+
+  @FieldResolver(() => VolueUser, { description: 'The user the meter is registered for.' })
+  user(@Root() meter: VolueMeter): VolueUser {
+    return VolueUser.of(meter.userId);
+  }
+}
+
+@Resolver(() => MeteringPoint)
+export class VolueMeteringPointResolver {
+  @FieldResolver(() => [VolueMeter], {
+    description: 'Volue meters registered with this metering point id: one per user who registered it (empty when none).',
+  })
+  async volueMeters(@Root() point: MeteringPoint, @Ctx() { loaders }: VolueContext): Promise<VolueMeter[]> {
+    return (await loaders.metersByPointId.load(point.id)).map((record) => VolueMeter.fromRecord(record, record.userId ?? ''));
+  }
+}
+
+export const volueReferenceResolvers = {
+  VolueUser: async ({ id }: { id?: unknown }, { loaders }: VolueContext) =>
+    VolueUser.of((await orNotFound(loaders.userById.load(String(id)), `No Volue user has id ${String(id)}.`)).userId),
+  VolueEvent: async ({ id }: { id?: unknown }, { loaders }: VolueContext) =>
+    VolueEvent.fromRecord(await orNotFound(loaders.eventById.load(String(id)), `No Volue event has id ${String(id)}.`)),
+  VolueWebhook: async ({ id }: { id?: unknown }, { loaders }: VolueContext) =>
+    VolueWebhook.fromRecord(await orNotFound(loaders.webhookById.load(String(id)), `No Volue webhook has id ${String(id)}.`)),
+};
