@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ClientError, gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
@@ -596,5 +597,32 @@ describe('webhooks', () => {
       { id },
     );
     expect(again.errors[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'VOLUE' });
+  });
+});
+
+describe('examples', () => {
+  /** Runs a file of gateway/playground/examples: line 2 may hold `# variables: {…}`. */
+  async function runExample(name: string) {
+    const text = readFileSync(new URL(`../gateway/playground/examples/${name}`, import.meta.url), 'utf8');
+    const variables = /^# variables: (.*)$/m.exec(text)?.[1];
+    return query(text, variables ? JSON.parse(variables) : undefined);
+  }
+
+  it('the playground registration runs twice without errors (registration is idempotent)', async () => {
+    const first = await runExample('volue-register-user.graphql');
+    expect(first.errors).toEqual([]);
+    const second = await runExample('volue-register-user.graphql');
+    expect(second.errors).toEqual([]);
+    expect(second.data).toEqual(first.data);
+  });
+
+  it('the README’s Volue blocks run without errors, the registration twice', async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```(?:\s*```json\n([\s\S]*?)```)?/g)].filter((m) => /[Vv]olue/.test(m[1]!));
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const [, document, variables] of [...blocks, ...blocks]) {
+      const { errors } = await query(document!, variables ? JSON.parse(variables) : undefined);
+      expect(errors, document).toEqual([]);
+    }
   });
 });
