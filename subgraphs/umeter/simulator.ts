@@ -207,7 +207,6 @@ export async function startUmeterSimulator(options: UmeterSimulatorOptions = {})
     host: options.host,
     faults: options.faults,
     configure,
-    onReset: () => tokens.expireAll(),
     errorBody: (status, message) => ({ message, statusCode: status }),
   });
   return Object.assign(simulator, { expireTokens: () => tokens.expireAll() });
