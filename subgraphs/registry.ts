@@ -1,9 +1,10 @@
 import type { SubgraphModule } from '../shared/subgraph-module.js';
 import { openvoltSubgraph } from './openvolt/index.js';
+import { umeterSubgraph } from './umeter/index.js';
 import { volueSubgraph } from './volue/index.js';
 
 /**
  * The one list of providers. start-all, compose and the test stack read it: adding a subgraph is one
  * entry here (plus its folder), nothing else.
  */
-export const SUBGRAPHS: readonly SubgraphModule[] = [openvoltSubgraph, volueSubgraph];
+export const SUBGRAPHS: readonly SubgraphModule[] = [openvoltSubgraph, volueSubgraph, umeterSubgraph];

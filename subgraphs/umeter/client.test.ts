@@ -1,0 +1,233 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GridgraphError } from '../../shared/errors.js';
+import { LocalTimeReader, localTimeCandidates } from '../../shared/local-time.js';
+import { SHARED_METERING_POINTS } from '../../shared/simulator/index.js';
+import { Resolution } from '../../shared/timeseries/index.js';
+import { UmeterClient, parseCustomer, parseP4 } from './client.js';
+import { parseMeasurements, periodsCovering, planMeasurements } from './measurements.js';
+import { UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME, startUmeterSimulator, type UmeterSimulator } from './simulator.js';
+
+/** The UMeter connector: real fixtures, Dutch local time, route choice, and login behaviour against the simulator. */
+
+const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8'));
+const ZONE = 'Europe/Amsterdam';
+
+describe('parsing UMeter’s real answers (test/fixtures, unchanged)', () => {
+  it('reads customer.json: the customer, its address and the EAN', () => {
+    const customer = parseCustomer(fixture('umeter-customer.json'));
+    expect(customer.id).toBe('edfd586c-6b4c-437e-b5f2-08da95cd6b4d');
+    expect(customer.addresses).toHaveLength(1);
+    const [address] = customer.addresses;
+    expect(address).toMatchObject({ id: 63232, title: 'Heuvellaan', city: 'Gouda', supplier: 'Eneco', energyContractEndsOn: '20321231' });
+    expect(address!.eEan).toMatchObject({ ean: 'ean', pricePeak: 0.26119, priceOffPeak: 0.20976, peakHourEndsOn: 23 });
+    expect(address!.devices).toEqual([{ id: 'ean', name: 'Main elec meter', type: 'mainelec' }]);
+  });
+
+  it('reads p4data.json: 96 quarter hours of 2022-09-28 in Dutch summer time, registers and cost', () => {
+    const usage = parseP4(fixture('umeter-p4data.json'));
+    expect(usage.intervals).toHaveLength(96);
+    expect(usage.intervals[0]!.start).toEqual(new Date('2022-09-27T22:00:00Z'));
+    expect(usage.intervals[0]!.end).toEqual(new Date('2022-09-27T22:15:00Z'));
+    expect(usage.intervals.at(-1)!.end).toEqual(new Date('2022-09-28T22:00:00Z'));
+    expect(usage.intervals[0]!.usage).toEqual({ r181: 0.02, r182: 0, r281: 0, r282: 0 });
+    expect(usage.intervals[0]!.temperature).toBe(8);
+    expect(usage.intervals[1]!.temperature).toBeNull();
+    expect(usage.totalUsage).toEqual({ r181: 2.72, r182: 4.33, r281: 0, r282: 0 });
+    expect(usage.beginReadings).toEqual({ r181: 6190, r182: 4707, r281: 0, r282: 0 });
+    expect(usage.totalCostAmount).toBe(1.44);
+    expect(usage.dataSource).toBe('Netbeheerder');
+    // The intervals' import adds up to the reported totals.
+    const low = usage.intervals.reduce((sum, interval) => sum + interval.usage.r181, 0);
+    const normal = usage.intervals.reduce((sum, interval) => sum + interval.usage.r182, 0);
+    expect(low + normal).toBeCloseTo(2.72 + 4.33, 6);
+  });
+
+  it('refuses an answer without the expected lists with UPSTREAM_UNAVAILABLE', () => {
+    expect(() => parseCustomer({ addresses: [] })).toThrow(GridgraphError);
+    expect(() => parseP4({ totalUsage: {} })).toThrow(/aData/);
+    expect(() => parseMeasurements({ data: [] }, 'date')).toThrow(/meteringPoints/);
+  });
+});
+
+describe('Dutch local time', () => {
+  it('a wall-clock time in the repeated autumn hour has two instants; a spring gap time has none of its own', () => {
+    expect(localTimeCandidates('2026-10-25 02:15:00', ZONE)).toEqual([
+      Date.parse('2026-10-25T00:15:00Z'),
+      Date.parse('2026-10-25T01:15:00Z'),
+    ]);
+    expect(localTimeCandidates('2026-10-25 03:00:00', ZONE)).toEqual([Date.parse('2026-10-25T02:00:00Z')]);
+    expect(localTimeCandidates('2026-03-29 01:45:00', ZONE)).toEqual([Date.parse('2026-03-29T00:45:00Z')]);
+    expect(localTimeCandidates('2026-03-29 03:00:00', ZONE)).toEqual([Date.parse('2026-03-29T01:00:00Z')]);
+  });
+
+  it('reads a fall-back day’s quarter hours in order: the second 02:00 is an hour after the first', () => {
+    const reader = new LocalTimeReader(ZONE);
+    const texts = ['01:45', '02:00', '02:15', '02:30', '02:45', '02:00', '02:15', '02:30', '02:45', '03:00'].map(
+      (t) => `2026-10-25T${t}:00`,
+    );
+    const instants = texts.map((text) => reader.read(text).toISOString());
+    expect(instants).toEqual([
+      '2026-10-24T23:45:00.000Z',
+      '2026-10-25T00:00:00.000Z',
+      '2026-10-25T00:15:00.000Z',
+      '2026-10-25T00:30:00.000Z',
+      '2026-10-25T00:45:00.000Z',
+      '2026-10-25T01:00:00.000Z',
+      '2026-10-25T01:15:00.000Z',
+      '2026-10-25T01:30:00.000Z',
+      '2026-10-25T01:45:00.000Z',
+      '2026-10-25T02:00:00.000Z',
+    ]);
+  });
+
+  it('parses a measurement body with the inferred shape, Wh or kWh, null as a gap', () => {
+    const [series] = parseMeasurements(
+      {
+        meteringPoints: [
+          {
+            meteringPointId: '871687120000000011',
+            measurements: [
+              {
+                measKey: 'import',
+                unit: 'Wh',
+                values: [
+                  { timestamp: '2026-03-01T00:00:00', value: 1500 },
+                  { timestamp: '2026-03-02T00:00:00', value: null },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      'month',
+    );
+    expect(series!.values).toEqual([
+      { start: new Date('2026-02-28T23:00:00Z'), end: new Date('2026-03-01T23:00:00Z'), kwh: 1.5 },
+      { start: new Date('2026-03-01T23:00:00Z'), end: new Date('2026-03-02T23:00:00Z'), kwh: null },
+    ]);
+  });
+});
+
+describe('choosing the measurement route', () => {
+  const range = (from: string, to: string, resolution: Resolution, timeZone = ZONE) => ({
+    from: new Date(from),
+    to: new Date(to),
+    resolution,
+    timeZone,
+    unit: undefined as never,
+  });
+
+  it('takes the coarsest route whose values make up the asked buckets', () => {
+    const year = planMeasurements(range('2025-12-31T23:00:00Z', '2026-12-31T23:00:00Z', Resolution.MONTH));
+    expect(year.route).toBe('year');
+    expect(periodsCovering(year.route, year.resolved.from.getTime(), year.resolved.to.getTime())).toEqual(['2026']);
+    const month = planMeasurements(range('2026-02-28T23:00:00Z', '2026-03-31T22:00:00Z', Resolution.DAY));
+    expect(month.route).toBe('month');
+    expect(periodsCovering(month.route, month.resolved.from.getTime(), month.resolved.to.getTime())).toEqual(['202603']);
+    const day = planMeasurements(range('2026-03-28T23:00:00Z', '2026-03-29T22:00:00Z', Resolution.HOUR));
+    expect(day.route).toBe('date');
+    expect(periodsCovering(day.route, day.resolved.from.getTime(), day.resolved.to.getTime())).toEqual(['20260329']);
+  });
+
+  it('falls back to quarter hours when months in another zone do not line up with Dutch months', () => {
+    const plan = planMeasurements(range('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z', Resolution.MONTH, 'UTC'));
+    expect(plan.route).toBe('date');
+    expect(() => planMeasurements(range('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z', Resolution.MONTH, 'UTC'))).toThrow(
+      /at most 31 days.*Dutch calendar days/,
+    );
+  });
+});
+
+describe('logging in', () => {
+  let simulator: UmeterSimulator;
+  let now = Date.parse('2026-06-01T12:00:00Z');
+
+  const client = (password = UMETER_SIMULATOR_PASSWORD) =>
+    new UmeterClient({
+      authUrl: simulator.url,
+      appUrl: simulator.url,
+      measurementsUrl: simulator.url,
+      username: UMETER_SIMULATOR_USERNAME,
+      password,
+      timeoutMs: 5_000,
+      concurrency: 4,
+      retries: 0,
+      now: () => now,
+    });
+
+  beforeAll(async () => {
+    simulator = await startUmeterSimulator({ port: 0, tokenLifetimeSeconds: 600 });
+  });
+  afterAll(async () => {
+    await simulator.stop();
+  });
+  beforeEach(() => simulator.reset());
+
+  it('concurrent requests share one login', async () => {
+    const umeter = client();
+    const eans = [SHARED_METERING_POINTS.officeEan];
+    await Promise.all([
+      umeter.getCustomer(),
+      umeter.getCustomer(),
+      umeter.measurements('date', '20260329', eans, ['import']),
+      umeter.p4(eans[0]!, '20260329', '20260330'),
+    ]);
+    expect(simulator.callCount('POST', '/token')).toBe(1);
+    expect(umeter.tokens.obtained).toBe(1);
+  });
+
+  it('logs in again before the token expires, without a refused request', async () => {
+    const umeter = client();
+    await umeter.getCustomer();
+    now += 580_000; // within the 30 s renewal margin of the 600 s lifetime
+    await umeter.getCustomer();
+    expect(simulator.callCount('POST', '/token')).toBe(2);
+    expect(simulator.callCount('GET', '/api/customer')).toBe(2);
+  });
+
+  it('after a 401 logs in once more and repeats the request', async () => {
+    const umeter = client();
+    await umeter.getCustomer();
+    simulator.expireTokens();
+    const customer = await umeter.getCustomer();
+    expect(customer.addresses).toHaveLength(3);
+    expect(simulator.callCount('POST', '/token')).toBe(2);
+    expect(simulator.callCount('GET', '/api/customer')).toBe(3);
+  });
+
+  it('a wrong password is UPSTREAM_REJECTED naming the settings, never the password; the login is not retried', async () => {
+    const wrong = 'test-wrong-umeter-password-8c1f';
+    const error = await client(wrong)
+      .getCustomer()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GridgraphError);
+    expect((error as GridgraphError).extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', provider: 'UMETER', upstreamStatus: 400 });
+    expect((error as GridgraphError).message).toMatch(/UMETER_USERNAME and UMETER_PASSWORD/);
+    expect(JSON.stringify((error as GridgraphError).toJSON())).not.toContain(wrong);
+    expect(simulator.callCount('POST', '/token')).toBe(1);
+    expect(simulator.callCount('GET', '/api/customer')).toBe(0);
+  });
+
+  it('the simulator answers a wrong password with 400 and an OAuth error', async () => {
+    const response = await fetch(`${simulator.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'password', username: UMETER_SIMULATOR_USERNAME, password: 'nope' }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('one measurement call carries several EANs and both keys', async () => {
+    const eans = [SHARED_METERING_POINTS.officeEan, SHARED_METERING_POINTS.schoolEan];
+    const series = await client().measurements('month', '202606', eans, ['import', 'export']);
+    expect(series.map((entry) => `${entry.meteringPointId}:${entry.measKey}:${entry.values.length}`)).toEqual([
+      `${eans[0]}:import:30`,
+      `${eans[0]}:export:30`,
+      `${eans[1]}:import:30`,
+      `${eans[1]}:export:30`,
+    ]);
+    expect(simulator.callCount('GET', '/api/v2/measurements/month/:period')).toBe(1);
+  });
+});

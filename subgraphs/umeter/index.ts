@@ -1,0 +1,153 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, numberInRange, optionalUrl, readConfig, str } from '../../shared/config.js';
+import { buildFederatedSchema } from '../../shared/federation.js';
+import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
+import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
+import { faultsFromEnv } from '../../shared/simulator/index.js';
+import { readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import { UmeterClient } from './client.js';
+import { createUmeterLoaders } from './loaders.js';
+import {
+  UmeterAddressResolver,
+  UmeterConnectionResolver,
+  UmeterCustomerResolver,
+  UmeterMeteringPointResolver,
+  UmeterQueryResolver,
+  umeterReferenceResolvers,
+  type UmeterContext,
+} from './resolvers.js';
+import { UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME, startUmeterSimulator } from './simulator.js';
+
+/** The UMeter subgraph: configuration, schema, and its server. Runnable on its own (see the bottom). */
+
+const UMETER_SUBGRAPH_PORT = 4003;
+/** The real hosts (CONTRACT.md); used with UMETER_API_URL unless their own variables say otherwise. */
+const UMETER_AUTH_HOST = 'https://auth.umeter.nl';
+const UMETER_MEASUREMENTS_HOST = 'https://meas.meterdata.io';
+
+export interface UmeterConfig extends ProviderServerConfig {
+  authUrl: string | undefined;
+  measurementsUrl: string | undefined;
+  username: string;
+  password: string;
+  /** Lifetime of the simulator's tokens, in seconds. */
+  simulatorTokenLifetimeSeconds: number;
+}
+
+export function readUmeterConfig(env: NodeJS.ProcessEnv): UmeterConfig {
+  const server = readProviderServerConfig('UMETER', { subgraphPort: UMETER_SUBGRAPH_PORT, simulatorPort: 4103 }, env);
+  const config = readConfig(
+    {
+      UMETER_AUTH_URL: optionalUrl({ default: '' }),
+      UMETER_MEASUREMENTS_URL: optionalUrl({ default: '' }),
+      UMETER_USERNAME: str({ default: '' }),
+      UMETER_PASSWORD: str({ default: '' }),
+      UMETER_SIM_TOKEN_LIFETIME_S: numberInRange(1, 86_400)({ default: 3600 }),
+    },
+    env,
+  );
+  if (server.apiUrl && (!config.UMETER_USERNAME || !config.UMETER_PASSWORD)) {
+    throw new ConfigError(
+      'UMETER_USERNAME and UMETER_PASSWORD are required when UMETER_API_URL is set (the UMeter account’s email and password).',
+    );
+  }
+  return {
+    ...server,
+    authUrl: config.UMETER_AUTH_URL || undefined,
+    measurementsUrl: config.UMETER_MEASUREMENTS_URL || undefined,
+    username: config.UMETER_USERNAME || UMETER_SIMULATOR_USERNAME,
+    password: config.UMETER_PASSWORD || UMETER_SIMULATOR_PASSWORD,
+    simulatorTokenLifetimeSeconds: config.UMETER_SIM_TOKEN_LIFETIME_S,
+  };
+}
+
+let schema: Promise<GraphQLSchema> | undefined;
+
+/** Built once per process: the schema is the same for every server instance. */
+export function buildUmeterSchema(): Promise<GraphQLSchema> {
+  schema ??= buildFederatedSchema<UmeterContext>({
+    resolvers: [
+      UmeterQueryResolver,
+      UmeterCustomerResolver,
+      UmeterAddressResolver,
+      UmeterConnectionResolver,
+      UmeterMeteringPointResolver,
+      MeteringPointRootResolver,
+    ],
+    referenceResolvers: { ...umeterReferenceResolvers, MeteringPoint: resolveMeteringPointReference },
+  });
+  return schema;
+}
+
+/** Serves the subgraph against the app host `config.apiUrl` and the auth and measurement hosts. */
+export async function startUmeterSubgraph(
+  config: UmeterConfig & { apiUrl: string; authUrl: string; measurementsUrl: string },
+): Promise<RunningServer> {
+  const client = new UmeterClient({
+    authUrl: config.authUrl,
+    appUrl: config.apiUrl,
+    measurementsUrl: config.measurementsUrl,
+    username: config.username,
+    password: config.password,
+    timeoutMs: config.timeoutMs,
+    concurrency: config.concurrency,
+    retries: config.retries,
+  });
+  return startGraphQLServer<UmeterContext>({
+    name: 'umeter',
+    host: config.host,
+    port: config.subgraphPort,
+    schema: await buildUmeterSchema(),
+    context: async () => ({ client, loaders: createUmeterLoaders(client) }),
+  });
+}
+
+export const umeterSubgraph: SubgraphModule = {
+  name: 'umeter',
+  provider: 'UMETER',
+  defaultPort: UMETER_SUBGRAPH_PORT,
+  buildSchema: buildUmeterSchema,
+  async start(env) {
+    const config = readUmeterConfig(env);
+    if (config.apiUrl) {
+      const subgraph = await startUmeterSubgraph({
+        ...config,
+        apiUrl: config.apiUrl,
+        authUrl: config.authUrl ?? UMETER_AUTH_HOST,
+        measurementsUrl: config.measurementsUrl ?? UMETER_MEASUREMENTS_HOST,
+      });
+      return { subgraph };
+    }
+    const simulator = await startUmeterSimulator({
+      host: config.host,
+      port: config.simulatorPort,
+      username: config.username,
+      password: config.password,
+      tokenLifetimeSeconds: config.simulatorTokenLifetimeSeconds,
+      faults: faultsFromEnv('UMETER', env),
+    });
+    try {
+      // The simulator serves all three hosts.
+      const subgraph = await startUmeterSubgraph({
+        ...config,
+        apiUrl: simulator.url,
+        authUrl: simulator.url,
+        measurementsUrl: simulator.url,
+      });
+      return { subgraph, simulator };
+    } catch (error) {
+      await simulator.stop();
+      throw error;
+    }
+  },
+};
+
+// `tsx subgraphs/umeter/index.ts`: this subgraph alone (with its simulator unless UMETER_API_URL is set).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { subgraph, simulator } = await umeterSubgraph.start(process.env);
+  if (simulator) console.log(`UMeter simulator    ${simulator.url}`);
+  console.log(`UMeter subgraph     ${subgraph.url}/graphql`);
+  stopOnSignals(() => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined));
+}
