@@ -5,6 +5,7 @@ import { validate, type ValidationError } from 'class-validator';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import { BadUserInputError } from './errors.js';
+import { forgetForeignFieldResolverFields } from './type-graphql-isolation.js';
 
 /** The federation spec every subgraph links, and the directives it may use. */
 export const FEDERATION_LINK =
@@ -28,6 +29,8 @@ export interface SubgraphSchemaOptions<TContext> {
  * `buildSubgraphSchema`. Every subgraph builds its schema through this one function.
  */
 export async function buildFederatedSchema<TContext>(options: SubgraphSchemaOptions<TContext>): Promise<GraphQLSchema> {
+  // Several subgraphs are built in one process (compose, start-all, tests): keep each one's fields its own.
+  forgetForeignFieldResolverFields(options.resolvers);
   const typeGraphqlSchema = await buildSchema({
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,

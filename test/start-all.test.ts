@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ephemeralPorts } from '../scripts/stack.js';
+import { SUBGRAPHS } from '../subgraphs/registry.js';
 
 /** `npm start` as a person runs it: it prints every URL, serves, and Ctrl-C (SIGINT) stops it cleanly. */
 
@@ -38,7 +39,8 @@ describe('start-all', () => {
       child.kill('SIGINT');
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);
-      expect(output).toMatch(/stopping 3 servers/);
+      // A simulator and a subgraph per provider, and the gateway.
+      expect(output).toContain(`stopping ${2 * SUBGRAPHS.length + 1} servers`);
       expect(output).toMatch(/\] stopped/);
       await expect(fetch(gatewayUrl!)).rejects.toThrow();
     } finally {
