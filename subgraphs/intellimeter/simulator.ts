@@ -584,13 +584,12 @@ export async function startIntellimeterSimulator(options: IntellimeterSimulatorO
     },
   });
 
-  return Object.assign(simulator, {
+  const extended = Object.assign(simulator, {
     expireSessions: () => sessions.expireAll(),
     currentKey: () => store.users.get(1)?.key ?? '',
-    get logins() {
-      return logins;
-    },
   });
+  // A live getter (Object.assign would copy today's value).
+  return Object.defineProperty(extended, 'logins', { get: () => logins, enumerable: true }) as IntellimeterSimulator;
 }
 
 /** Width or height "in thousands of pixels" per the seed, read as hundreds (16 × 9 → 1600 × 900 px; CONTRACT.md). */
