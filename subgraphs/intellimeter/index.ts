@@ -1,0 +1,135 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { IANAZone } from 'luxon';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, readConfig, str } from '../../shared/config.js';
+import { buildFederatedSchema } from '../../shared/federation.js';
+import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
+import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
+import { faultsFromEnv } from '../../shared/simulator/index.js';
+import { readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import { IntellimeterClient } from './client.js';
+import { createIntellimeterLoaders } from './loaders.js';
+import {
+  IntellimeterAccountResolver,
+  IntellimeterMeteringPointResolver,
+  IntellimeterMutationResolver,
+  IntellimeterPointResolver,
+  IntellimeterQueryResolver,
+  intellimeterReferenceResolvers,
+  type IntellimeterContext,
+} from './resolvers.js';
+import { INTELLIMETER_DEFAULT_TIME_ZONE, INTELLIMETER_SIMULATOR_API_KEY, startIntellimeterSimulator } from './simulator.js';
+import { FILE_TYPES, RESPONSE_TYPES, type FileType, type ResponseType } from './wire.js';
+
+/** The Intellimeter subgraph: configuration, schema, and its server. Runnable on its own (see the bottom). */
+
+const INTELLIMETER_SUBGRAPH_PORT = 4005;
+
+export interface IntellimeterConfig extends ProviderServerConfig {
+  apiKey: string;
+  /** The site's IANA zone: Intellimeter's timestamps carry none. */
+  timeZone: string;
+  responseType: ResponseType;
+  fileType: FileType;
+}
+
+export function readIntellimeterConfig(env: NodeJS.ProcessEnv): IntellimeterConfig {
+  const server = readProviderServerConfig('INTELLIMETER', { subgraphPort: INTELLIMETER_SUBGRAPH_PORT, simulatorPort: 4105 }, env);
+  const config = readConfig(
+    {
+      INTELLIMETER_API_KEY: str({ default: '' }),
+      INTELLIMETER_TIME_ZONE: str({ default: INTELLIMETER_DEFAULT_TIME_ZONE }),
+      // Only the formats Intellimeter knows: an unknown responseType would be executed and then refused.
+      INTELLIMETER_RESPONSE_TYPE: str({ choices: [...RESPONSE_TYPES], default: 'json' }),
+      INTELLIMETER_FILE_TYPE: str({ choices: [...FILE_TYPES], default: 'json' }),
+    },
+    env,
+  );
+  if (server.apiUrl && !config.INTELLIMETER_API_KEY) {
+    throw new ConfigError('INTELLIMETER_API_KEY is required when INTELLIMETER_API_URL is set (generate one with Intellimeter’s /key).');
+  }
+  if (!IANAZone.isValidZone(config.INTELLIMETER_TIME_ZONE)) {
+    throw new ConfigError(
+      `INTELLIMETER_TIME_ZONE must be an IANA time zone such as America/Toronto (got "${config.INTELLIMETER_TIME_ZONE}").`,
+    );
+  }
+  return {
+    ...server,
+    apiKey: config.INTELLIMETER_API_KEY || INTELLIMETER_SIMULATOR_API_KEY,
+    timeZone: config.INTELLIMETER_TIME_ZONE,
+    responseType: config.INTELLIMETER_RESPONSE_TYPE as ResponseType,
+    fileType: config.INTELLIMETER_FILE_TYPE as FileType,
+  };
+}
+
+let schema: Promise<GraphQLSchema> | undefined;
+
+/** Built once per process: the schema is the same for every server instance. */
+export function buildIntellimeterSchema(): Promise<GraphQLSchema> {
+  schema ??= buildFederatedSchema<IntellimeterContext>({
+    resolvers: [
+      IntellimeterQueryResolver,
+      IntellimeterMutationResolver,
+      IntellimeterAccountResolver,
+      IntellimeterPointResolver,
+      IntellimeterMeteringPointResolver,
+      MeteringPointRootResolver,
+    ],
+    referenceResolvers: { ...intellimeterReferenceResolvers, MeteringPoint: resolveMeteringPointReference },
+  });
+  return schema;
+}
+
+/** Serves the subgraph against `config.apiUrl` (which must be set). One client per process: it holds the session. */
+export async function startIntellimeterSubgraph(config: IntellimeterConfig & { apiUrl: string }): Promise<RunningServer> {
+  const client = new IntellimeterClient({
+    baseUrl: config.apiUrl,
+    apiKey: config.apiKey,
+    timeZone: config.timeZone,
+    responseType: config.responseType,
+    fileType: config.fileType,
+    timeoutMs: config.timeoutMs,
+    concurrency: config.concurrency,
+    retries: config.retries,
+  });
+  return startGraphQLServer<IntellimeterContext>({
+    name: 'intellimeter',
+    host: config.host,
+    port: config.subgraphPort,
+    schema: await buildIntellimeterSchema(),
+    context: async () => ({ client, loaders: createIntellimeterLoaders(client, config.timeZone) }),
+  });
+}
+
+export const intellimeterSubgraph: SubgraphModule = {
+  name: 'intellimeter',
+  provider: 'INTELLIMETER',
+  defaultPort: INTELLIMETER_SUBGRAPH_PORT,
+  buildSchema: buildIntellimeterSchema,
+  async start(env) {
+    const config = readIntellimeterConfig(env);
+    if (config.apiUrl) return { subgraph: await startIntellimeterSubgraph({ ...config, apiUrl: config.apiUrl }) };
+    const simulator = await startIntellimeterSimulator({
+      host: config.host,
+      port: config.simulatorPort,
+      apiKey: config.apiKey,
+      timeZone: config.timeZone,
+      faults: faultsFromEnv('INTELLIMETER', env),
+    });
+    try {
+      return { subgraph: await startIntellimeterSubgraph({ ...config, apiUrl: simulator.url }), simulator };
+    } catch (error) {
+      await simulator.stop();
+      throw error;
+    }
+  },
+};
+
+// `tsx subgraphs/intellimeter/index.ts`: this subgraph alone (with its simulator unless INTELLIMETER_API_URL is set).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { subgraph, simulator } = await intellimeterSubgraph.start(process.env);
+  if (simulator) console.log(`Intellimeter simulator  ${simulator.url}`);
+  console.log(`Intellimeter subgraph   ${subgraph.url}/graphql`);
+  stopOnSignals(() => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined));
+}

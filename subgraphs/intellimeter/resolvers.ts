@@ -1,0 +1,388 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { BadUserInputError, NotFoundError, UpstreamRejectedError } from '../../shared/errors.js';
+import { type Connection, ConnectionArgs, Deletion, MeteringPoint, offsetAfter, toConnection } from '../../shared/graph/index.js';
+import {
+  EnergyUnit,
+  ReadingRange,
+  Resolution,
+  TimeSeries,
+  buildTimeSeries,
+  resolveRange,
+  type RangeLimits,
+  type TimeSeriesResult,
+} from '../../shared/timeseries/index.js';
+import type { ChartType, IntellimeterClient, IntellimeterPointRecord, PointSelector } from './client.js';
+import type { IntellimeterLoaders } from './loaders.js';
+import { differenceRegisters, SAVE_INTERVAL_MS, type DifferencedRegisters } from './registers.js';
+import {
+  CreateIntellimeterUserInput,
+  IntellimeterAccount,
+  IntellimeterChart,
+  IntellimeterChartType,
+  IntellimeterIntervalReading,
+  IntellimeterKeyRotation,
+  IntellimeterPoint,
+  IntellimeterPointConnection,
+  IntellimeterRegisterReading,
+  IntellimeterRegisterReset,
+  IntellimeterUser,
+  IntellimeterUserConnection,
+  UpdateIntellimeterAccountInput,
+} from './schema.js';
+
+export interface IntellimeterContext {
+  client: IntellimeterClient;
+  loaders: IntellimeterLoaders;
+}
+
+/**
+ * Intellimeter logs registers every 5 minutes; consumption is their difference. One query may span
+ * 90 days (a history file covers at most 93 site-local days, and the zones may differ by a day at each end).
+ */
+export const INTELLIMETER_RANGE_LIMITS: RangeLimits = {
+  provider: 'INTELLIMETER',
+  nativeResolution: Resolution.FIVE_MINUTES,
+  maxSpanDays: 90,
+};
+
+const PROVIDER = 'INTELLIMETER' as const;
+const MIN_CHART_PIXELS = 16;
+const MAX_CHART_PIXELS = 4096;
+const POINT_ID_ARG = { nullable: true, description: 'Intellimeter’s numeric id of the point; wins over `name` when both are given.' };
+const POINT_NAME_ARG = { nullable: true, description: 'The point’s name (MeterId); used when no `id` is given.' };
+
+/** `id` wins over `name`, as in Intellimeter's own /point; neither is BAD_USER_INPUT. */
+function pointSelector(id: string | null | undefined, name: string | null | undefined): PointSelector {
+  if (id !== null && id !== undefined) {
+    const trimmed = id.trim();
+    if (!/^\d+$/.test(trimmed)) {
+      throw new BadUserInputError(`"${id}" is not an Intellimeter point id (a whole number).`, { provider: PROVIDER, field: 'id' });
+    }
+    return { id: Number(trimmed) };
+  }
+  const trimmedName = name?.trim();
+  if (trimmedName) return { name: trimmedName };
+  throw new BadUserInputError('Name the Intellimeter point by `id` or by `name`.', { provider: PROVIDER, field: 'id' });
+}
+
+function describe(selector: PointSelector): string {
+  return 'id' in selector ? `id ${selector.id}` : `name "${selector.name}"`;
+}
+
+/** Rephrases the connector's generic 404 as "no such point". */
+async function orNotFound<T>(promise: Promise<T>, message: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError(message, { provider: PROVIDER });
+    throw error;
+  }
+}
+
+/** A 409 from Intellimeter (a taken name) with a message that says what to change. */
+async function onConflict<T>(promise: Promise<T>, message: string, field: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof UpstreamRejectedError && error.extensions.upstreamStatus === 409) {
+      throw new UpstreamRejectedError(message, { provider: PROVIDER, upstreamStatus: 409, field });
+    }
+    throw error;
+  }
+}
+
+function loadPoint(loaders: IntellimeterLoaders, selector: PointSelector): Promise<IntellimeterPointRecord> {
+  const load = 'id' in selector ? loaders.pointById.load(selector.id) : loaders.pointByName.load(selector.name);
+  return orNotFound(load, `No Intellimeter point has ${describe(selector)}.`);
+}
+
+function chartSize(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < MIN_CHART_PIXELS || value > MAX_CHART_PIXELS) {
+    throw new BadUserInputError(
+      `${field} must be a whole number of pixels from ${MIN_CHART_PIXELS} to ${MAX_CHART_PIXELS}, got ${value}.`,
+      {
+        provider: PROVIDER,
+        field,
+      },
+    );
+  }
+  return value;
+}
+
+async function drawChart(
+  client: IntellimeterClient,
+  options: { type: ChartType; meter?: string; width: number; height: number },
+): Promise<IntellimeterChart> {
+  const width = chartSize(options.width, 'width');
+  const height = chartSize(options.height, 'height');
+  const png = await client.chart({ ...options, width, height });
+  return Object.assign(new IntellimeterChart(), {
+    mimeType: 'image/png',
+    dataUrl: `data:image/png;base64,${png.toString('base64')}`,
+    width: png.length >= 24 ? png.readUInt32BE(16) : width,
+    height: png.length >= 24 ? png.readUInt32BE(20) : height,
+    byteLength: png.length,
+  });
+}
+
+const WIDTH_ARG = { defaultValue: 1600, description: 'Width of the image in pixels, 16 to 4096. Default 1600.' };
+const HEIGHT_ARG = { defaultValue: 900, description: 'Height of the image in pixels, 16 to 4096. Default 900.' };
+
+@Resolver()
+export class IntellimeterQueryResolver {
+  @Query(() => IntellimeterAccount, { description: 'The Intellimeter API account this server is logged in as.' })
+  async intellimeterAccount(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterAccount> {
+    return IntellimeterAccount.fromRecord(await client.account());
+  }
+
+  @Query(() => IntellimeterUserConnection, { description: 'The users of the API account’s project (site), as Intellimeter lists them.' })
+  async intellimeterUsers(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { client }: IntellimeterContext,
+  ): Promise<Connection<IntellimeterUser>> {
+    const offset = offsetAfter(args.after);
+    const users = (await client.users()).map(IntellimeterUser.fromRecord);
+    return toConnection(users.slice(offset, offset + args.first + 1), offset, args.first, users.length);
+  }
+
+  @Query(() => IntellimeterPointConnection, { description: 'Every metering point of the site, in the order Intellimeter reports them.' })
+  async intellimeterPoints(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { loaders }: IntellimeterContext,
+  ): Promise<Connection<IntellimeterPoint>> {
+    const offset = offsetAfter(args.after);
+    const points = (await loaders.allPoints()).map(IntellimeterPoint.fromRecord);
+    return toConnection(points.slice(offset, offset + args.first + 1), offset, args.first, points.length);
+  }
+
+  @Query(() => IntellimeterPoint, {
+    nullable: true,
+    description: 'One metering point by id or by name (id wins when both are given); a NOT_FOUND error when there is none.',
+  })
+  async intellimeterPoint(
+    @Arg('id', () => ID, POINT_ID_ARG) id: string | null,
+    @Arg('name', () => String, POINT_NAME_ARG) name: string | null,
+    @Ctx() { loaders }: IntellimeterContext,
+  ): Promise<IntellimeterPoint> {
+    return IntellimeterPoint.fromRecord(await loadPoint(loaders, pointSelector(id, name)));
+  }
+}
+
+@Resolver()
+export class IntellimeterMutationResolver {
+  @Mutation(() => IntellimeterPoint, {
+    description:
+      'Renames a metering point (chosen by id, or by name when no id is given). The new name must not be in use on the site. ' +
+      'Intellimeter notes that the pre-installed DataDefault system and CSV Generator keep the old name.',
+  })
+  async renameIntellimeterPoint(
+    @Arg('id', () => ID, POINT_ID_ARG) id: string | null,
+    @Arg('name', () => String, POINT_NAME_ARG) name: string | null,
+    @Arg('newName', () => String, { description: 'The name the point should have from now on.' }) newName: string,
+    @Ctx() { client }: IntellimeterContext,
+  ): Promise<IntellimeterPoint> {
+    const selector = pointSelector(id, name);
+    const wanted = newName.trim();
+    if (!wanted) throw new BadUserInputError('newName must not be empty.', { provider: PROVIDER, field: 'newName' });
+    const record = await onConflict(
+      orNotFound(client.renamePoint(selector, wanted), `No Intellimeter point has ${describe(selector)}.`),
+      `Another Intellimeter point is already named "${wanted}"; choose a name no point uses.`,
+      'newName',
+    );
+    return IntellimeterPoint.fromRecord(record);
+  }
+
+  @Mutation(() => IntellimeterKeyRotation, {
+    description:
+      'Generates a new API key for the account. The old key stops working at once; this server logs in with the new one from now on.',
+  })
+  async rotateIntellimeterApiKey(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterKeyRotation> {
+    const apiKey = await client.rotateKey();
+    return Object.assign(new IntellimeterKeyRotation(), { apiKey, rotatedAt: new Date() });
+  }
+
+  @Mutation(() => IntellimeterUser, { description: 'Creates a user in the API account’s project. The username must be unique.' })
+  async createIntellimeterUser(
+    @Arg('input', () => CreateIntellimeterUserInput, { description: 'The user to create.' }) input: CreateIntellimeterUserInput,
+    @Ctx() { client }: IntellimeterContext,
+  ): Promise<IntellimeterUser> {
+    const username = input.username.trim();
+    const record = await onConflict(
+      client.createUser({ username, password: input.password, email: input.email.trim() }),
+      `The Intellimeter username "${username}" is taken; choose another.`,
+      'username',
+    );
+    return IntellimeterUser.fromRecord(record);
+  }
+
+  @Mutation(() => IntellimeterAccount, {
+    description: 'Changes the API account’s username, password or email; returns the account as stored.',
+  })
+  async updateIntellimeterAccount(
+    @Arg('input', () => UpdateIntellimeterAccountInput, { description: 'The fields to change; omitted fields keep their values.' })
+    input: UpdateIntellimeterAccountInput,
+    @Ctx() { client }: IntellimeterContext,
+  ): Promise<IntellimeterAccount> {
+    const username = input.username?.trim();
+    const record = await onConflict(
+      client.updateAccount({ username, password: input.password ?? undefined, email: input.email?.trim() }),
+      `The Intellimeter username "${username}" is taken; choose another.`,
+      'username',
+    );
+    return IntellimeterAccount.fromRecord(record);
+  }
+
+  @Mutation(() => Deletion, {
+    description:
+      'Deletes the API account this server is logged in as (Intellimeter’s DELETE /user). This cannot be undone, and ' +
+      'afterwards this server can no longer log in to Intellimeter. Pass the account’s username to confirm.',
+  })
+  async deleteIntellimeterAccount(
+    @Arg('confirmUsername', () => String, { description: 'The username of the account being deleted, as a confirmation.' })
+    confirmUsername: string,
+    @Ctx() { client }: IntellimeterContext,
+  ): Promise<Deletion> {
+    const account = await client.account();
+    if (confirmUsername.trim() !== account.username) {
+      throw new BadUserInputError(
+        `confirmUsername must be the username of the logged-in account ("${account.username}"); nothing was deleted.`,
+        { provider: PROVIDER, field: 'confirmUsername' },
+      );
+    }
+    await client.deleteAccount();
+    return { id: String(account.uuid), provider: PROVIDER, deleted: true };
+  }
+}
+
+@Resolver(() => IntellimeterAccount)
+export class IntellimeterAccountResolver {
+  @FieldResolver(() => IntellimeterChart, {
+    description: 'A chart of all metering points of the site, drawn by Intellimeter (last 24 hours).',
+  })
+  chart(
+    @Arg('type', () => IntellimeterChartType, { defaultValue: IntellimeterChartType.PIE, description: 'The kind of chart. Default PIE.' })
+    type: IntellimeterChartType,
+    @Arg('width', () => Int, WIDTH_ARG) width: number,
+    @Arg('height', () => Int, HEIGHT_ARG) height: number,
+    @Ctx() { client }: IntellimeterContext,
+  ): Promise<IntellimeterChart> {
+    return drawChart(client, { type, width, height });
+  }
+}
+
+async function differenced(point: IntellimeterPoint, range: ReadingRange, loaders: IntellimeterLoaders) {
+  const resolved = resolveRange(range, INTELLIMETER_RANGE_LIMITS);
+  const registers = await loaders.history.load({ meter: point.name!, from: resolved.from.getTime(), to: resolved.to.getTime() });
+  return { resolved, differenced: differenceRegisters(registers, SAVE_INTERVAL_MS) as DifferencedRegisters };
+}
+
+@Resolver(() => IntellimeterPoint)
+export class IntellimeterPointResolver {
+  @FieldResolver(() => IntellimeterRegisterReading, {
+    nullable: true,
+    description: 'The latest cumulative register reading (Intellimeter’s /data, updated every 5 minutes); null if the point has none.',
+  })
+  async latestReading(
+    @Root() point: IntellimeterPoint,
+    @Ctx() { loaders }: IntellimeterContext,
+  ): Promise<IntellimeterRegisterReading | null> {
+    const reading = (await loaders.latestRegisters()).find((candidate) => candidate.meter === point.name);
+    return reading ? Object.assign(new IntellimeterRegisterReading(), { at: reading.at, valueKwh: reading.value }) : null;
+  }
+
+  @FieldResolver(() => IntellimeterIntervalReading, {
+    nullable: true,
+    description: 'The energy of the latest five-minute interval (Intellimeter’s /interval); null if the point has none.',
+  })
+  async latestInterval(
+    @Root() point: IntellimeterPoint,
+    @Ctx() { loaders }: IntellimeterContext,
+  ): Promise<IntellimeterIntervalReading | null> {
+    const reading = (await loaders.latestIntervals()).find((candidate) => candidate.meter === point.name);
+    if (!reading) return null;
+    return Object.assign(new IntellimeterIntervalReading(), {
+      start: new Date(reading.at.getTime() - SAVE_INTERVAL_MS),
+      end: reading.at,
+      valueKwh: reading.value,
+    });
+  }
+
+  @FieldResolver(() => TimeSeries, {
+    description:
+      'Energy this point consumed in the range, from the differences of its 5-minute cumulative registers (Intellimeter’s history file): ' +
+      'FIVE_MINUTES or coarser, at most 90 days. An interval in which the register dropped (a reset) is ESTIMATED; ' +
+      'intervals without both register readings are MISSING.',
+  })
+  async consumption(
+    @Root() point: IntellimeterPoint,
+    @Arg('range', () => ReadingRange, { description: 'The window, resolution, unit and time zone to report in.' }) range: ReadingRange,
+    @Ctx() { loaders }: IntellimeterContext,
+  ): Promise<TimeSeriesResult> {
+    const { resolved, differenced: result } = await differenced(point, range, loaders);
+    return buildTimeSeries(resolved, { resolution: Resolution.FIVE_MINUTES, unit: EnergyUnit.KWH, readings: result.readings });
+  }
+
+  @FieldResolver(() => [IntellimeterRegisterReset], {
+    description: 'Drops of the cumulative register (meter replacements, resets, rollovers) within the range, oldest first.',
+  })
+  async registerResets(
+    @Root() point: IntellimeterPoint,
+    @Arg('range', () => ReadingRange, { description: 'The window to look in (resolution, unit and time zone only widen it).' })
+    range: ReadingRange,
+    @Ctx() { loaders }: IntellimeterContext,
+  ): Promise<IntellimeterRegisterReset[]> {
+    const { differenced: result } = await differenced(point, range, loaders);
+    return result.resets.map((reset) => Object.assign(new IntellimeterRegisterReset(), reset));
+  }
+
+  @FieldResolver(() => IntellimeterChart, {
+    description:
+      'A line chart of this point’s last 24 hours, drawn by Intellimeter (for one meter Intellimeter always draws a line chart).',
+  })
+  chart(
+    @Root() point: IntellimeterPoint,
+    @Arg('width', () => Int, WIDTH_ARG) width: number,
+    @Arg('height', () => Int, HEIGHT_ARG) height: number,
+    @Ctx() { client }: IntellimeterContext,
+  ): Promise<IntellimeterChart> {
+    return drawChart(client, { type: 'line', meter: point.name!, width, height });
+  }
+
+  @FieldResolver(() => MeteringPoint, {
+    nullable: true,
+    description:
+      'The grid connection (EAN) this meter measures, joining what every provider knows about it; null when the site records none.',
+  })
+  meteringPoint(@Root() point: IntellimeterPoint): MeteringPoint | null {
+    return point.meterPointId ? new MeteringPoint(point.meterPointId) : null;
+  }
+}
+
+@Resolver(() => MeteringPoint)
+export class IntellimeterMeteringPointResolver {
+  @FieldResolver(() => [IntellimeterPoint], {
+    description: 'Intellimeter points that measure this metering point (empty when none).',
+  })
+  async intellimeterPoints(@Root() meteringPoint: MeteringPoint, @Ctx() { loaders }: IntellimeterContext): Promise<IntellimeterPoint[]> {
+    const points = await loaders.allPoints();
+    return points.filter((point) => point.meteringPointId === meteringPoint.id).map(IntellimeterPoint.fromRecord);
+  }
+}
+
+/** How the gateway's entity references become objects; they go through the same loaders. */
+export const intellimeterReferenceResolvers = {
+  IntellimeterPoint: async ({ id }: { id?: unknown }, { loaders }: IntellimeterContext) =>
+    IntellimeterPoint.fromRecord(await loadPoint(loaders, pointSelector(String(id), null))),
+  IntellimeterUser: async ({ id }: { id?: unknown }, { client }: IntellimeterContext) => {
+    const user = (await client.users()).find((candidate) => String(candidate.uuid) === String(id));
+    if (!user) throw new NotFoundError(`No Intellimeter user has id ${String(id)}.`, { provider: PROVIDER });
+    return IntellimeterUser.fromRecord(user);
+  },
+  IntellimeterAccount: async ({ id }: { id?: unknown }, { client }: IntellimeterContext) => {
+    const account = await client.account();
+    if (String(account.uuid) !== String(id)) {
+      throw new NotFoundError(`Intellimeter account ${String(id)} is not the account this server is logged in as.`, { provider: PROVIDER });
+    }
+    return IntellimeterAccount.fromRecord(account);
+  },
+};

@@ -1,0 +1,249 @@
+import { IsEmail, IsNotEmpty, IsOptional, MaxLength } from 'class-validator';
+import { DateTimeResolver } from 'graphql-scalars';
+import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConnectionType, Meter } from '../../shared/graph/index.js';
+import type { ProviderName } from '../../shared/provider.js';
+import type { IntellimeterAccountRecord, IntellimeterPointRecord, IntellimeterUserRecord } from './client.js';
+
+/** Intellimeter's entities, inputs and enums as GraphQL types. Records from the connector map in here. */
+
+export enum IntellimeterChartType {
+  PIE = 'pie',
+  BAR = 'bar',
+  LINE = 'line',
+}
+registerEnumType(IntellimeterChartType, {
+  name: 'IntellimeterChartType',
+  description: 'The kind of chart Intellimeter draws of all metering points of the site.',
+  valuesConfig: {
+    PIE: { description: 'One slice per metering point: its energy over the last 24 hours.' },
+    BAR: { description: 'Bars per hour of the last 24 hours, one series per metering point.' },
+    LINE: { description: 'Lines per hour of the last 24 hours, one per metering point.' },
+  },
+});
+
+@ObjectType('IntellimeterAccount', {
+  description: 'The Intellimeter API account this server is logged in as (the account of its API key).',
+})
+@Directive('@key(fields: "id")')
+export class IntellimeterAccount {
+  @Field(() => ID, { description: "Intellimeter's user id (uuid) of the account." })
+  id: string;
+
+  @Field(() => String, { description: 'The account’s username; unique across Intellimeter.' })
+  username: string;
+
+  @Field(() => String, { description: 'The account’s email address.' })
+  email: string;
+
+  @Field(() => Int, { description: 'Id of the project (site) the account belongs to.' })
+  projectId: number;
+
+  @Field(() => String, { nullable: true, description: 'Name of the project (site) the account belongs to.' })
+  projectName: string | null;
+
+  @Field(() => DateTimeResolver, {
+    description: 'When the account was created; Intellimeter gives site-local time, converted here with the site’s zone.',
+  })
+  joined: Date;
+
+  static fromRecord(record: IntellimeterAccountRecord): IntellimeterAccount {
+    return Object.assign(new IntellimeterAccount(), {
+      id: String(record.uuid),
+      username: record.username,
+      email: record.email,
+      projectId: record.project,
+      projectName: record.projectName,
+      joined: record.joined,
+    });
+  }
+}
+
+@ObjectType('IntellimeterUser', { description: 'A user of the same Intellimeter project (site) as the API account.' })
+@Directive('@key(fields: "id")')
+export class IntellimeterUser {
+  @Field(() => ID, { description: "Intellimeter's user id (uuid)." })
+  id: string;
+
+  @Field(() => String, { description: 'The username; unique across Intellimeter.' })
+  username: string;
+
+  @Field(() => String, { description: 'The user’s email address.' })
+  email: string;
+
+  @Field(() => DateTimeResolver, { description: 'When the user was created (site-local time converted with the site’s zone).' })
+  joined: Date;
+
+  static fromRecord(record: IntellimeterUserRecord | IntellimeterAccountRecord): IntellimeterUser {
+    return Object.assign(new IntellimeterUser(), {
+      id: String(record.uuid),
+      username: record.username,
+      email: record.email,
+      joined: record.joined,
+    });
+  }
+}
+
+@ObjectType('IntellimeterModbusDetails', { description: 'How the Intellimeter logger reads a meter over Modbus.' })
+export class IntellimeterModbusDetails {
+  @Field(() => Int, { nullable: true, description: 'The meter’s Modbus slave address on its port.' })
+  modbusId: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The logger port the meter is wired to, e.g. "USB0".' })
+  port: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Number of electrical phases measured (1 or 3).' })
+  phases: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The meter model, e.g. "I-45/MFX/636".' })
+  meterType: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The register map file the logger uses for this meter, e.g. "Priority.ici".' })
+  modbusMap: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'First Modbus register address read.' })
+  startAddress: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'How often the logger saves a reading, in minutes (5 on a standard site).' })
+  saveEveryMinutes: number | null;
+}
+
+@ObjectType('IntellimeterPoint', {
+  implements: Meter,
+  description:
+    'A metering point of the Intellimeter site: one Modbus meter the logger reads every five minutes. `id` is Intellimeter’s numeric id, `name` its MeterId (unique on the site).',
+})
+@Directive('@key(fields: "id")')
+export class IntellimeterPoint extends Meter {
+  @Field(() => IntellimeterModbusDetails, { description: 'How the logger reads this meter.' })
+  modbus: IntellimeterModbusDetails;
+
+  static fromRecord(record: IntellimeterPointRecord): IntellimeterPoint {
+    return Object.assign(new IntellimeterPoint(), {
+      id: String(record.id),
+      provider: 'INTELLIMETER' as ProviderName,
+      meterPointId: record.meteringPointId,
+      name: record.name,
+      modbus: Object.assign(new IntellimeterModbusDetails(), {
+        modbusId: record.modbusId,
+        port: record.port,
+        phases: record.phases,
+        meterType: record.meterType,
+        modbusMap: record.modbusMap,
+        startAddress: record.startAddress,
+        saveEveryMinutes: record.saveEveryMinutes,
+      }),
+    });
+  }
+}
+
+@ObjectType('IntellimeterRegisterReading', { description: 'A cumulative energy register read at one instant.' })
+export class IntellimeterRegisterReading {
+  @Field(() => DateTimeResolver, { description: 'When the register was read (the site-local timestamp, converted with the site’s zone).' })
+  at: Date;
+
+  @Field(() => Float, { description: 'The register: energy counted since the meter was installed or last reset, in kWh.' })
+  valueKwh: number;
+}
+
+@ObjectType('IntellimeterIntervalReading', { description: 'Energy of the latest five-minute interval, [start, end).' })
+export class IntellimeterIntervalReading {
+  @Field(() => DateTimeResolver, { description: 'Start of the interval (inclusive).' })
+  start: Date;
+
+  @Field(() => DateTimeResolver, { description: 'End of the interval (exclusive): the timestamp Intellimeter gives the reading.' })
+  end: Date;
+
+  @Field(() => Float, { description: 'Energy consumed in the interval, in kWh.' })
+  valueKwh: number;
+}
+
+@ObjectType('IntellimeterRegisterReset', {
+  description:
+    'A drop of the cumulative register between two readings five minutes apart (a meter replacement, reset or rollover). ' +
+    'The interval it falls in is reported as ESTIMATED, never as a negative consumption.',
+})
+export class IntellimeterRegisterReset {
+  @Field(() => DateTimeResolver, { description: 'Start of the five-minute interval in which the register dropped (inclusive).' })
+  start: Date;
+
+  @Field(() => DateTimeResolver, { description: 'End of that interval (exclusive): when the lower value was read.' })
+  end: Date;
+
+  @Field(() => Float, { description: 'The register before the drop, in kWh.' })
+  beforeKwh: number;
+
+  @Field(() => Float, { description: 'The register after the drop, in kWh.' })
+  afterKwh: number;
+}
+
+@ObjectType('IntellimeterChart', { description: 'A chart image drawn by Intellimeter, ready to show: put `dataUrl` in an <img src>.' })
+export class IntellimeterChart {
+  @Field(() => String, { description: 'The image’s media type, "image/png".' })
+  mimeType: string;
+
+  @Field(() => String, { description: 'The image as a data: URL (base64), e.g. "data:image/png;base64,iVBOR…".' })
+  dataUrl: string;
+
+  @Field(() => Int, { description: 'Width of the image in pixels, as drawn.' })
+  width: number;
+
+  @Field(() => Int, { description: 'Height of the image in pixels, as drawn.' })
+  height: number;
+
+  @Field(() => Int, { description: 'Size of the image file in bytes.' })
+  byteLength: number;
+}
+
+@ObjectType('IntellimeterKeyRotation', {
+  description: 'The outcome of rotating the API key. This server uses the new key from now on; store it where it is configured.',
+})
+export class IntellimeterKeyRotation {
+  @Field(() => String, {
+    description: 'The new API key. The old key no longer logs in: put this one in INTELLIMETER_API_KEY before this server restarts.',
+  })
+  apiKey: string;
+
+  @Field(() => DateTimeResolver, { description: 'When Intellimeter issued the new key (this server’s clock).' })
+  rotatedAt: Date;
+}
+
+@InputType('CreateIntellimeterUserInput', { description: 'A new user of the API account’s project.' })
+export class CreateIntellimeterUserInput {
+  @Field(() => String, { description: 'The username; must be unique across Intellimeter.' })
+  @IsNotEmpty()
+  @MaxLength(100)
+  username: string;
+
+  @Field(() => String, { description: 'The new user’s password (sent to Intellimeter, never stored here).' })
+  @IsNotEmpty()
+  @MaxLength(200)
+  password: string;
+
+  @Field(() => String, { description: 'The new user’s email address.' })
+  @IsEmail()
+  email: string;
+}
+
+@InputType('UpdateIntellimeterAccountInput', { description: 'Changes to the API account; omitted fields keep their values.' })
+export class UpdateIntellimeterAccountInput {
+  @Field(() => String, { nullable: true, description: 'A new username; must be unique across Intellimeter.' })
+  @IsOptional()
+  @IsNotEmpty()
+  @MaxLength(100)
+  username?: string;
+
+  @Field(() => String, { nullable: true, description: 'A new password.' })
+  @IsOptional()
+  @IsNotEmpty()
+  @MaxLength(200)
+  password?: string;
+
+  @Field(() => String, { nullable: true, description: 'A new email address.' })
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+}
+
+export const IntellimeterUserConnection = ConnectionType(IntellimeterUser, 'IntellimeterUser');
+export const IntellimeterPointConnection = ConnectionType(IntellimeterPoint, 'IntellimeterPoint');

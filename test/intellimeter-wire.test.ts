@@ -1,0 +1,153 @@
+import { gql } from 'graphql-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
+import { startStack, type TestStack } from './support/stack.js';
+
+/**
+ * The subgraph over each of Intellimeter's wire formats (INTELLIMETER_RESPONSE_TYPE and _FILE_TYPE) gives
+ * the same answers; and key rotation keeps the subgraph working with the new key. Each runs its own stack,
+ * since both change how the subgraph talks to Intellimeter for the rest of its life.
+ */
+
+const EVERYTHING = gql`
+  query Everything($range: ReadingRange!) {
+    intellimeterAccount {
+      id
+      username
+      email
+      projectId
+      projectName
+      joined
+    }
+    intellimeterUsers {
+      nodes {
+        id
+        username
+        email
+        joined
+      }
+    }
+    intellimeterPoints {
+      nodes {
+        id
+        name
+        meterPointId
+        modbus {
+          modbusId
+          port
+          phases
+          meterType
+          modbusMap
+          startAddress
+          saveEveryMinutes
+        }
+        latestReading {
+          at
+          valueKwh
+        }
+        latestInterval {
+          start
+          end
+          valueKwh
+        }
+        consumption(range: $range) {
+          total
+          missing
+          readings {
+            start
+            value
+            quality
+          }
+        }
+        registerResets(range: $range) {
+          start
+          beforeKwh
+          afterKwh
+        }
+      }
+    }
+  }
+`;
+const RANGE = { from: '2026-11-03T00:00:00Z', to: '2026-11-04T00:00:00Z', resolution: 'HOUR', timeZone: 'America/Toronto' };
+
+async function answer(env: Record<string, string>): Promise<{ data: unknown }> {
+  const stack = await startStack(env);
+  try {
+    const { data, errors } = await stack.client.rawRequest(EVERYTHING, { range: RANGE });
+    expect(errors ?? []).toEqual([]);
+    return { data };
+  } finally {
+    await stack.stop();
+  }
+}
+
+describe('wire formats', () => {
+  let reference: unknown;
+
+  beforeAll(async () => {
+    reference = (await answer({ INTELLIMETER_RESPONSE_TYPE: 'json', INTELLIMETER_FILE_TYPE: 'json' })).data;
+  });
+
+  for (const [responseType, fileType] of [
+    ['xml', 'xml'],
+    ['yaml', 'yaml'],
+    ['json', 'csv'],
+  ] as const) {
+    it(`answers the same over responseType=${responseType} and history files as ${fileType}`, async () => {
+      const { data } = await answer({ INTELLIMETER_RESPONSE_TYPE: responseType, INTELLIMETER_FILE_TYPE: fileType });
+      expect(data).toEqual(reference);
+    });
+  }
+
+  it('the reference answer is real data: four points, a reset on meter2, readings for every hour', () => {
+    const points = (reference as { intellimeterPoints: { nodes: Array<Record<string, any>> } }).intellimeterPoints.nodes;
+    expect(points).toHaveLength(4);
+    expect(points.map((point) => point.registerResets.length)).toEqual([0, 1, 0, 0]);
+    expect(points.every((point) => point.consumption.missing === 0 && point.consumption.readings.length === 24)).toBe(true);
+  });
+});
+
+describe('API key rotation', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('keeps the subgraph working with the new key once the old session is gone', async () => {
+    const simulator = stack.simulator<IntellimeterSimulator>('intellimeter');
+    const oldKey = simulator.currentKey();
+    const { data, errors } = await stack.client.rawRequest<{ rotateIntellimeterApiKey: { apiKey: string; rotatedAt: string } }>(gql`
+      mutation {
+        rotateIntellimeterApiKey {
+          apiKey
+          rotatedAt
+        }
+      }
+    `);
+    expect(errors ?? []).toEqual([]);
+    const newKey = data.rotateIntellimeterApiKey.apiKey;
+    expect(newKey).not.toBe(oldKey);
+    expect(simulator.currentKey()).toBe(newKey);
+    expect(simulator.callCount('POST', '/key')).toBe(1);
+    // The old key no longer logs in.
+    expect((await fetch(`${simulator.url}/session?key=${oldKey}`, { method: 'PUT' })).status).toBe(401);
+
+    simulator.expireSessions();
+    const logins = simulator.logins;
+    const after = await stack.client.rawRequest<{ intellimeterPoints: { totalCount: number } }>(gql`
+      {
+        intellimeterPoints {
+          totalCount
+        }
+      }
+    `);
+    expect(after.errors ?? []).toEqual([]);
+    expect(after.data.intellimeterPoints.totalCount).toBe(4);
+    // It logged in again, with the new key (the old one would have been refused).
+    expect(simulator.logins).toBe(logins + 1);
+  });
+});
