@@ -1,9 +1,9 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { MapperKind, mapSchema, printSchemaWithDirectives, pruneSchema } from '@graphql-tools/utils';
 import { validate, type ValidationError } from 'class-validator';
 import { parse, type GraphQLSchema } from 'graphql';
-import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, createResolversMap, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
 import { BadUserInputError } from './errors.js';
 
 /** The federation spec every subgraph links, and the directives it may use. */
@@ -34,12 +34,42 @@ export async function buildFederatedSchema<TContext>(options: SubgraphSchemaOpti
     skipCheck: true,
     validateFn: validateArgument,
   });
-  const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema)}`);
-  const resolvers = createResolversMap(typeGraphqlSchema) as GraphQLResolverMap<unknown>;
+  const ownSchema = withoutForeignFieldResolvers(typeGraphqlSchema, options.resolvers);
+  const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(ownSchema)}`);
+  const resolvers = createResolversMap(ownSchema) as GraphQLResolverMap<unknown>;
   for (const [typeName, resolveReference] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...resolvers[typeName], __resolveReference: resolveReference } as GraphQLResolverMap<unknown>[string];
   }
   return buildSubgraphSchema({ typeDefs, resolvers });
+}
+
+/**
+ * type-graphql registers a `@FieldResolver` field on its object type globally, so when several subgraphs
+ * are built in one process (compose, the test stack) a shared entity such as MeteringPoint would carry
+ * every subgraph's field (`openvoltMeters`, `enerkeyMeters`, …) and drag in their types. This removes
+ * the fields whose resolver class is not one of this subgraph's, then the types that only those fields
+ * made reachable. With one subgraph per process it changes nothing.
+ */
+export function withoutForeignFieldResolvers(schema: GraphQLSchema, resolvers: readonly Function[]): GraphQLSchema {
+  const storage = getMetadataStorage();
+  const foreignFields = new Set(
+    storage.fieldResolvers
+      .filter((field) => field.kind === 'external' && !resolvers.includes(field.target))
+      .map((field) => {
+        const owner = field.getObjectType?.();
+        const name = storage.objectTypes.find((type) => type.target === owner)?.name ?? owner?.name;
+        return `${name}.${field.schemaName}`;
+      }),
+  );
+  if (foreignFields.size === 0) return schema;
+  const trimmed = mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field, fieldName, objectName) => (foreignFields.has(`${objectName}.${fieldName}`) ? null : field),
+  });
+  const reachable = (s: GraphQLSchema) => new Set(Object.keys(pruneSchema(s).getTypeMap()));
+  const before = reachable(schema);
+  const after = reachable(trimmed);
+  const dropped = new Set([...before].filter((name) => !after.has(name)));
+  return mapSchema(trimmed, { [MapperKind.TYPE]: (type) => (dropped.has(type.name) ? null : type) });
 }
 
 /**
