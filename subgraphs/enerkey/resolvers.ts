@@ -356,13 +356,10 @@ export class EnerkeyFacilityResolver {
   })
   async image(
     @Root() facility: EnerkeyFacility,
-    @Arg('format', () => EnerkeyImageFormat, { defaultValue: EnerkeyImageFormat.PNG, description: 'PNG (default) or PDF.' })
-    format: EnerkeyImageFormat,
-    @Arg('layout', () => EnerkeyImageLayout, {
-      defaultValue: EnerkeyImageLayout.REPORT,
-      description: 'REPORT (default, with a title) or GRAPH.',
-    })
-    layout: EnerkeyImageLayout,
+    @Arg('format', () => EnerkeyImageFormat, { nullable: true, description: 'PNG (the default) or PDF.' })
+    format: EnerkeyImageFormat | null,
+    @Arg('layout', () => EnerkeyImageLayout, { nullable: true, description: 'REPORT (the default, with a title) or GRAPH.' })
+    layout: EnerkeyImageLayout | null,
     @Arg('colors', () => [String], {
       nullable: true,
       description: 'Colours for the meters’ bars, in turn, as hex such as "#1f77b4"; EnerKey’s defaults when omitted.',
@@ -391,14 +388,14 @@ export class EnerkeyFacilityResolver {
       throw new BadUserInputError('from must be before to.', { provider: 'ENERKEY', field: 'to' });
     }
     const image = await client.facilityImage(Number(facility.id), {
-      format,
-      layout,
+      format: format ?? EnerkeyImageFormat.PNG,
+      layout: layout ?? EnerkeyImageLayout.REPORT,
       colors: colors?.map((c) => c.trim()),
       from: from ?? undefined,
       to: to ?? undefined,
     });
     return Object.assign(new EnerkeyImage(), {
-      format,
+      format: format ?? EnerkeyImageFormat.PNG,
       mimeType: image.mimeType,
       byteSize: image.bytes.length,
       dataUrl: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, IsNotEmpty, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsNotEmpty, IsOptional, MaxLength, ValidateNested } from 'class-validator';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType, Meter } from '../../shared/graph/index.js';
@@ -345,10 +345,12 @@ export class EnerkeyPushResult {
 })
 export class UpdateEnerkeyActionInput {
   @Field(() => String, { nullable: true, description: 'New title.' })
+  @IsOptional()
   @MaxLength(200)
   title?: string;
 
   @Field(() => String, { nullable: true, description: 'New description.' })
+  @IsOptional()
   @MaxLength(5000)
   description?: string;
 
@@ -459,6 +461,7 @@ export class EnerkeyProvisioningFacilityInput {
   name: string;
 
   @Field(() => [EnerkeyPropertyInput], { nullable: true, description: 'Facility properties to create.' })
+  @IsOptional()
   @ValidateNested({ each: true })
   properties?: EnerkeyPropertyInput[];
 
