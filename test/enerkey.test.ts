@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { ClientError, gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
@@ -710,5 +711,24 @@ describe('provisioning', () => {
     expect(codes(unknown.errors)).toEqual(['NOT_FOUND']);
     const empty = await query(DATA, { input: { externalCustomerId: 'acme', facilities: [] } });
     expect(codes(empty.errors)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('playground examples', () => {
+  it.each(['enerkey-push-values.graphql', 'enerkey-facility-overview.graphql'])('%s runs without errors', async (file) => {
+    const text = await readFile(new URL(`../gateway/playground/examples/${file}`, import.meta.url), 'utf8');
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^# \S/);
+    const variables = lines[1]?.startsWith('# variables: ') ? JSON.parse(lines[1].slice('# variables: '.length)) : undefined;
+    const data = await ok(text, variables);
+    expect(Object.values(data).every((value) => value !== null)).toBe(true);
+  });
+
+  it('the pushed example values read back hour for hour', async () => {
+    const text = await readFile(new URL('../gateway/playground/examples/enerkey-push-values.graphql', import.meta.url), 'utf8');
+    const variables = JSON.parse(text.split('\n')[1]!.slice('# variables: '.length));
+    await ok(text, variables);
+    const read = await ok(HOURS, { id: '20001', range: { from: '2020-06-01T08:00:00Z', to: '2020-06-01T11:00:00Z', resolution: 'HOUR' } });
+    expect(read.enerkeyMeter.consumption.readings.map((r: { value: number }) => r.value)).toEqual([12.5, 14, 4.25]);
   });
 });
