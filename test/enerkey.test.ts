@@ -507,6 +507,29 @@ describe('push', () => {
   });
 });
 
+describe('push across messages', () => {
+  it('a cumulative reading below the one pushed before is refused by EnerKey and writes nothing', async () => {
+    await ok(PUSH_CUMULATIVE, {
+      meterId: '20002',
+      readings: [
+        { timestamp: '2020-06-01T00:00:00Z', value: 100 },
+        { timestamp: '2020-06-01T01:00:00Z', value: 101 },
+      ],
+    });
+    const { errors } = await query(PUSH_CUMULATIVE, {
+      meterId: '20002',
+      readings: [
+        { timestamp: '2020-06-01T02:00:00Z', value: 100.5 },
+        { timestamp: '2020-06-01T03:00:00Z', value: 102 },
+      ],
+    });
+    expect(codes(errors)).toEqual(['UPSTREAM_REJECTED']);
+    expect(errors[0]!.message).toMatch(/below the previous 101/);
+    const read = await ok(HOURS, { id: '20002', range: { from: '2020-06-01T00:00:00Z', to: '2020-06-01T04:00:00Z', resolution: 'HOUR' } });
+    expect(read.enerkeyMeter.consumption.readings.map((r: { value: number | null }) => r.value)).toEqual([1000, null, null, null]); // 1 MWh in kWh
+  });
+});
+
 const ACTION = gql`
   query {
     enerkeyAction(id: "501") {
