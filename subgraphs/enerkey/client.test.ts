@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GridgraphError } from '../../shared/errors.js';
+import { EnerkeyClient, checkPush } from './client.js';
+import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from './simulator.js';
+
+/** The EnerKey connector against the simulator: auth, budget, batching, push, actions, images, provisioning. */
+
+const NOW = new Date('2026-06-15T12:00:00Z');
+const OFFICE_ELECTRICITY = 20001;
+const OFFICE_HEAT = 20002;
+
+let simulator: EnerkeySimulator;
+
+function client(keys: string[] = [ENERKEY_SIMULATOR_KEYS.primary]): EnerkeyClient {
+  return new EnerkeyClient({
+    baseUrl: simulator.url,
+    apiKeys: keys,
+    timeoutMs: 5_000,
+    concurrency: 4,
+    retries: 0,
+    now: () => NOW.getTime(),
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<GridgraphError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GridgraphError);
+  return error as GridgraphError;
+}
+
+beforeAll(async () => {
+  simulator = await startEnerkeySimulator({ port: 0, now: () => NOW, dailyLimit: 4 });
+});
+afterAll(async () => {
+  await simulator.stop();
+});
+beforeEach(() => simulator.reset());
+
+describe('API keys', () => {
+  it('sends the raw key in Authorization; a wrong or expired key is refused', async () => {
+    expect((await client().facilities()).length).toBe(4);
+    const wrong = await failure(client(['not-a-key']).facilities());
+    expect(wrong.code).toBe('UPSTREAM_REJECTED');
+    const expired = await failure(client([ENERKEY_SIMULATOR_KEYS.expired]).facilities());
+    expect(expired.code).toBe('UPSTREAM_REJECTED');
+    expect(expired.message).toContain('expired on 2023-12-31');
+    expect(expired.message).not.toContain(ENERKEY_SIMULATOR_KEYS.expired);
+  });
+
+  it('rotates to the second key when the first is refused as expired', async () => {
+    const rotating = client([ENERKEY_SIMULATOR_KEYS.expired, ENERKEY_SIMULATOR_KEYS.secondary]);
+    expect((await rotating.quantities()).map((q) => q.name)).toContain('Electricity');
+    expect(rotating.keys.activeKey).toBe(1);
+    expect(simulator.callCount('GET', '/api/v1/quantities')).toBe(2);
+    await rotating.quantities();
+    expect(simulator.callCount('GET', '/api/v1/quantities')).toBe(3); // no second try of the expired key
+  });
+});
+
+describe('request budget (X-Rate-Limit)', () => {
+  it('tracks the calls left, refuses without calling once spent, and rotates to the second key', async () => {
+    const single = client();
+    for (let i = 0; i < 4; i++) await single.quantities();
+    expect(single.keys.budget(0).remaining).toBe(0);
+    expect(simulator.remainingBudget(ENERKEY_SIMULATOR_KEYS.primary)).toBe(0);
+    const spent = await failure(single.quantities());
+    expect(spent.code).toBe('UPSTREAM_RATE_LIMITED');
+    expect(spent.extensions.retryAfter).toBe(86_400);
+    expect(simulator.callCount('GET', '/api/v1/quantities')).toBe(4);
+
+    simulator.reset();
+    const pair = client([ENERKEY_SIMULATOR_KEYS.primary, ENERKEY_SIMULATOR_KEYS.secondary]);
+    for (let i = 0; i < 8; i++) await pair.quantities();
+    expect(pair.keys.activeKey).toBe(1);
+    expect(simulator.remainingBudget(ENERKEY_SIMULATOR_KEYS.secondary)).toBe(0);
+    expect((await failure(pair.quantities())).code).toBe('UPSTREAM_RATE_LIMITED');
+    expect(simulator.callCount('GET', '/api/v1/quantities')).toBe(8);
+  });
+
+  it('a 429 from EnerKey (budget spent by another process) spends the key', async () => {
+    const other = client();
+    for (let i = 0; i < 4; i++) await other.quantities();
+    const fresh = client();
+    const limited = await failure(fresh.quantities());
+    expect(limited.code).toBe('UPSTREAM_RATE_LIMITED');
+    expect((await failure(fresh.quantities())).code).toBe('UPSTREAM_RATE_LIMITED');
+    expect(simulator.callCount('GET', '/api/v1/quantities')).toBe(5);
+  });
+});
+
+describe('values', () => {
+  let big: EnerkeySimulator;
+  beforeAll(async () => {
+    big = await startEnerkeySimulator({ port: 0, now: () => NOW });
+  });
+  afterAll(async () => {
+    await big.stop();
+  });
+  function bigClient() {
+    return new EnerkeyClient({ baseUrl: big.url, apiKeys: [ENERKEY_SIMULATOR_KEYS.primary], timeoutMs: 5_000, concurrency: 4, retries: 0 });
+  }
+
+  it('asks for 50 meters per call at most', async () => {
+    const ids = Array.from({ length: 120 }, (_, i) => 20001 + i);
+    const series = await bigClient().values('hourly', ids, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T03:00:00Z'));
+    expect(big.callCount('GET', '/api/v1/values/hourly')).toBe(3);
+    // Unknown meters are left out of the answer.
+    expect(series.map((s) => s.meterId)).toEqual([20001, 20002, 20003, 20011, 20012, 20021, 20022, 20031, 20032, 20033, 20034]);
+    expect(series[0]!.values.map((v) => v.timestamp.toISOString())).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      '2026-01-01T01:00:00.000Z',
+      '2026-01-01T02:00:00.000Z',
+    ]);
+  });
+
+  it('answers in the form asked: UTC or offset', async () => {
+    const [offset] = await bigClient().rawValues('hourly', [OFFICE_ELECTRICITY], '2026-01-01T00:00:00+02:00', '2026-01-01T02:00:00+02:00');
+    expect(offset!.values.map((v) => v.timestamp)).toEqual(['2026-01-01T00:00:00+02:00', '2026-01-01T01:00:00+02:00']);
+    const [utc] = await bigClient().rawValues('hourly', [OFFICE_ELECTRICITY], '2025-12-31T22:00:00Z', '2026-01-01T00:00:00Z');
+    expect(utc!.values.map((v) => v.timestamp)).toEqual(['2025-12-31T22:00:00Z', '2025-12-31T23:00:00Z']);
+    expect(utc!.values.map((v) => v.value)).toEqual(offset!.values.map((v) => v.value));
+  });
+
+  it('monthly values are the sums of the hours; normalized ones are scaled per month', async () => {
+    const c = bigClient();
+    const from = new Date('2026-02-01T00:00:00Z');
+    const to = new Date('2026-03-01T00:00:00Z');
+    const [hourly] = await c.values('hourly', [OFFICE_ELECTRICITY], from, to);
+    const [monthly] = await c.values('monthly', [OFFICE_ELECTRICITY], from, to);
+    const [normalized] = await c.values('normalized', [OFFICE_ELECTRICITY], from, to);
+    const sum = hourly!.values.reduce((total, v) => total + v.value, 0);
+    expect(hourly!.values.length).toBe(28 * 24);
+    expect(monthly!.values).toHaveLength(1);
+    expect(monthly!.values[0]!.value).toBeCloseTo(sum, 3);
+    expect(normalized!.values[0]!.value).not.toBe(monthly!.values[0]!.value);
+  });
+});
+
+describe('push', () => {
+  it('sums values within one hour and shows them in the values', async () => {
+    const c = client([ENERKEY_SIMULATOR_KEYS.primary, ENERKEY_SIMULATOR_KEYS.secondary]);
+    const result = await c.pushConsumptions(OFFICE_ELECTRICITY, [
+      { timestamp: new Date('2020-05-01T10:00:00Z'), value: 1.5 },
+      { timestamp: new Date('2020-05-01T10:00:00Z'), value: 2 },
+      { timestamp: new Date('2020-05-01T11:00:00Z'), value: 4 },
+    ]);
+    expect(result.hoursWritten).toBe(2);
+    const [series] = await c.values('hourly', [OFFICE_ELECTRICITY], new Date('2020-05-01T09:00:00Z'), new Date('2020-05-01T13:00:00Z'));
+    expect(series!.values.map((v) => [v.timestamp.toISOString(), v.value])).toEqual([
+      ['2020-05-01T10:00:00.000Z', 3.5],
+      ['2020-05-01T11:00:00.000Z', 4],
+    ]);
+  });
+
+  it('differences cumulative readings into hourly consumption', async () => {
+    const c = client([ENERKEY_SIMULATOR_KEYS.primary, ENERKEY_SIMULATOR_KEYS.secondary]);
+    await c.pushCumulativeReadings(OFFICE_HEAT, [
+      { timestamp: new Date('2020-05-01T00:00:00Z'), value: 100 },
+      { timestamp: new Date('2020-05-01T01:00:00Z'), value: 100.25 },
+      { timestamp: new Date('2020-05-01T03:00:00Z'), value: 101.25 },
+    ]);
+    const [series] = await c.values('hourly', [OFFICE_HEAT], new Date('2020-05-01T00:00:00Z'), new Date('2020-05-01T04:00:00Z'));
+    expect(series!.values.map((v) => v.value)).toEqual([0.25, 0.5, 0.5]);
+  });
+
+  it('refuses a bad push before sending it', () => {
+    const at = (iso: string, value: number) => ({ timestamp: new Date(iso), value });
+    expect(() => checkPush([at('2020-01-01T00:30:00Z', 1)], false)).toThrow(/not on the hour/);
+    expect(() => checkPush([at('2020-01-01T00:00:00Z', 1), at('2021-01-01T00:00:00Z', 1)], false)).toThrow(/at most 365 days/);
+    expect(() => checkPush([at('2020-01-01T00:00:00Z', 1), at('2020-12-30T23:00:00Z', 1)], false)).not.toThrow();
+    expect(() => checkPush([at('2020-01-01T00:00:00Z', 5), at('2020-01-01T01:00:00Z', 4)], true)).toThrow(/never runs backwards/);
+    expect(() => checkPush([], true)).toThrow(/at least one/);
+  });
+
+  it('the simulator itself refuses what the connector would not send, writing nothing', async () => {
+    const raw = await fetch(`${simulator.url}/api/v1/values/PushCumulativeReadingsForMeter`, {
+      method: 'POST',
+      headers: { authorization: ENERKEY_SIMULATOR_KEYS.secondary, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        meterId: OFFICE_HEAT,
+        readings: [
+          { timestamp: '2020-05-01T00:00:00Z', value: 10 },
+          { timestamp: '2020-05-01T01:00:00Z', value: 11 },
+          { timestamp: '2020-05-01T02:00:00Z', value: 9 },
+        ],
+      }),
+    });
+    expect(raw.status).toBe(400);
+    const [series] = await client([ENERKEY_SIMULATOR_KEYS.secondary]).values(
+      'hourly',
+      [OFFICE_HEAT],
+      new Date('2020-05-01T00:00:00Z'),
+      new Date('2020-05-01T03:00:00Z'),
+    );
+    expect(series!.values).toEqual([]);
+  });
+});
+
+describe('actions, images, provisioning', () => {
+  it('replaces an action as a whole', async () => {
+    const c = client();
+    const action = await c.action(501);
+    const { modifiedAt: _at, ...rest } = action;
+    const saved = await c.replaceAction({ ...rest, status: 'Completed', endDate: '2026-06-01' });
+    expect(saved).toMatchObject({ id: 501, status: 'Completed', endDate: '2026-06-01', title: action.title });
+    expect(saved.modifiedAt).toBe(NOW.toISOString());
+  });
+
+  it('renders a facility image as PNG or PDF', async () => {
+    const c = client([ENERKEY_SIMULATOR_KEYS.primary, ENERKEY_SIMULATOR_KEYS.secondary]);
+    const png = await c.facilityImage(1001, { format: 'png', layout: 'graph', colors: ['#ff0000', '00aa00'] });
+    expect(png.mimeType).toBe('image/png');
+    expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const pdf = await c.facilityImage(1001, { format: 'pdf', layout: 'report' });
+    expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
+  it('provisioning: customer snapshots delete the missing, data answers 202 then 208', async () => {
+    const c = client([ENERKEY_SIMULATOR_KEYS.primary, ENERKEY_SIMULATOR_KEYS.secondary]);
+    const a = { productCode: 1000, externalCustomerName: 'A', externalCustomerId: 'a' };
+    const b = { productCode: 1001, externalCustomerName: 'B', externalCustomerId: 'b' };
+    expect(await c.upsertProvisioningCustomers([a, b])).toMatchObject({ created: 2, updated: 0, deleted: 0 });
+    expect(await c.upsertProvisioningCustomers([a])).toMatchObject({ created: 0, updated: 1, deleted: 1, deletedCustomerIds: ['b'] });
+    const data = {
+      externalCustomerId: 'a',
+      facilities: [{ externalFacilityId: 'f1', name: 'F1', meters: [{ externalMeterId: 'm1', name: 'M1', quantityId: 1 }] }],
+    };
+    const first = await c.upsertProvisioningData(data);
+    const again = await c.upsertProvisioningData(data);
+    expect(first.alreadyProcessed).toBe(false);
+    expect(again).toEqual({ provisioningId: first.provisioningId, alreadyProcessed: true });
+    expect(await c.provisioningStatus(first.provisioningId)).toMatchObject({ status: 'Completed', facilitiesCreated: 1, metersCreated: 1 });
+  });
+});

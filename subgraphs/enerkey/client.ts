@@ -1,0 +1,369 @@
+import { BadUserInputError, GridgraphError, UpstreamUnavailableError } from '../../shared/errors.js';
+import { createHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from '../../shared/http-client.js';
+import {
+  DAY_MS,
+  ENERKEY_MAX_METERS_PER_VALUES_CALL,
+  ENERKEY_MAX_PUSH_DAYS,
+  ENERKEY_PATHS,
+  type EnerkeyImageFormat,
+  type EnerkeyImageLayout,
+  type EnerkeyMeterType,
+  HOUR_MS,
+} from './contract.js';
+import { EnerkeyKeyRing } from './keys.js';
+
+/**
+ * The EnerKey connector: typed calls to the inferred REST contract (CONTRACT.md, contract.ts). The API
+ * key goes raw in `Authorization` through an EnerkeyKeyRing, which tracks each key's daily budget and
+ * refuses early when it is spent. Records keep EnerKey's field names; the GraphQL layer maps them.
+ */
+
+export interface EnerkeyFacilityRecord {
+  id: number;
+  name: string;
+  enegiaId?: string;
+  address?: { streetAddress?: string; postalCode?: string; city?: string; country?: string };
+  timeZone?: string;
+  properties?: Array<{ name: string; value: string; unit?: string }>;
+}
+
+export interface EnerkeyMeterRecord {
+  id: number;
+  facilityId: number;
+  name: string;
+  quantityId: number;
+  unit: string;
+  meterType: EnerkeyMeterType;
+  meteringPointId?: string;
+}
+
+export interface EnerkeyQuantityRecord {
+  id: number;
+  name: string;
+  unit: string;
+}
+
+export interface EnerkeyValue {
+  /** Start of the hour or month the value covers. */
+  timestamp: Date;
+  value: number;
+}
+
+export interface EnerkeyValueSeriesRecord {
+  meterId: number;
+  quantityId: number;
+  unit: string;
+  values: EnerkeyValue[];
+}
+
+/** The raw answer of a values call: timestamps as EnerKey wrote them (in the form that was asked). */
+export interface EnerkeyRawSeries {
+  meterId: number;
+  quantityId: number;
+  unit: string;
+  values: Array<{ timestamp: string; value: number }>;
+}
+
+export interface EnerkeyActionRecord {
+  id: number;
+  facilityId: number;
+  meterIds: number[];
+  type: string;
+  status: string;
+  title: string;
+  description: string;
+  startDate: string;
+  endDate: string | null;
+  investment: number | null;
+  expectedSavingsKwh: number | null;
+  modifiedAt: string;
+}
+
+export interface EnerkeyPushResult {
+  meterId: number;
+  unit: string;
+  hoursWritten: number;
+  start: string;
+  end: string;
+}
+
+export interface EnerkeyProvisioningCustomer {
+  productCode: number;
+  externalCustomerName: string;
+  externalCustomerId: string;
+}
+
+export interface EnerkeyProvisioningCustomersResult {
+  created: number;
+  updated: number;
+  deleted: number;
+  deletedCustomerIds: string[];
+  customers: EnerkeyProvisioningCustomer[];
+}
+
+export interface EnerkeyProvisioningData {
+  externalCustomerId: string;
+  facilities: Array<{
+    externalFacilityId: string;
+    name: string;
+    properties?: Array<{ name: string; value: string; unit?: string }>;
+    meters?: Array<{ externalMeterId: string; name: string; quantityId: number; meteringPointId?: string }>;
+  }>;
+}
+
+export interface EnerkeyProvisioningRecord {
+  provisioningId: string;
+  status: string;
+  externalCustomerId: string;
+  facilitiesCreated: number;
+  metersCreated: number;
+  errors: string[];
+  receivedAt: string;
+}
+
+export type ValuesKind = 'hourly' | 'monthly' | 'normalized';
+
+export interface EnerkeyClientOptions {
+  baseUrl: string;
+  /** The profile's key, and optionally its second key to rotate to. */
+  apiKeys: readonly string[];
+  timeoutMs: number;
+  concurrency: number;
+  retries: number;
+  now?: () => number;
+}
+
+const VALUES_PATHS: Record<ValuesKind, string> = {
+  hourly: ENERKEY_PATHS.hourlyValues,
+  monthly: ENERKEY_PATHS.monthlyValues,
+  normalized: ENERKEY_PATHS.normalizedMonthlyValues,
+};
+
+export class EnerkeyClient {
+  private readonly http: HttpClient;
+  readonly keys: EnerkeyKeyRing;
+
+  constructor(options: EnerkeyClientOptions) {
+    this.keys = new EnerkeyKeyRing(options.apiKeys, options.now);
+    this.http = createHttpClient({
+      provider: 'ENERKEY',
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      concurrency: options.concurrency,
+      retries: options.retries,
+      headers: { accept: 'application/json' },
+      auth: this.keys,
+      secrets: [...options.apiKeys],
+    });
+  }
+
+  /** Every call goes through here: the budget is read from each answer, a 429 spends the key. */
+  private async call<T>(request: HttpRequest): Promise<HttpResponse<T>> {
+    try {
+      const response = await this.http.request<T>(request);
+      this.keys.observe(response.headers);
+      return response;
+    } catch (error) {
+      if (error instanceof GridgraphError && error.code === 'UPSTREAM_RATE_LIMITED' && error.extensions.upstreamStatus === 429) {
+        this.keys.exhausted((error.extensions.retryAfter as number | null) ?? null);
+      }
+      throw error;
+    }
+  }
+
+  private async get<T>(path: string, searchParams?: Record<string, string | undefined>): Promise<T> {
+    return (await this.call<T>({ method: 'GET', path, searchParams })).body;
+  }
+
+  // Facilities, meters, quantities
+
+  /** All facilities of the profile, or only those with `ids`. */
+  facilities(ids?: readonly number[]): Promise<EnerkeyFacilityRecord[]> {
+    return this.get(ENERKEY_PATHS.facilities, { ids: ids?.length ? ids.join(',') : undefined });
+  }
+
+  facility(id: number): Promise<EnerkeyFacilityRecord> {
+    return this.get(ENERKEY_PATHS.facility(id));
+  }
+
+  meters(filter: {
+    facilityIds?: readonly number[];
+    meterIds?: readonly number[];
+    meteringPointId?: string;
+  }): Promise<EnerkeyMeterRecord[]> {
+    return this.get(ENERKEY_PATHS.meters, {
+      facilityIds: filter.facilityIds?.length ? filter.facilityIds.join(',') : undefined,
+      meterIds: filter.meterIds?.length ? filter.meterIds.join(',') : undefined,
+      meteringPointId: filter.meteringPointId,
+    });
+  }
+
+  quantities(): Promise<EnerkeyQuantityRecord[]> {
+    return this.get(ENERKEY_PATHS.quantities);
+  }
+
+  // Values
+
+  /**
+   * One values call as EnerKey answers it. `start` and `end` are sent as given (UTC `…Z` or offset
+   * `…+02:00`); EnerKey answers in the same form. At most 50 meters.
+   */
+  rawValues(kind: ValuesKind, meterIds: readonly number[], start: string, end: string): Promise<EnerkeyRawSeries[]> {
+    return this.get(VALUES_PATHS[kind], { meterIds: meterIds.join(','), start, end });
+  }
+
+  /** Values of many meters over [from, to), in as few calls as EnerKey allows (50 meters per call). */
+  async values(kind: ValuesKind, meterIds: readonly number[], from: Date, to: Date): Promise<EnerkeyValueSeriesRecord[]> {
+    const unique = [...new Set(meterIds)];
+    const chunks: number[][] = [];
+    for (let i = 0; i < unique.length; i += ENERKEY_MAX_METERS_PER_VALUES_CALL)
+      chunks.push(unique.slice(i, i + ENERKEY_MAX_METERS_PER_VALUES_CALL));
+    const parts = await Promise.all(chunks.map((chunk) => this.rawValues(kind, chunk, utc(from), utc(to))));
+    return parts.flat().map((series) => ({
+      meterId: series.meterId,
+      quantityId: series.quantityId,
+      unit: series.unit,
+      values: series.values.map((v) => {
+        const timestamp = new Date(v.timestamp);
+        if (Number.isNaN(timestamp.getTime()) || typeof v.value !== 'number') {
+          throw new UpstreamUnavailableError(`EnerKey sent a malformed value for meter ${series.meterId}`, { provider: 'ENERKEY' });
+        }
+        return { timestamp, value: v.value };
+      }),
+    }));
+  }
+
+  // Push
+
+  /** PushConsumptionsForMeter: hourly values, checked first (see checkPush); never retried. */
+  pushConsumptions(meterId: number, values: readonly EnerkeyValue[]): Promise<EnerkeyPushResult> {
+    checkPush(values, false);
+    return this.post(ENERKEY_PATHS.pushConsumptions, { meterId, values: values.map(wire) });
+  }
+
+  /** PushCumulativeReadingsForMeter: register readings on the hour, checked first (see checkPush). */
+  pushCumulativeReadings(meterId: number, readings: readonly EnerkeyValue[]): Promise<EnerkeyPushResult> {
+    checkPush(readings, true);
+    return this.post(ENERKEY_PATHS.pushCumulativeReadings, { meterId, readings: readings.map(wire) });
+  }
+
+  private async post<T>(path: string, json: unknown): Promise<T> {
+    return (await this.call<T>({ method: 'POST', path, json })).body;
+  }
+
+  // Actions
+
+  actions(facilityIds?: readonly number[]): Promise<EnerkeyActionRecord[]> {
+    return this.get(ENERKEY_PATHS.actions, { facilityIds: facilityIds?.length ? facilityIds.join(',') : undefined });
+  }
+
+  action(id: number): Promise<EnerkeyActionRecord> {
+    return this.get(ENERKEY_PATHS.action(id));
+  }
+
+  /** Replaces the whole action (EnerKey saves the object as sent); read it first and send it back changed. */
+  async replaceAction(action: Omit<EnerkeyActionRecord, 'modifiedAt'>): Promise<EnerkeyActionRecord> {
+    return (await this.call<EnerkeyActionRecord>({ method: 'PUT', path: ENERKEY_PATHS.action(action.id), json: action })).body;
+  }
+
+  // Images
+
+  async facilityImage(
+    facilityId: number,
+    options: { format: EnerkeyImageFormat; layout: EnerkeyImageLayout; colors?: readonly string[]; from?: Date; to?: Date },
+  ): Promise<{ mimeType: string; bytes: Buffer }> {
+    const response = await this.call<Buffer>({
+      method: 'GET',
+      path: ENERKEY_PATHS.facilityImage(facilityId),
+      searchParams: {
+        format: options.format,
+        layout: options.layout,
+        colors: options.colors?.length ? options.colors.join(',') : undefined,
+        start: options.from ? utc(options.from) : undefined,
+        end: options.to ? utc(options.to) : undefined,
+      },
+      responseType: 'buffer',
+    });
+    const mimeType = String(response.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim();
+    const expected = options.format === 'pdf' ? 'application/pdf' : 'image/png';
+    if (mimeType !== expected) {
+      throw new UpstreamUnavailableError(`EnerKey sent ${mimeType || 'no content type'} instead of ${expected}`, { provider: 'ENERKEY' });
+    }
+    return { mimeType, bytes: response.body };
+  }
+
+  // Provisioning
+
+  /** A snapshot: customers missing from `customers` are deleted by EnerKey. */
+  upsertProvisioningCustomers(customers: readonly EnerkeyProvisioningCustomer[]): Promise<EnerkeyProvisioningCustomersResult> {
+    return this.post(ENERKEY_PATHS.provisioningCustomers, customers);
+  }
+
+  /** 202 with a new provisioning id, or 208 with the id of the identical data set processed before. */
+  async upsertProvisioningData(data: EnerkeyProvisioningData): Promise<{ provisioningId: string; alreadyProcessed: boolean }> {
+    const response = await this.call<{ provisioningId?: string }>({ method: 'POST', path: ENERKEY_PATHS.provisioningData, json: data });
+    if (!response.body?.provisioningId) {
+      throw new UpstreamUnavailableError('EnerKey accepted the provisioning data but sent no provisioning id', { provider: 'ENERKEY' });
+    }
+    return { provisioningId: response.body.provisioningId, alreadyProcessed: response.status === 208 };
+  }
+
+  provisioningStatus(provisioningId: string): Promise<EnerkeyProvisioningRecord> {
+    return this.get(ENERKEY_PATHS.provisioningStatus, { provisioningId });
+  }
+}
+
+/** `2024-01-01T00:00:00Z`: EnerKey's UTC form (no milliseconds). */
+export function utc(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function wire(point: EnerkeyValue): { timestamp: string; value: number } {
+  return { timestamp: utc(point.timestamp), value: point.value };
+}
+
+/**
+ * What EnerKey's push accepts, checked before sending so that a bad push writes nothing: at least one
+ * value, finite numbers, every timestamp on the hour (UTC), at most 365 days from the first hour to the
+ * end of the last, and for cumulative readings no step down in time order.
+ */
+export function checkPush(points: readonly EnerkeyValue[], cumulative: boolean): void {
+  const fail = (message: string, field: string): never => {
+    throw new BadUserInputError(message, { provider: 'ENERKEY', field });
+  };
+  const name = cumulative ? 'readings' : 'values';
+  if (points.length === 0) fail(`Give at least one ${cumulative ? 'reading' : 'value'} to push.`, name);
+  points.forEach((point, index) => {
+    const ms = point.timestamp.getTime();
+    if (Number.isNaN(ms)) fail(`${name}[${index}].timestamp is not a valid date-time.`, `${name}[${index}].timestamp`);
+    if (ms % HOUR_MS !== 0) {
+      fail(
+        `${name}[${index}].timestamp ${point.timestamp.toISOString()} is not on the hour; EnerKey stores hourly data, so send the start of the hour (e.g. ${new Date(Math.floor(ms / HOUR_MS) * HOUR_MS).toISOString()}).`,
+        `${name}[${index}].timestamp`,
+      );
+    }
+    if (!Number.isFinite(point.value)) fail(`${name}[${index}].value must be a finite number.`, `${name}[${index}].value`);
+  });
+  const times = points.map((point) => point.timestamp.getTime());
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  if (last + HOUR_MS - first > ENERKEY_MAX_PUSH_DAYS * DAY_MS) {
+    fail(
+      `The push spans ${((last + HOUR_MS - first) / DAY_MS).toFixed(2)} days (${new Date(first).toISOString()} to ${new Date(last + HOUR_MS).toISOString()}); EnerKey accepts at most ${ENERKEY_MAX_PUSH_DAYS} days per push. Split it into several pushes.`,
+      name,
+    );
+  }
+  if (cumulative) {
+    const sorted = [...points].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i]!.value < sorted[i - 1]!.value) {
+        fail(
+          `The cumulative reading ${sorted[i]!.value} at ${sorted[i]!.timestamp.toISOString()} is below the reading ${sorted[i - 1]!.value} an earlier hour; a register never runs backwards. Check for a meter exchange or a typo.`,
+          name,
+        );
+      }
+    }
+  }
+}

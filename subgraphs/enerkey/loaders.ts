@@ -1,0 +1,96 @@
+import DataLoader from 'dataloader';
+import { groupBy, perKeyLoader } from '../../shared/batching.js';
+import { NotFoundError } from '../../shared/errors.js';
+import type { EnerkeyClient, EnerkeyFacilityRecord, EnerkeyMeterRecord, EnerkeyValue, ValuesKind } from './client.js';
+import { DAY_MS, ENERKEY_MAX_HOURLY_DAYS, ENERKEY_MAX_MONTHLY_DAYS } from './contract.js';
+
+/**
+ * Per-request DataLoaders over the EnerKey connector (never module-level). EnerKey serves many ids per
+ * call: facilities by ids, meters by meter or facility ids, and values for up to 50 meters per call, so
+ * everything a request asks in one tick becomes one call per kind (values: one per 50 meters and window).
+ */
+export interface ValuesKey {
+  kind: ValuesKind;
+  meterId: number;
+  /** [from, to) in epoch ms. */
+  from: number;
+  to: number;
+}
+
+const MAX_DAYS: Record<ValuesKind, number> = {
+  hourly: ENERKEY_MAX_HOURLY_DAYS,
+  monthly: ENERKEY_MAX_MONTHLY_DAYS,
+  normalized: ENERKEY_MAX_MONTHLY_DAYS,
+};
+
+export function createEnerkeyLoaders(client: EnerkeyClient) {
+  const facilityById = new DataLoader<number, EnerkeyFacilityRecord>(async (ids) => {
+    const found = new Map((await client.facilities(ids)).map((f) => [f.id, f]));
+    return ids.map((id) => found.get(id) ?? new NotFoundError(`No EnerKey facility has id ${id}.`, { provider: 'ENERKEY' }));
+  });
+
+  const meterById = new DataLoader<number, EnerkeyMeterRecord>(async (ids) => {
+    const found = new Map((await client.meters({ meterIds: ids })).map((m) => [m.id, m]));
+    return ids.map((id) => found.get(id) ?? new NotFoundError(`No EnerKey meter has id ${id}.`, { provider: 'ENERKEY' }));
+  });
+
+  const metersByFacility = new DataLoader<number, EnerkeyMeterRecord[]>(async (facilityIds) => {
+    const meters = await client.meters({ facilityIds });
+    for (const meter of meters) meterById.prime(meter.id, meter);
+    const byFacility = groupBy(meters, (m) => m.facilityId);
+    return facilityIds.map((id) => byFacility.get(id) ?? []);
+  });
+
+  const metersByPoint = perKeyLoader((meteringPointId: string) => client.meters({ meteringPointId }));
+
+  const quantities = perKeyLoader((_all: 'all') => client.quantities());
+
+  const actionById = perKeyLoader((id: number) => client.action(id));
+
+  const values = new DataLoader<ValuesKey, { unit: string; values: EnerkeyValue[] } | null, string>(
+    async (keys) => {
+      const results = new Map<string, Promise<Map<number, { unit: string; values: EnerkeyValue[] }>>>();
+      const windowOf = new Map<ValuesKey, string>();
+      for (const [kind, kindKeys] of groupBy(keys, (key) => key.kind)) {
+        // One window for all meters when it fits one call; otherwise one per distinct window.
+        const from = Math.min(...kindKeys.map((k) => k.from));
+        const to = Math.max(...kindKeys.map((k) => k.to));
+        const windows =
+          to - from <= MAX_DAYS[kind] * DAY_MS ? new Map([[`${from}|${to}`, kindKeys]]) : groupBy(kindKeys, (k) => `${k.from}|${k.to}`);
+        for (const [window, windowKeys] of windows) {
+          const [start, end] = window.split('|').map(Number) as [number, number];
+          const id = `${kind}|${window}`;
+          for (const key of windowKeys) windowOf.set(key, id);
+          results.set(
+            id,
+            client
+              .values(
+                kind,
+                windowKeys.map((k) => k.meterId),
+                new Date(start),
+                new Date(end),
+              )
+              .then((series) => new Map(series.map((s) => [s.meterId, { unit: s.unit, values: s.values }]))),
+          );
+        }
+      }
+      return Promise.all(
+        keys.map(async (key) => {
+          try {
+            const series = (await results.get(windowOf.get(key)!)!).get(key.meterId);
+            if (!series) return null;
+            const inside = series.values.filter((v) => v.timestamp.getTime() >= key.from && v.timestamp.getTime() < key.to);
+            return { unit: series.unit, values: inside };
+          } catch (error) {
+            return error as Error;
+          }
+        }),
+      );
+    },
+    { cacheKeyFn: (key) => `${key.kind}|${key.meterId}|${key.from}|${key.to}` },
+  );
+
+  return { facilityById, meterById, metersByFacility, metersByPoint, quantities, actionById, values };
+}
+
+export type EnerkeyLoaders = ReturnType<typeof createEnerkeyLoaders>;

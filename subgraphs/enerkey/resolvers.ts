@@ -1,0 +1,554 @@
+import { DateTime } from 'luxon';
+import { DateTimeResolver } from 'graphql-scalars';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
+import { type Connection, ConnectionArgs, MeteringPoint, offsetAfter, toConnection } from '../../shared/graph/index.js';
+import {
+  EnergyUnit,
+  ReadingQuality,
+  ReadingRange,
+  Resolution,
+  TimeSeries,
+  buildTimeSeries,
+  resolveRange,
+  type RangeLimits,
+  type TimeSeriesResult,
+} from '../../shared/timeseries/index.js';
+import type { EnerkeyClient, EnerkeyValue, ValuesKind } from './client.js';
+import { DAY_MS, ENERKEY_MAX_HOURLY_DAYS, ENERKEY_MAX_MONTHLY_DAYS, HOUR_MS } from './contract.js';
+import type { EnerkeyLoaders } from './loaders.js';
+import {
+  EnerkeyAction,
+  EnerkeyActionConnection,
+  EnerkeyFacility,
+  EnerkeyFacilityConnection,
+  EnerkeyHourlyValueInput,
+  EnerkeyImage,
+  EnerkeyImageFormat,
+  EnerkeyImageLayout,
+  EnerkeyMeter,
+  EnerkeyMeterConnection,
+  EnerkeyMeterType,
+  EnerkeyMonthlySeries,
+  EnerkeyMonthlyValue,
+  EnerkeyProvisioningAcceptance,
+  EnerkeyProvisioningCustomerInput,
+  EnerkeyProvisioningCustomersResult,
+  EnerkeyProvisioningDataInput,
+  EnerkeyProvisioningStatus,
+  EnerkeyPushResult,
+  EnerkeyQuantity,
+  UpdateEnerkeyActionInput,
+} from './schema.js';
+
+export interface EnerkeyContext {
+  client: EnerkeyClient;
+  loaders: EnerkeyLoaders;
+}
+
+/** EnerKey keeps hourly values; one consumption query may span at most 366 days (one values call). */
+export const ENERKEY_RANGE_LIMITS: RangeLimits = {
+  provider: 'ENERKEY',
+  nativeResolution: Resolution.HOUR,
+  maxSpanDays: ENERKEY_MAX_HOURLY_DAYS,
+};
+
+const ENERGY_UNITS: Record<string, EnergyUnit> = { kWh: EnergyUnit.KWH, MWh: EnergyUnit.MWH, Wh: EnergyUnit.WH };
+/** More values than an hour-by-hour push of 365 days could need, with room for several per hour. */
+const MAX_PUSH_VALUES = 50_000;
+const HEX_COLOR = /^#?[0-9a-fA-F]{6}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const FACILITY_ID_ARG = { description: 'EnerKey’s id of the facility (a whole number).' };
+const METER_ID_ARG = { description: 'EnerKey’s id of the meter (a whole number).' };
+const ACTION_ID_ARG = { description: 'EnerKey’s id of the action (a whole number).' };
+
+/** EnerKey ids are whole numbers: anything else is refused before it costs a call. */
+function enerkeyId(id: string, what: string, field = 'id'): number {
+  const trimmed = String(id).trim();
+  if (!/^\d{1,15}$/.test(trimmed)) {
+    throw new BadUserInputError(`"${id}" is not an EnerKey ${what} id (a whole number).`, { provider: 'ENERKEY', field });
+  }
+  return Number(trimmed);
+}
+
+/** Rephrases the connector's generic 404 as "no such <thing>". */
+async function orNotFound<T>(promise: Promise<T>, message: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError(message, { provider: 'ENERKEY' });
+    throw error;
+  }
+}
+
+function connection<T>(all: T[], args: ConnectionArgs): Connection<T> {
+  const offset = offsetAfter(args.after);
+  return toConnection(all.slice(offset, offset + args.first + 1), offset, args.first, all.length);
+}
+
+function loadMeter(loaders: EnerkeyLoaders, id: string, field = 'meterId') {
+  const meterId = enerkeyId(id, 'meter', field);
+  return orNotFound(loaders.meterById.load(meterId), `No EnerKey meter has id ${meterId}.`);
+}
+
+@Resolver()
+export class EnerkeyQueryResolver {
+  @Query(() => EnerkeyFacilityConnection, { description: 'EnerKey facilities of the profile: all of them, or those with the given ids.' })
+  async enerkeyFacilities(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('ids', () => [ID], { nullable: true, description: 'Only these facilities (EnerKey ids); unknown ids are left out.' })
+    ids: string[] | null,
+    @Ctx() { client, loaders }: EnerkeyContext,
+  ): Promise<Connection<EnerkeyFacility>> {
+    const wanted = ids?.map((id) => enerkeyId(id, 'facility', 'ids'));
+    const records = await client.facilities(wanted);
+    for (const record of records) loaders.facilityById.prime(record.id, record);
+    return connection(records.map(EnerkeyFacility.fromRecord), args);
+  }
+
+  @Query(() => EnerkeyFacility, { nullable: true, description: 'One EnerKey facility by id; a NOT_FOUND error when there is none.' })
+  async enerkeyFacility(@Arg('id', () => ID, FACILITY_ID_ARG) id: string, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyFacility> {
+    return EnerkeyFacility.fromRecord(await loaders.facilityById.load(enerkeyId(id, 'facility')));
+  }
+
+  @Query(() => EnerkeyMeterConnection, {
+    description:
+      'EnerKey meters: those of the given facilities, or with a metering point id; with neither, every meter of every facility (two EnerKey calls).',
+  })
+  async enerkeyMeters(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('facilityIds', () => [ID], { nullable: true, description: 'Only meters of these facilities.' }) facilityIds: string[] | null,
+    @Arg('meteringPointId', () => String, { nullable: true, description: 'Only meters with this metering point id (EAN, MPAN, …).' })
+    meteringPointId: string | null,
+    @Ctx() { client, loaders }: EnerkeyContext,
+  ): Promise<Connection<EnerkeyMeter>> {
+    let facilities = facilityIds?.map((id) => enerkeyId(id, 'facility', 'facilityIds'));
+    const point = meteringPointId?.trim() || undefined;
+    // As EnerKey advises: all facilities first, then their meters, so new meters are in and removed ones out.
+    if (!facilities?.length && !point) facilities = (await client.facilities()).map((f) => f.id);
+    if (facilities?.length === 0) return connection([], args);
+    const records = await client.meters({ facilityIds: facilities, meteringPointId: point });
+    for (const record of records) loaders.meterById.prime(record.id, record);
+    return connection(records.map(EnerkeyMeter.fromRecord), args);
+  }
+
+  @Query(() => EnerkeyMeter, { nullable: true, description: 'One EnerKey meter by id; a NOT_FOUND error when there is none.' })
+  async enerkeyMeter(@Arg('id', () => ID, METER_ID_ARG) id: string, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyMeter> {
+    return EnerkeyMeter.fromRecord(await loadMeter(loaders, id, 'id'));
+  }
+
+  @Query(() => [EnerkeyQuantity], { description: 'Every quantity (kind of consumption) EnerKey knows, with its default unit.' })
+  async enerkeyQuantities(@Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyQuantity[]> {
+    return (await loaders.quantities.load('all')).map(EnerkeyQuantity.fromRecord);
+  }
+
+  @Query(() => EnerkeyActionConnection, { description: 'Energy management actions of the profile, optionally of some facilities only.' })
+  async enerkeyActions(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('facilityIds', () => [ID], { nullable: true, description: 'Only actions of these facilities.' }) facilityIds: string[] | null,
+    @Ctx() { client }: EnerkeyContext,
+  ): Promise<Connection<EnerkeyAction>> {
+    const facilities = facilityIds?.map((id) => enerkeyId(id, 'facility', 'facilityIds'));
+    return connection((await client.actions(facilities)).map(EnerkeyAction.fromRecord), args);
+  }
+
+  @Query(() => EnerkeyAction, { nullable: true, description: 'One action by id; a NOT_FOUND error when there is none.' })
+  async enerkeyAction(@Arg('id', () => ID, ACTION_ID_ARG) id: string, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyAction> {
+    const actionId = enerkeyId(id, 'action');
+    return EnerkeyAction.fromRecord(await orNotFound(loaders.actionById.load(actionId), `No EnerKey action has id ${actionId}.`));
+  }
+
+  @Query(() => EnerkeyProvisioningStatus, {
+    description: 'How EnerKey processed a provisioning data set (the id from upsertEnerkeyProvisioningData); NOT_FOUND for an unknown id.',
+  })
+  async enerkeyProvisioningStatus(
+    @Arg('provisioningId', () => String, { description: 'The id upsertEnerkeyProvisioningData returned.' }) provisioningId: string,
+    @Ctx() { client }: EnerkeyContext,
+  ): Promise<EnerkeyProvisioningStatus> {
+    const id = provisioningId.trim();
+    if (!id) throw new BadUserInputError('provisioningId must not be empty.', { provider: 'ENERKEY', field: 'provisioningId' });
+    return EnerkeyProvisioningStatus.fromRecord(await orNotFound(client.provisioningStatus(id), `No EnerKey provisioning has id ${id}.`));
+  }
+}
+
+@Resolver()
+export class EnerkeyMutationResolver {
+  @Mutation(() => EnerkeyPushResult, {
+    description:
+      'Pushes hourly consumption values to a CONSUMPTION meter (PushConsumptionsForMeter), in the meter’s unit. Values for the same hour are summed; at most 365 days per push; every timestamp on the hour. Nothing is written when any value is refused.',
+  })
+  async pushEnerkeyConsumptions(
+    @Arg('meterId', () => ID, METER_ID_ARG) meterId: string,
+    @Arg('values', () => [EnerkeyHourlyValueInput], { description: 'The values, each stamped by the start of its hour.' })
+    values: EnerkeyHourlyValueInput[],
+    @Ctx() { client, loaders }: EnerkeyContext,
+  ): Promise<EnerkeyPushResult> {
+    return push(client, loaders, meterId, values, EnerkeyMeterType.CONSUMPTION);
+  }
+
+  @Mutation(() => EnerkeyPushResult, {
+    description:
+      'Pushes cumulative register readings to a CUMULATIVE meter (PushCumulativeReadingsForMeter), in the meter’s unit; EnerKey stores the step between consecutive hours as that hour’s consumption. Readings must not decrease; at most 365 days per push; every timestamp on the hour. Nothing is written when any reading is refused.',
+  })
+  async pushEnerkeyCumulativeReadings(
+    @Arg('meterId', () => ID, METER_ID_ARG) meterId: string,
+    @Arg('readings', () => [EnerkeyHourlyValueInput], { description: 'The register readings, each at the start of an hour.' })
+    readings: EnerkeyHourlyValueInput[],
+    @Ctx() { client, loaders }: EnerkeyContext,
+  ): Promise<EnerkeyPushResult> {
+    return push(client, loaders, meterId, readings, EnerkeyMeterType.CUMULATIVE);
+  }
+
+  @Mutation(() => EnerkeyAction, {
+    description:
+      'Changes an action: reads the current action, applies the changes and sends the whole action back (EnerKey replaces it). Refused with BAD_USER_INPUT (extensions.reason "ACTION_CHANGED") when the action was saved after expectedModifiedAt, so a concurrent change is never overwritten.',
+  })
+  async updateEnerkeyAction(
+    @Arg('id', () => ID, ACTION_ID_ARG) id: string,
+    @Arg('expectedModifiedAt', () => DateTimeResolver, {
+      description: 'The modifiedAt of the action as you last read it; the update is refused if it has changed since.',
+    })
+    expectedModifiedAt: Date,
+    @Arg('input', () => UpdateEnerkeyActionInput, { description: 'The fields to change; omitted fields keep their values.' })
+    input: UpdateEnerkeyActionInput,
+    @Ctx() { client }: EnerkeyContext,
+  ): Promise<EnerkeyAction> {
+    const actionId = enerkeyId(id, 'action');
+    for (const field of ['startDate', 'endDate'] as const) {
+      const value = input[field];
+      if (value !== undefined && value !== null && (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) {
+        throw new BadUserInputError(`${field} "${value}" is not a calendar date such as 2026-05-31.`, { provider: 'ENERKEY', field });
+      }
+    }
+    // Always the current state, never a cached one: the comparison below must see the latest save.
+    const current = await orNotFound(client.action(actionId), `No EnerKey action has id ${actionId}.`);
+    const modifiedAt = new Date(current.modifiedAt);
+    if (modifiedAt.getTime() !== expectedModifiedAt.getTime()) {
+      throw new BadUserInputError(
+        `EnerKey action ${actionId} was changed at ${modifiedAt.toISOString()}, after the version you read (${expectedModifiedAt.toISOString()}). Read it again, reapply your change and pass the new modifiedAt.`,
+        { provider: 'ENERKEY', field: 'expectedModifiedAt', reason: 'ACTION_CHANGED', currentModifiedAt: modifiedAt.toISOString() },
+      );
+    }
+    const startDate = input.startDate ?? current.startDate;
+    const endDate = input.endDate ?? current.endDate;
+    if (endDate !== null && endDate < startDate) {
+      throw new BadUserInputError(`endDate (${endDate}) must not be before startDate (${startDate}).`, {
+        provider: 'ENERKEY',
+        field: 'endDate',
+      });
+    }
+    const { modifiedAt: _previous, ...rest } = current;
+    const saved = await client.replaceAction({
+      ...rest,
+      title: input.title ?? current.title,
+      description: input.description ?? current.description,
+      status: input.status ?? current.status,
+      startDate,
+      endDate,
+      investment: input.investment ?? current.investment,
+      expectedSavingsKwh: input.expectedSavingsKwh ?? current.expectedSavingsKwh,
+    });
+    return EnerkeyAction.fromRecord(saved);
+  }
+
+  @Mutation(() => EnerkeyProvisioningCustomersResult, {
+    description:
+      'Sends the complete list of customer profiles for auto provisioning (UpsertProvisioningCustomer, partners only). It is a snapshot: customers missing from it are DELETED in EnerKey.',
+  })
+  async upsertEnerkeyProvisioningCustomers(
+    @Arg('customers', () => [EnerkeyProvisioningCustomerInput], {
+      description: 'Every customer that should exist; the others are deleted.',
+    })
+    customers: EnerkeyProvisioningCustomerInput[],
+    @Ctx() { client }: EnerkeyContext,
+  ): Promise<EnerkeyProvisioningCustomersResult> {
+    const ids = customers.map((c) => c.externalCustomerId.trim());
+    const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
+    if (duplicate !== undefined) {
+      throw new BadUserInputError(`externalCustomerId "${duplicate}" appears twice; each customer must appear once.`, {
+        provider: 'ENERKEY',
+        field: 'customers',
+      });
+    }
+    return client.upsertProvisioningCustomers(
+      customers.map((c) => ({
+        productCode: c.productCode,
+        externalCustomerName: c.externalCustomerName.trim(),
+        externalCustomerId: c.externalCustomerId.trim(),
+      })),
+    );
+  }
+
+  @Mutation(() => EnerkeyProvisioningAcceptance, {
+    description:
+      'Sends one customer’s facilities and meters for auto provisioning (UpsertProvisioningData). EnerKey accepts it for processing (check with enerkeyProvisioningStatus) or says it already processed the same data set.',
+  })
+  async upsertEnerkeyProvisioningData(
+    @Arg('input', () => EnerkeyProvisioningDataInput, { description: 'The customer’s facility and meter data.' })
+    input: EnerkeyProvisioningDataInput,
+    @Ctx() { client }: EnerkeyContext,
+  ): Promise<EnerkeyProvisioningAcceptance> {
+    return client.upsertProvisioningData({
+      externalCustomerId: input.externalCustomerId.trim(),
+      facilities: input.facilities.map((f) => ({
+        externalFacilityId: f.externalFacilityId,
+        name: f.name,
+        properties: (f.properties ?? []).map((p) => ({ name: p.name, value: p.value, ...(p.unit ? { unit: p.unit } : {}) })),
+        meters: (f.meters ?? []).map((m) => ({
+          externalMeterId: m.externalMeterId,
+          name: m.name,
+          quantityId: m.quantityId,
+          ...(m.meteringPointId ? { meteringPointId: m.meteringPointId } : {}),
+        })),
+      })),
+    });
+  }
+}
+
+async function push(
+  client: EnerkeyClient,
+  loaders: EnerkeyLoaders,
+  meterId: string,
+  input: EnerkeyHourlyValueInput[],
+  type: EnerkeyMeterType,
+): Promise<EnerkeyPushResult> {
+  if (input.length > MAX_PUSH_VALUES) {
+    throw new BadUserInputError(`A push takes at most ${MAX_PUSH_VALUES} values; split it.`, { provider: 'ENERKEY', field: 'values' });
+  }
+  const meter = await loadMeter(loaders, meterId);
+  if ((meter.meterType === 'cumulative') !== (type === EnerkeyMeterType.CUMULATIVE)) {
+    const use = meter.meterType === 'cumulative' ? 'pushEnerkeyCumulativeReadings' : 'pushEnerkeyConsumptions';
+    throw new BadUserInputError(`EnerKey meter ${meter.id} records ${meter.meterType} data; push to it with ${use}.`, {
+      provider: 'ENERKEY',
+      field: 'meterId',
+    });
+  }
+  const points: EnerkeyValue[] = input.map((v) => ({ timestamp: v.timestamp, value: v.value }));
+  const result =
+    type === EnerkeyMeterType.CUMULATIVE
+      ? await client.pushCumulativeReadings(meter.id, points)
+      : await client.pushConsumptions(meter.id, points);
+  return Object.assign(new EnerkeyPushResult(), {
+    meterId: String(result.meterId),
+    unit: result.unit,
+    hoursWritten: result.hoursWritten,
+    from: new Date(result.start),
+    to: new Date(result.end),
+  });
+}
+
+@Resolver(() => EnerkeyFacility)
+export class EnerkeyFacilityResolver {
+  @FieldResolver(() => [EnerkeyMeter], { description: 'The facility’s meters.' })
+  async meters(@Root() facility: EnerkeyFacility, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyMeter[]> {
+    return (await loaders.metersByFacility.load(Number(facility.id))).map(EnerkeyMeter.fromRecord);
+  }
+
+  @FieldResolver(() => [EnerkeyAction], { description: 'Energy management actions of the facility.' })
+  async actions(@Root() facility: EnerkeyFacility, @Ctx() { client }: EnerkeyContext): Promise<EnerkeyAction[]> {
+    return (await client.actions([Number(facility.id)])).map(EnerkeyAction.fromRecord);
+  }
+
+  @FieldResolver(() => EnerkeyImage, {
+    description:
+      'A chart of the facility’s monthly energy consumption (kWh per energy meter), rendered by EnerKey as PNG or PDF and returned inline as a data: URL.',
+  })
+  async image(
+    @Root() facility: EnerkeyFacility,
+    @Arg('format', () => EnerkeyImageFormat, { nullable: true, description: 'PNG (the default) or PDF.' })
+    format: EnerkeyImageFormat | null,
+    @Arg('layout', () => EnerkeyImageLayout, { nullable: true, description: 'REPORT (the default, with a title) or GRAPH.' })
+    layout: EnerkeyImageLayout | null,
+    @Arg('colors', () => [String], {
+      nullable: true,
+      description: 'Colours for the meters’ bars, in turn, as hex such as "#1f77b4"; EnerKey’s defaults when omitted.',
+    })
+    colors: string[] | null,
+    @Arg('from', () => DateTimeResolver, {
+      nullable: true,
+      description: 'Start of the period shown (inclusive); default 12 months before `to`.',
+    })
+    from: Date | null,
+    @Arg('to', () => DateTimeResolver, {
+      nullable: true,
+      description: 'End of the period shown (exclusive); default the start of the current month (UTC).',
+    })
+    to: Date | null,
+    @Ctx() { client }: EnerkeyContext,
+  ): Promise<EnerkeyImage> {
+    const bad = colors?.find((color) => !HEX_COLOR.test(color.trim()));
+    if (bad !== undefined) {
+      throw new BadUserInputError(`"${bad}" is not a hex colour; use six hex digits such as "#1f77b4".`, {
+        provider: 'ENERKEY',
+        field: 'colors',
+      });
+    }
+    if (from && to && from.getTime() >= to.getTime()) {
+      throw new BadUserInputError('from must be before to.', { provider: 'ENERKEY', field: 'to' });
+    }
+    const image = await client.facilityImage(Number(facility.id), {
+      format: format ?? EnerkeyImageFormat.PNG,
+      layout: layout ?? EnerkeyImageLayout.REPORT,
+      colors: colors?.map((c) => c.trim()),
+      from: from ?? undefined,
+      to: to ?? undefined,
+    });
+    return Object.assign(new EnerkeyImage(), {
+      format: format ?? EnerkeyImageFormat.PNG,
+      mimeType: image.mimeType,
+      byteSize: image.bytes.length,
+      dataUrl: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,
+    });
+  }
+}
+
+@Resolver(() => EnerkeyMeter)
+export class EnerkeyMeterResolver {
+  @FieldResolver(() => EnerkeyFacility, { description: 'The facility the meter belongs to.' })
+  async facility(@Root() meter: EnerkeyMeter, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyFacility> {
+    return EnerkeyFacility.fromRecord(await loaders.facilityById.load(Number(meter.facilityId)));
+  }
+
+  @FieldResolver(() => EnerkeyQuantity, { nullable: true, description: 'The quantity the meter measures.' })
+  async quantity(@Root() meter: EnerkeyMeter, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyQuantity | null> {
+    const record = (await loaders.quantities.load('all')).find((q) => String(q.id) === meter.quantityId);
+    return record ? EnerkeyQuantity.fromRecord(record) : null;
+  }
+
+  @FieldResolver(() => TimeSeries, {
+    description:
+      'Energy the meter consumed in the range, from EnerKey’s hourly values (pushed ones included): HOUR or coarser, at most 366 days, summed into calendar buckets of range.timeZone. Hours EnerKey has no value for are MISSING. Only for meters measuring energy (kWh or MWh); a BAD_USER_INPUT error otherwise.',
+  })
+  async consumption(
+    @Root() meter: EnerkeyMeter,
+    @Arg('range', () => ReadingRange, { description: 'The window, resolution, unit and time zone to report in.' }) range: ReadingRange,
+    @Ctx() { loaders }: EnerkeyContext,
+  ): Promise<TimeSeriesResult> {
+    const unit = ENERGY_UNITS[meter.unit];
+    if (!unit) {
+      throw new BadUserInputError(`EnerKey meter ${meter.id} measures in ${meter.unit}, not energy; use monthlyValues for its values.`, {
+        provider: 'ENERKEY',
+        field: 'range',
+      });
+    }
+    const resolved = resolveRange(range, ENERKEY_RANGE_LIMITS);
+    const series = await loaders.values.load({
+      kind: 'hourly',
+      meterId: Number(meter.id),
+      from: resolved.from.getTime(),
+      to: resolved.to.getTime(),
+    });
+    const readings = (series?.values ?? []).map((v) => ({
+      start: v.timestamp,
+      end: new Date(v.timestamp.getTime() + HOUR_MS),
+      value: v.value,
+      quality: ReadingQuality.MEASURED,
+    }));
+    return buildTimeSeries(resolved, { resolution: Resolution.HOUR, unit, readings });
+  }
+
+  @FieldResolver(() => EnerkeyMonthlySeries, {
+    description:
+      'EnerKey’s monthly values (calendar months in UTC) in the meter’s unit. The window is widened to whole months; at most 1830 days.',
+  })
+  monthlyValues(
+    @Root() meter: EnerkeyMeter,
+    @Arg('from', () => DateTimeResolver, { description: 'Start (inclusive); moved back to the 1st of its month, 00:00 UTC.' }) from: Date,
+    @Arg('to', () => DateTimeResolver, { description: 'End (exclusive); moved forward to the next 1st of a month, 00:00 UTC.' }) to: Date,
+    @Ctx() { loaders }: EnerkeyContext,
+  ): Promise<EnerkeyMonthlySeries> {
+    return monthlySeries(loaders, meter, 'monthly', from, to);
+  }
+
+  @FieldResolver(() => EnerkeyMonthlySeries, {
+    description:
+      'EnerKey’s weather-normalized monthly values (by heating degree days; calendar months in UTC) in the meter’s unit. The window is widened to whole months; at most 1830 days.',
+  })
+  normalizedMonthlyValues(
+    @Root() meter: EnerkeyMeter,
+    @Arg('from', () => DateTimeResolver, { description: 'Start (inclusive); moved back to the 1st of its month, 00:00 UTC.' }) from: Date,
+    @Arg('to', () => DateTimeResolver, { description: 'End (exclusive); moved forward to the next 1st of a month, 00:00 UTC.' }) to: Date,
+    @Ctx() { loaders }: EnerkeyContext,
+  ): Promise<EnerkeyMonthlySeries> {
+    return monthlySeries(loaders, meter, 'normalized', from, to);
+  }
+
+  @FieldResolver(() => MeteringPoint, {
+    nullable: true,
+    description:
+      'The metering point (EAN, MPAN, …) this meter measures, joining what every provider knows about it; null when EnerKey has none.',
+  })
+  meteringPoint(@Root() meter: EnerkeyMeter): MeteringPoint | null {
+    return meter.meterPointId ? new MeteringPoint(meter.meterPointId) : null;
+  }
+}
+
+async function monthlySeries(
+  loaders: EnerkeyLoaders,
+  meter: EnerkeyMeter,
+  kind: ValuesKind,
+  from: Date,
+  to: Date,
+): Promise<EnerkeyMonthlySeries> {
+  if (from.getTime() >= to.getTime())
+    throw new BadUserInputError('from must be before to; the window is [from, to).', { provider: 'ENERKEY', field: 'to' });
+  const start = DateTime.fromJSDate(from, { zone: 'utc' }).startOf('month');
+  const endFloor = DateTime.fromJSDate(to, { zone: 'utc' }).startOf('month');
+  const end = endFloor.toMillis() === to.getTime() ? endFloor : endFloor.plus({ months: 1 });
+  if (end.toMillis() - start.toMillis() > ENERKEY_MAX_MONTHLY_DAYS * DAY_MS) {
+    throw new BadUserInputError(
+      `EnerKey serves at most ${ENERKEY_MAX_MONTHLY_DAYS} days of monthly values per request; ask for a shorter window.`,
+      {
+        provider: 'ENERKEY',
+        field: 'to',
+        maxSpanDays: ENERKEY_MAX_MONTHLY_DAYS,
+      },
+    );
+  }
+  const series = await loaders.values.load({ kind, meterId: Number(meter.id), from: start.toMillis(), to: end.toMillis() });
+  return Object.assign(new EnerkeyMonthlySeries(), {
+    unit: series?.unit ?? meter.unit,
+    normalized: kind === 'normalized',
+    values: (series?.values ?? []).map((v) =>
+      Object.assign(new EnerkeyMonthlyValue(), {
+        start: v.timestamp,
+        end: DateTime.fromJSDate(v.timestamp, { zone: 'utc' }).plus({ months: 1 }).toJSDate(),
+        value: v.value,
+      }),
+    ),
+  });
+}
+
+@Resolver(() => EnerkeyAction)
+export class EnerkeyActionResolver {
+  @FieldResolver(() => EnerkeyFacility, { description: 'The facility the action concerns.' })
+  async facility(@Root() action: EnerkeyAction, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyFacility> {
+    return EnerkeyFacility.fromRecord(await loaders.facilityById.load(Number(action.facilityId)));
+  }
+}
+
+@Resolver(() => MeteringPoint)
+export class EnerkeyMeteringPointResolver {
+  @FieldResolver(() => [EnerkeyMeter], { description: 'EnerKey meters with this metering point id (empty when none).' })
+  async enerkeyMeters(@Root() point: MeteringPoint, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyMeter[]> {
+    return (await loaders.metersByPoint.load(point.id)).map(EnerkeyMeter.fromRecord);
+  }
+}
+
+/** How the gateway's entity references become objects; they go through the same loaders. */
+export const enerkeyReferenceResolvers = {
+  EnerkeyFacility: async ({ id }: { id?: unknown }, { loaders }: EnerkeyContext) =>
+    EnerkeyFacility.fromRecord(await loaders.facilityById.load(enerkeyId(String(id), 'facility'))),
+  EnerkeyMeter: async ({ id }: { id?: unknown }, { loaders }: EnerkeyContext) =>
+    EnerkeyMeter.fromRecord(await loadMeter(loaders, String(id), 'id')),
+  EnerkeyQuantity: async ({ id }: { id?: unknown }, { loaders }: EnerkeyContext) => {
+    const record = (await loaders.quantities.load('all')).find((q) => String(q.id) === String(id));
+    if (!record) throw new NotFoundError(`No EnerKey quantity has id ${String(id)}.`, { provider: 'ENERKEY' });
+    return EnerkeyQuantity.fromRecord(record);
+  },
+  EnerkeyAction: async ({ id }: { id?: unknown }, { loaders }: EnerkeyContext) => {
+    const actionId = enerkeyId(String(id), 'action');
+    return EnerkeyAction.fromRecord(await orNotFound(loaders.actionById.load(actionId), `No EnerKey action has id ${actionId}.`));
+  },
+};

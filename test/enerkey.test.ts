@@ -1,0 +1,757 @@
+import { readFile } from 'node:fs/promises';
+import { ClientError, gql } from 'graphql-request';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
+import { startStack, type TestStack } from './support/stack.js';
+
+/** The EnerKey subgraph as a user sees it: through the gateway, against the simulator. */
+
+interface GraphQLErrorShape {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+beforeEach(() => {
+  stack.simulator('enerkey').reset();
+});
+
+async function query<T = Record<string, unknown>>(document: string, variables?: Record<string, unknown>) {
+  try {
+    const { data, errors } = await stack.client.rawRequest<T>(document, variables);
+    return { data, errors: (errors ?? []) as GraphQLErrorShape[] };
+  } catch (error) {
+    if (!(error instanceof ClientError)) throw error;
+    return { data: (error.response.data ?? null) as T, errors: (error.response.errors ?? []) as GraphQLErrorShape[] };
+  }
+}
+
+async function ok<T = Record<string, any>>(document: string, variables?: Record<string, unknown>): Promise<T> {
+  const { data, errors } = await query<T>(document, variables);
+  expect(errors).toEqual([]);
+  return data;
+}
+
+function calls(method: string, route: string): number {
+  return stack.simulator('enerkey').callCount(method, route);
+}
+
+const codes = (errors: GraphQLErrorShape[]) => errors.map((e) => e.extensions?.code);
+
+describe('facilities, meters, quantities', () => {
+  it('lists all facilities with their properties, or only the ones asked', async () => {
+    const data = await ok(gql`
+      query {
+        enerkeyFacilities {
+          totalCount
+          nodes {
+            id
+            name
+            address {
+              city
+              country
+            }
+            properties {
+              name
+              value
+              unit
+            }
+          }
+        }
+      }
+    `);
+    expect(data.enerkeyFacilities.totalCount).toBe(4);
+    const office = data.enerkeyFacilities.nodes.find((f: { id: string }) => f.id === '1001');
+    expect(office.address).toEqual({ city: 'Amsterdam', country: 'NL' });
+    expect(office.properties).toContainEqual({ name: 'GrossArea', value: '4200', unit: 'm2' });
+
+    const some = await ok(
+      gql`
+        query ($ids: [ID!]) {
+          enerkeyFacilities(ids: $ids) {
+            nodes {
+              id
+            }
+          }
+        }
+      `,
+      { ids: ['1002', '1004'] },
+    );
+    expect(some.enerkeyFacilities.nodes.map((f: { id: string }) => f.id)).toEqual(['1002', '1004']);
+    expect(calls('GET', '/api/v1/facilities')).toBe(2);
+  });
+
+  it('gets one facility with its meters and their quantities in three calls', async () => {
+    const data = await ok(gql`
+      query {
+        enerkeyFacility(id: "1001") {
+          name
+          meters {
+            id
+            name
+            provider
+            unit
+            meterType
+            meterPointId
+            quantity {
+              name
+              unit
+            }
+            facility {
+              id
+            }
+          }
+        }
+      }
+    `);
+    expect(data.enerkeyFacility.name).toBe('Keizersgracht Office');
+    expect(data.enerkeyFacility.meters).toHaveLength(3);
+    expect(data.enerkeyFacility.meters[0]).toEqual({
+      id: '20001',
+      name: 'Main electricity',
+      provider: 'ENERKEY',
+      unit: 'kWh',
+      meterType: 'CONSUMPTION',
+      meterPointId: SHARED_METERING_POINTS.officeEan,
+      quantity: { name: 'Electricity', unit: 'kWh' },
+      facility: { id: '1001' },
+    });
+    expect(data.enerkeyFacility.meters[1].meterType).toBe('CUMULATIVE');
+    expect(calls('GET', '/api/v1/facilities')).toBe(1);
+    expect(calls('GET', '/api/v1/meters')).toBe(1);
+    expect(calls('GET', '/api/v1/quantities')).toBe(1);
+  });
+
+  it('unknown and malformed ids give NOT_FOUND and BAD_USER_INPUT', async () => {
+    const missing = await query(gql`
+      query {
+        enerkeyFacility(id: "9999") {
+          name
+        }
+      }
+    `);
+    expect(codes(missing.errors)).toEqual(['NOT_FOUND']);
+    expect(missing.errors[0]!.message).toContain('No EnerKey facility has id 9999');
+    const meter = await query(gql`
+      query {
+        enerkeyMeter(id: "12345") {
+          name
+        }
+      }
+    `);
+    expect(codes(meter.errors)).toEqual(['NOT_FOUND']);
+    const bad = await query(gql`
+      query {
+        enerkeyFacility(id: "abc") {
+          name
+        }
+      }
+    `);
+    expect(codes(bad.errors)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('lists meters of all facilities, of some, or by metering point', async () => {
+    const all = await ok(gql`
+      query {
+        enerkeyMeters(first: 100) {
+          totalCount
+        }
+      }
+    `);
+    expect(all.enerkeyMeters.totalCount).toBe(11);
+    expect(calls('GET', '/api/v1/facilities')).toBe(1);
+    expect(calls('GET', '/api/v1/meters')).toBe(1);
+    const some = await ok(
+      gql`
+        query ($facilityIds: [ID!], $point: String) {
+          byFacility: enerkeyMeters(facilityIds: $facilityIds) {
+            nodes {
+              id
+            }
+          }
+          byPoint: enerkeyMeters(meteringPointId: $point) {
+            nodes {
+              id
+              name
+            }
+          }
+        }
+      `,
+      { facilityIds: ['1003'], point: SHARED_METERING_POINTS.testMpan },
+    );
+    expect(some.byFacility.nodes.map((m: { id: string }) => m.id)).toEqual(['20021', '20022']);
+    expect(some.byPoint.nodes).toEqual([{ id: '20021', name: 'Main incomer' }]);
+  });
+
+  it('lists quantities', async () => {
+    const data = await ok(gql`
+      query {
+        enerkeyQuantities {
+          id
+          name
+          unit
+        }
+      }
+    `);
+    expect(data.enerkeyQuantities).toContainEqual({ id: '3', name: 'District heating', unit: 'MWh' });
+  });
+
+  it('joins through MeteringPoint: the shared EANs and MPAN', async () => {
+    const data = await ok(
+      gql`
+        query ($office: ID!, $school: ID!, $mpan: ID!) {
+          office: meteringPoint(id: $office) {
+            enerkeyMeters {
+              id
+              meteringPoint {
+                id
+              }
+            }
+          }
+          school: meteringPoint(id: $school) {
+            enerkeyMeters {
+              id
+            }
+          }
+          mpan: meteringPoint(id: $mpan) {
+            enerkeyMeters {
+              id
+            }
+            openvoltMeters {
+              meterNumber
+            }
+          }
+        }
+      `,
+      { office: SHARED_METERING_POINTS.officeEan, school: SHARED_METERING_POINTS.schoolEan, mpan: SHARED_METERING_POINTS.testMpan },
+    );
+    expect(data.office.enerkeyMeters).toEqual([{ id: '20001', meteringPoint: { id: SHARED_METERING_POINTS.officeEan } }]);
+    expect(data.school.enerkeyMeters).toEqual([{ id: '20011' }]);
+    expect(data.mpan.enerkeyMeters).toEqual([{ id: '20021' }]);
+    expect(data.mpan.openvoltMeters.length).toBeGreaterThan(0);
+  });
+});
+
+const FACILITY_CONSUMPTION = gql`
+  query ($id: ID!, $range: ReadingRange!) {
+    enerkeyFacility(id: $id) {
+      meters {
+        id
+        unit
+        consumption(range: $range) {
+          resolution
+          nativeResolution
+          unit
+          total
+          count
+          missing
+          readings {
+            start
+            value
+            quality
+          }
+        }
+      }
+    }
+  }
+`;
+
+describe('values', () => {
+  it('reads the hourly values of every meter of a facility in one batched call', async () => {
+    const range = { from: '2025-01-15T00:00:00Z', to: '2025-01-16T00:00:00Z', resolution: 'HOUR' };
+    const data = await ok(FACILITY_CONSUMPTION, { id: '1004', range });
+    const meters = data.enerkeyFacility.meters;
+    expect(meters).toHaveLength(4);
+    for (const meter of meters) {
+      expect(meter.consumption).toMatchObject({ resolution: 'HOUR', nativeResolution: 'HOUR', count: 24, missing: 0 });
+    }
+    // MWh meters too are reported in the range's unit (KWH by default).
+    expect(meters.map((m: { consumption: { unit: string } }) => m.consumption.unit)).toEqual(['KWH', 'KWH', 'KWH', 'KWH']);
+    expect(calls('GET', '/api/v1/values/hourly')).toBe(1);
+  });
+
+  it('sums hours into local days and refuses resolutions finer than an hour', async () => {
+    const day = await ok(FACILITY_CONSUMPTION, {
+      id: '1003',
+      range: { from: '2025-03-29T00:00:00Z', to: '2025-03-31T23:00:00Z', resolution: 'DAY', timeZone: 'Europe/London' },
+    });
+    const hours = await ok(FACILITY_CONSUMPTION, {
+      id: '1003',
+      range: { from: '2025-03-29T00:00:00Z', to: '2025-03-31T23:00:00Z', resolution: 'HOUR', timeZone: 'Europe/London' },
+    });
+    const daily = day.enerkeyFacility.meters[0].consumption;
+    const hourly = hours.enerkeyFacility.meters[0].consumption;
+    expect(daily.count).toBe(3);
+    expect(hourly.count).toBe(71); // 30 March 2025 had 23 hours in London
+    expect(daily.total).toBeCloseTo(hourly.total, 3);
+
+    const fine = await query(FACILITY_CONSUMPTION, {
+      id: '1003',
+      range: { from: '2025-03-29T00:00:00Z', to: '2025-03-30T00:00:00Z', resolution: 'QUARTER_HOUR' },
+    });
+    expect(codes(fine.errors)).toContain('BAD_USER_INPUT');
+  });
+
+  it('refuses consumption of a meter that does not measure energy', async () => {
+    const water = await query(
+      gql`
+        query ($range: ReadingRange!) {
+          enerkeyMeter(id: "20003") {
+            consumption(range: $range) {
+              total
+            }
+          }
+        }
+      `,
+      { range: { from: '2025-01-01T00:00:00Z', to: '2025-01-02T00:00:00Z', resolution: 'DAY' } },
+    );
+    expect(codes(water.errors)).toEqual(['BAD_USER_INPUT']);
+    expect(water.errors[0]!.message).toContain('m3');
+  });
+
+  it('monthly and normalized monthly values, batched per kind, agree with the hourly data', async () => {
+    const data = await ok(
+      gql`
+        query ($range: ReadingRange!) {
+          enerkeyFacility(id: "1001") {
+            meters {
+              id
+              monthlyValues(from: "2025-01-10T00:00:00Z", to: "2025-03-01T00:00:00Z") {
+                unit
+                normalized
+                values {
+                  start
+                  end
+                  value
+                }
+              }
+              normalizedMonthlyValues(from: "2025-01-01T00:00:00Z", to: "2025-03-01T00:00:00Z") {
+                normalized
+                values {
+                  value
+                }
+              }
+            }
+          }
+          electricity: enerkeyMeter(id: "20001") {
+            consumption(range: $range) {
+              readings {
+                value
+              }
+            }
+          }
+        }
+      `,
+      { range: { from: '2025-01-01T00:00:00Z', to: '2025-03-01T00:00:00Z', resolution: 'MONTH' } },
+    );
+    const [electricity, heat, water] = data.enerkeyFacility.meters;
+    expect(electricity.monthlyValues.values.map((v: { start: string; end: string }) => [v.start, v.end])).toEqual([
+      ['2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z'],
+      ['2025-02-01T00:00:00.000Z', '2025-03-01T00:00:00.000Z'],
+    ]);
+    const monthly = electricity.monthlyValues.values.map((v: { value: number }) => v.value);
+    const fromHours = data.electricity.consumption.readings.map((r: { value: number }) => r.value);
+    expect(monthly[0]).toBeCloseTo(fromHours[0], 2);
+    expect(monthly[1]).toBeCloseTo(fromHours[1], 2);
+    expect(heat.monthlyValues.unit).toBe('MWh');
+    expect(water.monthlyValues.unit).toBe('m3');
+    expect(electricity.normalizedMonthlyValues.normalized).toBe(true);
+    expect(electricity.normalizedMonthlyValues.values[0].value).not.toBe(monthly[0]);
+    expect(calls('GET', '/api/v1/values/monthly')).toBe(1);
+    expect(calls('GET', '/api/v1/values/monthly/normalized')).toBe(1);
+  });
+});
+
+const PUSH = gql`
+  mutation ($meterId: ID!, $values: [EnerkeyHourlyValueInput!]!) {
+    pushEnerkeyConsumptions(meterId: $meterId, values: $values) {
+      meterId
+      unit
+      hoursWritten
+      from
+      to
+    }
+  }
+`;
+const PUSH_CUMULATIVE = gql`
+  mutation ($meterId: ID!, $readings: [EnerkeyHourlyValueInput!]!) {
+    pushEnerkeyCumulativeReadings(meterId: $meterId, readings: $readings) {
+      hoursWritten
+      unit
+    }
+  }
+`;
+const HOURS = gql`
+  query ($id: ID!, $range: ReadingRange!) {
+    enerkeyMeter(id: $id) {
+      consumption(range: $range) {
+        missing
+        readings {
+          start
+          value
+          quality
+        }
+      }
+    }
+  }
+`;
+
+describe('push', () => {
+  it('pushes hourly consumption and reads it back hour for hour', async () => {
+    const values = [
+      { timestamp: '2020-06-01T08:00:00Z', value: 12.5 },
+      { timestamp: '2020-06-01T09:00:00+00:00', value: 14 },
+      { timestamp: '2020-06-01T12:00:00+02:00', value: 3 }, // 10:00 UTC
+      { timestamp: '2020-06-01T10:00:00Z', value: 1.25 }, // same hour: summed
+    ];
+    const pushed = await ok(PUSH, { meterId: '20001', values });
+    expect(pushed.pushEnerkeyConsumptions).toEqual({
+      meterId: '20001',
+      unit: 'kWh',
+      hoursWritten: 3,
+      from: '2020-06-01T08:00:00.000Z',
+      to: '2020-06-01T11:00:00.000Z',
+    });
+    const read = await ok(HOURS, { id: '20001', range: { from: '2020-06-01T07:00:00Z', to: '2020-06-01T12:00:00Z', resolution: 'HOUR' } });
+    expect(read.enerkeyMeter.consumption.readings).toEqual([
+      { start: '2020-06-01T07:00:00.000Z', value: null, quality: 'MISSING' },
+      { start: '2020-06-01T08:00:00.000Z', value: 12.5, quality: 'MEASURED' },
+      { start: '2020-06-01T09:00:00.000Z', value: 14, quality: 'MEASURED' },
+      { start: '2020-06-01T10:00:00.000Z', value: 4.25, quality: 'MEASURED' },
+      { start: '2020-06-01T11:00:00.000Z', value: null, quality: 'MISSING' },
+    ]);
+    expect(calls('POST', '/api/v1/values/PushConsumptionsForMeter')).toBe(1);
+  });
+
+  it('pushes cumulative readings of a MWh meter and reads the hourly steps back in kWh', async () => {
+    const readings = [
+      { timestamp: '2020-06-01T00:00:00Z', value: 500 },
+      { timestamp: '2020-06-01T01:00:00Z', value: 500.2 },
+      { timestamp: '2020-06-01T02:00:00Z', value: 500.5 },
+    ];
+    const pushed = await ok(PUSH_CUMULATIVE, { meterId: '20032', readings });
+    expect(pushed.pushEnerkeyCumulativeReadings).toEqual({ hoursWritten: 2, unit: 'MWh' });
+    const read = await ok(HOURS, { id: '20032', range: { from: '2020-06-01T00:00:00Z', to: '2020-06-01T02:00:00Z', resolution: 'HOUR' } });
+    expect(read.enerkeyMeter.consumption.readings.map((r: { value: number }) => r.value)).toEqual([200, 300]);
+  });
+
+  it('refuses bad pushes with clear codes, sending nothing', async () => {
+    const cases: Array<[string, string, Record<string, unknown>, string, RegExp]> = [
+      [
+        PUSH,
+        'not on the hour',
+        { meterId: '20001', values: [{ timestamp: '2020-06-01T08:30:00Z', value: 1 }] },
+        'BAD_USER_INPUT',
+        /not on the hour/,
+      ],
+      [
+        PUSH,
+        'over 365 days',
+        {
+          meterId: '20001',
+          values: [
+            { timestamp: '2020-01-01T00:00:00Z', value: 1 },
+            { timestamp: '2021-01-01T00:00:00Z', value: 1 },
+          ],
+        },
+        'BAD_USER_INPUT',
+        /at most 365 days/,
+      ],
+      [
+        PUSH_CUMULATIVE,
+        'negative step',
+        {
+          meterId: '20002',
+          readings: [
+            { timestamp: '2020-06-01T00:00:00Z', value: 10 },
+            { timestamp: '2020-06-01T01:00:00Z', value: 12 },
+            { timestamp: '2020-06-01T02:00:00Z', value: 11 },
+          ],
+        },
+        'BAD_USER_INPUT',
+        /never runs backwards/,
+      ],
+      [
+        PUSH,
+        'unknown meter',
+        { meterId: '29999', values: [{ timestamp: '2020-06-01T08:00:00Z', value: 1 }] },
+        'NOT_FOUND',
+        /No EnerKey meter/,
+      ],
+      [
+        PUSH,
+        'wrong meter type',
+        { meterId: '20002', values: [{ timestamp: '2020-06-01T08:00:00Z', value: 1 }] },
+        'BAD_USER_INPUT',
+        /pushEnerkeyCumulativeReadings/,
+      ],
+      [PUSH, 'empty', { meterId: '20001', values: [] }, 'BAD_USER_INPUT', /at least one/],
+    ];
+    for (const [document, name, variables, code, message] of cases) {
+      const { data, errors } = await query(document, variables);
+      expect({ name, codes: codes(errors) }).toEqual({ name, codes: [code] });
+      expect(errors[0]!.message).toMatch(message);
+      expect(data).toBeNull();
+    }
+    expect(calls('POST', '/api/v1/values/PushConsumptionsForMeter')).toBe(0);
+    expect(calls('POST', '/api/v1/values/PushCumulativeReadingsForMeter')).toBe(0);
+    const read = await ok(HOURS, { id: '20002', range: { from: '2020-06-01T00:00:00Z', to: '2020-06-01T03:00:00Z', resolution: 'HOUR' } });
+    expect(read.enerkeyMeter.consumption.missing).toBe(3);
+  });
+});
+
+describe('push across messages', () => {
+  it('a cumulative reading below the one pushed before is refused by EnerKey and writes nothing', async () => {
+    await ok(PUSH_CUMULATIVE, {
+      meterId: '20002',
+      readings: [
+        { timestamp: '2020-06-01T00:00:00Z', value: 100 },
+        { timestamp: '2020-06-01T01:00:00Z', value: 101 },
+      ],
+    });
+    const { errors } = await query(PUSH_CUMULATIVE, {
+      meterId: '20002',
+      readings: [
+        { timestamp: '2020-06-01T02:00:00Z', value: 100.5 },
+        { timestamp: '2020-06-01T03:00:00Z', value: 102 },
+      ],
+    });
+    expect(codes(errors)).toEqual(['UPSTREAM_REJECTED']);
+    expect(errors[0]!.message).toMatch(/below the previous 101/);
+    const read = await ok(HOURS, { id: '20002', range: { from: '2020-06-01T00:00:00Z', to: '2020-06-01T04:00:00Z', resolution: 'HOUR' } });
+    expect(read.enerkeyMeter.consumption.readings.map((r: { value: number | null }) => r.value)).toEqual([1000, null, null, null]); // 1 MWh in kWh
+  });
+});
+
+const ACTION = gql`
+  query {
+    enerkeyAction(id: "501") {
+      id
+      title
+      status
+      modifiedAt
+      facility {
+        name
+      }
+    }
+  }
+`;
+const UPDATE_ACTION = gql`
+  mutation ($id: ID!, $expected: DateTime!, $input: UpdateEnerkeyActionInput!) {
+    updateEnerkeyAction(id: $id, expectedModifiedAt: $expected, input: $input) {
+      id
+      title
+      status
+      endDate
+      description
+      modifiedAt
+    }
+  }
+`;
+
+describe('actions', () => {
+  it('lists actions, by facility too', async () => {
+    const data = await ok(
+      gql`
+        query ($facilityIds: [ID!]) {
+          all: enerkeyActions {
+            totalCount
+          }
+          some: enerkeyActions(facilityIds: $facilityIds) {
+            nodes {
+              id
+              title
+              meterIds
+              facility {
+                id
+              }
+            }
+          }
+        }
+      `,
+      { facilityIds: ['1004'] },
+    );
+    expect(data.all.totalCount).toBe(3);
+    expect(data.some.nodes).toEqual([
+      { id: '502', title: 'Tune district heating night setback', meterIds: ['20032'], facility: { id: '1004' } },
+    ]);
+  });
+
+  it('updates by read-modify-write and refuses to overwrite a concurrent change', async () => {
+    const before = (await ok(ACTION)).enerkeyAction;
+    expect(before.facility.name).toBe('Keizersgracht Office');
+    const first = await ok(UPDATE_ACTION, {
+      id: '501',
+      expected: before.modifiedAt,
+      input: { status: 'COMPLETED', endDate: '2025-06-30' },
+    });
+    expect(first.updateEnerkeyAction).toMatchObject({
+      id: '501',
+      title: before.title,
+      status: 'COMPLETED',
+      endDate: '2025-06-30',
+      description: 'Floors 1 to 4; motion sensors in meeting rooms.',
+    });
+    expect(first.updateEnerkeyAction.modifiedAt).not.toBe(before.modifiedAt);
+
+    // A second writer who read the old version is refused, and the first change stays.
+    const stale = await query(UPDATE_ACTION, { id: '501', expected: before.modifiedAt, input: { title: 'Overwrite' } });
+    expect(codes(stale.errors)).toEqual(['BAD_USER_INPUT']);
+    expect(stale.errors[0]!.extensions).toMatchObject({
+      reason: 'ACTION_CHANGED',
+      currentModifiedAt: first.updateEnerkeyAction.modifiedAt,
+    });
+    expect(calls('PUT', '/api/v1/actions/:id')).toBe(1);
+    expect((await ok(ACTION)).enerkeyAction).toMatchObject({ title: before.title, status: 'COMPLETED' });
+
+    const missing = await query(UPDATE_ACTION, { id: '999', expected: before.modifiedAt, input: { title: 'x' } });
+    expect(codes(missing.errors)).toEqual(['NOT_FOUND']);
+  });
+});
+
+const IMAGE = gql`
+  query ($format: EnerkeyImageFormat, $colors: [String!]) {
+    enerkeyFacility(id: "1004") {
+      image(format: $format, colors: $colors, from: "2025-01-01T00:00:00Z", to: "2025-07-01T00:00:00Z") {
+        format
+        mimeType
+        byteSize
+        dataUrl
+      }
+    }
+  }
+`;
+
+describe('images', () => {
+  it('returns a real PNG or PDF as a data URL', async () => {
+    const png = (await ok(IMAGE, { format: 'PNG', colors: ['#d62728', '2ca02c'] })).enerkeyFacility.image;
+    expect(png.mimeType).toBe('image/png');
+    const bytes = Buffer.from(png.dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64');
+    expect(bytes.length).toBe(png.byteSize);
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const pdf = (await ok(IMAGE, { format: 'PDF' })).enerkeyFacility.image;
+    expect(pdf.dataUrl.startsWith('data:application/pdf;base64,')).toBe(true);
+    expect(Buffer.from(pdf.dataUrl.split(',')[1], 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
+  it('refuses a colour that is not hex', async () => {
+    const { errors } = await query(IMAGE, { format: 'PNG', colors: ['red'] });
+    expect(codes(errors)).toEqual(['BAD_USER_INPUT']);
+    expect(calls('GET', '/api/v1/images/facilities/:id/consumption')).toBe(0);
+  });
+});
+
+describe('provisioning', () => {
+  const CUSTOMERS = gql`
+    mutation ($customers: [EnerkeyProvisioningCustomerInput!]!) {
+      upsertEnerkeyProvisioningCustomers(customers: $customers) {
+        created
+        updated
+        deleted
+        deletedCustomerIds
+        customers {
+          externalCustomerId
+        }
+      }
+    }
+  `;
+  const DATA = gql`
+    mutation ($input: EnerkeyProvisioningDataInput!) {
+      upsertEnerkeyProvisioningData(input: $input) {
+        provisioningId
+        alreadyProcessed
+      }
+    }
+  `;
+  const STATUS = gql`
+    query ($id: String!) {
+      enerkeyProvisioningStatus(provisioningId: $id) {
+        provisioningId
+        status
+        facilitiesCreated
+        metersCreated
+        errors
+      }
+    }
+  `;
+
+  it('customer snapshots delete the customers they leave out', async () => {
+    const a = { productCode: 1000, externalCustomerName: 'Acme Offices', externalCustomerId: 'acme' };
+    const b = { productCode: 1001, externalCustomerName: 'Beta Schools', externalCustomerId: 'beta' };
+    expect((await ok(CUSTOMERS, { customers: [a, b] })).upsertEnerkeyProvisioningCustomers).toMatchObject({
+      created: 2,
+      updated: 0,
+      deleted: 0,
+    });
+    expect((await ok(CUSTOMERS, { customers: [a] })).upsertEnerkeyProvisioningCustomers).toEqual({
+      created: 0,
+      updated: 1,
+      deleted: 1,
+      deletedCustomerIds: ['beta'],
+      customers: [{ externalCustomerId: 'acme' }],
+    });
+    const duplicate = await query(CUSTOMERS, { customers: [a, a] });
+    expect(codes(duplicate.errors)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('data is accepted (202) with an id, a repeat is recognised (208), and the status can be read', async () => {
+    await ok(CUSTOMERS, { customers: [{ productCode: 1000, externalCustomerName: 'Acme Offices', externalCustomerId: 'acme' }] });
+    const input = {
+      externalCustomerId: 'acme',
+      facilities: [
+        {
+          externalFacilityId: 'acme-hq',
+          name: 'Acme HQ',
+          properties: [{ name: 'GrossArea', value: '1500', unit: 'm2' }],
+          meters: [
+            { externalMeterId: 'acme-hq-el', name: 'Electricity', quantityId: 1, meteringPointId: '871687120000000042' },
+            { externalMeterId: 'acme-hq-dh', name: 'Heating', quantityId: 3 },
+          ],
+        },
+      ],
+    };
+    const first = (await ok(DATA, { input })).upsertEnerkeyProvisioningData;
+    expect(first.alreadyProcessed).toBe(false);
+    const again = (await ok(DATA, { input })).upsertEnerkeyProvisioningData;
+    expect(again).toEqual({ provisioningId: first.provisioningId, alreadyProcessed: true });
+    const status = (await ok(STATUS, { id: first.provisioningId })).enerkeyProvisioningStatus;
+    expect(status).toEqual({
+      provisioningId: first.provisioningId,
+      status: 'Completed',
+      facilitiesCreated: 1,
+      metersCreated: 2,
+      errors: [],
+    });
+
+    const unknown = await query(STATUS, { id: 'prov-nope' });
+    expect(codes(unknown.errors)).toEqual(['NOT_FOUND']);
+    const empty = await query(DATA, { input: { externalCustomerId: 'acme', facilities: [] } });
+    expect(codes(empty.errors)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('playground examples', () => {
+  it.each(['enerkey-push-values.graphql', 'enerkey-facility-overview.graphql'])('%s runs without errors', async (file) => {
+    const text = await readFile(new URL(`../gateway/playground/examples/${file}`, import.meta.url), 'utf8');
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^# \S/);
+    const variables = lines[1]?.startsWith('# variables: ') ? JSON.parse(lines[1].slice('# variables: '.length)) : undefined;
+    const data = await ok(text, variables);
+    expect(Object.values(data).every((value) => value !== null)).toBe(true);
+  });
+
+  it('the pushed example values read back hour for hour', async () => {
+    const text = await readFile(new URL('../gateway/playground/examples/enerkey-push-values.graphql', import.meta.url), 'utf8');
+    const variables = JSON.parse(text.split('\n')[1]!.slice('# variables: '.length));
+    await ok(text, variables);
+    const read = await ok(HOURS, { id: '20001', range: { from: '2020-06-01T08:00:00Z', to: '2020-06-01T11:00:00Z', resolution: 'HOUR' } });
+    expect(read.enerkeyMeter.consumption.readings.map((r: { value: number }) => r.value)).toEqual([12.5, 14, 4.25]);
+  });
+});
