@@ -76,6 +76,8 @@ describe('the playground in a browser', () => {
     await editor.getByText(`# ${WEEK.title}`).waitFor();
     await page.locator('.graphiql-editor-tool').getByText('"Europe/London"').waitFor(); // its variables
 
+    // GraphiQL creates its editors asynchronously; a run before the result editor exists does nothing.
+    await page.locator('.result-window .CodeMirror').waitFor();
     await editor.locator('.CodeMirror').click();
     await page.keyboard.press('Control+Enter');
 
