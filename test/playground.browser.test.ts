@@ -75,6 +75,7 @@ describe('the playground in a browser', () => {
     const editor = page.locator('.graphiql-query-editor');
     await editor.getByText(`# ${WEEK.title}`).waitFor();
     await page.locator('.graphiql-editor-tool').getByText('"Europe/London"').waitFor(); // its variables
+    await page.locator('.graphiql-editor-tools').getByRole('button', { name: 'Headers' }).waitFor();
 
     // GraphiQL creates its editors asynchronously; a run before the result editor exists does nothing.
     await page.locator('.result-window .CodeMirror').waitFor();
