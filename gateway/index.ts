@@ -1,10 +1,12 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { port, readConfig, str } from '../shared/config.js';
 import { createLogger } from '../shared/log.js';
 import { startGraphQLServer, stopOnSignals, type RunningServer } from '../shared/server.js';
+import { playgroundRoutes } from './playground/index.js';
 
 /**
  * The federating gateway. It imports no subgraph code: it serves the committed supergraph.graphql and
@@ -14,6 +16,9 @@ import { startGraphQLServer, stopOnSignals, type RunningServer } from '../shared
 const log = createLogger('gateway');
 
 export const SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
+
+/** GraphQL is served on both; a browser's GET on either opens the playground. */
+const GRAPHQL_PATHS = ['/', '/graphql'];
 
 export interface GatewayOptions {
   host: string;
@@ -58,7 +63,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     host: options.host,
     port: options.port,
     gateway,
-    graphqlPaths: ['/', '/graphql'],
+    graphqlPaths: GRAPHQL_PATHS,
+    // A browser opening either path gets the playground; Apollo's own landing page loads from a CDN.
+    routes: playgroundRoutes({ pagePaths: GRAPHQL_PATHS, endpoint: '/graphql' }),
+    plugins: [ApolloServerPluginLandingPageDisabled()],
     context: async () => ({}),
     health: async () => {
       const checks = await Promise.all(subgraphs.map(async ({ name, url }) => [name, await isHealthy(url)] as const));
@@ -126,6 +134,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     supergraphSdl: sdl,
     subgraphUrls: subgraphUrlsFromEnv(sdl, process.env),
   });
-  console.log(`Gateway ${gateway.url}/graphql`);
+  console.log(`Gateway ${gateway.url}/graphql; playground ${gateway.url}/`);
   stopOnSignals(() => [gateway]);
 }

@@ -18,7 +18,10 @@ const describe = (server: RunningServer, role: string) => {
 
 try {
   const stack = await startStack(process.env, describe);
-  console.log(`\nGridgraph is up: send GraphQL to ${stack.gatewayUrl} (health: ${stack.gateway.url}/health). Ctrl-C stops everything.`);
+  console.log(`\nGridgraph is up. Ctrl-C stops everything.`);
+  console.log(`  playground (GraphiQL, in a browser)  ${stack.gateway.url}/`);
+  console.log(`  GraphQL endpoint                     ${stack.gatewayUrl}`);
+  console.log(`  health                               ${stack.gateway.url}/health`);
 } catch (error) {
   console.error(
     error instanceof ConfigError ? error.message : `Start-up failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -2,7 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { validate, type ValidationError } from 'class-validator';
-import { parse, type GraphQLSchema } from 'graphql';
+import { Kind, parse, visit, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import { BadUserInputError } from './errors.js';
 import { forgetFieldResolverFields } from './type-graphql-metadata.js';
@@ -10,6 +10,17 @@ import { forgetFieldResolverFields } from './type-graphql-metadata.js';
 /** The federation spec every subgraph links, and the directives it may use. */
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])';
+
+/**
+ * The root types are shared by every subgraph, so their descriptions live here: composition keeps one
+ * description per type, and identical ones from every subgraph merge cleanly.
+ */
+export const ROOT_TYPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  Query:
+    'Everything a client can read. Each provider’s root fields carry its name (`openvoltMeter`, `volueUser`, …); `meteringPoint(id)` is the one shared root, joining what every provider knows about one physical connection.',
+  Mutation:
+    'Changes made at a provider: creating, registering, updating and deleting its entities. Each mutation is one call to that provider’s API and is never retried automatically, so a failed write is reported, not repeated.',
+};
 
 type ReferenceResolver<TContext> = (reference: Record<string, unknown>, context: TContext) => unknown;
 
@@ -37,12 +48,23 @@ export async function buildFederatedSchema<TContext>(options: SubgraphSchemaOpti
     skipCheck: true,
     validateFn: validateArgument,
   });
-  const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema)}`);
+  const typeDefs = withRootDescriptions(parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema)}`));
   const resolvers = createResolversMap(typeGraphqlSchema) as GraphQLResolverMap<unknown>;
   for (const [typeName, resolveReference] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...resolvers[typeName], __resolveReference: resolveReference } as GraphQLResolverMap<unknown>[string];
   }
   return buildSubgraphSchema({ typeDefs, resolvers });
+}
+
+/** type-graphql cannot describe the root types; this adds ROOT_TYPE_DESCRIPTIONS to them. */
+function withRootDescriptions(document: ReturnType<typeof parse>): ReturnType<typeof parse> {
+  return visit(document, {
+    ObjectTypeDefinition(node) {
+      const description = ROOT_TYPE_DESCRIPTIONS[node.name.value];
+      if (!description || node.description) return undefined;
+      return { ...node, description: { kind: Kind.STRING, value: description, block: true } };
+    },
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
 describe('start-all', () => {
-  it('prints the simulator, subgraph and gateway URLs, answers queries, and exits 0 on SIGINT', async () => {
+  it('prints the simulator, subgraph, gateway and playground URLs, serves the playground, answers queries, and exits 0 on SIGINT', async () => {
     const child = spawn(TSX, ['scripts/start-all.ts'], {
       cwd: ROOT,
       env: { ...process.env, ...ephemeralPorts(), LOG_LEVEL: 'info' },
@@ -26,6 +26,11 @@ describe('start-all', () => {
       expect(output).toMatch(/openvolt\s+subgraph\s+http:\/\/127\.0\.0\.1:\d+\/graphql/);
       const gatewayUrl = /gateway\s+gateway\s+(http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(output)?.[1];
       expect(gatewayUrl).toBeDefined();
+      const playgroundUrl = /playground \(GraphiQL, in a browser\)\s+(http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(output)?.[1];
+      expect(playgroundUrl).toBe(new URL('/', gatewayUrl).href);
+      const page = await fetch(playgroundUrl!, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page.text()).toContain('playground/assets/graphiql.min.js');
 
       const response = await fetch(gatewayUrl!, {
         method: 'POST',

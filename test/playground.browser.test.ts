@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadExamples } from '../gateway/playground/examples.js';
+import { runOperation } from './support/operations.js';
+import { startStack, type TestStack } from './support/stack.js';
+
+/**
+ * The playground in a real browser (Debian's chromium, driven by playwright-core): it opens on the
+ * examples, runs one, shows its result, and loads nothing from any host but the gateway. `.ci/run`
+ * installs chromium when it is missing. The screenshot is for a person to look at (git-ignored;
+ * docs/playground.png is a copy).
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+export const SCREENSHOT = join(ARTIFACTS, 'playground.png');
+const EXAMPLES = loadExamples();
+const WEEK = EXAMPLES.find((example) => example.file === 'openvolt-meter-week-by-day.graphql')!;
+
+let stack: TestStack;
+let context: BrowserContext;
+let profile: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium fonts-dejavu-core (.ci/run does)`);
+  stack = await startStack();
+  profile = await mkdtemp(join(tmpdir(), 'gridgraph-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1440, height: 900 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) await rm(profile, { recursive: true, force: true });
+  await stack?.stop();
+});
+
+describe('the playground in a browser', () => {
+  it('opens on the examples, runs one with Ctrl-Enter, shows its result, documents, remembers and completes, and talks to the gateway only', async () => {
+    const requested: string[] = [];
+    context.on('request', (request) => requested.push(request.url()));
+    const problems: string[] = [];
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+
+    await page.goto(`${stack.gateway.url}/`);
+
+    // One tab per example, in file order; GraphiQL names each after its operation.
+    const tabs = page.locator('.graphiql-tab');
+    await tabs.first().waitFor({ timeout: 20_000 });
+    expect(await tabs.allInnerTexts()).toEqual(EXAMPLES.map((example) => example.operationName));
+
+    await tabs.filter({ hasText: WEEK.operationName }).click();
+    const editor = page.locator('.graphiql-query-editor');
+    await editor.getByText(`# ${WEEK.title}`).waitFor();
+    await page.locator('.graphiql-editor-tool').getByText('"Europe/London"').waitFor(); // its variables
+    await page.locator('.graphiql-editor-tools').getByRole('button', { name: 'Headers' }).waitFor();
+
+    // GraphiQL creates its editors asynchronously; a run before the result editor exists does nothing.
+    await page.locator('.result-window .CodeMirror').waitFor();
+    await editor.locator('.CodeMirror').click();
+    await page.keyboard.press('Control+Enter');
+
+    const expected = await runOperation(stack, WEEK.query, WEEK.variables);
+    const total = (expected.data as { openvoltMeter: { consumption: { total: number } } }).openvoltMeter.consumption.total;
+    const result = page.locator('.result-window');
+    await result.getByText(`"total": ${total}`).waitFor({ timeout: 20_000 });
+    await expect(result.innerText()).resolves.toContain('"meterNumber": "9999999999999"');
+    await expect(result.innerText()).resolves.not.toContain('"errors"');
+
+    // The documentation explorer reads the schema's descriptions.
+    await page.getByLabel('Show Documentation Explorer').click();
+    const explorer = page.locator('.graphiql-doc-explorer');
+    await explorer.getByText('Query', { exact: true }).click();
+    await explorer.getByText('Everything a client can read').waitFor();
+    await explorer.getByText('meteringPoint', { exact: true }).waitFor();
+
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+
+    // The run is in the history.
+    await page.getByLabel('Show History').click();
+    await page.locator('.graphiql-history').getByText(WEEK.operationName).waitFor();
+
+    // Autocompletion from the schema, in a new tab.
+    await page.getByLabel('New tab').click();
+    await editor.locator('.CodeMirror').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('{ meteringPo');
+    await page.locator('.CodeMirror-hints').getByText('meteringPoint', { exact: true }).waitFor();
+
+    const gatewayOrigin = new URL(stack.gateway.url).origin;
+    const elsewhere = requested.filter((url) => !url.startsWith('data:') && new URL(url).origin !== gatewayOrigin);
+    expect(elsewhere).toEqual([]);
+    expect(requested.length).toBeGreaterThanOrEqual(7); // the page, 5 assets, introspection and the query
+    expect(problems).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,34 @@
+/**
+ * Fenced code blocks of a Markdown document (``` or ~~~ fences, CommonMark's rules for their opening and
+ * closing lines), each with its info-string language, its 1-based line, and the block that follows it
+ * with nothing but blank lines between.
+ */
+export interface CodeBlock {
+  language: string;
+  code: string;
+  /** Line of the opening fence. */
+  line: number;
+  /** The next code block, when only blank lines separate the two. */
+  next?: CodeBlock;
+}
+
+export function codeBlocks(markdown: string): CodeBlock[] {
+  const lines = markdown.replace(/\r\n/g, '\n').split('\n');
+  const blocks: CodeBlock[] = [];
+  let lastEnd = -1; // index of the closing fence of the previous block
+  for (let index = 0; index < lines.length; index++) {
+    const open = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/.exec(lines[index]!);
+    if (!open) continue;
+    const [, fence, language] = open;
+    const close = new RegExp(`^ {0,3}${fence![0] === '`' ? '`' : '~'}{${fence!.length},}\\s*$`);
+    let end = index + 1;
+    while (end < lines.length && !close.test(lines[end]!)) end++;
+    const block: CodeBlock = { language: language!.toLowerCase(), code: lines.slice(index + 1, end).join('\n'), line: index + 1 };
+    const previous = blocks.at(-1);
+    if (previous && lines.slice(lastEnd + 1, index).every((line) => line.trim() === '')) previous.next = block;
+    blocks.push(block);
+    lastEnd = end;
+    index = end;
+  }
+  return blocks;
+}
