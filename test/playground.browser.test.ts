@@ -71,7 +71,8 @@ describe('the playground in a browser', () => {
     await tabs.first().waitFor({ timeout: 20_000 });
     expect(await tabs.allInnerTexts()).toEqual(EXAMPLES.map((example) => example.operationName));
 
-    await tabs.filter({ hasText: WEEK.operationName }).click();
+    // Exact text: one operation name may be part of another's.
+    await tabs.filter({ has: page.getByText(WEEK.operationName, { exact: true }) }).click();
     const editor = page.locator('.graphiql-query-editor');
     await editor.getByText(`# ${WEEK.title}`).waitFor();
     await page.locator('.graphiql-editor-tool').getByText('"Europe/London"').waitFor(); // its variables

@@ -25,11 +25,20 @@
     },
   };
 
-  const fetcher = GraphiQL.createFetcher({
+  const httpFetcher = GraphiQL.createFetcher({
     url: new URL(config.endpoint, window.location.href).href,
     // The gateway answers plain JSON (Apollo Gateway runs no @defer or subscriptions).
     enableIncrementalDelivery: false,
   });
+  // Right after a tab switch GraphiQL 4.1 can still send the previous tab's operationName with the new
+  // tab's document, which the gateway refuses ("Unknown operation named …"). A name the document does
+  // not define is dropped, so the server runs the document's only operation, or says it needs a name.
+  const definedOperations = (query) =>
+    new Set([...query.matchAll(/\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/g)].map((m) => m[1]));
+  const fetcher = (params, options) =>
+    params.operationName && !definedOperations(params.query).has(params.operationName)
+      ? httpFetcher({ ...params, operationName: undefined }, options)
+      : httpFetcher(params, options);
 
   const root = ReactDOM.createRoot(document.getElementById('playground'));
   root.render(
