@@ -1,15 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { ClientError, gql } from 'graphql-request';
+import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { startStack, type GraphQLErrorShape, type TestStack } from './support/stack.js';
 
 /** The EnerKey subgraph as a user sees it: through the gateway, against the simulator. */
-
-interface GraphQLErrorShape {
-  message: string;
-  extensions?: Record<string, unknown>;
-}
 
 let stack: TestStack;
 
@@ -23,14 +18,8 @@ beforeEach(() => {
   stack.simulator('enerkey').reset();
 });
 
-async function query<T = Record<string, unknown>>(document: string, variables?: Record<string, unknown>) {
-  try {
-    const { data, errors } = await stack.client.rawRequest<T>(document, variables);
-    return { data, errors: (errors ?? []) as GraphQLErrorShape[] };
-  } catch (error) {
-    if (!(error instanceof ClientError)) throw error;
-    return { data: (error.response.data ?? null) as T, errors: (error.response.errors ?? []) as GraphQLErrorShape[] };
-  }
+function query<T = Record<string, any>>(document: string, variables?: Record<string, unknown>) {
+  return stack.query<T>(document, variables);
 }
 
 async function ok<T = Record<string, any>>(document: string, variables?: Record<string, unknown>): Promise<T> {

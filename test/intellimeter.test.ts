@@ -1,4 +1,4 @@
-import { ClientError, gql } from 'graphql-request';
+import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IntellimeterClient } from '../subgraphs/intellimeter/client.js';
 import type { IntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
@@ -6,11 +6,6 @@ import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /** The Intellimeter subgraph as a user sees it: through the gateway, against the simulator. */
-
-interface GraphQLErrorShape {
-  message: string;
-  extensions?: Record<string, unknown>;
-}
 
 let stack: TestStack;
 
@@ -34,14 +29,8 @@ function calls(method: string, route: string): number {
   return simulator().callCount(method, route);
 }
 
-async function query<T = Record<string, any>>(document: string, variables?: Record<string, unknown>) {
-  try {
-    const { data, errors } = await stack.client.rawRequest<T>(document, variables);
-    return { data, errors: (errors ?? []) as GraphQLErrorShape[] };
-  } catch (error) {
-    if (!(error instanceof ClientError)) throw error;
-    return { data: (error.response.data ?? null) as T, errors: (error.response.errors ?? []) as GraphQLErrorShape[] };
-  }
+function query<T = Record<string, any>>(document: string, variables?: Record<string, unknown>) {
+  return stack.query<T>(document, variables);
 }
 
 /** A connector of our own against the same simulator, to compare the graph with what the API says. */

@@ -1,4 +1,4 @@
-import { ClientError, gql } from 'graphql-request';
+import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
 import { startStack, type TestStack } from './support/stack.js';
@@ -7,11 +7,6 @@ import { startStack, type TestStack } from './support/stack.js';
 
 const TEST_METER_ID = '6514167223e3d1424bf82742'; // meter number 9999999999999
 const TEST_CUSTOMER_ID = '6514153c23e3d1424bf82738';
-
-interface GraphQLErrorShape {
-  message: string;
-  extensions?: Record<string, unknown>;
-}
 
 let stack: TestStack;
 
@@ -25,15 +20,8 @@ beforeEach(() => {
   stack.simulator('openvolt').reset();
 });
 
-/** Data and errors of a request; a request refused as a whole (HTTP 400) comes back as errors too. */
-async function query<T = Record<string, unknown>>(document: string, variables?: Record<string, unknown>) {
-  try {
-    const { data, errors } = await stack.client.rawRequest<T>(document, variables);
-    return { data, errors: (errors ?? []) as GraphQLErrorShape[] };
-  } catch (error) {
-    if (!(error instanceof ClientError)) throw error;
-    return { data: (error.response.data ?? null) as T, errors: (error.response.errors ?? []) as GraphQLErrorShape[] };
-  }
+function query<T = Record<string, any>>(document: string, variables?: Record<string, unknown>) {
+  return stack.query<T>(document, variables);
 }
 
 /** Requests the Openvolt simulator served on one route pattern, e.g. ('GET', '/v1/interval-data'). */

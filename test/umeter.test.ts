@@ -1,4 +1,4 @@
-import { ClientError, gql } from 'graphql-request';
+import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import type { UmeterSimulator } from '../subgraphs/umeter/simulator.js';
@@ -7,11 +7,6 @@ import { startStack, type TestStack } from './support/stack.js';
 /** The UMeter subgraph as a user sees it: through the gateway, against the simulator. */
 
 const { officeEan: OFFICE, schoolEan: SCHOOL, homeEan: HOME } = SHARED_METERING_POINTS;
-
-interface GraphQLErrorShape {
-  message: string;
-  extensions?: Record<string, unknown>;
-}
 
 interface Series {
   resolution: string;
@@ -45,14 +40,8 @@ function calls(method: string, route: string): number {
   return simulator().callCount(method, route);
 }
 
-async function query<T = Record<string, unknown>>(document: string, variables?: Record<string, unknown>) {
-  try {
-    const { data, errors } = await stack.client.rawRequest<T>(document, variables);
-    return { data, errors: (errors ?? []) as GraphQLErrorShape[] };
-  } catch (error) {
-    if (!(error instanceof ClientError)) throw error;
-    return { data: (error.response.data ?? null) as T, errors: (error.response.errors ?? []) as GraphQLErrorShape[] };
-  }
+function query<T = Record<string, any>>(document: string, variables?: Record<string, unknown>) {
+  return stack.query<T>(document, variables);
 }
 
 const SERIES_FIELDS = `resolution nativeResolution timeZone from to total count missing readings { start end value quality }`;

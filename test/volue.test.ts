@@ -1,16 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { ClientError, gql } from 'graphql-request';
+import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import { SEED_NORWEGIAN_MPID, SEED_USER_IDS, type VolueSimulator } from '../subgraphs/volue/simulator.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /** The Volue subgraph as a user sees it: through the gateway, against the simulator. */
-
-interface GraphQLErrorShape {
-  message: string;
-  extensions?: Record<string, unknown>;
-}
 
 let stack: TestStack;
 const sim = () => stack.simulator<VolueSimulator>('volue');
@@ -25,14 +20,8 @@ beforeEach(() => {
   sim().reset();
 });
 
-async function query<T = Record<string, any>>(document: string, variables?: Record<string, unknown>) {
-  try {
-    const { data, errors } = await stack.client.rawRequest<T>(document, variables);
-    return { data, errors: (errors ?? []) as GraphQLErrorShape[] };
-  } catch (error) {
-    if (!(error instanceof ClientError)) throw error;
-    return { data: (error.response.data ?? null) as T, errors: (error.response.errors ?? []) as GraphQLErrorShape[] };
-  }
+function query<T = Record<string, any>>(document: string, variables?: Record<string, unknown>) {
+  return stack.query<T>(document, variables);
 }
 
 const API = '/energy-coordination/v1';
