@@ -2,7 +2,18 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { validate, type ValidationError } from 'class-validator';
-import { Kind, parse, visit, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  parse,
+  visit,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import { BadUserInputError } from './errors.js';
 import { forgetFieldResolverFields } from './type-graphql-metadata.js';
@@ -53,7 +64,30 @@ export async function buildFederatedSchema<TContext>(options: SubgraphSchemaOpti
   for (const [typeName, resolveReference] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...resolvers[typeName], __resolveReference: resolveReference } as GraphQLResolverMap<unknown>[string];
   }
-  return buildSubgraphSchema({ typeDefs, resolvers });
+  return withEnumDefaultsAsInternalValues(buildSubgraphSchema({ typeDefs, resolvers }));
+}
+
+/**
+ * The printed schema states an enum default by name (`type: IntellimeterChartType = PIE`), and
+ * buildSubgraphSchema reads it before the resolver map gives the enum its internal values ('pie'), so a
+ * resolver would get 'PIE' for an omitted argument but 'pie' for a given one. This maps such defaults
+ * (of arguments and input fields, also in lists) to the internal values. Exported for its unit test.
+ */
+export function withEnumDefaultsAsInternalValues(schema: GraphQLSchema): GraphQLSchema {
+  const heal = (holder: { type: GraphQLInputType; defaultValue?: unknown }) => {
+    const named = getNamedType(holder.type);
+    if (holder.defaultValue === undefined || !isEnumType(named)) return;
+    const internal = (value: unknown) => (typeof value === 'string' ? (named.getValue(value)?.value ?? value) : value);
+    holder.defaultValue = Array.isArray(holder.defaultValue) ? holder.defaultValue.map(internal) : internal(holder.defaultValue);
+  };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) for (const argument of field.args) heal(argument);
+    } else if (isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) heal(field);
+    }
+  }
+  return schema;
 }
 
 /** type-graphql cannot describe the root types; this adds ROOT_TYPE_DESCRIPTIONS to them. */
