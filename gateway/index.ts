@@ -15,7 +15,7 @@ import {
   requireCredentials,
   type AccessConfig,
 } from './access.js';
-import { DEFAULT_LIMITS, limitPlugins, limitValidationRules, readLimitsConfig, type QueryLimits } from './limits.js';
+import { DEFAULT_LIMITS, limitPlugins, limitValidationRules, readLimitsConfig, tokenLimit, type QueryLimits } from './limits.js';
 import { playgroundRoutes } from './playground/index.js';
 
 /**
@@ -135,6 +135,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         });
       }
       if (!accessIsOpen(access)) app.all(GRAPHQL_PATHS, requireCredentials(access));
+      app.all(GRAPHQL_PATHS, ...tokenLimit(limits));
     },
     introspection,
     debug: options.debug ?? false,

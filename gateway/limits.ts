@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import express, { type RequestHandler } from 'express';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
@@ -92,6 +93,37 @@ export class QueryLimitError extends GraphQLError {
   }
 }
 
+/**
+ * The token limit, as express middleware in front of GraphQL: Armor's lexer counts the document's
+ * tokens and stops at the limit, before Apollo parses it. (Armor's Apollo plugin for this throws from
+ * parsingDidStart, which Apollo Server 5 turns into an opaque 500.) A document that does not parse is
+ * left to Apollo, which reports the syntax error.
+ */
+export function tokenLimit(limits: QueryLimits): RequestHandler[] {
+  const check: RequestHandler = (req, res, next) => {
+    const body = req.body as { query?: unknown } | undefined;
+    const source = typeof body?.query === 'string' ? body.query : typeof req.query.query === 'string' ? req.query.query : undefined;
+    if (source === undefined) return next();
+    try {
+      new MaxTokensParserWLexer(source, {
+        n: limits.maxTokens,
+        exposeLimits: true,
+        propagateOnRejection: false,
+        onReject: [rejectWith('TOO_MANY_TOKENS', 'maxTokens', limits.maxTokens, 'Send a shorter document.')],
+      }).parseDocument();
+    } catch (error) {
+      if (error instanceof QueryLimitError) {
+        const { http: _http, ...extensions } = error.extensions;
+        res.status(400).json({ errors: [{ message: error.message, extensions }] });
+        return;
+      }
+    }
+    next();
+  };
+  // The same JSON parser (and size limit) as the GraphQL route; it parses each body once.
+  return [express.json({ limit: '1mb' }), check];
+}
+
 /** Armor's messages start "Syntax Error: "; ours say what to do instead. */
 function rejectWith(code: string, limit: string, max: number, advice: string): GraphQLArmorRejectCallback {
   return (context, error) => {
@@ -131,8 +163,7 @@ export function limitValidationRules(limits: QueryLimits): ValidationRule[] {
 }
 
 /**
- * Plugins: the token limit while the document is parsed (Armor's lexer stops counting at the limit),
- * the readings estimate once the operation and its variables are known, and, with introspection off,
+ * Plugins: the readings estimate once the operation and its variables are known, and, with introspection off,
  * Armor's masking of "Did you mean …" suggestions, which would otherwise reveal the schema.
  */
 export function limitPlugins(limits: QueryLimits, options: { blockFieldSuggestions: boolean }): ApolloServerPlugin[] {
@@ -152,15 +183,6 @@ export function limitPlugins(limits: QueryLimits, options: { blockFieldSuggestio
     {
       async requestDidStart() {
         return {
-          async parsingDidStart({ source }) {
-            if (source === undefined) return;
-            new MaxTokensParserWLexer(source, {
-              n: limits.maxTokens,
-              exposeLimits: true,
-              propagateOnRejection: false,
-              onReject: [rejectWith('TOO_MANY_TOKENS', 'maxTokens', limits.maxTokens, 'Send a shorter document.')],
-            }).parseDocument();
-          },
           async didResolveOperation({ schema, document, operation, request }) {
             if (!operation) return;
             const readings = estimateReadings(schema, document, operation, request.variables ?? {}, limits.defaultListSize);
@@ -169,7 +191,7 @@ export function limitPlugins(limits: QueryLimits, options: { blockFieldSuggestio
                 'QUERY_TOO_COMPLEX',
                 'maxReadings',
                 limits.maxReadings,
-                `The query would fetch about ${readings} readings (lists × time-series lengths); at most ${limits.maxReadings} are served per query. Ask for shorter ranges, a coarser resolution or smaller pages (first), or split the query.`,
+                `The query would fetch about ${readings} readings (lists × time-series lengths); at most ${limits.maxReadings} are served per query. Ask for shorter ranges, a coarser resolution or smaller pages (first), or split the query (limit maxReadings = ${limits.maxReadings}).`,
                 { estimated: readings },
               );
             }

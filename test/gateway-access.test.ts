@@ -1,4 +1,4 @@
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -100,7 +100,7 @@ describe('API keys', () => {
 
   it('refuses a wrong key without echoing it', async () => {
     const wrong = 'wrong-key-5d1e';
-    for (const headers of [{ 'X-API-Key': wrong }, { Authorization: `Bearer ${wrong}` }]) {
+    for (const headers of [{ 'X-API-Key': wrong }, { Authorization: `Bearer ${wrong}` }] as Array<Record<string, string>>) {
       const result = await post(headers);
       expectUnauthenticated(result, /not valid/);
       expect(result.text).not.toContain(wrong);
@@ -108,7 +108,7 @@ describe('API keys', () => {
   });
 
   it('answers a request with a configured key, in X-API-Key or as a bearer token', async () => {
-    for (const headers of [{ 'X-API-Key': KEYS[0]! }, { Authorization: `Bearer ${KEYS[1]}` }]) {
+    for (const headers of [{ 'X-API-Key': KEYS[0]! }, { Authorization: `Bearer ${KEYS[1]}` }] as Array<Record<string, string>>) {
       const result = await post(headers);
       expect(result.status).toBe(200);
       expect(result.body.errors).toBeUndefined();
