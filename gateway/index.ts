@@ -3,9 +3,19 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { port, readConfig, str } from '../shared/config.js';
+import { bool, port, readConfig, str } from '../shared/config.js';
 import { createLogger } from '../shared/log.js';
 import { startGraphQLServer, stopOnSignals, type RunningServer } from '../shared/server.js';
+import {
+  OPEN_ACCESS,
+  accessIsOpen,
+  credentialsHint,
+  playgroundHeaders,
+  readAccessConfig,
+  requireCredentials,
+  type AccessConfig,
+} from './access.js';
+import { DEFAULT_LIMITS, limitPlugins, limitValidationRules, readLimitsConfig, tokenLimit, type QueryLimits } from './limits.js';
 import { playgroundRoutes } from './playground/index.js';
 
 /**
@@ -27,11 +37,43 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Subgraph name → GraphQL endpoint, overriding the URL composed into the supergraph. */
   subgraphUrls?: Record<string, string>;
+  /** Who may query (default: anyone, said at startup). */
+  access?: AccessConfig;
+  /** Default DEFAULT_LIMITS. */
+  limits?: QueryLimits;
+  /** Answer introspection queries (default true). */
+  introspection?: boolean;
+  /** Serve the playground on GET / and /graphql (default true). */
+  playground?: boolean;
+  /** Development mode: stack traces in error responses (default false). */
+  debug?: boolean;
 }
 
-export function readGatewayConfig(env: NodeJS.ProcessEnv): Pick<GatewayOptions, 'host' | 'port'> {
-  const config = readConfig({ HOST: str({ default: '127.0.0.1' }), GATEWAY_PORT: port({ default: 4000 }) }, env);
-  return { host: config.HOST, port: config.GATEWAY_PORT };
+export type GatewayConfig = Required<
+  Pick<GatewayOptions, 'host' | 'port' | 'access' | 'limits' | 'introspection' | 'playground' | 'debug'>
+>;
+
+export function readGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+  const config = readConfig(
+    {
+      HOST: str({ default: '127.0.0.1' }),
+      GATEWAY_PORT: port({ default: 4000 }),
+      GATEWAY_INTROSPECTION: bool({ default: true }),
+      GATEWAY_PLAYGROUND: bool({ default: true }),
+      GATEWAY_DEBUG: bool({ default: false }),
+      NODE_ENV: str({ default: 'production' }),
+    },
+    env,
+  );
+  return {
+    host: config.HOST,
+    port: config.GATEWAY_PORT,
+    access: readAccessConfig(env),
+    limits: readLimitsConfig(env),
+    introspection: config.GATEWAY_INTROSPECTION,
+    playground: config.GATEWAY_PLAYGROUND,
+    debug: config.GATEWAY_DEBUG || config.NODE_ENV === 'development',
+  };
 }
 
 /** The subgraphs a supergraph joins, with the URLs composed into it. */
@@ -54,6 +96,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
   const subgraphs = subgraphsOf(supergraphSdl).map(({ name, url }) => ({ name, url: options.subgraphUrls?.[name] ?? url }));
   const urlOf = new Map(subgraphs.map(({ name, url }) => [name, url]));
+  const access = options.access ?? OPEN_ACCESS;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const introspection = options.introspection ?? true;
+  if (accessIsOpen(access)) {
+    log.warn(
+      'client access is OPEN: anyone who can reach the gateway may query it (set GATEWAY_API_KEYS, GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL to require credentials)',
+    );
+  } else {
+    log.info(`client access needs credentials: ${describeAccess(access)}`);
+  }
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new SubgraphDataSource(name, urlOf.get(name) ?? url ?? ''),
@@ -64,9 +116,31 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     port: options.port,
     gateway,
     graphqlPaths: GRAPHQL_PATHS,
-    // A browser opening either path gets the playground; Apollo's own landing page loads from a CDN.
-    routes: playgroundRoutes({ pagePaths: GRAPHQL_PATHS, endpoint: '/graphql' }),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    routes: (app) => {
+      // A browser opening either path gets the playground (it loads without credentials and asks for
+      // them); Apollo's own landing page loads from a CDN.
+      if (options.playground ?? true) {
+        playgroundRoutes({
+          pagePaths: GRAPHQL_PATHS,
+          endpoint: '/graphql',
+          credentials: accessIsOpen(access) ? undefined : { notice: credentialsHint(access), headers: playgroundHeaders(access) },
+        })(app);
+      } else {
+        app.get(GRAPHQL_PATHS, (req, res, next) => {
+          if (req.query.query !== undefined) return next();
+          res
+            .status(404)
+            .type('text')
+            .send('The playground is turned off here (GATEWAY_PLAYGROUND=false). Send GraphQL to POST /graphql.\n');
+        });
+      }
+      if (!accessIsOpen(access)) app.all(GRAPHQL_PATHS, requireCredentials(access));
+      app.all(GRAPHQL_PATHS, ...tokenLimit(limits));
+    },
+    introspection,
+    debug: options.debug ?? false,
+    validationRules: limitValidationRules(limits),
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...limitPlugins(limits, { blockFieldSuggestions: !introspection })],
     context: async () => ({}),
     health: async () => {
       const checks = await Promise.all(subgraphs.map(async ({ name, url }) => [name, await isHealthy(url)] as const));
@@ -115,6 +189,15 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
       extensions: { code: 'INTERNAL_SERVER_ERROR', ...errors[0]!.extensions },
     });
   }
+}
+
+function describeAccess(access: AccessConfig): string {
+  const ways = [
+    access.apiKeys.length > 0 ? `${access.apiKeys.length} API key(s)` : '',
+    access.jwtSecret ? 'HS256 tokens' : '',
+    access.jwksUrl ? `tokens signed by keys at ${access.jwksUrl}` : '',
+  ].filter(Boolean);
+  return ways.join(', ');
 }
 
 async function isHealthy(graphqlUrl: string): Promise<boolean> {

@@ -5,7 +5,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type Request } from 'express';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GridgraphError } from './errors.js';
@@ -41,11 +41,17 @@ export interface GraphQLServerOptions<TContext extends BaseContext> {
   graphqlPaths?: string[];
   health?: () => Promise<HealthReport>;
   plugins?: ApolloServerPlugin<TContext>[];
+  /** Extra validation rules (the gateway's query limits). */
+  validationRules?: ValidationRule[];
+  /** Whether introspection queries are answered (default true). */
+  introspection?: boolean;
+  /** Development mode: errors carry stack traces (default false: never sent). */
+  debug?: boolean;
 }
 
 /**
  * The one bootstrap for every GraphQL server (subgraphs and gateway): Apollo Server 5 on express 5,
- * `GET /health`, stack traces never sent, unexpected errors masked, and a stop() that drains in-flight
+ * `GET /health`, stack traces never sent (but in development mode), unexpected errors masked, and a stop() that drains in-flight
  * requests before closing.
  */
 export async function startGraphQLServer<TContext extends BaseContext>(options: GraphQLServerOptions<TContext>): Promise<RunningServer> {
@@ -54,9 +60,10 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<TContext>({
     ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema! }),
-    introspection: true,
-    includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => formatClientError(formatted, error, log.error),
+    introspection: options.introspection ?? true,
+    includeStacktraceInErrorResponses: options.debug ?? false,
+    validationRules: options.validationRules ?? [],
+    formatError: (formatted, error) => formatClientError(formatted, error, log.error, options.debug ?? false),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Inline traces are for Apollo Studio, which this product does not report to.
@@ -98,14 +105,22 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
 /**
  * What a client sees of an error: our own errors and GraphQL's request errors pass through (without
  * stack traces); anything else is a bug, logged here and masked so no internals or credentials leak.
+ * A validation rule's error that carries its own code (a query limit) keeps it instead of Apollo's
+ * generic GRAPHQL_VALIDATION_FAILED. With `debug` (development mode) a masked error carries its stack.
  */
 export function formatClientError(
   formatted: GraphQLFormattedError,
   error: unknown,
   logError: (message: string) => void,
+  debug = false,
 ): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof GridgraphError) return formatted;
+  const cause = original instanceof GraphQLError ? original.originalError : undefined;
+  const causeCode = cause instanceof GraphQLError ? cause.extensions.code : undefined;
+  if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && typeof causeCode === 'string') {
+    return { ...formatted, extensions: { ...formatted.extensions, code: causeCode } };
+  }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
   if (formatted.extensions?.serviceName) return formatted; // a gateway forwarding a subgraph's answer
@@ -114,7 +129,10 @@ export function formatClientError(
     message: 'Internal server error. It has been logged; if it persists, report it with the time of the request.',
     locations: formatted.locations,
     path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    extensions: {
+      code: 'INTERNAL_SERVER_ERROR',
+      ...(debug && original instanceof Error ? { stacktrace: (original.stack ?? original.message).split('\n') } : {}),
+    },
   };
 }
 

@@ -33,6 +33,15 @@ export interface PlaygroundOptions {
   endpoint: string;
   /** Defaults to gateway/playground/examples/. */
   examples?: Example[];
+  /** When the gateway needs credentials: what to tell the user, and the headers to pre-fill. */
+  credentials?: PlaygroundCredentials;
+}
+
+export interface PlaygroundCredentials {
+  /** Shown above GraphiQL, e.g. "This gateway needs credentials: send an API key in the X-API-Key header…". */
+  notice: string;
+  /** Pre-filled in GraphiQL's headers editor, values left for the user to complete. */
+  headers: Record<string, string>;
 }
 
 /** What the page script reads from the page (see page.js). */
@@ -41,6 +50,7 @@ export interface PlaygroundConfig {
   /** Changes whenever the examples change, so a browser that saved older tabs opens the new ones. */
   examplesVersion: string;
   examples: Example[];
+  credentials: PlaygroundCredentials | null;
 }
 
 /** Adds the page and its assets to an express app; call before the GraphQL routes on the same paths. */
@@ -48,8 +58,12 @@ export function playgroundRoutes(options: PlaygroundOptions): (app: Express) => 
   const examples = options.examples ?? loadExamples();
   const config: PlaygroundConfig = {
     endpoint: options.endpoint,
-    examplesVersion: createHash('sha256').update(JSON.stringify(examples)).digest('hex').slice(0, 12),
+    examplesVersion: createHash('sha256')
+      .update(JSON.stringify([examples, options.credentials ?? null]))
+      .digest('hex')
+      .slice(0, 12),
     examples,
+    credentials: options.credentials ?? null,
   };
   const html = renderPage(config);
   const page: RequestHandler = (req, res, next) => {
@@ -86,6 +100,9 @@ const CONTENT_SECURITY_POLICY = [
 function renderPage(config: PlaygroundConfig): string {
   // `<` escaped so no example text can close the script element.
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
+  const notice = config.credentials
+    ? `\n    <p id="playground-credentials" role="alert">${escapeHtml(config.credentials.notice)} Fill it in under <b>Headers</b> below the editor.</p>`
+    : '';
   const asset = (name: string) => `${ASSETS_PATH.slice(1)}/${name}`;
   return `<!doctype html>
 <html lang="en">
@@ -96,10 +113,13 @@ function renderPage(config: PlaygroundConfig): string {
     <link rel="icon" href="data:," />
     <link rel="stylesheet" href="${asset('graphiql.min.css')}" />
     <style>
-      html, body, #playground { height: 100%; margin: 0; }
+      html, body { height: 100%; margin: 0; }
+      body { display: flex; flex-direction: column; }
+      #playground { flex: 1; min-height: 0; }
+      #playground-credentials { margin: 0; padding: 8px 16px; background: #fff4d6; color: #3d2e00; font: 14px sans-serif; border-bottom: 1px solid #e0c068; }
     </style>
   </head>
-  <body>
+  <body>${notice}
     <div id="playground">Loading the playground…</div>
     <script type="application/json" id="playground-config">${json}</script>
     <script src="${asset('react.production.min.js')}"></script>
@@ -109,4 +129,8 @@ function renderPage(config: PlaygroundConfig): string {
   </body>
 </html>
 `;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

@@ -4,7 +4,7 @@
 (function () {
   'use strict';
 
-  /** @type {{ endpoint: string, examplesVersion: string, examples: Array<{ title: string, query: string, operationName: string, variables: object | null }> }} */
+  /** @type {{ endpoint: string, examplesVersion: string, examples: Array<{ title: string, query: string, operationName: string, variables: object | null }>, credentials: { notice: string, headers: Record<string, string> } | null }} */
   const config = JSON.parse(document.getElementById('playground-config').textContent);
 
   // GraphiQL keeps its tabs and the active tab's editors in storage ("graphiql:tabState", ":query",
@@ -40,6 +40,8 @@
       ? httpFetcher({ ...params, operationName: undefined }, options)
       : httpFetcher(params, options);
 
+  const headers = config.credentials ? JSON.stringify(config.credentials.headers, null, 2) : undefined;
+
   const root = ReactDOM.createRoot(document.getElementById('playground'));
   root.render(
     React.createElement(
@@ -52,8 +54,11 @@
         defaultTabs: config.examples.map((example) => ({
           query: `# ${example.title}\n${example.query}`,
           variables: example.variables ? JSON.stringify(example.variables, null, 2) : undefined,
+          headers,
         })),
-        defaultEditorToolsVisibility: true,
+        // A gateway that needs credentials: the header to fill in is already there (never persisted).
+        defaultHeaders: headers,
+        defaultEditorToolsVisibility: config.credentials ? 'headers' : true,
         isHeadersEditorEnabled: true,
         shouldPersistHeaders: false,
       },

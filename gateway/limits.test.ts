@@ -1,0 +1,65 @@
+import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, estimateReadings, readLimitsConfig } from './limits.js';
+import { SUPERGRAPH_PATH } from './index.js';
+
+/** The readings estimate (list sizes × time-series lengths) and the limits' configuration. */
+
+const schema = buildSchema(readFileSync(SUPERGRAPH_PATH, 'utf8'));
+
+function estimate(document: string, variables: Record<string, unknown> = {}, defaultListSize = 20): number {
+  const parsed = parse(document);
+  const operation = parsed.definitions.find((definition) => definition.kind === 'OperationDefinition') as OperationDefinitionNode;
+  return estimateReadings(schema, parsed, operation, variables, defaultListSize);
+}
+
+const DAY = '{ from: "2026-11-02T00:00:00Z", to: "2026-11-03T00:00:00Z", resolution: HOUR }';
+
+describe('estimateReadings', () => {
+  it('counts ⌈span ÷ resolution⌉ + 1 readings for one time series', () => {
+    expect(estimate(`{ openvoltMeter(id: "m") { consumption(range: ${DAY}) { total } } }`)).toBe(25);
+  });
+
+  it('reads ranges and page sizes from variables', () => {
+    const document = `query ($range: ReadingRange!, $first: Int!) {
+      openvoltCustomer(id: "c") { meters(first: $first) { nodes { consumption(range: $range) { total } } } }
+    }`;
+    const range = { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', resolution: 'HALF_HOUR' };
+    expect(estimate(document, { range, first: 50 })).toBe(50 * (30 * 48 + 1));
+    expect(estimate(document, { range, first: 5 })).toBe(5 * (30 * 48 + 1));
+  });
+
+  it('takes a connection’s default first when none is given, and the default list size for a plain list', () => {
+    const document = `{ intellimeterPoints { nodes { consumption(range: ${DAY}) { total } } } }`;
+    expect(estimate(document, {}, 7)).toBe(20 * 25); // first: Int! = 20 in the schema
+    expect(estimate(`{ umeterCustomer { connections { consumption(range: ${DAY}) { total } } } }`, {}, 10)).toBe(10 * 25);
+  });
+
+  it('adds every time series of a selection, fragments and aliases included', () => {
+    const document = `
+      { openvoltMeter(id: "m") { ...Both  again: consumption(range: ${DAY}) { total } } }
+      fragment Both on OpenvoltMeter { consumption(range: ${DAY}) { total } }`;
+    expect(estimate(document)).toBe(50);
+  });
+
+  it('counts nothing for a range it cannot read; the subgraph refuses that with its own error', () => {
+    expect(
+      estimate(
+        `{ openvoltMeter(id: "m") { consumption(range: { from: "yesterday", to: "2026-11-03T00:00:00Z", resolution: HOUR }) { total } } }`,
+      ),
+    ).toBe(0);
+    expect(estimate(`query ($r: ReadingRange!) { openvoltMeter(id: "m") { consumption(range: $r) { total } } }`)).toBe(0);
+  });
+});
+
+describe('readLimitsConfig', () => {
+  it('has documented defaults and takes overrides from the environment', () => {
+    expect(readLimitsConfig({})).toEqual(DEFAULT_LIMITS);
+    expect(readLimitsConfig({ GATEWAY_MAX_DEPTH: '8', GATEWAY_MAX_READINGS: '1000' })).toMatchObject({ maxDepth: 8, maxReadings: 1000 });
+  });
+
+  it('refuses a malformed value naming the variable', () => {
+    expect(() => readLimitsConfig({ GATEWAY_MAX_DEPTH: 'deep' })).toThrow(/GATEWAY_MAX_DEPTH/);
+  });
+});
