@@ -25,6 +25,11 @@ import { playgroundRoutes } from './playground/index.js';
  */
 const log = createLogger('gateway');
 
+// @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata services (AWS, GCP,
+// Azure) when it starts: outbound calls an offline, self-hosted gateway must not make unasked.
+// APOLLO_TELEMETRY_DISABLED=false turns Apollo's telemetry back on.
+process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+
 export const SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
 
 /** GraphQL is served on both; a browser's GET on either opens the playground. */
