@@ -370,7 +370,9 @@ export class VolueMeterResolver {
 @Resolver(() => MeteringPoint)
 export class VolueMeteringPointResolver {
   @FieldResolver(() => [VolueMeter], {
-    description: 'Volue meters registered with this metering point id: one per user who registered it (empty when none).',
+    nullable: true,
+    description:
+      'Volue meters registered with this metering point id: one per user who registered it (empty when none; null, with a coded error, when Volue is failing).',
   })
   async volueMeters(@Root() point: MeteringPoint, @Ctx() { loaders }: VolueContext): Promise<VolueMeter[]> {
     return (await loaders.metersByPointId.load(point.id)).map((record) => VolueMeter.fromRecord(record, record.userId ?? ''));
