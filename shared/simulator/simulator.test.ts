@@ -182,8 +182,8 @@ describe('startSimulator', () => {
     expect(await burst.json()).toMatchObject({ errorBurst: 2, hangRate: 0.5, hangMs: 100, dropRate: 0.25 });
     await put({ errorBurst: 0, hangRate: 0, dropRate: 0 });
 
-    const bads = [{ errorRate: 2 }, { errorStatus: 200 }, { latency: 5 }, { rateLimit: { limit: 0, windowMs: 10 } }, [1]];
-    bads.push({ errorBurst: -1 }, { hangRate: 1.5 }, { dropRate: 'all' } as never, { hangMs: 1e9 });
+    const bads: unknown[] = [{ errorRate: 2 }, { errorStatus: 200 }, { latency: 5 }, { rateLimit: { limit: 0, windowMs: 10 } }, [1]];
+    bads.push({ errorBurst: -1 }, { hangRate: 1.5 }, { dropRate: 'all' }, { hangMs: 1e9 });
     for (const bad of bads) {
       const rejected = await put(bad);
       expect(rejected.status).toBe(400);
