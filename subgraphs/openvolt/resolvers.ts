@@ -263,7 +263,7 @@ export class OpenvoltMutationResolver {
     consentId: string | null,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<OpenvoltMeter> {
-    const consent = consentId === null ? null : openvoltId(consentId, 'consent');
+    const consent = consentId == null ? null : openvoltId(consentId, 'consent'); // omitted is null too
     const record = await orNotFound(
       client.updateMeterConsent(openvoltId(meterId, 'meter'), consent),
       `No Openvolt meter has id ${meterId}.`,
