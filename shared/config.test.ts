@@ -62,6 +62,20 @@ describe('readConfig', () => {
       timeoutMs: 5000,
       concurrency: 8,
       retries: 2,
+      breaker: { errorThresholdPercentage: 50, volumeThreshold: 10, windowMs: 10_000, resetMs: 30_000 },
     });
+  });
+
+  it('reads the circuit breaker settings, rejecting values out of range', () => {
+    const env = { VOLUE_BREAKER_ERROR_THRESHOLD: '25', VOLUE_BREAKER_VOLUME_THRESHOLD: '4', VOLUE_BREAKER_RESET_MS: '500' };
+    expect(readProviderServerConfig('VOLUE', { subgraphPort: 4002, simulatorPort: 4102 }, env).breaker).toEqual({
+      errorThresholdPercentage: 25,
+      volumeThreshold: 4,
+      windowMs: 10_000,
+      resetMs: 500,
+    });
+    expect(() => readProviderServerConfig('VOLUE', { subgraphPort: 4002, simulatorPort: 4102 }, { VOLUE_BREAKER_RESET_MS: '10' })).toThrow(
+      /VOLUE_BREAKER_RESET_MS/,
+    );
   });
 });

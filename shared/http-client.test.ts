@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GridgraphError } from './errors.js';
-import { createHttpClient, type HttpClientOptions } from './http-client.js';
+import { backoffDelay, createHttpClient, type HttpClientOptions } from './http-client.js';
 import { bearerAuth, createCredentialCache } from './upstream-auth.js';
 
 /** The HTTP client factory against a scripted local server: status mapping, retries, secrecy, caps. */
@@ -176,6 +176,88 @@ describe('createHttpClient', () => {
       expect(error.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', upstreamStatus: 401 });
       expect(attempts.get('GET /v1/meters')).toBe(2);
       expect(tokens.obtained).toBe(2);
+    });
+  });
+
+  describe('backoff with jitter', () => {
+    it('spreads each retry step over its upper half, doubling per attempt', () => {
+      expect([backoffDelay(1, () => 0), backoffDelay(1, () => 0.5), backoffDelay(1, () => 1)]).toEqual([50, 75, 100]);
+      expect([backoffDelay(3, () => 0), backoffDelay(3, () => 1)]).toEqual([200, 400]);
+    });
+  });
+
+  describe('circuit breaker', () => {
+    // Opens once 3 calls in the window were made and more than half failed; probes after 200 ms.
+    const breaker = { errorThresholdPercentage: 50, volumeThreshold: 3, windowMs: 60_000, resetMs: 200 };
+    const calls = (path: string) => attempts.get(`GET /v1/${path}`) ?? 0;
+    const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('opens after repeated 5xx and then fails fast without calling the provider', async () => {
+      script = (_req, res) => json(res, 503, { message: 'down' });
+      const guarded = client({ retries: 0, breaker });
+      for (let i = 0; i < 3; i++) expect((await failure(guarded.get('down'))).extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(calls('down')).toBe(3);
+      expect(guarded.circuit).toBe('OPEN');
+
+      const refused = await failure(guarded.get('down'));
+      expect(refused.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', provider: 'OPENVOLT', circuit: 'OPEN' });
+      expect(refused.message).toMatch(/Openvolt is failing.*probes Openvolt again/);
+      const posted = await failure(guarded.post('meters', {}));
+      expect(posted.extensions.circuit).toBe('OPEN');
+      expect(calls('down')).toBe(3);
+      expect(attempts.get('POST /v1/meters')).toBeUndefined();
+    });
+
+    it('counts timeouts and unreachable providers as failures', async () => {
+      script = () => undefined; // never answers
+      const slow = client({ timeoutMs: 100, retries: 0, breaker });
+      for (let i = 0; i < 3; i++) expect((await failure(slow.get('slow'))).extensions.code).toBe('UPSTREAM_TIMEOUT');
+      expect(slow.circuit).toBe('OPEN');
+
+      const unreachable = client({ baseUrl: 'http://127.0.0.1:9/v1', retries: 0, breaker });
+      for (let i = 0; i < 3; i++) await failure(unreachable.get('meters'));
+      expect(unreachable.circuit).toBe('OPEN');
+    });
+
+    it('lets one probe through after resetMs; a successful probe closes it', async () => {
+      let healthy = false;
+      script = (_req, res) => (healthy ? json(res, 200, { ok: true }) : json(res, 500, { message: 'down' }));
+      const guarded = client({ retries: 0, breaker });
+      for (let i = 0; i < 3; i++) await failure(guarded.get('flaky'));
+      expect(guarded.circuit).toBe('OPEN');
+      await wait(250);
+      expect(guarded.circuit).toBe('HALF_OPEN');
+      healthy = true;
+      expect(await guarded.get('flaky')).toEqual({ ok: true });
+      expect(guarded.circuit).toBe('CLOSED');
+      expect(calls('flaky')).toBe(4);
+    });
+
+    it('a failed probe opens it again', async () => {
+      script = (_req, res) => json(res, 500, { message: 'down' });
+      const guarded = client({ retries: 0, breaker });
+      for (let i = 0; i < 3; i++) await failure(guarded.get('dead'));
+      await wait(250);
+      await failure(guarded.get('dead'));
+      expect(guarded.circuit).toBe('OPEN');
+      expect(calls('dead')).toBe(4);
+    });
+
+    it('4xx answers (404, 400, 409, 429) never trip it', async () => {
+      const statuses = [404, 400, 409, 429];
+      script = (req, res) => json(res, statuses[Number(req.url!.split('/').pop()) % 4]!, { message: 'answer' }, { 'retry-after': '60' });
+      const guarded = client({ retries: 0, breaker });
+      for (let i = 0; i < 12; i++) await failure(guarded.get(`answers/${i}`));
+      expect(guarded.circuit).toBe('CLOSED');
+      script = (_req, res) => json(res, 200, { ok: true });
+      expect(await guarded.get('answers/ok')).toEqual({ ok: true });
+    });
+
+    it('retries inside one breaker call: a 5xx burst that a retry outlasts is not a failure', async () => {
+      script = (_req, res, attempt) => (attempt < 3 ? json(res, 503, { message: 'busy' }) : json(res, 200, { ok: true }));
+      const guarded = client({ retries: 2, breaker: { ...breaker, volumeThreshold: 1 } });
+      expect(await guarded.get('burst')).toEqual({ ok: true });
+      expect(guarded.circuit).toBe('CLOSED');
     });
   });
 });

@@ -1,4 +1,5 @@
 import got, { HTTPError, RequestError, TimeoutError, type Got, type Method, type Response } from 'got';
+import CircuitBreaker from 'opossum';
 import pLimit, { type LimitFunction } from 'p-limit';
 import {
   GridgraphError,
@@ -37,6 +38,24 @@ export interface HttpClientOptions {
   auth?: UpstreamAuth;
   /** Values that must never appear in an error message or log line (API keys, passwords, tokens). */
   secrets: ReadonlyArray<string | undefined>;
+  /**
+   * A circuit breaker for this client: when the provider keeps failing (5xx, timeouts, unreachable —
+   * not 4xx, which are answers), calls fail at once with UPSTREAM_UNAVAILABLE until a probe succeeds.
+   * Absent: no breaker.
+   */
+  breaker?: CircuitBreakerSettings;
+}
+
+/** When a client's circuit opens and when it probes again (`<PROVIDER>_BREAKER_*`, shared/subgraph-module.ts). */
+export interface CircuitBreakerSettings {
+  /** The circuit opens when more than this percentage of the calls in the window failed… */
+  errorThresholdPercentage: number;
+  /** …and at least this many calls were made in the window. */
+  volumeThreshold: number;
+  /** The rolling window the failures are counted in. */
+  windowMs: number;
+  /** How long an open circuit refuses calls before one probe call is let through. */
+  resetMs: number;
 }
 
 export type QueryValue = string | number | boolean | undefined | null;
@@ -61,13 +80,35 @@ export interface HttpResponse<T> {
 export interface HttpClient {
   readonly provider: ProviderName;
   request<T>(request: HttpRequest): Promise<HttpResponse<T>>;
+  /** The circuit breaker's state: CLOSED (or no breaker), OPEN (failing fast) or HALF_OPEN (next call probes). */
+  readonly circuit: CircuitState;
   get<T>(path: string, searchParams?: Record<string, QueryValue>): Promise<T>;
   post<T>(path: string, json?: unknown): Promise<T>;
   put<T>(path: string, json?: unknown): Promise<T>;
   delete<T>(path: string): Promise<T>;
 }
 
+export type CircuitState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+
 const SAFE_METHODS: Method[] = ['GET', 'HEAD'];
+
+/**
+ * Backoff before retry `attemptCount` (1, 2, …): 100 ms, 200 ms, 400 ms, … with "equal jitter" — a random
+ * half of each step — so that many clients retrying after one provider hiccup do not arrive in lockstep.
+ */
+export function backoffDelay(attemptCount: number, random: () => number = Math.random): number {
+  const step = 100 * 2 ** (attemptCount - 1);
+  return Math.round(step / 2 + random() * (step / 2));
+}
+
+/** What trips a breaker: the provider failing (5xx, 408, timeouts, unreachable), never its 4xx answers. */
+function isProviderFailure(error: unknown): boolean {
+  if (error instanceof HTTPError) {
+    const status = error.response.statusCode;
+    return status >= 500 || status === 408;
+  }
+  return error instanceof RequestError; // timeouts, refused or dropped connections
+}
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const label = PROVIDER_LABELS[options.provider];
@@ -86,23 +127,61 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // A client is waiting on the answer: back off briefly (100 ms, 200 ms, …), except that a
       // provider's own Retry-After (within maxRetryAfter) is obeyed.
       calculateDelay: ({ attemptCount, error, computedValue }) =>
-        computedValue === 0 || error.response?.statusCode === 429 ? computedValue : Math.min(computedValue, 100 * 2 ** (attemptCount - 1)),
+        computedValue === 0 || error.response?.statusCode === 429 ? computedValue : Math.min(computedValue, backoffDelay(attemptCount)),
     },
   });
+  const breaker = options.breaker ? createBreaker(options.breaker) : undefined;
+  let openedAt = 0;
+  breaker?.on('open', () => {
+    openedAt = Date.now();
+    log.warn(`circuit OPEN: ${label} keeps failing; calls fail fast for ${options.breaker!.resetMs} ms, then one probe`);
+  });
+  breaker?.on('halfOpen', () => log.info(`circuit HALF_OPEN: the next call to ${label} probes it`));
+  breaker?.on('close', () => log.info(`circuit CLOSED: ${label} answers again`));
+
+  function createBreaker(settings: CircuitBreakerSettings) {
+    return new CircuitBreaker((call: () => Promise<Response<unknown>>) => call(), {
+      timeout: false, // got's own timeout applies per attempt
+      errorThresholdPercentage: settings.errorThresholdPercentage,
+      volumeThreshold: settings.volumeThreshold,
+      rollingCountTimeout: settings.windowMs,
+      resetTimeout: settings.resetMs,
+      errorFilter: (error: unknown) => !isProviderFailure(error),
+    });
+  }
+
+  /** The error for a call refused by the open circuit: no request was sent. */
+  function circuitOpenError(method: string, path: string): UpstreamUnavailableError {
+    const probeAt = openedAt + options.breaker!.resetMs;
+    const retryAfter = Math.max(1, Math.ceil((probeAt - Date.now()) / 1000));
+    return new UpstreamUnavailableError(
+      `${label} is failing, so ${method} /${path} was not sent (circuit breaker open). ` +
+        `The next call after ${new Date(probeAt).toISOString()} (in about ${retryAfter} s) probes ${label} again.`,
+      { provider: options.provider, circuit: 'OPEN', retryAfter },
+    );
+  }
+
+  /** One request (with got's retries) through the breaker, when there is one. */
+  function guarded(call: () => Promise<Response<unknown>>): Promise<Response<unknown>> {
+    return breaker ? breaker.fire(call) : call();
+  }
 
   async function send(path: string, req: HttpRequest): Promise<Response<unknown>> {
     const credentials = options.auth ? await options.auth.headers() : undefined;
     try {
-      return (await limit(() =>
-        http(path, {
-          method: req.method,
-          searchParams: req.searchParams ? definedParams(req.searchParams) : undefined,
-          json: req.json,
-          form: req.form,
-          headers: { ...req.headers, ...credentials },
-          responseType: req.responseType ?? 'json',
-        }),
-      )) as Response<unknown>;
+      return await guarded(() =>
+        limit(
+          () =>
+            http(path, {
+              method: req.method,
+              searchParams: req.searchParams ? definedParams(req.searchParams) : undefined,
+              json: req.json,
+              form: req.form,
+              headers: { ...req.headers, ...credentials },
+              responseType: req.responseType ?? 'json',
+            }) as Promise<Response<unknown>>,
+        ),
+      );
     } catch (error) {
       if (credentials && error instanceof HTTPError && error.response.statusCode === 401) options.auth!.refused(credentials);
       throw error;
@@ -123,6 +202,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       return { status: response.statusCode, headers: response.headers, body: response.body as T };
     } catch (error) {
+      if ((error as { code?: unknown } | null)?.code === 'EOPENBREAKER') throw circuitOpenError(req.method, path);
       const mapped = mapUpstreamError(error, options.provider, label, req.method, path, options.secrets);
       log.warn(`${req.method} /${path} failed: ${mapped.code} ${mapped.message}`);
       throw mapped;
@@ -132,6 +212,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     provider: options.provider,
     request,
+    get circuit(): CircuitState {
+      if (!breaker || breaker.closed) return 'CLOSED';
+      return breaker.halfOpen ? 'HALF_OPEN' : 'OPEN';
+    },
     get: async (path, searchParams) => (await request<never>({ method: 'GET', path, searchParams })).body,
     post: async (path, json) => (await request<never>({ method: 'POST', path, json })).body,
     put: async (path, json) => (await request<never>({ method: 'PUT', path, json })).body,

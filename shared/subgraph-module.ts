@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import type { CircuitBreakerSettings } from './http-client.js';
 import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
 import type { ProviderName } from './provider.js';
 import type { RunningServer } from './server.js';
@@ -39,6 +40,8 @@ export interface ProviderServerConfig {
   timeoutMs: number;
   concurrency: number;
   retries: number;
+  /** The connector's circuit breaker (`<PREFIX>_BREAKER_ERROR_THRESHOLD`, `_VOLUME_THRESHOLD`, `_WINDOW_MS`, `_RESET_MS`). */
+  breaker: CircuitBreakerSettings;
 }
 
 export function readProviderServerConfig(
@@ -55,6 +58,22 @@ export function readProviderServerConfig(
       [`${prefix}_TIMEOUT_MS`]: numberInRange(100, 120_000)({ default: 10_000 }),
       [`${prefix}_CONCURRENCY`]: numberInRange(1, 256)({ default: 8 }),
       [`${prefix}_RETRIES`]: numberInRange(0, 5)({ default: 2 }),
+      [`${prefix}_BREAKER_ERROR_THRESHOLD`]: numberInRange(
+        1,
+        100,
+      )({
+        default: 50,
+        desc: 'Percentage of failed calls in the window above which the circuit opens (100 = never)',
+      }),
+      [`${prefix}_BREAKER_VOLUME_THRESHOLD`]: numberInRange(
+        1,
+        10_000,
+      )({ default: 10, desc: 'Calls in the window before the circuit may open' }),
+      [`${prefix}_BREAKER_WINDOW_MS`]: numberInRange(1_000, 3_600_000)({ default: 10_000, desc: 'Window in which failures are counted' }),
+      [`${prefix}_BREAKER_RESET_MS`]: numberInRange(
+        50,
+        3_600_000,
+      )({ default: 30_000, desc: 'How long an open circuit fails fast before a probe' }),
     },
     env,
   ) as Record<string, unknown>;
@@ -66,5 +85,11 @@ export function readProviderServerConfig(
     timeoutMs: config[`${prefix}_TIMEOUT_MS`] as number,
     concurrency: config[`${prefix}_CONCURRENCY`] as number,
     retries: config[`${prefix}_RETRIES`] as number,
+    breaker: {
+      errorThresholdPercentage: config[`${prefix}_BREAKER_ERROR_THRESHOLD`] as number,
+      volumeThreshold: config[`${prefix}_BREAKER_VOLUME_THRESHOLD`] as number,
+      windowMs: config[`${prefix}_BREAKER_WINDOW_MS`] as number,
+      resetMs: config[`${prefix}_BREAKER_RESET_MS`] as number,
+    },
   };
 }

@@ -8,7 +8,7 @@ import { seededRandom } from './ids.js';
 
 /**
  * The simulator toolkit: an express server with request counters by route, fault injection (latency,
- * error share, rate limit) and control routes under `/_simulator`, shared by every provider simulator.
+ * error share or burst, rate limit, hung requests, dropped connections) and control routes under `/_simulator`, shared by every provider simulator.
  */
 
 export interface FaultSettings {
@@ -19,6 +19,14 @@ export interface FaultSettings {
   errorStatus: number;
   /** Fixed-window limit; requests over it get 429 with `Retry-After`. */
   rateLimit: { limit: number; windowMs: number } | null;
+  /** The next this-many non-control requests are answered with `errorStatus` (a burst), then none. */
+  errorBurst: number;
+  /** Share (0..1) of non-control requests held for `hangMs` before being answered (a client timeout). */
+  hangRate: number;
+  /** How long a hung request is held (or until the client gives up). */
+  hangMs: number;
+  /** Share (0..1) of non-control requests whose connection is destroyed without an answer. */
+  dropRate: number;
 }
 
 export interface SimulatorStats {
@@ -69,7 +77,16 @@ export class HttpError extends Error {
 
 const CONTROL_PREFIX = '/_simulator';
 const MAX_LATENCY_MS = 60_000;
-const DEFAULT_FAULTS: FaultSettings = { latencyMs: 0, errorRate: 0, errorStatus: 503, rateLimit: null };
+const DEFAULT_FAULTS: FaultSettings = {
+  latencyMs: 0,
+  errorRate: 0,
+  errorStatus: 503,
+  rateLimit: null,
+  errorBurst: 0,
+  hangRate: 0,
+  hangMs: MAX_LATENCY_MS,
+  dropRate: 0,
+};
 const ROUTE_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'all'] as const;
 
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
@@ -114,12 +131,21 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     entry.count++;
     counts.set(key, entry);
 
-    const { latencyMs, errorRate, errorStatus } = faults;
+    const { latencyMs, errorRate, errorStatus, hangRate, hangMs, dropRate } = faults;
+    if (dropRate > 0 && random() < dropRate) {
+      req.socket.destroy(); // the provider's process died or a proxy reset the connection mid-request
+      return;
+    }
+    if (hangRate > 0 && random() < hangRate && !(await delayUnlessClosed(hangMs, res))) return;
     if (latencyMs > 0 && !(await delayUnlessClosed(latencyMs, res))) return;
     const retryAfter = rateLimited(Date.now());
     if (retryAfter !== null) {
       res.set('Retry-After', String(retryAfter));
       return sendError(res, 429, 'Too many requests: simulated rate limit exceeded');
+    }
+    if (faults.errorBurst > 0) {
+      faults = { ...faults, errorBurst: faults.errorBurst - 1 };
+      return sendError(res, errorStatus, 'Simulated upstream fault (burst)');
     }
     if (errorRate > 0 && random() < errorRate) return sendError(res, errorStatus, 'Simulated upstream fault');
     next();
@@ -222,8 +248,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 }
 
 /**
- * Fault settings from `${prefix}_SIM_LATENCY_MS`, `_SIM_ERROR_RATE` (0..1), `_SIM_ERROR_STATUS` and
- * `_SIM_RATE_LIMIT` (requests per minute, 0 = none). Only variables that are set (non-empty) appear in
+ * Fault settings from `${prefix}_SIM_LATENCY_MS`, `_SIM_ERROR_RATE` (0..1), `_SIM_ERROR_STATUS`,
+ * `_SIM_RATE_LIMIT` (requests per minute, 0 = none), `_SIM_HANG_RATE` (0..1), `_SIM_HANG_MS` and
+ * `_SIM_DROP_RATE` (0..1). Only variables that are set (non-empty) appear in
  * the result; a malformed value throws a ConfigError naming the variable.
  */
 export function faultsFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.env): Partial<FaultSettings> {
@@ -232,6 +259,9 @@ export function faultsFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.e
     errorRate: `${prefix}_SIM_ERROR_RATE`,
     errorStatus: `${prefix}_SIM_ERROR_STATUS`,
     rateLimit: `${prefix}_SIM_RATE_LIMIT`,
+    hangRate: `${prefix}_SIM_HANG_RATE`,
+    hangMs: `${prefix}_SIM_HANG_MS`,
+    dropRate: `${prefix}_SIM_DROP_RATE`,
   };
   // An empty value counts as unset, as a variable listed without a value in a .env file.
   const present = Object.fromEntries(
@@ -245,6 +275,9 @@ export function faultsFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.e
       [names.errorRate]: numberInRange(0, 1)({ default: undefined }),
       [names.errorStatus]: integerInRange(400, 599)({ default: undefined }),
       [names.rateLimit]: integerInRange(0, 1_000_000)({ default: undefined }),
+      [names.hangRate]: numberInRange(0, 1)({ default: undefined }),
+      [names.hangMs]: integerInRange(0, MAX_LATENCY_MS)({ default: undefined }),
+      [names.dropRate]: numberInRange(0, 1)({ default: undefined }),
     },
     present,
   );
@@ -258,6 +291,10 @@ export function faultsFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.e
   if (errorRate !== undefined) faults.errorRate = errorRate;
   if (errorStatus !== undefined) faults.errorStatus = errorStatus;
   if (perMinute !== undefined) faults.rateLimit = perMinute === 0 ? null : { limit: perMinute, windowMs: 60_000 };
+  for (const key of ['hangRate', 'hangMs', 'dropRate'] as const) {
+    const value = config[names[key]];
+    if (value !== undefined) faults[key] = value;
+  }
   return faults;
 }
 
@@ -290,6 +327,16 @@ function checkFaults(input: unknown): Partial<FaultSettings> {
       case 'errorStatus':
         checked.errorStatus = wholeNumber(key, value, 400, 599);
         break;
+      case 'errorBurst':
+        checked.errorBurst = wholeNumber(key, value, 0, Number.MAX_SAFE_INTEGER);
+        break;
+      case 'hangRate':
+      case 'dropRate':
+        checked[key] = share(key, value);
+        break;
+      case 'hangMs':
+        checked.hangMs = wholeNumber(key, value, 0, MAX_LATENCY_MS);
+        break;
       case 'rateLimit':
         if (value === null) {
           checked.rateLimit = null;
@@ -309,6 +356,11 @@ function checkFaults(input: unknown): Partial<FaultSettings> {
     }
   }
   return checked;
+}
+
+function share(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new RangeError(`${name} must be a number from 0 to 1`);
+  return value;
 }
 
 function wholeNumber(name: string, value: unknown, min: number, max: number): number {

@@ -135,15 +135,56 @@ describe('startSimulator', () => {
     expect((await get('/meters/1')).status).toBe(200);
   });
 
+  it('answers a burst of the next N requests with the error status, then recovers', async () => {
+    sim.setFaults({ errorBurst: 2, errorStatus: 500 });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await get('/meters/1')).status);
+    expect(statuses).toEqual([500, 500, 200, 200]);
+    expect(sim.callCount('GET', '/meters/:id')).toBe(4);
+  });
+
+  it('holds a share of requests for hangMs, counting them, so that a client times out', async () => {
+    sim.setFaults({ hangRate: 1, hangMs: 60_000 });
+    const hung = await fetch(`${sim.url}/meters/1`, { signal: AbortSignal.timeout(100) }).catch((error: unknown) => error);
+    expect((hung as Error).name).toBe('TimeoutError');
+    sim.setFaults({ hangMs: 20 }); // held briefly, then answered normally
+    expect((await get('/meters/1')).status).toBe(200);
+    expect(sim.callCount('GET', '/meters/:id')).toBe(2);
+  });
+
+  it('drops a share of connections without an answer, counting them', async () => {
+    sim.setFaults({ dropRate: 1 });
+    const dropped = await get('/meters/1').catch((error: unknown) => error);
+    expect(dropped).toBeInstanceOf(TypeError); // fetch failed: socket closed
+    sim.setFaults({ dropRate: 0 });
+    expect((await get('/meters/1')).status).toBe(200);
+    expect(sim.callCount('GET', '/meters/:id')).toBe(2);
+  });
+
   it('reads and changes faults over the control routes, rejecting bad settings', async () => {
     const put = (body: unknown) =>
       fetch(`${sim.url}/_simulator/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const changed = await put({ latencyMs: 5, rateLimit: { limit: 10, windowMs: 1000 } });
     expect(changed.status).toBe(200);
-    expect(await changed.json()).toEqual({ latencyMs: 5, errorRate: 0, errorStatus: 503, rateLimit: { limit: 10, windowMs: 1000 } });
+    expect(await changed.json()).toEqual({
+      latencyMs: 5,
+      errorRate: 0,
+      errorStatus: 503,
+      rateLimit: { limit: 10, windowMs: 1000 },
+      errorBurst: 0,
+      hangRate: 0,
+      hangMs: 60_000,
+      dropRate: 0,
+    });
     expect(await (await get('/_simulator/faults')).json()).toMatchObject({ latencyMs: 5 });
 
-    for (const bad of [{ errorRate: 2 }, { errorStatus: 200 }, { latency: 5 }, { rateLimit: { limit: 0, windowMs: 10 } }, [1]]) {
+    const burst = await put({ errorBurst: 2, hangRate: 0.5, hangMs: 100, dropRate: 0.25 });
+    expect(await burst.json()).toMatchObject({ errorBurst: 2, hangRate: 0.5, hangMs: 100, dropRate: 0.25 });
+    await put({ errorBurst: 0, hangRate: 0, dropRate: 0 });
+
+    const bads: unknown[] = [{ errorRate: 2 }, { errorStatus: 200 }, { latency: 5 }, { rateLimit: { limit: 0, windowMs: 10 } }, [1]];
+    bads.push({ errorBurst: -1 }, { hangRate: 1.5 }, { dropRate: 'all' }, { hangMs: 1e9 });
+    for (const bad of bads) {
       const rejected = await put(bad);
       expect(rejected.status).toBe(400);
       expect(await rejected.json()).toMatchObject({ statusCode: 400 });
@@ -173,8 +214,19 @@ describe('faultsFromEnv', () => {
         ACME_SIM_ERROR_RATE: '0.25',
         ACME_SIM_ERROR_STATUS: '502',
         ACME_SIM_RATE_LIMIT: '120',
+        ACME_SIM_HANG_RATE: '0.1',
+        ACME_SIM_HANG_MS: '30000',
+        ACME_SIM_DROP_RATE: '0.05',
       }),
-    ).toEqual({ latencyMs: 250, errorRate: 0.25, errorStatus: 502, rateLimit: { limit: 120, windowMs: 60_000 } });
+    ).toEqual({
+      latencyMs: 250,
+      errorRate: 0.25,
+      errorStatus: 502,
+      rateLimit: { limit: 120, windowMs: 60_000 },
+      hangRate: 0.1,
+      hangMs: 30_000,
+      dropRate: 0.05,
+    });
   });
 
   it('leaves unset and empty variables out; a rate limit of 0 means none', () => {
@@ -188,6 +240,8 @@ describe('faultsFromEnv', () => {
     expect(() => faultsFromEnv('ACME', { ACME_SIM_LATENCY_MS: 'slow' })).toThrow(/ACME_SIM_LATENCY_MS/);
     expect(() => faultsFromEnv('ACME', { ACME_SIM_ERROR_STATUS: '503.5' })).toThrow(/ACME_SIM_ERROR_STATUS/);
     expect(() => faultsFromEnv('ACME', { ACME_SIM_RATE_LIMIT: '-1' })).toThrow(/ACME_SIM_RATE_LIMIT/);
+    expect(() => faultsFromEnv('ACME', { ACME_SIM_DROP_RATE: '2' })).toThrow(/ACME_SIM_DROP_RATE/);
+    expect(() => faultsFromEnv('ACME', { ACME_SIM_HANG_MS: 'long' })).toThrow(/ACME_SIM_HANG_MS/);
   });
 });
 

@@ -1,5 +1,11 @@
 import { BadUserInputError, GridgraphError, UpstreamUnavailableError } from '../../shared/errors.js';
-import { createHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from '../../shared/http-client.js';
+import {
+  createHttpClient,
+  type CircuitBreakerSettings,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+} from '../../shared/http-client.js';
 import {
   DAY_MS,
   ENERKEY_MAX_METERS_PER_VALUES_CALL,
@@ -130,6 +136,8 @@ export interface EnerkeyClientOptions {
   timeoutMs: number;
   concurrency: number;
   retries: number;
+  /** The connector's circuit breaker (shared/http-client.ts); absent: none. */
+  breaker?: CircuitBreakerSettings;
   now?: () => number;
 }
 
@@ -151,6 +159,7 @@ export class EnerkeyClient {
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
       retries: options.retries,
+      breaker: options.breaker,
       headers: { accept: 'application/json' },
       auth: this.keys,
       secrets: [...options.apiKeys],

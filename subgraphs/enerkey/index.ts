@@ -82,6 +82,7 @@ export async function startEnerkeySubgraph(config: EnerkeyConfig & { apiUrl: str
     timeoutMs: config.timeoutMs,
     concurrency: config.concurrency,
     retries: config.retries,
+    breaker: config.breaker,
   });
   return startGraphQLServer<EnerkeyContext>({
     name: 'enerkey',

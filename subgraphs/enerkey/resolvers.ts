@@ -530,7 +530,10 @@ export class EnerkeyActionResolver {
 
 @Resolver(() => MeteringPoint)
 export class EnerkeyMeteringPointResolver {
-  @FieldResolver(() => [EnerkeyMeter], { description: 'EnerKey meters with this metering point id (empty when none).' })
+  @FieldResolver(() => [EnerkeyMeter], {
+    nullable: true,
+    description: 'EnerKey meters with this metering point id (empty when none; null, with a coded error, when EnerKey is failing).',
+  })
   async enerkeyMeters(@Root() point: MeteringPoint, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyMeter[]> {
     return (await loaders.metersByPoint.load(point.id)).map(EnerkeyMeter.fromRecord);
   }

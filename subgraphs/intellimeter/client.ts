@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { UpstreamUnavailableError } from '../../shared/errors.js';
-import { createHttpClient, type HttpClient, type QueryValue } from '../../shared/http-client.js';
+import { createHttpClient, type CircuitBreakerSettings, type HttpClient, type QueryValue } from '../../shared/http-client.js';
 import { createCredentialCache, headerAuth, type CredentialCache } from '../../shared/upstream-auth.js';
 import { decode, decodeJson, decodeXml, decodeYaml, type FileType, type ResponseType, WireFormatError } from './wire.js';
 
@@ -79,6 +79,8 @@ export interface IntellimeterClientOptions {
   timeoutMs: number;
   concurrency: number;
   retries: number;
+  /** The connector's circuit breaker (shared/http-client.ts); absent: none. */
+  breaker?: CircuitBreakerSettings;
 }
 
 const PROVIDER = 'INTELLIMETER' as const;
@@ -100,6 +102,7 @@ export class IntellimeterClient {
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
       retries: options.retries,
+      breaker: options.breaker,
       secrets: this.secrets,
     };
     this.loginHttp = createHttpClient(common);

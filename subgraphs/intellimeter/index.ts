@@ -92,6 +92,7 @@ export async function startIntellimeterSubgraph(config: IntellimeterConfig & { a
     timeoutMs: config.timeoutMs,
     concurrency: config.concurrency,
     retries: config.retries,
+    breaker: config.breaker,
   });
   return startGraphQLServer<IntellimeterContext>({
     name: 'intellimeter',

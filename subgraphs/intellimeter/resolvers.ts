@@ -361,7 +361,9 @@ export class IntellimeterPointResolver {
 @Resolver(() => MeteringPoint)
 export class IntellimeterMeteringPointResolver {
   @FieldResolver(() => [IntellimeterPoint], {
-    description: 'Intellimeter points that measure this metering point (empty when none).',
+    nullable: true,
+    description:
+      'Intellimeter points that measure this metering point (empty when none; null, with a coded error, when Intellimeter is failing).',
   })
   async intellimeterPoints(@Root() meteringPoint: MeteringPoint, @Ctx() { loaders }: IntellimeterContext): Promise<IntellimeterPoint[]> {
     const points = await loaders.allPoints();

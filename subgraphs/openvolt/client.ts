@@ -1,4 +1,4 @@
-import { createHttpClient, type HttpClient, type QueryValue } from '../../shared/http-client.js';
+import { createHttpClient, type CircuitBreakerSettings, type HttpClient, type QueryValue } from '../../shared/http-client.js';
 import { UpstreamUnavailableError } from '../../shared/errors.js';
 
 /**
@@ -126,6 +126,8 @@ export interface OpenvoltClientOptions {
   timeoutMs: number;
   concurrency: number;
   retries: number;
+  /** The connector's circuit breaker (shared/http-client.ts); absent: none. */
+  breaker?: CircuitBreakerSettings;
 }
 
 /** Openvolt's largest page (inferred; the spec gives only the default of 20). */
@@ -144,6 +146,7 @@ export class OpenvoltClient {
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
       retries: options.retries,
+      breaker: options.breaker,
       headers: { 'x-api-key': options.apiKey, accept: 'application/json' },
       secrets: [options.apiKey],
     });

@@ -78,6 +78,7 @@ export async function startOpenvoltSubgraph(config: OpenvoltConfig & { apiUrl: s
     timeoutMs: config.timeoutMs,
     concurrency: config.concurrency,
     retries: config.retries,
+    breaker: config.breaker,
   });
   const events = new OpenvoltEventStore();
   return startGraphQLServer<OpenvoltContext>({

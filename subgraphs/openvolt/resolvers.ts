@@ -263,7 +263,7 @@ export class OpenvoltMutationResolver {
     consentId: string | null,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<OpenvoltMeter> {
-    const consent = consentId === null ? null : openvoltId(consentId, 'consent');
+    const consent = consentId == null ? null : openvoltId(consentId, 'consent'); // omitted is null too
     const record = await orNotFound(
       client.updateMeterConsent(openvoltId(meterId, 'meter'), consent),
       `No Openvolt meter has id ${meterId}.`,
@@ -393,7 +393,9 @@ export class OpenvoltConsentResolver {
 @Resolver(() => MeteringPoint)
 export class OpenvoltMeteringPointResolver {
   @FieldResolver(() => [OpenvoltMeter], {
-    description: 'Openvolt meters with this meter number: one per customer that registered it (empty when none).',
+    nullable: true,
+    description:
+      'Openvolt meters with this meter number: one per customer that registered it (empty when none; null, with a coded error, when Openvolt is failing).',
   })
   async openvoltMeters(@Root() point: MeteringPoint, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltMeter[]> {
     const records: OpenvoltMeterRecord[] = await loaders.metersByNumber.load(point.id);

@@ -1,5 +1,5 @@
 import { UpstreamRejectedError, UpstreamUnavailableError, type GridgraphError } from '../../shared/errors.js';
-import { createHttpClient, type HttpClient } from '../../shared/http-client.js';
+import { createHttpClient, type CircuitBreakerSettings, type HttpClient } from '../../shared/http-client.js';
 import { LocalTimeReader } from '../../shared/local-time.js';
 import { bearerAuth, createCredentialCache, type CredentialCache } from '../../shared/upstream-auth.js';
 import { parseMeasurements, UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute, type MeasurementSeries } from './measurements.js';
@@ -108,6 +108,8 @@ export interface UmeterClientOptions {
   timeoutMs: number;
   concurrency: number;
   retries: number;
+  /** The connector's circuit breaker (shared/http-client.ts); absent: none. */
+  breaker?: CircuitBreakerSettings;
   /** The clock the token cache renews by (tests move it). */
   now?: () => number;
 }
@@ -123,7 +125,13 @@ export class UmeterClient {
 
   constructor(private readonly options: UmeterClientOptions) {
     const secrets = [options.password];
-    const common = { provider: 'UMETER' as const, timeoutMs: options.timeoutMs, concurrency: options.concurrency, secrets };
+    const common = {
+      provider: 'UMETER' as const,
+      timeoutMs: options.timeoutMs,
+      concurrency: options.concurrency,
+      secrets,
+      breaker: options.breaker,
+    };
     this.auth = createHttpClient({ ...common, baseUrl: options.authUrl, retries: 0, headers: { accept: 'application/json' } });
     this.tokens = createCredentialCache({ obtain: () => this.login(), now: options.now });
     const auth = bearerAuth(this.tokens);

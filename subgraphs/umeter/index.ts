@@ -94,6 +94,7 @@ export async function startUmeterSubgraph(
     timeoutMs: config.timeoutMs,
     concurrency: config.concurrency,
     retries: config.retries,
+    breaker: config.breaker,
   });
   return startGraphQLServer<UmeterContext>({
     name: 'umeter',

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { GridgraphError, UpstreamRejectedError, UpstreamUnavailableError } from '../../shared/errors.js';
-import { createHttpClient, type HttpClient } from '../../shared/http-client.js';
+import { createHttpClient, type CircuitBreakerSettings, type HttpClient } from '../../shared/http-client.js';
 import { bearerAuth, createCredentialCache, type CredentialCache } from '../../shared/upstream-auth.js';
 
 /**
@@ -147,6 +147,8 @@ export interface VolueClientOptions {
   timeoutMs: number;
   concurrency: number;
   retries: number;
+  /** The connector's circuit breaker (shared/http-client.ts); absent: none. */
+  breaker?: CircuitBreakerSettings;
   /** Renew the token this long before it expires (default 60 s). */
   refreshMarginMs?: number;
   /** The clock the token cache uses (tests). */
@@ -169,6 +171,7 @@ export class VolueClient {
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
       retries: 0,
+      breaker: options.breaker,
       secrets,
     });
     this.tokens = createCredentialCache({
@@ -182,6 +185,7 @@ export class VolueClient {
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
       retries: options.retries,
+      breaker: options.breaker,
       headers: { accept: 'application/json' },
       auth: bearerAuth(this.tokens),
       secrets,

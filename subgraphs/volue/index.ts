@@ -106,6 +106,7 @@ export async function startVolueSubgraph(config: VolueConfig & { apiUrl: string 
     timeoutMs: config.timeoutMs,
     concurrency: config.concurrency,
     retries: config.retries,
+    breaker: config.breaker,
   });
   const notifications = new VolueNotificationStore();
   // With port 0 the receiver's URL is known only once listening; `receiverUrl` is filled in then.

@@ -71,6 +71,18 @@ function requireId(id: string, what: string): string {
   return trimmed;
 }
 
+/** Volue's webhook ids are GUIDs: anything else is refused before it reaches a URL path. */
+function requireWebhookId(id: string): string {
+  const trimmed = id.trim();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(trimmed)) {
+    throw new BadUserInputError(`id must be a Volue webhook id (a GUID such as 3f2b…-…), got "${trimmed.slice(0, 60)}".`, {
+      provider: 'VOLUE',
+      field: 'id',
+    });
+  }
+  return trimmed;
+}
+
 /** Registrations name their user: check it exists first, so an unknown user costs no write. */
 async function existingUser(loaders: VolueLoaders, userId: string): Promise<string> {
   const id = requireId(userId, 'userId');
@@ -266,13 +278,13 @@ export class VolueMutationResolver {
     if (input.enabled != null) changes.enabled = input.enabled;
     if (Object.keys(changes).length === 0)
       throw new BadUserInputError('Give at least one field to change.', { provider: 'VOLUE', field: 'input' });
-    const record = await orNotFound(client.updateWebhook(requireId(id, 'id'), changes), `No Volue webhook has id ${id}.`);
+    const record = await orNotFound(client.updateWebhook(requireWebhookId(id), changes), `No Volue webhook has id ${id}.`);
     return VolueWebhook.fromRecord(record);
   }
 
   @Mutation(() => Deletion, { description: 'Deletes a webhook; Volue stops posting to it.' })
   async deleteVolueWebhook(@Arg('id', () => ID, WEBHOOK_ID_ARG) id: string, @Ctx() { client }: VolueContext): Promise<Deletion> {
-    await orNotFound(client.deleteWebhook(requireId(id, 'id')), `No Volue webhook has id ${id}.`);
+    await orNotFound(client.deleteWebhook(requireWebhookId(id)), `No Volue webhook has id ${id}.`);
     return { id, provider: 'VOLUE', deleted: true };
   }
 
@@ -280,7 +292,7 @@ export class VolueMutationResolver {
     description: 'Asks Volue to send a test notification to a webhook now, and says how the URL answered.',
   })
   async testVolueWebhook(@Arg('id', () => ID, WEBHOOK_ID_ARG) id: string, @Ctx() { client }: VolueContext): Promise<VolueWebhookTest> {
-    const record = await orNotFound(client.testWebhook(requireId(id, 'id')), `No Volue webhook has id ${id}.`);
+    const record = await orNotFound(client.testWebhook(requireWebhookId(id)), `No Volue webhook has id ${id}.`);
     const status = record.responseStatusCode ?? null;
     return Object.assign(new VolueWebhookTest(), {
       webhookId: record.webhookId ?? id,
@@ -370,7 +382,9 @@ export class VolueMeterResolver {
 @Resolver(() => MeteringPoint)
 export class VolueMeteringPointResolver {
   @FieldResolver(() => [VolueMeter], {
-    description: 'Volue meters registered with this metering point id: one per user who registered it (empty when none).',
+    nullable: true,
+    description:
+      'Volue meters registered with this metering point id: one per user who registered it (empty when none; null, with a coded error, when Volue is failing).',
   })
   async volueMeters(@Root() point: MeteringPoint, @Ctx() { loaders }: VolueContext): Promise<VolueMeter[]> {
     return (await loaders.metersByPointId.load(point.id)).map((record) => VolueMeter.fromRecord(record, record.userId ?? ''));
