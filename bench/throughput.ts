@@ -217,6 +217,7 @@ async function measure(target: Target, operation: Operation, connections: number
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(operation),
       connections,
+      timeout: 300, // autocannon's default of 10 s would count a large-series answer as a timeout
       // A large-series request takes seconds: count requests, not seconds, so every target completes some.
       ...(connections < CONNECTIONS ? { amount: LARGE_REQUESTS } : { duration: DURATION }),
     });
