@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SUPERGRAPH_PATH, readGatewayConfig, startGateway } from '../gateway/index.js';
+import { SUPERGRAPH_PATH, readGatewayConfig, startGateway, type RunningGateway } from '../gateway/index.js';
 import type { RunningServer } from '../shared/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
 import type { StartedSubgraph } from '../shared/subgraph-module.js';
@@ -11,7 +11,7 @@ import { SUBGRAPHS } from '../subgraphs/registry.js';
  * tests and the benchmark all start it here; only the environment differs.
  */
 export interface Stack {
-  gateway: RunningServer;
+  gateway: RunningGateway;
   /** The gateway's GraphQL endpoint. */
   gatewayUrl: string;
   subgraphs: Record<string, StartedSubgraph>;

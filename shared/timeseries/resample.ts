@@ -74,6 +74,7 @@ export function buildTimeSeries(range: ResolvedRange, native: NativeSeries): Tim
   }
 
   const readings: ReadingResult[] = [];
+  const values: Array<number | null> = [];
   const total = new EnergySum();
   let missing = 0;
 
@@ -98,9 +99,11 @@ export function buildTimeSeries(range: ResolvedRange, native: NativeSeries): Tim
       const value = convertEnergy(sum.value, native.unit, range.unit);
       total.add(value);
       readings.push({ start: bucket.start, end: bucket.end, value, quality });
+      values.push(value);
     } else {
       missing += 1;
       readings.push({ start: bucket.start, end: bucket.end, value: null, quality: ReadingQuality.MISSING });
+      values.push(null);
     }
   }
 
@@ -115,5 +118,6 @@ export function buildTimeSeries(range: ResolvedRange, native: NativeSeries): Tim
     count: readings.length,
     missing,
     readings,
+    values,
   };
 }

@@ -108,6 +108,8 @@ export interface TimeSeriesResult {
   count: number;
   missing: number;
   readings: ReadingResult[];
+  /** The readings' values in order (null where MISSING): the compact form of `readings`. */
+  values: Array<number | null>;
 }
 
 @ObjectType({
@@ -184,6 +186,15 @@ export class TimeSeries implements TimeSeriesResult {
 
   @Field(() => [Reading], { description: 'One reading per bucket of `resolution`, in time order, gaps included as MISSING.' })
   readings: Reading[];
+
+  @Field(() => [Float], {
+    nullable: 'items',
+    description:
+      'The compact form of `readings` for long series: their values in the same order, null where a reading is MISSING. ' +
+      'Value i covers bucket i of `resolution` in `timeZone`, counted from `from` (calendar buckets, so a DST day has 46 or 50 ' +
+      'half hours). Much cheaper than `readings` for a year at HALF_HOUR; ask for `readings` when you need each start and quality.',
+  })
+  values: Array<number | null>;
 }
 
 @InputType({

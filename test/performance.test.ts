@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, connect, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { startGateway, type RunningGateway } from '../gateway/index.js';
+import { startStack, type TestStack } from './support/stack.js';
+
+/**
+ * The gateway's performance mechanisms, proven by counts (never by timings; figures are in bench/):
+ * the query-plan cache answers a repeated operation, and gateway→subgraph connections are reused.
+ */
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack();
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const METER = 'query PlanCacheMeter($first: Int!) { openvoltMeters(first: $first) { nodes { id meterNumber } } }';
+
+describe('query-plan cache', () => {
+  it('plans an operation once and answers repeats, whatever the variables, from the cache', async () => {
+    const before = { ...stack.gateway.queryPlanCache };
+    for (const first of [1, 2, 3, 1]) {
+      const { data, errors } = await stack.query<{ openvoltMeters: { nodes: unknown[] } }>(METER, { first });
+      expect(errors).toEqual([]);
+      expect(data.openvoltMeters.nodes).toHaveLength(first);
+    }
+    expect(stack.gateway.queryPlanCache.misses - before.misses).toBe(1);
+    expect(stack.gateway.queryPlanCache.hits - before.hits).toBe(3);
+  });
+
+  it('plans a different operation separately', async () => {
+    const before = { ...stack.gateway.queryPlanCache };
+    await stack.query('query PlanCacheOther { openvoltMeters(first: 1) { nodes { id } } }');
+    await stack.query('query PlanCacheOther { openvoltMeters(first: 1) { nodes { id } } }');
+    expect(stack.gateway.queryPlanCache.misses - before.misses).toBe(1);
+    expect(stack.gateway.queryPlanCache.hits - before.hits).toBe(1);
+  });
+});
+
+describe('connections from the gateway to a subgraph', () => {
+  /** A TCP relay in front of the Openvolt subgraph that counts the connections opened through it. */
+  async function countingRelay(target: URL): Promise<{ server: Server; url: string; connections: () => number }> {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections += 1;
+      const upstream = connect(Number(target.port), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { server, url: `http://127.0.0.1:${port}${target.pathname}`, connections: () => connections };
+  }
+
+  async function connectionsFor(tuning?: { keepAlive: boolean }): Promise<number> {
+    const relay = await countingRelay(new URL(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`));
+    let gateway: RunningGateway | undefined;
+    try {
+      gateway = await startGateway({ host: '127.0.0.1', port: 0, subgraphUrls: { openvolt: relay.url }, tuning });
+      for (let i = 0; i < 5; i += 1) {
+        const response = await fetch(`${gateway.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: METER, variables: { first: 1 } }),
+        });
+        expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+      }
+      return relay.connections();
+    } finally {
+      await gateway?.stop();
+      relay.server.close();
+    }
+  }
+
+  it('reuses one kept-alive connection for consecutive requests', async () => {
+    expect(await connectionsFor()).toBe(1);
+  });
+
+  it('opens one connection per request with keep-alive switched off (what the relay counts)', async () => {
+    expect(await connectionsFor({ keepAlive: false })).toBe(5);
+  });
+});
+
+describe('the compact time-series form', () => {
+  const COMPACT = `query Compact($range: ReadingRange!, $ean: String!) {
+    openvoltMeters(first: 3) { nodes { id consumption(range: $range) { from resolution count values readings { value } } } }
+    umeterConnection(ean: $ean) { consumption(range: $range) { from resolution count values readings { value } } }
+    enerkeyMeter(id: "20001") { consumption(range: $range) { from resolution count values readings { value } } }
+  }`;
+
+  it('equals the readings’ values, nulls for gaps included, for Openvolt, UMeter and EnerKey', async () => {
+    const customer = await stack.query<{ umeterCustomer: { connections: Array<{ ean: string }> } }>(
+      '{ umeterCustomer { connections { ean } } }',
+    );
+    const ean = customer.data.umeterCustomer.connections[0]!.ean;
+    // Two days by HOUR, one of them before any provider's history starts: MISSING readings included.
+    const range = { from: '2019-12-31T00:00:00Z', to: '2020-01-02T00:00:00Z', resolution: 'HOUR', timeZone: 'UTC' };
+    const { data, errors } = await stack.query(COMPACT, { range, ean });
+    expect(errors).toEqual([]);
+    const series = [
+      ...data.openvoltMeters.nodes.map((node: { consumption: unknown }) => node.consumption),
+      data.umeterConnection.consumption,
+      data.enerkeyMeter.consumption,
+    ] as Array<{ count: number; values: Array<number | null>; readings: Array<{ value: number | null }> }>;
+    for (const each of series) {
+      expect(each.values).toHaveLength(each.count);
+      expect(each.values).toEqual(each.readings.map((reading) => reading.value));
+    }
+    expect(series.flatMap((each) => each.values).some((value) => value === null)).toBe(true);
+    expect(series.flatMap((each) => each.values).some((value) => typeof value === 'number')).toBe(true);
+  });
+});
