@@ -111,9 +111,8 @@ const MUTATIONS: Record<string, Row> = {
 };
 
 /**
- * Inputs a field accepts today, by case label, with the reason. `meteringPoint` answers an id nobody
- * knows with empty lists by design; the others are open gaps (listed in the issue's closing note) to be
- * closed with validation in the subgraph concerned, after which their entries must go.
+ * Inputs a field accepts by design, by case label, with the reason: `meteringPoint` answers an id
+ * nobody knows with empty lists. Anything else listed here would be a validation gap to close.
  */
 const ACCEPTED: Record<string, Record<string, string>> = {
   meteringPoint: Object.fromEntries(
@@ -122,18 +121,6 @@ const ACCEPTED: Record<string, Record<string, string>> = {
       'a metering point id no provider knows is answered with empty lists (by design)',
     ]),
   ),
-  upsertEnerkeyProvisioningCustomers: {
-    'customers.0.productCode: negative': 'gap: EnerKey product codes are not range-checked',
-    'customers.0.productCode: huge': 'gap: EnerKey product codes are not range-checked',
-  },
-  upsertEnerkeyProvisioningData: {
-    'input.externalCustomerId: huge string (100 kB)': 'gap: no length limit on EnerKey provisioning strings',
-    'input.facilities.0.externalFacilityId: huge string (100 kB)': 'gap: no length limit on EnerKey provisioning strings',
-    'input.facilities.0.name: huge string (100 kB)': 'gap: no length limit on EnerKey provisioning strings',
-  },
-  renameIntellimeterPoint: {
-    'name: huge string (100 kB)': 'gap: the point selector is sent upstream (PUT) without a length check',
-  },
 };
 
 /** A plausible value of a type, so that exactly one malformed leaf differs from a sane request. */

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, IsNotEmpty, IsOptional, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsNotEmpty, IsOptional, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType, Meter } from '../../shared/graph/index.js';
@@ -374,7 +374,9 @@ export class UpdateEnerkeyActionInput {
 
 @InputType('EnerkeyProvisioningCustomerInput', { description: 'A customer profile for EnerKey auto provisioning (partners only).' })
 export class EnerkeyProvisioningCustomerInput {
-  @Field(() => Int, { description: 'Service package code EnerKey gave you, e.g. 1000 for XS, 1001 for XL.' })
+  @Field(() => Int, { description: 'Service package code EnerKey gave you (1 to 99999), e.g. 1000 for XS, 1001 for XL.' })
+  @Min(1)
+  @Max(99_999)
   productCode: number;
 
   @Field(() => String, { description: 'Customer (profile) name, shown in EnerKey’s top bar.' })
@@ -424,12 +426,16 @@ export class EnerkeyProvisioningCustomersResult {
 export class EnerkeyPropertyInput {
   @Field(() => String, { description: 'Name of the property, e.g. "GrossArea".' })
   @IsNotEmpty()
+  @MaxLength(200)
   name: string;
 
-  @Field(() => String, { description: 'The value, as text.' })
+  @Field(() => String, { description: 'The value, as text (at most 1000 characters).' })
+  @MaxLength(1000)
   value: string;
 
   @Field(() => String, { nullable: true, description: 'Unit of the value, e.g. "m2".' })
+  @IsOptional()
+  @MaxLength(50)
   unit?: string;
 }
 
@@ -437,16 +443,20 @@ export class EnerkeyPropertyInput {
 export class EnerkeyProvisioningMeterInput {
   @Field(() => String, { description: 'Your id of the meter.' })
   @IsNotEmpty()
+  @MaxLength(100)
   externalMeterId: string;
 
   @Field(() => String, { description: 'Name of the meter.' })
   @IsNotEmpty()
+  @MaxLength(200)
   name: string;
 
   @Field(() => Int, { description: 'EnerKey quantity id the meter measures (see enerkeyQuantities).' })
   quantityId: number;
 
   @Field(() => String, { nullable: true, description: 'The national metering point id (EAN, MPAN, …), when there is one.' })
+  @IsOptional()
+  @MaxLength(64)
   meteringPointId?: string;
 }
 
@@ -454,10 +464,12 @@ export class EnerkeyProvisioningMeterInput {
 export class EnerkeyProvisioningFacilityInput {
   @Field(() => String, { description: 'Your id of the facility.' })
   @IsNotEmpty()
+  @MaxLength(100)
   externalFacilityId: string;
 
   @Field(() => String, { description: 'Name of the facility.' })
   @IsNotEmpty()
+  @MaxLength(200)
   name: string;
 
   @Field(() => [EnerkeyPropertyInput], { nullable: true, description: 'Facility properties to create.' })
@@ -474,6 +486,7 @@ export class EnerkeyProvisioningFacilityInput {
 export class EnerkeyProvisioningDataInput {
   @Field(() => String, { description: 'externalCustomerId of a customer provisioned with upsertEnerkeyProvisioningCustomers.' })
   @IsNotEmpty()
+  @MaxLength(100)
   externalCustomerId: string;
 
   @Field(() => [EnerkeyProvisioningFacilityInput], { description: 'The customer’s facilities (at least one).' })

@@ -52,6 +52,9 @@ const POINT_ID_ARG = { nullable: true, description: 'Intellimeter’s numeric id
 const POINT_NAME_ARG = { nullable: true, description: 'The point’s name (MeterId); used when no `id` is given.' };
 
 /** `id` wins over `name`, as in Intellimeter's own /point; neither is BAD_USER_INPUT. */
+/** Intellimeter documents no limit; a point name longer than this is a mistake, not a name. */
+const MAX_POINT_NAME_LENGTH = 100;
+
 function pointSelector(id: string | null | undefined, name: string | null | undefined): PointSelector {
   if (id !== null && id !== undefined) {
     const trimmed = id.trim();
@@ -61,6 +64,9 @@ function pointSelector(id: string | null | undefined, name: string | null | unde
     return { id: Number(trimmed) };
   }
   const trimmedName = name?.trim();
+  if (trimmedName && trimmedName.length > MAX_POINT_NAME_LENGTH) {
+    throw new BadUserInputError(`A point name has at most ${MAX_POINT_NAME_LENGTH} characters.`, { provider: PROVIDER, field: 'name' });
+  }
   if (trimmedName) return { name: trimmedName };
   throw new BadUserInputError('Name the Intellimeter point by `id` or by `name`.', { provider: PROVIDER, field: 'id' });
 }
@@ -183,7 +189,9 @@ export class IntellimeterMutationResolver {
   ): Promise<IntellimeterPoint> {
     const selector = pointSelector(id, name);
     const wanted = newName.trim();
-    if (!wanted) throw new BadUserInputError('newName must not be empty.', { provider: PROVIDER, field: 'newName' });
+    if (!wanted || wanted.length > MAX_POINT_NAME_LENGTH) {
+      throw new BadUserInputError(`newName must have 1 to ${MAX_POINT_NAME_LENGTH} characters.`, { provider: PROVIDER, field: 'newName' });
+    }
     const record = await onConflict(
       orNotFound(client.renamePoint(selector, wanted), `No Intellimeter point has ${describe(selector)}.`),
       `Another Intellimeter point is already named "${wanted}"; choose a name no point uses.`,
