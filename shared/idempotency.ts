@@ -57,7 +57,7 @@ export async function idempotent<R>(write: IdempotentWrite<R>): Promise<R> {
   const recordKey = `idempotency:${write.provider}:${write.operation}:${createHash('sha256').update(key).digest('hex')}`;
   const hash = createHash('sha256').update(stableJson(write.payload)).digest('hex');
 
-  const settled = (record: IdempotencyRecord<R> | undefined): record is IdempotencyRecord<R> => {
+  const settled = (record: IdempotencyRecord<R> | undefined): boolean => {
     if (record && record.hash !== hash) {
       throw new BadUserInputError(
         `The idempotency key "${key}" was used for ${write.operation} with different arguments. Use a new key for a different write, or repeat the first arguments exactly.`,
@@ -68,7 +68,7 @@ export async function idempotent<R>(write: IdempotentWrite<R>): Promise<R> {
   };
 
   const first = await getJson<IdempotencyRecord<R>>(write.store, recordKey);
-  if (settled(first)) return first.result as R;
+  if (settled(first)) return first!.result as R;
 
   const lockTtlMs = write.lockTtlMs ?? 60_000;
   try {
@@ -77,7 +77,7 @@ export async function idempotent<R>(write: IdempotentWrite<R>): Promise<R> {
       recordKey,
       async () => {
         const record = await getJson<IdempotencyRecord<R>>(write.store, recordKey);
-        if (settled(record)) return record.result as R;
+        if (settled(record)) return record!.result as R;
         const done = async (result: R) => {
           await setJson(write.store, recordKey, { state: 'done', hash, result } satisfies IdempotencyRecord<R>, IDEMPOTENCY_TTL_MS);
           return result;

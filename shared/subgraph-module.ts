@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
 import type { ProviderName } from './provider.js';
 import type { RunningServer } from './server.js';
+import type { Store } from './store/index.js';
 import type { RunningSimulator } from './simulator/server.js';
 
 /**
@@ -39,6 +40,8 @@ export interface ProviderServerConfig {
   timeoutMs: number;
   concurrency: number;
   retries: number;
+  /** STORE_URL: where replicas share tokens, budgets and idempotency records; undefined = in memory. */
+  storeUrl: string | undefined;
 }
 
 export function readProviderServerConfig(
@@ -55,6 +58,7 @@ export function readProviderServerConfig(
       [`${prefix}_TIMEOUT_MS`]: numberInRange(100, 120_000)({ default: 10_000 }),
       [`${prefix}_CONCURRENCY`]: numberInRange(1, 256)({ default: 8 }),
       [`${prefix}_RETRIES`]: numberInRange(0, 5)({ default: 2 }),
+      STORE_URL: str({ default: '', desc: 'Shared store for replicas (redis://…); empty = in memory' }),
     },
     env,
   ) as Record<string, unknown>;
@@ -66,5 +70,22 @@ export function readProviderServerConfig(
     timeoutMs: config[`${prefix}_TIMEOUT_MS`] as number,
     concurrency: config[`${prefix}_CONCURRENCY`] as number,
     retries: config[`${prefix}_RETRIES`] as number,
+    storeUrl: (config.STORE_URL as string) || undefined,
+  };
+}
+
+/** The server, whose stop() also closes the store it used (a Redis connection would keep the process alive). */
+export function closingStore(server: RunningServer, store: Store): RunningServer {
+  let stopping: Promise<void> | undefined;
+  return {
+    ...server,
+    stop: () =>
+      (stopping ??= (async () => {
+        try {
+          await server.stop();
+        } finally {
+          await store.close();
+        }
+      })()),
   };
 }

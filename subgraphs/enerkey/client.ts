@@ -11,6 +11,7 @@ import {
   HOUR_MS,
 } from './contract.js';
 import { EnerkeyKeyRing } from './keys.js';
+import type { Store } from '../../shared/store/index.js';
 
 /**
  * The EnerKey connector: typed calls to the inferred REST contract (CONTRACT.md, contract.ts). The API
@@ -131,6 +132,8 @@ export interface EnerkeyClientOptions {
   concurrency: number;
   retries: number;
   now?: () => number;
+  /** Where the keys' request budgets are counted; replicas sharing a store share the budget (default: in memory). */
+  store?: Store;
 }
 
 const VALUES_PATHS: Record<ValuesKind, string> = {
@@ -144,7 +147,7 @@ export class EnerkeyClient {
   readonly keys: EnerkeyKeyRing;
 
   constructor(options: EnerkeyClientOptions) {
-    this.keys = new EnerkeyKeyRing(options.apiKeys, options.now);
+    this.keys = new EnerkeyKeyRing(options.apiKeys, options.now, options.store);
     this.http = createHttpClient({
       provider: 'ENERKEY',
       baseUrl: options.baseUrl,
@@ -161,11 +164,11 @@ export class EnerkeyClient {
   private async call<T>(request: HttpRequest): Promise<HttpResponse<T>> {
     try {
       const response = await this.http.request<T>(request);
-      this.keys.observe(response.headers);
+      await this.keys.observe(response.headers);
       return response;
     } catch (error) {
       if (error instanceof GridgraphError && error.code === 'UPSTREAM_RATE_LIMITED' && error.extensions.upstreamStatus === 429) {
-        this.keys.exhausted((error.extensions.retryAfter as number | null) ?? null);
+        await this.keys.exhausted((error.extensions.retryAfter as number | null) ?? null);
       }
       throw error;
     }

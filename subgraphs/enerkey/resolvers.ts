@@ -40,9 +40,12 @@ import {
   EnerkeyQuantity,
   UpdateEnerkeyActionInput,
 } from './schema.js';
+import type { Store } from '../../shared/store/index.js';
 
 export interface EnerkeyContext {
   client: EnerkeyClient;
+  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  store: Store;
   loaders: EnerkeyLoaders;
 }
 

@@ -29,9 +29,12 @@ import {
   IntellimeterUserConnection,
   UpdateIntellimeterAccountInput,
 } from './schema.js';
+import type { Store } from '../../shared/store/index.js';
 
 export interface IntellimeterContext {
   client: IntellimeterClient;
+  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  store: Store;
   loaders: IntellimeterLoaders;
 }
 

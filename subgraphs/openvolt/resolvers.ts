@@ -39,9 +39,12 @@ import {
   UpdateOpenvoltMeterInput,
 } from './schema.js';
 import type { OpenvoltEventStore } from './webhooks.js';
+import type { Store } from '../../shared/store/index.js';
 
 export interface OpenvoltContext {
   client: OpenvoltClient;
+  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  store: Store;
   loaders: OpenvoltLoaders;
   events: OpenvoltEventStore;
 }

@@ -35,9 +35,12 @@ import {
   VolueWebhookTest,
 } from './schema.js';
 import type { VolueNotificationStore } from './webhooks.js';
+import type { Store } from '../../shared/store/index.js';
 
 export interface VolueContext {
   client: VolueClient;
+  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  store: Store;
   loaders: VolueLoaders;
   notifications: VolueNotificationStore;
   webhooks: {
