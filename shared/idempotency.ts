@@ -147,3 +147,13 @@ export function stableJson(value: unknown): string {
     }) ?? 'null'
   );
 }
+
+/** For `reconcile`: the provider's 404 means "nothing was committed". */
+export async function undefinedIfNotFound<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof GridgraphError && error.code === 'NOT_FOUND') return undefined;
+    throw error;
+  }
+}
