@@ -12,6 +12,10 @@ export interface SlowAnswerProxy {
   url: string;
   /** Hold back the answers of the next `count` non-GET requests by `delayMs`. */
   delayNextWrites(count: number, delayMs: number): void;
+  /** Hold back the answer of every `every`-th non-GET request by `delayMs` (0 = stop). */
+  delayEveryWrite(every: number, delayMs: number): void;
+  /** How many answers were held back so far. */
+  readonly heldBack: number;
   /** Resolves once every held-back write has been committed upstream. */
   committed(): Promise<void>;
   stop(): Promise<void>;
@@ -20,10 +24,18 @@ export interface SlowAnswerProxy {
 export async function startSlowAnswerProxy(target: string): Promise<SlowAnswerProxy> {
   let held = 0;
   let delayMs = 0;
+  let every = 0;
+  let writes = 0;
+  let heldBack = 0;
   const pending: Array<Promise<void>> = [];
   const server: Server = createServer((req, res) => {
-    const slow = req.method !== 'GET' && held > 0;
-    if (slow) held--;
+    const write = req.method !== 'GET';
+    if (write) writes++;
+    const slow = write && (held > 0 || (every > 0 && writes % every === 0));
+    if (slow) {
+      if (held > 0) held--;
+      heldBack++;
+    }
     const done = (async () => {
       const body = await read(req);
       const headers = Object.fromEntries(
@@ -50,6 +62,13 @@ export async function startSlowAnswerProxy(target: string): Promise<SlowAnswerPr
     delayNextWrites(count, ms) {
       held = count;
       delayMs = ms;
+    },
+    delayEveryWrite(n, ms) {
+      every = n;
+      delayMs = ms;
+    },
+    get heldBack() {
+      return heldBack;
     },
     async committed() {
       await Promise.all(pending);
