@@ -3,6 +3,7 @@ import type { CircuitBreakerSettings } from './http-client.js';
 import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
 import type { ProviderName } from './provider.js';
 import type { RunningServer } from './server.js';
+import type { Store } from './store/index.js';
 import type { RunningSimulator } from './simulator/server.js';
 
 /**
@@ -42,6 +43,8 @@ export interface ProviderServerConfig {
   retries: number;
   /** The connector's circuit breaker (`<PREFIX>_BREAKER_ERROR_THRESHOLD`, `_VOLUME_THRESHOLD`, `_WINDOW_MS`, `_RESET_MS`). */
   breaker: CircuitBreakerSettings;
+  /** STORE_URL: where replicas share tokens, budgets and idempotency records; undefined = in memory. */
+  storeUrl: string | undefined;
 }
 
 export function readProviderServerConfig(
@@ -74,6 +77,7 @@ export function readProviderServerConfig(
         50,
         3_600_000,
       )({ default: 30_000, desc: 'How long an open circuit fails fast before a probe' }),
+      STORE_URL: str({ default: '', desc: 'Shared store for replicas (redis://…); empty = in memory' }),
     },
     env,
   ) as Record<string, unknown>;
@@ -91,5 +95,22 @@ export function readProviderServerConfig(
       windowMs: config[`${prefix}_BREAKER_WINDOW_MS`] as number,
       resetMs: config[`${prefix}_BREAKER_RESET_MS`] as number,
     },
+    storeUrl: (config.STORE_URL as string) || undefined,
+  };
+}
+
+/** The server, whose stop() also closes the store it used (a Redis connection would keep the process alive). */
+export function closingStore(server: RunningServer, store: Store): RunningServer {
+  let stopping: Promise<void> | undefined;
+  return {
+    ...server,
+    stop: () =>
+      (stopping ??= (async () => {
+        try {
+          await server.stop();
+        } finally {
+          await store.close();
+        }
+      })()),
   };
 }

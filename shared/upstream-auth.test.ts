@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCredentialCache } from './upstream-auth.js';
+import { MemoryStore } from './store/index.js';
+import { createCredentialCache, credentialKey } from './upstream-auth.js';
 
 /** The credential cache: reuse, renewal before expiry, single flight, invalidation of stale values only. */
 describe('createCredentialCache', () => {
@@ -64,5 +65,45 @@ describe('createCredentialCache', () => {
     const results = await Promise.allSettled([cache.get(), cache.get()]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     expect(await cache.get()).toBe('ok');
+  });
+});
+
+/** Two replicas' caches on one store: one login between them, and a refused credential replaced once. */
+describe('createCredentialCache with a shared store', () => {
+  function replicas() {
+    const store = new MemoryStore();
+    let logins = 0;
+    const make = () =>
+      createCredentialCache({
+        obtain: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 5)); // a login takes a moment; others wait for it
+          return { value: `token-${++logins}`, expiresInSeconds: 3600 };
+        },
+        shared: { store, key: credentialKey('TEST', 'client-id', 'secret') },
+      });
+    return { a: make(), b: make(), logins: () => logins };
+  }
+
+  it('obtains once for both replicas, also when they ask at the same time', async () => {
+    const { a, b, logins } = replicas();
+    expect(await Promise.all([a.get(), b.get(), a.get(), b.get()])).toEqual(['token-1', 'token-1', 'token-1', 'token-1']);
+    expect(logins()).toBe(1);
+    expect(a.obtained + b.obtained).toBe(1);
+  });
+
+  it('after both replicas are refused the token, obtains one new token for both', async () => {
+    const { a, b, logins } = replicas();
+    const stale = await a.get();
+    await b.get();
+    a.invalidate(stale);
+    b.invalidate(stale);
+    expect(await Promise.all([a.get(), b.get()])).toEqual(['token-2', 'token-2']);
+    expect(logins()).toBe(2);
+  });
+
+  it('keys credentials by provider and identity without containing the secret', () => {
+    const key = credentialKey('VOLUE', 'id', 'top-secret');
+    expect(key).not.toContain('top-secret');
+    expect(key).not.toBe(credentialKey('VOLUE', 'id', 'other-secret'));
   });
 });

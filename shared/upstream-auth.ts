@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { withLock, type Store } from './store/index.js';
+
 /**
  * Credentials that a connector must obtain before calling its provider (an OAuth token, a session
  * cookie, the current one of two API keys) and may have to obtain again. The HTTP client asks an
@@ -20,12 +23,32 @@ export interface Credential<T> {
   expiresInSeconds?: number;
 }
 
+/**
+ * Shares credentials between replicas through a store (README "Scale-out"): a credential any replica
+ * obtained is used by all until it is due for renewal or refused, and a short lock in the store makes
+ * one replica log in while the others wait for its credential (one token request between them).
+ */
+export interface SharedCredentials {
+  store: Store;
+  /** One per provider and credentials, e.g. from `credentialKey('VOLUE', tokenUrl, clientId, clientSecret)`. */
+  key: string;
+  /** How long others wait for the replica that is logging in (default 30 s). */
+  lockTtlMs?: number;
+}
+
+/** A store key for credentials: the provider plus a hash of what identifies them (never the secrets themselves). */
+export function credentialKey(provider: string, ...identity: string[]): string {
+  return `credential:${provider}:${createHash('sha256').update(JSON.stringify(identity)).digest('hex')}`;
+}
+
 export interface CredentialCacheOptions<T> {
   /** Obtains a new credential (a token request, a login). Its errors reach the waiting callers. */
   obtain(): Promise<Credential<T>>;
   /** Renew this long before the stated expiry, so a request never leaves with a token about to lapse. */
   refreshMarginMs?: number;
   now?: () => number;
+  /** Optional: share credentials between replicas through a store (they must survive JSON). */
+  shared?: SharedCredentials;
 }
 
 export interface CredentialCache<T> {
@@ -43,17 +66,45 @@ export function createCredentialCache<T>(options: CredentialCacheOptions<T>): Cr
   let current: { value: T; renewAt: number } | undefined;
   let pending: Promise<T> | undefined;
   let obtained = 0;
+  const shared = options.shared;
+  // The last credential refused here: another replica's copy of it in the store is not used again.
+  let refused: string | undefined;
+
+  async function fresh(): Promise<T> {
+    obtained++;
+    const credential = await options.obtain();
+    const lifetimeMs = credential.expiresInSeconds === undefined ? Infinity : credential.expiresInSeconds * 1000;
+    // A lifetime shorter than the margin would renew on every call; renew at half its life then.
+    const renewAfterMs = lifetimeMs > 2 * margin ? lifetimeMs - margin : lifetimeMs / 2;
+    current = { value: credential.value, renewAt: now() + renewAfterMs };
+    if (shared) {
+      const ttlMs = Number.isFinite(renewAfterMs) ? Math.max(1, renewAfterMs) : undefined;
+      await shared.store.set(shared.key, JSON.stringify(current), ttlMs);
+    }
+    return credential.value;
+  }
+
+  async function fromStore(): Promise<T | undefined> {
+    const raw = await shared!.store.get(shared!.key);
+    if (raw === undefined) return undefined;
+    const stored = JSON.parse(raw) as { value: T; renewAt: number | null };
+    const renewAt = stored.renewAt ?? Infinity; // JSON turns Infinity into null
+    if (now() >= renewAt || JSON.stringify(stored.value) === refused) return undefined;
+    current = { value: stored.value, renewAt };
+    return stored.value;
+  }
 
   function obtain(): Promise<T> {
     pending ??= (async () => {
-      obtained++;
       try {
-        const credential = await options.obtain();
-        const lifetimeMs = credential.expiresInSeconds === undefined ? Infinity : credential.expiresInSeconds * 1000;
-        // A lifetime shorter than the margin would renew on every call; renew at half its life then.
-        const renewAfterMs = lifetimeMs > 2 * margin ? lifetimeMs - margin : lifetimeMs / 2;
-        current = { value: credential.value, renewAt: now() + renewAfterMs };
-        return credential.value;
+        if (!shared) return await fresh();
+        const stored = await fromStore();
+        if (stored !== undefined) return stored;
+        // One replica logs in; the others wait for the lock and then find its credential in the store.
+        return await withLock(shared.store, shared.key, async () => (await fromStore()) ?? fresh(), {
+          ttlMs: shared.lockTtlMs ?? 30_000,
+          waitMs: shared.lockTtlMs ?? 30_000,
+        });
       } finally {
         pending = undefined;
       }
@@ -68,6 +119,7 @@ export function createCredentialCache<T>(options: CredentialCacheOptions<T>): Cr
     },
     invalidate(stale) {
       if (current?.value === stale) current = undefined;
+      if (shared) refused = JSON.stringify(stale);
     },
     get obtained() {
       return obtained;

@@ -64,7 +64,7 @@ describe('request budget (X-Rate-Limit)', () => {
   it('tracks the calls left, refuses without calling once spent, and rotates to the second key', async () => {
     const single = client();
     for (let i = 0; i < 4; i++) await single.quantities();
-    expect(single.keys.budget(0).remaining).toBe(0);
+    expect((await single.keys.budget(0)).remaining).toBe(0);
     expect(simulator.remainingBudget(ENERKEY_SIMULATOR_KEYS.primary)).toBe(0);
     const spent = await failure(single.quantities());
     expect(spent.code).toBe('UPSTREAM_RATE_LIMITED');

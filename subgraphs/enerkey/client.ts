@@ -17,6 +17,7 @@ import {
   HOUR_MS,
 } from './contract.js';
 import { EnerkeyKeyRing } from './keys.js';
+import type { Store } from '../../shared/store/index.js';
 
 /**
  * The EnerKey connector: typed calls to the inferred REST contract (CONTRACT.md, contract.ts). The API
@@ -139,6 +140,8 @@ export interface EnerkeyClientOptions {
   /** The connector's circuit breaker (shared/http-client.ts); absent: none. */
   breaker?: CircuitBreakerSettings;
   now?: () => number;
+  /** Where the keys' request budgets are counted; replicas sharing a store share the budget (default: in memory). */
+  store?: Store;
 }
 
 const VALUES_PATHS: Record<ValuesKind, string> = {
@@ -152,7 +155,7 @@ export class EnerkeyClient {
   readonly keys: EnerkeyKeyRing;
 
   constructor(options: EnerkeyClientOptions) {
-    this.keys = new EnerkeyKeyRing(options.apiKeys, options.now);
+    this.keys = new EnerkeyKeyRing(options.apiKeys, options.now, options.store);
     this.http = createHttpClient({
       provider: 'ENERKEY',
       baseUrl: options.baseUrl,
@@ -170,11 +173,11 @@ export class EnerkeyClient {
   private async call<T>(request: HttpRequest): Promise<HttpResponse<T>> {
     try {
       const response = await this.http.request<T>(request);
-      this.keys.observe(response.headers);
+      await this.keys.observe(response.headers);
       return response;
     } catch (error) {
       if (error instanceof GridgraphError && error.code === 'UPSTREAM_RATE_LIMITED' && error.extensions.upstreamStatus === 429) {
-        this.keys.exhausted((error.extensions.retryAfter as number | null) ?? null);
+        await this.keys.exhausted((error.extensions.retryAfter as number | null) ?? null);
       }
       throw error;
     }

@@ -6,7 +6,8 @@ import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
 import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
-import { readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import { createStore } from '../../shared/store/index.js';
+import { closingStore, readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
 import { EnerkeyClient } from './client.js';
 import { ENERKEY_DAILY_LIMIT } from './contract.js';
 import { createEnerkeyLoaders } from './loaders.js';
@@ -75,8 +76,10 @@ export function buildEnerkeySchema(): Promise<GraphQLSchema> {
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). */
 export async function startEnerkeySubgraph(config: EnerkeyConfig & { apiUrl: string }): Promise<RunningServer> {
+  const store = createStore(config.storeUrl);
   // One client per process: the key ring's budget is the process's view of the keys' daily budgets.
   const client = new EnerkeyClient({
+    store,
     baseUrl: config.apiUrl,
     apiKeys: config.apiKeys,
     timeoutMs: config.timeoutMs,
@@ -84,13 +87,16 @@ export async function startEnerkeySubgraph(config: EnerkeyConfig & { apiUrl: str
     retries: config.retries,
     breaker: config.breaker,
   });
-  return startGraphQLServer<EnerkeyContext>({
-    name: 'enerkey',
-    host: config.host,
-    port: config.subgraphPort,
-    schema: await buildEnerkeySchema(),
-    context: async () => ({ client, loaders: createEnerkeyLoaders(client) }),
-  });
+  return closingStore(
+    await startGraphQLServer<EnerkeyContext>({
+      name: 'enerkey',
+      host: config.host,
+      port: config.subgraphPort,
+      schema: await buildEnerkeySchema(),
+      context: async () => ({ client, store, loaders: createEnerkeyLoaders(client) }),
+    }),
+    store,
+  );
 }
 
 export const enerkeySubgraph: SubgraphModule = {

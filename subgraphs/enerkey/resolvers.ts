@@ -40,9 +40,13 @@ import {
   EnerkeyQuantity,
   UpdateEnerkeyActionInput,
 } from './schema.js';
+import type { Store } from '../../shared/store/index.js';
+import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/idempotency.js';
 
 export interface EnerkeyContext {
   client: EnerkeyClient;
+  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  store: Store;
   loaders: EnerkeyLoaders;
 }
 
@@ -176,28 +180,30 @@ export class EnerkeyQueryResolver {
 export class EnerkeyMutationResolver {
   @Mutation(() => EnerkeyPushResult, {
     description:
-      'Pushes hourly consumption values to a CONSUMPTION meter (PushConsumptionsForMeter), in the meter’s unit. Values for the same hour are summed; at most 365 days per push; every timestamp on the hour. Nothing is written when any value is refused.',
+      'Pushes hourly consumption values to a CONSUMPTION meter (PushConsumptionsForMeter), in the meter’s unit. Values for the same hour are summed; at most 365 days per push; every timestamp on the hour. Nothing is written when any value is refused. With an idempotencyKey, a retry after an attempt that got no answer is refused with UPSTREAM_TIMEOUT (extensions.reason IDEMPOTENCY_OUTCOME_UNKNOWN): EnerKey adds pushed values to the hour, so it cannot tell whether the lost push was stored.',
   })
   async pushEnerkeyConsumptions(
     @Arg('meterId', () => ID, METER_ID_ARG) meterId: string,
     @Arg('values', () => [EnerkeyHourlyValueInput], { description: 'The values, each stamped by the start of its hour.' })
     values: EnerkeyHourlyValueInput[],
-    @Ctx() { client, loaders }: EnerkeyContext,
+    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
+    @Ctx() { client, loaders, store }: EnerkeyContext,
   ): Promise<EnerkeyPushResult> {
-    return push(client, loaders, meterId, values, EnerkeyMeterType.CONSUMPTION);
+    return push({ client, loaders, store }, meterId, values, EnerkeyMeterType.CONSUMPTION, idempotencyKey);
   }
 
   @Mutation(() => EnerkeyPushResult, {
     description:
-      'Pushes cumulative register readings to a CUMULATIVE meter (PushCumulativeReadingsForMeter), in the meter’s unit; EnerKey stores the step between consecutive hours as that hour’s consumption. Readings must not decrease; at most 365 days per push; every timestamp on the hour. Nothing is written when any reading is refused.',
+      'Pushes cumulative register readings to a CUMULATIVE meter (PushCumulativeReadingsForMeter), in the meter’s unit; EnerKey stores the step between consecutive hours as that hour’s consumption. Readings must not decrease; at most 365 days per push; every timestamp on the hour. Nothing is written when any reading is refused. With an idempotencyKey, a retry after an attempt that got no answer is refused with UPSTREAM_TIMEOUT (extensions.reason IDEMPOTENCY_OUTCOME_UNKNOWN): EnerKey adds pushed values to the hour, so it cannot tell whether the lost push was stored.',
   })
   async pushEnerkeyCumulativeReadings(
     @Arg('meterId', () => ID, METER_ID_ARG) meterId: string,
     @Arg('readings', () => [EnerkeyHourlyValueInput], { description: 'The register readings, each at the start of an hour.' })
     readings: EnerkeyHourlyValueInput[],
-    @Ctx() { client, loaders }: EnerkeyContext,
+    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
+    @Ctx() { client, loaders, store }: EnerkeyContext,
   ): Promise<EnerkeyPushResult> {
-    return push(client, loaders, meterId, readings, EnerkeyMeterType.CUMULATIVE);
+    return push({ client, loaders, store }, meterId, readings, EnerkeyMeterType.CUMULATIVE, idempotencyKey);
   }
 
   @Mutation(() => EnerkeyAction, {
@@ -307,11 +313,11 @@ export class EnerkeyMutationResolver {
 }
 
 async function push(
-  client: EnerkeyClient,
-  loaders: EnerkeyLoaders,
+  { client, loaders, store }: EnerkeyContext,
   meterId: string,
   input: EnerkeyHourlyValueInput[],
   type: EnerkeyMeterType,
+  idempotencyKey: string | null,
 ): Promise<EnerkeyPushResult> {
   if (input.length > MAX_PUSH_VALUES) {
     throw new BadUserInputError(`A push takes at most ${MAX_PUSH_VALUES} values; split it.`, { provider: 'ENERKEY', field: 'values' });
@@ -325,10 +331,17 @@ async function push(
     });
   }
   const points: EnerkeyValue[] = input.map((v) => ({ timestamp: v.timestamp, value: v.value }));
-  const result =
-    type === EnerkeyMeterType.CUMULATIVE
-      ? await client.pushCumulativeReadings(meter.id, points)
-      : await client.pushConsumptions(meter.id, points);
+  const result = await idempotent({
+    store,
+    provider: 'ENERKEY',
+    operation: type === EnerkeyMeterType.CUMULATIVE ? 'pushEnerkeyCumulativeReadings' : 'pushEnerkeyConsumptions',
+    key: idempotencyKey,
+    payload: { meterId: meter.id, points },
+    perform: () =>
+      type === EnerkeyMeterType.CUMULATIVE ? client.pushCumulativeReadings(meter.id, points) : client.pushConsumptions(meter.id, points),
+    // No reconcile: EnerKey sums pushed values into whatever the hour held, so its state cannot tell
+    // whether a lost push was stored; such a retry is told so (UPSTREAM_TIMEOUT, IDEMPOTENCY_OUTCOME_UNKNOWN).
+  });
   return Object.assign(new EnerkeyPushResult(), {
     meterId: String(result.meterId),
     unit: result.unit,

@@ -2,8 +2,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { UpstreamUnavailableError } from '../../shared/errors.js';
 import { createHttpClient, type CircuitBreakerSettings, type HttpClient, type QueryValue } from '../../shared/http-client.js';
-import { createCredentialCache, headerAuth, type CredentialCache } from '../../shared/upstream-auth.js';
+import { createCredentialCache, credentialKey, headerAuth, type CredentialCache } from '../../shared/upstream-auth.js';
 import { decode, decodeJson, decodeXml, decodeYaml, type FileType, type ResponseType, WireFormatError } from './wire.js';
+import type { Store } from '../../shared/store/index.js';
 
 /**
  * The Intellimeter connector: typed calls to the classic API (https://api.intellimeter.ca). It logs in
@@ -68,6 +69,8 @@ export interface NewUser {
 export type ChartType = 'pie' | 'bar' | 'line';
 
 export interface IntellimeterClientOptions {
+  /** Shares the credential with other replicas through this store (README \"Scale-out\"). */
+  store?: Store;
   baseUrl: string;
   apiKey: string;
   /** The site's IANA zone, in which Intellimeter writes its zone-less timestamps. */
@@ -106,7 +109,10 @@ export class IntellimeterClient {
       secrets: this.secrets,
     };
     this.loginHttp = createHttpClient(common);
-    this.session = createCredentialCache({ obtain: async () => ({ value: await this.login() }) });
+    this.session = createCredentialCache({
+      obtain: async () => ({ value: await this.login() }),
+      shared: options.store && { store: options.store, key: credentialKey('INTELLIMETER', options.baseUrl, options.apiKey) },
+    });
     this.http = createHttpClient({ ...common, auth: headerAuth(this.session, (cookie) => ({ cookie })) });
   }
 

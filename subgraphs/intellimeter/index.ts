@@ -7,7 +7,8 @@ import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
 import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
-import { readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import { createStore } from '../../shared/store/index.js';
+import { closingStore, readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
 import { IntellimeterClient } from './client.js';
 import { createIntellimeterLoaders } from './loaders.js';
 import {
@@ -83,7 +84,9 @@ export function buildIntellimeterSchema(): Promise<GraphQLSchema> {
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). One client per process: it holds the session. */
 export async function startIntellimeterSubgraph(config: IntellimeterConfig & { apiUrl: string }): Promise<RunningServer> {
+  const store = createStore(config.storeUrl);
   const client = new IntellimeterClient({
+    store,
     baseUrl: config.apiUrl,
     apiKey: config.apiKey,
     timeZone: config.timeZone,
@@ -94,13 +97,16 @@ export async function startIntellimeterSubgraph(config: IntellimeterConfig & { a
     retries: config.retries,
     breaker: config.breaker,
   });
-  return startGraphQLServer<IntellimeterContext>({
-    name: 'intellimeter',
-    host: config.host,
-    port: config.subgraphPort,
-    schema: await buildIntellimeterSchema(),
-    context: async () => ({ client, loaders: createIntellimeterLoaders(client, config.timeZone) }),
-  });
+  return closingStore(
+    await startGraphQLServer<IntellimeterContext>({
+      name: 'intellimeter',
+      host: config.host,
+      port: config.subgraphPort,
+      schema: await buildIntellimeterSchema(),
+      context: async () => ({ client, store, loaders: createIntellimeterLoaders(client, config.timeZone) }),
+    }),
+    store,
+  );
 }
 
 export const intellimeterSubgraph: SubgraphModule = {

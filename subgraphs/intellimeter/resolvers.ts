@@ -29,9 +29,13 @@ import {
   IntellimeterUserConnection,
   UpdateIntellimeterAccountInput,
 } from './schema.js';
+import type { Store } from '../../shared/store/index.js';
+import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/idempotency.js';
 
 export interface IntellimeterContext {
   client: IntellimeterClient;
+  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  store: Store;
   loaders: IntellimeterLoaders;
 }
 
@@ -212,15 +216,29 @@ export class IntellimeterMutationResolver {
   @Mutation(() => IntellimeterUser, { description: 'Creates a user in the API account’s project. The username must be unique.' })
   async createIntellimeterUser(
     @Arg('input', () => CreateIntellimeterUserInput, { description: 'The user to create.' }) input: CreateIntellimeterUserInput,
-    @Ctx() { client }: IntellimeterContext,
+    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
+    @Ctx() { client, store }: IntellimeterContext,
   ): Promise<IntellimeterUser> {
     const username = input.username.trim();
-    const record = await onConflict(
-      client.createUser({ username, password: input.password, email: input.email.trim() }),
-      `The Intellimeter username "${username}" is taken; choose another.`,
-      'username',
-    );
-    return IntellimeterUser.fromRecord(record);
+    const email = input.email.trim();
+    const record = await idempotent({
+      store,
+      provider: 'INTELLIMETER',
+      operation: 'createIntellimeterUser',
+      key: idempotencyKey,
+      // Not the password: no trace of it, not even a hash, goes into the shared store.
+      payload: { username, email },
+      perform: () =>
+        onConflict(
+          client.createUser({ username, password: input.password, email }),
+          `The Intellimeter username "${username}" is taken; choose another.`,
+          'username',
+        ),
+      // Usernames are unique: the user with this one is the one the lost attempt created.
+      reconcile: async () => (await client.users()).find((user) => user.username === username),
+    });
+    // A result replayed from the store has been through JSON: its date is a string again.
+    return IntellimeterUser.fromRecord({ ...record, joined: new Date(record.joined) });
   }
 
   @Mutation(() => IntellimeterAccount, {

@@ -6,7 +6,8 @@ import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
 import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
-import { readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import { createStore } from '../../shared/store/index.js';
+import { closingStore, readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
 import { OpenvoltClient } from './client.js';
 import { createOpenvoltLoaders } from './loaders.js';
 import {
@@ -72,6 +73,7 @@ export function buildOpenvoltSchema(): Promise<GraphQLSchema> {
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). */
 export async function startOpenvoltSubgraph(config: OpenvoltConfig & { apiUrl: string }): Promise<RunningServer> {
+  const store = createStore(config.storeUrl);
   const client = new OpenvoltClient({
     baseUrl: config.apiUrl,
     apiKey: config.apiKey,
@@ -81,14 +83,17 @@ export async function startOpenvoltSubgraph(config: OpenvoltConfig & { apiUrl: s
     breaker: config.breaker,
   });
   const events = new OpenvoltEventStore();
-  return startGraphQLServer<OpenvoltContext>({
-    name: 'openvolt',
-    host: config.host,
-    port: config.subgraphPort,
-    schema: await buildOpenvoltSchema(),
-    context: async () => ({ client, loaders: createOpenvoltLoaders(client), events }),
-    routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
-  });
+  return closingStore(
+    await startGraphQLServer<OpenvoltContext>({
+      name: 'openvolt',
+      host: config.host,
+      port: config.subgraphPort,
+      schema: await buildOpenvoltSchema(),
+      context: async () => ({ client, store, loaders: createOpenvoltLoaders(client), events }),
+      routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
+    }),
+    store,
+  );
 }
 
 export const openvoltSubgraph: SubgraphModule = {

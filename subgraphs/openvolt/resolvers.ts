@@ -39,9 +39,13 @@ import {
   UpdateOpenvoltMeterInput,
 } from './schema.js';
 import type { OpenvoltEventStore } from './webhooks.js';
+import type { Store } from '../../shared/store/index.js';
+import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/idempotency.js';
 
 export interface OpenvoltContext {
   client: OpenvoltClient;
+  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  store: Store;
   loaders: OpenvoltLoaders;
   events: OpenvoltEventStore;
 }
@@ -185,9 +189,21 @@ export class OpenvoltMutationResolver {
   @Mutation(() => OpenvoltCustomer, { description: 'Creates an Openvolt customer. The email address must not be in use.' })
   async createOpenvoltCustomer(
     @Arg('input', () => CreateOpenvoltCustomerInput, { description: 'The customer to create.' }) input: CreateOpenvoltCustomerInput,
-    @Ctx() { client }: OpenvoltContext,
+    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
+    @Ctx() { client, store }: OpenvoltContext,
   ): Promise<OpenvoltCustomer> {
-    return OpenvoltCustomer.fromRecord(await client.createCustomer(customerInput(input)));
+    const customer = customerInput(input);
+    const record = await idempotent({
+      store,
+      provider: 'OPENVOLT',
+      operation: 'createOpenvoltCustomer',
+      key: idempotencyKey,
+      payload: customer,
+      perform: () => client.createCustomer(customer),
+      // The email address is unique at Openvolt: the customer with it is the one the lost attempt created.
+      reconcile: async () => (await client.listCustomers({ email: customer.email, page: 1, pageSize: 1 }))[0],
+    });
+    return OpenvoltCustomer.fromRecord(record);
   }
 
   @Mutation(() => OpenvoltCustomer, { description: 'Changes an Openvolt customer and returns it as stored.' })
@@ -217,9 +233,10 @@ export class OpenvoltMutationResolver {
   })
   async registerOpenvoltMeter(
     @Arg('input', () => RegisterOpenvoltMeterInput, { description: 'The meter to register.' }) input: RegisterOpenvoltMeterInput,
-    @Ctx() { client }: OpenvoltContext,
+    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
+    @Ctx() { client, store }: OpenvoltContext,
   ): Promise<OpenvoltMeter> {
-    const record = await client.createMeter({
+    const meter = {
       customer_id: input.customerId.trim(),
       meter_number: input.meterNumber.trim(),
       data_source: input.dataSource,
@@ -228,6 +245,17 @@ export class OpenvoltMutationResolver {
       address: input.address,
       update_frequency: input.updateFrequency,
       metadata: input.metadata,
+    };
+    const record = await idempotent({
+      store,
+      provider: 'OPENVOLT',
+      operation: 'registerOpenvoltMeter',
+      key: idempotencyKey,
+      payload: meter,
+      perform: () => client.createMeter(meter),
+      // (customer, meter number) is unique at Openvolt.
+      reconcile: async () =>
+        (await client.listMeters({ customer_id: meter.customer_id, meter_number: meter.meter_number, page: 1, pageSize: 1 }))[0],
     });
     return OpenvoltMeter.fromRecord(record);
   }
@@ -281,7 +309,8 @@ export class OpenvoltMutationResolver {
   @Mutation(() => OpenvoltConsent, { description: 'Records a customer’s consent for Openvolt to pull interval data.' })
   async createOpenvoltConsent(
     @Arg('input', () => CreateOpenvoltConsentInput, { description: 'The consent to record.' }) input: CreateOpenvoltConsentInput,
-    @Ctx() { client }: OpenvoltContext,
+    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
+    @Ctx() { client, store }: OpenvoltContext,
   ): Promise<OpenvoltConsent> {
     for (const field of ['startDate', 'endDate'] as const) {
       if (Number.isNaN(Date.parse(`${input[field]}T00:00:00Z`))) {
@@ -294,14 +323,31 @@ export class OpenvoltMutationResolver {
         field: 'endDate',
       });
     }
-    const record = await client.createConsent({
+    const consent = {
       customer_id: input.customerId.trim(),
-      type: 'interval',
+      type: 'interval' as const,
       name: input.name,
       start_date: input.startDate,
       end_date: input.endDate,
       evidence_document_id: input.evidenceDocumentId,
       metadata: input.metadata,
+    };
+    const record = await idempotent({
+      store,
+      provider: 'OPENVOLT',
+      operation: 'createOpenvoltConsent',
+      key: idempotencyKey,
+      payload: consent,
+      perform: () => client.createConsent(consent),
+      // The newest consent of the customer with the same evidence and dates is the one the lost attempt recorded.
+      reconcile: async () =>
+        (await client.listConsents({ customerId: consent.customer_id, page: 1, pageSize: 100 })).findLast(
+          (c) =>
+            c.evidence_document_id === consent.evidence_document_id &&
+            c.start_date === consent.start_date &&
+            c.end_date === consent.end_date &&
+            (c.name ?? undefined) === (consent.name ?? undefined),
+        ),
     });
     return OpenvoltConsent.fromRecord(record);
   }

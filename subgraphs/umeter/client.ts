@@ -1,8 +1,9 @@
 import { UpstreamRejectedError, UpstreamUnavailableError, type GridgraphError } from '../../shared/errors.js';
 import { createHttpClient, type CircuitBreakerSettings, type HttpClient } from '../../shared/http-client.js';
 import { LocalTimeReader } from '../../shared/local-time.js';
-import { bearerAuth, createCredentialCache, type CredentialCache } from '../../shared/upstream-auth.js';
+import { bearerAuth, createCredentialCache, credentialKey, type CredentialCache } from '../../shared/upstream-auth.js';
 import { parseMeasurements, UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute, type MeasurementSeries } from './measurements.js';
+import type { Store } from '../../shared/store/index.js';
 
 /**
  * The UMeter connector: a password-grant login on the auth host, the customer and P4 usage on the app
@@ -97,6 +98,8 @@ export interface P4Usage {
 }
 
 export interface UmeterClientOptions {
+  /** Shares the credential with other replicas through this store (README \"Scale-out\"). */
+  store?: Store;
   /** Auth host, e.g. https://auth.umeter.nl (POST /token). */
   authUrl: string;
   /** App host, e.g. https://app.umeter.nl (/api/customer, /api/P4). */
@@ -133,7 +136,11 @@ export class UmeterClient {
       breaker: options.breaker,
     };
     this.auth = createHttpClient({ ...common, baseUrl: options.authUrl, retries: 0, headers: { accept: 'application/json' } });
-    this.tokens = createCredentialCache({ obtain: () => this.login(), now: options.now });
+    this.tokens = createCredentialCache({
+      obtain: () => this.login(),
+      now: options.now,
+      shared: options.store && { store: options.store, key: credentialKey('UMETER', options.authUrl, options.username, options.password) },
+    });
     const auth = bearerAuth(this.tokens);
     const headers = { accept: 'application/json' };
     this.app = createHttpClient({ ...common, baseUrl: options.appUrl, retries: options.retries, headers, auth });

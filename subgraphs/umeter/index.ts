@@ -6,7 +6,8 @@ import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
 import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
-import { readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import { createStore } from '../../shared/store/index.js';
+import { closingStore, readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
 import { UmeterClient } from './client.js';
 import { createUmeterLoaders } from './loaders.js';
 import {
@@ -85,7 +86,9 @@ export function buildUmeterSchema(): Promise<GraphQLSchema> {
 export async function startUmeterSubgraph(
   config: UmeterConfig & { apiUrl: string; authUrl: string; measurementsUrl: string },
 ): Promise<RunningServer> {
+  const store = createStore(config.storeUrl);
   const client = new UmeterClient({
+    store,
     authUrl: config.authUrl,
     appUrl: config.apiUrl,
     measurementsUrl: config.measurementsUrl,
@@ -96,13 +99,16 @@ export async function startUmeterSubgraph(
     retries: config.retries,
     breaker: config.breaker,
   });
-  return startGraphQLServer<UmeterContext>({
-    name: 'umeter',
-    host: config.host,
-    port: config.subgraphPort,
-    schema: await buildUmeterSchema(),
-    context: async () => ({ client, loaders: createUmeterLoaders(client) }),
-  });
+  return closingStore(
+    await startGraphQLServer<UmeterContext>({
+      name: 'umeter',
+      host: config.host,
+      port: config.subgraphPort,
+      schema: await buildUmeterSchema(),
+      context: async () => ({ client, store, loaders: createUmeterLoaders(client) }),
+    }),
+    store,
+  );
 }
 
 export const umeterSubgraph: SubgraphModule = {

@@ -7,9 +7,12 @@ import type { UmeterAddressRecord, UmeterClient, UmeterCustomerRecord } from './
 import type { UmeterLoaders } from './loaders.js';
 import { UMETER_TIME_ZONE, planMeasurements, routeInfo, type MeasKey } from './measurements.js';
 import { UmeterAddress, UmeterConnection, UmeterCustomer, UmeterUsage } from './schema.js';
+import type { Store } from '../../shared/store/index.js';
 
 export interface UmeterContext {
   client: UmeterClient;
+  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  store: Store;
   loaders: UmeterLoaders;
 }
 

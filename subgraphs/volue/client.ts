@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { GridgraphError, UpstreamRejectedError, UpstreamUnavailableError } from '../../shared/errors.js';
 import { createHttpClient, type CircuitBreakerSettings, type HttpClient } from '../../shared/http-client.js';
-import { bearerAuth, createCredentialCache, type CredentialCache } from '../../shared/upstream-auth.js';
+import { bearerAuth, createCredentialCache, credentialKey, type CredentialCache } from '../../shared/upstream-auth.js';
+import type { Store } from '../../shared/store/index.js';
 
 /**
  * The Volue Energy Coordination connector: OAuth2 client credentials (token cached, renewed before it
@@ -138,6 +139,8 @@ export interface VolueReportRecord {
 }
 
 export interface VolueClientOptions {
+  /** Shares the credential with other replicas through this store (README \"Scale-out\"). */
+  store?: Store;
   /** API base, e.g. https://api.sandbox.voluespark.com/energy-coordination/v1 */
   baseUrl: string;
   /** The identity server's token endpoint, e.g. https://auth.identity.volue.com/connect/token */
@@ -178,6 +181,10 @@ export class VolueClient {
       obtain: () => this.requestToken(),
       refreshMarginMs: options.refreshMarginMs ?? 60_000,
       now: options.now,
+      shared: options.store && {
+        store: options.store,
+        key: credentialKey('VOLUE', options.tokenUrl, options.clientId, options.clientSecret),
+      },
     });
     this.http = createHttpClient({
       provider: 'VOLUE',

@@ -6,7 +6,8 @@ import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
 import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
-import { readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import { createStore } from '../../shared/store/index.js';
+import { closingStore, readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
 import { VolueClient } from './client.js';
 import { createVolueLoaders } from './loaders.js';
 import {
@@ -98,7 +99,9 @@ export function buildVolueSchema(): Promise<GraphQLSchema> {
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). */
 export async function startVolueSubgraph(config: VolueConfig & { apiUrl: string }): Promise<RunningServer> {
+  const store = createStore(config.storeUrl);
   const client = new VolueClient({
+    store,
     baseUrl: config.apiUrl,
     tokenUrl: config.tokenUrl,
     clientId: config.clientId,
@@ -116,11 +119,11 @@ export async function startVolueSubgraph(config: VolueConfig & { apiUrl: string 
     host: config.host,
     port: config.subgraphPort,
     schema: await buildVolueSchema(),
-    context: async () => ({ client, loaders: createVolueLoaders(client), notifications, webhooks }),
+    context: async () => ({ client, store, loaders: createVolueLoaders(client), notifications, webhooks }),
     routes: (app) => mountVolueWebhook(app, notifications, config.webhookSecret),
   });
   webhooks.receiverUrl ??= `${server.url}${VOLUE_WEBHOOK_PATH}`;
-  return server;
+  return closingStore(server, store);
 }
 
 export const volueSubgraph: SubgraphModule = {

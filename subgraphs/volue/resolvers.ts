@@ -35,9 +35,13 @@ import {
   VolueWebhookTest,
 } from './schema.js';
 import type { VolueNotificationStore } from './webhooks.js';
+import type { Store } from '../../shared/store/index.js';
+import { IDEMPOTENCY_KEY_ARG, idempotent, stableJson, undefinedIfNotFound } from '../../shared/idempotency.js';
 
 export interface VolueContext {
   client: VolueClient;
+  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  store: Store;
   loaders: VolueLoaders;
   notifications: VolueNotificationStore;
   webhooks: {
@@ -173,9 +177,19 @@ export class VolueMutationResolver {
   })
   async registerVolueUser(
     @Arg('input', () => RegisterVolueUserInput, { description: 'The user to register.' }) input: RegisterVolueUserInput,
-    @Ctx() { client }: VolueContext,
+    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
+    @Ctx() { client, store }: VolueContext,
   ): Promise<VolueUser> {
-    const user = await client.registerUser(requireId(input.userId, 'userId'));
+    const userId = requireId(input.userId, 'userId');
+    const user = await idempotent({
+      store,
+      provider: 'VOLUE',
+      operation: 'registerVolueUser',
+      key: idempotencyKey,
+      payload: { userId },
+      perform: () => client.registerUser(userId),
+      reconcile: () => undefinedIfNotFound(client.getUser(userId)),
+    });
     return VolueUser.of(user.userId);
   }
 
@@ -185,15 +199,25 @@ export class VolueMutationResolver {
   })
   async registerVolueMeter(
     @Arg('input', () => RegisterVolueMeterInput, { description: 'The meter to register.' }) input: RegisterVolueMeterInput,
-    @Ctx() { client, loaders }: VolueContext,
+    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
+    @Ctx() { client, loaders, store }: VolueContext,
   ): Promise<VolueMeter> {
     const userId = await existingUser(loaders, input.userId);
-    const record = await client.registerMeter(userId, {
+    const meter = {
       address: input.address ? { street: input.address.street, city: input.address.city, zipCode: input.address.zipCode } : undefined,
       location: input.location ? { latitude: input.location.latitude, longitude: input.location.longitude } : undefined,
       meterPointId: input.meterPointId.trim(),
       meterNumber: input.meterNumber,
       locationType: input.locationType,
+    };
+    const record = await idempotent({
+      store,
+      provider: 'VOLUE',
+      operation: 'registerVolueMeter',
+      key: idempotencyKey,
+      payload: { userId, meter },
+      perform: () => client.registerMeter(userId, meter),
+      reconcile: async () => (await client.listMeters(userId)).find((m) => m.meterPointId === meter.meterPointId),
     });
     return VolueMeter.fromRecord(record, userId);
   }
@@ -204,12 +228,22 @@ export class VolueMutationResolver {
   })
   async registerVolueVehicle(
     @Arg('input', () => RegisterVolueVehicleInput, { description: 'The vehicle to register.' }) input: RegisterVolueVehicleInput,
-    @Ctx() { client, loaders }: VolueContext,
+    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
+    @Ctx() { client, loaders, store }: VolueContext,
   ): Promise<VolueVehicle> {
     const userId = await existingUser(loaders, input.userId);
-    const record = await client.registerVehicle(userId, {
+    const vehicle = {
       vehicleId: input.vehicleId,
-      metadata: { resourceType: 'Vehicle', brand: input.brand, model: input.model, year: input.year, vin: input.vin },
+      metadata: { resourceType: 'Vehicle' as const, brand: input.brand, model: input.model, year: input.year, vin: input.vin },
+    };
+    const record = await idempotent({
+      store,
+      provider: 'VOLUE',
+      operation: 'registerVolueVehicle',
+      key: idempotencyKey,
+      payload: { userId, vehicle },
+      perform: () => client.registerVehicle(userId, vehicle),
+      reconcile: async () => (await client.listVehicles(userId)).find((v) => v.vehicleId === vehicle.vehicleId),
     });
     return VolueVehicle.fromRecord(record, userId);
   }
@@ -220,10 +254,11 @@ export class VolueMutationResolver {
   })
   async registerVolueResource(
     @Arg('input', () => RegisterVolueResourceInput, { description: 'The resource to register.' }) input: RegisterVolueResourceInput,
-    @Ctx() { client, loaders }: VolueContext,
+    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
+    @Ctx() { client, loaders, store }: VolueContext,
   ): Promise<VolueResource> {
     const userId = await existingUser(loaders, input.userId);
-    const record = await client.registerResource(userId, {
+    const resource = {
       resourceId: input.resourceId,
       metadata: {
         resourceType: input.resourceType,
@@ -232,6 +267,15 @@ export class VolueMutationResolver {
         capacity: input.capacity,
         heatingElements: input.heatingElements,
       },
+    };
+    const record = await idempotent({
+      store,
+      provider: 'VOLUE',
+      operation: 'registerVolueResource',
+      key: idempotencyKey,
+      payload: { userId, resource },
+      perform: () => client.registerResource(userId, resource),
+      reconcile: async () => (await client.listResources(userId)).find((r) => r.resourceId === resource.resourceId),
     });
     return VolueResource.fromRecord(record, userId);
   }
@@ -243,7 +287,8 @@ export class VolueMutationResolver {
   async subscribeVolueEvents(
     @Arg('input', () => SubscribeVolueEventsInput, { description: 'Where to post and which notifications.' })
     input: SubscribeVolueEventsInput,
-    @Ctx() { client, webhooks }: VolueContext,
+    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
+    @Ctx() { client, webhooks, store }: VolueContext,
   ): Promise<VolueWebhook> {
     const webhookUrl = input.webhookUrl ?? webhooks.receiverUrl;
     if (!webhookUrl) {
@@ -255,11 +300,22 @@ export class VolueMutationResolver {
         },
       );
     }
-    const record = await client.createWebhook({
-      webhookUrl,
-      name: input.name,
-      webhookSecret: webhooks.secret,
-      notificationTypes: input.notificationTypes,
+    const webhook = { webhookUrl, name: input.name, notificationTypes: input.notificationTypes };
+    const record = await idempotent({
+      store,
+      provider: 'VOLUE',
+      operation: 'subscribeVolueEvents',
+      key: idempotencyKey,
+      payload: webhook,
+      perform: () => client.createWebhook({ ...webhook, webhookSecret: webhooks.secret }),
+      // The webhook the lost attempt created: same target, name and notification types.
+      reconcile: async () =>
+        (await client.listWebhooks()).findLast(
+          (w) =>
+            w.webhookUrl === webhookUrl &&
+            (w.name ?? null) === (webhook.name ?? null) &&
+            stableJson([...(w.notificationTypes ?? [])].sort()) === stableJson([...(webhook.notificationTypes ?? [])].sort()),
+        ),
     });
     return VolueWebhook.fromRecord(record);
   }

@@ -1,0 +1,26 @@
+# One image for every role of Gridgraph: the gateway or one provider subgraph (README "Scale-out").
+#   docker build -t gridgraph .
+#   docker run -e ROLE=gateway -p 4000:4000 gridgraph
+#   docker run -e ROLE=volue   -p 4002:4002 gridgraph      (also: openvolt, umeter, enerkey, intellimeter)
+# or pass the role as the argument: docker run gridgraph volue
+FROM node:20-slim
+
+WORKDIR /app
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    ROLE=gateway
+
+# Dependencies first, so that a code change does not reinstall them. tsx (a runtime dependency) runs
+# the TypeScript sources directly; there is no build step.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund && npm cache clean --force
+
+COPY tsconfig.json supergraph.graphql ./
+COPY shared ./shared
+COPY subgraphs ./subgraphs
+COPY gateway ./gateway
+
+USER node
+EXPOSE 4000 4001 4002 4003 4004 4005
+# The role is the first argument, else $ROLE: "gateway" or a subgraph's folder name.
+ENTRYPOINT ["/bin/sh", "-c", "role=\"${1:-$ROLE}\"; case \"$role\" in gateway) exec node_modules/.bin/tsx gateway/index.ts ;; openvolt|volue|umeter|enerkey|intellimeter) exec node_modules/.bin/tsx \"subgraphs/$role/index.ts\" ;; *) echo \"ROLE must be gateway, openvolt, volue, umeter, enerkey or intellimeter (got '$role')\" >&2; exit 64 ;; esac", "--"]

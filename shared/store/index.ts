@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError } from '../config.js';
+import { MemoryStore } from './memory.js';
+import { RedisStore } from './redis.js';
+import type { Store } from './types.js';
+
+export type { Store } from './types.js';
+export { MemoryStore } from './memory.js';
+export { RedisStore } from './redis.js';
+
+/**
+ * The store `STORE_URL` names: unset or empty = a `MemoryStore` (one process), `redis://…` or
+ * `rediss://…` = Redis shared by every replica. Anything else is a configuration error.
+ */
+export function createStore(storeUrl: string | undefined): Store {
+  if (!storeUrl) return new MemoryStore();
+  if (/^rediss?:\/\//.test(storeUrl)) return new RedisStore(storeUrl);
+  throw new ConfigError(
+    `STORE_URL must be empty (in-memory store) or a redis:// or rediss:// URL; got "${storeUrl.replace(/\/\/[^@/]*@/, '//[redacted]@')}".`,
+  );
+}
+
+export interface LockOptions {
+  /** The lock expires after this long even if its holder dies (default 10 s). */
+  ttlMs?: number;
+  /** How long to wait for a lock someone else holds before giving up (default 10 s). */
+  waitMs?: number;
+  /** Poll interval while waiting (default 25 ms). */
+  pollMs?: number;
+}
+
+export class LockTimeoutError extends Error {
+  constructor(readonly key: string) {
+    super(`lock ${key} is still held by another request`);
+    this.name = 'LockTimeoutError';
+  }
+}
+
+/**
+ * Runs `fn` while holding the short lock `key` (set-if-absent with an owner token and a TTL), so that
+ * among all replicas sharing the store only one runs it at a time; released only by its owner.
+ */
+export async function withLock<T>(store: Store, key: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const ttlMs = options.ttlMs ?? 10_000;
+  const deadline = Date.now() + (options.waitMs ?? 10_000);
+  const owner = randomUUID();
+  while (!(await store.setIfAbsent(`lock:${key}`, owner, ttlMs))) {
+    if (Date.now() >= deadline) throw new LockTimeoutError(key);
+    await sleep(options.pollMs ?? 25);
+  }
+  try {
+    return await fn();
+  } finally {
+    await store.delete(`lock:${key}`, owner).catch(() => {
+      // The lock expires by itself; a store hiccup on release must not turn a success into an error.
+    });
+  }
+}
+
+/** JSON helpers over a store. */
+export async function getJson<T>(store: Store, key: string): Promise<T | undefined> {
+  const raw = await store.get(key);
+  return raw === undefined ? undefined : (JSON.parse(raw) as T);
+}
+
+export function setJson(store: Store, key: string, value: unknown, ttlMs?: number): Promise<void> {
+  return store.set(key, JSON.stringify(value), ttlMs);
+}

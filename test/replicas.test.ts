@@ -1,0 +1,125 @@
+import { GraphQLClient, gql } from 'graphql-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../shared/server.js';
+import type { SubgraphModule } from '../shared/subgraph-module.js';
+import { enerkeySubgraph } from '../subgraphs/enerkey/index.js';
+import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
+import { umeterSubgraph } from '../subgraphs/umeter/index.js';
+import { startUmeterSimulator, UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME } from '../subgraphs/umeter/simulator.js';
+import { volueSubgraph } from '../subgraphs/volue/index.js';
+import {
+  VOLUE_SIMULATOR_CLIENT_ID,
+  VOLUE_SIMULATOR_CLIENT_SECRET,
+  VOLUE_TOKEN_PATH,
+  startVolueSimulator,
+} from '../subgraphs/volue/simulator.js';
+import { startRedis, type TestRedis } from './support/redis.js';
+
+/**
+ * Scale-out: two replicas of a subgraph (the same SubgraphModule started twice, as two containers would
+ * be) against one provider and one Redis (STORE_URL). They log in once between them and spend one
+ * EnerKey budget together.
+ */
+
+let redis: TestRedis;
+const running: Array<{ stop(): Promise<void> }> = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  for (const server of running.reverse()) await server.stop();
+  await redis?.stop();
+});
+
+async function replicas(module: SubgraphModule, env: Record<string, string>): Promise<GraphQLClient[]> {
+  const clients: GraphQLClient[] = [];
+  for (let i = 0; i < 2; i++) {
+    const { subgraph } = await module.start({ HOST: '127.0.0.1', LOG_LEVEL: process.env.LOG_LEVEL, STORE_URL: redis.url, ...env });
+    running.push(subgraph as RunningServer);
+    clients.push(new GraphQLClient(`${subgraph.url}/graphql`));
+  }
+  return clients;
+}
+
+describe('two Volue replicas on one Redis', () => {
+  it('request one token between them, also when both need it at once', async () => {
+    const simulator = await startVolueSimulator({ host: '127.0.0.1', port: 0 });
+    running.push(simulator);
+    const [a, b] = await replicas(volueSubgraph, {
+      VOLUE_SUBGRAPH_PORT: '0',
+      VOLUE_API_URL: simulator.apiUrl,
+      VOLUE_TOKEN_URL: simulator.tokenUrl,
+      VOLUE_CLIENT_ID: VOLUE_SIMULATOR_CLIENT_ID,
+      VOLUE_CLIENT_SECRET: VOLUE_SIMULATOR_CLIENT_SECRET,
+      VOLUE_WEBHOOK_SECRET: 'replica-test-webhook-secret',
+    });
+    const query = gql`
+      {
+        volueUsers(first: 1) {
+          totalCount
+        }
+      }
+    `;
+    const answers = await Promise.all([a!.request(query), b!.request(query), a!.request(query), b!.request(query)]);
+    expect(answers).toHaveLength(4);
+    expect(simulator.callCount('POST', VOLUE_TOKEN_PATH)).toBe(1);
+    expect(simulator.callCount('GET', '/energy-coordination/v1/users')).toBe(4);
+  });
+});
+
+describe('two UMeter replicas on one Redis', () => {
+  it('log in once between them', async () => {
+    const simulator = await startUmeterSimulator({ host: '127.0.0.1', port: 0 });
+    running.push(simulator);
+    const [a, b] = await replicas(umeterSubgraph, {
+      UMETER_SUBGRAPH_PORT: '0',
+      UMETER_API_URL: simulator.url,
+      UMETER_AUTH_URL: simulator.url,
+      UMETER_MEASUREMENTS_URL: simulator.url,
+      UMETER_USERNAME: UMETER_SIMULATOR_USERNAME,
+      UMETER_PASSWORD: UMETER_SIMULATOR_PASSWORD,
+    });
+    const query = gql`
+      {
+        umeterCustomer {
+          id
+        }
+      }
+    `;
+    await Promise.all([a!.request(query), b!.request(query)]);
+    await b!.request(query);
+    expect(simulator.callCount('POST', '/token')).toBe(1);
+  });
+});
+
+describe('two EnerKey replicas on one Redis', () => {
+  it('spend one request budget: what one replica used, the other does not use again', async () => {
+    const simulator: EnerkeySimulator = await startEnerkeySimulator({ host: '127.0.0.1', port: 0, dailyLimit: 3 });
+    running.push(simulator);
+    const [a, b] = await replicas(enerkeySubgraph, {
+      ENERKEY_SUBGRAPH_PORT: '0',
+      ENERKEY_API_URL: simulator.url,
+      ENERKEY_API_KEY: ENERKEY_SIMULATOR_KEYS.primary,
+    });
+    const query = gql`
+      {
+        enerkeyQuantities {
+          id
+        }
+      }
+    `;
+    // Alternating replicas: three calls spend the key's budget of 3, whichever replica sent them.
+    await a!.request(query);
+    await b!.request(query);
+    await a!.request(query);
+    expect(simulator.remainingBudget(ENERKEY_SIMULATOR_KEYS.primary)).toBe(0);
+    // Replica B sent only one call itself, yet knows the shared budget is spent and sends nothing.
+    const { errors } = await b!
+      .rawRequest(query)
+      .catch((error: { response: { errors: unknown[] } }) => ({ errors: error.response.errors }));
+    expect(errors).toMatchObject([{ extensions: { code: 'UPSTREAM_RATE_LIMITED', provider: 'ENERKEY' } }]);
+    expect(simulator.callCount('GET', '/api/v1/quantities')).toBe(3);
+    expect(simulator.stats().total).toBe(3);
+  });
+});
