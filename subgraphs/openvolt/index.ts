@@ -8,7 +8,7 @@ import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../sha
 import { faultsFromEnv } from '../../shared/simulator/index.js';
 import { readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
 import { OpenvoltClient } from './client.js';
-import { createOpenvoltLoaders } from './loaders.js';
+import { createOpenvoltLoaders, type OpenvoltAccountShape } from './loaders.js';
 import {
   OpenvoltConsentResolver,
   OpenvoltCustomerResolver,
@@ -80,12 +80,13 @@ export async function startOpenvoltSubgraph(config: OpenvoltConfig & { apiUrl: s
     retries: config.retries,
   });
   const events = new OpenvoltEventStore();
+  const account: OpenvoltAccountShape = { moreThanOnePage: false };
   return startGraphQLServer<OpenvoltContext>({
     name: 'openvolt',
     host: config.host,
     port: config.subgraphPort,
     schema: await buildOpenvoltSchema(),
-    context: async () => ({ client, loaders: createOpenvoltLoaders(client), events }),
+    context: async () => ({ client, loaders: createOpenvoltLoaders(client, account), events }),
     routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
   });
 }
