@@ -57,7 +57,8 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxAliases: 30,
   maxTokens: 2000,
   maxDirectives: 30,
-  maxCost: 20000,
+  // Armor weighs fields, not upstream work: the one-fragment query over all five providers costs ~21,000.
+  maxCost: 50_000,
   maxReadings: 250_000,
   defaultListSize: 20,
 };

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Ajv, type AnySchema } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
 
 /**
@@ -187,10 +188,10 @@ describe('Openvolt simulator against the OpenAPI spec', () => {
       const all = await call(sim, 'GET', '/customers');
       expectSpecStatus(all, 'GET /customers', 200);
       expectValid(responseSchema('/customers', 'get', 200), all.body);
-      expect(all.body.data).toHaveLength(3);
+      expect(all.body.data).toHaveLength(4);
       const one = await call(sim, 'GET', '/customers', { query: { email: all.body.data[1].email } });
       expect(one.body.data.map((c: Json) => c._id)).toEqual([all.body.data[1]._id]);
-      const paged = await call(sim, 'GET', '/customers', { query: { page: '2', page_size: '2' } });
+      const paged = await call(sim, 'GET', '/customers', { query: { page: '2', page_size: '3' } });
       expect(paged.body.data).toHaveLength(1);
       expectError(await call(sim, 'GET', '/customers', { query: { page_size: '101' } }), 400);
     });
@@ -333,7 +334,7 @@ describe('Openvolt simulator against the OpenAPI spec', () => {
       expectSpecStatus(list, 'GET /consents', 200);
       expectValid(responseSchema('/consents', 'get', 200), list.body);
       const customers = new Set(list.body.data.map((c: Json) => c.customer_id));
-      expect(customers.size).toBe(3);
+      expect(customers.size).toBe(4);
       const sorted = await call(sim, 'GET', '/consents', { query: { sort_by: 'end_date' } });
       const ends = sorted.body.data.map((c: Json) => c.end_date);
       expect(ends).toEqual([...ends].sort());
@@ -447,10 +448,10 @@ describe('Openvolt simulator behaviour', () => {
 
   const hh = (query: Record<string, string>) => call(sim, 'GET', '/interval-data', { query });
 
-  it('seeds 3 customers and 50 meters with a mix of statuses, sources and consents', async () => {
-    expect((await call(sim, 'GET', '/customers')).body.data).toHaveLength(3);
+  it('seeds 4 customers and 52 meters with a mix of statuses, sources and consents', async () => {
+    expect((await call(sim, 'GET', '/customers')).body.data).toHaveLength(4);
     const meters: Json[] = (await call(sim, 'GET', '/meters', { query: { page_size: '100' } })).body.data;
-    expect(meters).toHaveLength(50);
+    expect(meters).toHaveLength(52);
     const count = (field: string, value: string) => meters.filter((m) => m[field] === value).length;
     expect(count('status', 'pending')).toBe(1);
     expect(count('status', 'inactive')).toBeGreaterThanOrEqual(3);
@@ -460,8 +461,14 @@ describe('Openvolt simulator behaviour', () => {
     for (const number of ['9999999999999', '9999999999998', '9999999999997', '9999999999996', '9999999999995']) {
       expect(count('meter_number', number), number).toBeGreaterThanOrEqual(1);
     }
-    const others = meters.filter((m) => !m.meter_number.startsWith('9999'));
+    const others = meters.filter((m) => !m.meter_number.startsWith('9999') && ['electralink', 'dcc'].includes(m.data_source));
     for (const meter of others) expect(meter.meter_number).toMatch(/^\d{13}$/);
+    // Two Dutch connections (EANs other providers know too) through Openvolt's Dutch data sources.
+    const dutch = meters.filter((m) => !['electralink', 'dcc'].includes(m.data_source));
+    expect(dutch.map((m) => [m.meter_number, m.data_source, m.status])).toEqual([
+      [SHARED_METERING_POINTS.officeEan, 'edsn', 'active'],
+      [SHARED_METERING_POINTS.schoolEan, 'kenter', 'active'],
+    ]);
     expect(meters.filter((m) => m.validity_state.expired_consent)).toHaveLength(1);
     expect(meters.filter((m) => m.validity_state.has_invalid_meter_number)).toHaveLength(1);
   });
@@ -617,7 +624,7 @@ describe('Openvolt simulator behaviour', () => {
     await call(sim, 'POST', '/customers', { body: { name: 'Temp', email: 'temp@temp.example' } });
     await receiver.next();
     sim.reset();
-    expect((await call(sim, 'GET', '/customers')).body.data).toHaveLength(3);
+    expect((await call(sim, 'GET', '/customers')).body.data).toHaveLength(4);
     expect(sim.stats().total).toBe(1);
   });
 });

@@ -83,7 +83,7 @@ describe('customers and meters', () => {
       };
     }>(gql`
       {
-        openvoltCustomers(first: 2) {
+        openvoltCustomers(first: 3) {
           nodes {
             id
             name
@@ -97,12 +97,12 @@ describe('customers and meters', () => {
       }
     `);
     expect(errors).toEqual([]);
-    expect(data.openvoltCustomers.nodes).toHaveLength(2);
+    expect(data.openvoltCustomers.nodes).toHaveLength(3);
     expect(data.openvoltCustomers.pageInfo.hasNextPage).toBe(true);
     const next = await query<{ openvoltCustomers: { nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean } } }>(
       gql`
         query ($after: String) {
-          openvoltCustomers(first: 2, after: $after) {
+          openvoltCustomers(first: 3, after: $after) {
             nodes {
               id
             }
@@ -117,7 +117,7 @@ describe('customers and meters', () => {
     expect(next.data.openvoltCustomers.nodes).toHaveLength(1);
     expect(next.data.openvoltCustomers.pageInfo.hasNextPage).toBe(false);
     const ids = [...data.openvoltCustomers.nodes, ...next.data.openvoltCustomers.nodes].map((node) => node.id);
-    expect(new Set(ids).size).toBe(3);
+    expect(new Set(ids).size).toBe(4);
   });
 
   it('fetches one customer with its meters', async () => {
@@ -204,7 +204,7 @@ describe('customers and meters', () => {
     });
   });
 
-  it('serves fifty seeded meters', async () => {
+  it('serves the fifty-two seeded meters', async () => {
     const { data } = await query<{ openvoltMeters: { nodes: unknown[]; pageInfo: { hasNextPage: boolean } } }>(gql`
       {
         openvoltMeters(first: 100) {
@@ -217,7 +217,7 @@ describe('customers and meters', () => {
         }
       }
     `);
-    expect(data.openvoltMeters.nodes).toHaveLength(50);
+    expect(data.openvoltMeters.nodes).toHaveLength(52);
     expect(data.openvoltMeters.pageInfo.hasNextPage).toBe(false);
   });
 
@@ -404,7 +404,7 @@ describe('batching', () => {
     expect(upstreamCalls('GET', '/v1/meters/:_id')).toBe(1);
   });
 
-  it('customer on fifty meters of three customers costs at most three customer calls', async () => {
+  it('customer on fifty meters of four customers costs at most four customer calls', async () => {
     const { data, errors } = await query<{ openvoltMeters: { nodes: Array<{ customer: { id: string } }> } }>(gql`
       {
         openvoltMeters(first: 50) {
@@ -418,8 +418,8 @@ describe('batching', () => {
       }
     `);
     expect(errors).toEqual([]);
-    expect(new Set(data.openvoltMeters.nodes.map((node) => node.customer.id)).size).toBe(3);
-    expect(upstreamCalls('GET', '/v1/customers/:_id')).toBe(3); // one per distinct customer
+    expect(new Set(data.openvoltMeters.nodes.map((node) => node.customer.id)).size).toBe(4);
+    expect(upstreamCalls('GET', '/v1/customers/:_id')).toBe(4); // one per distinct customer
   });
 });
 

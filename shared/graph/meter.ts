@@ -12,7 +12,7 @@ import { Provider } from './provider.js';
   autoRegisterImplementations: false,
 })
 export abstract class Meter {
-  @Field(() => ID, { description: "The provider's own identifier of this meter." })
+  @Field(() => ID, { description: "The provider's own identifier of this meter, unique within that provider." })
   id: string;
 
   @Field(() => Provider, { description: 'The provider this meter belongs to.' })
@@ -20,10 +20,21 @@ export abstract class Meter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The national metering point identifier (MPAN in Great Britain, EAN in the Netherlands, …), when the provider knows it.',
+    description:
+      'The national metering point identifier (MPAN in Great Britain, EAN in the Netherlands, …) the provider records for this meter; null when it records none. The same id at two providers is the same grid connection, which meteringPoint(id) joins.',
   })
   meterPointId: string | null;
 
-  @Field(() => String, { nullable: true, description: 'A human-readable name or description of the meter.' })
+  @Field(() => String, { nullable: true, description: 'A human-readable name or description of the meter, as the provider gives it.' })
   name: string | null;
+}
+
+/**
+ * `Meter.meterPointId` as every provider type answers it: the national metering point id the provider
+ * records for the meter, trimmed; null when it records none (a blank is none). Each type's mapping passes
+ * its provider's field through this, so `... on Meter { meterPointId }` means the same for all of them.
+ */
+export function nationalMeterPointId(value: string | null | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
 }

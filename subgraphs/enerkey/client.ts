@@ -198,15 +198,16 @@ export class EnerkeyClient {
     return this.get(ENERKEY_PATHS.facility(id));
   }
 
+  /** Meters matching every filter given; `meteringPointIds` at most ENERKEY_MAX_METERING_POINTS_PER_CALL. */
   meters(filter: {
     facilityIds?: readonly number[];
     meterIds?: readonly number[];
-    meteringPointId?: string;
+    meteringPointIds?: readonly string[];
   }): Promise<EnerkeyMeterRecord[]> {
     return this.get(ENERKEY_PATHS.meters, {
       facilityIds: filter.facilityIds?.length ? filter.facilityIds.join(',') : undefined,
       meterIds: filter.meterIds?.length ? filter.meterIds.join(',') : undefined,
-      meteringPointId: filter.meteringPointId,
+      meteringPointIds: filter.meteringPointIds?.length ? filter.meteringPointIds.join(',') : undefined,
     });
   }
 

@@ -27,6 +27,8 @@ export const ENERKEY_DAILY_LIMIT = 40_000;
 export const ENERKEY_BUDGET_WINDOW_MS = 24 * 3_600_000;
 /** Meters one values request may name (inferred). */
 export const ENERKEY_MAX_METERS_PER_VALUES_CALL = 50;
+/** Metering point ids one meters request may name (inferred, as for values: keeps the URL short). */
+export const ENERKEY_MAX_METERING_POINTS_PER_CALL = 50;
 /** Longest window of one hourly values request, in days (inferred). */
 export const ENERKEY_MAX_HOURLY_DAYS = 366;
 /** Longest window of one monthly values request, in days (inferred: five years). */

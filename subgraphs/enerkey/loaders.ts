@@ -2,12 +2,13 @@ import DataLoader from 'dataloader';
 import { groupBy, perKeyLoader } from '../../shared/batching.js';
 import { NotFoundError } from '../../shared/errors.js';
 import type { EnerkeyClient, EnerkeyFacilityRecord, EnerkeyMeterRecord, EnerkeyValue, ValuesKind } from './client.js';
-import { DAY_MS, ENERKEY_MAX_HOURLY_DAYS, ENERKEY_MAX_MONTHLY_DAYS } from './contract.js';
+import { DAY_MS, ENERKEY_MAX_HOURLY_DAYS, ENERKEY_MAX_METERING_POINTS_PER_CALL, ENERKEY_MAX_MONTHLY_DAYS } from './contract.js';
 
 /**
  * Per-request DataLoaders over the EnerKey connector (never module-level). EnerKey serves many ids per
  * call: facilities by ids, meters by meter or facility ids, and values for up to 50 meters per call, so
- * everything a request asks in one tick becomes one call per kind (values: one per 50 meters and window).
+ * everything a request asks in one tick becomes one call per kind (values: one per 50 meters and window;
+ * meters by metering point: one per 50 metering point ids).
  */
 export interface ValuesKey {
   kind: ValuesKind;
@@ -41,7 +42,17 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
     return facilityIds.map((id) => byFacility.get(id) ?? []);
   });
 
-  const metersByPoint = perKeyLoader((meteringPointId: string) => client.meters({ meteringPointId }));
+  /** The MeteringPoint join: every metering point asked in one tick is one call (per 50 ids). */
+  const metersByPoint = new DataLoader<string, EnerkeyMeterRecord[]>(async (pointIds) => {
+    const chunks: string[][] = [];
+    for (let i = 0; i < pointIds.length; i += ENERKEY_MAX_METERING_POINTS_PER_CALL) {
+      chunks.push(pointIds.slice(i, i + ENERKEY_MAX_METERING_POINTS_PER_CALL));
+    }
+    const meters = (await Promise.all(chunks.map((ids) => client.meters({ meteringPointIds: ids })))).flat();
+    for (const meter of meters) meterById.prime(meter.id, meter);
+    const byPoint = groupBy(meters, (m) => m.meteringPointId);
+    return pointIds.map((id) => byPoint.get(id) ?? []);
+  });
 
   const quantities = perKeyLoader((_all: 'all') => client.quantities());
 

@@ -132,7 +132,7 @@ export class EnerkeyQueryResolver {
     // As EnerKey advises: all facilities first, then their meters, so new meters are in and removed ones out.
     if (!facilities?.length && !point) facilities = (await client.facilities()).map((f) => f.id);
     if (facilities?.length === 0) return connection([], args);
-    const records = await client.meters({ facilityIds: facilities, meteringPointId: point });
+    const records = await client.meters({ facilityIds: facilities, meteringPointIds: point ? [point] : undefined });
     for (const record of records) loaders.meterById.prime(record.id, record);
     return connection(records.map(EnerkeyMeter.fromRecord), args);
   }

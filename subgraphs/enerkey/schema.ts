@@ -1,7 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, IsNotEmpty, IsOptional, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionType, Meter } from '../../shared/graph/index.js';
+import { ConnectionType, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/provider.js';
 import type {
   EnerkeyActionRecord,
@@ -199,7 +199,7 @@ export class EnerkeyMeter extends Meter {
     return Object.assign(new EnerkeyMeter(), {
       id: String(record.id),
       provider,
-      meterPointId: record.meteringPointId ?? null,
+      meterPointId: nationalMeterPointId(record.meteringPointId),
       name: record.name,
       facilityId: String(record.facilityId),
       quantityId: String(record.quantityId),

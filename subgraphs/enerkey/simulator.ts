@@ -21,6 +21,7 @@ import {
   ENERKEY_BUDGET_WINDOW_MS,
   ENERKEY_DAILY_LIMIT,
   ENERKEY_MAX_HOURLY_DAYS,
+  ENERKEY_MAX_METERING_POINTS_PER_CALL,
   ENERKEY_MAX_METERS_PER_VALUES_CALL,
   ENERKEY_MAX_MONTHLY_DAYS,
   ENERKEY_MAX_PUSH_DAYS,
@@ -276,15 +277,18 @@ export async function startEnerkeySimulator(options: EnerkeySimulatorOptions = {
       app.get(`/${ENERKEY_PATHS.meters}`, authorize, (req, res) => {
         const facilityIds = idList(queryString(req, 'facilityIds'), 'facilityIds');
         const meterIds = idList(queryString(req, 'meterIds'), 'meterIds');
-        const point = queryString(req, 'meteringPointId');
-        if (facilityIds.length === 0 && meterIds.length === 0 && point === undefined) {
-          throw new HttpError(400, 'Give facilityIds, meterIds or meteringPointId');
+        const points = textList(queryString(req, 'meteringPointIds'));
+        if (points.length > ENERKEY_MAX_METERING_POINTS_PER_CALL) {
+          throw new HttpError(400, `At most ${ENERKEY_MAX_METERING_POINTS_PER_CALL} meteringPointIds per request`);
+        }
+        if (facilityIds.length === 0 && meterIds.length === 0 && points.length === 0) {
+          throw new HttpError(400, 'Give facilityIds, meterIds or meteringPointIds');
         }
         res.json(
           [...store.meters.values()]
             .filter((m) => facilityIds.length === 0 || facilityIds.includes(m.facilityId))
             .filter((m) => meterIds.length === 0 || meterIds.includes(m.id))
-            .filter((m) => point === undefined || m.meteringPointId === point)
+            .filter((m) => points.length === 0 || (m.meteringPointId !== undefined && points.includes(m.meteringPointId)))
             .map(({ peakKw: _peak, ...rest }) => rest),
         );
       });
@@ -546,6 +550,14 @@ function pathNumber(req: Request, name: string): number {
   const value = String(req.params[name]);
   if (!/^\d+$/.test(value)) throw new HttpError(400, `${name} must be a whole number`);
   return Number(value);
+}
+
+/** A comma-separated list of text ids (metering point ids), blanks dropped. */
+function textList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }
 
 function idList(value: string | undefined, name: string): number[] {

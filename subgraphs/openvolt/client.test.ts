@@ -81,9 +81,9 @@ describe('parseIntervalData', () => {
 
 describe('OpenvoltClient', () => {
   it('lists and fetches customers, following page and page_size', async () => {
-    const firstPage = await client.listCustomers({ page: 1, pageSize: 2 });
-    const secondPage = await client.listCustomers({ page: 2, pageSize: 2 });
-    expect(firstPage).toHaveLength(2);
+    const firstPage = await client.listCustomers({ page: 1, pageSize: 3 });
+    const secondPage = await client.listCustomers({ page: 2, pageSize: 3 });
+    expect(firstPage).toHaveLength(3);
     expect(secondPage).toHaveLength(1);
     const customer = await client.getCustomer(CUSTOMER);
     expect(customer._id).toBe(CUSTOMER);
@@ -96,7 +96,7 @@ describe('OpenvoltClient', () => {
   });
 
   it('lists every meter across pages with listAllMeters', async () => {
-    expect(await client.listAllMeters({})).toHaveLength(50);
+    expect(await client.listAllMeters({})).toHaveLength(52);
     expect(simulator.callCount('GET', '/v1/meters')).toBe(1);
     const sameNumber = await client.listAllMeters({ meter_number: '9999999999999' });
     expect(sameNumber.map((meter) => meter.customer_id).sort()).toHaveLength(2);

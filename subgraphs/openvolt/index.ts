@@ -9,7 +9,7 @@ import { faultsFromEnv } from '../../shared/simulator/index.js';
 import { createStore } from '../../shared/store/index.js';
 import { closingStore, readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
 import { OpenvoltClient } from './client.js';
-import { createOpenvoltLoaders } from './loaders.js';
+import { createOpenvoltLoaders, type OpenvoltAccountShape } from './loaders.js';
 import {
   OpenvoltConsentResolver,
   OpenvoltCustomerResolver,
@@ -83,13 +83,14 @@ export async function startOpenvoltSubgraph(config: OpenvoltConfig & { apiUrl: s
     breaker: config.breaker,
   });
   const events = new OpenvoltEventStore();
+  const account: OpenvoltAccountShape = { moreThanOnePage: false };
   return closingStore(
     await startGraphQLServer<OpenvoltContext>({
       name: 'openvolt',
       host: config.host,
       port: config.subgraphPort,
       schema: await buildOpenvoltSchema(),
-      context: async () => ({ client, store, loaders: createOpenvoltLoaders(client), events }),
+      context: async () => ({ client, store, loaders: createOpenvoltLoaders(client, account), events }),
       routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
     }),
     store,

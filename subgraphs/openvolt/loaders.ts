@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { ReadingQuality, type NativeReading } from '../../shared/timeseries/index.js';
 import { groupBy, mergeWindows, perKeyLoader, type Window } from '../../shared/batching.js';
-import type { OpenvoltClient } from './client.js';
+import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltClient, type OpenvoltMeterRecord } from './client.js';
 
 /**
  * Per-request DataLoaders over the Openvolt connector (never module-level: cached records would leak
@@ -14,7 +14,16 @@ export interface ConsumptionKey extends Window {
 
 const HALF_HOUR_MS = 30 * 60 * 1000;
 
-export function createOpenvoltLoaders(client: OpenvoltClient) {
+/**
+ * What the subgraph has learnt about the size of the Openvolt account (one per server process, shared
+ * by its requests; it holds no records, only whether the meters fill more than one page).
+ */
+export interface OpenvoltAccountShape {
+  /** The account's meters were seen not to fit one page of GET /meters. */
+  moreThanOnePage: boolean;
+}
+
+export function createOpenvoltLoaders(client: OpenvoltClient, account: OpenvoltAccountShape = { moreThanOnePage: false }) {
   const customerById = perKeyLoader((id: string) => client.getCustomer(id));
 
   const meterById = perKeyLoader(async (id: string) => {
@@ -26,8 +35,35 @@ export function createOpenvoltLoaders(client: OpenvoltClient) {
 
   const consentById = perKeyLoader((id: string) => client.getConsent(id));
 
-  /** All meters registered under one meter number, across customers (the MeteringPoint join). */
-  const metersByNumber = perKeyLoader((meterNumber: string) => client.listAllMeters({ meter_number: meterNumber }));
+  /**
+   * All meters registered under one meter number, across customers (the MeteringPoint join). GET /meters
+   * filters by one meter_number, so K metering points are K calls; but an account whose meters fit one
+   * page answers any number of them with that one page. So for several numbers the first page of all
+   * meters is read once; if it holds every meter it answers them all, otherwise the account is
+   * remembered as large and each number is looked up by its filter (this once-per-process probe is the
+   * only call that can be spent in vain).
+   */
+  const metersByNumber = new DataLoader<string, OpenvoltMeterRecord[]>(async (numbers) => {
+    if (numbers.length > 1 && !account.moreThanOnePage) {
+      try {
+        const firstPage = await client.listMeters({ page: 1, pageSize: OPENVOLT_MAX_PAGE_SIZE });
+        if (firstPage.length < OPENVOLT_MAX_PAGE_SIZE) {
+          const byNumber = groupBy(firstPage, (meter) => meter.meter_number);
+          return numbers.map((number) => byNumber.get(number) ?? []);
+        }
+        account.moreThanOnePage = true;
+      } catch (error) {
+        return numbers.map(() => (error instanceof Error ? error : new Error(String(error))));
+      }
+    }
+    return Promise.all(
+      numbers.map((number) =>
+        client
+          .listAllMeters({ meter_number: number })
+          .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+      ),
+    );
+  });
 
   const consumption = new DataLoader<ConsumptionKey, NativeReading[], string>(
     async (keys) => {

@@ -412,10 +412,12 @@ export class OpenvoltMeterResolver {
   }
 
   @FieldResolver(() => MeteringPoint, {
-    description: 'The metering point (MPAN) this meter measures, joining what every provider knows about it.',
+    nullable: true,
+    description:
+      'The metering point this meter measures (its MPAN, or its EAN for a Dutch data source), joining what every provider knows about it; null for a SolarEdge meter, whose number is an inverter site.',
   })
-  meteringPoint(@Root() meter: OpenvoltMeter): MeteringPoint {
-    return new MeteringPoint(meter.meterNumber);
+  meteringPoint(@Root() meter: OpenvoltMeter): MeteringPoint | null {
+    return meter.meterPointId ? new MeteringPoint(meter.meterPointId) : null;
   }
 
   @FieldResolver(() => DateTimeResolver, {

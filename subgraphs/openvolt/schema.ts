@@ -1,7 +1,7 @@
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionType, IsStringMap, Meter } from '../../shared/graph/index.js';
+import { ConnectionType, IsStringMap, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/provider.js';
 import type {
   OpenvoltConsentRecord,
@@ -203,7 +203,9 @@ export class OpenvoltMeter extends Meter {
     return Object.assign(new OpenvoltMeter(), {
       id: record._id,
       provider,
-      meterPointId: record.meter_number,
+      // The meter number is the connection's MPAN (UK sources) or EAN (Dutch ones); a SolarEdge meter
+      // number is an inverter site, not a metering point.
+      meterPointId: record.data_source === 'solaredge' ? null : nationalMeterPointId(record.meter_number),
       name: record.description ?? null,
       meterNumber: record.meter_number,
       customerId: record.customer_id ?? record.customer?._id ?? '',

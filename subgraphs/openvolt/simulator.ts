@@ -16,6 +16,8 @@ import {
   queryPositiveInteger,
   queryString,
   type RunningSimulator,
+  SHARED_LOAD_PROFILES,
+  SHARED_METERING_POINTS,
   seededRandom,
   startSimulator,
   stringField,
@@ -183,9 +185,11 @@ export async function startOpenvoltSimulator(options: OpenvoltSimulatorOptions =
   function profileFor(meterNumber: string): LoadProfile {
     let profile = profiles.get(meterNumber);
     if (!profile) {
-      // Keyed by meter number only, so one MPAN under two customers reports the same consumption.
-      const gappy = !TEST_METER_NUMBERS.includes(meterNumber) && fnv1a(`gaps:${meterNumber}`) % 4 === 0;
-      profile = createLoadProfile({ seed: meterNumber, gapShare: gappy ? 0.01 : 0 });
+      // Keyed by meter number only, so one MPAN under two customers reports the same consumption. A
+      // connection other simulators also seed gets the building's shared load, as the grid measures it.
+      const shared = SHARED_LOAD_PROFILES[meterNumber];
+      const gappy = !TEST_METER_NUMBERS.includes(meterNumber) && !shared && fnv1a(`gaps:${meterNumber}`) % 4 === 0;
+      profile = createLoadProfile(shared ?? { seed: meterNumber, gapShare: gappy ? 0.01 : 0 });
       profiles.set(meterNumber, profile);
     }
     return profile;
@@ -805,7 +809,7 @@ function hasInvalidMeterNumber(meterNumber: string, dataSource: DataSource): boo
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Seed data: 3 customers, 50 meters, 5 consents, rebuilt identically on every reset
+// Seed data: 4 customers, 52 meters, 6 consents, rebuilt identically on every reset
 
 interface SeedCustomer {
   _id: string;
@@ -823,6 +827,10 @@ interface SeedCustomer {
   fixedNumbers: string[];
   meterCount: number;
   consent: string;
+  /** The data source of each meter (by index) for a customer outside Great Britain; UK meters vary between electralink and dcc. */
+  dataSources?: DataSource[];
+  /** Per meter (by index), Openvolt's provider_info for a Dutch connection (postcode, meter type). */
+  providerInfo?: Array<Record<string, string>>;
 }
 
 const SEED_CUSTOMERS: SeedCustomer[] = [
@@ -891,6 +899,30 @@ const SEED_CUSTOMERS: SeedCustomer[] = [
     meterCount: 14,
     consent: 'pennine',
   },
+  {
+    // Dutch connections through Openvolt's Dutch data sources. Their EANs are UMeter's office and school
+    // (and known to EnerKey and Intellimeter), so `meteringPoint(id)` finds them here too.
+    _id: objectId('openvolt:seed:customer:hollandse', new Date('2023-10-09T10:21:44.318Z')),
+    name: 'Hollandse Vastgoed Services B.V.',
+    email: 'energie@hollandsevastgoed.nl',
+    address: 'Catharijnesingel 47, 3511 GC Utrecht, NL',
+    created_at: '2023-10-09T10:21:44.318Z',
+    metadata: { crm_ref: 'HVS-0311', segment: 'property', country: 'NL' },
+    distributor: '',
+    sites: [
+      { name: 'Kantoor Catharijnesingel', address: 'Catharijnesingel 47, 3511 GC Utrecht, NL' },
+      { name: 'Basisschool De Zonnewijzer', address: 'Schoolstraat 12, 2801 HR Gouda, NL' },
+    ],
+    circuits: ['Hoofdaansluiting'],
+    fixedNumbers: [SHARED_METERING_POINTS.officeEan, SHARED_METERING_POINTS.schoolEan],
+    meterCount: 2,
+    consent: 'hollandse',
+    dataSources: ['edsn', 'kenter'],
+    providerInfo: [
+      { postal_code: '3511GC', meter_type: 'electricity' },
+      { postal_code: '2801HR', meter_type: 'electricity' },
+    ],
+  },
 ];
 
 const SEED_CONSENTS: Array<{
@@ -942,6 +974,14 @@ const SEED_CONSENTS: Array<{
     end_date: '2024-10-04',
     created_at: '2023-10-05T14:30:55.019Z',
     archived_at: '2023-10-10T09:12:44.210Z',
+  },
+  {
+    key: 'hollandse',
+    customer: 3,
+    name: 'Machtiging Hollandse Vastgoed (EDSN en Kenter)',
+    start_date: '2023-10-09',
+    end_date: '2030-10-08',
+    created_at: '2023-10-09T10:30:12.904Z',
   },
 ];
 
@@ -1019,7 +1059,8 @@ function seedStore(now: Date): Store {
       usedNumbers.add(meterNumber);
       const consentKey = special?.consent === undefined ? seed.consent : special.consent;
       const site = seed.sites[k % seed.sites.length]!;
-      const dataSource: DataSource = fixedNumber !== undefined || index % 4 !== 2 ? 'electralink' : 'dcc';
+      const dataSource: DataSource = seed.dataSources?.[k] ?? (fixedNumber !== undefined || index % 4 !== 2 ? 'electralink' : 'dcc');
+      const testNumber = fixedNumber !== undefined && TEST_METER_NUMBERS.includes(fixedNumber);
       const status = special?.status ?? 'active';
       const createdAt = new Date(Date.parse(seed.created_at) + (k + 1) * SEED_METER_SPACING_MS);
       const id = c === 0 && k === 0 ? EXAMPLE_METER_ID : objectId(`openvolt:seed:meter:${index}`, createdAt);
@@ -1030,12 +1071,12 @@ function seedStore(now: Date): Store {
         meter_number: meterNumber,
         customer_id: seed._id,
         ...optional('consent_id', consentKey === null ? undefined : consentIds.get(consentKey)),
-        description:
-          fixedNumber !== undefined
-            ? `Openvolt test meter ${TEST_METER_NUMBERS.indexOf(fixedNumber) + 1}`
-            : `${seed.circuits[k % seed.circuits.length]} – ${site.name}`,
+        description: testNumber
+          ? `Openvolt test meter ${TEST_METER_NUMBERS.indexOf(fixedNumber) + 1}`
+          : `${seed.circuits[k % seed.circuits.length]} – ${site.name}`,
         address: site.address,
         data_source: dataSource,
+        ...optional('provider_info', seed.providerInfo?.[k] && { ...seed.providerInfo[k] }),
         update_frequency: dataSource === 'dcc' ? (index % 3 === 0 ? 'hourly' : 'daily') : index % 3 === 0 ? 'daily' : 'weekly',
         status,
         metadata: index % 5 === 0 ? { site: site.name, cost_centre: `CC-${100 + index}` } : { site: site.name },

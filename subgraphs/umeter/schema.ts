@@ -1,6 +1,6 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Meter } from '../../shared/graph/index.js';
+import { Meter, nationalMeterPointId } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/provider.js';
 import { Resolution } from '../../shared/timeseries/index.js';
 import type { P4Interval, P4Usage, Registers, UmeterAddressRecord, UmeterCustomerRecord } from './client.js';
@@ -184,7 +184,7 @@ export class UmeterConnection extends Meter {
     return Object.assign(new UmeterConnection(), {
       id: ean,
       provider,
-      meterPointId: ean,
+      meterPointId: nationalMeterPointId(ean),
       name: address.title ?? null,
       ean,
       status: address.eEan?.status ?? null,

@@ -7,6 +7,7 @@ import {
   HttpError,
   type LoadProfile,
   type RunningSimulator,
+  SHARED_LOAD_PROFILES,
   SHARED_METERING_POINTS,
   startSimulator,
   TokenIssuer,
@@ -83,7 +84,7 @@ const SITES: Site[] = [
     priceOffPeak: 0.20976,
     flatFee: 64.8,
     solarKw: 0,
-    load: createLoadProfile({ seed: SHARED_METERING_POINTS.officeEan, baseKw: 4, peakKw: 30 }),
+    load: createLoadProfile(SHARED_LOAD_PROFILES[SHARED_METERING_POINTS.officeEan]!),
   },
   {
     ean: SHARED_METERING_POINTS.schoolEan,
@@ -102,7 +103,7 @@ const SITES: Site[] = [
     priceOffPeak: 0.21877,
     flatFee: 71.4,
     solarKw: 40,
-    load: createLoadProfile({ seed: SHARED_METERING_POINTS.schoolEan, baseKw: 2, peakKw: 18 }),
+    load: createLoadProfile(SHARED_LOAD_PROFILES[SHARED_METERING_POINTS.schoolEan]!),
   },
   {
     ean: SHARED_METERING_POINTS.homeEan,
@@ -121,7 +122,7 @@ const SITES: Site[] = [
     priceOffPeak: 0.22004,
     flatFee: 59.4,
     solarKw: 0,
-    load: createLoadProfile({ seed: SHARED_METERING_POINTS.homeEan, baseKw: 0.25, peakKw: 2.5 }),
+    load: createLoadProfile(SHARED_LOAD_PROFILES[SHARED_METERING_POINTS.homeEan]!),
   },
 ];
 

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsInt, IsNotEmpty, IsOptional, IsUrl, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionType, Meter } from '../../shared/graph/index.js';
+import { ConnectionType, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/provider.js';
 import type {
   VolueEventRecord,
@@ -157,7 +157,7 @@ export class VolueMeter extends Meter {
     return Object.assign(new VolueMeter(), {
       id: record.meterId,
       provider,
-      meterPointId: record.meterPointId,
+      meterPointId: nationalMeterPointId(record.meterPointId),
       name: place || null,
       userId: record.userId ?? userId,
       meterNumber: record.meterNumber ?? null,

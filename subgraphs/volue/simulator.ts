@@ -797,8 +797,9 @@ function seedStore(): Store {
     locationType: 'Residential',
   });
   meter(office, 'office', {
-    address: { street: 'Stationsplein 45', city: 'Rotterdam', zipCode: '3013 AK' },
-    location: { latitude: 51.9244, longitude: 4.4695 },
+    // The office UMeter and Openvolt know by the same EAN.
+    address: { street: 'Catharijnesingel 47', city: 'Utrecht', zipCode: '3511 GC' },
+    location: { latitude: 52.0893, longitude: 5.1107 },
     meterPointId: SHARED_METERING_POINTS.officeEan,
     meterNumber: 'E0053000098765432',
     locationType: 'Commercial',

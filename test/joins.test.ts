@@ -1,0 +1,343 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLES_DIR, parseExample } from '../gateway/playground/examples.js';
+import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
+import { SEED_USER_IDS } from '../subgraphs/volue/simulator.js';
+import { describeErrors } from './support/operations.js';
+import { startStack, type TestStack } from './support/stack.js';
+
+/**
+ * One graph across five providers: the same physical connection (a national metering point id) is
+ * known to several providers, `meteringPoint(id)` answers every provider's view of it, a meter of one
+ * provider leads to another provider's readings of the same connection, and one `Meter` fragment reads
+ * any provider's meter the same way.
+ */
+
+const { officeEan, schoolEan, homeEan, testMpan } = SHARED_METERING_POINTS;
+const PROVIDERS = ['OPENVOLT', 'VOLUE', 'UMETER', 'ENERKEY', 'INTELLIMETER'] as const;
+type ProviderName = (typeof PROVIDERS)[number];
+
+/** A national metering point id: a 13-digit MPAN core or an 18-digit EAN. */
+const NATIONAL_ID = /^(\d{13}|\d{18})$/;
+/** 2 to 8 November 2026 by Dutch day. */
+const WEEK = { from: '2026-11-02T00:00:00+01:00', to: '2026-11-09T00:00:00+01:00', resolution: 'DAY', timeZone: 'Europe/Amsterdam' };
+
+interface MeterSummary {
+  __typename: string;
+  id: string;
+  provider: ProviderName;
+  meterPointId: string | null;
+  name: string | null;
+}
+
+const METER_SUMMARY = /* GraphQL */ `
+  fragment MeterSummary on Meter {
+    __typename
+    id
+    provider
+    meterPointId
+    name
+  }
+`;
+
+/** The typename each provider's Meter has. */
+const METER_TYPE: Record<ProviderName, string> = {
+  OPENVOLT: 'OpenvoltMeter',
+  VOLUE: 'VolueMeter',
+  UMETER: 'UmeterConnection',
+  ENERKEY: 'EnerkeyMeter',
+  INTELLIMETER: 'IntellimeterPoint',
+};
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function ok<T>(document: string, variables?: Record<string, unknown>): Promise<T> {
+  const { data, errors } = await stack.query<T>(document, variables);
+  expect(describeErrors(errors)).toEqual([]);
+  return data;
+}
+
+describe('meteringPoint(id): every provider’s view of one connection', () => {
+  const EVERY_VIEW = /* GraphQL */ `
+    query EveryView($id: ID!) {
+      meteringPoint(id: $id) {
+        id
+        openvoltMeters {
+          ...MeterSummary
+        }
+        volueMeters {
+          ...MeterSummary
+        }
+        umeterConnection {
+          ...MeterSummary
+        }
+        enerkeyMeters {
+          ...MeterSummary
+        }
+        intellimeterPoints {
+          ...MeterSummary
+        }
+      }
+    }
+    ${METER_SUMMARY}
+  `;
+
+  // How many meters each provider's seed has on each shared connection.
+  const EXPECTED: Array<[string, string, Record<ProviderName, number>]> = [
+    ['the office EAN', officeEan, { OPENVOLT: 1, VOLUE: 1, UMETER: 1, ENERKEY: 1, INTELLIMETER: 1 }],
+    ['the school EAN', schoolEan, { OPENVOLT: 1, VOLUE: 0, UMETER: 1, ENERKEY: 1, INTELLIMETER: 1 }],
+    ['the home EAN', homeEan, { OPENVOLT: 0, VOLUE: 1, UMETER: 1, ENERKEY: 0, INTELLIMETER: 0 }],
+    ['Openvolt’s test MPAN (under two customers)', testMpan, { OPENVOLT: 2, VOLUE: 1, UMETER: 0, ENERKEY: 1, INTELLIMETER: 0 }],
+  ];
+
+  it.each(EXPECTED)('%s: every provider that knows it, each meter carrying that id', async (_label, id, counts) => {
+    const data = await ok<{
+      meteringPoint: {
+        id: string;
+        openvoltMeters: MeterSummary[];
+        volueMeters: MeterSummary[];
+        umeterConnection: MeterSummary | null;
+        enerkeyMeters: MeterSummary[];
+        intellimeterPoints: MeterSummary[];
+      };
+    }>(EVERY_VIEW, { id });
+    const point = data.meteringPoint;
+    expect(point.id).toBe(id);
+    const byProvider: Record<ProviderName, MeterSummary[]> = {
+      OPENVOLT: point.openvoltMeters,
+      VOLUE: point.volueMeters,
+      UMETER: point.umeterConnection ? [point.umeterConnection] : [],
+      ENERKEY: point.enerkeyMeters,
+      INTELLIMETER: point.intellimeterPoints,
+    };
+    for (const provider of PROVIDERS) {
+      expect(byProvider[provider], provider).toHaveLength(counts[provider]);
+      for (const meter of byProvider[provider]) {
+        expect(meter).toMatchObject({ __typename: METER_TYPE[provider], provider, meterPointId: id });
+      }
+    }
+  });
+
+  it('an id nobody knows is every provider’s empty answer, not an error', async () => {
+    const data = await ok<{ meteringPoint: Record<string, unknown> }>(EVERY_VIEW, { id: '871687120000009999' });
+    expect(data.meteringPoint).toEqual({
+      id: '871687120000009999',
+      openvoltMeters: [],
+      volueMeters: [],
+      umeterConnection: null,
+      enerkeyMeters: [],
+      intellimeterPoints: [],
+    });
+  });
+});
+
+describe('a meter of one provider leads to another provider’s readings of the same connection', () => {
+  const VOLUE_TO_READINGS = /* GraphQL */ `
+    query VolueToReadings($userId: ID!, $range: ReadingRange!) {
+      volueUser(id: $userId) {
+        meters {
+          provider
+          meterPointId
+          meteringPoint {
+            id
+            umeterConnection {
+              provider
+              ean
+              consumption(range: $range) {
+                total
+                count
+                missing
+              }
+            }
+            openvoltMeters {
+              provider
+              dataSource
+              consumption(range: $range) {
+                total
+                count
+                missing
+              }
+            }
+          }
+        }
+      }
+    }
+  `;
+
+  interface Series {
+    total: number;
+    count: number;
+    missing: number;
+  }
+
+  it('Volue’s office meter → its EAN → UMeter’s and Openvolt’s consumption, which agree', async () => {
+    const data = await ok<{
+      volueUser: {
+        meters: Array<{
+          provider: string;
+          meterPointId: string;
+          meteringPoint: {
+            id: string;
+            umeterConnection: { provider: string; ean: string; consumption: Series } | null;
+            openvoltMeters: Array<{ provider: string; dataSource: string; consumption: Series }>;
+          };
+        }>;
+      };
+    }>(VOLUE_TO_READINGS, { userId: SEED_USER_IDS.office, range: WEEK });
+    const office = data.volueUser.meters.find((meter) => meter.meterPointId === officeEan)!;
+    expect(office.provider).toBe('VOLUE');
+    expect(office.meteringPoint.id).toBe(officeEan);
+    const umeter = office.meteringPoint.umeterConnection!;
+    const [openvolt, ...others] = office.meteringPoint.openvoltMeters;
+    expect(others).toEqual([]);
+    expect(umeter).toMatchObject({ provider: 'UMETER', ean: officeEan, consumption: { count: 7, missing: 0 } });
+    expect(openvolt).toMatchObject({ provider: 'OPENVOLT', dataSource: 'EDSN', consumption: { count: 7, missing: 0 } });
+    expect(umeter.consumption.total).toBeGreaterThan(0);
+    // One building, one grid connection: both providers measure the same energy.
+    expect(openvolt!.consumption.total).toBeCloseTo(umeter.consumption.total, 3);
+
+    // The same user's British meter joins Openvolt's test MPAN (two customers) and no Dutch connection.
+    const london = data.volueUser.meters.find((meter) => meter.meterPointId === testMpan)!;
+    expect(london.meteringPoint.umeterConnection).toBeNull();
+    expect(london.meteringPoint.openvoltMeters.map((meter) => meter.dataSource)).toEqual(['ELECTRALINK', 'ELECTRALINK']);
+    expect(new Set(london.meteringPoint.openvoltMeters.map((meter) => meter.consumption.total)).size).toBe(1);
+  });
+
+  it('an Openvolt meter of a Dutch data source leads back to UMeter, EnerKey, Intellimeter and Volue', async () => {
+    const data = await ok<{
+      meteringPoint: { openvoltMeters: Array<{ meteringPoint: Record<string, unknown> }> };
+    }>(
+      /* GraphQL */ `
+        query OpenvoltToEveryone($id: ID!) {
+          meteringPoint(id: $id) {
+            openvoltMeters {
+              meteringPoint {
+                umeterConnection {
+                  ean
+                }
+                enerkeyMeters {
+                  id
+                }
+                intellimeterPoints {
+                  id
+                }
+                volueMeters {
+                  userId
+                }
+              }
+            }
+          }
+        }
+      `,
+      { id: officeEan },
+    );
+    expect(data.meteringPoint.openvoltMeters.map((meter) => meter.meteringPoint)).toEqual([
+      {
+        umeterConnection: { ean: officeEan },
+        enerkeyMeters: [{ id: '20001' }],
+        intellimeterPoints: [{ id: '1' }],
+        volueMeters: [{ userId: SEED_USER_IDS.office }],
+      },
+    ]);
+  });
+});
+
+describe('one Meter fragment reads any provider’s meter', () => {
+  const portfolio = parseExample(readFileSync(`${EXAMPLES_DIR}portfolio-all-providers.graphql`, 'utf8'), 'portfolio-all-providers.graphql');
+
+  interface Portfolio {
+    openvoltMeters: { nodes: Array<MeterSummary & { consumption: { total: number } }> };
+    volueUsers: { nodes: Array<{ meters: MeterSummary[] }> };
+    umeterCustomer: { connections: Array<MeterSummary & { consumption: { total: number } }> };
+    enerkeyMeters: { nodes: MeterSummary[] };
+    intellimeterPoints: { nodes: Array<MeterSummary & { consumption: { total: number } }> };
+  }
+
+  let byProvider: Record<ProviderName, MeterSummary[]>;
+  beforeAll(async () => {
+    // The playground's portfolio example: every provider's meters in one request, one fragment for all.
+    const withTypename = portfolio.query.replace('fragment MeterSummary on Meter {', 'fragment MeterSummary on Meter {\n  __typename');
+    const data = await ok<Portfolio>(withTypename, portfolio.variables!);
+    byProvider = {
+      OPENVOLT: data.openvoltMeters.nodes,
+      VOLUE: data.volueUsers.nodes.flatMap((user) => user.meters),
+      UMETER: data.umeterCustomer.connections,
+      ENERKEY: data.enerkeyMeters.nodes,
+      INTELLIMETER: data.intellimeterPoints.nodes,
+    };
+  });
+
+  it('the portfolio example answers every provider’s meters in one request', () => {
+    expect(Object.fromEntries(PROVIDERS.map((provider) => [provider, byProvider[provider].length]))).toEqual({
+      OPENVOLT: 52,
+      VOLUE: 4,
+      UMETER: 3,
+      ENERKEY: 11,
+      INTELLIMETER: 4,
+    });
+  });
+
+  it.each(PROVIDERS)('%s: id, provider, meterPointId (a national id or null) and name mean the same', (provider) => {
+    const meters = byProvider[provider];
+    for (const meter of meters) {
+      expect(meter.__typename).toBe(METER_TYPE[provider]);
+      expect(meter.provider).toBe(provider);
+      expect(meter.id).toMatch(/\S/);
+      if (meter.meterPointId !== null) expect(meter.meterPointId).toMatch(NATIONAL_ID);
+      if (meter.name !== null) expect(meter.name.trim()).not.toBe('');
+    }
+    // Ids are the provider's own and unique within it (a Volue meter id is unique across users).
+    expect(new Set(meters.map((meter) => meter.id)).size).toBe(meters.length);
+  });
+
+  it('each provider answers the shared connections with the national id, and its own name', () => {
+    const pick = (provider: ProviderName, id: string) => byProvider[provider].find((meter) => meter.id === id);
+    const openvoltOffice = byProvider.OPENVOLT.find((meter) => meter.meterPointId === officeEan);
+    expect(openvoltOffice).toMatchObject({ name: 'Hoofdaansluiting – Kantoor Catharijnesingel' });
+    expect(byProvider.OPENVOLT.find((meter) => meter.id === '6514167223e3d1424bf82742')).toMatchObject({
+      meterPointId: testMpan,
+      name: 'Openvolt test meter 1',
+    });
+    expect(byProvider.VOLUE.find((meter) => meter.meterPointId === officeEan)).toMatchObject({ name: 'Catharijnesingel 47, Utrecht' });
+    expect(pick('UMETER', officeEan)).toMatchObject({ meterPointId: officeEan, name: 'Kantoor Catharijnesingel' });
+    expect(pick('ENERKEY', '20001')).toMatchObject({ meterPointId: officeEan, name: 'Main electricity' });
+    expect(pick('ENERKEY', '20002')).toMatchObject({ meterPointId: null, name: 'District heating' });
+    expect(pick('INTELLIMETER', '1')).toMatchObject({ meterPointId: officeEan, name: 'meter1' });
+    expect(pick('INTELLIMETER', '3')).toMatchObject({ meterPointId: null, name: 'chiller' });
+  });
+
+  it('a meter whose number is no metering point (an Openvolt SolarEdge site) has meterPointId and meteringPoint null', async () => {
+    const registered = await ok<{ registerOpenvoltMeter: { id: string } & Record<string, unknown> }>(/* GraphQL */ `
+      mutation {
+        registerOpenvoltMeter(
+          input: { customerId: "6514153c23e3d1424bf82738", meterNumber: "SE-4471093", dataSource: SOLAREDGE, description: "Roof PV" }
+        ) {
+          id
+          ...MeterSummary
+          meterNumber
+          meteringPoint {
+            id
+          }
+        }
+      }
+      ${METER_SUMMARY}
+    `);
+    try {
+      expect(registered.registerOpenvoltMeter).toMatchObject({
+        provider: 'OPENVOLT',
+        meterPointId: null,
+        name: 'Roof PV',
+        meterNumber: 'SE-4471093',
+        meteringPoint: null,
+      });
+    } finally {
+      await ok(`mutation { deleteOpenvoltMeter(id: "${registered.registerOpenvoltMeter.id}") { deleted } }`);
+    }
+  });
+});
