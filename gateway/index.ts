@@ -233,6 +233,8 @@ class CountingQueryPlanCache implements KeyValueCache<QueryPlan> {
  * - a subgraph that cannot be reached is UPSTREAM_UNAVAILABLE naming the subgraph; only its fields are
  *   null, the rest of the answer arrives.
  */
+type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+
 class SubgraphDataSource extends RemoteGraphQLDataSource {
   constructor(
     private readonly subgraphName: string,
@@ -243,7 +245,25 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
     super({ url, fetcher: (input, init) => fetch(input, { ...init, agent }) });
   }
 
-  override async process(options: Parameters<RemoteGraphQLDataSource['process']>[0]) {
+  /** Identical subgraph queries in flight, by operation and variables: later ones share the first's answer. */
+  private readonly inFlight = new Map<string, { response: Promise<GatewayGraphQLResponse>; consumers: number }>();
+
+  override async process(options: Parameters<RemoteGraphQLDataSource['process']>[0]): Promise<GatewayGraphQLResponse> {
+    const key = deduplicationKey(options);
+    if (key === undefined) return this.send(options);
+    let shared = this.inFlight.get(key);
+    if (!shared) {
+      const response = this.send(options).finally(() => this.inFlight.delete(key));
+      shared = { response, consumers: 0 };
+      this.inFlight.set(key, shared);
+    }
+    shared.consumers++;
+    const response = await shared.response;
+    // The gateway merges each answer into its own result tree: a shared answer is copied per request.
+    return shared.consumers > 1 ? structuredClone(response) : response;
+  }
+
+  private async send(options: Parameters<RemoteGraphQLDataSource['process']>[0]): Promise<GatewayGraphQLResponse> {
     try {
       return await super.process(options);
     } catch (error) {
@@ -267,6 +287,20 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
       extensions: { code: 'INTERNAL_SERVER_ERROR', ...errors[0]!.extensions },
     });
   }
+}
+
+/**
+ * Concurrent client requests often need the very same subgraph query (a dashboard polled by many users,
+ * a retry storm): the subgraph sees one request and every waiting client gets its answer. The gateway
+ * forwards no client headers to subgraphs, so the answer depends on the query and variables alone.
+ * Mutations are never shared: each one is a write of its own.
+ */
+function deduplicationKey(options: Parameters<RemoteGraphQLDataSource['process']>[0]): string | undefined {
+  // GraphQLDataSourceRequestKind.INCOMING_OPERATION (the enum is not exported): not a health check or schema load.
+  if (String(options.kind) !== 'incoming operation') return undefined;
+  const { query, variables, operationName } = options.request;
+  if (!query || /^\s*mutation\b/.test(query)) return undefined;
+  return JSON.stringify([query, operationName ?? null, variables ?? null]);
 }
 
 function describeAccess(access: AccessConfig): string {

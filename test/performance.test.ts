@@ -115,3 +115,41 @@ describe('the compact time-series form', () => {
     expect(series.flatMap((each) => each.values).some((value) => typeof value === 'number')).toBe(true);
   });
 });
+
+describe('identical subgraph queries in flight', () => {
+  const METER_BY_ID = 'query SharedMeter { openvoltMeter(id: "6514167223e3d1424bf82742") { id meterNumber } }';
+
+  it('reach the subgraph once, and every client gets the whole answer', async () => {
+    const openvolt = stack.simulator('openvolt');
+    openvolt.reset();
+    // Upstream answers slowly, so all ten requests arrive while the first one's subgraph fetch is in flight.
+    openvolt.setFaults({ latencyMs: 300 });
+    try {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => stack.query<{ openvoltMeter: { id: string } }>(METER_BY_ID)));
+      for (const { data, errors } of answers) {
+        expect(errors).toEqual([]);
+        expect(data.openvoltMeter).toEqual({ id: '6514167223e3d1424bf82742', meterNumber: '9999999999999' });
+      }
+      expect(openvolt.callCount('GET', '/v1/meters/:_id')).toBe(1);
+    } finally {
+      openvolt.setFaults({ latencyMs: 0 });
+    }
+  });
+
+  it('never share a mutation: identical concurrent writes are each sent', async () => {
+    const openvolt = stack.simulator('openvolt');
+    openvolt.reset();
+    openvolt.setFaults({ latencyMs: 300 });
+    const update = `mutation SharedUpdate($id: ID!, $input: UpdateOpenvoltCustomerInput!) {
+      updateOpenvoltCustomer(id: $id, input: $input) { id address }
+    }`;
+    const variables = { id: '6514153c23e3d1424bf82738', input: { address: '2 Quay Street, Manchester' } };
+    try {
+      const answers = await Promise.all(Array.from({ length: 3 }, () => stack.query(update, variables)));
+      expect(answers.map(({ errors }) => errors)).toEqual([[], [], []]);
+      expect(openvolt.callCount('PUT', '/v1/customers/:_id')).toBe(3);
+    } finally {
+      openvolt.setFaults({ latencyMs: 0 });
+    }
+  });
+});

@@ -33,11 +33,18 @@ afterAll(async () => {
 describe('Volue access token', () => {
   it('twenty parallel queries on a cold start make one token request', async () => {
     expect(tokenRequests()).toBe(0);
-    const answers = await Promise.all(Array.from({ length: 20 }, () => stack.client.rawRequest<any>(USER, { id: SEED_USER_IDS.home })));
-    for (const answer of answers) {
+    // Twenty different operations (an alias each: the gateway shares identical subgraph queries in flight).
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        stack.client.rawRequest<any>(`query ($id: ID!) { user${index}: volueUser(id: $id) { id meters { meterPointId } } }`, {
+          id: SEED_USER_IDS.home,
+        }),
+      ),
+    );
+    answers.forEach((answer, index) => {
       expect(answer.errors).toBeUndefined();
-      expect(answer.data.volueUser.meters).toHaveLength(1);
-    }
+      expect(answer.data[`user${index}`].meters).toHaveLength(1);
+    });
     expect(tokenRequests()).toBe(1);
     expect(sim().callCount('GET', '/energy-coordination/v1/users/:userId')).toBe(20);
   });
