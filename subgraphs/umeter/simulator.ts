@@ -1,5 +1,6 @@
 import type { Express, Request } from 'express';
 import { DateTime } from 'luxon';
+import { ZoneClock } from '../../shared/zone-clock.js';
 import {
   createLoadProfile,
   type FaultSettings,
@@ -14,6 +15,9 @@ import {
   uuidFromSeed,
 } from '../../shared/simulator/index.js';
 import { MEAS_KEYS, UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute } from './measurements.js';
+
+/** Dutch wall-clock time for the thousands of stamps a measurement answer carries (Luxon once per hour). */
+const DUTCH_CLOCK = new ZoneClock(UMETER_TIME_ZONE);
 
 /**
  * A local UMeter serving all three of its hosts on one port: the auth host (`POST /token`), the app host
@@ -324,9 +328,9 @@ function measurementValues(site: Site, key: MeasKey, route: MeasurementRoute, fr
   return values;
 }
 
-/** Zone-less Dutch wall-clock time, as UMeter writes it. */
-function localText(ms: number, format = "yyyy-MM-dd'T'HH:mm:ss"): string {
-  return DateTime.fromMillis(ms, { zone: UMETER_TIME_ZONE }).toFormat(format);
+/** Zone-less Dutch wall-clock time, as UMeter writes it ("T" in measurements, a space in P4). */
+function localText(ms: number, separator: 'T' | ' ' = 'T'): string {
+  return DUTCH_CLOCK.wallClock(ms, separator);
 }
 
 // P4: usage per register and its cost, at a resolution that depends on the span (CONTRACT.md).
@@ -375,8 +379,8 @@ function p4Body(site: Site, from: DateTime, to: DateTime) {
     const end = stepMs ? DateTime.fromMillis(start.toMillis() + stepMs, { zone: UMETER_TIME_ZONE }) : start.plus({ days: 1 });
     const { usage, cost } = tally(site, start.toMillis(), end.toMillis());
     const row: Record<string, unknown> = {
-      dateFrom: localText(start.toMillis(), 'yyyy-MM-dd HH:mm:ss'),
-      dateTo: localText(end.toMillis(), 'yyyy-MM-dd HH:mm:ss'),
+      dateFrom: localText(start.toMillis(), ' '),
+      dateTo: localText(end.toMillis(), ' '),
       usage,
       cost,
       totalCost: costSum(cost),
