@@ -21,7 +21,8 @@ describe('start-all', () => {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await expect.poll(() => output, { timeout: 20_000, interval: 100 }).toMatch(/Gridgraph is up/);
+      // Five simulators and subgraphs compiled by tsx while the rest of the suite runs on two cores: allow a minute.
+      await expect.poll(() => output, { timeout: 60_000, interval: 100 }).toMatch(/Gridgraph is up/);
       expect(output).toMatch(/openvolt\s+simulator\s+http:\/\/127\.0\.0\.1:\d+/);
       expect(output).toMatch(/openvolt\s+subgraph\s+http:\/\/127\.0\.0\.1:\d+\/graphql/);
       const gatewayUrl = /gateway\s+gateway\s+(http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(output)?.[1];
@@ -51,5 +52,5 @@ describe('start-all', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-  });
+  }, 90_000);
 });
