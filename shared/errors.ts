@@ -45,6 +45,19 @@ export class NotFoundError extends GridgraphError {
   }
 }
 
+/**
+ * A provider's own 404 says only which path it did not find; this replaces its message with one that
+ * names what the client asked for ("No Openvolt meter has id …"), keeping the provider and status.
+ */
+export async function orNotFound<T>(promise: Promise<T>, message: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError(message, { ...error.extensions });
+    throw error;
+  }
+}
+
 export class UnauthenticatedError extends GridgraphError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('UNAUTHENTICATED', message, details);

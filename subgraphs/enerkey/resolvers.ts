@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
+import { BadUserInputError, NotFoundError, orNotFound } from '../../shared/errors.js';
 import { type Connection, ConnectionArgs, MeteringPoint, offsetAfter, toConnection } from '../../shared/graph/index.js';
 import {
   EnergyUnit,
@@ -74,16 +74,6 @@ function enerkeyId(id: string, what: string, field = 'id'): number {
     throw new BadUserInputError(`"${id}" is not an EnerKey ${what} id (a whole number).`, { provider: 'ENERKEY', field });
   }
   return Number(trimmed);
-}
-
-/** Rephrases the connector's generic 404 as "no such <thing>". */
-async function orNotFound<T>(promise: Promise<T>, message: string): Promise<T> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new NotFoundError(message, { provider: 'ENERKEY' });
-    throw error;
-  }
 }
 
 function connection<T>(all: T[], args: ConnectionArgs): Connection<T> {

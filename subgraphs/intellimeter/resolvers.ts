@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { BadUserInputError, NotFoundError, UpstreamRejectedError } from '../../shared/errors.js';
+import { BadUserInputError, NotFoundError, UpstreamRejectedError, orNotFound } from '../../shared/errors.js';
 import { type Connection, ConnectionArgs, Deletion, MeteringPoint, offsetAfter, toConnection } from '../../shared/graph/index.js';
 import {
   EnergyUnit,
@@ -77,16 +77,6 @@ function pointSelector(id: string | null | undefined, name: string | null | unde
 
 function describe(selector: PointSelector): string {
   return 'id' in selector ? `id ${selector.id}` : `name "${selector.name}"`;
-}
-
-/** Rephrases the connector's generic 404 as "no such point". */
-async function orNotFound<T>(promise: Promise<T>, message: string): Promise<T> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new NotFoundError(message, { provider: PROVIDER });
-    throw error;
-  }
 }
 
 /** A 409 from Intellimeter (a taken name) with a message that says what to change. */

@@ -1,6 +1,6 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
+import { BadUserInputError, orNotFound } from '../../shared/errors.js';
 import {
   collectPages,
   type Connection,
@@ -72,16 +72,6 @@ function openvoltId(id: string, what: string): string {
     });
   }
   return trimmed;
-}
-
-/** Rephrases the connector's generic 404 as "no such <thing>". */
-async function orNotFound<T>(promise: Promise<T>, message: string): Promise<T> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new NotFoundError(message, { provider: 'OPENVOLT' });
-    throw error;
-  }
 }
 
 async function page<T, R>(

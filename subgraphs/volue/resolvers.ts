@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
+import { BadUserInputError, orNotFound } from '../../shared/errors.js';
 import {
   collectPages,
   type Connection,
@@ -58,16 +58,6 @@ const HOUR_MS = 3_600_000;
 const USER_ID_ARG = { description: 'Your own id of the Volue user.' };
 const EVENT_ID_ARG = { description: 'Volue’s id of the event.' };
 const WEBHOOK_ID_ARG = { description: 'Volue’s id of the webhook.' };
-
-/** Rephrases the connector's generic 404 as "no such <thing>". */
-async function orNotFound<T>(promise: Promise<T>, message: string): Promise<T> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new NotFoundError(message, { provider: 'VOLUE' });
-    throw error;
-  }
-}
 
 function requireId(id: string, what: string): string {
   const trimmed = id.trim();
