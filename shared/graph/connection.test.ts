@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectPages, encodeCursor, offsetAfter, pagesFor, toConnection } from './connection.js';
+import { collectPages, connectionOf, encodeCursor, offsetAfter, pagesFor, toConnection } from './connection.js';
 
 describe('Relay connections over page/page_size APIs', () => {
   it('round-trips cursors and refuses foreign ones with BAD_USER_INPUT', () => {
@@ -38,5 +38,15 @@ describe('Relay connections over page/page_size APIs', () => {
     expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor(11) });
     expect(connection.totalCount).toBe(13);
     expect(toConnection([], 0, 5).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+  });
+
+  it('pages a list held in memory, page after page to its end', () => {
+    const all = ['a', 'b', 'c', 'd', 'e'];
+    const first = connectionOf(all, { first: 2 });
+    expect(first.nodes).toEqual(['a', 'b']);
+    const second = connectionOf(all, { first: 2, after: first.pageInfo.endCursor });
+    expect(second.nodes).toEqual(['c', 'd']);
+    const last = connectionOf(all, { first: 2, after: second.pageInfo.endCursor });
+    expect(last).toMatchObject({ nodes: ['e'], totalCount: 5, pageInfo: { hasNextPage: false } });
   });
 });

@@ -90,6 +90,12 @@ export function toConnection<T>(items: T[], offset: number, first: number, total
   };
 }
 
+/** A page of a list held whole in memory (a provider that answers everything at once), with its total. */
+export function connectionOf<T>(all: readonly T[], args: { first: number; after?: string | null }): Connection<T> {
+  const offset = offsetAfter(args.after);
+  return toConnection(all.slice(offset, offset + args.first + 1), offset, args.first, all.length);
+}
+
 /**
  * For a page/page_size API: the provider pages that hold items [offset, offset + first] (one extra, to
  * learn whether more follow), and where in their concatenation the wanted items start.

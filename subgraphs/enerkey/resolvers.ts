@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError, orNotFound } from '../../shared/errors.js';
-import { type Connection, ConnectionArgs, MeteringPoint, offsetAfter, toConnection } from '../../shared/graph/index.js';
+import { type Connection, ConnectionArgs, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
 import {
   EnergyUnit,
   ReadingQuality,
@@ -76,11 +76,6 @@ function enerkeyId(id: string, what: string, field = 'id'): number {
   return Number(trimmed);
 }
 
-function connection<T>(all: T[], args: ConnectionArgs): Connection<T> {
-  const offset = offsetAfter(args.after);
-  return toConnection(all.slice(offset, offset + args.first + 1), offset, args.first, all.length);
-}
-
 function loadMeter(loaders: EnerkeyLoaders, id: string, field = 'meterId') {
   const meterId = enerkeyId(id, 'meter', field);
   return orNotFound(loaders.meterById.load(meterId), `No EnerKey meter has id ${meterId}.`);
@@ -98,7 +93,7 @@ export class EnerkeyQueryResolver {
     const wanted = ids?.map((id) => enerkeyId(id, 'facility', 'ids'));
     const records = await client.facilities(wanted);
     for (const record of records) loaders.facilityById.prime(record.id, record);
-    return connection(records.map(EnerkeyFacility.fromRecord), args);
+    return connectionOf(records.map(EnerkeyFacility.fromRecord), args);
   }
 
   @Query(() => EnerkeyFacility, { nullable: true, description: 'One EnerKey facility by id; a NOT_FOUND error when there is none.' })
@@ -121,10 +116,10 @@ export class EnerkeyQueryResolver {
     const point = meteringPointId?.trim() || undefined;
     // As EnerKey advises: all facilities first, then their meters, so new meters are in and removed ones out.
     if (!facilities?.length && !point) facilities = (await client.facilities()).map((f) => f.id);
-    if (facilities?.length === 0) return connection([], args);
+    if (facilities?.length === 0) return connectionOf([], args);
     const records = await client.meters({ facilityIds: facilities, meteringPointIds: point ? [point] : undefined });
     for (const record of records) loaders.meterById.prime(record.id, record);
-    return connection(records.map(EnerkeyMeter.fromRecord), args);
+    return connectionOf(records.map(EnerkeyMeter.fromRecord), args);
   }
 
   @Query(() => EnerkeyMeter, { nullable: true, description: 'One EnerKey meter by id; a NOT_FOUND error when there is none.' })
@@ -144,7 +139,7 @@ export class EnerkeyQueryResolver {
     @Ctx() { client }: EnerkeyContext,
   ): Promise<Connection<EnerkeyAction>> {
     const facilities = facilityIds?.map((id) => enerkeyId(id, 'facility', 'facilityIds'));
-    return connection((await client.actions(facilities)).map(EnerkeyAction.fromRecord), args);
+    return connectionOf((await client.actions(facilities)).map(EnerkeyAction.fromRecord), args);
   }
 
   @Query(() => EnerkeyAction, { nullable: true, description: 'One action by id; a NOT_FOUND error when there is none.' })

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError, UpstreamRejectedError, orNotFound } from '../../shared/errors.js';
-import { type Connection, ConnectionArgs, Deletion, MeteringPoint, offsetAfter, toConnection } from '../../shared/graph/index.js';
+import { type Connection, ConnectionArgs, Deletion, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
 import {
   EnergyUnit,
   ReadingRange,
@@ -140,9 +140,7 @@ export class IntellimeterQueryResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() { client }: IntellimeterContext,
   ): Promise<Connection<IntellimeterUser>> {
-    const offset = offsetAfter(args.after);
-    const users = (await client.users()).map(IntellimeterUser.fromRecord);
-    return toConnection(users.slice(offset, offset + args.first + 1), offset, args.first, users.length);
+    return connectionOf((await client.users()).map(IntellimeterUser.fromRecord), args);
   }
 
   @Query(() => IntellimeterPointConnection, { description: 'Every metering point of the site, in the order Intellimeter reports them.' })
@@ -150,9 +148,7 @@ export class IntellimeterQueryResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() { loaders }: IntellimeterContext,
   ): Promise<Connection<IntellimeterPoint>> {
-    const offset = offsetAfter(args.after);
-    const points = (await loaders.allPoints()).map(IntellimeterPoint.fromRecord);
-    return toConnection(points.slice(offset, offset + args.first + 1), offset, args.first, points.length);
+    return connectionOf((await loaders.allPoints()).map(IntellimeterPoint.fromRecord), args);
   }
 
   @Query(() => IntellimeterPoint, {

@@ -9,6 +9,7 @@ import {
   MeteringPoint,
   offsetAfter,
   toConnection,
+  connectionOf,
 } from '../../shared/graph/index.js';
 import {
   EnergyUnit,
@@ -168,9 +169,7 @@ export class OpenvoltQueryResolver {
     @Arg('meterId', () => ID, { nullable: true, description: 'Only events about this Openvolt meter.' }) meterId: string | null,
     @Ctx() { events }: OpenvoltContext,
   ): Connection<OpenvoltEvent> {
-    const offset = offsetAfter(args.after);
-    const all = events.list({ type, meterId });
-    return toConnection(all.slice(offset, offset + args.first + 1), offset, args.first, all.length);
+    return connectionOf(events.list({ type, meterId }), args);
   }
 }
 

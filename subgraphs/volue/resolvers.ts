@@ -8,6 +8,7 @@ import {
   MeteringPoint,
   offsetAfter,
   toConnection,
+  connectionOf,
 } from '../../shared/graph/index.js';
 import type { VolueClient, VolueEnergyPoint, VolueReportPayload, VolueWebhookInput } from './client.js';
 import type { VolueLoaders } from './loaders.js';
@@ -154,9 +155,7 @@ export class VolueQueryResolver {
     notificationType: VolueNotificationType | null,
     @Ctx() { notifications }: VolueContext,
   ): Connection<VolueNotification> {
-    const offset = offsetAfter(args.after);
-    const all = notifications.list(notificationType);
-    return toConnection(all.slice(offset, offset + args.first + 1), offset, args.first, all.length);
+    return connectionOf(notifications.list(notificationType), args);
   }
 }
 
