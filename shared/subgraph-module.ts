@@ -1,8 +1,9 @@
 import type { GraphQLSchema } from 'graphql';
 import type { CircuitBreakerSettings } from './http-client.js';
 import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
-import type { ProviderName } from './provider.js';
-import type { RunningServer } from './server.js';
+import { pathToFileURL } from 'node:url';
+import { PROVIDER_LABELS, type ProviderName } from './provider.js';
+import { stopOnSignals, type RunningServer } from './server.js';
 import type { Store } from './store/index.js';
 import type { RunningSimulator } from './simulator/server.js';
 
@@ -113,4 +114,30 @@ export function closingStore(server: RunningServer, store: Store): RunningServer
         }
       })()),
   };
+}
+
+/** A subgraph started against its provider's simulator; the simulator is stopped again if the subgraph fails to start. */
+export async function startAgainstSimulator<S extends RunningSimulator>(
+  simulator: S,
+  startSubgraph: (simulator: S) => Promise<RunningServer>,
+): Promise<{ subgraph: RunningServer; simulator: S }> {
+  try {
+    return { subgraph: await startSubgraph(simulator), simulator };
+  } catch (error) {
+    await simulator.stop();
+    throw error;
+  }
+}
+
+/**
+ * `tsx subgraphs/<name>/index.ts` runs that subgraph alone (with its simulator unless its API URL is
+ * set) until Ctrl-C: how a subgraph is deployed. Does nothing when the module is merely imported.
+ */
+export async function runAloneWhenMain(module: SubgraphModule, moduleUrl: string, simulatorApiPath = ''): Promise<void> {
+  if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  const { subgraph, simulator } = await module.start(process.env);
+  const label = PROVIDER_LABELS[module.provider];
+  if (simulator) console.log(`${label} simulator  ${simulator.url}${simulatorApiPath}`);
+  console.log(`${label} subgraph   ${subgraph.url}/graphql`);
+  stopOnSignals(() => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined));
 }

@@ -53,4 +53,32 @@ describe('start-all', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 90_000);
+
+  it('runs one subgraph alone (how it is deployed): its simulator and subgraph, answering, until SIGINT', async () => {
+    const child = spawn(TSX, ['subgraphs/enerkey/index.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ENERKEY_SUBGRAPH_PORT: '0', ENERKEY_SIMULATOR_PORT: '0', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await expect.poll(() => output, { timeout: 60_000, interval: 100 }).toMatch(/EnerKey subgraph\s+http:\/\/\S+\/graphql/);
+      expect(output).toMatch(/EnerKey simulator\s+http:\/\/127\.0\.0\.1:\d+/);
+      const subgraphUrl = /EnerKey subgraph\s+(http:\/\/\S+\/graphql)/.exec(output)![1]!;
+      const response = await fetch(subgraphUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ enerkeyFacility(id: "1001") { id name } }' }),
+      });
+      expect(((await response.json()) as { data: { enerkeyFacility: { id: string } } }).data.enerkeyFacility.id).toBe('1001');
+      child.kill('SIGINT');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+      expect(output).toContain('stopping 2 servers');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 90_000);
 });

@@ -1,13 +1,19 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { pathToFileURL } from 'node:url';
 import { ConfigError, numberInRange, readConfig, str } from '../../shared/config.js';
 import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
-import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
+import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
 import { createStore } from '../../shared/store/index.js';
-import { closingStore, readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import {
+  closingStore,
+  readProviderServerConfig,
+  runAloneWhenMain,
+  startAgainstSimulator,
+  type ProviderServerConfig,
+  type SubgraphModule,
+} from '../../shared/subgraph-module.js';
 import { EnerkeyClient } from './client.js';
 import { ENERKEY_DAILY_LIMIT } from './contract.js';
 import { createEnerkeyLoaders } from './loaders.js';
@@ -113,19 +119,9 @@ export const enerkeySubgraph: SubgraphModule = {
       dailyLimit: config.simulatorDailyLimit,
       faults: faultsFromEnv('ENERKEY', env),
     });
-    try {
-      return { subgraph: await startEnerkeySubgraph({ ...config, apiUrl: simulator.url }), simulator };
-    } catch (error) {
-      await simulator.stop();
-      throw error;
-    }
+    return startAgainstSimulator(simulator, ({ url }) => startEnerkeySubgraph({ ...config, apiUrl: url }));
   },
 };
 
-// `tsx subgraphs/enerkey/index.ts`: this subgraph alone (with its simulator unless ENERKEY_API_URL is set).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { subgraph, simulator } = await enerkeySubgraph.start(process.env);
-  if (simulator) console.log(`EnerKey simulator  ${simulator.url}`);
-  console.log(`EnerKey subgraph   ${subgraph.url}/graphql`);
-  stopOnSignals(() => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined));
-}
+// `tsx subgraphs/enerkey/index.ts`: this subgraph alone.
+await runAloneWhenMain(enerkeySubgraph, import.meta.url);

@@ -1,14 +1,20 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { IANAZone } from 'luxon';
-import { pathToFileURL } from 'node:url';
 import { ConfigError, readConfig, str } from '../../shared/config.js';
 import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
-import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
+import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
 import { createStore } from '../../shared/store/index.js';
-import { closingStore, readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import {
+  closingStore,
+  readProviderServerConfig,
+  runAloneWhenMain,
+  startAgainstSimulator,
+  type ProviderServerConfig,
+  type SubgraphModule,
+} from '../../shared/subgraph-module.js';
 import { IntellimeterClient } from './client.js';
 import { createIntellimeterLoaders } from './loaders.js';
 import {
@@ -124,19 +130,9 @@ export const intellimeterSubgraph: SubgraphModule = {
       timeZone: config.timeZone,
       faults: faultsFromEnv('INTELLIMETER', env),
     });
-    try {
-      return { subgraph: await startIntellimeterSubgraph({ ...config, apiUrl: simulator.url }), simulator };
-    } catch (error) {
-      await simulator.stop();
-      throw error;
-    }
+    return startAgainstSimulator(simulator, ({ url }) => startIntellimeterSubgraph({ ...config, apiUrl: url }));
   },
 };
 
-// `tsx subgraphs/intellimeter/index.ts`: this subgraph alone (with its simulator unless INTELLIMETER_API_URL is set).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { subgraph, simulator } = await intellimeterSubgraph.start(process.env);
-  if (simulator) console.log(`Intellimeter simulator  ${simulator.url}`);
-  console.log(`Intellimeter subgraph   ${subgraph.url}/graphql`);
-  stopOnSignals(() => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined));
-}
+// `tsx subgraphs/intellimeter/index.ts`: this subgraph alone.
+await runAloneWhenMain(intellimeterSubgraph, import.meta.url);

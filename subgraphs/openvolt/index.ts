@@ -1,13 +1,19 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { pathToFileURL } from 'node:url';
 import { ConfigError, readConfig, str } from '../../shared/config.js';
 import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
-import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
+import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
 import { createStore } from '../../shared/store/index.js';
-import { closingStore, readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import {
+  closingStore,
+  readProviderServerConfig,
+  runAloneWhenMain,
+  startAgainstSimulator,
+  type ProviderServerConfig,
+  type SubgraphModule,
+} from '../../shared/subgraph-module.js';
 import { OpenvoltClient } from './client.js';
 import { createOpenvoltLoaders, type OpenvoltAccountShape } from './loaders.js';
 import {
@@ -111,22 +117,12 @@ export const openvoltSubgraph: SubgraphModule = {
       apiKey: config.apiKey,
       faults: faultsFromEnv('OPENVOLT', env),
     });
-    try {
-      const subgraph = await startOpenvoltSubgraph({ ...config, apiUrl: `${simulator.url}/v1` });
-      const token = config.webhookToken ? `?token=${encodeURIComponent(config.webhookToken)}` : '';
-      simulator.setWebhookUrl(`${subgraph.url}${OPENVOLT_WEBHOOK_PATH}${token}`);
-      return { subgraph, simulator };
-    } catch (error) {
-      await simulator.stop();
-      throw error;
-    }
+    const started = await startAgainstSimulator(simulator, ({ url }) => startOpenvoltSubgraph({ ...config, apiUrl: `${url}/v1` }));
+    const token = config.webhookToken ? `?token=${encodeURIComponent(config.webhookToken)}` : '';
+    simulator.setWebhookUrl(`${started.subgraph.url}${OPENVOLT_WEBHOOK_PATH}${token}`);
+    return started;
   },
 };
 
-// `tsx subgraphs/openvolt/index.ts`: this subgraph alone (with its simulator unless OPENVOLT_API_URL is set).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { subgraph, simulator } = await openvoltSubgraph.start(process.env);
-  if (simulator) console.log(`Openvolt simulator  ${simulator.url}/v1`);
-  console.log(`Openvolt subgraph   ${subgraph.url}/graphql`);
-  stopOnSignals(() => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined));
-}
+// `tsx subgraphs/openvolt/index.ts`: this subgraph alone.
+await runAloneWhenMain(openvoltSubgraph, import.meta.url, '/v1');

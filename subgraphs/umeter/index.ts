@@ -1,13 +1,19 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { pathToFileURL } from 'node:url';
 import { ConfigError, numberInRange, optionalUrl, readConfig, str } from '../../shared/config.js';
 import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
-import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
+import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
 import { createStore } from '../../shared/store/index.js';
-import { closingStore, readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import {
+  closingStore,
+  readProviderServerConfig,
+  runAloneWhenMain,
+  startAgainstSimulator,
+  type ProviderServerConfig,
+  type SubgraphModule,
+} from '../../shared/subgraph-module.js';
 import { UmeterClient } from './client.js';
 import { createUmeterLoaders } from './loaders.js';
 import {
@@ -135,26 +141,12 @@ export const umeterSubgraph: SubgraphModule = {
       tokenLifetimeSeconds: config.simulatorTokenLifetimeSeconds,
       faults: faultsFromEnv('UMETER', env),
     });
-    try {
-      // The simulator serves all three hosts.
-      const subgraph = await startUmeterSubgraph({
-        ...config,
-        apiUrl: simulator.url,
-        authUrl: simulator.url,
-        measurementsUrl: simulator.url,
-      });
-      return { subgraph, simulator };
-    } catch (error) {
-      await simulator.stop();
-      throw error;
-    }
+    // The simulator serves all three hosts.
+    return startAgainstSimulator(simulator, ({ url }) =>
+      startUmeterSubgraph({ ...config, apiUrl: url, authUrl: url, measurementsUrl: url }),
+    );
   },
 };
 
-// `tsx subgraphs/umeter/index.ts`: this subgraph alone (with its simulator unless UMETER_API_URL is set).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { subgraph, simulator } = await umeterSubgraph.start(process.env);
-  if (simulator) console.log(`UMeter simulator    ${simulator.url}`);
-  console.log(`UMeter subgraph     ${subgraph.url}/graphql`);
-  stopOnSignals(() => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined));
-}
+// `tsx subgraphs/umeter/index.ts`: this subgraph alone.
+await runAloneWhenMain(umeterSubgraph, import.meta.url);

@@ -1,13 +1,19 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { pathToFileURL } from 'node:url';
 import { ConfigError, numberInRange, optionalUrl, readConfig, str, url } from '../../shared/config.js';
 import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
-import { startGraphQLServer, stopOnSignals, type RunningServer } from '../../shared/server.js';
+import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
 import { createStore } from '../../shared/store/index.js';
-import { closingStore, readProviderServerConfig, type ProviderServerConfig, type SubgraphModule } from '../../shared/subgraph-module.js';
+import {
+  closingStore,
+  readProviderServerConfig,
+  runAloneWhenMain,
+  startAgainstSimulator,
+  type ProviderServerConfig,
+  type SubgraphModule,
+} from '../../shared/subgraph-module.js';
 import { VolueClient } from './client.js';
 import { createVolueLoaders } from './loaders.js';
 import {
@@ -142,20 +148,9 @@ export const volueSubgraph: SubgraphModule = {
       tokenLifetimeSeconds: config.simulatorTokenLifetimeSeconds,
       faults: faultsFromEnv('VOLUE', env),
     });
-    try {
-      const subgraph = await startVolueSubgraph({ ...config, apiUrl: simulator.apiUrl, tokenUrl: simulator.tokenUrl });
-      return { subgraph, simulator };
-    } catch (error) {
-      await simulator.stop();
-      throw error;
-    }
+    return startAgainstSimulator(simulator, ({ apiUrl, tokenUrl }) => startVolueSubgraph({ ...config, apiUrl, tokenUrl }));
   },
 };
 
-// `tsx subgraphs/volue/index.ts`: this subgraph alone (with its simulator unless VOLUE_API_URL is set).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { subgraph, simulator } = await volueSubgraph.start(process.env);
-  if (simulator) console.log(`Volue simulator     ${simulator.url}/energy-coordination/v1`);
-  console.log(`Volue subgraph      ${subgraph.url}/graphql`);
-  stopOnSignals(() => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined));
-}
+// `tsx subgraphs/volue/index.ts`: this subgraph alone.
+await runAloneWhenMain(volueSubgraph, import.meta.url, '/energy-coordination/v1');
