@@ -58,6 +58,14 @@ export interface CircuitBreakerSettings {
   resetMs: number;
 }
 
+/** How a connector calls its provider: what every provider's settings (`<P>_TIMEOUT_MS`, …) carry to its clients. */
+export type UpstreamCallSettings = Pick<HttpClientOptions, 'timeoutMs' | 'concurrency' | 'retries' | 'breaker'>;
+
+/** Just those settings, from a provider's config or a connector's options. */
+export function upstreamCallSettings({ timeoutMs, concurrency, retries, breaker }: UpstreamCallSettings): UpstreamCallSettings {
+  return { timeoutMs, concurrency, retries, breaker };
+}
+
 export type QueryValue = string | number | boolean | undefined | null;
 
 export interface HttpRequest {

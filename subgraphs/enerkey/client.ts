@@ -1,10 +1,11 @@
 import { BadUserInputError, GridgraphError, UpstreamUnavailableError } from '../../shared/errors.js';
 import {
   createHttpClient,
-  type CircuitBreakerSettings,
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
+  type UpstreamCallSettings,
+  upstreamCallSettings,
 } from '../../shared/http-client.js';
 import {
   DAY_MS,
@@ -130,15 +131,10 @@ export interface EnerkeyProvisioningRecord {
 
 export type ValuesKind = 'hourly' | 'monthly' | 'normalized';
 
-export interface EnerkeyClientOptions {
+export interface EnerkeyClientOptions extends UpstreamCallSettings {
   baseUrl: string;
   /** The profile's key, and optionally its second key to rotate to. */
   apiKeys: readonly string[];
-  timeoutMs: number;
-  concurrency: number;
-  retries: number;
-  /** The connector's circuit breaker (shared/http-client.ts); absent: none. */
-  breaker?: CircuitBreakerSettings;
   now?: () => number;
   /** Where the keys' request budgets are counted; replicas sharing a store share the budget (default: in memory). */
   store?: Store;
@@ -159,10 +155,7 @@ export class EnerkeyClient {
     this.http = createHttpClient({
       provider: 'ENERKEY',
       baseUrl: options.baseUrl,
-      timeoutMs: options.timeoutMs,
-      concurrency: options.concurrency,
-      retries: options.retries,
-      breaker: options.breaker,
+      ...upstreamCallSettings(options),
       headers: { accept: 'application/json' },
       auth: this.keys,
       secrets: [...options.apiKeys],

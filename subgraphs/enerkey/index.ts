@@ -5,6 +5,7 @@ import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
 import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
+import { upstreamCallSettings } from '../../shared/http-client.js';
 import { createStore } from '../../shared/store/index.js';
 import {
   closingStore,
@@ -88,10 +89,7 @@ export async function startEnerkeySubgraph(config: EnerkeyConfig & { apiUrl: str
     store,
     baseUrl: config.apiUrl,
     apiKeys: config.apiKeys,
-    timeoutMs: config.timeoutMs,
-    concurrency: config.concurrency,
-    retries: config.retries,
-    breaker: config.breaker,
+    ...upstreamCallSettings(config),
   });
   return closingStore(
     await startGraphQLServer<EnerkeyContext>({

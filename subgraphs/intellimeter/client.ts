@@ -1,7 +1,13 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { UpstreamUnavailableError } from '../../shared/errors.js';
-import { createHttpClient, type CircuitBreakerSettings, type HttpClient, type QueryValue } from '../../shared/http-client.js';
+import {
+  createHttpClient,
+  type HttpClient,
+  type QueryValue,
+  type UpstreamCallSettings,
+  upstreamCallSettings,
+} from '../../shared/http-client.js';
 import { createCredentialCache, credentialKey, headerAuth, type CredentialCache } from '../../shared/upstream-auth.js';
 import { ZoneClock } from '../../shared/zone-clock.js';
 import { decode, decodeJson, decodeXml, decodeYaml, type FileType, type ResponseType, WireFormatError } from './wire.js';
@@ -69,7 +75,7 @@ export interface NewUser {
 
 export type ChartType = 'pie' | 'bar' | 'line';
 
-export interface IntellimeterClientOptions {
+export interface IntellimeterClientOptions extends UpstreamCallSettings {
   /** Shares the credential with other replicas through this store (README \"Scale-out\"). */
   store?: Store;
   baseUrl: string;
@@ -80,11 +86,6 @@ export interface IntellimeterClientOptions {
   responseType: ResponseType;
   /** Format of history files. */
   fileType: FileType;
-  timeoutMs: number;
-  concurrency: number;
-  retries: number;
-  /** The connector's circuit breaker (shared/http-client.ts); absent: none. */
-  breaker?: CircuitBreakerSettings;
 }
 
 const PROVIDER = 'INTELLIMETER' as const;
@@ -103,10 +104,7 @@ export class IntellimeterClient {
     const common = {
       provider: PROVIDER,
       baseUrl: options.baseUrl,
-      timeoutMs: options.timeoutMs,
-      concurrency: options.concurrency,
-      retries: options.retries,
-      breaker: options.breaker,
+      ...upstreamCallSettings(options),
       secrets: this.secrets,
     };
     this.loginHttp = createHttpClient(common);

@@ -6,6 +6,7 @@ import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
 import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
+import { upstreamCallSettings } from '../../shared/http-client.js';
 import { createStore } from '../../shared/store/index.js';
 import {
   closingStore,
@@ -98,10 +99,7 @@ export async function startIntellimeterSubgraph(config: IntellimeterConfig & { a
     timeZone: config.timeZone,
     responseType: config.responseType,
     fileType: config.fileType,
-    timeoutMs: config.timeoutMs,
-    concurrency: config.concurrency,
-    retries: config.retries,
-    breaker: config.breaker,
+    ...upstreamCallSettings(config),
   });
   return closingStore(
     await startGraphQLServer<IntellimeterContext>({

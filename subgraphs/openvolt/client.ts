@@ -1,4 +1,10 @@
-import { createHttpClient, type CircuitBreakerSettings, type HttpClient, type QueryValue } from '../../shared/http-client.js';
+import {
+  createHttpClient,
+  type HttpClient,
+  type QueryValue,
+  type UpstreamCallSettings,
+  upstreamCallSettings,
+} from '../../shared/http-client.js';
 import { UpstreamUnavailableError } from '../../shared/errors.js';
 
 /**
@@ -120,14 +126,9 @@ export type MeterSelector = { meterId: string } | { meterNumber: string; custome
 /** Exact instants [from, to), or Openvolt's `lookback` (e.g. "1d", "1w", "3m", "1y") back from `to` or now. */
 export type IntervalWindow = { from: Date; to: Date } | { lookback: string; to?: Date };
 
-export interface OpenvoltClientOptions {
+export interface OpenvoltClientOptions extends UpstreamCallSettings {
   baseUrl: string;
   apiKey: string;
-  timeoutMs: number;
-  concurrency: number;
-  retries: number;
-  /** The connector's circuit breaker (shared/http-client.ts); absent: none. */
-  breaker?: CircuitBreakerSettings;
 }
 
 /** Openvolt's largest page (inferred; the spec gives only the default of 20). */
@@ -143,10 +144,7 @@ export class OpenvoltClient {
     this.http = createHttpClient({
       provider: 'OPENVOLT',
       baseUrl: options.baseUrl,
-      timeoutMs: options.timeoutMs,
-      concurrency: options.concurrency,
-      retries: options.retries,
-      breaker: options.breaker,
+      ...upstreamCallSettings(options),
       headers: { 'x-api-key': options.apiKey, accept: 'application/json' },
       secrets: [options.apiKey],
     });

@@ -5,6 +5,7 @@ import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
 import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
+import { upstreamCallSettings } from '../../shared/http-client.js';
 import { createStore } from '../../shared/store/index.js';
 import {
   closingStore,
@@ -83,10 +84,7 @@ export async function startOpenvoltSubgraph(config: OpenvoltConfig & { apiUrl: s
   const client = new OpenvoltClient({
     baseUrl: config.apiUrl,
     apiKey: config.apiKey,
-    timeoutMs: config.timeoutMs,
-    concurrency: config.concurrency,
-    retries: config.retries,
-    breaker: config.breaker,
+    ...upstreamCallSettings(config),
   });
   const events = new OpenvoltEventStore();
   const account: OpenvoltAccountShape = { moreThanOnePage: false };

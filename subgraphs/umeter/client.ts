@@ -1,5 +1,5 @@
 import { UpstreamRejectedError, UpstreamUnavailableError, type GridgraphError } from '../../shared/errors.js';
-import { createHttpClient, type CircuitBreakerSettings, type HttpClient } from '../../shared/http-client.js';
+import { createHttpClient, type HttpClient, type UpstreamCallSettings, upstreamCallSettings } from '../../shared/http-client.js';
 import { LocalTimeReader } from '../../shared/local-time.js';
 import { bearerAuth, createCredentialCache, credentialKey, type CredentialCache } from '../../shared/upstream-auth.js';
 import { parseMeasurements, UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute, type MeasurementSeries } from './measurements.js';
@@ -97,7 +97,7 @@ export interface P4Usage {
   dataSource: string | null;
 }
 
-export interface UmeterClientOptions {
+export interface UmeterClientOptions extends UpstreamCallSettings {
   /** Shares the credential with other replicas through this store (README \"Scale-out\"). */
   store?: Store;
   /** Auth host, e.g. https://auth.umeter.nl (POST /token). */
@@ -108,11 +108,6 @@ export interface UmeterClientOptions {
   measurementsUrl: string;
   username: string;
   password: string;
-  timeoutMs: number;
-  concurrency: number;
-  retries: number;
-  /** The connector's circuit breaker (shared/http-client.ts); absent: none. */
-  breaker?: CircuitBreakerSettings;
   /** The clock the token cache renews by (tests move it). */
   now?: () => number;
 }
@@ -130,10 +125,8 @@ export class UmeterClient {
     const secrets = [options.password];
     const common = {
       provider: 'UMETER' as const,
-      timeoutMs: options.timeoutMs,
-      concurrency: options.concurrency,
+      ...upstreamCallSettings(options),
       secrets,
-      breaker: options.breaker,
     };
     this.auth = createHttpClient({ ...common, baseUrl: options.authUrl, retries: 0, headers: { accept: 'application/json' } });
     this.tokens = createCredentialCache({
@@ -143,8 +136,8 @@ export class UmeterClient {
     });
     const auth = bearerAuth(this.tokens);
     const headers = { accept: 'application/json' };
-    this.app = createHttpClient({ ...common, baseUrl: options.appUrl, retries: options.retries, headers, auth });
-    this.meas = createHttpClient({ ...common, baseUrl: options.measurementsUrl, retries: options.retries, headers, auth });
+    this.app = createHttpClient({ ...common, baseUrl: options.appUrl, headers, auth });
+    this.meas = createHttpClient({ ...common, baseUrl: options.measurementsUrl, headers, auth });
   }
 
   /** Password grant; never retried (a refused login is final until the settings change). */

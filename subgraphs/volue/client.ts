@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { GridgraphError, UpstreamRejectedError, UpstreamUnavailableError } from '../../shared/errors.js';
-import { createHttpClient, type CircuitBreakerSettings, type HttpClient } from '../../shared/http-client.js';
+import { createHttpClient, type HttpClient, type UpstreamCallSettings, upstreamCallSettings } from '../../shared/http-client.js';
 import { bearerAuth, createCredentialCache, credentialKey, type CredentialCache } from '../../shared/upstream-auth.js';
 import type { Store } from '../../shared/store/index.js';
 
@@ -138,7 +138,7 @@ export interface VolueReportRecord {
   createdAt?: string;
 }
 
-export interface VolueClientOptions {
+export interface VolueClientOptions extends UpstreamCallSettings {
   /** Shares the credential with other replicas through this store (README \"Scale-out\"). */
   store?: Store;
   /** API base, e.g. https://api.sandbox.voluespark.com/energy-coordination/v1 */
@@ -147,11 +147,6 @@ export interface VolueClientOptions {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
-  timeoutMs: number;
-  concurrency: number;
-  retries: number;
-  /** The connector's circuit breaker (shared/http-client.ts); absent: none. */
-  breaker?: CircuitBreakerSettings;
   /** Renew the token this long before it expires (default 60 s). */
   refreshMarginMs?: number;
   /** The clock the token cache uses (tests). */
@@ -171,10 +166,9 @@ export class VolueClient {
     this.identity = createHttpClient({
       provider: 'VOLUE',
       baseUrl: options.tokenUrl,
-      timeoutMs: options.timeoutMs,
-      concurrency: options.concurrency,
+      ...upstreamCallSettings(options),
+      // A token request is a POST: never retried.
       retries: 0,
-      breaker: options.breaker,
       secrets,
     });
     this.tokens = createCredentialCache({
@@ -189,10 +183,7 @@ export class VolueClient {
     this.http = createHttpClient({
       provider: 'VOLUE',
       baseUrl: options.baseUrl,
-      timeoutMs: options.timeoutMs,
-      concurrency: options.concurrency,
-      retries: options.retries,
-      breaker: options.breaker,
+      ...upstreamCallSettings(options),
       headers: { accept: 'application/json' },
       auth: bearerAuth(this.tokens),
       secrets,

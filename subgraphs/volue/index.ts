@@ -5,6 +5,7 @@ import { buildFederatedSchema } from '../../shared/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
 import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
+import { upstreamCallSettings } from '../../shared/http-client.js';
 import { createStore } from '../../shared/store/index.js';
 import {
   closingStore,
@@ -112,10 +113,7 @@ export async function startVolueSubgraph(config: VolueConfig & { apiUrl: string 
     tokenUrl: config.tokenUrl,
     clientId: config.clientId,
     clientSecret: config.clientSecret,
-    timeoutMs: config.timeoutMs,
-    concurrency: config.concurrency,
-    retries: config.retries,
-    breaker: config.breaker,
+    ...upstreamCallSettings(config),
   });
   const notifications = new VolueNotificationStore();
   // With port 0 the receiver's URL is known only once listening; `receiverUrl` is filled in then.
