@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
 import { DateTime } from 'luxon';
 import { renderChartPdf, renderChartPng } from '../../shared/charts.js';
+import type { EnerkeyActionRecord } from './client.js';
 import {
   bodyObject,
   createLoadProfile,
@@ -88,20 +89,8 @@ interface Meter {
   peakKw: number;
 }
 
-interface Action {
-  id: number;
-  facilityId: number;
-  meterIds: number[];
-  type: string;
-  status: string;
-  title: string;
-  description: string;
-  startDate: string;
-  endDate: string | null;
-  investment: number | null;
-  expectedSavingsKwh: number | null;
-  modifiedAt: string;
-}
+/** An action as the API answers it: the connector's record type is the wire shape. */
+type Action = EnerkeyActionRecord;
 
 interface ProvisioningCustomer {
   productCode: number;
