@@ -62,6 +62,9 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
     ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema! }),
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: options.debug ?? false,
+    // stopOnSignals stops every server of the process in order; Apollo's own handler would stop just
+    // this one and then re-raise the signal.
+    stopOnTerminationSignals: false,
     validationRules: options.validationRules ?? [],
     formatError: (formatted, error) => formatClientError(formatted, error, log.error, options.debug ?? false),
     plugins: [
@@ -159,6 +162,8 @@ export function stopOnSignals(servers: () => RunningServer[], log = createLogger
     log.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // `on`, not `once`: tsx's signal handler exits the process (code 130) when it finds no other listener
+  // left, which on Node 24 happened before the servers had stopped.
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
