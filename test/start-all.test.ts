@@ -1,14 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ephemeralPorts } from '../scripts/stack.js';
 import { SUBGRAPHS } from '../subgraphs/registry.js';
+import { ROOT, TSX } from './support/process.js';
 
 /** `npm start` as a person runs it: it prints every URL, serves, and Ctrl-C (SIGINT) stops it cleanly. */
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
 describe('start-all', () => {
   it('prints the simulator, subgraph, gateway and playground URLs, serves the playground, answers queries, and exits 0 on SIGINT', async () => {
