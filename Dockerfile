@@ -3,7 +3,7 @@
 #   docker run -e ROLE=gateway -p 4000:4000 gridgraph
 #   docker run -e ROLE=volue   -p 4002:4002 gridgraph      (also: openvolt, umeter, enerkey, intellimeter)
 # or pass the role as the argument: docker run gridgraph volue
-FROM node:20-slim
+FROM node:24-slim
 
 WORKDIR /app
 ENV NODE_ENV=production \
