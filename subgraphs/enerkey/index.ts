@@ -12,6 +12,7 @@ import {
   readProviderServerConfig,
   runAloneWhenMain,
   startAgainstSimulator,
+  subgraphServerSettings,
   type ProviderServerConfig,
   type SubgraphModule,
 } from '../../shared/subgraph-module.js';
@@ -94,8 +95,7 @@ export async function startEnerkeySubgraph(config: EnerkeyConfig & { apiUrl: str
   return closingStore(
     await startGraphQLServer<EnerkeyContext>({
       name: 'enerkey',
-      host: config.host,
-      port: config.subgraphPort,
+      ...subgraphServerSettings(config),
       schema: await buildEnerkeySchema(),
       context: async () => ({ client, store, loaders: createEnerkeyLoaders(client) }),
     }),

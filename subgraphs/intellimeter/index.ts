@@ -13,6 +13,7 @@ import {
   readProviderServerConfig,
   runAloneWhenMain,
   startAgainstSimulator,
+  subgraphServerSettings,
   type ProviderServerConfig,
   type SubgraphModule,
 } from '../../shared/subgraph-module.js';
@@ -104,8 +105,7 @@ export async function startIntellimeterSubgraph(config: IntellimeterConfig & { a
   return closingStore(
     await startGraphQLServer<IntellimeterContext>({
       name: 'intellimeter',
-      host: config.host,
-      port: config.subgraphPort,
+      ...subgraphServerSettings(config),
       schema: await buildIntellimeterSchema(),
       context: async () => ({ client, store, loaders: createIntellimeterLoaders(client, config.timeZone) }),
     }),

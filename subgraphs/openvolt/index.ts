@@ -12,6 +12,7 @@ import {
   readProviderServerConfig,
   runAloneWhenMain,
   startAgainstSimulator,
+  subgraphServerSettings,
   type ProviderServerConfig,
   type SubgraphModule,
 } from '../../shared/subgraph-module.js';
@@ -91,8 +92,7 @@ export async function startOpenvoltSubgraph(config: OpenvoltConfig & { apiUrl: s
   return closingStore(
     await startGraphQLServer<OpenvoltContext>({
       name: 'openvolt',
-      host: config.host,
-      port: config.subgraphPort,
+      ...subgraphServerSettings(config),
       schema: await buildOpenvoltSchema(),
       context: async () => ({ client, store, loaders: createOpenvoltLoaders(client, account), events }),
       routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
