@@ -133,7 +133,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       methods: SAFE_METHODS,
       statusCodes: [408, 429, 500, 502, 503, 504],
       // Honour a short Retry-After; a long one is the caller's business (UPSTREAM_RATE_LIMITED).
-      maxRetryAfter: Math.ceil(options.timeoutMs / 1000),
+      maxRetryAfter: options.timeoutMs, // got reads it in milliseconds
       // A client is waiting on the answer: back off briefly (100 ms, 200 ms, …), except that a
       // provider's own Retry-After (within maxRetryAfter) is obeyed; no retry that would start after
       // the request's deadline.
