@@ -88,7 +88,9 @@ class StaleSocketError extends Error {
 /** One POST; resolves with the whole answer read, so that the deadline covers the body too. */
 function post(url: string, init: FetchInit, agent: Agent | false, signal: AbortSignal | undefined): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: init.method ?? 'POST', headers: init.headers, agent, signal });
+    const body = init.body ?? '';
+    const headers = { ...init.headers, 'content-length': String(Buffer.byteLength(body)) };
+    const outgoing = request(url, { method: init.method ?? 'POST', headers, agent, signal });
     const fail = (error: Error) => {
       if (signal?.aborted) return reject(new DeadlineExceededError());
       const reset = (error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as NodeJS.ErrnoException).code === 'EPIPE';
@@ -104,7 +106,7 @@ function post(url: string, init: FetchInit, agent: Agent | false, signal: AbortS
         (error: Error) => reject(signal?.aborted ? new DeadlineExceededError() : error),
       );
     });
-    outgoing.end(init.body);
+    outgoing.end(body);
   });
 }
 
