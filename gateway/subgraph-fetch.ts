@@ -61,7 +61,7 @@ export function createSubgraphFetcher(agent: Agent): Fetcher {
  * up on the whole subgraph.
  */
 export function subgraphTimeout(leftMs: number): number {
-  return Math.max(1, Math.floor(leftMs - Math.min(500, leftMs / 10)));
+  return Math.max(1, Math.floor(leftMs - Math.min(1_000, leftMs / 5)));
 }
 
 /** The first word of a GraphQL operation says whether it writes. */

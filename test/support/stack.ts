@@ -9,11 +9,17 @@ export interface TestStack extends Stack {
   /** `rawRequest` returns GraphQL errors instead of throwing them. */
   client: GraphQLClient;
   /** Runs a document through the gateway; its errors come back, also those of a request refused as a whole (HTTP 400). */
-  query<T = Record<string, any>>(document: string, variables?: Record<string, unknown>): Promise<{ data: T; errors: GraphQLErrorShape[] }>;
+  query: Query;
 }
+
+export type Query = <T = Record<string, any>>(
+  document: string,
+  variables?: Record<string, unknown>,
+) => Promise<{ data: T; errors: GraphQLErrorShape[] }>;
 
 export interface GraphQLErrorShape {
   message: string;
+  path?: Array<string | number>;
   extensions?: Record<string, unknown>;
 }
 
@@ -32,7 +38,13 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
     ...env,
   });
   const client = new GraphQLClient(stack.gatewayUrl, { errorPolicy: 'all' });
-  async function query<T>(document: string, variables?: Record<string, unknown>) {
+  return Object.assign(stack, { client, query: queryThrough(client) });
+}
+
+/** `query` for any gateway's GraphQL endpoint (a URL) or client. */
+export function queryThrough(endpoint: string | GraphQLClient): Query {
+  const client = typeof endpoint === 'string' ? new GraphQLClient(endpoint, { errorPolicy: 'all' }) : endpoint;
+  return async <T>(document: string, variables?: Record<string, unknown>) => {
     try {
       const { data, errors } = await client.rawRequest<T>(document, variables);
       return { data, errors: (errors ?? []) as GraphQLErrorShape[] };
@@ -43,6 +55,5 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
         errors: (error.response.errors ?? [{ message: `HTTP ${error.response.status}` }]) as GraphQLErrorShape[],
       };
     }
-  }
-  return Object.assign(stack, { client, query });
+  };
 }

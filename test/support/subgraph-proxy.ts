@@ -18,6 +18,8 @@ export interface SubgraphProxy {
    * before answering it: what a client sees when it sends on a kept-alive socket the server has just closed.
    */
   resetNextReusedConnection(): void;
+  /** Resets the connection of the next request, whichever connection it arrives on. */
+  resetNextRequest(): void;
   /** Holds every request from now on without answering (a hung subgraph) until stop(). */
   hang(): void;
   stop(): Promise<void>;
@@ -29,14 +31,14 @@ export async function startSubgraphProxy(target: string, onPost: (body: Buffer) 
   const requestsBySocket = new WeakMap<Socket, number>();
   let connections = 0;
   let requests = 0;
-  let resetArmed = false;
+  let reset: 'off' | 'next reused' | 'next' = 'off';
   let hanging = false;
   const server: Server = createServer((req, res) => {
     requests += 1;
     const earlier = requestsBySocket.get(req.socket) ?? 0;
     requestsBySocket.set(req.socket, earlier + 1);
-    if (resetArmed && earlier > 0) {
-      resetArmed = false;
+    if (reset === 'next' || (reset === 'next reused' && earlier > 0)) {
+      reset = 'off';
       req.socket.resetAndDestroy();
       return;
     }
@@ -65,7 +67,10 @@ export async function startSubgraphProxy(target: string, onPost: (body: Buffer) 
       return requests;
     },
     resetNextReusedConnection() {
-      resetArmed = true;
+      reset = 'next reused';
+    },
+    resetNextRequest() {
+      reset = 'next';
     },
     hang() {
       hanging = true;
