@@ -63,6 +63,16 @@ describe('readConfig', () => {
       concurrency: 8,
       retries: 2,
       breaker: { errorThresholdPercentage: 50, volumeThreshold: 10, windowMs: 10_000, resetMs: 30_000 },
+      keepAliveTimeoutMs: 30_000,
+      requestTimeoutMs: 10_000,
+    });
+  });
+
+  it('reads the keep-alive and request timeouts every subgraph server shares', () => {
+    const env = { KEEP_ALIVE_TIMEOUT_MS: '65000', SUBGRAPH_REQUEST_TIMEOUT_MS: '4000' };
+    expect(readProviderServerConfig('UMETER', { subgraphPort: 4003, simulatorPort: 4103 }, env)).toMatchObject({
+      keepAliveTimeoutMs: 65_000,
+      requestTimeoutMs: 4_000,
     });
   });
 

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readGatewayConfig, startGateway, type RunningGateway } from '../gateway/index.js';
+import { readGatewayConfig, startGateway } from '../gateway/index.js';
 import { ConfigError } from '../shared/config.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/shared-metering-points.js';
 import { describeErrors } from './support/operations.js';
-import { queryThrough, startStack, type TestStack } from './support/stack.js';
+import { queryThrough, startStack, type Query, type TestStack } from './support/stack.js';
 import { startSubgraphProxy, type SubgraphProxy } from './support/subgraph-proxy.js';
 
 /**
@@ -56,21 +56,23 @@ describe('a query after a pause near the subgraphs’ keep-alive timeout', () =>
 
 describe('a connection reset on a reused socket', () => {
   const METERS = 'query KeptAliveMeters { openvoltMeters(first: 2) { nodes { id meterNumber } } }';
-  let proxy: SubgraphProxy;
-  let gateway: RunningGateway;
-
-  async function gatewayThroughProxy() {
-    proxy = await startSubgraphProxy(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`);
-    gateway = await startGateway({ host: '127.0.0.1', port: 0, subgraphUrls: { openvolt: proxy.url } });
-    return queryThrough(`${gateway.url}/graphql`);
-  }
+  /** What a test started, stopped after it in reverse order. */
+  const started: Array<{ stop(): Promise<void> }> = [];
   afterEach(async () => {
-    await gateway?.stop();
-    await proxy?.stop();
+    for (const server of started.splice(0).reverse()) await server.stop();
   });
 
+  /** A gateway whose Openvolt subgraph sits behind a proxy. */
+  async function gatewayThroughProxy(): Promise<{ query: Query; proxy: SubgraphProxy }> {
+    const proxy = await startSubgraphProxy(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`);
+    started.push(proxy);
+    const gateway = await startGateway({ host: '127.0.0.1', port: 0, subgraphUrls: { openvolt: proxy.url } });
+    started.push(gateway);
+    return { query: queryThrough(`${gateway.url}/graphql`), proxy };
+  }
+
   it('is retried once on a fresh connection for a query', async () => {
-    const query = await gatewayThroughProxy();
+    const { query, proxy } = await gatewayThroughProxy();
     const first = await query(METERS);
     expect(describeErrors(first.errors)).toEqual([]);
     proxy.resetNextReusedConnection();
@@ -82,7 +84,7 @@ describe('a connection reset on a reused socket', () => {
   });
 
   it('is never retried for a mutation: the subgraph may have received it', async () => {
-    const query = await gatewayThroughProxy();
+    const { query, proxy } = await gatewayThroughProxy();
     expect(describeErrors((await query(METERS)).errors)).toEqual([]);
     proxy.resetNextReusedConnection();
     const { errors } = await query(
@@ -94,7 +96,7 @@ describe('a connection reset on a reused socket', () => {
   });
 
   it('is not retried on a connection of its own: that is a subgraph failing, not a stale socket', async () => {
-    const query = await gatewayThroughProxy();
+    const { query, proxy } = await gatewayThroughProxy();
     proxy.resetNextRequest();
     const { errors } = await query(METERS);
     expect(errors.map((error) => error.extensions)).toEqual([{ code: 'UPSTREAM_UNAVAILABLE', subgraph: 'openvolt' }]);
