@@ -25,12 +25,26 @@ const QUERIES: Example[] = [
 let stack: TestStack;
 const healthy = new Map<Example, Record<string, unknown>>();
 
+/** Another gateway over the stack's subgraphs, with some of them elsewhere. */
+function gatewayOver(elsewhere: Record<string, string>, requestTimeoutMs?: number) {
+  const subgraphUrls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, { subgraph }]) => [name, `${subgraph.url}/graphql`]));
+  return startGateway({ host: '127.0.0.1', port: 0, requestTimeoutMs, subgraphUrls: { ...subgraphUrls, ...elsewhere } });
+}
+
 beforeAll(async () => {
   stack = await startStack({ GATEWAY_REQUEST_TIMEOUT_MS: String(DEADLINE_MS), SUBGRAPH_REQUEST_TIMEOUT_MS: String(SUBGRAPH_MAX_MS) });
-  for (const example of QUERIES) {
-    const { data, errors } = await stack.query(example.query, example.variables ?? undefined);
-    expect(describeErrors(errors)).toEqual([]);
-    healthy.set(example, data);
+  // The healthy answers through a gateway with the default deadline: the first request logs in at every
+  // provider, which a busy machine may not finish within 2 s.
+  const patient = await gatewayOver({});
+  try {
+    for (const example of QUERIES) {
+      const { data, errors } = await queryThrough(`${patient.url}/graphql`)(example.query, example.variables ?? undefined);
+      expect(describeErrors(errors)).toEqual([]);
+      healthy.set(example, data);
+      await stack.query(example.query, example.variables ?? undefined); // planned now, so no test spends its deadline planning
+    }
+  } finally {
+    await patient.stop();
   }
 });
 afterAll(async () => {
@@ -104,24 +118,16 @@ describe('a subgraph hanging itself', () => {
     '%s: the gateway nulls its part with UPSTREAM_TIMEOUT naming it at the deadline; the rest as when healthy',
     async (_file, example) => {
       const hung = await startSubgraphProxy(`${stack.subgraphs.intellimeter!.subgraph.url}/graphql`);
-      hung.hang();
-      const subgraphUrls = Object.fromEntries(
-        Object.entries(stack.subgraphs).map(([name, { subgraph }]) => [name, `${subgraph.url}/graphql`]),
-      );
-      const gateway = await startGateway({
-        host: '127.0.0.1',
-        port: 0,
-        requestTimeoutMs: DEADLINE_MS,
-        subgraphUrls: { ...subgraphUrls, intellimeter: hung.url },
-      });
+      const gateway = await gatewayOver({ intellimeter: hung.url }, DEADLINE_MS);
       try {
         const query = queryThrough(`${gateway.url}/graphql`);
+        await query(example.query, example.variables ?? undefined); // planned now, so the deadline below is not spent planning
+        hung.hang();
         const { data, errors, elapsedMs } = await timed(() => query(example.query, example.variables ?? undefined));
         expect(elapsedMs).toBeLessThan(DEADLINE_MS + 1_000);
         expect(errors.length).toBeGreaterThan(0);
         for (const error of errors) expect(error.extensions, error.message).toEqual({ code: 'UPSTREAM_TIMEOUT', subgraph: 'intellimeter' });
         expect(data).toEqual(withPartNull(healthy.get(example), 'intellimeter'));
-        expect(hung.requests).toBeGreaterThan(0);
       } finally {
         await gateway.stop();
         await hung.stop();
