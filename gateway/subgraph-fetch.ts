@@ -7,8 +7,9 @@ import { currentDeadline, REQUEST_TIMEOUT_HEADER } from '../shared/deadline.js';
 /**
  * How the gateway's requests reach the subgraphs. Connections are kept alive between requests, and two
  * things keep a kept-alive socket from failing a request:
- * - the agent closes a socket after `idleTimeoutMs` of quiet, shorter than the subgraphs' keep-alive
- *   timeout, so it does not send on a socket the subgraph has closed;
+ * - the agent closes a socket after `idleTimeoutMs` of quiet (or a second before the subgraph's advertised
+ *   `Keep-Alive: timeout`, if sooner: Node's agent does that itself), shorter than the subgraphs'
+ *   keep-alive timeout, so it does not send on a socket the subgraph has closed;
  * - a request can still find such a socket when the gateway's event loop was busy (planning a large
  *   query) while the idle timer was due: a query that is reset on a reused socket is sent once more on a
  *   fresh connection (Node's documented pattern: `request.reusedSocket` and ECONNRESET). A mutation never
@@ -28,7 +29,7 @@ export class DeadlineExceededError extends Error {
 }
 
 export function createSubgraphAgent({ keepAlive, idleTimeoutMs }: { keepAlive: boolean; idleTimeoutMs: number }): Agent {
-  // `timeout` is the socket's idle timeout; the agent destroys a free socket when it fires.
+  // `timeout`: the agent destroys a pooled socket idle this long; a request in progress is not cut by it.
   return new Agent({ keepAlive, maxSockets: 64, timeout: idleTimeoutMs });
 }
 
@@ -60,7 +61,7 @@ export function createSubgraphFetcher(agent: Agent): Fetcher {
  * so that a subgraph whose provider hangs answers (that provider's part null) before the gateway gives
  * up on the whole subgraph.
  */
-export function subgraphTimeout(leftMs: number): number {
+function subgraphTimeout(leftMs: number): number {
   return Math.max(1, Math.floor(leftMs - Math.min(1_000, leftMs / 5)));
 }
 
@@ -101,8 +102,8 @@ function post(url: string, init: FetchInit, agent: Agent | false, signal: AbortS
       outgoing.off('error', fail);
       outgoing.on('error', () => {}); // reported through the body stream below
       buffer(answer).then(
-        (body) =>
-          resolve(new Response(body, { url, status: answer.statusCode, statusText: answer.statusMessage, headers: headersOf(answer) })),
+        (content) =>
+          resolve(new Response(content, { url, status: answer.statusCode, statusText: answer.statusMessage, headers: headersOf(answer) })),
         (error: Error) => reject(signal?.aborted ? new DeadlineExceededError() : error),
       );
     });
