@@ -80,7 +80,7 @@ export function buildOpenvoltSchema(): Promise<GraphQLSchema> {
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). */
 export async function startOpenvoltSubgraph(config: OpenvoltConfig & { apiUrl: string }): Promise<RunningServer> {
-  const store = createStore(config.storeUrl);
+  const store = createStore(config.store);
   const client = new OpenvoltClient({
     baseUrl: config.apiUrl,
     apiKey: config.apiKey,

@@ -106,7 +106,7 @@ export function buildVolueSchema(): Promise<GraphQLSchema> {
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). */
 export async function startVolueSubgraph(config: VolueConfig & { apiUrl: string }): Promise<RunningServer> {
-  const store = createStore(config.storeUrl);
+  const store = createStore(config.store);
   const client = new VolueClient({
     store,
     baseUrl: config.apiUrl,

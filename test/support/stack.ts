@@ -1,11 +1,14 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { ephemeralPorts, startStack as startProductStack, type Stack } from '../../scripts/stack.js';
+import { startThrowawayStack, type Stack } from '../../scripts/stack.js';
 
 /**
  * The whole product inside the test process on free ports (DESIGN.md: tests pass while a developer's own
- * stack runs on the default ports), with a graphql-request client for the gateway.
+ * stack runs on the default ports) with its state in a temporary folder, and a graphql-request client
+ * for the gateway.
  */
 export interface TestStack extends Stack {
+  /** The stack's DATA_DIR, deleted when it stops. */
+  dataDir: string;
   /** `rawRequest` returns GraphQL errors instead of throwing them. */
   client: GraphQLClient;
   /** Runs a document through the gateway; its errors come back, also those of a request refused as a whole (HTTP 400). */
@@ -18,7 +21,7 @@ export interface GraphQLErrorShape {
 }
 
 export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
-  const stack = await startProductStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...ephemeralPorts(), ...env });
+  const stack = await startThrowawayStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...env });
   const client = new GraphQLClient(stack.gatewayUrl, { errorPolicy: 'all' });
   async function query<T>(document: string, variables?: Record<string, unknown>) {
     try {
