@@ -1,4 +1,7 @@
 import { gql } from 'graphql-request';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openvoltSubgraph } from '../subgraphs/openvolt/index.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
@@ -188,6 +191,56 @@ describe('a subgraph restarted mid-run', () => {
       expect(await count(second.url)).toBe(1);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('npm start again on the same DATA_DIR answers for every provider, though its simulators start afresh', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gridgraph-restart-'));
+    const everyProvider = gql`
+      {
+        volueUsers(first: 1) {
+          totalCount
+        }
+        umeterCustomer {
+          id
+        }
+        intellimeterAccount {
+          username
+        }
+        enerkeyQuantities {
+          id
+        }
+        openvoltCustomers(first: 1) {
+          nodes {
+            id
+          }
+        }
+      }
+    `;
+    try {
+      const answers = [];
+      // The second start puts the simulators on the first one's ports, as npm start does: the stored
+      // tokens, sessions and rotated key name the provider by URL, and the fresh simulators refuse them.
+      let simulatorPorts: Record<string, string> = {};
+      for (let start = 0; start < 2; start++) {
+        const again = await startStack({ DATA_DIR: dataDir, ...simulatorPorts });
+        try {
+          answers.push(await again.query(everyProvider));
+          if (start === 0) expect((await again.query(ROTATE)).errors).toEqual([]);
+          simulatorPorts = Object.fromEntries(
+            Object.entries(again.subgraphs).map(([name, { simulator }]) => [
+              `${name.toUpperCase()}_SIMULATOR_PORT`,
+              new URL(simulator!.url).port,
+            ]),
+          );
+        } finally {
+          await again.stop();
+        }
+      }
+      expect(answers[1]).toEqual(answers[0]);
+      expect(answers[1]!.errors).toEqual([]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
