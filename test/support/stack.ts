@@ -22,7 +22,12 @@ export interface GraphQLErrorShape {
 
 export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
   const stack = await startThrowawayStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...env });
-  const client = new GraphQLClient(stack.gatewayUrl, { errorPolicy: 'all' });
+  return Object.assign(stack, gatewayClient(stack.gatewayUrl));
+}
+
+/** A client of a gateway's GraphQL endpoint whose `query` returns errors instead of throwing them. */
+export function gatewayClient(url: string): Pick<TestStack, 'client' | 'query'> {
+  const client = new GraphQLClient(url, { errorPolicy: 'all' });
   async function query<T>(document: string, variables?: Record<string, unknown>) {
     try {
       const { data, errors } = await client.rawRequest<T>(document, variables);
@@ -35,5 +40,5 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
       };
     }
   }
-  return Object.assign(stack, { client, query });
+  return { client, query };
 }
