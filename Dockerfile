@@ -23,7 +23,7 @@ COPY gateway ./gateway
 # Without STORE_URL a subgraph keeps its state in an embedded store under DATA_DIR: writable by the
 # node user, and a volume so that it outlives the container.
 ENV DATA_DIR=/app/data
-RUN mkdir -p /app/data && chown node:node /app/data
+RUN mkdir -p /app/data && chown node:node /app/data && chmod 700 /app/data
 VOLUME /app/data
 
 USER node

@@ -40,9 +40,9 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  it('gives the embedded store a volume the node user can write to', () => {
+  it('gives the embedded store a volume only the node user can read and write', () => {
     expect(dockerfile).toMatch(/^ENV DATA_DIR=\/app\/data$/m);
-    expect(dockerfile).toMatch(/^RUN mkdir -p \/app\/data && chown node:node \/app\/data$/m);
+    expect(dockerfile).toMatch(/^RUN mkdir -p \/app\/data && chown node:node \/app\/data && chmod 700 \/app\/data$/m);
     expect(dockerfile).toMatch(/^VOLUME \/app\/data$/m);
     expect(dockerfile.indexOf('VOLUME /app/data')).toBeLessThan(dockerfile.indexOf('USER node'));
   });

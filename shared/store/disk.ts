@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import type { IndexRange, Store } from './types.js';
 
@@ -32,11 +34,12 @@ export class DiskStore implements Store {
   private sweeping: Promise<number> | undefined;
 
   constructor(
-    /** The database file; its folder is created when missing. */
+    /** The database file; its folder is created when missing, readable by this user only (it holds tokens). */
     readonly path: string,
     private readonly now: () => number = Date.now,
     sweepEveryMs = 60_000,
   ) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = open<unknown, Key>({ path });
     this.sweeper = setInterval(() => void this.sweep().catch(() => undefined), sweepEveryMs).unref();
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -207,6 +207,13 @@ describe('disk store', () => {
     expect(await after.get('expiring')).toBeUndefined();
     expect((await after.readIndex('inbox')).total).toBe(0);
     await after.close();
+  });
+
+  it('creates its folder readable by this user only: the file holds provider tokens and keys', async () => {
+    const store = new DiskStore(join(dataDir, 'private', 'deeper', 'subgraph.mdb'));
+    await store.close();
+    expect(statSync(join(dataDir, 'private')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dataDir, 'private', 'deeper')).mode & 0o777).toBe(0o700);
   });
 
   it('sweeps expired keys and indexes off the disk, and only those', async () => {
