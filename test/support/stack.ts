@@ -1,11 +1,14 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { ephemeralPorts, startStack as startProductStack, type Stack } from '../../scripts/stack.js';
+import { startThrowawayStack, type Stack } from '../../scripts/stack.js';
 
 /**
  * The whole product inside the test process on free ports (DESIGN.md: tests pass while a developer's own
- * stack runs on the default ports), with a graphql-request client for the gateway.
+ * stack runs on the default ports) with its state in a temporary folder, and a graphql-request client
+ * for the gateway.
  */
 export interface TestStack extends Stack {
+  /** The stack's DATA_DIR, deleted when it stops. */
+  dataDir: string;
   /** `rawRequest` returns GraphQL errors instead of throwing them. */
   client: GraphQLClient;
   /** Runs a document through the gateway; its errors come back, also those of a request refused as a whole (HTTP 400). */
@@ -18,8 +21,13 @@ export interface GraphQLErrorShape {
 }
 
 export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
-  const stack = await startProductStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...ephemeralPorts(), ...env });
-  const client = new GraphQLClient(stack.gatewayUrl, { errorPolicy: 'all' });
+  const stack = await startThrowawayStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...env });
+  return Object.assign(stack, gatewayClient(stack.gatewayUrl));
+}
+
+/** A client of a gateway's GraphQL endpoint whose `query` returns errors instead of throwing them. */
+export function gatewayClient(url: string): Pick<TestStack, 'client' | 'query'> {
+  const client = new GraphQLClient(url, { errorPolicy: 'all' });
   async function query<T>(document: string, variables?: Record<string, unknown>) {
     try {
       const { data, errors } = await client.rawRequest<T>(document, variables);
@@ -32,5 +40,5 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
       };
     }
   }
-  return Object.assign(stack, { client, query });
+  return { client, query };
 }
