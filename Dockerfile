@@ -20,6 +20,12 @@ COPY shared ./shared
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
 
+# Without STORE_URL a subgraph keeps its state in an embedded store under DATA_DIR: writable by the
+# node user, and a volume so that it outlives the container.
+ENV DATA_DIR=/app/data
+RUN mkdir -p /app/data && chown node:node /app/data && chmod 700 /app/data
+VOLUME /app/data
+
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4005
 # The role is the first argument, else $ROLE: "gateway" or a subgraph's folder name.

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { GraphQLClient, gql } from 'graphql-request';
 import { performance } from 'node:perf_hooks';
-import { ephemeralPorts, startStack } from '../scripts/stack.js';
+import { startThrowawayStack } from '../scripts/stack.js';
 
 /**
  * `npm run bench`: fifty Openvolt meters × seven days of half-hourly consumption, asked through the
@@ -38,7 +38,7 @@ interface Result {
   openvoltMeters: { nodes: Array<{ consumption: { count: number } }> };
 }
 
-const stack = await startStack({ LOG_LEVEL: 'error', ...ephemeralPorts() });
+const stack = await startThrowawayStack({ LOG_LEVEL: 'error' });
 const simulator = stack.simulator('openvolt');
 const targets = {
   gateway: new GraphQLClient(stack.gatewayUrl),

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { GraphQLClient } from 'graphql-request';
 import { EXAMPLES_DIR, parseExample } from '../gateway/playground/examples.js';
-import { ephemeralPorts, startStack } from '../scripts/stack.js';
+import { startThrowawayStack } from '../scripts/stack.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 
 /**
@@ -94,7 +94,7 @@ const CASES: Case[] = [
   },
 ];
 
-const stack = await startStack({ ...concurrencySettings(), LOG_LEVEL: 'error', ...ephemeralPorts() });
+const stack = await startThrowawayStack({ ...concurrencySettings(), LOG_LEVEL: 'error' });
 const simulators = Object.keys(stack.subgraphs).map((name) => stack.simulator(name));
 const client = new GraphQLClient(stack.gatewayUrl);
 

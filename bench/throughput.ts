@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SUPERGRAPH_PATH, subgraphsOf } from '../gateway/index.js';
-import { ephemeralPorts, startStack } from '../scripts/stack.js';
+import { startThrowawayStack } from '../scripts/stack.js';
 
 /**
  * `npm run bench`: throughput and latency of three queries through our gateway, through Hive Gateway
@@ -15,7 +15,7 @@ import { ephemeralPorts, startStack } from '../scripts/stack.js';
  * loopback against the simulators (no added latency). See README.md, "Benchmarks".
  *
  * Both gateways run in child processes (so their memory can be read and they do not share an event
- * loop with the subgraphs); the simulators and subgraphs run in this process, started by startStack.
+ * loop with the subgraphs); the simulators and subgraphs run in this process, started by startThrowawayStack.
  * Nothing here is asserted: the figures are printed, and ratios are taken within this one run, so a
  * busy machine slows every target alike.
  *
@@ -85,7 +85,7 @@ interface Measured {
   baseRssMiB?: number;
 }
 
-const stack = await startStack({ LOG_LEVEL: 'error', ...ephemeralPorts() });
+const stack = await startThrowawayStack({ LOG_LEVEL: 'error' });
 const children: ChildProcess[] = [];
 const tempDir = mkdtempSync(join(tmpdir(), 'gridgraph-bench-'));
 try {

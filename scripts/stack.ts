@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SUPERGRAPH_PATH, readGatewayConfig, startGateway, type RunningGateway } from '../gateway/index.js';
 import type { RunningServer } from '../shared/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
@@ -17,6 +20,12 @@ export interface Stack {
   subgraphs: Record<string, StartedSubgraph>;
   /** The simulator of a provider; throws when that provider runs against its real API. */
   simulator<T extends RunningSimulator = RunningSimulator>(name: string): T;
+  /**
+   * Stops a subgraph and starts it again on the same port with the same settings and store, as a
+   * restarted process would be. Only for a subgraph with a configured `<PROVIDER>_API_URL`: one that
+   * runs its own simulator would get a fresh simulator too.
+   */
+  restartSubgraph(name: string): Promise<StartedSubgraph>;
   stop(): Promise<void>;
 }
 
@@ -55,10 +64,39 @@ export async function startStack(
         if (!simulator) throw new Error(`no simulator runs for ${name}: its API URL is configured`);
         return simulator as T;
       },
+      async restartSubgraph(name) {
+        const module = SUBGRAPHS.find((candidate) => candidate.name === name);
+        const old = subgraphs[name];
+        if (!module || !old) throw new Error(`no subgraph ${name} in this stack`);
+        if (old.simulator)
+          throw new Error(`${name} runs its own simulator, which a restart would replace; set ${name.toUpperCase()}_API_URL`);
+        await old.subgraph.stop();
+        const started = await module.start({ ...env, [`${name.toUpperCase()}_SUBGRAPH_PORT`]: new URL(old.subgraph.url).port });
+        running.splice(running.indexOf(old.subgraph), 1, started.subgraph);
+        subgraphs[name] = started;
+        return started;
+      },
       stop: () => stopAll(running),
     };
   } catch (error) {
     await stopAll(running);
+    throw error;
+  }
+}
+
+/**
+ * A stack that leaves nothing behind (tests, benchmarks): every server on a free port unless `env` says
+ * otherwise, and the state in a fresh temporary DATA_DIR that stop() deletes.
+ */
+export async function startThrowawayStack(env: NodeJS.ProcessEnv): Promise<Stack & { dataDir: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gridgraph-data-'));
+  const removeDataDir = () => rm(dataDir, { recursive: true, force: true });
+  try {
+    const stack = await startStack({ DATA_DIR: dataDir, ...ephemeralPorts(), ...env });
+    const stopServers = stack.stop;
+    return Object.assign(stack, { dataDir, stop: () => stopServers().finally(removeDataDir) });
+  } catch (error) {
+    await removeDataDir();
     throw error;
   }
 }

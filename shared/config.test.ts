@@ -1,4 +1,6 @@
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from '../test/support/process.js';
 import { ConfigError, numberInRange, optionalUrl, port, readConfig, str } from './config.js';
 import { readProviderServerConfig } from './subgraph-module.js';
 
@@ -63,6 +65,8 @@ describe('readConfig', () => {
       concurrency: 8,
       retries: 2,
       breaker: { errorThresholdPercentage: 50, volumeThreshold: 10, windowMs: 10_000, resetMs: 30_000 },
+      // Nothing configured: an embedded store per subgraph in the project's (git-ignored) data/ folder.
+      store: { url: undefined, path: join(ROOT, 'data', 'openvolt.mdb') },
       keepAliveTimeoutMs: 30_000,
       requestTimeoutMs: 10_000,
     });
@@ -74,6 +78,13 @@ describe('readConfig', () => {
       keepAliveTimeoutMs: 65_000,
       requestTimeoutMs: 4_000,
     });
+  });
+
+  it('puts the store under DATA_DIR (relative to the working folder), or in Redis with a STORE_URL', () => {
+    const read = (env: Record<string, string>) => readProviderServerConfig('VOLUE', { subgraphPort: 4002, simulatorPort: 4102 }, env).store;
+    expect(read({ DATA_DIR: '/var/lib/gridgraph' })).toEqual({ url: undefined, path: '/var/lib/gridgraph/volue.mdb' });
+    expect(read({ DATA_DIR: 'state' }).path).toBe(resolve('state', 'volue.mdb'));
+    expect(read({ STORE_URL: 'redis://cache:6379/0' }).url).toBe('redis://cache:6379/0');
   });
 
   it('reads the circuit breaker settings, rejecting values out of range', () => {

@@ -1,10 +1,11 @@
 import type { GraphQLSchema } from 'graphql';
 import type { CircuitBreakerSettings } from './http-client.js';
 import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
-import { pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PROVIDER_LABELS, type ProviderName } from './provider.js';
 import { keepAliveTimeoutSetting, stopOnSignals, type RunningServer, type ServerTimeouts } from './server.js';
-import type { Store } from './store/index.js';
+import type { Store, StoreSettings } from './store/index.js';
 import type { RunningSimulator } from './simulator/server.js';
 
 /**
@@ -45,9 +46,12 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   retries: number;
   /** The connector's circuit breaker (`<PREFIX>_BREAKER_ERROR_THRESHOLD`, `_VOLUME_THRESHOLD`, `_WINDOW_MS`, `_RESET_MS`). */
   breaker: CircuitBreakerSettings;
-  /** STORE_URL: where replicas share tokens, budgets and idempotency records; undefined = in memory. */
-  storeUrl: string | undefined;
+  /** Where state that must survive a restart lives: STORE_URL (Redis) or a file under DATA_DIR. */
+  store: StoreSettings;
 }
+
+/** DATA_DIR's default: `data/` in the project folder (git-ignored), wherever the process was started. */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../data', import.meta.url));
 
 export function readProviderServerConfig(
   prefix: string,
@@ -79,7 +83,8 @@ export function readProviderServerConfig(
         50,
         3_600_000,
       )({ default: 30_000, desc: 'How long an open circuit fails fast before a probe' }),
-      STORE_URL: str({ default: '', desc: 'Shared store for replicas (redis://…); empty = in memory' }),
+      STORE_URL: str({ default: '', desc: 'Store shared by replicas (redis://…); empty = an embedded store under DATA_DIR' }),
+      DATA_DIR: str({ default: DEFAULT_DATA_DIR, desc: 'Folder of the embedded stores (one file per subgraph)' }),
       KEEP_ALIVE_TIMEOUT_MS: keepAliveTimeoutSetting,
       SUBGRAPH_REQUEST_TIMEOUT_MS: numberInRange(
         100,
@@ -102,7 +107,10 @@ export function readProviderServerConfig(
       windowMs: config[`${prefix}_BREAKER_WINDOW_MS`] as number,
       resetMs: config[`${prefix}_BREAKER_RESET_MS`] as number,
     },
-    storeUrl: (config.STORE_URL as string) || undefined,
+    store: {
+      url: (config.STORE_URL as string) || undefined,
+      path: join(resolve(config.DATA_DIR as string), `${prefix.toLowerCase()}.mdb`),
+    },
     keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS as number,
     requestTimeoutMs: config.SUBGRAPH_REQUEST_TIMEOUT_MS as number,
   };

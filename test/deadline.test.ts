@@ -1,11 +1,10 @@
-import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway } from '../gateway/index.js';
 import { loadExamples, type Example } from '../gateway/playground/examples.js';
 import { REQUEST_TIMEOUT_HEADER } from '../shared/deadline.js';
 import { SUBGRAPHS } from '../subgraphs/registry.js';
 import { describeErrors } from './support/operations.js';
-import { queryThrough, startStack, type TestStack } from './support/stack.js';
+import { gatewayClient, startStack, type TestStack } from './support/stack.js';
 import { startSubgraphProxy } from './support/subgraph-proxy.js';
 
 /**
@@ -38,7 +37,7 @@ beforeAll(async () => {
   const patient = await gatewayOver({});
   try {
     for (const example of QUERIES) {
-      const { data, errors } = await queryThrough(`${patient.url}/graphql`)(example.query, example.variables ?? undefined);
+      const { data, errors } = await gatewayClient(`${patient.url}/graphql`).query(example.query, example.variables ?? undefined);
       expect(describeErrors(errors)).toEqual([]);
       healthy.set(example, data);
       await stack.query(example.query, example.variables ?? undefined); // planned now, so no test spends its deadline planning
@@ -90,13 +89,11 @@ describe('one provider hanging', () => {
 
 describe('a subgraph asked directly', () => {
   const QUANTITIES = 'query { enerkeyQuantities { id } }';
-  const askEnerkey = (timeoutHeader: string) =>
-    queryThrough(
-      new GraphQLClient(`${stack.subgraphs.enerkey!.subgraph.url}/graphql`, {
-        errorPolicy: 'all',
-        headers: { [REQUEST_TIMEOUT_HEADER]: timeoutHeader },
-      }),
-    );
+  function askEnerkey(timeoutHeader: string) {
+    const { client, query } = gatewayClient(`${stack.subgraphs.enerkey!.subgraph.url}/graphql`);
+    client.setHeader(REQUEST_TIMEOUT_HEADER, timeoutHeader);
+    return query;
+  }
 
   it('honours a shorter time from the header', async () => {
     stack.simulator('enerkey').setFaults({ hangRate: 1 });
@@ -120,7 +117,7 @@ describe('a subgraph hanging itself', () => {
       const hung = await startSubgraphProxy(`${stack.subgraphs.intellimeter!.subgraph.url}/graphql`);
       const gateway = await gatewayOver({ intellimeter: hung.url }, DEADLINE_MS);
       try {
-        const query = queryThrough(`${gateway.url}/graphql`);
+        const { query } = gatewayClient(`${gateway.url}/graphql`);
         await query(example.query, example.variables ?? undefined); // planned now, so the deadline below is not spent planning
         hung.hang();
         const { data, errors, elapsedMs } = await timed(() => query(example.query, example.variables ?? undefined));

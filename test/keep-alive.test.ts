@@ -4,7 +4,7 @@ import { readGatewayConfig, startGateway } from '../gateway/index.js';
 import { ConfigError } from '../shared/config.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/shared-metering-points.js';
 import { describeErrors } from './support/operations.js';
-import { queryThrough, startStack, type Query, type TestStack } from './support/stack.js';
+import { gatewayClient, startStack, type TestStack } from './support/stack.js';
 import { startSubgraphProxy, type SubgraphProxy } from './support/subgraph-proxy.js';
 
 /**
@@ -63,12 +63,12 @@ describe('a connection reset on a reused socket', () => {
   });
 
   /** A gateway whose Openvolt subgraph sits behind a proxy. */
-  async function gatewayThroughProxy(): Promise<{ query: Query; proxy: SubgraphProxy }> {
+  async function gatewayThroughProxy(): Promise<{ query: TestStack['query']; proxy: SubgraphProxy }> {
     const proxy = await startSubgraphProxy(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`);
     started.push(proxy);
     const gateway = await startGateway({ host: '127.0.0.1', port: 0, subgraphUrls: { openvolt: proxy.url } });
     started.push(gateway);
-    return { query: queryThrough(`${gateway.url}/graphql`), proxy };
+    return { query: gatewayClient(`${gateway.url}/graphql`).query, proxy };
   }
 
   it('is retried once on a fresh connection for a query', async () => {

@@ -6,11 +6,16 @@ import { enerkeySubgraph } from '../subgraphs/enerkey/index.js';
 import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
 import { umeterSubgraph } from '../subgraphs/umeter/index.js';
 import { startUmeterSimulator, UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME } from '../subgraphs/umeter/simulator.js';
+import { openvoltSubgraph } from '../subgraphs/openvolt/index.js';
+import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
+import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
 import { volueSubgraph } from '../subgraphs/volue/index.js';
+import { VOLUE_SIGNATURE_HEADER, VOLUE_WEBHOOK_PATH } from '../subgraphs/volue/webhooks.js';
 import {
   VOLUE_SIMULATOR_CLIENT_ID,
   VOLUE_SIMULATOR_CLIENT_SECRET,
   VOLUE_TOKEN_PATH,
+  signPayload,
   startVolueSimulator,
 } from '../subgraphs/volue/simulator.js';
 import { startRedis, type TestRedis } from './support/redis.js';
@@ -18,8 +23,8 @@ import { hasTool } from './support/tools.js';
 
 /**
  * Scale-out: two replicas of a subgraph (the same SubgraphModule started twice, as two containers would
- * be) against one provider and one Redis (STORE_URL). They log in once between them and spend one
- * EnerKey budget together.
+ * be) against one provider and one Redis (STORE_URL). They log in once between them, spend one
+ * EnerKey budget together, and read the same webhook deliveries.
  */
 
 const withRedis = hasTool('redis');
@@ -34,12 +39,14 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function replicas(module: SubgraphModule, env: Record<string, string>): Promise<GraphQLClient[]> {
-  const clients: GraphQLClient[] = [];
+type Replica = GraphQLClient & { serverUrl: string };
+
+async function replicas(module: SubgraphModule, env: Record<string, string>): Promise<Replica[]> {
+  const clients: Replica[] = [];
   for (let i = 0; i < 2; i++) {
     const { subgraph } = await module.start({ HOST: '127.0.0.1', LOG_LEVEL: process.env.LOG_LEVEL, STORE_URL: redis.url, ...env });
     running.push(subgraph as RunningServer);
-    clients.push(new GraphQLClient(`${subgraph.url}/graphql`));
+    clients.push(Object.assign(new GraphQLClient(`${subgraph.url}/graphql`), { serverUrl: subgraph.url }));
   }
   return clients;
 }
@@ -123,5 +130,89 @@ describe.skipIf(!withRedis)('two EnerKey replicas on one Redis', () => {
     expect(errors).toMatchObject([{ extensions: { code: 'UPSTREAM_RATE_LIMITED', provider: 'ENERKEY' } }]);
     expect(simulator.callCount('GET', '/api/v1/quantities')).toBe(3);
     expect(simulator.stats().total).toBe(3);
+  });
+});
+
+describe.skipIf(!withRedis)('two Openvolt replicas on one Redis', () => {
+  it('read the same webhook deliveries, whichever replica received them, and count a redelivery once', async () => {
+    const simulator = await startOpenvoltSimulator({ host: '127.0.0.1', port: 0 });
+    running.push(simulator);
+    const [a, b] = await replicas(openvoltSubgraph, {
+      OPENVOLT_SUBGRAPH_PORT: '0',
+      OPENVOLT_API_URL: `${simulator.url}/v1`,
+      OPENVOLT_API_KEY: OPENVOLT_SIMULATOR_API_KEY,
+    });
+    const meterId = '6514167223e3d1424bf82742';
+    const delivery = JSON.stringify({
+      event_id: 'meter_data.received',
+      event_timestamp: '2026-11-20T06:00:00.000Z',
+      delivery_id: 'replicated-1',
+      payload: [{ meter_id: meterId, start_interval: '2026-11-19T00:00:00.000Z', end_interval: '2026-11-20T00:00:00.000Z' }],
+    });
+    const deliver = (replica: Replica) =>
+      fetch(`${replica.serverUrl}${OPENVOLT_WEBHOOK_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: delivery,
+      });
+    expect((await deliver(a!)).status).toBe(204);
+    expect((await deliver(b!)).status).toBe(204);
+    const query = gql`
+      query ($id: ID!) {
+        openvoltEvents(meterId: $id) {
+          totalCount
+          nodes {
+            id
+          }
+        }
+        openvoltMeter(id: $id) {
+          lastDataReceivedAt
+        }
+      }
+    `;
+    const expected = {
+      openvoltEvents: { totalCount: 1, nodes: [{ id: 'replicated-1' }] },
+      openvoltMeter: { lastDataReceivedAt: '2026-11-20T06:00:00.000Z' },
+    };
+    expect(await a!.request(query, { id: meterId })).toEqual(expected);
+    expect(await b!.request(query, { id: meterId })).toEqual(expected);
+  });
+});
+
+describe.skipIf(!withRedis)('two Volue replicas on one Redis', () => {
+  it('read the same notifications, whichever replica received them', async () => {
+    const simulator = await startVolueSimulator({ host: '127.0.0.1', port: 0 });
+    running.push(simulator);
+    const secret = 'replica-test-webhook-secret';
+    const [a, b] = await replicas(volueSubgraph, {
+      VOLUE_SUBGRAPH_PORT: '0',
+      VOLUE_API_URL: simulator.apiUrl,
+      VOLUE_TOKEN_URL: simulator.tokenUrl,
+      VOLUE_CLIENT_ID: VOLUE_SIMULATOR_CLIENT_ID,
+      VOLUE_CLIENT_SECRET: VOLUE_SIMULATOR_CLIENT_SECRET,
+      VOLUE_WEBHOOK_SECRET: secret,
+    });
+    const body = JSON.stringify({
+      notificationId: 'replicated-n-1',
+      eventId: 'e-1',
+      notificationType: 'UserEligibilityUpdated',
+      payload: {},
+    });
+    const response = await fetch(`${a!.serverUrl}${VOLUE_WEBHOOK_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [VOLUE_SIGNATURE_HEADER]: signPayload(Buffer.from(body), secret) },
+      body,
+    });
+    expect(response.status).toBe(200);
+    const query = gql`
+      {
+        volueNotifications(notificationType: USER_ELIGIBILITY_UPDATED) {
+          nodes {
+            id
+          }
+        }
+      }
+    `;
+    expect(await b!.request(query)).toEqual({ volueNotifications: { nodes: [{ id: 'replicated-n-1' }] } });
   });
 });

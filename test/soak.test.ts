@@ -1,15 +1,14 @@
-import { gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../shared/simulator/server.js';
 import {
-  SEED_USER_IDS,
   VOLUE_API_BASE_PATH,
   VOLUE_SIMULATOR_CLIENT_ID,
   VOLUE_SIMULATOR_CLIENT_SECRET,
   startVolueSimulator,
 } from '../subgraphs/volue/simulator.js';
 import { startSlowAnswerProxy, type SlowAnswerProxy } from './support/slow-proxy.js';
-import { startStack, type GraphQLErrorShape, type TestStack } from './support/stack.js';
+import { heldAtProviders, runMixedClients, uncoded } from './support/soak.js';
+import { startStack, type TestStack } from './support/stack.js';
 
 /**
  * Soak ("Nothing lost"): ten concurrent clients send a few hundred mixed queries and registration
@@ -52,205 +51,24 @@ afterAll(async () => {
   await volue?.stop();
 });
 
-const QUERIES = [
-  gql`
-    {
-      volueUsers(first: 5) {
-        totalCount
-      }
-    }
-  `,
-  gql`
-    {
-      openvoltCustomers(first: 5) {
-        totalCount
-      }
-    }
-  `,
-  gql`
-    {
-      umeterCustomer {
-        id
-      }
-    }
-  `,
-  gql`
-    {
-      enerkeyQuantities {
-        id
-      }
-    }
-  `,
-  gql`
-    {
-      intellimeterUsers(first: 5) {
-        totalCount
-      }
-    }
-  `,
-];
-
-type Kind = 'webhook' | 'volueMeter' | 'openvoltCustomer' | 'intellimeterUser';
-interface Mutation {
-  kind: Kind;
-  /** What identifies the created object at the provider. */
-  identity: string;
-  document: string;
-  variables: Record<string, unknown>;
-}
-
-function mutation(kind: Kind, n: number): Mutation {
-  switch (kind) {
-    case 'webhook':
-      return {
-        kind,
-        identity: `soak-hook-${n}`,
-        document: gql`
-          mutation ($input: SubscribeVolueEventsInput!, $key: String) {
-            subscribeVolueEvents(input: $input, idempotencyKey: $key) {
-              id
-            }
-          }
-        `,
-        variables: { input: { webhookUrl: 'https://hooks.example/soak', name: `soak-hook-${n}` } },
-      };
-    case 'volueMeter': {
-      const meterPointId = `7070575${String(n).padStart(11, '0')}`;
-      return {
-        kind,
-        identity: meterPointId,
-        document: gql`
-          mutation ($input: RegisterVolueMeterInput!, $key: String) {
-            registerVolueMeter(input: $input, idempotencyKey: $key) {
-              id
-            }
-          }
-        `,
-        variables: { input: { userId: SEED_USER_IDS.home, meterPointId, locationType: 'RESIDENTIAL' } },
-      };
-    }
-    case 'openvoltCustomer':
-      return {
-        kind,
-        identity: `soak-${n}@customer.example`,
-        document: gql`
-          mutation ($input: CreateOpenvoltCustomerInput!, $key: String) {
-            createOpenvoltCustomer(input: $input, idempotencyKey: $key) {
-              id
-            }
-          }
-        `,
-        variables: { input: { name: `Soak ${n}`, email: `soak-${n}@customer.example` } },
-      };
-    case 'intellimeterUser':
-      return {
-        kind,
-        identity: `soak-user-${n}`,
-        document: gql`
-          mutation ($input: CreateIntellimeterUserInput!, $key: String) {
-            createIntellimeterUser(input: $input, idempotencyKey: $key) {
-              id
-            }
-          }
-        `,
-        variables: { input: { username: `soak-user-${n}`, password: 'pw-soak', email: `soak-user-${n}@site.example` } },
-      };
-  }
-}
-
-const KINDS: Kind[] = ['webhook', 'volueMeter', 'openvoltCustomer', 'intellimeterUser'];
-
 describe('soak under injected faults', () => {
   it('loses nothing, duplicates nothing, and answers every request with data or a coded error', async () => {
-    const outcomes: Array<{ mutation: Mutation; confirmed: boolean; attempts: number }> = [];
-    const responses: Array<{ data: unknown; errors: GraphQLErrorShape[] }> = [];
-    let counter = 0;
-
-    async function send(document: string, variables?: Record<string, unknown>) {
-      const response = await stack.query(document, variables);
-      responses.push(response);
-      return response;
-    }
-
-    async function client(c: number) {
-      for (let i = 0; i < OPERATIONS_PER_CLIENT; i++) {
-        if (i % 3 !== 0) {
-          await send(QUERIES[(c + i) % QUERIES.length]!);
-          continue;
-        }
-        const n = counter++;
-        const m = mutation(KINDS[n % KINDS.length]!, n);
-        const key = `soak-${n}`;
-        let confirmed = false;
-        let attempts = 0;
-        while (!confirmed && attempts < MAX_ATTEMPTS) {
-          attempts++;
-          const { data, errors } = await send(m.document, { ...m.variables, key });
-          if (errors.length === 0 && data) confirmed = true;
-          else if (!errors.every((e) => String(e.extensions?.code ?? '').startsWith('UPSTREAM_'))) break;
-        }
-        outcomes.push({ mutation: m, confirmed, attempts });
-      }
-    }
-
-    await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+    const { outcomes, responses } = await runMixedClients({
+      clients: CLIENTS,
+      operations: OPERATIONS_PER_CLIENT,
+      maxAttempts: MAX_ATTEMPTS,
+      send: (document, variables) => stack.query(document, variables),
+    });
     for (const name of PROVIDERS) simulator(name).setFaults({ errorRate: 0, latencyMs: 0 });
     proxy.delayEveryWrite(0, 0);
     await proxy.committed();
 
     // Every response: data, or errors that each carry a code.
     expect(responses.length).toBeGreaterThanOrEqual(CLIENTS * OPERATIONS_PER_CLIENT);
-    const uncoded = responses.filter((r) => (r.data === null && r.errors.length === 0) || r.errors.some((e) => !e.extensions?.code));
-    expect(uncoded).toEqual([]);
+    expect(uncoded(responses)).toEqual([]);
 
     // What the providers hold, read without faults.
-    const { data, errors } = await stack.query<{
-      volueWebhooks: Array<{ name: string | null }>;
-      volueUser: { meters: Array<{ meterPointId: string }> };
-      intellimeterUsers: { nodes: Array<{ username: string }> };
-    }>(
-      gql`
-        query ($user: ID!) {
-          volueWebhooks {
-            name
-          }
-          volueUser(id: $user) {
-            meters {
-              meterPointId
-            }
-          }
-          intellimeterUsers(first: 100) {
-            nodes {
-              username
-            }
-          }
-        }
-      `,
-      { user: SEED_USER_IDS.home },
-    );
-    expect(errors).toEqual([]);
-    const held = new Map<string, number>();
-    const count = (identity: string) => held.set(identity, (held.get(identity) ?? 0) + 1);
-    data.volueWebhooks.forEach((w) => w.name && count(w.name));
-    data.volueUser.meters.forEach((m) => count(m.meterPointId));
-    data.intellimeterUsers.nodes.forEach((u) => count(u.username));
-    for (const outcome of outcomes.filter((o) => o.mutation.kind === 'openvoltCustomer')) {
-      const email = outcome.mutation.identity;
-      const found = await stack.query<{ openvoltCustomers: { nodes: Array<{ email: string }> } }>(
-        gql`
-          query ($email: String) {
-            openvoltCustomers(email: $email, first: 5) {
-              nodes {
-                email
-              }
-            }
-          }
-        `,
-        { email },
-      );
-      expect(found.errors).toEqual([]);
-      held.set(email, found.data.openvoltCustomers.nodes.filter((c) => c.email === email).length);
-    }
+    const held = await heldAtProviders((document, variables) => stack.query(document, variables), outcomes);
 
     const confirmed = outcomes.filter((o) => o.confirmed);
     const failed = outcomes.filter((o) => !o.confirmed);

@@ -1,17 +1,24 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ephemeralPorts } from '../scripts/stack.js';
 import { SUBGRAPHS } from '../subgraphs/registry.js';
 import { ROOT, TSX } from './support/process.js';
 
 /** `npm start` as a person runs it: it prints every URL, serves, and Ctrl-C (SIGINT) stops it cleanly. */
 
+// Where the started processes keep their state (DATA_DIR), instead of the project's data/ folder.
+const dataDir = mkdtempSync(join(tmpdir(), 'gridgraph-start-all-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
 describe('start-all', () => {
   it('prints the simulator, subgraph, gateway and playground URLs, serves the playground, answers queries, and exits 0 on SIGINT', async () => {
     const child = spawn(TSX, ['scripts/start-all.ts'], {
       cwd: ROOT,
-      env: { ...process.env, ...ephemeralPorts(), LOG_LEVEL: 'info' },
+      env: { ...process.env, ...ephemeralPorts(), DATA_DIR: join(dataDir, 'all'), LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -46,6 +53,10 @@ describe('start-all', () => {
       expect(output).toContain(`stopping ${2 * SUBGRAPHS.length + 1} servers`);
       expect(output).toMatch(/\] stopped/);
       await expect(fetch(gatewayUrl!)).rejects.toThrow();
+      // With nothing configured, every subgraph keeps its state in its own embedded store under DATA_DIR.
+      expect(readdirSync(join(dataDir, 'all')).filter((file) => file.endsWith('.mdb'))).toEqual(
+        SUBGRAPHS.map((module) => `${module.name}.mdb`).sort(),
+      );
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
@@ -54,7 +65,13 @@ describe('start-all', () => {
   it('runs one subgraph alone (how it is deployed): its simulator and subgraph, answering, until SIGINT', async () => {
     const child = spawn(TSX, ['subgraphs/enerkey/index.ts'], {
       cwd: ROOT,
-      env: { ...process.env, ENERKEY_SUBGRAPH_PORT: '0', ENERKEY_SIMULATOR_PORT: '0', LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        ENERKEY_SUBGRAPH_PORT: '0',
+        ENERKEY_SIMULATOR_PORT: '0',
+        DATA_DIR: join(dataDir, 'enerkey'),
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -1,23 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../config.js';
-import { MemoryStore } from './memory.js';
+import { DiskStore } from './disk.js';
 import { RedisStore } from './redis.js';
 import type { Store } from './types.js';
 
-export type { Store } from './types.js';
+export type { IndexEntry, IndexRange, Store } from './types.js';
+export { DiskStore } from './disk.js';
 export { MemoryStore } from './memory.js';
 export { RedisStore } from './redis.js';
 
+export interface StoreSettings {
+  /** STORE_URL: `redis://…` or `rediss://…` for a store shared by replicas; unset = on disk at `path`. */
+  url: string | undefined;
+  /** The embedded database file used without a URL (under DATA_DIR). */
+  path: string;
+}
+
 /**
- * The store `STORE_URL` names: unset or empty = a `MemoryStore` (one process), `redis://…` or
- * `rediss://…` = Redis shared by every replica. Anything else is a configuration error.
+ * The store a server keeps its state in: without a URL an embedded database on local disk (survives
+ * restarts; processes on one machine may share it), with a `redis://` URL Redis shared by every replica.
+ * Anything else is a configuration error. (`MemoryStore` is for unit tests; no setting selects it.)
  */
-export function createStore(storeUrl: string | undefined): Store {
-  if (!storeUrl) return new MemoryStore();
-  if (/^rediss?:\/\//.test(storeUrl)) return new RedisStore(storeUrl);
+export function createStore({ url, path }: StoreSettings): Store {
+  if (!url) return new DiskStore(path);
+  if (/^rediss?:\/\//.test(url)) return new RedisStore(url);
   throw new ConfigError(
-    `STORE_URL must be empty (in-memory store) or a redis:// or rediss:// URL; got "${storeUrl.replace(/\/\/[^@/]*@/, '//[redacted]@')}".`,
+    `STORE_URL must be empty (an embedded store under DATA_DIR) or a redis:// or rediss:// URL; got "${url.replace(/\/\/[^@/]*@/, '//[redacted]@')}".`,
   );
 }
 

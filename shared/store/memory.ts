@@ -1,9 +1,10 @@
-import type { Store } from './types.js';
+import { compareIndexEntries, type IndexEntry, type IndexRange, type Store } from './types.js';
 
-/** The default store: a Map in this process, with lazy expiry. Replicas do not share it. */
+/** A Map in this process, with lazy expiry: for unit tests only (nothing survives the process). */
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly indexes = new Map<string, { members: Map<string, number>; expiresAt: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -36,8 +37,33 @@ export class MemoryStore implements Store {
     return next;
   }
 
+  async addToIndex(key: string, member: string, score: number, ttlMs?: number): Promise<void> {
+    const index = this.liveIndex(key) ?? { members: new Map<string, number>(), expiresAt: Infinity };
+    index.members.set(member, score);
+    index.expiresAt = expiry(this.now(), ttlMs);
+    this.indexes.set(key, index);
+  }
+
+  async readIndex(key: string, { minScore = -Infinity, offset = 0, limit = Infinity }: IndexRange = {}) {
+    const entries: IndexEntry[] = [...(this.liveIndex(key)?.members ?? [])]
+      .map(([member, score]) => ({ member, score }))
+      .filter((entry) => entry.score >= minScore)
+      .sort(compareIndexEntries);
+    return { entries: entries.slice(offset, offset + limit), total: entries.length };
+  }
+
+  async trimIndex(key: string, belowScore: number): Promise<number> {
+    const index = this.liveIndex(key);
+    let removed = 0;
+    for (const [member, score] of index?.members ?? []) {
+      if (score < belowScore && index!.members.delete(member)) removed++;
+    }
+    return removed;
+  }
+
   async close(): Promise<void> {
     this.entries.clear();
+    this.indexes.clear();
   }
 
   private live(key: string) {
@@ -47,6 +73,15 @@ export class MemoryStore implements Store {
       return undefined;
     }
     return entry;
+  }
+
+  private liveIndex(key: string) {
+    const index = this.indexes.get(key);
+    if (index && index.expiresAt <= this.now()) {
+      this.indexes.delete(key);
+      return undefined;
+    }
+    return index;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Store } from './types.js';
+import type { IndexRange, Store } from './types.js';
 
 // Atomic in Redis: delete only while the key holds the caller's value (a lock's owner token).
 const DELETE_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
@@ -12,12 +12,17 @@ return v`;
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   private readonly redis: Redis;
+  private readonly prefix: string;
+  /** Indexes are sorted sets under their own prefix, apart from plain keys of the same name. */
+  private readonly indexPrefix: string;
 
   constructor(
     url: string,
-    /** Prepended to every key, so several deployments can share one Redis. */
-    private readonly prefix = 'gridgraph:',
+    /** Names every key, so several deployments can share one Redis. */
+    namespace = 'gridgraph',
   ) {
+    this.prefix = `${namespace}:`;
+    this.indexPrefix = `${namespace}-index:`;
     // Fail a command after a bounded wait instead of queueing it forever while Redis is away.
     this.redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 5_000, lazyConnect: false });
     this.redis.on('error', () => {
@@ -53,7 +58,38 @@ export class RedisStore implements Store {
     );
   }
 
+  async addToIndex(key: string, member: string, score: number, ttlMs?: number): Promise<void> {
+    const multi = this.redis.multi().zadd(this.indexPrefix + key, score, member);
+    if (ttlMs !== undefined) multi.pexpire(this.indexPrefix + key, Math.max(1, Math.ceil(ttlMs)));
+    await execOrThrow(multi);
+  }
+
+  async readIndex(key: string, { minScore = -Infinity, offset = 0, limit = Infinity }: IndexRange = {}) {
+    const min = minScore === -Infinity ? '-inf' : minScore;
+    const [members, total] = (await execOrThrow(
+      this.redis
+        .multi()
+        .zrevrangebyscore(this.indexPrefix + key, '+inf', min, 'WITHSCORES', 'LIMIT', offset, Number.isFinite(limit) ? limit : -1)
+        .zcount(this.indexPrefix + key, min, '+inf'),
+    )) as [string[], number];
+    const entries = [];
+    for (let i = 0; i < members.length; i += 2) entries.push({ member: members[i]!, score: Number(members[i + 1]) });
+    return { entries, total: Number(total) };
+  }
+
+  async trimIndex(key: string, belowScore: number): Promise<number> {
+    return this.redis.zremrangebyscore(this.indexPrefix + key, '-inf', `(${belowScore}`);
+  }
+
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
+}
+
+/** A MULTI's results, or its first command's error (ioredis reports them per command). */
+async function execOrThrow(multi: ReturnType<Redis['multi']>): Promise<unknown[]> {
+  const results = (await multi.exec()) ?? [];
+  const failed = results.find(([error]) => error);
+  if (failed) throw failed[0];
+  return results.map(([, value]) => value);
 }

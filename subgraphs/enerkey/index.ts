@@ -84,7 +84,7 @@ export function buildEnerkeySchema(): Promise<GraphQLSchema> {
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). */
 export async function startEnerkeySubgraph(config: EnerkeyConfig & { apiUrl: string }): Promise<RunningServer> {
-  const store = createStore(config.storeUrl);
+  const store = createStore(config.store);
   // One client per process: the key ring's budget is the process's view of the keys' daily budgets.
   const client = new EnerkeyClient({
     store,

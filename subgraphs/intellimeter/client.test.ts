@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/config.js';
+import { MemoryStore } from '../../shared/store/index.js';
 import { ReadingQuality } from '../../shared/timeseries/index.js';
 import {
   IntellimeterClient,
@@ -199,6 +200,25 @@ describe('the connector against the simulator', () => {
     simulator.expireSessions();
     expect((await connector.latestRegisters()).length).toBe(4);
     expect(await connector.currentKey()).toBe(rotated);
+  });
+
+  it('keeps a rotated key in the store: another replica, or the process restarted, logs in with it', async () => {
+    const store = new MemoryStore();
+    const rotated = await client({ store }).rotateKey();
+    simulator.expireSessions();
+    const restarted = client({ store }); // configured with the old key, which no longer works
+    expect(await restarted.currentKey()).toBe(rotated);
+    expect((await raw('PUT', `/session?key=${INTELLIMETER_SIMULATOR_API_KEY}`)).status).toBe(401);
+  });
+
+  it('logs in with the configured key when the stored rotated key is refused (the key was reset since)', async () => {
+    const store = new MemoryStore();
+    await client({ store }).rotateKey();
+    simulator.reset(); // Intellimeter's key is the configured one again
+    expect(simulator.currentKey()).toBe(INTELLIMETER_SIMULATOR_API_KEY);
+    const connector = client({ store });
+    expect(await connector.currentKey()).toBe(INTELLIMETER_SIMULATOR_API_KEY);
+    expect(simulator.callCount('PUT', '/session')).toBe(2); // the stale key, then the configured one
   });
 
   it('executes a request with an unknown responseType, then answers 400', async () => {

@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
-import { UpstreamUnavailableError } from '../../shared/errors.js';
+import { GridgraphError, UpstreamUnavailableError } from '../../shared/errors.js';
 import {
   createHttpClient,
   type HttpClient,
@@ -10,6 +10,7 @@ import {
 } from '../../shared/http-client.js';
 import { createCredentialCache, credentialKey, headerAuth, type CredentialCache } from '../../shared/upstream-auth.js';
 import { ZoneClock } from '../../shared/zone-clock.js';
+import { createLogger } from '../../shared/log.js';
 import { decode, decodeJson, decodeXml, decodeYaml, type FileType, type ResponseType, WireFormatError } from './wire.js';
 import type { Store } from '../../shared/store/index.js';
 
@@ -76,9 +77,13 @@ export interface NewUser {
 export type ChartType = 'pie' | 'bar' | 'line';
 
 export interface IntellimeterClientOptions extends UpstreamCallSettings {
-  /** Shares the credential with other replicas through this store (README \"Scale-out\"). */
+  /**
+   * Shares the session with other replicas through this store (README "Scale-out"), and keeps a rotated
+   * key there, so that every replica and a restarted process log in with it.
+   */
   store?: Store;
   baseUrl: string;
+  /** The configured key; a key rotated since (kept in the store) takes its place. */
   apiKey: string;
   /** The site's IANA zone, in which Intellimeter writes its zone-less timestamps. */
   timeZone: string;
@@ -89,6 +94,7 @@ export interface IntellimeterClientOptions extends UpstreamCallSettings {
 }
 
 const PROVIDER = 'INTELLIMETER' as const;
+const log = createLogger('intellimeter');
 
 export class IntellimeterClient {
   private readonly http: HttpClient;
@@ -97,10 +103,13 @@ export class IntellimeterClient {
   private apiKey: string;
   /** Read at every error: keys added on rotation are redacted too. */
   private readonly secrets: string[];
+  /** Where the rotated key is kept: named by the configured key, so configuring a new key starts afresh. */
+  private readonly rotatedKeyKey: string;
 
   constructor(private readonly options: IntellimeterClientOptions) {
     this.apiKey = options.apiKey;
     this.secrets = [options.apiKey];
+    this.rotatedKeyKey = credentialKey('INTELLIMETER-ROTATED-KEY', options.baseUrl, options.apiKey);
     const common = {
       provider: PROVIDER,
       baseUrl: options.baseUrl,
@@ -120,8 +129,26 @@ export class IntellimeterClient {
     return this.session.obtained;
   }
 
-  /** PUT /session with the key; the session rides on the cookie it sets. */
+  /**
+   * PUT /session with the current key (a rotated one from the store first); the session rides on the
+   * cookie it sets. When a stored rotated key is refused (the key was reset at Intellimeter, or the
+   * simulator started afresh), the configured key is tried once.
+   */
   private async login(): Promise<string> {
+    const rotated = await this.options.store?.get(this.rotatedKeyKey);
+    if (rotated !== undefined) this.useKey(rotated);
+    try {
+      return await this.openSession();
+    } catch (error) {
+      const refused = error instanceof GridgraphError && error.code === 'UPSTREAM_REJECTED';
+      if (!refused || this.apiKey === this.options.apiKey) throw error;
+      log.warn('the rotated API key was refused; logging in with the configured INTELLIMETER_API_KEY');
+      this.apiKey = this.options.apiKey;
+      return this.openSession();
+    }
+  }
+
+  private async openSession(): Promise<string> {
     const response = await this.loginHttp.request<string>({
       method: 'PUT',
       path: 'session',
@@ -177,12 +204,25 @@ export class IntellimeterClient {
     return parseKey(await this.call('GET', 'key'), 'GET /key');
   }
 
-  /** POST /key: the old key stops working, so later logins use the new one. Never retried. */
+  /**
+   * POST /key: the old key stops working, so later logins (of every replica, also after a restart) use
+   * the new one, kept in the store. Never retried.
+   */
   async rotateKey(): Promise<string> {
     const key = parseKey(await this.call('POST', 'key'), 'POST /key');
-    this.secrets.push(key);
-    this.apiKey = key;
+    this.useKey(key);
+    try {
+      await this.options.store?.set(this.rotatedKeyKey, key);
+    } catch (error) {
+      // Intellimeter has rotated already: this process goes on with the key, and the caller gets it.
+      log.error(`the rotated API key could not be stored (${(error as Error).message}); set INTELLIMETER_API_KEY to it before a restart`);
+    }
     return key;
+  }
+
+  private useKey(key: string): void {
+    if (!this.secrets.includes(key)) this.secrets.push(key);
+    this.apiKey = key;
   }
 
   // Readings

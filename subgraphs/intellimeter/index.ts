@@ -92,7 +92,7 @@ export function buildIntellimeterSchema(): Promise<GraphQLSchema> {
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). One client per process: it holds the session. */
 export async function startIntellimeterSubgraph(config: IntellimeterConfig & { apiUrl: string }): Promise<RunningServer> {
-  const store = createStore(config.storeUrl);
+  const store = createStore(config.store);
   const client = new IntellimeterClient({
     store,
     baseUrl: config.apiUrl,

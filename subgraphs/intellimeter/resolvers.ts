@@ -192,7 +192,7 @@ export class IntellimeterMutationResolver {
 
   @Mutation(() => IntellimeterKeyRotation, {
     description:
-      'Generates a new API key for the account. The old key stops working at once; this server logs in with the new one from now on.',
+      'Generates a new API key for the account. The old key stops working at once; every replica of this server logs in with the new one from now on, also after a restart (it is kept in the store).',
   })
   async rotateIntellimeterApiKey(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterKeyRotation> {
     const apiKey = await client.rotateKey();

@@ -200,7 +200,8 @@ export class IntellimeterChart {
 })
 export class IntellimeterKeyRotation {
   @Field(() => String, {
-    description: 'The new API key. The old key no longer logs in: put this one in INTELLIMETER_API_KEY before this server restarts.',
+    description:
+      'The new API key. The old key no longer logs in. The server keeps this one in its store; put it in INTELLIMETER_API_KEY too, so that a fresh store (a new DATA_DIR or Redis) starts with it.',
   })
   apiKey: string;
 

@@ -7,6 +7,7 @@ import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
 import { upstreamCallSettings } from '../../shared/http-client.js';
 import { createStore } from '../../shared/store/index.js';
+import { readWebhookRetentionMs } from '../../shared/webhook-inbox.js';
 import {
   closingStore,
   readProviderServerConfig,
@@ -29,7 +30,7 @@ import {
   type OpenvoltContext,
 } from './resolvers.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from './simulator.js';
-import { OPENVOLT_WEBHOOK_PATH, OpenvoltEventStore, mountOpenvoltWebhook } from './webhooks.js';
+import { OPENVOLT_WEBHOOK_PATH, OpenvoltEvents, mountOpenvoltWebhook } from './webhooks.js';
 
 /** The Openvolt subgraph: configuration, schema, and its server. Runnable on its own (see the bottom). */
 
@@ -39,6 +40,8 @@ export interface OpenvoltConfig extends ProviderServerConfig {
   apiKey: string;
   /** When set, webhook deliveries must carry `?token=<this>`. */
   webhookToken: string | undefined;
+  /** How long received deliveries are kept (WEBHOOK_RETENTION_DAYS). */
+  webhookRetentionMs: number;
 }
 
 export function readOpenvoltConfig(env: NodeJS.ProcessEnv): OpenvoltConfig {
@@ -57,6 +60,7 @@ export function readOpenvoltConfig(env: NodeJS.ProcessEnv): OpenvoltConfig {
     ...server,
     apiKey: OPENVOLT_API_KEY || OPENVOLT_SIMULATOR_API_KEY,
     webhookToken: OPENVOLT_WEBHOOK_TOKEN || undefined,
+    webhookRetentionMs: readWebhookRetentionMs(env),
   };
 }
 
@@ -81,13 +85,13 @@ export function buildOpenvoltSchema(): Promise<GraphQLSchema> {
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). */
 export async function startOpenvoltSubgraph(config: OpenvoltConfig & { apiUrl: string }): Promise<RunningServer> {
-  const store = createStore(config.storeUrl);
+  const store = createStore(config.store);
   const client = new OpenvoltClient({
     baseUrl: config.apiUrl,
     apiKey: config.apiKey,
     ...upstreamCallSettings(config),
   });
-  const events = new OpenvoltEventStore();
+  const events = new OpenvoltEvents(store, config.webhookRetentionMs);
   const account: OpenvoltAccountShape = { moreThanOnePage: false };
   return closingStore(
     await startGraphQLServer<OpenvoltContext>({

@@ -9,7 +9,6 @@ import {
   MeteringPoint,
   offsetAfter,
   toConnection,
-  connectionOf,
 } from '../../shared/graph/index.js';
 import {
   EnergyUnit,
@@ -39,7 +38,7 @@ import {
   UpdateOpenvoltCustomerInput,
   UpdateOpenvoltMeterInput,
 } from './schema.js';
-import type { OpenvoltEventStore } from './webhooks.js';
+import type { OpenvoltEvents } from './webhooks.js';
 import type { Store } from '../../shared/store/index.js';
 import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/idempotency.js';
 
@@ -48,7 +47,7 @@ export interface OpenvoltContext {
   /** Shared between replicas: idempotency records (shared/idempotency.ts). */
   store: Store;
   loaders: OpenvoltLoaders;
-  events: OpenvoltEventStore;
+  events: OpenvoltEvents;
 }
 
 /** Openvolt records half-hourly kWh; one consumption query may span at most a year. */
@@ -161,15 +160,15 @@ export class OpenvoltQueryResolver {
   }
 
   @Query(() => OpenvoltEventConnection, {
-    description: 'Webhook deliveries this server received from Openvolt, newest first (kept in memory, most recent 1000).',
+    description: 'Webhook deliveries received from Openvolt, newest first; kept in the store for WEBHOOK_RETENTION_DAYS (default 30 days).',
   })
   openvoltEvents(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('type', () => String, { nullable: true, description: 'Only this event type, e.g. "meter_data.received".' }) type: string | null,
     @Arg('meterId', () => ID, { nullable: true, description: 'Only events about this Openvolt meter.' }) meterId: string | null,
     @Ctx() { events }: OpenvoltContext,
-  ): Connection<OpenvoltEvent> {
-    return connectionOf(events.list({ type, meterId }), args);
+  ): Promise<Connection<OpenvoltEvent>> {
+    return events.list({ type, meterId }, args);
   }
 }
 
@@ -412,9 +411,9 @@ export class OpenvoltMeterResolver {
   @FieldResolver(() => DateTimeResolver, {
     nullable: true,
     description:
-      'When Openvolt last announced new data for this meter (a meter_data.received webhook this server received); null if none yet.',
+      'When Openvolt last announced new data for this meter (the latest meter_data.received webhook received); null if none within the retention.',
   })
-  lastDataReceivedAt(@Root() meter: OpenvoltMeter, @Ctx() { events }: OpenvoltContext): Date | null {
+  lastDataReceivedAt(@Root() meter: OpenvoltMeter, @Ctx() { events }: OpenvoltContext): Promise<Date | null> {
     return events.lastDataReceivedAt(meter.id);
   }
 }

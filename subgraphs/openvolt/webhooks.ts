@@ -1,17 +1,20 @@
 import express, { type Express } from 'express';
 import { timingSafeEqual } from 'node:crypto';
+import type { Connection, ConnectionArgs } from '../../shared/graph/index.js';
 import { createLogger } from '../../shared/log.js';
+import type { Store } from '../../shared/store/index.js';
+import { MAX_DELIVERY_ID_LENGTH, WebhookInbox, type InboxDelivery, type InboxList } from '../../shared/webhook-inbox.js';
 import { OpenvoltEvent } from './schema.js';
 
 /**
  * Openvolt's webhook deliveries (docs: "Webhooks", "Event types"): an HTTP POST of
  * `{ subscription_id, event_id, event_timestamp, delivery_id, payload }`. They are received on
- * OPENVOLT_WEBHOOK_PATH of the subgraph's server, kept in memory (newest first, bounded), deduplicated by
- * delivery id, and `meter_data.received` updates each meter's `lastDataReceivedAt`.
+ * OPENVOLT_WEBHOOK_PATH of the subgraph's server and kept in the store's webhook inbox (deduplicated by
+ * delivery id, for WEBHOOK_RETENTION_DAYS) before the answer; `meter_data.received` updates each meter's
+ * `lastDataReceivedAt`. Every replica sharing the store reads the same events.
  *
  * Openvolt documents no signature, so the receiver can require a token in the URL you register with
- * Openvolt (`?token=…`, OPENVOLT_WEBHOOK_TOKEN). Memory is per process: with several replicas, each
- * holds the deliveries it received.
+ * Openvolt (`?token=…`, OPENVOLT_WEBHOOK_TOKEN).
  */
 export const OPENVOLT_WEBHOOK_PATH = '/webhooks/openvolt';
 
@@ -25,47 +28,46 @@ export interface OpenvoltEnvelope {
 
 const log = createLogger('openvolt-webhooks');
 
-export class OpenvoltEventStore {
-  /** Newest first. */
-  private readonly events: OpenvoltEvent[] = [];
-  /** The same events by delivery id, for deduplication. */
-  private readonly byDelivery = new Map<string, OpenvoltEvent>();
-  private readonly lastDataByMeter = new Map<string, Date>();
+/** Received Openvolt events, listed newest first in all, by type, by meter, and by both. */
+export class OpenvoltEvents {
+  private readonly inbox: WebhookInbox<OpenvoltEnvelope>;
 
-  constructor(private readonly capacity = 1000) {}
+  constructor(store: Store, retentionMs: number, now?: () => number) {
+    this.inbox = new WebhookInbox(store, 'openvolt', retentionMs, now);
+  }
 
-  /** Records a delivery; a redelivery of the same delivery_id is acknowledged but not recorded twice. */
-  record(envelope: OpenvoltEnvelope, receivedAt = new Date()): { event: OpenvoltEvent; duplicate: boolean } {
-    const existing = this.byDelivery.get(envelope.delivery_id);
-    if (existing) return { event: existing, duplicate: true };
-    const event = toEvent(envelope, receivedAt);
-    this.events.unshift(event);
-    this.byDelivery.set(event.id, event);
-    if (this.events.length > this.capacity) this.byDelivery.delete(this.events.pop()!.id);
-    if (event.type === 'meter_data.received') {
-      for (const meterId of event.meterIds) {
-        const previous = this.lastDataByMeter.get(meterId);
-        if (!previous || previous < event.occurredAt) this.lastDataByMeter.set(meterId, event.occurredAt);
-      }
+  /** Keeps a delivery; a redelivery of the same delivery_id is acknowledged but not kept twice. */
+  async record(envelope: OpenvoltEnvelope): Promise<{ event: OpenvoltEvent; duplicate: boolean }> {
+    const type = envelope.event_id;
+    const meterIds = meterIdsOf(envelope);
+    const lists: InboxList[] = [{ name: `type:${type}` }];
+    for (const meterId of meterIds) {
+      lists.push({ name: `meter:${meterId}` }, { name: `type:${type}:meter:${meterId}` });
+      // Scored by when the data was announced, so the latest entry is the meter's lastDataReceivedAt.
+      if (type === 'meter_data.received') lists.push({ name: `data:${meterId}`, score: Date.parse(envelope.event_timestamp) });
     }
-    return { event, duplicate: false };
+    const { delivery, duplicate } = await this.inbox.record(envelope.delivery_id, envelope, lists);
+    return { event: toEvent(delivery), duplicate };
   }
 
-  /** Newest first; optionally only one event type or only events about one meter. */
-  list(filter: { type?: string | null; meterId?: string | null } = {}): OpenvoltEvent[] {
-    return this.events.filter(
-      (event) => (!filter.type || event.type === filter.type) && (!filter.meterId || event.meterIds.includes(filter.meterId)),
-    );
+  /** Newest first; optionally only one event type, only events about one meter, or both. */
+  list(filter: { type?: string | null; meterId?: string | null }, args: ConnectionArgs): Promise<Connection<OpenvoltEvent>> {
+    const list = [filter.type && `type:${filter.type}`, filter.meterId && `meter:${filter.meterId}`].filter(Boolean).join(':') || 'all';
+    return this.inbox.connection(list, args, toEvent);
   }
 
-  lastDataReceivedAt(meterId: string): Date | null {
-    return this.lastDataByMeter.get(meterId) ?? null;
+  async lastDataReceivedAt(meterId: string): Promise<Date | null> {
+    const latest = await this.inbox.latest(`data:${meterId}`);
+    return latest === undefined ? null : new Date(latest);
   }
 }
 
-/** Mounts the receiver on `app`. Answers 204 on success (also for a redelivery), 400 for a malformed body. */
-export function mountOpenvoltWebhook(app: Express, store: OpenvoltEventStore, token: string | undefined): void {
-  app.post(OPENVOLT_WEBHOOK_PATH, express.json({ limit: '1mb' }), (req, res) => {
+/**
+ * Mounts the receiver on `app`. Answers 204 once the delivery is stored (also for a redelivery), 400
+ * for a malformed body, 401 without the token, 503 when the store failed (Openvolt delivers again).
+ */
+export function mountOpenvoltWebhook(app: Express, events: OpenvoltEvents, token: string | undefined): void {
+  app.post(OPENVOLT_WEBHOOK_PATH, express.json({ limit: '1mb' }), async (req, res) => {
     if (token && !sameSecret(String(req.query.token ?? ''), token)) {
       res.status(401).json({ error: 'This webhook URL needs the token configured in OPENVOLT_WEBHOOK_TOKEN.' });
       return;
@@ -75,9 +77,14 @@ export function mountOpenvoltWebhook(app: Express, store: OpenvoltEventStore, to
       res.status(400).json({ error: `Not an Openvolt webhook delivery: ${problem}` });
       return;
     }
-    const { event, duplicate } = store.record(req.body as OpenvoltEnvelope);
-    log.debug(`${duplicate ? 'redelivery of' : 'received'} ${event.type} ${event.id}`);
-    res.status(204).end();
+    try {
+      const { event, duplicate } = await events.record(req.body as OpenvoltEnvelope);
+      log.debug(`${duplicate ? 'redelivery of' : 'received'} ${event.type} ${event.id}`);
+      res.status(204).end();
+    } catch (error) {
+      log.error(`could not store Openvolt delivery ${(req.body as OpenvoltEnvelope).delivery_id}: ${(error as Error).message}`);
+      res.status(503).json({ error: 'The delivery could not be stored; deliver it again.' });
+    }
   });
 }
 
@@ -88,6 +95,8 @@ export function envelopeProblem(body: unknown): string | null {
   for (const key of ['event_id', 'event_timestamp', 'delivery_id'] as const) {
     if (typeof envelope[key] !== 'string' || !(envelope[key] as string).trim()) return `"${key}" must be a non-empty string`;
   }
+  if ((envelope.delivery_id as string).length > MAX_DELIVERY_ID_LENGTH)
+    return `"delivery_id" must be at most ${MAX_DELIVERY_ID_LENGTH} characters`;
   if (Number.isNaN(Date.parse(envelope.event_timestamp as string))) return '"event_timestamp" must be an ISO 8601 time';
   if (!('payload' in envelope)) return '"payload" is missing';
   if (envelope.event_id === 'meter_data.received') {
@@ -99,13 +108,13 @@ export function envelopeProblem(body: unknown): string | null {
   return null;
 }
 
-function toEvent(envelope: OpenvoltEnvelope, receivedAt: Date): OpenvoltEvent {
+function toEvent({ body: envelope, receivedAt }: InboxDelivery<OpenvoltEnvelope>): OpenvoltEvent {
   return Object.assign(new OpenvoltEvent(), {
     id: envelope.delivery_id,
     type: envelope.event_id,
     subscriptionId: envelope.subscription_id ?? null,
     occurredAt: new Date(envelope.event_timestamp),
-    receivedAt,
+    receivedAt: new Date(receivedAt),
     meterIds: meterIdsOf(envelope),
     envelope: envelope as unknown as Record<string, unknown>,
   });

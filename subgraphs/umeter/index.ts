@@ -94,7 +94,7 @@ export function buildUmeterSchema(): Promise<GraphQLSchema> {
 export async function startUmeterSubgraph(
   config: UmeterConfig & { apiUrl: string; authUrl: string; measurementsUrl: string },
 ): Promise<RunningServer> {
-  const store = createStore(config.storeUrl);
+  const store = createStore(config.store);
   const client = new UmeterClient({
     store,
     authUrl: config.authUrl,

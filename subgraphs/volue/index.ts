@@ -7,6 +7,7 @@ import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
 import { upstreamCallSettings } from '../../shared/http-client.js';
 import { createStore } from '../../shared/store/index.js';
+import { readWebhookRetentionMs } from '../../shared/webhook-inbox.js';
 import {
   closingStore,
   readProviderServerConfig,
@@ -33,7 +34,7 @@ import {
   VOLUE_SIMULATOR_CLIENT_SECRET,
   startVolueSimulator,
 } from './simulator.js';
-import { VOLUE_WEBHOOK_PATH, VolueNotificationStore, mountVolueWebhook } from './webhooks.js';
+import { VOLUE_WEBHOOK_PATH, VolueNotifications, mountVolueWebhook } from './webhooks.js';
 
 /** The Volue subgraph: configuration, schema, and its server. Runnable on its own (see the bottom). */
 
@@ -51,6 +52,8 @@ export interface VolueConfig extends ProviderServerConfig {
   webhookReceiverUrl: string | undefined;
   /** Lifetime of the simulator's access tokens. */
   simulatorTokenLifetimeSeconds: number;
+  /** How long received notifications are kept (WEBHOOK_RETENTION_DAYS). */
+  webhookRetentionMs: number;
 }
 
 export function readVolueConfig(env: NodeJS.ProcessEnv): VolueConfig {
@@ -84,6 +87,7 @@ export function readVolueConfig(env: NodeJS.ProcessEnv): VolueConfig {
     webhookSecret: config.VOLUE_WEBHOOK_SECRET || VOLUE_SIMULATOR_WEBHOOK_SECRET,
     webhookReceiverUrl: config.VOLUE_WEBHOOK_RECEIVER_URL || undefined,
     simulatorTokenLifetimeSeconds: config.VOLUE_SIM_TOKEN_LIFETIME_S,
+    webhookRetentionMs: readWebhookRetentionMs(env),
   };
 }
 
@@ -107,7 +111,7 @@ export function buildVolueSchema(): Promise<GraphQLSchema> {
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). */
 export async function startVolueSubgraph(config: VolueConfig & { apiUrl: string }): Promise<RunningServer> {
-  const store = createStore(config.storeUrl);
+  const store = createStore(config.store);
   const client = new VolueClient({
     store,
     baseUrl: config.apiUrl,
@@ -116,7 +120,7 @@ export async function startVolueSubgraph(config: VolueConfig & { apiUrl: string 
     clientSecret: config.clientSecret,
     ...upstreamCallSettings(config),
   });
-  const notifications = new VolueNotificationStore();
+  const notifications = new VolueNotifications(store, config.webhookRetentionMs);
   // With port 0 the receiver's URL is known only once listening; `receiverUrl` is filled in then.
   const webhooks: VolueContext['webhooks'] = { secret: config.webhookSecret, receiverUrl: config.webhookReceiverUrl };
   const server = await startGraphQLServer<VolueContext>({

@@ -8,7 +8,6 @@ import {
   MeteringPoint,
   offsetAfter,
   toConnection,
-  connectionOf,
 } from '../../shared/graph/index.js';
 import type { VolueClient, VolueEnergyPoint, VolueReportPayload, VolueWebhookInput } from './client.js';
 import type { VolueLoaders } from './loaders.js';
@@ -35,7 +34,7 @@ import {
   VolueWebhook,
   VolueWebhookTest,
 } from './schema.js';
-import type { VolueNotificationStore } from './webhooks.js';
+import type { VolueNotifications } from './webhooks.js';
 import type { Store } from '../../shared/store/index.js';
 import { IDEMPOTENCY_KEY_ARG, idempotent, stableJson, undefinedIfNotFound } from '../../shared/idempotency.js';
 
@@ -44,7 +43,7 @@ export interface VolueContext {
   /** Shared between replicas: idempotency records (shared/idempotency.ts). */
   store: Store;
   loaders: VolueLoaders;
-  notifications: VolueNotificationStore;
+  notifications: VolueNotifications;
   webhooks: {
     /** The secret every webhook this server creates is signed with (and its receiver verifies). */
     secret: string;
@@ -147,15 +146,16 @@ export class VolueQueryResolver {
   }
 
   @Query(() => VolueNotificationConnection, {
-    description: 'Notifications this server received from Volue with a valid signature, newest first (kept in memory, most recent 1000).',
+    description:
+      'Notifications received from Volue with a valid signature, newest first; kept in the store for WEBHOOK_RETENTION_DAYS (default 30 days).',
   })
   volueNotifications(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('notificationType', () => VolueNotificationType, { nullable: true, description: 'Only notifications of this type.' })
     notificationType: VolueNotificationType | null,
     @Ctx() { notifications }: VolueContext,
-  ): Connection<VolueNotification> {
-    return connectionOf(notifications.list(notificationType), args);
+  ): Promise<Connection<VolueNotification>> {
+    return notifications.list(notificationType, args);
   }
 }
 

@@ -1,6 +1,9 @@
 import express, { type Express } from 'express';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Connection, ConnectionArgs } from '../../shared/graph/index.js';
 import { createLogger } from '../../shared/log.js';
+import type { Store } from '../../shared/store/index.js';
+import { MAX_DELIVERY_ID_LENGTH, WebhookInbox, type InboxDelivery } from '../../shared/webhook-inbox.js';
 import { VolueNotification, VolueNotificationType } from './schema.js';
 
 /**
@@ -9,8 +12,9 @@ import { VolueNotification, VolueNotificationType } from './schema.js';
  * signed with `X-Payload-Signature` = Base64(HMAC-SHA256(raw body, webhook secret)) — derived from and
  * checked against Volue's official test vector (test/fixtures/volue-webhook-test-vector). The receiver
  * on VOLUE_WEBHOOK_PATH verifies the signature over the raw bytes with a constant-time compare, refuses
- * a missing or bad one with 401 and records nothing, and keeps accepted notifications in memory
- * (newest first, bounded, deduplicated by notificationId). Memory is per process.
+ * a missing or bad one with 401 and records nothing, and keeps accepted notifications in the store's
+ * webhook inbox (deduplicated by notificationId, for WEBHOOK_RETENTION_DAYS) before it answers, so every
+ * replica sharing the store reads the same notifications.
  */
 export const VOLUE_WEBHOOK_PATH = '/webhooks/volue';
 export const VOLUE_SIGNATURE_HEADER = 'x-payload-signature';
@@ -26,41 +30,31 @@ export function verifySignature(rawBody: Buffer, signature: string | undefined, 
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export class VolueNotificationStore {
-  /** Newest first. */
-  private readonly notifications: VolueNotification[] = [];
-  private readonly ids = new Set<string>();
+/** Received Volue notifications, listed newest first in all and by notification type. */
+export class VolueNotifications {
+  private readonly inbox: WebhookInbox<Record<string, unknown>>;
 
-  constructor(private readonly capacity = 1000) {}
-
-  record(body: Record<string, unknown>, receivedAt = new Date()): { notification: VolueNotification; duplicate: boolean } {
-    const id = String(body.notificationId);
-    const existing = this.ids.has(id) ? this.notifications.find((n) => n.id === id) : undefined;
-    if (existing) return { notification: existing, duplicate: true };
-    const type = String(body.notificationType);
-    const notification = Object.assign(new VolueNotification(), {
-      id,
-      eventId: String(body.eventId),
-      notificationType: (KNOWN_TYPES.has(type) ? type : VolueNotificationType.UNKNOWN) as VolueNotificationType,
-      eventCreatedAt: toDate(body.eventCreatedAtUtc),
-      sentAt: toDate(body.notificationSentUtc),
-      receivedAt,
-      payload: body.payload as Record<string, unknown>,
-    });
-    this.notifications.unshift(notification);
-    this.ids.add(id);
-    if (this.notifications.length > this.capacity) this.ids.delete(this.notifications.pop()!.id);
-    return { notification, duplicate: false };
+  constructor(store: Store, retentionMs: number, now?: () => number) {
+    this.inbox = new WebhookInbox(store, 'volue', retentionMs, now);
   }
 
-  list(type?: VolueNotificationType | null): VolueNotification[] {
-    return type ? this.notifications.filter((n) => n.notificationType === type) : [...this.notifications];
+  /** Keeps a notification; a redelivery of the same notificationId is acknowledged but not kept twice. */
+  async record(body: Record<string, unknown>): Promise<{ notification: VolueNotification; duplicate: boolean }> {
+    const { delivery, duplicate } = await this.inbox.record(String(body.notificationId), body, [{ name: `type:${typeOf(body)}` }]);
+    return { notification: toNotification(delivery), duplicate };
+  }
+
+  list(type: VolueNotificationType | null | undefined, args: ConnectionArgs): Promise<Connection<VolueNotification>> {
+    return this.inbox.connection(type ? `type:${type}` : 'all', args, toNotification);
   }
 }
 
-/** Mounts the receiver: 200 on success (also a redelivery), 401 for a missing or bad signature, 400 for a malformed body. */
-export function mountVolueWebhook(app: Express, store: VolueNotificationStore, secret: string): void {
-  app.post(VOLUE_WEBHOOK_PATH, express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
+/**
+ * Mounts the receiver: 200 once the notification is stored (also a redelivery), 401 for a missing or
+ * bad signature, 400 for a malformed body, 503 when the store failed (Volue retries up to 3 times).
+ */
+export function mountVolueWebhook(app: Express, notifications: VolueNotifications, secret: string): void {
+  app.post(VOLUE_WEBHOOK_PATH, express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!verifySignature(raw, req.get(VOLUE_SIGNATURE_HEADER), secret)) {
       log.warn('refused a Volue webhook delivery with a missing or wrong X-Payload-Signature');
@@ -79,9 +73,16 @@ export function mountVolueWebhook(app: Express, store: VolueNotificationStore, s
       res.status(400).json({ error: `Not a Volue event notification: ${problem}` });
       return;
     }
-    const { notification, duplicate } = store.record(body as Record<string, unknown>);
-    log.debug(`${duplicate ? 'redelivery of' : 'received'} ${notification.notificationType} ${notification.id}`);
-    res.status(200).json({ received: true });
+    try {
+      const { notification, duplicate } = await notifications.record(body as Record<string, unknown>);
+      log.debug(`${duplicate ? 'redelivery of' : 'received'} ${notification.notificationType} ${notification.id}`);
+      res.status(200).json({ received: true });
+    } catch (error) {
+      log.error(
+        `could not store Volue notification ${String((body as Record<string, unknown>).notificationId)}: ${(error as Error).message}`,
+      );
+      res.status(503).json({ error: 'The notification could not be stored; send it again.' });
+    }
   });
 }
 
@@ -92,9 +93,29 @@ export function notificationProblem(body: unknown): string | null {
   for (const key of ['notificationId', 'eventId', 'notificationType'] as const) {
     if (typeof notification[key] !== 'string' || !(notification[key] as string).trim()) return `"${key}" must be a non-empty string`;
   }
+  if ((notification.notificationId as string).length > MAX_DELIVERY_ID_LENGTH) {
+    return `"notificationId" must be at most ${MAX_DELIVERY_ID_LENGTH} characters`;
+  }
   const payload = notification.payload;
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return '"payload" must be an object';
   return null;
+}
+
+function typeOf(body: Record<string, unknown>): VolueNotificationType {
+  const type = String(body.notificationType);
+  return (KNOWN_TYPES.has(type) ? type : VolueNotificationType.UNKNOWN) as VolueNotificationType;
+}
+
+function toNotification({ id, body, receivedAt }: InboxDelivery<Record<string, unknown>>): VolueNotification {
+  return Object.assign(new VolueNotification(), {
+    id,
+    eventId: String(body.eventId),
+    notificationType: typeOf(body),
+    eventCreatedAt: toDate(body.eventCreatedAtUtc),
+    sentAt: toDate(body.notificationSentUtc),
+    receivedAt: new Date(receivedAt),
+    payload: body.payload as Record<string, unknown>,
+  });
 }
 
 function toDate(value: unknown): Date | null {

@@ -1,25 +1,22 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { ephemeralPorts, startStack as startProductStack, type Stack } from '../../scripts/stack.js';
+import { startThrowawayStack, type Stack } from '../../scripts/stack.js';
 
 /**
  * The whole product inside the test process on free ports (DESIGN.md: tests pass while a developer's own
- * stack runs on the default ports), with a graphql-request client for the gateway.
+ * stack runs on the default ports) with its state in a temporary folder, and a graphql-request client
+ * for the gateway.
  */
 export interface TestStack extends Stack {
+  /** The stack's DATA_DIR, deleted when it stops. */
+  dataDir: string;
   /** `rawRequest` returns GraphQL errors instead of throwing them. */
   client: GraphQLClient;
   /** Runs a document through the gateway; its errors come back, also those of a request refused as a whole (HTTP 400). */
-  query: Query;
+  query<T = Record<string, any>>(document: string, variables?: Record<string, unknown>): Promise<{ data: T; errors: GraphQLErrorShape[] }>;
 }
-
-export type Query = <T = Record<string, any>>(
-  document: string,
-  variables?: Record<string, unknown>,
-) => Promise<{ data: T; errors: GraphQLErrorShape[] }>;
 
 export interface GraphQLErrorShape {
   message: string;
-  path?: Array<string | number>;
   extensions?: Record<string, unknown>;
 }
 
@@ -30,21 +27,14 @@ export interface GraphQLErrorShape {
 const TEST_DEADLINES = { GATEWAY_REQUEST_TIMEOUT_MS: '20000', SUBGRAPH_REQUEST_TIMEOUT_MS: '20000' };
 
 export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
-  const stack = await startProductStack({
-    LOG_LEVEL: process.env.LOG_LEVEL,
-    HOST: '127.0.0.1',
-    ...ephemeralPorts(),
-    ...TEST_DEADLINES,
-    ...env,
-  });
-  const client = new GraphQLClient(stack.gatewayUrl, { errorPolicy: 'all' });
-  return Object.assign(stack, { client, query: queryThrough(client) });
+  const stack = await startThrowawayStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...TEST_DEADLINES, ...env });
+  return Object.assign(stack, gatewayClient(stack.gatewayUrl));
 }
 
-/** `query` for any gateway's GraphQL endpoint (a URL) or client. */
-export function queryThrough(endpoint: string | GraphQLClient): Query {
-  const client = typeof endpoint === 'string' ? new GraphQLClient(endpoint, { errorPolicy: 'all' }) : endpoint;
-  return async <T>(document: string, variables?: Record<string, unknown>) => {
+/** A client of a gateway's GraphQL endpoint whose `query` returns errors instead of throwing them. */
+export function gatewayClient(url: string): Pick<TestStack, 'client' | 'query'> {
+  const client = new GraphQLClient(url, { errorPolicy: 'all' });
+  async function query<T>(document: string, variables?: Record<string, unknown>) {
     try {
       const { data, errors } = await client.rawRequest<T>(document, variables);
       return { data, errors: (errors ?? []) as GraphQLErrorShape[] };
@@ -55,5 +45,6 @@ export function queryThrough(endpoint: string | GraphQLClient): Query {
         errors: (error.response.errors ?? [{ message: `HTTP ${error.response.status}` }]) as GraphQLErrorShape[],
       };
     }
-  };
+  }
+  return { client, query };
 }

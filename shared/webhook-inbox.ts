@@ -1,0 +1,113 @@
+import { numberInRange, readConfig } from './config.js';
+import { offsetAfter, toConnection, type Connection } from './graph/connection.js';
+import { getJson, type Store } from './store/index.js';
+
+/**
+ * Received webhook deliveries, kept in the store (DESIGN.md "State"): written before the receiver
+ * answers 2xx, so a provider whose delivery was acknowledged never loses it, and a failed write answers
+ * 5xx so that the provider retries. Deduplicated by the provider's delivery id, readable on every
+ * replica that shares the store, and forgotten after the retention (WEBHOOK_RETENTION_DAYS).
+ *
+ * Each delivery is one key (`webhook:<provider>:delivery:<id>`, JSON with the body as received) and an
+ * entry in sorted lists, newest first: `all`, and whatever lists the receiver names (by type, by meter…).
+ * A redelivery adds the kept delivery to its lists again, which repairs a first attempt that failed
+ * halfway.
+ */
+export const WEBHOOK_RETENTION_DAYS_DEFAULT = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Provider delivery ids are UUIDs; a longer one is refused rather than made into a huge key. */
+export const MAX_DELIVERY_ID_LENGTH = 200;
+
+/** WEBHOOK_RETENTION_DAYS: how long received deliveries are kept (default 30 days). */
+export function readWebhookRetentionMs(env: NodeJS.ProcessEnv): number {
+  const { WEBHOOK_RETENTION_DAYS } = readConfig(
+    {
+      WEBHOOK_RETENTION_DAYS: numberInRange(
+        0.01,
+        3650,
+      )({ default: WEBHOOK_RETENTION_DAYS_DEFAULT, desc: 'Days a received webhook delivery is kept' }),
+    },
+    env,
+  );
+  return WEBHOOK_RETENTION_DAYS * DAY_MS;
+}
+
+export interface InboxDelivery<T> {
+  id: string;
+  /** When this server first received it (epoch ms). */
+  receivedAt: number;
+  /** The delivery's body as received. */
+  body: T;
+}
+
+/** A list a delivery goes into; its score orders the list (default: the time received). */
+export interface InboxList {
+  name: string;
+  score?: number;
+}
+
+export class WebhookInbox<T> {
+  constructor(
+    private readonly store: Store,
+    /** Names the keys, e.g. `openvolt`. */
+    private readonly provider: string,
+    private readonly retentionMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Keeps the delivery unless one with this id is kept already, and puts it in `all` and in `lists`.
+   * Resolves once everything is stored; throws when the store fails (answer 5xx then).
+   */
+  async record(id: string, body: T, lists: InboxList[] = []): Promise<{ delivery: InboxDelivery<T>; duplicate: boolean }> {
+    const key = this.deliveryKey(id);
+    const fresh: InboxDelivery<T> = { id, receivedAt: this.now(), body };
+    const duplicate = !(await this.store.setIfAbsent(key, JSON.stringify(fresh), this.retentionMs));
+    const delivery = (duplicate && (await getJson<InboxDelivery<T>>(this.store, key))) || fresh;
+    const oldest = this.oldestKept();
+    await Promise.all(
+      [{ name: 'all' }, ...lists].map(async ({ name, score }) => {
+        await this.store.addToIndex(this.listKey(name), id, score ?? delivery.receivedAt, this.retentionMs);
+        await this.store.trimIndex(this.listKey(name), oldest);
+      }),
+    );
+    return { delivery, duplicate };
+  }
+
+  /** A page of a list, newest first, as a GraphQL connection of `toNode(delivery)`. */
+  async connection<N>(
+    list: string,
+    args: { first: number; after?: string | null },
+    toNode: (delivery: InboxDelivery<T>) => N,
+  ): Promise<Connection<N>> {
+    const offset = offsetAfter(args.after);
+    const { entries, total } = await this.store.readIndex(this.listKey(list), {
+      minScore: this.oldestKept(),
+      offset,
+      limit: args.first + 1,
+    });
+    const deliveries = await Promise.all(entries.map(({ member }) => getJson<InboxDelivery<T>>(this.store, this.deliveryKey(member))));
+    // A delivery can expire a moment before its list entry is trimmed: it is left out, not shown empty.
+    const kept = deliveries.filter((delivery): delivery is InboxDelivery<T> => delivery !== undefined);
+    return toConnection(kept.map(toNode), offset, args.first, total);
+  }
+
+  /** The highest score in a list within the retention (e.g. the latest data announced for a meter), if any. */
+  async latest(list: string): Promise<number | undefined> {
+    const { entries } = await this.store.readIndex(this.listKey(list), { minScore: this.oldestKept(), limit: 1 });
+    return entries[0]?.score;
+  }
+
+  /** The lowest score still within the retention (a delivery's key expires at receivedAt + retention). */
+  private oldestKept(): number {
+    return this.now() - this.retentionMs + 1;
+  }
+
+  private deliveryKey(id: string): string {
+    return `webhook:${this.provider}:delivery:${id}`;
+  }
+
+  private listKey(name: string): string {
+    return `webhook:${this.provider}:list:${name}`;
+  }
+}
