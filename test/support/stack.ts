@@ -5,7 +5,9 @@ import { ephemeralPorts, startStack as startProductStack, type Stack } from '../
  * The whole product inside the test process on free ports (DESIGN.md: tests pass while a developer's own
  * stack runs on the default ports), with a graphql-request client for the gateway.
  */
-export interface TestStack extends Stack {
+export interface TestStack extends Stack, GatewayClient {}
+
+export interface GatewayClient {
   /** `rawRequest` returns GraphQL errors instead of throwing them. */
   client: GraphQLClient;
   /** Runs a document through the gateway; its errors come back, also those of a request refused as a whole (HTTP 400). */
@@ -14,12 +16,18 @@ export interface TestStack extends Stack {
 
 export interface GraphQLErrorShape {
   message: string;
+  path?: ReadonlyArray<string | number>;
   extensions?: Record<string, unknown>;
 }
 
 export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
   const stack = await startProductStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...ephemeralPorts(), ...env });
-  const client = new GraphQLClient(stack.gatewayUrl, { errorPolicy: 'all' });
+  return Object.assign(stack, gatewayClient(stack.gatewayUrl));
+}
+
+/** A client for the gateway at `graphqlUrl`. */
+export function gatewayClient(graphqlUrl: string): GatewayClient {
+  const client = new GraphQLClient(graphqlUrl, { errorPolicy: 'all' });
   async function query<T>(document: string, variables?: Record<string, unknown>) {
     try {
       const { data, errors } = await client.rawRequest<T>(document, variables);
@@ -32,5 +40,5 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
       };
     }
   }
-  return Object.assign(stack, { client, query });
+  return { client, query };
 }
