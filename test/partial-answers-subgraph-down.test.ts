@@ -1,4 +1,5 @@
-import { checkPartialAnswers, gatewayOver, unusedPort } from './support/partial-answers.js';
+import { checkPartialAnswers } from './support/partial-answers.js';
+import { gatewayOver, unusedPort } from './support/stack.js';
 
 /**
  * One provider's subgraph stopped, and every other part of every example's answer arriving unchanged

@@ -1,4 +1,5 @@
-import { checkPartialAnswers, gatewayOver, startProviderCopy } from './support/partial-answers.js';
+import { checkPartialAnswers, startProviderCopy } from './support/partial-answers.js';
+import { gatewayOver } from './support/stack.js';
 
 /**
  * One provider's API never answering, and every other part of every example's answer arriving

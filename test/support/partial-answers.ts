@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUPERGRAPH_PATH, startGateway } from '../../gateway/index.js';
+import { SUPERGRAPH_PATH } from '../../gateway/index.js';
 import { readOwnership } from '../../gateway/ownership.js';
 import { loadExamples } from '../../gateway/playground/examples.js';
 import type { RunningServer } from '../../shared/server.js';
@@ -10,7 +9,7 @@ import { SUBGRAPHS } from '../../subgraphs/registry.js';
 import { describeErrors, runOperation, type OperationOutcome } from './operations.js';
 import { AnswerParts } from './parts.js';
 import { readmeOperations, type DocumentedOperation } from './readme.js';
-import { gatewayClient, startStack, type GatewayClient, type TestStack } from './stack.js';
+import { gatewayOver, startStack, type GatewayClient, type TestStack } from './stack.js';
 
 /**
  * One failure never blanks the answer (DESIGN.md, "Errors and partial answers"), checked on every
@@ -42,16 +41,15 @@ export interface Failing {
   end(): Promise<void>;
 }
 
-export interface Checked extends DocumentedOperation {
+interface Checked extends DocumentedOperation {
   parts: AnswerParts;
   /** The subgraphs that resolve some part of it. */
   subgraphs: Set<string>;
 }
 
-export const SUPERGRAPH = readFileSync(SUPERGRAPH_PATH, 'utf8');
-const ownership = readOwnership(SUPERGRAPH);
+const ownership = readOwnership(readFileSync(SUPERGRAPH_PATH, 'utf8'));
 
-export const OPERATIONS: readonly Checked[] = [
+const OPERATIONS: readonly Checked[] = [
   ...loadExamples().map((example) => ({
     label: `gateway/playground/examples/${example.file}`,
     query: example.query,
@@ -66,7 +64,7 @@ const QUERIES = OPERATIONS.filter((operation) => !operation.parts.isMutation);
 const MUTATIONS = OPERATIONS.filter((operation) => operation.parts.isMutation);
 
 /** `<PROVIDER>_<name>` settings for each of `providers`. */
-export function settingsFor(providers: readonly SubgraphModule[], settings: Record<string, string>): Record<string, string> {
+function settingsFor(providers: readonly SubgraphModule[], settings: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     providers.flatMap(({ provider }) => Object.entries(settings).map(([name, value]) => [`${provider}_${name}`, value])),
   );
@@ -181,23 +179,6 @@ function outcomeProblems({ data, errors }: OperationOutcome, module: SubgraphMod
   return problems;
 }
 
-/**
- * A gateway over the stack's subgraphs, some of them at other URLs. It opens a connection per subgraph
- * fetch: reusing a kept-alive socket that a subgraph closed after its idle timeout is the gateway's own
- * matter (issue 14's idle-socket part), not what these tests are about.
- */
-export async function gatewayOver(stack: TestStack, urls: Record<string, string> = {}): Promise<RunningServer & GatewayClient> {
-  const subgraphUrls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, { subgraph }]) => [name, `${subgraph.url}/graphql`]));
-  const server = await startGateway({
-    host: '127.0.0.1',
-    port: 0,
-    supergraphSdl: SUPERGRAPH,
-    subgraphUrls: { ...subgraphUrls, ...urls },
-    tuning: { keepAlive: false },
-  });
-  return Object.assign(server, gatewayClient(`${server.url}/graphql`));
-}
-
 /** A second copy of one provider (its simulator and subgraph) with its own settings, e.g. a short timeout. */
 export async function startProviderCopy(module: SubgraphModule, settings: Record<string, string>): Promise<Required<StartedSubgraph>> {
   const started = await module.start({
@@ -207,15 +188,6 @@ export async function startProviderCopy(module: SubgraphModule, settings: Record
   });
   if (!started.simulator) throw new Error(`${module.name} started against a real API`);
   return { subgraph: started.subgraph, simulator: started.simulator };
-}
-
-/** A port where nothing listens: to a gateway, a subgraph there is stopped. */
-export async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Every simulator's data and counters back to their seed (its faults stay as they are). */

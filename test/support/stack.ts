@@ -1,4 +1,7 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
+import { createServer, type AddressInfo } from 'node:net';
+import { startGateway } from '../../gateway/index.js';
+import type { RunningServer } from '../../shared/server.js';
 import { ephemeralPorts, startStack as startProductStack, type Stack } from '../../scripts/stack.js';
 
 /**
@@ -41,4 +44,29 @@ export function gatewayClient(graphqlUrl: string): GatewayClient {
     }
   }
   return { client, query };
+}
+
+/**
+ * A gateway over the stack's subgraphs, some of them at other URLs. It opens a connection per subgraph
+ * fetch: reusing a kept-alive socket that a subgraph closed after its idle timeout is the gateway's own
+ * matter (issue 14's idle-socket part), not what these tests are about.
+ */
+export async function gatewayOver(stack: TestStack, urls: Record<string, string> = {}): Promise<RunningServer & GatewayClient> {
+  const subgraphUrls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, { subgraph }]) => [name, `${subgraph.url}/graphql`]));
+  const server = await startGateway({
+    host: '127.0.0.1',
+    port: 0,
+    subgraphUrls: { ...subgraphUrls, ...urls },
+    tuning: { keepAlive: false },
+  });
+  return Object.assign(server, gatewayClient(`${server.url}/graphql`));
+}
+
+/** A port where nothing listens: to a gateway, a subgraph there is stopped. */
+export async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
