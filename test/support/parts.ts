@@ -79,7 +79,7 @@ export class AnswerParts {
   ): void {
     if (Array.isArray(healthy)) {
       if (!Array.isArray(faulty) || faulty.length !== healthy.length) {
-        found.push(`${path}: ${describe(faulty)} instead of a list of ${healthy.length}`);
+        found.push(`${path}: ${preview(faulty)} instead of a list of ${healthy.length}`);
         return;
       }
       healthy.forEach((item, index) =>
@@ -88,11 +88,11 @@ export class AnswerParts {
       return;
     }
     if (healthy === null || typeof healthy !== 'object') {
-      if (!isDeepStrictEqual(healthy, faulty)) found.push(`${path}: ${describe(faulty)} instead of ${describe(healthy)}`);
+      if (!isDeepStrictEqual(healthy, faulty)) found.push(`${path}: ${preview(faulty)} instead of ${preview(healthy)}`);
       return;
     }
     if (faulty === null || typeof faulty !== 'object') {
-      found.push(`${path}: ${describe(faulty)} instead of an object`);
+      found.push(`${path}: ${preview(faulty)} instead of an object`);
       return;
     }
     const healthyObject = healthy as Record<string, unknown>;
@@ -154,7 +154,7 @@ export class AnswerParts {
   }
 }
 
-function describe(value: unknown): string {
+function preview(value: unknown): string {
   const text = JSON.stringify(value) ?? 'nothing';
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
