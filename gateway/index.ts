@@ -24,7 +24,9 @@ import {
   requireCredentials,
   type AccessConfig,
 } from './access.js';
+import { sharedRootFallbacks, subgraphUnavailable } from './failover.js';
 import { DEFAULT_LIMITS, limitPlugins, limitValidationRules, readLimitsConfig, tokenLimit, type QueryLimits } from './limits.js';
+import { readOwnership, type SupergraphOwnership } from './ownership.js';
 import { playgroundRoutes } from './playground/index.js';
 import { DeadlineExceededError, createSubgraphAgent, createSubgraphFetcher, isMutation } from './subgraph-fetch.js';
 
@@ -174,10 +176,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const fetcher = createSubgraphFetcher(agent);
   const planCache = new CountingQueryPlanCache(options.tuning?.queryPlanCacheMiB ?? 30);
+  const ownership = readOwnership(supergraphSdl);
+  const dataSources = new Map<string, SubgraphDataSource>();
   const gateway = new ApolloGateway({
     supergraphSdl,
     queryPlannerConfig: { cache: planCache },
-    buildService: ({ name, url }) => new SubgraphDataSource(name, urlOf.get(name) ?? url ?? '', fetcher),
+    buildService: ({ name, url }) => {
+      const dataSource = new SubgraphDataSource(name, urlOf.get(name) ?? url ?? '', fetcher, ownership, dataSources);
+      dataSources.set(name, dataSource);
+      return dataSource;
+    },
   });
   const server = await startGraphQLServer({
     name: 'gateway',
@@ -280,7 +288,8 @@ class CountingQueryPlanCache implements KeyValueCache<QueryPlan> {
  *   GraphQL error body: its own message and code are passed on instead of an opaque "400: Bad Request";
  * - a subgraph that cannot be reached is UPSTREAM_UNAVAILABLE, and one that has not answered by the
  *   request's deadline UPSTREAM_TIMEOUT, naming the subgraph; only its fields are null, the rest of the
- *   answer arrives.
+ *   answer arrives, and shared root fields the plan fetched from it are asked of another subgraph
+ *   (gateway/failover.ts).
  */
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
@@ -290,6 +299,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
     url: string,
     // Ours instead of the stock make-fetch-happen (an HTTP-cache layer we do not use).
     fetcher: RemoteGraphQLDataSource['fetcher'],
+    private readonly ownership: SupergraphOwnership,
+    /** Every subgraph's data source, by name: where a shared root is asked when this one is down. */
+    private readonly peers: ReadonlyMap<string, SubgraphDataSource>,
   ) {
     super({ url, fetcher });
   }
@@ -304,10 +316,10 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
 
   override async process(options: Parameters<RemoteGraphQLDataSource['process']>[0]): Promise<GatewayGraphQLResponse> {
     const key = deduplicationKey(options);
-    if (key === undefined) return this.send(options);
+    if (key === undefined) return this.sendOrFailOver(options);
     let shared = this.inFlight.get(key);
     if (!shared) {
-      const response = this.send(options).finally(() => this.inFlight.delete(key));
+      const response = this.sendOrFailOver(options).finally(() => this.inFlight.delete(key));
       shared = { response, consumers: 0 };
       this.inFlight.set(key, shared);
     }
@@ -315,6 +327,34 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
     const response = await shared.response;
     // The gateway merges each answer into its own result tree: a shared answer is copied per request.
     return shared.consumers > 1 ? structuredClone(response) : response;
+  }
+
+  /** `send`; when this subgraph cannot be reached, the fetch's shared root fields from another subgraph. */
+  private async sendOrFailOver(options: Parameters<RemoteGraphQLDataSource['process']>[0]): Promise<GatewayGraphQLResponse> {
+    try {
+      return await this.send(options);
+    } catch (error) {
+      const unreachable = error instanceof GraphQLError && error.extensions.subgraph === this.subgraphName;
+      const { query, variables } = options.request;
+      if (!unreachable || String(options.kind) !== 'incoming operation' || !query) throw error;
+      for (const fallback of sharedRootFallbacks(this.ownership, this.subgraphName, query, variables ?? {})) {
+        const peer = this.peers.get(fallback.subgraph);
+        if (!peer) continue;
+        try {
+          const response = await peer.send({
+            ...options,
+            request: { ...options.request, query: fallback.query, variables: fallback.variables },
+          });
+          log.info(`${this.subgraphName} is down: its fetch's shared root fields answered by ${fallback.subgraph}`);
+          return fallback.complete(response) as GatewayGraphQLResponse;
+        } catch (peerError) {
+          // That subgraph is out of reach too: try the next. Anything else is not the failover's to hide.
+          const peerUnreachable = peerError instanceof GraphQLError && peerError.extensions.subgraph === fallback.subgraph;
+          if (!peerUnreachable) throw peerError;
+        }
+      }
+      throw error;
+    }
   }
 
   private async send(options: Parameters<RemoteGraphQLDataSource['process']>[0]): Promise<GatewayGraphQLResponse> {
@@ -329,12 +369,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
         );
       }
       log.warn(`subgraph ${this.subgraphName} unreachable: ${error instanceof Error ? error.message : String(error)}`);
-      throw new GraphQLError(
-        `The ${this.subgraphName} part of the graph is unavailable right now, so its fields are null. Try again shortly.`,
-        {
-          extensions: { code: 'UPSTREAM_UNAVAILABLE', subgraph: this.subgraphName },
-        },
-      );
+      const { message, extensions } = subgraphUnavailable(this.subgraphName);
+      throw new GraphQLError(message, { extensions });
     }
   }
 

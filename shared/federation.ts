@@ -28,9 +28,14 @@ export const FEDERATION_LINK =
  */
 export const ROOT_TYPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Query:
-    'Everything a client can read. Each provider’s root fields carry its name (`openvoltMeter`, `volueUser`, …); `meteringPoint(id)` is the one shared root, joining what every provider knows about one physical connection.',
+    'Everything a client can read. Each provider’s root fields carry its name (`openvoltMeter`, `volueUser`, …); `meteringPoint(id)` is the one shared root, joining what every provider knows about one physical connection. ' +
+    'Partial answers: every field whose value needs a provider call or a subgraph is nullable, so a failing provider, meter or subgraph nulls only its own part and the rest arrives. Each such null comes with an error whose `path` points at it and whose `extensions` carry `code` and `provider` (`subgraph` when a whole subgraph is unreachable).',
   Mutation:
-    'Changes made at a provider: creating, registering, updating and deleting its entities. Each mutation is one call to that provider’s API and is never retried automatically, so a failed write is reported, not repeated.',
+    'Changes made at a provider: creating, registering, updating and deleting its entities. Each mutation is one call to that provider’s API and is never retried automatically, so a failed write is reported, not repeated. ' +
+    'Every mutation reports its own outcome: its result is nullable, and in a request with several mutations (run in order) each one that succeeded shows its result even when another fails. ' +
+    'A failed mutation is null with one top-level error (`path` = the mutation, `extensions.code`, `extensions.provider`); there is no separate list of user errors. ' +
+    'The code says whose move it is. User errors, where nothing was written and the request must change: BAD_USER_INPUT, NOT_FOUND, UPSTREAM_REJECTED (the provider refused; its message is passed on). ' +
+    'Provider failures, where the write may or may not have happened: UPSTREAM_UNAVAILABLE (also with `subgraph` when the subgraph is unreachable), UPSTREAM_TIMEOUT and UPSTREAM_RATE_LIMITED; retry with the same idempotencyKey where the mutation takes one.',
 };
 
 type ReferenceResolver<TContext> = (reference: Record<string, unknown>, context: TContext) => unknown;

@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeBlocks } from './support/markdown.js';
 import { describeErrors, runOperation } from './support/operations.js';
+import { readmeOperations } from './support/readme.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /**
@@ -12,18 +10,7 @@ import { startStack, type TestStack } from './support/stack.js';
  * right after it (nothing but blank lines between).
  */
 
-const README = fileURLToPath(new URL('../README.md', import.meta.url));
-const blocks = codeBlocks(await readFile(README, 'utf8'));
-const operations = blocks
-  .filter((block) => block.language === 'graphql')
-  .map((block) => {
-    const definition = parse(block.code).definitions.find(
-      (node): node is OperationDefinitionNode => node.kind === Kind.OPERATION_DEFINITION,
-    );
-    const label = `README.md:${block.line} ${definition?.name?.value ?? 'anonymous operation'}`;
-    const variables = block.next?.language === 'json' ? (JSON.parse(block.next.code) as Record<string, unknown>) : undefined;
-    return { label, query: block.code, variables };
-  });
+const operations = readmeOperations();
 
 let stack: TestStack;
 beforeAll(async () => {

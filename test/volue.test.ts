@@ -3,6 +3,7 @@ import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import { SEED_NORWEGIAN_MPID, SEED_USER_IDS, type VolueSimulator } from '../subgraphs/volue/simulator.js';
+import { readmeOperations } from './support/readme.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /** The Volue subgraph as a user sees it: through the gateway, against the simulator. */
@@ -606,12 +607,11 @@ describe('examples', () => {
   });
 
   it('the README’s Volue blocks run without errors, the registration twice', async () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```(?:\s*```json\n([\s\S]*?)```)?/g)].filter((m) => /[Vv]olue/.test(m[1]!));
+    const blocks = readmeOperations().filter((operation) => /[Vv]olue/.test(operation.query));
     expect(blocks.length).toBeGreaterThanOrEqual(2);
-    for (const [, document, variables] of [...blocks, ...blocks]) {
-      const { errors } = await query(document!, variables ? JSON.parse(variables) : undefined);
-      expect(errors, document).toEqual([]);
+    for (const { label, query: document, variables } of [...blocks, ...blocks]) {
+      const { errors } = await query(document, variables);
+      expect(errors, label).toEqual([]);
     }
   });
 });

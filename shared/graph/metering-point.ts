@@ -24,7 +24,9 @@ export class MeteringPoint {
 @Resolver(() => MeteringPoint)
 export class MeteringPointRootResolver {
   @Query(() => MeteringPoint, {
-    description: 'Everything every provider knows about one metering point. Providers that do not know it return empty lists.',
+    nullable: true,
+    description:
+      'Everything every provider knows about one metering point. Providers that do not know it return empty lists (UMeter: null); a failing provider’s field alone is null, with a coded error. Any subgraph can answer this root, so it survives one subgraph being down.',
   })
   @Directive('@shareable')
   meteringPoint(@Arg('id', () => ID, { description: 'The national metering point identifier (MPAN, EAN, …).' }) id: string): MeteringPoint {

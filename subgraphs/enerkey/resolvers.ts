@@ -83,7 +83,10 @@ function loadMeter(loaders: EnerkeyLoaders, id: string, field = 'meterId') {
 
 @Resolver()
 export class EnerkeyQueryResolver {
-  @Query(() => EnerkeyFacilityConnection, { description: 'EnerKey facilities of the profile: all of them, or those with the given ids.' })
+  @Query(() => EnerkeyFacilityConnection, {
+    nullable: true,
+    description: 'EnerKey facilities of the profile: all of them, or those with the given ids.',
+  })
   async enerkeyFacilities(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('ids', () => [ID], { nullable: true, description: 'Only these facilities (EnerKey ids); unknown ids are left out.' })
@@ -102,6 +105,7 @@ export class EnerkeyQueryResolver {
   }
 
   @Query(() => EnerkeyMeterConnection, {
+    nullable: true,
     description:
       'EnerKey meters: those of the given facilities, or with a metering point id; with neither, every meter of every facility (two EnerKey calls).',
   })
@@ -127,12 +131,18 @@ export class EnerkeyQueryResolver {
     return EnerkeyMeter.fromRecord(await loadMeter(loaders, id, 'id'));
   }
 
-  @Query(() => [EnerkeyQuantity], { description: 'Every quantity (kind of consumption) EnerKey knows, with its default unit.' })
+  @Query(() => [EnerkeyQuantity], {
+    nullable: true,
+    description: 'Every quantity (kind of consumption) EnerKey knows, with its default unit.',
+  })
   async enerkeyQuantities(@Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyQuantity[]> {
     return (await loaders.quantities.load('all')).map(EnerkeyQuantity.fromRecord);
   }
 
-  @Query(() => EnerkeyActionConnection, { description: 'Energy management actions of the profile, optionally of some facilities only.' })
+  @Query(() => EnerkeyActionConnection, {
+    nullable: true,
+    description: 'Energy management actions of the profile, optionally of some facilities only.',
+  })
   async enerkeyActions(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('facilityIds', () => [ID], { nullable: true, description: 'Only actions of these facilities.' }) facilityIds: string[] | null,
@@ -149,6 +159,7 @@ export class EnerkeyQueryResolver {
   }
 
   @Query(() => EnerkeyProvisioningStatus, {
+    nullable: true,
     description: 'How EnerKey processed a provisioning data set (the id from upsertEnerkeyProvisioningData); NOT_FOUND for an unknown id.',
   })
   async enerkeyProvisioningStatus(
@@ -164,6 +175,7 @@ export class EnerkeyQueryResolver {
 @Resolver()
 export class EnerkeyMutationResolver {
   @Mutation(() => EnerkeyPushResult, {
+    nullable: true,
     description:
       'Pushes hourly consumption values to a CONSUMPTION meter (PushConsumptionsForMeter), in the meter’s unit. Values for the same hour are summed; at most 365 days per push; every timestamp on the hour. Nothing is written when any value is refused. With an idempotencyKey, a retry after an attempt that got no answer is refused with UPSTREAM_TIMEOUT (extensions.reason IDEMPOTENCY_OUTCOME_UNKNOWN): EnerKey adds pushed values to the hour, so it cannot tell whether the lost push was stored.',
   })
@@ -178,6 +190,7 @@ export class EnerkeyMutationResolver {
   }
 
   @Mutation(() => EnerkeyPushResult, {
+    nullable: true,
     description:
       'Pushes cumulative register readings to a CUMULATIVE meter (PushCumulativeReadingsForMeter), in the meter’s unit; EnerKey stores the step between consecutive hours as that hour’s consumption. Readings must not decrease; at most 365 days per push; every timestamp on the hour. Nothing is written when any reading is refused. With an idempotencyKey, a retry after an attempt that got no answer is refused with UPSTREAM_TIMEOUT (extensions.reason IDEMPOTENCY_OUTCOME_UNKNOWN): EnerKey adds pushed values to the hour, so it cannot tell whether the lost push was stored.',
   })
@@ -192,6 +205,7 @@ export class EnerkeyMutationResolver {
   }
 
   @Mutation(() => EnerkeyAction, {
+    nullable: true,
     description:
       'Changes an action: reads the current action, applies the changes and sends the whole action back (EnerKey replaces it). Refused with BAD_USER_INPUT (extensions.reason "ACTION_CHANGED") when the action was saved after expectedModifiedAt, so a concurrent change is never overwritten.',
   })
@@ -244,6 +258,7 @@ export class EnerkeyMutationResolver {
   }
 
   @Mutation(() => EnerkeyProvisioningCustomersResult, {
+    nullable: true,
     description:
       'Sends the complete list of customer profiles for auto provisioning (UpsertProvisioningCustomer, partners only). It is a snapshot: customers missing from it are DELETED in EnerKey.',
   })
@@ -272,6 +287,7 @@ export class EnerkeyMutationResolver {
   }
 
   @Mutation(() => EnerkeyProvisioningAcceptance, {
+    nullable: true,
     description:
       'Sends one customer’s facilities and meters for auto provisioning (UpsertProvisioningData). EnerKey accepts it for processing (check with enerkeyProvisioningStatus) or says it already processed the same data set.',
   })
@@ -338,17 +354,18 @@ async function push(
 
 @Resolver(() => EnerkeyFacility)
 export class EnerkeyFacilityResolver {
-  @FieldResolver(() => [EnerkeyMeter], { description: 'The facility’s meters.' })
+  @FieldResolver(() => [EnerkeyMeter], { nullable: true, description: 'The facility’s meters.' })
   async meters(@Root() facility: EnerkeyFacility, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyMeter[]> {
     return (await loaders.metersByFacility.load(Number(facility.id))).map(EnerkeyMeter.fromRecord);
   }
 
-  @FieldResolver(() => [EnerkeyAction], { description: 'Energy management actions of the facility.' })
+  @FieldResolver(() => [EnerkeyAction], { nullable: true, description: 'Energy management actions of the facility.' })
   async actions(@Root() facility: EnerkeyFacility, @Ctx() { client }: EnerkeyContext): Promise<EnerkeyAction[]> {
     return (await client.actions([Number(facility.id)])).map(EnerkeyAction.fromRecord);
   }
 
   @FieldResolver(() => EnerkeyImage, {
+    nullable: true,
     description:
       'A chart of the facility’s monthly energy consumption (kWh per energy meter), rendered by EnerKey as PNG or PDF and returned inline as a data: URL.',
   })
@@ -403,7 +420,7 @@ export class EnerkeyFacilityResolver {
 
 @Resolver(() => EnerkeyMeter)
 export class EnerkeyMeterResolver {
-  @FieldResolver(() => EnerkeyFacility, { description: 'The facility the meter belongs to.' })
+  @FieldResolver(() => EnerkeyFacility, { nullable: true, description: 'The facility the meter belongs to.' })
   async facility(@Root() meter: EnerkeyMeter, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyFacility> {
     return EnerkeyFacility.fromRecord(await loaders.facilityById.load(Number(meter.facilityId)));
   }
@@ -415,6 +432,7 @@ export class EnerkeyMeterResolver {
   }
 
   @FieldResolver(() => TimeSeries, {
+    nullable: true,
     description:
       'Energy the meter consumed in the range, from EnerKey’s hourly values (pushed ones included): HOUR or coarser, at most 366 days, summed into calendar buckets of range.timeZone. Hours EnerKey has no value for are MISSING. Only for meters measuring energy (kWh or MWh); a BAD_USER_INPUT error otherwise.',
   })
@@ -447,6 +465,7 @@ export class EnerkeyMeterResolver {
   }
 
   @FieldResolver(() => EnerkeyMonthlySeries, {
+    nullable: true,
     description:
       'EnerKey’s monthly values (calendar months in UTC) in the meter’s unit. The window is widened to whole months; at most 1830 days.',
   })
@@ -460,6 +479,7 @@ export class EnerkeyMeterResolver {
   }
 
   @FieldResolver(() => EnerkeyMonthlySeries, {
+    nullable: true,
     description:
       'EnerKey’s weather-normalized monthly values (by heating degree days; calendar months in UTC) in the meter’s unit. The window is widened to whole months; at most 1830 days.',
   })
@@ -520,7 +540,7 @@ async function monthlySeries(
 
 @Resolver(() => EnerkeyAction)
 export class EnerkeyActionResolver {
-  @FieldResolver(() => EnerkeyFacility, { description: 'The facility the action concerns.' })
+  @FieldResolver(() => EnerkeyFacility, { nullable: true, description: 'The facility the action concerns.' })
   async facility(@Root() action: EnerkeyAction, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyFacility> {
     return EnerkeyFacility.fromRecord(await loaders.facilityById.load(Number(action.facilityId)));
   }

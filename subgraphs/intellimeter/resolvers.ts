@@ -130,12 +130,15 @@ const HEIGHT_ARG = { defaultValue: 900, description: 'Height of the image in pix
 
 @Resolver()
 export class IntellimeterQueryResolver {
-  @Query(() => IntellimeterAccount, { description: 'The Intellimeter API account this server is logged in as.' })
+  @Query(() => IntellimeterAccount, { nullable: true, description: 'The Intellimeter API account this server is logged in as.' })
   async intellimeterAccount(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterAccount> {
     return IntellimeterAccount.fromRecord(await client.account());
   }
 
-  @Query(() => IntellimeterUserConnection, { description: 'The users of the API account’s project (site), as Intellimeter lists them.' })
+  @Query(() => IntellimeterUserConnection, {
+    nullable: true,
+    description: 'The users of the API account’s project (site), as Intellimeter lists them.',
+  })
   async intellimeterUsers(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() { client }: IntellimeterContext,
@@ -143,7 +146,10 @@ export class IntellimeterQueryResolver {
     return connectionOf((await client.users()).map(IntellimeterUser.fromRecord), args);
   }
 
-  @Query(() => IntellimeterPointConnection, { description: 'Every metering point of the site, in the order Intellimeter reports them.' })
+  @Query(() => IntellimeterPointConnection, {
+    nullable: true,
+    description: 'Every metering point of the site, in the order Intellimeter reports them.',
+  })
   async intellimeterPoints(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() { loaders }: IntellimeterContext,
@@ -167,6 +173,7 @@ export class IntellimeterQueryResolver {
 @Resolver()
 export class IntellimeterMutationResolver {
   @Mutation(() => IntellimeterPoint, {
+    nullable: true,
     description:
       'Renames a metering point (chosen by id, or by name when no id is given). The new name must not be in use on the site. ' +
       'Intellimeter notes that the pre-installed DataDefault system and CSV Generator keep the old name.',
@@ -191,6 +198,7 @@ export class IntellimeterMutationResolver {
   }
 
   @Mutation(() => IntellimeterKeyRotation, {
+    nullable: true,
     description:
       'Generates a new API key for the account. The old key stops working at once; every replica of this server logs in with the new one from now on, also after a restart (it is kept in the store).',
   })
@@ -199,7 +207,10 @@ export class IntellimeterMutationResolver {
     return Object.assign(new IntellimeterKeyRotation(), { apiKey, rotatedAt: new Date() });
   }
 
-  @Mutation(() => IntellimeterUser, { description: 'Creates a user in the API account’s project. The username must be unique.' })
+  @Mutation(() => IntellimeterUser, {
+    nullable: true,
+    description: 'Creates a user in the API account’s project. The username must be unique.',
+  })
   async createIntellimeterUser(
     @Arg('input', () => CreateIntellimeterUserInput, { description: 'The user to create.' }) input: CreateIntellimeterUserInput,
     @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
@@ -228,6 +239,7 @@ export class IntellimeterMutationResolver {
   }
 
   @Mutation(() => IntellimeterAccount, {
+    nullable: true,
     description: 'Changes the API account’s username, password or email; returns the account as stored.',
   })
   async updateIntellimeterAccount(
@@ -245,6 +257,7 @@ export class IntellimeterMutationResolver {
   }
 
   @Mutation(() => Deletion, {
+    nullable: true,
     description:
       'Deletes the API account this server is logged in as (Intellimeter’s DELETE /user). This cannot be undone, and ' +
       'afterwards this server can no longer log in to Intellimeter. Pass the account’s username to confirm.',
@@ -269,6 +282,7 @@ export class IntellimeterMutationResolver {
 @Resolver(() => IntellimeterAccount)
 export class IntellimeterAccountResolver {
   @FieldResolver(() => IntellimeterChart, {
+    nullable: true,
     description: 'A chart of all metering points of the site, drawn by Intellimeter (last 24 hours).',
   })
   chart(
@@ -320,6 +334,7 @@ export class IntellimeterPointResolver {
   }
 
   @FieldResolver(() => TimeSeries, {
+    nullable: true,
     description:
       'Energy this point consumed in the range, from the differences of its 5-minute cumulative registers (Intellimeter’s history file): ' +
       'FIVE_MINUTES or coarser, at most 90 days. An interval in which the register dropped (a reset) is ESTIMATED; ' +
@@ -335,6 +350,7 @@ export class IntellimeterPointResolver {
   }
 
   @FieldResolver(() => [IntellimeterRegisterReset], {
+    nullable: true,
     description: 'Drops of the cumulative register (meter replacements, resets, rollovers) within the range, oldest first.',
   })
   async registerResets(
@@ -348,6 +364,7 @@ export class IntellimeterPointResolver {
   }
 
   @FieldResolver(() => IntellimeterChart, {
+    nullable: true,
     description:
       'A line chart of this point’s last 24 hours, drawn by Intellimeter (for one meter Intellimeter always draws a line chart).',
   })

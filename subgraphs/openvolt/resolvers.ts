@@ -97,7 +97,10 @@ function customerInput(input: CreateOpenvoltCustomerInput | UpdateOpenvoltCustom
 
 @Resolver()
 export class OpenvoltQueryResolver {
-  @Query(() => OpenvoltCustomerConnection, { description: 'Openvolt customers, optionally only the one with an email address.' })
+  @Query(() => OpenvoltCustomerConnection, {
+    nullable: true,
+    description: 'Openvolt customers, optionally only the one with an email address.',
+  })
   openvoltCustomers(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('email', () => String, { nullable: true, description: 'Only the customer with this email address.' }) email: string | null,
@@ -116,7 +119,7 @@ export class OpenvoltQueryResolver {
     return OpenvoltCustomer.fromRecord(record);
   }
 
-  @Query(() => OpenvoltMeterConnection, { description: 'Openvolt meters, filtered by customer, meter number and status.' })
+  @Query(() => OpenvoltMeterConnection, { nullable: true, description: 'Openvolt meters, filtered by customer, meter number and status.' })
   openvoltMeters(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('customerId', () => ID, { nullable: true, description: 'Only meters registered for this customer.' }) customerId: string | null,
@@ -143,7 +146,7 @@ export class OpenvoltQueryResolver {
     return OpenvoltMeter.fromRecord(record);
   }
 
-  @Query(() => OpenvoltConsentConnection, { description: 'Openvolt consents, optionally of one customer.' })
+  @Query(() => OpenvoltConsentConnection, { nullable: true, description: 'Openvolt consents, optionally of one customer.' })
   openvoltConsents(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('customerId', () => ID, { nullable: true, description: 'Only consents given by this customer.' }) customerId: string | null,
@@ -160,6 +163,7 @@ export class OpenvoltQueryResolver {
   }
 
   @Query(() => OpenvoltEventConnection, {
+    nullable: true,
     description: 'Webhook deliveries received from Openvolt, newest first; kept in the store for WEBHOOK_RETENTION_DAYS (default 30 days).',
   })
   openvoltEvents(
@@ -174,7 +178,7 @@ export class OpenvoltQueryResolver {
 
 @Resolver()
 export class OpenvoltMutationResolver {
-  @Mutation(() => OpenvoltCustomer, { description: 'Creates an Openvolt customer. The email address must not be in use.' })
+  @Mutation(() => OpenvoltCustomer, { nullable: true, description: 'Creates an Openvolt customer. The email address must not be in use.' })
   async createOpenvoltCustomer(
     @Arg('input', () => CreateOpenvoltCustomerInput, { description: 'The customer to create.' }) input: CreateOpenvoltCustomerInput,
     @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
@@ -194,7 +198,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltCustomer.fromRecord(record);
   }
 
-  @Mutation(() => OpenvoltCustomer, { description: 'Changes an Openvolt customer and returns it as stored.' })
+  @Mutation(() => OpenvoltCustomer, { nullable: true, description: 'Changes an Openvolt customer and returns it as stored.' })
   async updateOpenvoltCustomer(
     @Arg('id', () => ID, CUSTOMER_ID_ARG) id: string,
     @Arg('input', () => UpdateOpenvoltCustomerInput, { description: 'The fields to change; omitted fields keep their values.' })
@@ -208,7 +212,10 @@ export class OpenvoltMutationResolver {
     return OpenvoltCustomer.fromRecord(record);
   }
 
-  @Mutation(() => Deletion, { description: 'Deletes an Openvolt customer. Openvolt refuses while the customer still has meters.' })
+  @Mutation(() => Deletion, {
+    nullable: true,
+    description: 'Deletes an Openvolt customer. Openvolt refuses while the customer still has meters.',
+  })
   async deleteOpenvoltCustomer(@Arg('id', () => ID, CUSTOMER_ID_ARG) id: string, @Ctx() { client }: OpenvoltContext): Promise<Deletion> {
     const customerId = openvoltId(id, 'customer');
     await orNotFound(client.deleteCustomer(customerId), `No Openvolt customer has id ${id}.`);
@@ -216,6 +223,7 @@ export class OpenvoltMutationResolver {
   }
 
   @Mutation(() => OpenvoltMeter, {
+    nullable: true,
     description:
       'Registers a meter number for a customer. A meter is unique to a customer and a meter number; registering the same pair twice is refused.',
   })
@@ -248,7 +256,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltMeter.fromRecord(record);
   }
 
-  @Mutation(() => OpenvoltMeter, { description: 'Changes an Openvolt meter and returns it as stored.' })
+  @Mutation(() => OpenvoltMeter, { nullable: true, description: 'Changes an Openvolt meter and returns it as stored.' })
   async updateOpenvoltMeter(
     @Arg('id', () => ID, METER_ID_ARG) id: string,
     @Arg('input', () => UpdateOpenvoltMeterInput, { description: 'The fields to change; omitted fields keep their values.' })
@@ -270,6 +278,7 @@ export class OpenvoltMutationResolver {
   }
 
   @Mutation(() => OpenvoltMeter, {
+    nullable: true,
     description:
       'Sets the consent that lets Openvolt pull a meter’s data (the meter becomes active), or removes it with consentId: null (inactive).',
   })
@@ -287,14 +296,14 @@ export class OpenvoltMutationResolver {
     return OpenvoltMeter.fromRecord(record);
   }
 
-  @Mutation(() => Deletion, { description: 'Deletes an Openvolt meter.' })
+  @Mutation(() => Deletion, { nullable: true, description: 'Deletes an Openvolt meter.' })
   async deleteOpenvoltMeter(@Arg('id', () => ID, METER_ID_ARG) id: string, @Ctx() { client }: OpenvoltContext): Promise<Deletion> {
     const meterId = openvoltId(id, 'meter');
     await orNotFound(client.deleteMeter(meterId), `No Openvolt meter has id ${id}.`);
     return { id: meterId, provider: 'OPENVOLT', deleted: true };
   }
 
-  @Mutation(() => OpenvoltConsent, { description: 'Records a customer’s consent for Openvolt to pull interval data.' })
+  @Mutation(() => OpenvoltConsent, { nullable: true, description: 'Records a customer’s consent for Openvolt to pull interval data.' })
   async createOpenvoltConsent(
     @Arg('input', () => CreateOpenvoltConsentInput, { description: 'The consent to record.' }) input: CreateOpenvoltConsentInput,
     @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
@@ -340,7 +349,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltConsent.fromRecord(record);
   }
 
-  @Mutation(() => OpenvoltConsent, { description: 'Archives a consent: Openvolt stops using it for data pulls.' })
+  @Mutation(() => OpenvoltConsent, { nullable: true, description: 'Archives a consent: Openvolt stops using it for data pulls.' })
   async archiveOpenvoltConsent(
     @Arg('id', () => ID, CONSENT_ID_ARG) id: string,
     @Ctx() { client }: OpenvoltContext,
@@ -352,7 +361,7 @@ export class OpenvoltMutationResolver {
 
 @Resolver(() => OpenvoltCustomer)
 export class OpenvoltCustomerResolver {
-  @FieldResolver(() => OpenvoltMeterConnection, { description: 'The meters registered for this customer.' })
+  @FieldResolver(() => OpenvoltMeterConnection, { nullable: true, description: 'The meters registered for this customer.' })
   meters(
     @Root() customer: OpenvoltCustomer,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
@@ -361,7 +370,7 @@ export class OpenvoltCustomerResolver {
     return page(args, (p, size) => client.listMeters({ customer_id: customer.id, page: p, pageSize: size }), OpenvoltMeter.fromRecord);
   }
 
-  @FieldResolver(() => OpenvoltConsentConnection, { description: 'The consents this customer has given.' })
+  @FieldResolver(() => OpenvoltConsentConnection, { nullable: true, description: 'The consents this customer has given.' })
   consents(
     @Root() customer: OpenvoltCustomer,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
@@ -373,7 +382,7 @@ export class OpenvoltCustomerResolver {
 
 @Resolver(() => OpenvoltMeter)
 export class OpenvoltMeterResolver {
-  @FieldResolver(() => OpenvoltCustomer, { description: 'The customer this meter is registered for.' })
+  @FieldResolver(() => OpenvoltCustomer, { nullable: true, description: 'The customer this meter is registered for.' })
   async customer(@Root() meter: OpenvoltMeter, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltCustomer> {
     const record: OpenvoltCustomerRecord = meter.embeddedCustomer ?? (await loaders.customerById.load(meter.customerId));
     return OpenvoltCustomer.fromRecord(record);
@@ -386,6 +395,7 @@ export class OpenvoltMeterResolver {
   }
 
   @FieldResolver(() => TimeSeries, {
+    nullable: true,
     description:
       'Energy this meter consumed in the range, from Openvolt’s half-hourly kWh: HALF_HOUR or coarser, at most 366 days, summed into calendar buckets of range.timeZone. Half hours Openvolt has no data for are MISSING.',
   })
@@ -420,7 +430,7 @@ export class OpenvoltMeterResolver {
 
 @Resolver(() => OpenvoltConsent)
 export class OpenvoltConsentResolver {
-  @FieldResolver(() => OpenvoltCustomer, { description: 'The customer who gave the consent.' })
+  @FieldResolver(() => OpenvoltCustomer, { nullable: true, description: 'The customer who gave the consent.' })
   async customer(@Root() consent: OpenvoltConsent, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltCustomer> {
     return OpenvoltCustomer.fromRecord(await loaders.customerById.load(consent.customerId));
   }

@@ -53,7 +53,10 @@ async function requireConnection(loaders: UmeterLoaders, ean: string): Promise<U
 
 @Resolver()
 export class UmeterQueryResolver {
-  @Query(() => UmeterCustomer, { description: 'The UMeter customer this service is logged in as, with its addresses and connections.' })
+  @Query(() => UmeterCustomer, {
+    nullable: true,
+    description: 'The UMeter customer this service is logged in as, with its addresses and connections.',
+  })
   async umeterCustomer(@Ctx() { loaders }: UmeterContext): Promise<UmeterCustomer> {
     return UmeterCustomer.fromRecord(await loaders.customer());
   }
@@ -105,6 +108,7 @@ const RANGE_LIMITS_TEXT =
 @Resolver(() => UmeterConnection)
 export class UmeterConnectionResolver {
   @FieldResolver(() => TimeSeries, {
+    nullable: true,
     description: `Energy imported from the grid (measKey "import") in the range, summed into calendar buckets of range.timeZone. ${RANGE_LIMITS_TEXT}`,
   })
   consumption(
@@ -116,6 +120,7 @@ export class UmeterConnectionResolver {
   }
 
   @FieldResolver(() => TimeSeries, {
+    nullable: true,
     description: `Energy exported to the grid (measKey "export", e.g. from solar panels) in the range; zero for a connection that does not export. ${RANGE_LIMITS_TEXT}`,
   })
   production(
@@ -127,6 +132,7 @@ export class UmeterConnectionResolver {
   }
 
   @FieldResolver(() => UmeterUsage, {
+    nullable: true,
     description: `Usage per register and its cost from UMeter’s P4 data, over whole days of Europe/Amsterdam; at most ${UMETER_MAX_USAGE_DAYS} days.`,
   })
   async usage(
@@ -187,7 +193,8 @@ function localDay(value: string, field: string): DateTime {
 export class UmeterMeteringPointResolver {
   @FieldResolver(() => UmeterConnection, {
     nullable: true,
-    description: 'The UMeter connection with this EAN, if the UMeter customer has it; null otherwise.',
+    description:
+      'The UMeter connection with this EAN, if the UMeter customer has it; null when it has not (and, with a coded error, when UMeter is failing).',
   })
   async umeterConnection(@Root() point: MeteringPoint, @Ctx() { loaders }: UmeterContext): Promise<UmeterConnection | null> {
     if (!EAN.test(point.id)) return null;

@@ -100,7 +100,7 @@ function hourlyPoints(points: VolueEnergyPointInput[], where: string): VolueEner
 
 @Resolver()
 export class VolueQueryResolver {
-  @Query(() => VolueUserConnection, { description: 'Users registered with Volue, in Volue’s order.' })
+  @Query(() => VolueUserConnection, { nullable: true, description: 'Users registered with Volue, in Volue’s order.' })
   async volueUsers(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { client }: VolueContext): Promise<Connection<VolueUser>> {
     const offset = offsetAfter(args.after);
     let total: number | null = null;
@@ -123,7 +123,7 @@ export class VolueQueryResolver {
     return VolueUser.of(user.userId);
   }
 
-  @Query(() => VolueEventConnection, { description: 'Events Volue has announced to you, newest first.' })
+  @Query(() => VolueEventConnection, { nullable: true, description: 'Events Volue has announced to you, newest first.' })
   async volueEvents(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { client }: VolueContext): Promise<Connection<VolueEvent>> {
     const offset = offsetAfter(args.after);
     let total: number | null = null;
@@ -140,12 +140,13 @@ export class VolueQueryResolver {
     return VolueEvent.fromRecord(await orNotFound(loaders.eventById.load(requireId(id, 'id')), `No Volue event has id ${id}.`));
   }
 
-  @Query(() => [VolueWebhook], { description: 'Every webhook registered with Volue for your partner account.' })
+  @Query(() => [VolueWebhook], { nullable: true, description: 'Every webhook registered with Volue for your partner account.' })
   async volueWebhooks(@Ctx() { client }: VolueContext): Promise<VolueWebhook[]> {
     return (await client.listWebhooks()).map(VolueWebhook.fromRecord);
   }
 
   @Query(() => VolueNotificationConnection, {
+    nullable: true,
     description:
       'Notifications received from Volue with a valid signature, newest first; kept in the store for WEBHOOK_RETENTION_DAYS (default 30 days).',
   })
@@ -162,6 +163,7 @@ export class VolueQueryResolver {
 @Resolver()
 export class VolueMutationResolver {
   @Mutation(() => VolueUser, {
+    nullable: true,
     description: 'Registers a user with Volue. Idempotent: registering an existing id again succeeds and returns that user.',
   })
   async registerVolueUser(
@@ -183,6 +185,7 @@ export class VolueMutationResolver {
   }
 
   @Mutation(() => VolueMeter, {
+    nullable: true,
     description:
       'Registers a power meter for a user. Idempotent for an identical payload (same meterPointId and fields); a different payload for a registered meterPointId is an UPSTREAM_REJECTED error.',
   })
@@ -212,6 +215,7 @@ export class VolueMutationResolver {
   }
 
   @Mutation(() => VolueVehicle, {
+    nullable: true,
     description:
       'Registers an electric vehicle for a user. Idempotent for an identical payload; different data for a registered vehicleId is an error.',
   })
@@ -238,6 +242,7 @@ export class VolueMutationResolver {
   }
 
   @Mutation(() => VolueResource, {
+    nullable: true,
     description:
       'Registers a flexible resource for a user. Idempotent for an identical payload; different data for a registered resourceId is an error.',
   })
@@ -270,6 +275,7 @@ export class VolueMutationResolver {
   }
 
   @Mutation(() => VolueWebhook, {
+    nullable: true,
     description:
       'Subscribes to Volue’s events: creates a webhook that Volue posts signed notifications to (by default this server’s receiver, whose notifications appear in volueNotifications). Not retried.',
   })
@@ -309,7 +315,7 @@ export class VolueMutationResolver {
     return VolueWebhook.fromRecord(record);
   }
 
-  @Mutation(() => VolueWebhook, { description: 'Changes a webhook and returns it as Volue stored it.' })
+  @Mutation(() => VolueWebhook, { nullable: true, description: 'Changes a webhook and returns it as Volue stored it.' })
   async updateVolueWebhook(
     @Arg('id', () => ID, WEBHOOK_ID_ARG) id: string,
     @Arg('input', () => UpdateVolueWebhookInput, { description: 'The fields to change; omitted fields keep their values.' })
@@ -327,13 +333,14 @@ export class VolueMutationResolver {
     return VolueWebhook.fromRecord(record);
   }
 
-  @Mutation(() => Deletion, { description: 'Deletes a webhook; Volue stops posting to it.' })
+  @Mutation(() => Deletion, { nullable: true, description: 'Deletes a webhook; Volue stops posting to it.' })
   async deleteVolueWebhook(@Arg('id', () => ID, WEBHOOK_ID_ARG) id: string, @Ctx() { client }: VolueContext): Promise<Deletion> {
     await orNotFound(client.deleteWebhook(requireWebhookId(id)), `No Volue webhook has id ${id}.`);
     return { id, provider: 'VOLUE', deleted: true };
   }
 
   @Mutation(() => VolueWebhookTest, {
+    nullable: true,
     description: 'Asks Volue to send a test notification to a webhook now, and says how the URL answered.',
   })
   async testVolueWebhook(@Arg('id', () => ID, WEBHOOK_ID_ARG) id: string, @Ctx() { client }: VolueContext): Promise<VolueWebhookTest> {
@@ -348,6 +355,7 @@ export class VolueMutationResolver {
   }
 
   @Mutation(() => VolueReportReceipt, {
+    nullable: true,
     description:
       'Sends one report to Volue: EnergyUsage (per resource) and LocationEnergyUsage (per location) payloads of hourly kWh, each point stamped at the start of its hour, UTC. Not retried.',
   })
@@ -393,17 +401,17 @@ export class VolueMutationResolver {
 
 @Resolver(() => VolueUser)
 export class VolueUserResolver {
-  @FieldResolver(() => [VolueMeter], { description: 'The power meters registered for this user.' })
+  @FieldResolver(() => [VolueMeter], { nullable: true, description: 'The power meters registered for this user.' })
   async meters(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueMeter[]> {
     return (await loaders.metersByUser.load(user.id)).map((record) => VolueMeter.fromRecord(record, user.id));
   }
 
-  @FieldResolver(() => [VolueVehicle], { description: 'The electric vehicles registered for this user.' })
+  @FieldResolver(() => [VolueVehicle], { nullable: true, description: 'The electric vehicles registered for this user.' })
   async vehicles(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueVehicle[]> {
     return (await loaders.vehiclesByUser.load(user.id)).map((record) => VolueVehicle.fromRecord(record, user.id));
   }
 
-  @FieldResolver(() => [VolueResource], { description: 'The flexible resources registered for this user.' })
+  @FieldResolver(() => [VolueResource], { nullable: true, description: 'The flexible resources registered for this user.' })
   async resources(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueResource[]> {
     return (await loaders.resourcesByUser.load(user.id)).map((record) => VolueResource.fromRecord(record, user.id));
   }

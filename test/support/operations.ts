@@ -1,4 +1,4 @@
-import type { GraphQLErrorShape, TestStack } from './stack.js';
+import type { GatewayClient, GraphQLErrorShape } from './stack.js';
 
 export interface OperationOutcome {
   data: Record<string, unknown> | null;
@@ -6,8 +6,12 @@ export interface OperationOutcome {
 }
 
 /** Runs a document through the gateway; GraphQL errors come back (also from an HTTP 400), not thrown. */
-export async function runOperation(stack: TestStack, query: string, variables?: Record<string, unknown> | null): Promise<OperationOutcome> {
-  const { data, errors } = await stack.query<Record<string, unknown> | null>(query, variables ?? undefined);
+export async function runOperation(
+  gateway: GatewayClient,
+  query: string,
+  variables?: Record<string, unknown> | null,
+): Promise<OperationOutcome> {
+  const { data, errors } = await gateway.query<Record<string, unknown> | null>(query, variables ?? undefined);
   return { data: data ?? null, errors };
 }
 
