@@ -79,6 +79,29 @@ describe('the seed’s examples in every format parse to the same typed records'
     expect(parseReadings(body, TORONTO, 'GET /data')[0]!.at).toEqual(new Date('2019-10-30T17:15:00Z'));
   });
 
+  it('reads each point’s history in order: the repeated fall-back hour is two hours of distinct instants', () => {
+    // America/Toronto, 2026-11-01: the wall clock runs 00:55 … 01:55 twice, then 02:00; every stamp lists both points.
+    const walls = ['00:55', ...Array.from({ length: 12 }, (_, i) => `01:${String(i * 5).padStart(2, '0')}`)];
+    const stamps = [...walls, ...walls.slice(1), '02:00'].map((wall) => `2026-11-01 ${wall}:00`);
+    const rows = stamps.flatMap((stamp) => ['meter1', 'meter2'].map((meter) => ({ MeterParam: meter, TimeStamping: stamp, value: 1 })));
+    const csv = ['MeterParam,TimeStamping,value', ...rows.map((row) => `${row.MeterParam},${row.TimeStamping},${row.value}`)].join('\n');
+    for (const meter of ['meter1', 'meter2']) {
+      const instants = parseHistoryFile('csv', csv, TORONTO)
+        .filter((reading) => reading.meter === meter)
+        .map((reading) => reading.at.getTime());
+      expect(instants[0]).toBe(Date.parse('2026-11-01T04:55:00Z'));
+      expect(instants.at(-1)).toBe(Date.parse('2026-11-01T07:00:00Z'));
+      expect(instants.every((ms, i) => i === 0 || ms - instants[i - 1]! === 5 * 60_000)).toBe(true);
+    }
+  });
+
+  it('reads a latest reading in the repeated hour as the pass that has happened', () => {
+    const body = [{ MeterParam: 'meter1', TimeStamping: '2026-11-01 01:30:00', value: 1 }];
+    // 01:30 is 05:30Z (EDT) and 06:30Z (EST): asked at 06:32Z the newest reading is the second pass.
+    expect(parseReadings(body, TORONTO, 'GET /data', Date.parse('2026-11-01T06:32:00Z'))[0]!.at).toEqual(new Date('2026-11-01T06:30:00Z'));
+    expect(parseReadings(body, TORONTO, 'GET /data', Date.parse('2026-11-01T05:32:00Z'))[0]!.at).toEqual(new Date('2026-11-01T05:30:00Z'));
+  });
+
   it('refuses a body it cannot read with UPSTREAM_UNAVAILABLE, not a crash', () => {
     expect(() => parseHistoryFile('xml', '<Response><item type="dict"><value type="float">x</value>', TORONTO)).toThrowError(
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', provider: 'INTELLIMETER' }) }),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GridgraphError } from '../../shared/errors.js';
-import { LocalTimeReader, localTimeCandidates } from '../../shared/local-time.js';
+import { LocalTimeReader, localTimeCandidates } from '../../shared/timeseries/local-time.js';
 import { SHARED_METERING_POINTS } from '../../shared/simulator/index.js';
 import { Resolution } from '../../shared/timeseries/index.js';
 import { UmeterClient, parseCustomer, parseP4 } from './client.js';
@@ -66,7 +66,7 @@ describe('Dutch local time', () => {
     const texts = ['01:45', '02:00', '02:15', '02:30', '02:45', '02:00', '02:15', '02:30', '02:45', '03:00'].map(
       (t) => `2026-10-25T${t}:00`,
     );
-    const instants = texts.map((text) => reader.read(text).toISOString());
+    const instants = texts.map((text) => new Date(reader.read(text)).toISOString());
     expect(instants).toEqual([
       '2026-10-24T23:45:00.000Z',
       '2026-10-25T00:00:00.000Z',

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { BadUserInputError, GridgraphError, UpstreamUnavailableError } from '../../shared/errors.js';
-import { LocalTimeReader } from '../../shared/local-time.js';
+import { LocalTimeReader } from '../../shared/timeseries/local-time.js';
 import { Resolution, isFiner, resolveRange, type ReadingRange, type ResolvedRange } from '../../shared/timeseries/index.js';
 
 /**
@@ -142,7 +142,7 @@ export function parseMeasurements(body: unknown, route: MeasurementRoute): Measu
           if (typeof timestamp !== 'string') throw malformed(`a value of ${meteringPointId} has no timestamp`);
           let start: Date;
           try {
-            start = reader.read(timestamp);
+            start = new Date(reader.read(timestamp));
           } catch {
             throw malformed(`unreadable timestamp ${JSON.stringify(timestamp)}`);
           }
