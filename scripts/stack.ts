@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SUPERGRAPH_PATH, readGatewayConfig, startGateway, type RunningGateway } from '../gateway/index.js';
 import type { RunningServer } from '../shared/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
-import type { StartedSubgraph } from '../shared/subgraph-module.js';
+import type { StartOptions, StartedSubgraph } from '../shared/subgraph-module.js';
 import { SUBGRAPHS } from '../subgraphs/registry.js';
 
 /**
@@ -23,12 +23,13 @@ export interface Stack {
 export async function startStack(
   env: NodeJS.ProcessEnv,
   onStarted: (server: RunningServer, role: string) => void = () => {},
+  options: StartOptions = {},
 ): Promise<Stack> {
   const running: RunningServer[] = [];
   const subgraphs: Record<string, StartedSubgraph> = {};
   try {
     for (const module of SUBGRAPHS) {
-      const started = await module.start(env);
+      const started = await module.start(env, options);
       subgraphs[module.name] = started;
       for (const [server, role] of [
         [started.simulator, 'simulator'],

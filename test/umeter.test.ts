@@ -178,7 +178,7 @@ describe('consumption and production', () => {
   });
 
   it('serves a year at MONTH with one year call, and the months add up to the year', async () => {
-    const range = { from: '2026-01-01T00:00:00+01:00', to: '2027-01-01T00:00:00+01:00', timeZone: 'Europe/Amsterdam' };
+    const range = { from: '2025-01-01T00:00:00+01:00', to: '2026-01-01T00:00:00+01:00', timeZone: 'Europe/Amsterdam' };
     const months = await consumption(HOME, { ...range, resolution: 'MONTH' });
     expect(months.count).toBe(12);
     expect(months.nativeResolution).toBe('MONTH');

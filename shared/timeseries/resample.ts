@@ -55,13 +55,16 @@ function preferred(candidate: NativeReading, current: NativeReading): boolean {
  * else MEASURED); if any stretch is uncovered (a gap, a MISSING or null reading, a reading crossing the
  * bucket edge) the bucket is MISSING with a null value. We never scale up a partial sum.
  *
+ * Nothing from the future: a native reading that ends after `nowMs` is dropped whatever the provider
+ * says, so every bucket that has not ended by then is MISSING.
+ *
  * Native readings are indexed by start time, and each bucket follows the chain start → end → next start,
  * so the work is O(readings + buckets) with no sorting and no buckets × readings scan. Readings outside
  * [range.from, range.to) are ignored.
  */
-export function buildTimeSeries(range: ResolvedRange, native: NativeSeries): TimeSeriesResult {
+export function buildTimeSeries(range: ResolvedRange, native: NativeSeries, nowMs: number): TimeSeriesResult {
   const fromMs = range.from.getTime();
-  const toMs = range.to.getTime();
+  const toMs = Math.min(range.to.getTime(), nowMs);
 
   const byStart = new Map<number, NativeReading>();
   for (const reading of native.readings) {

@@ -12,11 +12,15 @@ class ConsumptionResolver {
   @Query(() => TimeSeries)
   consumption(@Arg('range', () => ReadingRange) range: ReadingRange): TimeSeriesResult {
     const resolved = resolveRange(range, { provider: 'OPENVOLT', nativeResolution: Resolution.HALF_HOUR, maxSpanDays: 366 });
-    return buildTimeSeries(resolved, {
-      resolution: Resolution.HALF_HOUR,
-      unit: EnergyUnit.KWH,
-      readings: slots('2026-06-01T00:00:00Z', 47),
-    });
+    return buildTimeSeries(
+      resolved,
+      {
+        resolution: Resolution.HALF_HOUR,
+        unit: EnergyUnit.KWH,
+        readings: slots('2026-06-01T00:00:00Z', 47),
+      },
+      Date.parse('2026-06-02T00:00:00Z'),
+    );
   }
 }
 

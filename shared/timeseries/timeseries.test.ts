@@ -16,16 +16,22 @@ import { local, rangeOf, slots } from './test-helpers.js';
 const OPENVOLT: RangeLimits = { provider: 'OPENVOLT', nativeResolution: Resolution.HALF_HOUR, maxSpanDays: 366 };
 const ENERKEY: RangeLimits = { provider: 'ENERKEY', nativeResolution: Resolution.HOUR, maxSpanDays: 366 };
 const LONDON = 'Europe/London';
+/** Long after every range below, unless a test sets its own. */
+const NOW = Date.parse('2030-01-01T00:00:00Z');
 
 /** Resolve a range against OPENVOLT-like limits (half-hourly kWh) and resample `readings` into it. */
 function series(
   input: { from: string; to: string; resolution: Resolution; unit?: EnergyUnit; timeZone?: string },
   readings: NativeReading[],
-  native: { resolution?: Resolution; unit?: EnergyUnit } = {},
+  native: { resolution?: Resolution; unit?: EnergyUnit; nowMs?: number } = {},
 ) {
   const limits = { ...OPENVOLT, nativeResolution: native.resolution ?? Resolution.HALF_HOUR };
   const range = resolveRange(rangeOf(input), limits);
-  return buildTimeSeries(range, { resolution: limits.nativeResolution, unit: native.unit ?? EnergyUnit.KWH, readings });
+  return buildTimeSeries(
+    range,
+    { resolution: limits.nativeResolution, unit: native.unit ?? EnergyUnit.KWH, readings },
+    native.nowMs ?? NOW,
+  );
 }
 
 /** Runs `fn`, expecting a BAD_USER_INPUT error, and returns it for further checks. */
@@ -220,6 +226,18 @@ describe('buildTimeSeries: quality and gaps', () => {
       quality: ReadingQuality.MISSING,
     });
     expect(ts.total).toBe(47 * 1.5);
+  });
+
+  it('nothing from the future: a bucket that has not ended by now is MISSING, whatever the provider sent', () => {
+    // The provider sends a whole day, but it is 10:15: the 10:00 hour and every later one have not ended.
+    const nowMs = Date.parse('2026-06-01T10:15:00Z');
+    const ts = series({ ...day, resolution: Resolution.HOUR }, slots('2026-06-01T00:00:00Z', 48), { nowMs });
+    expect(ts.readings.slice(0, 10).every((r) => r.quality === ReadingQuality.MEASURED)).toBe(true);
+    expect(ts.readings.slice(10).every((r) => r.quality === ReadingQuality.MISSING && r.value === null)).toBe(true);
+    expect(ts.missing).toBe(14);
+    expect(ts.total).toBe(10 * 3);
+    const wholeDay = series({ ...day, resolution: Resolution.DAY }, slots('2026-06-01T00:00:00Z', 48), { nowMs });
+    expect(wholeDay.readings).toEqual([{ start: new Date(day.from), end: new Date(day.to), value: null, quality: ReadingQuality.MISSING }]);
   });
 
   it('a bucket only partly covered is MISSING, never a scaled-up partial sum', () => {

@@ -83,7 +83,8 @@ registerEnumType(ReadingQuality, {
     },
     MISSING: {
       description:
-        'At least part of the period has no data from the provider (a gap, or a reading the provider marked missing). The value is null.',
+        'At least part of the period has no data from the provider (a gap, or a reading the provider marked missing), or the period has not ended yet: ' +
+        'a period that has not ended when the query is answered is always MISSING, whatever the provider says. The value is null.',
     },
   },
 });

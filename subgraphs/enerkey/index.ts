@@ -13,6 +13,7 @@ import {
   runAloneWhenMain,
   startAgainstSimulator,
   type ProviderServerConfig,
+  type StartOptions,
   type SubgraphModule,
 } from '../../shared/subgraph-module.js';
 import { EnerkeyClient } from './client.js';
@@ -82,7 +83,10 @@ export function buildEnerkeySchema(): Promise<GraphQLSchema> {
 }
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). */
-export async function startEnerkeySubgraph(config: EnerkeyConfig & { apiUrl: string }): Promise<RunningServer> {
+export async function startEnerkeySubgraph(
+  config: EnerkeyConfig & { apiUrl: string },
+  { now = Date.now }: StartOptions = {},
+): Promise<RunningServer> {
   const store = createStore(config.storeUrl);
   // One client per process: the key ring's budget is the process's view of the keys' daily budgets.
   const client = new EnerkeyClient({
@@ -97,7 +101,7 @@ export async function startEnerkeySubgraph(config: EnerkeyConfig & { apiUrl: str
       host: config.host,
       port: config.subgraphPort,
       schema: await buildEnerkeySchema(),
-      context: async () => ({ client, store, loaders: createEnerkeyLoaders(client) }),
+      context: async () => ({ client, store, loaders: createEnerkeyLoaders(client), now }),
     }),
     store,
   );
@@ -108,16 +112,17 @@ export const enerkeySubgraph: SubgraphModule = {
   provider: 'ENERKEY',
   defaultPort: ENERKEY_SUBGRAPH_PORT,
   buildSchema: buildEnerkeySchema,
-  async start(env) {
+  async start(env, options = {}) {
     const config = readEnerkeyConfig(env);
-    if (config.apiUrl) return { subgraph: await startEnerkeySubgraph({ ...config, apiUrl: config.apiUrl }) };
+    if (config.apiUrl) return { subgraph: await startEnerkeySubgraph({ ...config, apiUrl: config.apiUrl }, options) };
     const simulator = await startEnerkeySimulator({
+      now: options.now && (() => new Date(options.now!())),
       host: config.host,
       port: config.simulatorPort,
       dailyLimit: config.simulatorDailyLimit,
       faults: faultsFromEnv('ENERKEY', env),
     });
-    return startAgainstSimulator(simulator, ({ url }) => startEnerkeySubgraph({ ...config, apiUrl: url }));
+    return startAgainstSimulator(simulator, ({ url }) => startEnerkeySubgraph({ ...config, apiUrl: url }, options));
   },
 };
 

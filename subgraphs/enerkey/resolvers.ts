@@ -48,6 +48,8 @@ export interface EnerkeyContext {
   /** Shared between replicas: idempotency records (shared/idempotency.ts). */
   store: Store;
   loaders: EnerkeyLoaders;
+  /** The clock (epoch ms): readings of intervals that have not ended by it are MISSING. */
+  now: () => number;
 }
 
 /** EnerKey keeps hourly values; one consumption query may span at most 366 days (one values call). */
@@ -172,9 +174,9 @@ export class EnerkeyMutationResolver {
     @Arg('values', () => [EnerkeyHourlyValueInput], { description: 'The values, each stamped by the start of its hour.' })
     values: EnerkeyHourlyValueInput[],
     @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
-    @Ctx() { client, loaders, store }: EnerkeyContext,
+    @Ctx() context: EnerkeyContext,
   ): Promise<EnerkeyPushResult> {
-    return push({ client, loaders, store }, meterId, values, EnerkeyMeterType.CONSUMPTION, idempotencyKey);
+    return push(context, meterId, values, EnerkeyMeterType.CONSUMPTION, idempotencyKey);
   }
 
   @Mutation(() => EnerkeyPushResult, {
@@ -186,9 +188,9 @@ export class EnerkeyMutationResolver {
     @Arg('readings', () => [EnerkeyHourlyValueInput], { description: 'The register readings, each at the start of an hour.' })
     readings: EnerkeyHourlyValueInput[],
     @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
-    @Ctx() { client, loaders, store }: EnerkeyContext,
+    @Ctx() context: EnerkeyContext,
   ): Promise<EnerkeyPushResult> {
-    return push({ client, loaders, store }, meterId, readings, EnerkeyMeterType.CUMULATIVE, idempotencyKey);
+    return push(context, meterId, readings, EnerkeyMeterType.CUMULATIVE, idempotencyKey);
   }
 
   @Mutation(() => EnerkeyAction, {
@@ -421,7 +423,7 @@ export class EnerkeyMeterResolver {
   async consumption(
     @Root() meter: EnerkeyMeter,
     @Arg('range', () => ReadingRange, { description: 'The window, resolution, unit and time zone to report in.' }) range: ReadingRange,
-    @Ctx() { loaders }: EnerkeyContext,
+    @Ctx() { loaders, now }: EnerkeyContext,
   ): Promise<TimeSeriesResult> {
     const unit = ENERGY_UNITS[meter.unit];
     if (!unit) {
@@ -443,7 +445,7 @@ export class EnerkeyMeterResolver {
       value: v.value,
       quality: ReadingQuality.MEASURED,
     }));
-    return buildTimeSeries(resolved, { resolution: Resolution.HOUR, unit, readings });
+    return buildTimeSeries(resolved, { resolution: Resolution.HOUR, unit, readings }, now());
   }
 
   @FieldResolver(() => EnerkeyMonthlySeries, {

@@ -37,6 +37,8 @@ export interface IntellimeterContext {
   /** Shared between replicas: idempotency records (shared/idempotency.ts). */
   store: Store;
   loaders: IntellimeterLoaders;
+  /** The clock (epoch ms): readings of intervals that have not ended by it are MISSING. */
+  now: () => number;
 }
 
 /**
@@ -328,10 +330,10 @@ export class IntellimeterPointResolver {
   async consumption(
     @Root() point: IntellimeterPoint,
     @Arg('range', () => ReadingRange, { description: 'The window, resolution, unit and time zone to report in.' }) range: ReadingRange,
-    @Ctx() { loaders }: IntellimeterContext,
+    @Ctx() { loaders, now }: IntellimeterContext,
   ): Promise<TimeSeriesResult> {
     const { resolved, differenced: result } = await differenced(point, range, loaders);
-    return buildTimeSeries(resolved, { resolution: Resolution.FIVE_MINUTES, unit: EnergyUnit.KWH, readings: result.readings });
+    return buildTimeSeries(resolved, { resolution: Resolution.FIVE_MINUTES, unit: EnergyUnit.KWH, readings: result.readings }, now());
   }
 
   @FieldResolver(() => [IntellimeterRegisterReset], {

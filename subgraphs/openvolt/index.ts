@@ -13,6 +13,7 @@ import {
   runAloneWhenMain,
   startAgainstSimulator,
   type ProviderServerConfig,
+  type StartOptions,
   type SubgraphModule,
 } from '../../shared/subgraph-module.js';
 import { OpenvoltClient } from './client.js';
@@ -79,7 +80,10 @@ export function buildOpenvoltSchema(): Promise<GraphQLSchema> {
 }
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). */
-export async function startOpenvoltSubgraph(config: OpenvoltConfig & { apiUrl: string }): Promise<RunningServer> {
+export async function startOpenvoltSubgraph(
+  config: OpenvoltConfig & { apiUrl: string },
+  { now = Date.now }: StartOptions = {},
+): Promise<RunningServer> {
   const store = createStore(config.storeUrl);
   const client = new OpenvoltClient({
     baseUrl: config.apiUrl,
@@ -94,7 +98,7 @@ export async function startOpenvoltSubgraph(config: OpenvoltConfig & { apiUrl: s
       host: config.host,
       port: config.subgraphPort,
       schema: await buildOpenvoltSchema(),
-      context: async () => ({ client, store, loaders: createOpenvoltLoaders(client, account), events }),
+      context: async () => ({ client, store, loaders: createOpenvoltLoaders(client, account), events, now }),
       routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
     }),
     store,
@@ -106,16 +110,17 @@ export const openvoltSubgraph: SubgraphModule = {
   provider: 'OPENVOLT',
   defaultPort: OPENVOLT_SUBGRAPH_PORT,
   buildSchema: buildOpenvoltSchema,
-  async start(env) {
+  async start(env, options = {}) {
     const config = readOpenvoltConfig(env);
-    if (config.apiUrl) return { subgraph: await startOpenvoltSubgraph({ ...config, apiUrl: config.apiUrl }) };
+    if (config.apiUrl) return { subgraph: await startOpenvoltSubgraph({ ...config, apiUrl: config.apiUrl }, options) };
     const simulator = await startOpenvoltSimulator({
+      now: options.now && (() => new Date(options.now!())),
       host: config.host,
       port: config.simulatorPort,
       apiKey: config.apiKey,
       faults: faultsFromEnv('OPENVOLT', env),
     });
-    const started = await startAgainstSimulator(simulator, ({ url }) => startOpenvoltSubgraph({ ...config, apiUrl: `${url}/v1` }));
+    const started = await startAgainstSimulator(simulator, ({ url }) => startOpenvoltSubgraph({ ...config, apiUrl: `${url}/v1` }, options));
     const token = config.webhookToken ? `?token=${encodeURIComponent(config.webhookToken)}` : '';
     simulator.setWebhookUrl(`${started.subgraph.url}${OPENVOLT_WEBHOOK_PATH}${token}`);
     return started;

@@ -48,6 +48,8 @@ export interface OpenvoltContext {
   /** Shared between replicas: idempotency records (shared/idempotency.ts). */
   store: Store;
   loaders: OpenvoltLoaders;
+  /** The clock (epoch ms): readings of intervals that have not ended by it are MISSING. */
+  now: () => number;
   events: OpenvoltEventStore;
 }
 
@@ -393,11 +395,11 @@ export class OpenvoltMeterResolver {
   async consumption(
     @Root() meter: OpenvoltMeter,
     @Arg('range', () => ReadingRange, { description: 'The window, resolution, unit and time zone to report in.' }) range: ReadingRange,
-    @Ctx() { loaders }: OpenvoltContext,
+    @Ctx() { loaders, now }: OpenvoltContext,
   ): Promise<TimeSeriesResult> {
     const resolved = resolveRange(range, OPENVOLT_RANGE_LIMITS);
     const readings = await loaders.consumption.load({ meterId: meter.id, from: resolved.from.getTime(), to: resolved.to.getTime() });
-    return buildTimeSeries(resolved, { resolution: Resolution.HALF_HOUR, unit: EnergyUnit.KWH, readings });
+    return buildTimeSeries(resolved, { resolution: Resolution.HALF_HOUR, unit: EnergyUnit.KWH, readings }, now());
   }
 
   @FieldResolver(() => MeteringPoint, {

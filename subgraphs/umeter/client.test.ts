@@ -231,3 +231,36 @@ describe('logging in', () => {
     expect(simulator.callCount('GET', '/api/v2/measurements/month/:period')).toBe(1);
   });
 });
+
+describe('the simulator’s clock', () => {
+  let simulator: UmeterSimulator;
+  // 12:07 in Amsterdam (CEST) on 15 June 2026.
+  const NOW = Date.parse('2026-06-15T10:07:00Z');
+
+  beforeAll(async () => {
+    simulator = await startUmeterSimulator({ port: 0, now: () => new Date(NOW) });
+  });
+  afterAll(async () => {
+    await simulator.stop();
+  });
+
+  it('serves no value for an interval that has not ended: not this quarter hour, not today, not this month', async () => {
+    const umeter = new UmeterClient({
+      authUrl: simulator.url,
+      appUrl: simulator.url,
+      measurementsUrl: simulator.url,
+      username: UMETER_SIMULATOR_USERNAME,
+      password: UMETER_SIMULATOR_PASSWORD,
+      timeoutMs: 5_000,
+      concurrency: 4,
+      retries: 0,
+    });
+    const eans = [SHARED_METERING_POINTS.officeEan];
+    const count = async (route: 'date' | 'month' | 'year', period: string) =>
+      (await umeter.measurements(route, period, eans, ['import']))[0]!.values.length;
+    expect(await count('date', '20260615')).toBe(12 * 4); // 00:00–12:00 local
+    expect(await count('date', '20260616')).toBe(0);
+    expect(await count('month', '202606')).toBe(14);
+    expect(await count('year', '2026')).toBe(5);
+  });
+});

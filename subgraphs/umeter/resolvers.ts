@@ -14,6 +14,8 @@ export interface UmeterContext {
   /** Shared between replicas: idempotency records (shared/idempotency.ts). */
   store: Store;
   loaders: UmeterLoaders;
+  /** The clock (epoch ms): readings of intervals that have not ended by it are MISSING. */
+  now: () => number;
 }
 
 const EAN = /^\d{18}$/;
@@ -92,10 +94,10 @@ export class UmeterAddressResolver {
   }
 }
 
-async function series(loaders: UmeterLoaders, ean: string, measKey: MeasKey, range: ReadingRange): Promise<TimeSeriesResult> {
+async function series({ loaders, now }: UmeterContext, ean: string, measKey: MeasKey, range: ReadingRange): Promise<TimeSeriesResult> {
   const { route, resolved } = planMeasurements(range);
   const readings = await loaders.measurements.load({ ean, measKey, route, from: resolved.from.getTime(), to: resolved.to.getTime() });
-  return buildTimeSeries(resolved, { resolution: routeInfo(route).nativeResolution, unit: EnergyUnit.KWH, readings });
+  return buildTimeSeries(resolved, { resolution: routeInfo(route).nativeResolution, unit: EnergyUnit.KWH, readings }, now());
 }
 
 const RANGE_ARG = { description: 'The window, resolution, unit and time zone to report in.' };
@@ -110,9 +112,9 @@ export class UmeterConnectionResolver {
   consumption(
     @Root() connection: UmeterConnection,
     @Arg('range', () => ReadingRange, RANGE_ARG) range: ReadingRange,
-    @Ctx() { loaders }: UmeterContext,
+    @Ctx() context: UmeterContext,
   ): Promise<TimeSeriesResult> {
-    return series(loaders, connection.ean, 'import', range);
+    return series(context, connection.ean, 'import', range);
   }
 
   @FieldResolver(() => TimeSeries, {
@@ -121,9 +123,9 @@ export class UmeterConnectionResolver {
   production(
     @Root() connection: UmeterConnection,
     @Arg('range', () => ReadingRange, RANGE_ARG) range: ReadingRange,
-    @Ctx() { loaders }: UmeterContext,
+    @Ctx() context: UmeterContext,
   ): Promise<TimeSeriesResult> {
-    return series(loaders, connection.ean, 'export', range);
+    return series(context, connection.ean, 'export', range);
   }
 
   @FieldResolver(() => UmeterUsage, {

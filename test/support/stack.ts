@@ -1,5 +1,6 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { ephemeralPorts, startStack as startProductStack, type Stack } from '../../scripts/stack.js';
+import type { StartOptions } from '../../shared/subgraph-module.js';
 
 /**
  * The whole product inside the test process on free ports (DESIGN.md: tests pass while a developer's own
@@ -17,8 +18,12 @@ export interface GraphQLErrorShape {
   extensions?: Record<string, unknown>;
 }
 
-export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
-  const stack = await startProductStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...ephemeralPorts(), ...env });
+export async function startStack(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestStack> {
+  const stack = await startProductStack(
+    { LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...ephemeralPorts(), ...env },
+    undefined,
+    options,
+  );
   const client = new GraphQLClient(stack.gatewayUrl, { errorPolicy: 'all' });
   async function query<T>(document: string, variables?: Record<string, unknown>) {
     try {
