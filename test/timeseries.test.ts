@@ -121,3 +121,44 @@ describe('nothing from the future', () => {
     ]);
   });
 });
+
+describe('every bucket placeable', () => {
+  /** The wall-clock time Intl shows for an instant in a zone, "HH:mm". */
+  const wallClock = (iso: string, timeZone: string) =>
+    new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+
+  it('the compact form carries each bucket’s start: Lord Howe’s 90-minute hour is placed without zone arithmetic', async () => {
+    // Australia/Lord_Howe springs forward 30 minutes on 2026-10-04 at 02:00 (+10:30 → +11:00): a 23.5-hour day.
+    const timeZone = 'Australia/Lord_Howe';
+    const { data, errors } = await stack.query(gql`
+      {
+        openvoltMeter(id: "6514167223e3d1424bf82742") {
+          consumption(range: { from: "2026-10-04T00:00:00+10:30", to: "2026-10-05T00:00:00+11:00", resolution: HOUR, timeZone: "${timeZone}" }) {
+            from
+            to
+            count
+            values
+            starts
+            ${READINGS}
+          }
+        }
+      }
+    `);
+    expect(errors).toEqual([]);
+    const series = data.openvoltMeter.consumption;
+    expect(series.count).toBe(23);
+    expect(series.starts).toEqual(series.readings.map((reading: Reading) => reading.start));
+    expect(series.values).toEqual(series.readings.map((reading: Reading) => reading.value));
+    expect(series.starts[0]).toBe(series.from);
+    const ends = [...series.starts.slice(1), series.to];
+    expect(ends).toEqual(series.readings.map((reading: Reading) => reading.end));
+    const minutes = series.starts.map((start: string, i: number) => (Date.parse(ends[i]) - Date.parse(start)) / 60_000);
+    expect(minutes).toEqual([60, 90, ...Array(21).fill(60)]);
+    // Every bucket starts on a local whole hour, and 02:00 does not exist that night.
+    expect(series.starts.map((start: string) => wallClock(start, timeZone))).toEqual([
+      '00:00',
+      '01:00',
+      ...Array.from({ length: 21 }, (_, i) => `${String(i + 3).padStart(2, '0')}:00`),
+    ]);
+  });
+});

@@ -78,10 +78,12 @@ export function buildTimeSeries(range: ResolvedRange, native: NativeSeries, nowM
 
   const readings: ReadingResult[] = [];
   const values: Array<number | null> = [];
+  const starts: Date[] = [];
   const total = new EnergySum();
   let missing = 0;
 
   for (const bucket of eachBucket(range.from, range.to, range.resolution, range.timeZone)) {
+    starts.push(bucket.start);
     const bucketEnd = bucket.end.getTime();
     const sum = new EnergySum();
     let quality: ReadingQuality = ReadingQuality.MEASURED;
@@ -122,5 +124,6 @@ export function buildTimeSeries(range: ResolvedRange, native: NativeSeries, nowM
     missing,
     readings,
     values,
+    starts,
   };
 }

@@ -41,7 +41,8 @@ describe('time-series GraphQL types', () => {
     expect(sdl).toContain('readings: [Reading!]!');
     expect(sdl).toContain('unit: EnergyUnit! = KWH');
     expect(sdl).toContain('timeZone: TimeZone! = "UTC"');
-    expect(sdl).toContain('Calendar day in the requested time zone');
+    expect(sdl).toContain('Local midnight to the next local midnight');
+    expect(sdl).toContain('starts: [DateTime!]!');
     expect(sdl).toContain('ISO week');
     expect(sdl).toContain('Null exactly when quality is MISSING');
     for (const name of ['Resolution', 'EnergyUnit', 'ReadingQuality']) {
