@@ -237,7 +237,7 @@ describe('batching', () => {
   });
 
   it('a range over two months asks for each month once, for all EANs together', async () => {
-    const range = { from: '2026-11-20T00:00:00+01:00', to: '2026-12-10T00:00:00+01:00', resolution: 'WEEK', timeZone: 'Europe/Amsterdam' };
+    const range = { from: '2025-11-20T00:00:00+01:00', to: '2025-12-10T00:00:00+01:00', resolution: 'WEEK', timeZone: 'Europe/Amsterdam' };
     const { errors } = await query(
       gql`
         query Weeks($range: ReadingRange!) {
@@ -253,7 +253,7 @@ describe('batching', () => {
       { range },
     );
     expect(errors).toEqual([]);
-    // Widened to whole ISO weeks: 2026-11-16 to 2026-12-14, still two months.
+    // Widened to whole ISO weeks: 2025-11-17 to 2025-12-15, still two months.
     expect(calls('GET', '/api/v2/measurements/month/:period')).toBe(2);
   });
 });

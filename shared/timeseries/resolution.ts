@@ -33,18 +33,6 @@ export type ResolutionInfo =
       readonly label: string;
     };
 
-/** Finer → coarser. A resolution's index here is its rank. */
-export const RESOLUTIONS_FINE_TO_COARSE: readonly Resolution[] = Object.freeze([
-  Resolution.FIVE_MINUTES,
-  Resolution.QUARTER_HOUR,
-  Resolution.HALF_HOUR,
-  Resolution.HOUR,
-  Resolution.DAY,
-  Resolution.WEEK,
-  Resolution.MONTH,
-  Resolution.YEAR,
-]);
-
 export const RESOLUTION_INFO: Readonly<Record<Resolution, ResolutionInfo>> = Object.freeze({
   [Resolution.FIVE_MINUTES]: { resolution: Resolution.FIVE_MINUTES, rank: 0, kind: 'fixed', minutes: 5, label: '5-minute' },
   [Resolution.QUARTER_HOUR]: { resolution: Resolution.QUARTER_HOUR, rank: 1, kind: 'fixed', minutes: 15, label: 'quarter-hour' },
@@ -71,11 +59,6 @@ export function isResolution(value: unknown): value is Resolution {
 /** True when `a` is strictly finer (shorter buckets) than `b`. */
 export function isFiner(a: Resolution, b: Resolution): boolean {
   return resolutionInfo(a).rank < resolutionInfo(b).rank;
-}
-
-/** Sort comparator, finer first. */
-export function compareResolutions(a: Resolution, b: Resolution): number {
-  return resolutionInfo(a).rank - resolutionInfo(b).rank;
 }
 
 /** Bound on offset changes crossed while looking for one boundary; real zones need at most one or two. */
@@ -180,41 +163,5 @@ export class BucketClock {
     const dt = DateTime.fromMillis(ms, { zone: this.zone });
     if (!dt.isValid) throw new RangeError(`Cannot place ${ms} in time zone "${this.zone}": ${dt.invalidExplanation ?? dt.invalidReason}`);
     return dt;
-  }
-}
-
-/** Start (inclusive) of the bucket of `resolution` in `zone` that contains `instant`. */
-export function bucketStart(instant: Date, resolution: Resolution, zone: string): Date {
-  return new Date(new BucketClock(resolution, zone).floor(instant.getTime()));
-}
-
-/** The first bucket boundary strictly after `instant`: the end (exclusive) of the bucket containing it. */
-export function nextBoundary(instant: Date, resolution: Resolution, zone: string): Date {
-  return new Date(new BucketClock(resolution, zone).next(instant.getTime()));
-}
-
-/** The bucket [start, end) of `resolution` in `zone` that contains `instant`. */
-export function bucketAt(instant: Date, resolution: Resolution, zone: string): { start: Date; end: Date } {
-  const clock = new BucketClock(resolution, zone);
-  const ms = instant.getTime();
-  return { start: new Date(clock.floor(ms)), end: new Date(clock.next(ms)) };
-}
-
-/** True when `instant` is the start of a bucket of `resolution` in `zone`. */
-export function isBucketBoundary(instant: Date, resolution: Resolution, zone: string): boolean {
-  return new BucketClock(resolution, zone).isBoundary(instant.getTime());
-}
-
-/** `instant` if it is a bucket boundary, otherwise the next boundary after it. */
-export function ceilToBoundary(instant: Date, resolution: Resolution, zone: string): Date {
-  const ms = instant.getTime();
-  const ceiled = new BucketClock(resolution, zone).ceil(ms);
-  return ceiled === ms ? instant : new Date(ceiled);
-}
-
-/** Every bucket [start, end) of `resolution` in `zone` from `from` (a boundary) to `to`, clipped at `to`. */
-export function* eachBucket(from: Date, to: Date, resolution: Resolution, zone: string): Generator<{ start: Date; end: Date }> {
-  for (const { start, end } of new BucketClock(resolution, zone).each(from.getTime(), to.getTime())) {
-    yield { start: new Date(start), end: new Date(end) };
   }
 }

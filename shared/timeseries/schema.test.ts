@@ -2,25 +2,16 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { graphql, type GraphQLSchema } from 'graphql';
 import { Arg, buildSchema, Query, Resolver } from 'type-graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTimeSeries, EnergyUnit, ReadingRange, resolveRange, Resolution, TimeSeries, type TimeSeriesResult } from './index.js';
-import { slots } from './test-helpers.js';
+import { ReadingRange, TimeSeries, type TimeSeriesResult } from './index.js';
+import { seriesOf, slots } from './test-helpers.js';
 
 // The GraphQL face of the kit: a throwaway resolver shows the types build, print with their directives
 // and descriptions, apply the input defaults, and serialize plain TimeSeriesResult objects.
 @Resolver()
 class ConsumptionResolver {
   @Query(() => TimeSeries)
-  consumption(@Arg('range', () => ReadingRange) range: ReadingRange): TimeSeriesResult {
-    const resolved = resolveRange(range, { provider: 'OPENVOLT', nativeResolution: Resolution.HALF_HOUR, maxSpanDays: 366 });
-    return buildTimeSeries(
-      resolved,
-      {
-        resolution: Resolution.HALF_HOUR,
-        unit: EnergyUnit.KWH,
-        readings: slots('2026-06-01T00:00:00Z', 47),
-      },
-      Date.parse('2026-06-02T00:00:00Z'),
-    );
+  consumption(@Arg('range', () => ReadingRange) range: ReadingRange): Promise<TimeSeriesResult> {
+    return seriesOf(range, slots('2026-06-01T00:00:00Z', 47), { nowMs: Date.parse('2026-06-02T00:00:00Z') });
   }
 }
 

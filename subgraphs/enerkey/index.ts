@@ -18,6 +18,8 @@ import {
 } from '../../shared/subgraph-module.js';
 import { EnerkeyClient } from './client.js';
 import { ENERKEY_DAILY_LIMIT } from './contract.js';
+import { enerkeyReadings } from './readings.js';
+import { TimeSeriesReader } from '../../shared/timeseries/index.js';
 import { createEnerkeyLoaders } from './loaders.js';
 import {
   EnerkeyActionResolver,
@@ -95,13 +97,14 @@ export async function startEnerkeySubgraph(
     apiKeys: config.apiKeys,
     ...upstreamCallSettings(config),
   });
+  const source = enerkeyReadings(client);
   return closingStore(
     await startGraphQLServer<EnerkeyContext>({
       name: 'enerkey',
       host: config.host,
       port: config.subgraphPort,
       schema: await buildEnerkeySchema(),
-      context: async () => ({ client, store, loaders: createEnerkeyLoaders(client), now }),
+      context: async () => ({ client, store, loaders: createEnerkeyLoaders(client), readings: new TimeSeriesReader(source, now) }),
     }),
     store,
   );

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/config.js';
-import { ReadingQuality } from '../../shared/timeseries/index.js';
 import {
   IntellimeterClient,
   type IntellimeterClientOptions,
@@ -13,7 +12,6 @@ import {
   parseUser,
 } from './client.js';
 import { readIntellimeterConfig } from './index.js';
-import { differenceRegisters } from './registers.js';
 import {
   INTELLIMETER_SIMULATOR_API_KEY,
   INTELLIMETER_SIMULATOR_PASSWORD,
@@ -109,26 +107,6 @@ describe('the seed’s examples in every format parse to the same typed records'
     expect(() => parseReadings([{ MeterParam: 'm', TimeStamping: 'yesterday', value: 1 }], TORONTO, 'GET /data')).toThrowError(
       /TimeStamping "yesterday" is not a date-time/,
     );
-  });
-});
-
-describe('differencing cumulative registers', () => {
-  const at = (minute: number) => new Date(Date.UTC(2026, 10, 3, 12, minute));
-
-  it('turns registers 5 minutes apart into interval energy, flags a drop as a reset, and leaves gaps uncovered', () => {
-    const { readings, resets } = differenceRegisters([
-      { at: at(10), value: 100.5 },
-      { at: at(0), value: 100 },
-      { at: at(5), value: 100.25 },
-      { at: at(15), value: 2 }, // the meter was replaced: the register restarted
-      { at: at(30), value: 4 }, // 15 minutes later: no interval can be computed
-    ]);
-    expect(readings).toEqual([
-      { start: at(0), end: at(5), value: 0.25, quality: ReadingQuality.MEASURED },
-      { start: at(5), end: at(10), value: 0.25, quality: ReadingQuality.MEASURED },
-      { start: at(10), end: at(15), value: 2, quality: ReadingQuality.ESTIMATED },
-    ]);
-    expect(resets).toEqual([{ start: at(10), end: at(15), beforeKwh: 100.5, afterKwh: 2 }]);
   });
 });
 

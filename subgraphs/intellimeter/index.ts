@@ -18,6 +18,8 @@ import {
   type SubgraphModule,
 } from '../../shared/subgraph-module.js';
 import { IntellimeterClient } from './client.js';
+import { intellimeterReadings } from './readings.js';
+import { TimeSeriesReader } from '../../shared/timeseries/index.js';
 import { createIntellimeterLoaders } from './loaders.js';
 import {
   IntellimeterAccountResolver,
@@ -106,13 +108,14 @@ export async function startIntellimeterSubgraph(
     now,
     ...upstreamCallSettings(config),
   });
+  const source = intellimeterReadings(client, config.timeZone);
   return closingStore(
     await startGraphQLServer<IntellimeterContext>({
       name: 'intellimeter',
       host: config.host,
       port: config.subgraphPort,
       schema: await buildIntellimeterSchema(),
-      context: async () => ({ client, store, loaders: createIntellimeterLoaders(client, config.timeZone), now }),
+      context: async () => ({ client, store, loaders: createIntellimeterLoaders(client), readings: new TimeSeriesReader(source, now) }),
     }),
     store,
   );

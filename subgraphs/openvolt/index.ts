@@ -17,6 +17,9 @@ import {
   type SubgraphModule,
 } from '../../shared/subgraph-module.js';
 import { OpenvoltClient } from './client.js';
+import { OPENVOLT_DEFAULT_CALENDAR_ZONE, openvoltReadings } from './readings.js';
+import { TimeSeriesReader } from '../../shared/timeseries/index.js';
+import { IANAZone } from 'luxon';
 import { createOpenvoltLoaders, type OpenvoltAccountShape } from './loaders.js';
 import {
   OpenvoltConsentResolver,
@@ -39,17 +42,26 @@ export interface OpenvoltConfig extends ProviderServerConfig {
   apiKey: string;
   /** When set, webhook deliveries must carry `?token=<this>`. */
   webhookToken: string | undefined;
+  /** The zone Openvolt's day, week, month and year rows are taken to be cut in; null: ask for half hours only. */
+  calendarZone: string | null;
 }
 
 export function readOpenvoltConfig(env: NodeJS.ProcessEnv): OpenvoltConfig {
   const server = readProviderServerConfig('OPENVOLT', { subgraphPort: OPENVOLT_SUBGRAPH_PORT, simulatorPort: 4101 }, env);
-  const { OPENVOLT_API_KEY, OPENVOLT_WEBHOOK_TOKEN } = readConfig(
+  const { OPENVOLT_API_KEY, OPENVOLT_WEBHOOK_TOKEN, OPENVOLT_CALENDAR_ZONE } = readConfig(
     {
       OPENVOLT_API_KEY: str({ default: '' }),
       OPENVOLT_WEBHOOK_TOKEN: str({ default: '' }),
+      OPENVOLT_CALENDAR_ZONE: str({
+        default: OPENVOLT_DEFAULT_CALENDAR_ZONE,
+        desc: 'IANA zone in which Openvolt cuts its day, week, month and year rows (inferred), or "none" to read half hours only',
+      }),
     },
     env,
   );
+  if (OPENVOLT_CALENDAR_ZONE !== 'none' && !IANAZone.isValidZone(OPENVOLT_CALENDAR_ZONE)) {
+    throw new ConfigError(`OPENVOLT_CALENDAR_ZONE must be an IANA time zone such as UTC, or "none" (got "${OPENVOLT_CALENDAR_ZONE}").`);
+  }
   if (server.apiUrl && !OPENVOLT_API_KEY) {
     throw new ConfigError('OPENVOLT_API_KEY is required when OPENVOLT_API_URL is set (your key from Openvolt’s developer dashboard).');
   }
@@ -57,6 +69,7 @@ export function readOpenvoltConfig(env: NodeJS.ProcessEnv): OpenvoltConfig {
     ...server,
     apiKey: OPENVOLT_API_KEY || OPENVOLT_SIMULATOR_API_KEY,
     webhookToken: OPENVOLT_WEBHOOK_TOKEN || undefined,
+    calendarZone: OPENVOLT_CALENDAR_ZONE === 'none' ? null : OPENVOLT_CALENDAR_ZONE,
   };
 }
 
@@ -91,6 +104,7 @@ export async function startOpenvoltSubgraph(
     ...upstreamCallSettings(config),
   });
   const events = new OpenvoltEventStore();
+  const source = openvoltReadings(client, config.calendarZone);
   const account: OpenvoltAccountShape = { moreThanOnePage: false };
   return closingStore(
     await startGraphQLServer<OpenvoltContext>({
@@ -98,7 +112,13 @@ export async function startOpenvoltSubgraph(
       host: config.host,
       port: config.subgraphPort,
       schema: await buildOpenvoltSchema(),
-      context: async () => ({ client, store, loaders: createOpenvoltLoaders(client, account), events, now }),
+      context: async () => ({
+        client,
+        store,
+        loaders: createOpenvoltLoaders(client, account),
+        events,
+        readings: new TimeSeriesReader(source, now),
+      }),
       routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
     }),
     store,

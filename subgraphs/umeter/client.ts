@@ -183,7 +183,7 @@ export class UmeterClient {
       meteringPointIds: eans.join(','),
       measKeys: keys.join(','),
     });
-    return parseMeasurements(body, route);
+    return parseMeasurements(body);
   }
 
   /** P4 usage and cost from the first day (inclusive) to the last (exclusive), both yyyyMMdd, Dutch days. */

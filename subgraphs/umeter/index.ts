@@ -17,6 +17,8 @@ import {
   type SubgraphModule,
 } from '../../shared/subgraph-module.js';
 import { UmeterClient } from './client.js';
+import { umeterReadings } from './readings.js';
+import { TimeSeriesReader } from '../../shared/timeseries/index.js';
 import { createUmeterLoaders } from './loaders.js';
 import {
   UmeterAddressResolver,
@@ -105,13 +107,14 @@ export async function startUmeterSubgraph(
     password: config.password,
     ...upstreamCallSettings(config),
   });
+  const source = umeterReadings(client);
   return closingStore(
     await startGraphQLServer<UmeterContext>({
       name: 'umeter',
       host: config.host,
       port: config.subgraphPort,
       schema: await buildUmeterSchema(),
-      context: async () => ({ client, store, loaders: createUmeterLoaders(client), now }),
+      context: async () => ({ client, store, loaders: createUmeterLoaders(client), readings: new TimeSeriesReader(source, now) }),
     }),
     store,
   );
