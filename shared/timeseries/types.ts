@@ -162,7 +162,9 @@ export class TimeSeries implements TimeSeriesResult {
   resolution: Resolution;
 
   @Field(() => Resolution, {
-    description: 'Resolution at which the provider records this meter; readings are sums of native readings.',
+    description:
+      "Resolution of the provider's rows the readings are sums of: the finest it records for this meter, or a coarser one of its own " +
+      "that makes up every asked bucket exactly (UMeter's daily values for DAY in Europe/Amsterdam), which costs fewer calls and rows.",
   })
   nativeResolution: Resolution;
 

@@ -374,7 +374,7 @@ export class OpenvoltMeterResolver {
 
   @FieldResolver(() => TimeSeries, {
     description:
-      'Energy this meter consumed in the range, from Openvolt’s half-hourly kWh: HALF_HOUR or coarser, at most 366 days, summed into calendar buckets of range.timeZone. Half hours Openvolt has no data for are MISSING.',
+      'Energy this meter consumed in the range, from Openvolt’s half-hourly kWh (or its day, week, month and year rows where they make up the asked buckets): HALF_HOUR or coarser, at most 366 days, summed into calendar buckets of range.timeZone. Half hours Openvolt has no data for are MISSING.',
   })
   consumption(
     @Root() meter: OpenvoltMeter,
