@@ -77,9 +77,10 @@ export class TimeSeriesReader<Meter> {
       const granularity = this.source.granularities[key.granularity]!;
       if (this.source.kind === 'register') {
         const { minutes } = resolutionInfo(granularity.resolution) as { minutes: number };
+        // The stretch's registers run from its start to its end, both included: every interval and reset lies inside it.
         const differenced = differenceRegisters(rows, minutes * 60_000);
-        intervals.push(...differenced.intervals);
-        resets.push(...differenced.resets.filter((reset) => reset.startMs >= key.fromMs && reset.endMs <= key.toMs));
+        for (const interval of differenced.intervals) intervals.push(interval);
+        resets.push(...differenced.resets);
       } else {
         const clock = new BucketClock(granularity.resolution, granularity.zone);
         for (const row of rows) {
