@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { startGateway } from '../../gateway/index.js';
 import type { RunningServer } from '../../shared/server.js';
 import { startThrowawayStack, type Stack } from '../../scripts/stack.js';
+import type { StartOptions } from '../../shared/subgraph-module.js';
 
 /**
  * The whole product inside the test process on free ports (DESIGN.md: tests pass while a developer's own
@@ -27,8 +28,8 @@ export interface GraphQLErrorShape {
   extensions?: Record<string, unknown>;
 }
 
-export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
-  const stack = await startThrowawayStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...env });
+export async function startStack(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestStack> {
+  const stack = await startThrowawayStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...env }, options);
   return Object.assign(stack, gatewayClient(stack.gatewayUrl));
 }
 
