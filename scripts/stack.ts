@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SUPERGRAPH_PATH, readGatewayConfig, startGateway, type RunningGateway } from '../gateway/index.js';
 import type { RunningServer } from '../shared/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
-import type { StartedSubgraph } from '../shared/subgraph-module.js';
+import type { StartOptions, StartedSubgraph } from '../shared/subgraph-module.js';
 import { SUBGRAPHS } from '../subgraphs/registry.js';
 
 /**
@@ -32,12 +32,13 @@ export interface Stack {
 export async function startStack(
   env: NodeJS.ProcessEnv,
   onStarted: (server: RunningServer, role: string) => void = () => {},
+  options: StartOptions = {},
 ): Promise<Stack> {
   const running: RunningServer[] = [];
   const subgraphs: Record<string, StartedSubgraph> = {};
   try {
     for (const module of SUBGRAPHS) {
-      const started = await module.start(env);
+      const started = await module.start(env, options);
       subgraphs[module.name] = started;
       for (const [server, role] of [
         [started.simulator, 'simulator'],
@@ -71,7 +72,7 @@ export async function startStack(
         if (old.simulator)
           throw new Error(`${name} runs its own simulator, which a restart would replace; set ${name.toUpperCase()}_API_URL`);
         await old.subgraph.stop();
-        const started = await module.start({ ...env, [`${name.toUpperCase()}_SUBGRAPH_PORT`]: new URL(old.subgraph.url).port });
+        const started = await module.start({ ...env, [`${name.toUpperCase()}_SUBGRAPH_PORT`]: new URL(old.subgraph.url).port }, options);
         running.splice(running.indexOf(old.subgraph), 1, started.subgraph);
         subgraphs[name] = started;
         return started;
@@ -88,11 +89,11 @@ export async function startStack(
  * A stack that leaves nothing behind (tests, benchmarks): every server on a free port unless `env` says
  * otherwise, and the state in a fresh temporary DATA_DIR that stop() deletes.
  */
-export async function startThrowawayStack(env: NodeJS.ProcessEnv): Promise<Stack & { dataDir: string }> {
+export async function startThrowawayStack(env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<Stack & { dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gridgraph-data-'));
   const removeDataDir = () => rm(dataDir, { recursive: true, force: true });
   try {
-    const stack = await startStack({ DATA_DIR: dataDir, ...ephemeralPorts(), ...env });
+    const stack = await startStack({ DATA_DIR: dataDir, ...ephemeralPorts(), ...env }, undefined, options);
     const stopServers = stack.stop;
     return Object.assign(stack, { dataDir, stop: () => stopServers().finally(removeDataDir) });
   } catch (error) {

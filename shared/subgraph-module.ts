@@ -24,7 +24,16 @@ export interface SubgraphModule {
    * Starts the subgraph from environment variables. When the provider's `<PROVIDER>_API_URL` is unset,
    * it first starts the provider's simulator and points the subgraph at it.
    */
-  start(env: NodeJS.ProcessEnv): Promise<StartedSubgraph>;
+  start(env: NodeJS.ProcessEnv, options?: StartOptions): Promise<StartedSubgraph>;
+}
+
+/** What a caller of `start` may set beyond the environment. */
+export interface StartOptions {
+  /**
+   * The clock (epoch ms) of the subgraph's time series and of its simulator: no reading is served for
+   * an interval that has not ended by it. Default the system clock; tests inject one.
+   */
+  now?: () => number;
 }
 
 export interface StartedSubgraph {

@@ -411,6 +411,51 @@ describe('readings', () => {
     expect(calls('GET', '/file')).toBe(1);
   });
 
+  it('reads both passes through the repeated hour of a fall-back day: no gap, no estimate, no reset', async () => {
+    // America/Toronto, 2026-11-01: 01:00–02:00 happens twice (EDT, then EST), so the day has 25 hours.
+    const FALL_BACK = { from: '2026-11-01T00:00:00-04:00', to: '2026-11-02T00:00:00-05:00', timeZone: 'America/Toronto' };
+    const { data, errors } = await query(
+      gql`
+        query FallBack($fine: ReadingRange!, $day: ReadingRange!) {
+          intellimeterPoints {
+            nodes {
+              name
+              fine: consumption(range: $fine) {
+                count
+                missing
+                total
+                readings {
+                  quality
+                  value
+                }
+              }
+              day: consumption(range: $day) {
+                total
+                readings {
+                  quality
+                }
+              }
+              registerResets(range: $fine) {
+                start
+              }
+            }
+          }
+        }
+      `,
+      { fine: { ...FALL_BACK, resolution: 'FIVE_MINUTES' }, day: { ...FALL_BACK, resolution: 'DAY' } },
+    );
+    expect(errors).toEqual([]);
+    for (const node of data.intellimeterPoints.nodes as Array<Record<string, any>>) {
+      expect(node.fine, node.name).toMatchObject({ count: 25 * 12, missing: 0 });
+      expect(node.fine.readings.every((reading: { quality: string }) => reading.quality === 'MEASURED')).toBe(true);
+      // A building of this site uses at most a few kWh in five minutes.
+      expect(Math.max(...node.fine.readings.map((reading: { value: number }) => reading.value))).toBeLessThan(10);
+      expect(node.registerResets).toEqual([]);
+      expect(node.day.readings).toEqual([{ quality: 'MEASURED' }]);
+      expect(node.day.total).toBeCloseTo(node.fine.total, 6);
+    }
+  });
+
   it('refuses bad ranges with BAD_USER_INPUT before calling Intellimeter', async () => {
     const CONSUMPTION = gql`
       query Bad($range: ReadingRange!) {

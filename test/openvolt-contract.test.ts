@@ -571,6 +571,35 @@ describe('Openvolt simulator behaviour', () => {
     expect(rows.some(([, length]) => length < 7 * 48)).toBe(true);
   });
 
+  it('serves no day, week or month row that has not ended or that misses a half hour', async () => {
+    // NOW is 2024-03-15T10:07Z: today, this week and this month have begun but not ended.
+    const open = { meter_id: EXAMPLE_METER, start_date: '2024-03-01', end_date: '2024-03-15' };
+    const days = (await hh({ ...open, granularity: 'day' })).body.data.map((row: Json) => row.start_interval.slice(0, 10));
+    expect(days).toHaveLength(14);
+    expect(days.at(-1)).toBe('2024-03-14');
+    expect((await hh({ ...open, granularity: 'week' })).body.data.map((row: Json) => row.start_interval.slice(0, 10))).toEqual([
+      '2024-02-26',
+      '2024-03-04',
+    ]);
+    expect((await hh({ ...open, granularity: 'month' })).body.data).toEqual([]);
+    // A meter with gaps: a day is a row exactly when all 48 of its half hours are.
+    const meters: Json[] = (await call(sim, 'GET', '/meters', { query: { page_size: '100', status: 'active' } })).body.data;
+    const month = { start_date: '2024-02-01', end_date: '2024-02-29' };
+    for (const meter of meters) {
+      const halfHours: Json[] = (await hh({ ...month, meter_id: meter._id })).body.data;
+      if (halfHours.length === 29 * 48) continue;
+      const complete = new Set(
+        [...new Set(halfHours.map((row) => row.start_interval.slice(0, 10)))].filter(
+          (day) => halfHours.filter((row) => row.start_interval.startsWith(day)).length === 48,
+        ),
+      );
+      const dayRows: Json[] = (await hh({ ...month, meter_id: meter._id, granularity: 'day' })).body.data;
+      expect(dayRows.map((row) => row.start_interval.slice(0, 10))).toEqual([...complete]);
+      return;
+    }
+    throw new Error('no seeded meter has gaps');
+  });
+
   it('has no data for a pending meter', async () => {
     const [pending] = (await call(sim, 'GET', '/meters', { query: { status: 'pending' } })).body.data;
     expect((await hh({ meter_id: pending._id, start_date: '2024-01-01', end_date: '2024-01-02' })).body.data).toEqual([]);

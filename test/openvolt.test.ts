@@ -381,26 +381,37 @@ describe('batching', () => {
     expect(upstreamCalls('GET', '/v1/interval-data')).toBe(50); // one per meter, none repeated
   });
 
-  it('the same meter asked twice in one query costs one call', async () => {
+  it('the same meter asked thrice in one query costs one call per kind of row', async () => {
     const { errors } = await query(
       gql`
-        query ($id: ID!, $week: ReadingRange!, $day: ReadingRange!) {
+        query ($id: ID!, $week: ReadingRange!, $laterWeek: ReadingRange!, $day: ReadingRange!) {
           a: openvoltMeter(id: $id) {
             consumption(range: $week) {
               total
             }
           }
           b: openvoltMeter(id: $id) {
+            consumption(range: $laterWeek) {
+              total
+            }
+          }
+          c: openvoltMeter(id: $id) {
             consumption(range: $day) {
               total
             }
           }
         }
       `,
-      { id: TEST_METER_ID, week: WEEK, day: { from: '2026-11-03T00:00:00Z', to: '2026-11-04T00:00:00Z', resolution: 'HOUR' } },
+      {
+        id: TEST_METER_ID,
+        week: WEEK,
+        laterWeek: { ...WEEK, from: '2026-11-05T00:00:00Z', to: '2026-11-12T00:00:00Z' },
+        day: { from: '2026-11-03T00:00:00Z', to: '2026-11-04T00:00:00Z', resolution: 'HOUR' },
+      },
     );
     expect(errors).toEqual([]);
-    expect(upstreamCalls('GET', '/v1/interval-data')).toBe(1);
+    // The two overlapping weeks by DAY share one call of day rows; the day by HOUR is one call of half hours.
+    expect(upstreamCalls('GET', '/v1/interval-data')).toBe(2);
     expect(upstreamCalls('GET', '/v1/meters/:_id')).toBe(1);
   });
 

@@ -178,7 +178,7 @@ describe('consumption and production', () => {
   });
 
   it('serves a year at MONTH with one year call, and the months add up to the year', async () => {
-    const range = { from: '2026-01-01T00:00:00+01:00', to: '2027-01-01T00:00:00+01:00', timeZone: 'Europe/Amsterdam' };
+    const range = { from: '2025-01-01T00:00:00+01:00', to: '2026-01-01T00:00:00+01:00', timeZone: 'Europe/Amsterdam' };
     const months = await consumption(HOME, { ...range, resolution: 'MONTH' });
     expect(months.count).toBe(12);
     expect(months.nativeResolution).toBe('MONTH');
@@ -237,7 +237,7 @@ describe('batching', () => {
   });
 
   it('a range over two months asks for each month once, for all EANs together', async () => {
-    const range = { from: '2026-11-20T00:00:00+01:00', to: '2026-12-10T00:00:00+01:00', resolution: 'WEEK', timeZone: 'Europe/Amsterdam' };
+    const range = { from: '2025-11-20T00:00:00+01:00', to: '2025-12-10T00:00:00+01:00', resolution: 'WEEK', timeZone: 'Europe/Amsterdam' };
     const { errors } = await query(
       gql`
         query Weeks($range: ReadingRange!) {
@@ -253,7 +253,7 @@ describe('batching', () => {
       { range },
     );
     expect(errors).toEqual([]);
-    // Widened to whole ISO weeks: 2026-11-16 to 2026-12-14, still two months.
+    // Widened to whole ISO weeks: 2025-11-17 to 2025-12-15, still two months.
     expect(calls('GET', '/api/v2/measurements/month/:period')).toBe(2);
   });
 });

@@ -1,11 +1,11 @@
 /**
- * The time-series kit every provider subgraph uses for `consumption(range: ReadingRange!)`:
- * GraphQL types, range validation and widening, DST-correct buckets, unit conversion and resampling.
+ * The time-series kit every provider subgraph uses for `consumption(range: ReadingRange!)`: GraphQL
+ * types, the provider contract (`ReadingsSource`, implemented once in each provider's `readings.ts`) and
+ * the one pipeline that serves it (`TimeSeriesReader`: range checks, granularity choice, batching,
+ * cutting at now, register differencing, DST-correct resampling, units, totals, the compact form).
  *
- * Typical resolver:
- *   const resolved = resolveRange(range, { provider: 'OPENVOLT', nativeResolution: Resolution.HALF_HOUR, maxSpanDays: 366 });
- *   const native = await loaders.readings.load({ meterId, from: resolved.from, to: resolved.to });
- *   return buildTimeSeries(resolved, native);
+ * Typical resolver, with a per-request `readings = new TimeSeriesReader(source, now)` in the context:
+ *   return readings.series(meter.id, range);
  */
 export {
   EnergyUnit,
@@ -17,23 +17,7 @@ export {
   type ReadingResult,
   type TimeSeriesResult,
 } from './types.js';
-export {
-  BucketClock,
-  RESOLUTION_INFO,
-  RESOLUTIONS_FINE_TO_COARSE,
-  bucketAt,
-  bucketStart,
-  ceilToBoundary,
-  compareResolutions,
-  eachBucket,
-  isBucketBoundary,
-  isFiner,
-  isResolution,
-  nextBoundary,
-  resolutionInfo,
-  type CalendarUnit,
-  type ResolutionInfo,
-} from './resolution.js';
-export { ENERGY_SIGNIFICANT_DIGITS, EnergySum, WH_PER_UNIT, convertEnergy, roundEnergy } from './units.js';
-export { resolveRange, type RangeLimits, type ResolvedRange } from './range.js';
-export { buildTimeSeries, type NativeReading, type NativeSeries } from './resample.js';
+export { isResolution, resolutionInfo } from './resolution.js';
+export type { CallPeriod, CallWindow, Granularity, ReadingsSource, SourceRow } from './source.js';
+export type { RegisterReset } from './registers.js';
+export { TimeSeriesReader } from './pipeline.js';

@@ -1,27 +1,7 @@
 import type { ResolvedRange } from './range.js';
-import { eachBucket } from './resolution.js';
+import type { NativeInterval } from './registers.js';
 import { type EnergyUnit, ReadingQuality, type ReadingResult, type Resolution, type TimeSeriesResult } from './types.js';
 import { convertEnergy, EnergySum, roundEnergy } from './units.js';
-
-/** One reading as a connector got it from the provider, already interval (not cumulative) energy. */
-export interface NativeReading {
-  start: Date;
-  end: Date;
-  value: number | null;
-  quality: ReadingQuality;
-}
-
-/**
- * What a connector hands over for one meter and range. Readings may be unsorted, may include readings
- * outside the range, may have gaps and may repeat a start (see `preferred`).
- */
-export interface NativeSeries {
-  resolution: Resolution;
-  unit: EnergyUnit;
-  readings: NativeReading[];
-}
-
-export type { TimeSeriesResult };
 
 const QUALITY_RANK: Record<ReadingQuality, number> = {
   [ReadingQuality.MEASURED]: 2,
@@ -29,95 +9,91 @@ const QUALITY_RANK: Record<ReadingQuality, number> = {
   [ReadingQuality.MISSING]: 0,
 };
 
-/** A native reading we can count: not marked missing and carrying a finite value. */
-function usable(reading: NativeReading): reading is NativeReading & { value: number } {
-  return reading.quality !== ReadingQuality.MISSING && typeof reading.value === 'number' && Number.isFinite(reading.value);
+/** A native interval we can count: not marked missing and carrying a finite value. */
+function usable(interval: NativeInterval): interval is NativeInterval & { value: number } {
+  return interval.quality !== ReadingQuality.MISSING && typeof interval.value === 'number' && Number.isFinite(interval.value);
 }
 
-function rank(reading: NativeReading): number {
-  return usable(reading) ? (QUALITY_RANK[reading.quality] ?? 0) : 0;
-}
-
-/**
- * Two readings with the same start (overlapping pages, a provider's correction): keep the better quality;
- * on a tie keep the later one in the input, which is how providers deliver corrections.
- */
-function preferred(candidate: NativeReading, current: NativeReading): boolean {
-  return rank(candidate) >= rank(current);
+function rank(interval: NativeInterval): number {
+  return usable(interval) ? QUALITY_RANK[interval.quality] : 0;
 }
 
 /**
- * Resamples native readings into the buckets of `range` (DESIGN.md, "Time series").
+ * Sums native intervals into the buckets [boundaries[i], boundaries[i + 1]) of `range` (DESIGN.md,
+ * "Time series"), converted from `unit` to the range's unit.
  *
- * Each bucket of `range.resolution` in `range.timeZone`, from `range.from` to `range.to`, sums the native
- * readings lying inside it, converted to `range.unit`. A bucket is only as good as its coverage: if the
- * usable native readings tile it completely, its quality is the worst of theirs (ESTIMATED if any is,
- * else MEASURED); if any stretch is uncovered (a gap, a MISSING or null reading, a reading crossing the
- * bucket edge) the bucket is MISSING with a null value. We never scale up a partial sum.
+ * A bucket is only as good as its coverage: if usable intervals tile it completely, its quality is the
+ * worst of theirs (ESTIMATED if any is, else MEASURED); if any stretch is uncovered (a gap, a MISSING or
+ * null interval, an interval crossing the bucket's edge) the bucket is MISSING with a null value. A
+ * partial sum is never scaled up. Nothing from the future: an interval that ends after `nowMs` is
+ * dropped whatever the provider said, so every bucket that has not ended by then is MISSING.
  *
- * Native readings are indexed by start time, and each bucket follows the chain start → end → next start,
- * so the work is O(readings + buckets) with no sorting and no buckets × readings scan. Readings outside
- * [range.from, range.to) are ignored.
+ * Intervals are indexed by start, and each bucket follows the chain start → end → next start, so the
+ * work is O(intervals + buckets). Two intervals with the same start (overlapping pages, a provider's
+ * correction) keep the better quality, on a tie the later one, which is how providers deliver corrections.
  */
-export function buildTimeSeries(range: ResolvedRange, native: NativeSeries): TimeSeriesResult {
-  const fromMs = range.from.getTime();
-  const toMs = range.to.getTime();
-
-  const byStart = new Map<number, NativeReading>();
-  for (const reading of native.readings) {
-    const start = reading.start.getTime();
-    const end = reading.end.getTime();
-    // `!(end > start)` also drops NaN dates.
-    if (!(end > start) || start < fromMs || end > toMs) continue;
-    const current = byStart.get(start);
-    if (current === undefined || preferred(reading, current)) byStart.set(start, reading);
+export function resample(
+  range: ResolvedRange,
+  boundaries: readonly number[],
+  nativeResolution: Resolution,
+  intervals: readonly NativeInterval[],
+  unit: EnergyUnit,
+  nowMs: number,
+): TimeSeriesResult {
+  const lastEnd = Math.min(range.toMs, nowMs);
+  const byStart = new Map<number, NativeInterval>();
+  for (const interval of intervals) {
+    const { startMs, endMs } = interval;
+    // `!(endMs > startMs)` also drops NaN instants.
+    if (!(endMs > startMs) || startMs < range.fromMs || endMs > lastEnd) continue;
+    const current = byStart.get(startMs);
+    if (current === undefined || rank(interval) >= rank(current)) byStart.set(startMs, interval);
   }
 
   const readings: ReadingResult[] = [];
   const values: Array<number | null> = [];
+  const starts: Date[] = [];
   const total = new EnergySum();
   let missing = 0;
-
-  for (const bucket of eachBucket(range.from, range.to, range.resolution, range.timeZone)) {
-    const bucketEnd = bucket.end.getTime();
+  for (let bucket = 0; bucket + 1 < boundaries.length; bucket++) {
+    const start = new Date(boundaries[bucket]!);
+    const bucketEnd = boundaries[bucket + 1]!;
+    const end = new Date(bucketEnd);
     const sum = new EnergySum();
     let quality: ReadingQuality = ReadingQuality.MEASURED;
-    let covered = true;
-    let cursor = bucket.start.getTime();
+    let cursor = boundaries[bucket]!;
     while (cursor < bucketEnd) {
       const part = byStart.get(cursor);
-      if (part === undefined || !usable(part) || part.end.getTime() > bucketEnd) {
-        covered = false;
-        break;
-      }
+      if (part === undefined || !usable(part) || part.endMs > bucketEnd) break;
       sum.add(part.value);
       if (part.quality === ReadingQuality.ESTIMATED) quality = ReadingQuality.ESTIMATED;
-      cursor = part.end.getTime();
+      cursor = part.endMs;
     }
-
-    if (covered) {
-      const value = convertEnergy(sum.value, native.unit, range.unit);
+    starts.push(start);
+    if (cursor === bucketEnd) {
+      const value = convertEnergy(sum.value, unit, range.unit);
       total.add(value);
-      readings.push({ start: bucket.start, end: bucket.end, value, quality });
+      readings.push({ start, end, value, quality });
       values.push(value);
     } else {
       missing += 1;
-      readings.push({ start: bucket.start, end: bucket.end, value: null, quality: ReadingQuality.MISSING });
+      readings.push({ start, end, value: null, quality: ReadingQuality.MISSING });
       values.push(null);
     }
   }
 
   return {
     resolution: range.resolution,
-    nativeResolution: native.resolution,
+    nativeResolution,
     unit: range.unit,
     timeZone: range.timeZone,
-    from: range.from,
-    to: range.to,
+    from: new Date(range.fromMs),
+    to: new Date(range.toMs),
     total: roundEnergy(total.value),
     count: readings.length,
     missing,
     readings,
     values,
+    starts,
   };
 }

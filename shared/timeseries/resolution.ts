@@ -1,5 +1,6 @@
-import { DateTime, Info, type DateTimeUnit, type Zone } from 'luxon';
+import { DateTime, type DateTimeUnit } from 'luxon';
 import { Resolution } from './types.js';
+import { ZoneClock } from './zone-clock.js';
 
 /*
  * Bucket arithmetic for every Resolution in an IANA time zone. All zone and DST knowledge comes from
@@ -16,9 +17,8 @@ import { Resolution } from './types.js';
  * - calendar (DAY, WEEK, MONTH, YEAR): from the local start of the period to the local start of the next
  *   one, so a day is 23, 24 or 25 hours. WEEK is the ISO week (Monday 00:00 local).
  *
- * The zone's UTC offsets come from Luxon (the tz database). Walking fixed buckets one Luxon call at a time
- * costs ~1 s for a year of 5-minute buckets, so `BucketClock` remembers stretches over which the offset is
- * known to be constant and does plain millisecond arithmetic inside them.
+ * The zone's UTC offsets come from ZoneClock, which remembers stretches over which the offset is known to
+ * be constant, so walking a year of 5-minute buckets is plain millisecond arithmetic between changes.
  */
 
 export type CalendarUnit = Extract<DateTimeUnit, 'day' | 'week' | 'month' | 'year'>;
@@ -33,18 +33,6 @@ export type ResolutionInfo =
       readonly label: string;
     };
 
-/** Finer → coarser. A resolution's index here is its rank. */
-export const RESOLUTIONS_FINE_TO_COARSE: readonly Resolution[] = Object.freeze([
-  Resolution.FIVE_MINUTES,
-  Resolution.QUARTER_HOUR,
-  Resolution.HALF_HOUR,
-  Resolution.HOUR,
-  Resolution.DAY,
-  Resolution.WEEK,
-  Resolution.MONTH,
-  Resolution.YEAR,
-]);
-
 export const RESOLUTION_INFO: Readonly<Record<Resolution, ResolutionInfo>> = Object.freeze({
   [Resolution.FIVE_MINUTES]: { resolution: Resolution.FIVE_MINUTES, rank: 0, kind: 'fixed', minutes: 5, label: '5-minute' },
   [Resolution.QUARTER_HOUR]: { resolution: Resolution.QUARTER_HOUR, rank: 1, kind: 'fixed', minutes: 15, label: 'quarter-hour' },
@@ -57,13 +45,6 @@ export const RESOLUTION_INFO: Readonly<Record<Resolution, ResolutionInfo>> = Obj
 });
 
 const MINUTE_MS = 60_000;
-
-/**
- * How far ahead we probe to call an offset constant: if the offset at t and at t + 1 hour agree, we take
- * it to be constant in between. This assumes no zone changes its offset twice within one hour; no zone in
- * the tz database does (changes are weeks apart at the least).
- */
-const OFFSET_PROBE_MS = 60 * MINUTE_MS;
 
 export function resolutionInfo(resolution: Resolution): ResolutionInfo {
   const info = RESOLUTION_INFO[resolution];
@@ -80,67 +61,6 @@ export function isFiner(a: Resolution, b: Resolution): boolean {
   return resolutionInfo(a).rank < resolutionInfo(b).rank;
 }
 
-/** Sort comparator, finer first. */
-export function compareResolutions(a: Resolution, b: Resolution): number {
-  return resolutionInfo(a).rank - resolutionInfo(b).rank;
-}
-
-/** A zone's UTC offset (ms) at an instant, from Luxon, with a memo of the last stretch known to be constant. */
-class ZoneOffsets {
-  private readonly zone: Zone;
-  private knownFrom = Number.POSITIVE_INFINITY;
-  private knownTo = Number.NEGATIVE_INFINITY;
-  private knownOffset = 0;
-
-  constructor(readonly name: string) {
-    const zone = Info.normalizeZone(name);
-    if (!zone.isValid) throw new RangeError(`Unknown time zone: "${name}"`);
-    this.zone = zone;
-    if (zone.isUniversal) {
-      // UTC and fixed offsets never change: one lookup serves every instant.
-      this.knownFrom = Number.NEGATIVE_INFINITY;
-      this.knownTo = Number.POSITIVE_INFINITY;
-      this.knownOffset = this.raw(0);
-    }
-  }
-
-  /** Offset straight from the tz database, uncached. */
-  raw(ms: number): number {
-    return this.zone.offset(ms) * MINUTE_MS;
-  }
-
-  at(ms: number): number {
-    if (ms >= this.knownFrom && ms <= this.knownTo) return this.knownOffset;
-    const offset = this.raw(ms);
-    if (this.raw(ms + OFFSET_PROBE_MS) === offset) {
-      this.knownFrom = ms;
-      this.knownTo = ms + OFFSET_PROBE_MS;
-      this.knownOffset = offset;
-    }
-    return offset;
-  }
-
-  /** Smallest x in (lo, hi] where the offset stops being `offset`, given raw(lo) === offset !== raw(hi). */
-  firstChangeAfter(lo: number, hi: number, offset: number): number {
-    while (hi - lo > 1) {
-      const mid = lo + Math.floor((hi - lo) / 2);
-      if (this.raw(mid) === offset) lo = mid;
-      else hi = mid;
-    }
-    return hi;
-  }
-
-  /** Smallest x in (lo, hi] from which the offset is `offset`, given raw(lo) !== offset === raw(hi). */
-  firstOffsetAfter(lo: number, hi: number, offset: number): number {
-    while (hi - lo > 1) {
-      const mid = lo + Math.floor((hi - lo) / 2);
-      if (this.raw(mid) === offset) hi = mid;
-      else lo = mid;
-    }
-    return hi;
-  }
-}
-
 /** Bound on offset changes crossed while looking for one boundary; real zones need at most one or two. */
 const MAX_TRANSITIONS_PER_STEP = 8;
 
@@ -150,7 +70,7 @@ const MAX_TRANSITIONS_PER_STEP = 8;
  */
 export class BucketClock {
   readonly info: ResolutionInfo;
-  private readonly offsets: ZoneOffsets;
+  private readonly offsets: ZoneClock;
   private readonly stepMs: number;
 
   constructor(
@@ -158,7 +78,7 @@ export class BucketClock {
     readonly zone: string,
   ) {
     this.info = resolutionInfo(resolution);
-    this.offsets = new ZoneOffsets(zone);
+    this.offsets = ZoneClock.of(zone);
     this.stepMs = this.info.kind === 'fixed' ? this.info.minutes * MINUTE_MS : 0;
   }
 
@@ -168,9 +88,9 @@ export class BucketClock {
     const { offsets, stepMs } = this;
     let t = ms;
     for (let i = 0; i < MAX_TRANSITIONS_PER_STEP; i += 1) {
-      const offset = offsets.at(t);
+      const offset = offsets.offsetAt(t);
       const candidate = Math.floor((t + offset) / stepMs) * stepMs - offset;
-      if (offsets.at(candidate) === offset) return candidate;
+      if (offsets.offsetAt(candidate) === offset) return candidate;
       // The offset changed between the candidate and t, so no boundary under the current offset lies in
       // [change, t]; the answer is the last boundary before the change.
       t = offsets.firstOffsetAfter(candidate, t, offset) - 1;
@@ -198,12 +118,12 @@ export class BucketClock {
     let t = ms;
     let strict = true;
     for (let i = 0; i < MAX_TRANSITIONS_PER_STEP; i += 1) {
-      const offset = offsets.at(t);
+      const offset = offsets.offsetAt(t);
       const local = t + offset;
       let alignedLocal = Math.floor(local / stepMs) * stepMs;
       if (alignedLocal < local || (strict && alignedLocal === local)) alignedLocal += stepMs;
       const candidate = alignedLocal - offset;
-      if (offsets.at(candidate) === offset) return candidate;
+      if (offsets.offsetAt(candidate) === offset) return candidate;
       // The offset changes before the candidate: continue from the change, which may itself be a boundary.
       t = offsets.firstChangeAfter(t, candidate, offset);
       strict = false;
@@ -243,41 +163,5 @@ export class BucketClock {
     const dt = DateTime.fromMillis(ms, { zone: this.zone });
     if (!dt.isValid) throw new RangeError(`Cannot place ${ms} in time zone "${this.zone}": ${dt.invalidExplanation ?? dt.invalidReason}`);
     return dt;
-  }
-}
-
-/** Start (inclusive) of the bucket of `resolution` in `zone` that contains `instant`. */
-export function bucketStart(instant: Date, resolution: Resolution, zone: string): Date {
-  return new Date(new BucketClock(resolution, zone).floor(instant.getTime()));
-}
-
-/** The first bucket boundary strictly after `instant`: the end (exclusive) of the bucket containing it. */
-export function nextBoundary(instant: Date, resolution: Resolution, zone: string): Date {
-  return new Date(new BucketClock(resolution, zone).next(instant.getTime()));
-}
-
-/** The bucket [start, end) of `resolution` in `zone` that contains `instant`. */
-export function bucketAt(instant: Date, resolution: Resolution, zone: string): { start: Date; end: Date } {
-  const clock = new BucketClock(resolution, zone);
-  const ms = instant.getTime();
-  return { start: new Date(clock.floor(ms)), end: new Date(clock.next(ms)) };
-}
-
-/** True when `instant` is the start of a bucket of `resolution` in `zone`. */
-export function isBucketBoundary(instant: Date, resolution: Resolution, zone: string): boolean {
-  return new BucketClock(resolution, zone).isBoundary(instant.getTime());
-}
-
-/** `instant` if it is a bucket boundary, otherwise the next boundary after it. */
-export function ceilToBoundary(instant: Date, resolution: Resolution, zone: string): Date {
-  const ms = instant.getTime();
-  const ceiled = new BucketClock(resolution, zone).ceil(ms);
-  return ceiled === ms ? instant : new Date(ceiled);
-}
-
-/** Every bucket [start, end) of `resolution` in `zone` from `from` (a boundary) to `to`, clipped at `to`. */
-export function* eachBucket(from: Date, to: Date, resolution: Resolution, zone: string): Generator<{ start: Date; end: Date }> {
-  for (const { start, end } of new BucketClock(resolution, zone).each(from.getTime(), to.getTime())) {
-    yield { start: new Date(start), end: new Date(end) };
   }
 }

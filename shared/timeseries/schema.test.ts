@@ -2,21 +2,16 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { graphql, type GraphQLSchema } from 'graphql';
 import { Arg, buildSchema, Query, Resolver } from 'type-graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTimeSeries, EnergyUnit, ReadingRange, resolveRange, Resolution, TimeSeries, type TimeSeriesResult } from './index.js';
-import { slots } from './test-helpers.js';
+import { ReadingRange, TimeSeries, type TimeSeriesResult } from './index.js';
+import { seriesOf, slots } from './test-helpers.js';
 
 // The GraphQL face of the kit: a throwaway resolver shows the types build, print with their directives
 // and descriptions, apply the input defaults, and serialize plain TimeSeriesResult objects.
 @Resolver()
 class ConsumptionResolver {
   @Query(() => TimeSeries)
-  consumption(@Arg('range', () => ReadingRange) range: ReadingRange): TimeSeriesResult {
-    const resolved = resolveRange(range, { provider: 'OPENVOLT', nativeResolution: Resolution.HALF_HOUR, maxSpanDays: 366 });
-    return buildTimeSeries(resolved, {
-      resolution: Resolution.HALF_HOUR,
-      unit: EnergyUnit.KWH,
-      readings: slots('2026-06-01T00:00:00Z', 47),
-    });
+  consumption(@Arg('range', () => ReadingRange) range: ReadingRange): Promise<TimeSeriesResult> {
+    return seriesOf(range, slots('2026-06-01T00:00:00Z', 47), { nowMs: Date.parse('2026-06-02T00:00:00Z') });
   }
 }
 
@@ -37,7 +32,8 @@ describe('time-series GraphQL types', () => {
     expect(sdl).toContain('readings: [Reading!]!');
     expect(sdl).toContain('unit: EnergyUnit! = KWH');
     expect(sdl).toContain('timeZone: TimeZone! = "UTC"');
-    expect(sdl).toContain('Calendar day in the requested time zone');
+    expect(sdl).toContain('Local midnight to the next local midnight');
+    expect(sdl).toContain('starts: [DateTime!]!');
     expect(sdl).toContain('ISO week');
     expect(sdl).toContain('Null exactly when quality is MISSING');
     for (const name of ['Resolution', 'EnergyUnit', 'ReadingQuality']) {

@@ -26,26 +26,38 @@ export enum Resolution {
 registerEnumType(Resolution, {
   name: 'Resolution',
   description:
-    'How long each reading of a time series lasts. Sub-day resolutions are fixed lengths of absolute time ' +
-    'aligned to the local clock of the requested time zone; DAY, WEEK, MONTH and YEAR are calendar periods ' +
-    'in that zone, so their length in hours varies across daylight-saving changes.',
+    'How long each reading of a time series lasts, and where its buckets are cut in the requested time zone (the one rule, for every zone). ' +
+    'FIVE_MINUTES to HOUR: a bucket starts at every instant whose local wall-clock time is a whole multiple of its length, and ends at the next ' +
+    'such instant; buckets follow each other in absolute time, so the hour a fall-back repeats is cut twice and the hour a spring-forward skips ' +
+    'not at all. DAY to YEAR: a bucket runs from the local start of the calendar period to the local start of the next one. A bucket therefore ' +
+    'lasts its nominal length except where the zone changes its UTC offset inside it; TimeSeries.starts gives the start of every bucket.',
   valuesConfig: {
-    FIVE_MINUTES: { description: '5 minutes of absolute time, starting at :00, :05, :10 … on the local clock.' },
-    QUARTER_HOUR: { description: '15 minutes of absolute time, starting at :00, :15, :30 or :45 on the local clock.' },
+    FIVE_MINUTES: { description: 'Cut at :00, :05, :10 … on the local clock: 5 minutes in every zone that keeps whole-5-minute offsets.' },
+    QUARTER_HOUR: {
+      description: 'Cut at :00, :15, :30 and :45 on the local clock: 15 minutes, in every zone whose offsets are whole quarter hours.',
+    },
     HALF_HOUR: {
-      description: '30 minutes of absolute time, starting at :00 or :30 on the local clock. A Europe/London day has 46, 48 or 50 of them.',
+      description:
+        'Cut at :00 and :30 on the local clock: 30 minutes wherever offsets are whole half hours (Asia/Kathmandu, +05:45, is not: there it ' +
+        'starts at :15 and :45 UTC). A Europe/London day has 46, 48 or 50 of them.',
     },
     HOUR: {
       description:
-        '60 minutes of absolute time, starting on the local hour (in Asia/Kolkata that is :30 UTC). ' +
-        'The hour repeated when clocks go back gives two separate readings.',
+        'Cut on each local whole hour (:30 UTC in Asia/Kolkata, :15 UTC in Asia/Kathmandu): 60 minutes, two separate buckets for the hour a ' +
+        'fall-back repeats, none for the hour a spring-forward skips. Where clocks shift by 30 minutes (Australia/Lord_Howe) the bucket ' +
+        'holding the shift lasts 90 minutes (local 01:00 to 03:00 on the spring day, and 01:00 through the repeated 01:30–02:00 to 02:00 ' +
+        'on the autumn day), so those days have 23 and 24 hourly buckets.',
     },
     DAY: {
-      description: 'Calendar day in the requested time zone, from local midnight to the next (23, 24 or 25 hours across DST changes).',
+      description:
+        'Local midnight to the next local midnight: 23, 24 or 25 hours across a one-hour DST change (23.5 or 24.5 in Australia/Lord_Howe). ' +
+        'Where a day has no midnight (America/Santiago springs forward at 00:00) it starts at its first instant, 01:00.',
     },
-    WEEK: { description: 'ISO week in the requested time zone: Monday 00:00 local to the next Monday 00:00 local.' },
-    MONTH: { description: 'Calendar month in the requested time zone: the 1st 00:00 local to the next 1st 00:00 local.' },
-    YEAR: { description: 'Calendar year in the requested time zone: 1 January 00:00 local to the next 1 January 00:00 local.' },
+    WEEK: {
+      description: 'ISO week: the start of Monday to the start of the next Monday, local time (167, 168 or 169 hours across a DST change).',
+    },
+    MONTH: { description: 'Calendar month: the start of the 1st to the start of the next 1st, local time.' },
+    YEAR: { description: 'Calendar year: the start of 1 January to the start of the next 1 January, local time.' },
   },
 });
 
@@ -83,7 +95,8 @@ registerEnumType(ReadingQuality, {
     },
     MISSING: {
       description:
-        'At least part of the period has no data from the provider (a gap, or a reading the provider marked missing). The value is null.',
+        'At least part of the period has no data from the provider (a gap, or a reading the provider marked missing), or the period has not ended yet: ' +
+        'a period that has not ended when the query is answered is always MISSING, whatever the provider says. The value is null.',
     },
   },
 });
@@ -110,6 +123,8 @@ export interface TimeSeriesResult {
   readings: ReadingResult[];
   /** The readings' values in order (null where MISSING): the compact form of `readings`. */
   values: Array<number | null>;
+  /** Where each value's bucket starts: the compact form's time axis. */
+  starts: Date[];
 }
 
 @ObjectType({
@@ -147,7 +162,9 @@ export class TimeSeries implements TimeSeriesResult {
   resolution: Resolution;
 
   @Field(() => Resolution, {
-    description: 'Resolution at which the provider records this meter; readings are sums of native readings.',
+    description:
+      "Resolution of the provider's rows the readings are sums of: the finest it records for this meter, or a coarser one of its own " +
+      "that makes up every asked bucket exactly (UMeter's daily values for DAY in Europe/Amsterdam), which costs fewer calls and rows.",
   })
   nativeResolution: Resolution;
 
@@ -191,10 +208,19 @@ export class TimeSeries implements TimeSeriesResult {
     nullable: 'items',
     description:
       'The compact form of `readings` for long series: their values in the same order, null where a reading is MISSING. ' +
-      'Value i covers bucket i of `resolution` in `timeZone`, counted from `from` (calendar buckets, so a DST day has 46 or 50 ' +
-      'half hours). Much cheaper than `readings` for a year at HALF_HOUR; ask for `readings` when you need each start and quality.',
+      'values[i] covers [starts[i], starts[i + 1]), the last one until `to`. Much cheaper than `readings` for a year at HALF_HOUR; ' +
+      'ask for `readings` when you need each quality.',
   })
   values: Array<number | null>;
+
+  @Field(() => [DateTimeResolver], {
+    description:
+      "The compact form's time axis: starts[i] is the first instant of the bucket values[i] covers, ISO 8601 with offset; a bucket ends " +
+      'where the next starts, the last at `to`. With it a client places every value without zone arithmetic of its own, also where ' +
+      'a bucket is not its nominal length (see Resolution): `from` + i × 60 minutes is not the start of bucket i in Australia/Lord_Howe, ' +
+      'nor `from` + i days across a DST change.',
+  })
+  starts: Date[];
 }
 
 @InputType({

@@ -22,6 +22,18 @@ export function roundEnergy(value: number, significantDigits: number = ENERGY_SI
 }
 
 /**
+ * `later − earlier` of two register readings, rounded to the precision the readings themselves carry
+ * (ENERGY_SIGNIFICANT_DIGITS of the larger): a five-minute step of a register near 28,540 kWh is 0.005,
+ * not the 0.0049999999973 that subtracting the doubles leaves.
+ */
+export function energyStep(later: number, earlier: number): number {
+  const magnitude = Math.max(Math.abs(later), Math.abs(earlier));
+  if (magnitude === 0) return 0;
+  const scale = 10 ** (ENERGY_SIGNIFICANT_DIGITS - 1 - Math.floor(Math.log10(magnitude)));
+  return roundEnergy(Math.round((later - earlier) * scale) / scale);
+}
+
+/**
  * Converts an energy value between units, e.g. `convertEnergy(1.234, KWH, WH) === 1234`.
  * Scaling up multiplies and scaling down divides by the exact integer ratio (dividing by 1000 is correctly
  * rounded, multiplying by 0.001 is not), then the result is rounded to ENERGY_SIGNIFICANT_DIGITS.

@@ -14,10 +14,13 @@ import {
   startAgainstSimulator,
   subgraphServerSettings,
   type ProviderServerConfig,
+  type StartOptions,
   type SubgraphModule,
 } from '../../shared/subgraph-module.js';
 import { EnerkeyClient } from './client.js';
 import { ENERKEY_DAILY_LIMIT } from './contract.js';
+import { enerkeyReadings } from './readings.js';
+import { TimeSeriesReader } from '../../shared/timeseries/index.js';
 import { createEnerkeyLoaders } from './loaders.js';
 import {
   EnerkeyActionResolver,
@@ -83,7 +86,10 @@ export function buildEnerkeySchema(): Promise<GraphQLSchema> {
 }
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). */
-export async function startEnerkeySubgraph(config: EnerkeyConfig & { apiUrl: string }): Promise<RunningServer> {
+export async function startEnerkeySubgraph(
+  config: EnerkeyConfig & { apiUrl: string },
+  { now = Date.now }: StartOptions = {},
+): Promise<RunningServer> {
   const store = createStore(config.store);
   // One client per process: the key ring's budget is the process's view of the keys' daily budgets.
   const client = new EnerkeyClient({
@@ -92,12 +98,13 @@ export async function startEnerkeySubgraph(config: EnerkeyConfig & { apiUrl: str
     apiKeys: config.apiKeys,
     ...upstreamCallSettings(config),
   });
+  const source = enerkeyReadings(client);
   return closingStore(
     await startGraphQLServer<EnerkeyContext>({
       name: 'enerkey',
       ...subgraphServerSettings(config),
       schema: await buildEnerkeySchema(),
-      context: async () => ({ client, store, loaders: createEnerkeyLoaders(client) }),
+      context: async () => ({ client, store, loaders: createEnerkeyLoaders(client), readings: new TimeSeriesReader(source, now) }),
     }),
     store,
   );
@@ -108,16 +115,17 @@ export const enerkeySubgraph: SubgraphModule = {
   provider: 'ENERKEY',
   defaultPort: ENERKEY_SUBGRAPH_PORT,
   buildSchema: buildEnerkeySchema,
-  async start(env) {
+  async start(env, options = {}) {
     const config = readEnerkeyConfig(env);
-    if (config.apiUrl) return { subgraph: await startEnerkeySubgraph({ ...config, apiUrl: config.apiUrl }) };
+    if (config.apiUrl) return { subgraph: await startEnerkeySubgraph({ ...config, apiUrl: config.apiUrl }, options) };
     const simulator = await startEnerkeySimulator({
+      now: options.now && (() => new Date(options.now!())),
       host: config.host,
       port: config.simulatorPort,
       dailyLimit: config.simulatorDailyLimit,
       faults: faultsFromEnv('ENERKEY', env),
     });
-    return startAgainstSimulator(simulator, ({ url }) => startEnerkeySubgraph({ ...config, apiUrl: url }));
+    return startAgainstSimulator(simulator, ({ url }) => startEnerkeySubgraph({ ...config, apiUrl: url }, options));
   },
 };
 

@@ -3,20 +3,11 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError, orNotFound } from '../../shared/errors.js';
 import { type Connection, ConnectionArgs, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
-import {
-  EnergyUnit,
-  ReadingQuality,
-  ReadingRange,
-  Resolution,
-  TimeSeries,
-  buildTimeSeries,
-  resolveRange,
-  type RangeLimits,
-  type TimeSeriesResult,
-} from '../../shared/timeseries/index.js';
+import { EnergyUnit, ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/timeseries/index.js';
 import type { EnerkeyClient, EnerkeyValue, ValuesKind } from './client.js';
-import { DAY_MS, ENERKEY_MAX_HOURLY_DAYS, ENERKEY_MAX_MONTHLY_DAYS, HOUR_MS } from './contract.js';
+import { DAY_MS, ENERKEY_MAX_MONTHLY_DAYS } from './contract.js';
 import type { EnerkeyLoaders } from './loaders.js';
+import type { EnerkeyEnergyMeter } from './readings.js';
 import {
   EnerkeyAction,
   EnerkeyActionConnection,
@@ -48,14 +39,9 @@ export interface EnerkeyContext {
   /** Shared between replicas: idempotency records (shared/idempotency.ts). */
   store: Store;
   loaders: EnerkeyLoaders;
+  /** The time-series pipeline over readings.ts, for this request. */
+  readings: TimeSeriesReader<EnerkeyEnergyMeter>;
 }
-
-/** EnerKey keeps hourly values; one consumption query may span at most 366 days (one values call). */
-export const ENERKEY_RANGE_LIMITS: RangeLimits = {
-  provider: 'ENERKEY',
-  nativeResolution: Resolution.HOUR,
-  maxSpanDays: ENERKEY_MAX_HOURLY_DAYS,
-};
 
 const ENERGY_UNITS: Record<string, EnergyUnit> = { kWh: EnergyUnit.KWH, MWh: EnergyUnit.MWH, Wh: EnergyUnit.WH };
 /** More values than an hour-by-hour push of 365 days could need, with room for several per hour. */
@@ -184,9 +170,9 @@ export class EnerkeyMutationResolver {
     @Arg('values', () => [EnerkeyHourlyValueInput], { description: 'The values, each stamped by the start of its hour.' })
     values: EnerkeyHourlyValueInput[],
     @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
-    @Ctx() { client, loaders, store }: EnerkeyContext,
+    @Ctx() context: EnerkeyContext,
   ): Promise<EnerkeyPushResult> {
-    return push({ client, loaders, store }, meterId, values, EnerkeyMeterType.CONSUMPTION, idempotencyKey);
+    return push(context, meterId, values, EnerkeyMeterType.CONSUMPTION, idempotencyKey);
   }
 
   @Mutation(() => EnerkeyPushResult, {
@@ -199,9 +185,9 @@ export class EnerkeyMutationResolver {
     @Arg('readings', () => [EnerkeyHourlyValueInput], { description: 'The register readings, each at the start of an hour.' })
     readings: EnerkeyHourlyValueInput[],
     @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
-    @Ctx() { client, loaders, store }: EnerkeyContext,
+    @Ctx() context: EnerkeyContext,
   ): Promise<EnerkeyPushResult> {
-    return push({ client, loaders, store }, meterId, readings, EnerkeyMeterType.CUMULATIVE, idempotencyKey);
+    return push(context, meterId, readings, EnerkeyMeterType.CUMULATIVE, idempotencyKey);
   }
 
   @Mutation(() => EnerkeyAction, {
@@ -439,7 +425,7 @@ export class EnerkeyMeterResolver {
   async consumption(
     @Root() meter: EnerkeyMeter,
     @Arg('range', () => ReadingRange, { description: 'The window, resolution, unit and time zone to report in.' }) range: ReadingRange,
-    @Ctx() { loaders }: EnerkeyContext,
+    @Ctx() { readings }: EnerkeyContext,
   ): Promise<TimeSeriesResult> {
     const unit = ENERGY_UNITS[meter.unit];
     if (!unit) {
@@ -448,20 +434,7 @@ export class EnerkeyMeterResolver {
         field: 'range',
       });
     }
-    const resolved = resolveRange(range, ENERKEY_RANGE_LIMITS);
-    const series = await loaders.values.load({
-      kind: 'hourly',
-      meterId: Number(meter.id),
-      from: resolved.from.getTime(),
-      to: resolved.to.getTime(),
-    });
-    const readings = (series?.values ?? []).map((v) => ({
-      start: v.timestamp,
-      end: new Date(v.timestamp.getTime() + HOUR_MS),
-      value: v.value,
-      quality: ReadingQuality.MEASURED,
-    }));
-    return buildTimeSeries(resolved, { resolution: Resolution.HOUR, unit, readings });
+    return readings.series({ id: Number(meter.id), unit }, range);
   }
 
   @FieldResolver(() => EnerkeyMonthlySeries, {

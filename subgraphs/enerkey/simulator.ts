@@ -184,11 +184,15 @@ export async function startEnerkeySimulator(options: EnerkeySimulatorOptions = {
     return profile;
   }
 
-  /** The meter's value for the hour starting at `hourMs` in its own unit, or undefined when there is none. */
+  /**
+   * The meter's value for the hour starting at `hourMs` in its own unit, or undefined when there is none:
+   * before the meter was installed, or for an hour that has not ended (a value pushed for it waits).
+   */
   function hourValue(meter: Meter, hourMs: number): number | undefined {
+    if (hourMs + HOUR_MS > now().getTime()) return undefined;
     const pushed = store.pushed.get(meter.id)?.get(hourMs);
     if (pushed !== undefined) return pushed;
-    if (hourMs < SEED_DATA_START_MS || hourMs + HOUR_MS > now().getTime()) return undefined;
+    if (hourMs < SEED_DATA_START_MS) return undefined;
     const kwh = profileFor(meter).energyKwh(hourMs, HOUR_MS);
     if (kwh === null) return undefined;
     return round(kwh * unitFactor(meter));
@@ -206,10 +210,14 @@ export async function startEnerkeySimulator(options: EnerkeySimulatorOptions = {
     return found;
   }
 
-  /** Sums of a meter's hourly values per calendar month in `zone`, over [from, to). */
+  /** Sums of a meter's hourly values per calendar month in `zone`, over [from, to); none for a month that has not ended. */
   function monthly(m: Meter, from: DateTime, to: DateTime): Array<{ start: DateTime; value: number }> {
     const out: Array<{ start: DateTime; value: number }> = [];
-    for (let month = from.startOf('month'); month < to; month = month.plus({ months: 1 })) {
+    for (
+      let month = from.startOf('month');
+      month < to && month.plus({ months: 1 }).toMillis() <= now().getTime();
+      month = month.plus({ months: 1 })
+    ) {
       const start = Math.max(month.toMillis(), from.toMillis());
       const end = Math.min(month.plus({ months: 1 }).toMillis(), to.toMillis());
       let sum = 0;

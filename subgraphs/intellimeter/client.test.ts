@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/config.js';
 import { MemoryStore } from '../../shared/store/index.js';
-import { ReadingQuality } from '../../shared/timeseries/index.js';
 import {
   IntellimeterClient,
   type IntellimeterClientOptions,
@@ -14,7 +13,6 @@ import {
   parseUser,
 } from './client.js';
 import { readIntellimeterConfig } from './index.js';
-import { differenceRegisters } from './registers.js';
 import {
   INTELLIMETER_SIMULATOR_API_KEY,
   INTELLIMETER_SIMULATOR_PASSWORD,
@@ -80,6 +78,29 @@ describe('the seed’s examples in every format parse to the same typed records'
     expect(parseReadings(body, TORONTO, 'GET /data')[0]!.at).toEqual(new Date('2019-10-30T17:15:00Z'));
   });
 
+  it('reads each point’s history in order: the repeated fall-back hour is two hours of distinct instants', () => {
+    // America/Toronto, 2026-11-01: the wall clock runs 00:55 … 01:55 twice, then 02:00; every stamp lists both points.
+    const walls = ['00:55', ...Array.from({ length: 12 }, (_, i) => `01:${String(i * 5).padStart(2, '0')}`)];
+    const stamps = [...walls, ...walls.slice(1), '02:00'].map((wall) => `2026-11-01 ${wall}:00`);
+    const rows = stamps.flatMap((stamp) => ['meter1', 'meter2'].map((meter) => ({ MeterParam: meter, TimeStamping: stamp, value: 1 })));
+    const csv = ['MeterParam,TimeStamping,value', ...rows.map((row) => `${row.MeterParam},${row.TimeStamping},${row.value}`)].join('\n');
+    for (const meter of ['meter1', 'meter2']) {
+      const instants = parseHistoryFile('csv', csv, TORONTO)
+        .filter((reading) => reading.meter === meter)
+        .map((reading) => reading.at.getTime());
+      expect(instants[0]).toBe(Date.parse('2026-11-01T04:55:00Z'));
+      expect(instants.at(-1)).toBe(Date.parse('2026-11-01T07:00:00Z'));
+      expect(instants.every((ms, i) => i === 0 || ms - instants[i - 1]! === 5 * 60_000)).toBe(true);
+    }
+  });
+
+  it('reads a latest reading in the repeated hour as the pass that has happened', () => {
+    const body = [{ MeterParam: 'meter1', TimeStamping: '2026-11-01 01:30:00', value: 1 }];
+    // 01:30 is 05:30Z (EDT) and 06:30Z (EST): asked at 06:32Z the newest reading is the second pass.
+    expect(parseReadings(body, TORONTO, 'GET /data', Date.parse('2026-11-01T06:32:00Z'))[0]!.at).toEqual(new Date('2026-11-01T06:30:00Z'));
+    expect(parseReadings(body, TORONTO, 'GET /data', Date.parse('2026-11-01T05:32:00Z'))[0]!.at).toEqual(new Date('2026-11-01T05:30:00Z'));
+  });
+
   it('refuses a body it cannot read with UPSTREAM_UNAVAILABLE, not a crash', () => {
     expect(() => parseHistoryFile('xml', '<Response><item type="dict"><value type="float">x</value>', TORONTO)).toThrowError(
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', provider: 'INTELLIMETER' }) }),
@@ -87,26 +108,6 @@ describe('the seed’s examples in every format parse to the same typed records'
     expect(() => parseReadings([{ MeterParam: 'm', TimeStamping: 'yesterday', value: 1 }], TORONTO, 'GET /data')).toThrowError(
       /TimeStamping "yesterday" is not a date-time/,
     );
-  });
-});
-
-describe('differencing cumulative registers', () => {
-  const at = (minute: number) => new Date(Date.UTC(2026, 10, 3, 12, minute));
-
-  it('turns registers 5 minutes apart into interval energy, flags a drop as a reset, and leaves gaps uncovered', () => {
-    const { readings, resets } = differenceRegisters([
-      { at: at(10), value: 100.5 },
-      { at: at(0), value: 100 },
-      { at: at(5), value: 100.25 },
-      { at: at(15), value: 2 }, // the meter was replaced: the register restarted
-      { at: at(30), value: 4 }, // 15 minutes later: no interval can be computed
-    ]);
-    expect(readings).toEqual([
-      { start: at(0), end: at(5), value: 0.25, quality: ReadingQuality.MEASURED },
-      { start: at(5), end: at(10), value: 0.25, quality: ReadingQuality.MEASURED },
-      { start: at(10), end: at(15), value: 2, quality: ReadingQuality.ESTIMATED },
-    ]);
-    expect(resets).toEqual([{ start: at(10), end: at(15), beforeKwh: 100.5, afterKwh: 2 }]);
   });
 });
 

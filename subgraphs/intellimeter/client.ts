@@ -1,5 +1,4 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { DateTime } from 'luxon';
 import { GridgraphError, UpstreamUnavailableError } from '../../shared/errors.js';
 import {
   createHttpClient,
@@ -9,8 +8,8 @@ import {
   upstreamCallSettings,
 } from '../../shared/http-client.js';
 import { createCredentialCache, credentialKey, headerAuth, type CredentialCache } from '../../shared/upstream-auth.js';
-import { ZoneClock } from '../../shared/zone-clock.js';
 import { createLogger } from '../../shared/log.js';
+import { LocalTimeReader, localTimeCandidates } from '../../shared/timeseries/local-time.js';
 import { decode, decodeJson, decodeXml, decodeYaml, type FileType, type ResponseType, WireFormatError } from './wire.js';
 import type { Store } from '../../shared/store/index.js';
 
@@ -91,6 +90,8 @@ export interface IntellimeterClientOptions extends UpstreamCallSettings {
   responseType: ResponseType;
   /** Format of history files. */
   fileType: FileType;
+  /** The clock (epoch ms) that says which pass through a repeated hour a latest reading is from; default the system's. */
+  now?: () => number;
 }
 
 const PROVIDER = 'INTELLIMETER' as const;
@@ -105,8 +106,10 @@ export class IntellimeterClient {
   private readonly secrets: string[];
   /** Where the rotated key is kept: named by the configured key, so configuring a new key starts afresh. */
   private readonly rotatedKeyKey: string;
+  private readonly now: () => number;
 
   constructor(private readonly options: IntellimeterClientOptions) {
+    this.now = options.now ?? Date.now;
     this.apiKey = options.apiKey;
     this.secrets = [options.apiKey];
     this.rotatedKeyKey = credentialKey('INTELLIMETER-ROTATED-KEY', options.baseUrl, options.apiKey);
@@ -228,11 +231,11 @@ export class IntellimeterClient {
   // Readings
 
   async latestRegisters(): Promise<IntellimeterReadingRecord[]> {
-    return parseReadings(await this.call('GET', 'data'), this.options.timeZone, 'GET /data');
+    return parseReadings(await this.call('GET', 'data'), this.options.timeZone, 'GET /data', this.now());
   }
 
   async latestIntervals(): Promise<IntellimeterReadingRecord[]> {
-    return parseReadings(await this.call('GET', 'interval'), this.options.timeZone, 'GET /interval');
+    return parseReadings(await this.call('GET', 'interval'), this.options.timeZone, 'GET /interval', this.now());
   }
 
   /**
@@ -353,35 +356,17 @@ function optionalNumber(record: Fields, name: string): number | null {
   return Number.isFinite(parsed) ? parsed : null;
 }
 
-const PLAIN_LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
-
 /**
- * `2019-10-30 13:15:00` (JSON) or `2019-10-30T13:15:00` (XML): the site's local time. An explicit offset wins.
- * With a `clock` of the zone, a plain timestamp costs no Luxon call after the first of its hour (a
- * history file has thousands); the answer is the same.
+ * `2019-10-30 13:15:00` (JSON) or `2019-10-30T13:15:00` (XML): the site's local time (an explicit offset
+ * wins). A lone stamp in a repeated fall-back hour is read as its earlier instant.
  */
-export function parseSiteTime(value: string, zone: string, clock?: ZoneClock): Date | null {
-  const trimmed = value.trim();
-  const plain = clock ? PLAIN_LOCAL_TIME.exec(trimmed) : null;
-  if (plain) {
-    const [year, month, day, hour, minute, second] = plain.slice(1).map(Number) as [number, number, number, number, number, number];
-    const ms = clock!.instant(year, month, day, hour, minute, second);
-    return Number.isNaN(ms) ? null : new Date(ms);
-  }
-  const sql = DateTime.fromSQL(trimmed, { zone });
-  const parsed = sql.isValid ? sql : DateTime.fromISO(trimmed, { zone });
-  return parsed.isValid ? parsed.toJSDate() : null;
-}
-
-function time(record: Fields, name: string, zone: string, where: string, cache?: Map<string, Date | null>, clock?: ZoneClock): Date {
+function time(record: Fields, name: string, zone: string, where: string): Date {
   const value = text(record, name, where);
-  let date = cache?.get(value);
-  if (date === undefined) {
-    date = parseSiteTime(value, zone, clock);
-    cache?.set(value, date);
+  try {
+    return new Date(localTimeCandidates(value, zone)[0]!);
+  } catch {
+    throw malformed(where, `${name} "${value}" is not a date-time`);
   }
-  if (!date) throw malformed(where, `${name} "${value}" is not a date-time`);
-  return date;
 }
 
 export function parseAccount(body: unknown, zone: string): IntellimeterAccountRecord {
@@ -428,15 +413,27 @@ export function parsePoint(body: unknown, where: string): IntellimeterPointRecor
   };
 }
 
-export function parseReadings(body: unknown, zone: string, where: string): IntellimeterReadingRecord[] {
-  // A history file repeats each timestamp once per meter: parse each distinct one once.
-  const times = new Map<string, Date | null>();
-  const clock = new ZoneClock(zone);
-  return asList(body, where).map((item) => ({
-    meter: text(item, 'MeterParam', where),
-    at: time(item, 'TimeStamping', zone, where, times, clock),
-    value: number(item, 'value', where),
-  }));
+/**
+ * Readings of `/data`, `/interval` or `/file`. Each point's stamps are read in the order Intellimeter
+ * lists them, so the second pass through a repeated fall-back hour is an hour after the first; with
+ * `latestNotAfter` (`/data`, `/interval`: one stamp per point, the newest) a stamp in that hour is the
+ * later instant that is not after then.
+ */
+export function parseReadings(body: unknown, zone: string, where: string, latestNotAfter?: number): IntellimeterReadingRecord[] {
+  const readers = new Map<string, LocalTimeReader>();
+  return asList(body, where).map((item) => {
+    const meter = text(item, 'MeterParam', where);
+    const stamp = text(item, 'TimeStamping', where);
+    let reader = readers.get(meter);
+    if (!reader) readers.set(meter, (reader = new LocalTimeReader(zone)));
+    let at: number;
+    try {
+      at = latestNotAfter === undefined ? reader.read(stamp) : reader.readLatest(stamp, latestNotAfter);
+    } catch {
+      throw malformed(where, `TimeStamping "${stamp}" is not a date-time`);
+    }
+    return { meter, at: new Date(at), value: number(item, 'value', where) };
+  });
 }
 
 export function parseHistoryFile(type: FileType, body: string, zone: string): IntellimeterReadingRecord[] {

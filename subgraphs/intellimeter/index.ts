@@ -15,9 +15,12 @@ import {
   startAgainstSimulator,
   subgraphServerSettings,
   type ProviderServerConfig,
+  type StartOptions,
   type SubgraphModule,
 } from '../../shared/subgraph-module.js';
 import { IntellimeterClient } from './client.js';
+import { intellimeterReadings } from './readings.js';
+import { TimeSeriesReader } from '../../shared/timeseries/index.js';
 import { createIntellimeterLoaders } from './loaders.js';
 import {
   IntellimeterAccountResolver,
@@ -91,7 +94,10 @@ export function buildIntellimeterSchema(): Promise<GraphQLSchema> {
 }
 
 /** Serves the subgraph against `config.apiUrl` (which must be set). One client per process: it holds the session. */
-export async function startIntellimeterSubgraph(config: IntellimeterConfig & { apiUrl: string }): Promise<RunningServer> {
+export async function startIntellimeterSubgraph(
+  config: IntellimeterConfig & { apiUrl: string },
+  { now = Date.now }: StartOptions = {},
+): Promise<RunningServer> {
   const store = createStore(config.store);
   const client = new IntellimeterClient({
     store,
@@ -100,14 +106,16 @@ export async function startIntellimeterSubgraph(config: IntellimeterConfig & { a
     timeZone: config.timeZone,
     responseType: config.responseType,
     fileType: config.fileType,
+    now,
     ...upstreamCallSettings(config),
   });
+  const source = intellimeterReadings(client, config.timeZone);
   return closingStore(
     await startGraphQLServer<IntellimeterContext>({
       name: 'intellimeter',
       ...subgraphServerSettings(config),
       schema: await buildIntellimeterSchema(),
-      context: async () => ({ client, store, loaders: createIntellimeterLoaders(client, config.timeZone) }),
+      context: async () => ({ client, store, loaders: createIntellimeterLoaders(client), readings: new TimeSeriesReader(source, now) }),
     }),
     store,
   );
@@ -118,17 +126,18 @@ export const intellimeterSubgraph: SubgraphModule = {
   provider: 'INTELLIMETER',
   defaultPort: INTELLIMETER_SUBGRAPH_PORT,
   buildSchema: buildIntellimeterSchema,
-  async start(env) {
+  async start(env, options = {}) {
     const config = readIntellimeterConfig(env);
-    if (config.apiUrl) return { subgraph: await startIntellimeterSubgraph({ ...config, apiUrl: config.apiUrl }) };
+    if (config.apiUrl) return { subgraph: await startIntellimeterSubgraph({ ...config, apiUrl: config.apiUrl }, options) };
     const simulator = await startIntellimeterSimulator({
+      now: options.now && (() => new Date(options.now!())),
       host: config.host,
       port: config.simulatorPort,
       apiKey: config.apiKey,
       timeZone: config.timeZone,
       faults: faultsFromEnv('INTELLIMETER', env),
     });
-    return startAgainstSimulator(simulator, ({ url }) => startIntellimeterSubgraph({ ...config, apiUrl: url }));
+    return startAgainstSimulator(simulator, ({ url }) => startIntellimeterSubgraph({ ...config, apiUrl: url }, options));
   },
 };
 

@@ -1,20 +1,12 @@
-import DataLoader from 'dataloader';
-import { DateTime } from 'luxon';
-import { mergeWindows, perKeyLoader, type Window } from '../../shared/batching.js';
-import type { IntellimeterClient, IntellimeterPointRecord, IntellimeterReadingRecord } from './client.js';
+import { perKeyLoader } from '../../shared/batching.js';
+import type { IntellimeterClient, IntellimeterPointRecord } from './client.js';
 
 /**
  * Per-request loaders over the Intellimeter connector (never module-level: cached records would leak
  * between users). `/data` and `/interval` answer for every point at once, so each is called at most once
- * per request; history for any number of points and ranges asked in one request is one `/file` call per
- * stretch of days (all meters in one file), split here by point.
+ * per request. History goes through the kit's pipeline (readings.ts): one `/file` for all points.
  */
-export interface HistoryKey extends Window {
-  /** The point's name (MeterParam). */
-  meter: string;
-}
-
-export function createIntellimeterLoaders(client: IntellimeterClient, siteZone: string) {
+export function createIntellimeterLoaders(client: IntellimeterClient) {
   const latestRegisters = once(() => client.latestRegisters());
   const latestIntervals = once(() => client.latestIntervals());
 
@@ -38,29 +30,7 @@ export function createIntellimeterLoaders(client: IntellimeterClient, siteZone: 
     return points as IntellimeterPointRecord[];
   });
 
-  /** Register readings at every 5 minutes of [from, to] (both ends, so the last interval can be differenced). */
-  const history = new DataLoader<HistoryKey, IntellimeterReadingRecord[], string>(
-    async (keys) => {
-      const meters = new Set(keys.map((key) => key.meter));
-      // One meter: ask for it alone; several: one file of all meters is one call instead of many.
-      const meter = meters.size === 1 ? keys[0]!.meter : undefined;
-      const files = mergeWindows(keys).map((window) => {
-        const firstDay = DateTime.fromMillis(window.from, { zone: siteZone }).toISODate()!;
-        const lastDay = DateTime.fromMillis(window.to, { zone: siteZone }).toISODate()!;
-        return client.history(firstDay, lastDay, meter);
-      });
-      const settled = await Promise.allSettled(files);
-      const rows = settled.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
-      const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-      return keys.map((key) => {
-        if (failure) return failure.reason instanceof Error ? failure.reason : new Error(String(failure.reason));
-        return rows.filter((row) => row.meter === key.meter && row.at.getTime() >= key.from && row.at.getTime() <= key.to);
-      });
-    },
-    { cacheKeyFn: (key) => `${key.meter}|${key.from}|${key.to}` },
-  );
-
-  return { latestRegisters, latestIntervals, pointByName, pointById, allPoints, history };
+  return { latestRegisters, latestIntervals, pointByName, pointById, allPoints };
 }
 
 export type IntellimeterLoaders = ReturnType<typeof createIntellimeterLoaders>;

@@ -1,19 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError, UpstreamRejectedError, orNotFound } from '../../shared/errors.js';
 import { type Connection, ConnectionArgs, Deletion, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
-import {
-  EnergyUnit,
-  ReadingRange,
-  Resolution,
-  TimeSeries,
-  buildTimeSeries,
-  resolveRange,
-  type RangeLimits,
-  type TimeSeriesResult,
-} from '../../shared/timeseries/index.js';
+import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/timeseries/index.js';
 import type { ChartType, IntellimeterClient, IntellimeterPointRecord, PointSelector } from './client.js';
 import type { IntellimeterLoaders } from './loaders.js';
-import { differenceRegisters, SAVE_INTERVAL_MS, type DifferencedRegisters } from './registers.js';
+import { SAVE_INTERVAL_MS } from './readings.js';
 import {
   CreateIntellimeterUserInput,
   IntellimeterAccount,
@@ -37,17 +28,9 @@ export interface IntellimeterContext {
   /** Shared between replicas: idempotency records (shared/idempotency.ts). */
   store: Store;
   loaders: IntellimeterLoaders;
+  /** The time-series pipeline over readings.ts, for this request. */
+  readings: TimeSeriesReader<string>;
 }
-
-/**
- * Intellimeter logs registers every 5 minutes; consumption is their difference. One query may span
- * 90 days (a history file covers at most 93 site-local days, and the zones may differ by a day at each end).
- */
-export const INTELLIMETER_RANGE_LIMITS: RangeLimits = {
-  provider: 'INTELLIMETER',
-  nativeResolution: Resolution.FIVE_MINUTES,
-  maxSpanDays: 90,
-};
 
 const PROVIDER = 'INTELLIMETER' as const;
 const MIN_CHART_PIXELS = 16;
@@ -296,12 +279,6 @@ export class IntellimeterAccountResolver {
   }
 }
 
-async function differenced(point: IntellimeterPoint, range: ReadingRange, loaders: IntellimeterLoaders) {
-  const resolved = resolveRange(range, INTELLIMETER_RANGE_LIMITS);
-  const registers = await loaders.history.load({ meter: point.name!, from: resolved.from.getTime(), to: resolved.to.getTime() });
-  return { resolved, differenced: differenceRegisters(registers, SAVE_INTERVAL_MS) as DifferencedRegisters };
-}
-
 @Resolver(() => IntellimeterPoint)
 export class IntellimeterPointResolver {
   @FieldResolver(() => IntellimeterRegisterReading, {
@@ -343,10 +320,9 @@ export class IntellimeterPointResolver {
   async consumption(
     @Root() point: IntellimeterPoint,
     @Arg('range', () => ReadingRange, { description: 'The window, resolution, unit and time zone to report in.' }) range: ReadingRange,
-    @Ctx() { loaders }: IntellimeterContext,
+    @Ctx() { readings }: IntellimeterContext,
   ): Promise<TimeSeriesResult> {
-    const { resolved, differenced: result } = await differenced(point, range, loaders);
-    return buildTimeSeries(resolved, { resolution: Resolution.FIVE_MINUTES, unit: EnergyUnit.KWH, readings: result.readings });
+    return readings.series(point.name!, range);
   }
 
   @FieldResolver(() => [IntellimeterRegisterReset], {
@@ -357,10 +333,16 @@ export class IntellimeterPointResolver {
     @Root() point: IntellimeterPoint,
     @Arg('range', () => ReadingRange, { description: 'The window to look in (resolution, unit and time zone only widen it).' })
     range: ReadingRange,
-    @Ctx() { loaders }: IntellimeterContext,
+    @Ctx() { readings }: IntellimeterContext,
   ): Promise<IntellimeterRegisterReset[]> {
-    const { differenced: result } = await differenced(point, range, loaders);
-    return result.resets.map((reset) => Object.assign(new IntellimeterRegisterReset(), reset));
+    return (await readings.registerResets(point.name!, range)).map(({ startMs, endMs, before, after }) =>
+      Object.assign(new IntellimeterRegisterReset(), {
+        start: new Date(startMs),
+        end: new Date(endMs),
+        beforeKwh: before,
+        afterKwh: after,
+      }),
+    );
   }
 
   @FieldResolver(() => IntellimeterChart, {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GridgraphError } from '../../shared/errors.js';
+import { ReadingRange, Resolution, TimeSeriesReader } from '../../shared/timeseries/index.js';
 import { OpenvoltClient, parseIntervalData } from './client.js';
+import { openvoltReadings } from './readings.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from './simulator.js';
 
 /** The Openvolt connector against the simulator: every typed method, the call counts they cost. */
@@ -11,6 +13,8 @@ const NOW = new Date('2026-06-15T12:00:00.000Z');
 
 let simulator: OpenvoltSimulator;
 let client: OpenvoltClient;
+/** Interval-data rows Openvolt answered, by granularity. */
+let rows: Record<string, number>;
 
 beforeAll(async () => {
   simulator = await startOpenvoltSimulator({ port: 0, now: () => NOW });
@@ -21,11 +25,20 @@ beforeAll(async () => {
     concurrency: 4,
     retries: 0,
   });
+  const intervalData = client.intervalData.bind(client);
+  client.intervalData = async (...args) => {
+    const answer = await intervalData(...args);
+    rows[args[1]] = (rows[args[1]] ?? 0) + answer.rows.length;
+    return answer;
+  };
 });
 afterAll(async () => {
   await simulator.stop();
 });
-beforeEach(() => simulator.reset());
+beforeEach(() => {
+  simulator.reset();
+  rows = {};
+});
 
 describe('parseIntervalData', () => {
   it('reads the live API’s spelling: camelCase top level, string consumption, "kWh"', () => {
@@ -169,11 +182,43 @@ describe('OpenvoltClient', () => {
     expect(dcc.length).toBeGreaterThan(0);
     expect(dcc.every((meter) => meter.data_source === 'dcc')).toBe(true);
   });
+});
 
-  it('splits half-hourly reads longer than 62 days into 62-day calls', async () => {
-    const rows = await client.halfHourlyRows(METER, new Date('2026-01-01T00:00:00Z'), new Date('2026-04-01T00:00:00Z'));
-    expect(rows).toHaveLength(90 * 48);
-    expect(simulator.callCount('GET', '/v1/interval-data')).toBe(2);
-    expect(new Set(rows.map((row) => row.start.getTime())).size).toBe(rows.length);
+/** Openvolt's readings contract (readings.ts) through the kit's pipeline: the calls and rows a series costs. */
+function range(from: string, to: string, resolution: Resolution, timeZone = 'UTC'): ReadingRange {
+  return Object.assign(new ReadingRange(), { from: new Date(from), to: new Date(to), resolution, timeZone });
+}
+
+const calls = () => simulator.callCount('GET', '/v1/interval-data');
+
+describe('Openvolt readings', () => {
+  it('a year by MONTH is one call of twelve month rows, and equals the year of half hours', async () => {
+    const year = range('2025-06-01T00:00:00Z', '2026-06-01T00:00:00Z', Resolution.MONTH);
+    const byMonth = await new TimeSeriesReader(openvoltReadings(client, 'UTC'), () => NOW.getTime()).series(METER, year);
+    expect(calls()).toBe(1);
+    expect(rows).toEqual({ month: 12 });
+    expect(byMonth).toMatchObject({ count: 12, missing: 0, nativeResolution: Resolution.MONTH });
+
+    const halfHours = await new TimeSeriesReader(openvoltReadings(client, null), () => NOW.getTime()).series(METER, year);
+    expect(calls()).toBe(1 + 6); // 365 days of half hours: six calls of at most 62 days
+    expect(rows.hh).toBe(365 * 48);
+    expect(halfHours.values).toEqual(byMonth.values);
+  });
+
+  it('days in Europe/London come as day rows while they are UTC days, as half hours from the summer on', async () => {
+    const spring = range('2026-03-22T00:00:00Z', '2026-04-05T00:00:00+01:00', Resolution.DAY, 'Europe/London');
+    const series = await new TimeSeriesReader(openvoltReadings(client, 'UTC'), () => NOW.getTime()).series(METER, spring);
+    expect(series.count).toBe(14);
+    expect(series.missing).toBe(0);
+    // 22–28 March are GMT days (7 day rows); 29 March (46 half hours) to 4 April are not.
+    expect(rows).toEqual({ day: 7, hh: 46 + 6 * 48 });
+    expect(calls()).toBe(2);
+  });
+
+  it('a range reaching past now fetches up to the last bucket that has ended', async () => {
+    const june = range('2026-06-01T00:00:00Z', '2026-07-01T00:00:00Z', Resolution.DAY);
+    const series = await new TimeSeriesReader(openvoltReadings(client, 'UTC'), () => NOW.getTime()).series(METER, june);
+    expect(rows).toEqual({ day: 14 });
+    expect(series.missing).toBe(30 - 14);
   });
 });

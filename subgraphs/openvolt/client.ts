@@ -133,9 +133,6 @@ export interface OpenvoltClientOptions extends UpstreamCallSettings {
 
 /** Openvolt's largest page (inferred; the spec gives only the default of 20). */
 export const OPENVOLT_MAX_PAGE_SIZE = 100;
-/** Half-hourly data per call is limited to 62 days (CONTRACT.md). */
-export const OPENVOLT_MAX_HH_DAYS_PER_CALL = 62;
-const DAY_MS = 86_400_000;
 
 export class OpenvoltClient {
   private readonly http: HttpClient;
@@ -274,16 +271,6 @@ export class OpenvoltClient {
     if ('lookback' in window) return parsed;
     // Keep only what was asked, whatever the provider's end-bound convention turns out to be.
     return { ...parsed, rows: parsed.rows.filter((row) => row.start >= window.from && row.start < window.to) };
-  }
-
-  /** Half-hourly rows for [from, to), split into calls of at most 62 days. */
-  async halfHourlyRows(meterId: string, from: Date, to: Date): Promise<IntervalRow[]> {
-    const chunks: Array<[Date, Date]> = [];
-    for (let start = from.getTime(); start < to.getTime(); start += OPENVOLT_MAX_HH_DAYS_PER_CALL * DAY_MS) {
-      chunks.push([new Date(start), new Date(Math.min(start + OPENVOLT_MAX_HH_DAYS_PER_CALL * DAY_MS, to.getTime()))]);
-    }
-    const results = await Promise.all(chunks.map(([start, end]) => this.intervalData({ meterId }, 'hh', { from: start, to: end })));
-    return results.flatMap((result) => result.rows);
   }
 }
 

@@ -1,18 +1,12 @@
 import DataLoader from 'dataloader';
-import { ReadingQuality, type NativeReading } from '../../shared/timeseries/index.js';
-import { groupBy, mergeWindows, perKeyLoader, type Window } from '../../shared/batching.js';
+import { groupBy, perKeyLoader } from '../../shared/batching.js';
 import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltClient, type OpenvoltMeterRecord } from './client.js';
 
 /**
  * Per-request DataLoaders over the Openvolt connector (never module-level: cached records would leak
- * between users). Openvolt has no batch endpoints, so batching here means: one call per distinct id,
- * and one `/interval-data` pass per meter covering the union of the ranges asked in the request.
+ * between users). Openvolt has no batch endpoints, so batching here means one call per distinct id.
+ * Readings go through the kit's pipeline (readings.ts).
  */
-export interface ConsumptionKey extends Window {
-  meterId: string;
-}
-
-const HALF_HOUR_MS = 30 * 60 * 1000;
 
 /**
  * What the subgraph has learnt about the size of the Openvolt account (one per server process, shared
@@ -65,37 +59,7 @@ export function createOpenvoltLoaders(client: OpenvoltClient, account: OpenvoltA
     );
   });
 
-  const consumption = new DataLoader<ConsumptionKey, NativeReading[], string>(
-    async (keys) => {
-      const readingsByMeter = new Map<string, Promise<NativeReading[]>>();
-      for (const [meterId, meterKeys] of groupBy(keys, (key) => key.meterId)) {
-        readingsByMeter.set(meterId, fetchHalfHours(client, meterId, mergeWindows(meterKeys)));
-      }
-      return Promise.all(
-        keys.map(async (key) => {
-          try {
-            const readings = await readingsByMeter.get(key.meterId)!;
-            return readings.filter((reading) => reading.start.getTime() >= key.from && reading.start.getTime() < key.to);
-          } catch (error) {
-            return error as Error;
-          }
-        }),
-      );
-    },
-    { cacheKeyFn: (key) => `${key.meterId}|${key.from}|${key.to}` },
-  );
-
-  return { customerById, meterById, consentById, metersByNumber, consumption };
+  return { customerById, meterById, consentById, metersByNumber };
 }
 
 export type OpenvoltLoaders = ReturnType<typeof createOpenvoltLoaders>;
-
-async function fetchHalfHours(client: OpenvoltClient, meterId: string, windows: Window[]): Promise<NativeReading[]> {
-  const parts = await Promise.all(windows.map((window) => client.halfHourlyRows(meterId, new Date(window.from), new Date(window.to))));
-  return parts.flat().map((row) => ({
-    start: row.start,
-    end: new Date(row.start.getTime() + HALF_HOUR_MS),
-    value: row.kwh,
-    quality: ReadingQuality.MEASURED,
-  }));
-}

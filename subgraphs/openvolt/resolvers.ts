@@ -10,16 +10,7 @@ import {
   offsetAfter,
   toConnection,
 } from '../../shared/graph/index.js';
-import {
-  EnergyUnit,
-  ReadingRange,
-  Resolution,
-  TimeSeries,
-  buildTimeSeries,
-  resolveRange,
-  type RangeLimits,
-  type TimeSeriesResult,
-} from '../../shared/timeseries/index.js';
+import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/timeseries/index.js';
 import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltClient, type OpenvoltCustomerRecord, type OpenvoltMeterRecord } from './client.js';
 import type { OpenvoltLoaders } from './loaders.js';
 import {
@@ -47,15 +38,10 @@ export interface OpenvoltContext {
   /** Shared between replicas: idempotency records (shared/idempotency.ts). */
   store: Store;
   loaders: OpenvoltLoaders;
+  /** The time-series pipeline over readings.ts, for this request. */
+  readings: TimeSeriesReader<string>;
   events: OpenvoltEvents;
 }
-
-/** Openvolt records half-hourly kWh; one consumption query may span at most a year. */
-export const OPENVOLT_RANGE_LIMITS: RangeLimits = {
-  provider: 'OPENVOLT',
-  nativeResolution: Resolution.HALF_HOUR,
-  maxSpanDays: 366,
-};
 
 const OPENVOLT_ID = /^[0-9a-f]{24}$/i;
 const CUSTOMER_ID_ARG = { description: 'Openvolt’s id of the customer (24 hex characters).' };
@@ -397,16 +383,14 @@ export class OpenvoltMeterResolver {
   @FieldResolver(() => TimeSeries, {
     nullable: true,
     description:
-      'Energy this meter consumed in the range, from Openvolt’s half-hourly kWh: HALF_HOUR or coarser, at most 366 days, summed into calendar buckets of range.timeZone. Half hours Openvolt has no data for are MISSING.',
+      'Energy this meter consumed in the range, from Openvolt’s half-hourly kWh (or its day, week, month and year rows where they make up the asked buckets): HALF_HOUR or coarser, at most 366 days, summed into calendar buckets of range.timeZone. Half hours Openvolt has no data for are MISSING.',
   })
-  async consumption(
+  consumption(
     @Root() meter: OpenvoltMeter,
     @Arg('range', () => ReadingRange, { description: 'The window, resolution, unit and time zone to report in.' }) range: ReadingRange,
-    @Ctx() { loaders }: OpenvoltContext,
+    @Ctx() { readings }: OpenvoltContext,
   ): Promise<TimeSeriesResult> {
-    const resolved = resolveRange(range, OPENVOLT_RANGE_LIMITS);
-    const readings = await loaders.consumption.load({ meterId: meter.id, from: resolved.from.getTime(), to: resolved.to.getTime() });
-    return buildTimeSeries(resolved, { resolution: Resolution.HALF_HOUR, unit: EnergyUnit.KWH, readings });
+    return readings.series(meter.id, range);
   }
 
   @FieldResolver(() => MeteringPoint, {

@@ -597,9 +597,11 @@ function checkRangeLimit(granularity: Granularity, startMs: number, endMs: numbe
 }
 
 /**
- * The half hours that start in [startMs, endMs) and have ended by `nowMs`, summed into UTC calendar
- * buckets stamped with the bucket start. Gap half hours are left out; a bucket with no data is absent.
- * Sums are in whole Wh, so they are exact.
+ * The half hours that start in [startMs, endMs), summed into UTC calendar buckets stamped with the
+ * bucket start (a bucket cut by the window sums the part inside it). Sums are in whole Wh, so they are
+ * exact. A gap half hour is left out, and so is a bucket that has a gap in it (inferred: Openvolt does
+ * not say whether a day with a missing half hour is a partial sum; CONTRACT.md) or that has not ended
+ * by `nowMs`: no row stands for an interval that is not over.
  */
 function bucketRows(profile: LoadProfile, granularity: Granularity, startMs: number, endMs: number, nowMs: number) {
   const fromMs = Math.ceil(startMs / HALF_HOUR_MS) * HALF_HOUR_MS;
@@ -610,12 +612,14 @@ function bucketRows(profile: LoadProfile, granularity: Granularity, startMs: num
   for (const slot of profile.slots(fromMs, toMs, HALF_HOUR_MS)) {
     if (slot.startMs >= bucket.endMs) {
       bucket = bucketAround(slot.startMs, granularity);
-      row = undefined;
+      row = bucket.endMs <= nowMs ? { startMs: bucket.startMs, wh: 0 } : undefined;
+      if (row) rows.push(row);
     }
-    if (slot.kwh === null) continue;
-    if (!row) {
-      row = { startMs: bucket.startMs, wh: 0 };
-      rows.push(row);
+    if (!row) continue;
+    if (slot.kwh === null) {
+      rows.pop();
+      row = undefined;
+      continue;
     }
     row.wh += Math.round(slot.kwh * 1000);
   }

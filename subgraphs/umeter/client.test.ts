@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GridgraphError } from '../../shared/errors.js';
-import { LocalTimeReader, localTimeCandidates } from '../../shared/local-time.js';
 import { SHARED_METERING_POINTS } from '../../shared/simulator/index.js';
-import { Resolution } from '../../shared/timeseries/index.js';
+import { ReadingRange, Resolution, TimeSeriesReader } from '../../shared/timeseries/index.js';
 import { UmeterClient, parseCustomer, parseP4 } from './client.js';
-import { parseMeasurements, periodsCovering, planMeasurements } from './measurements.js';
+import { parseMeasurements } from './measurements.js';
+import { umeterReadings } from './readings.js';
 import { UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME, startUmeterSimulator, type UmeterSimulator } from './simulator.js';
 
 /** The UMeter connector: real fixtures, Dutch local time, route choice, and login behaviour against the simulator. */
@@ -46,95 +46,73 @@ describe('parsing UMeter’s real answers (test/fixtures, unchanged)', () => {
   it('refuses an answer without the expected lists with UPSTREAM_UNAVAILABLE', () => {
     expect(() => parseCustomer({ addresses: [] })).toThrow(GridgraphError);
     expect(() => parseP4({ totalUsage: {} })).toThrow(/aData/);
-    expect(() => parseMeasurements({ data: [] }, 'date')).toThrow(/meteringPoints/);
+    expect(() => parseMeasurements({ data: [] })).toThrow(/meteringPoints/);
   });
 });
 
-describe('Dutch local time', () => {
-  it('a wall-clock time in the repeated autumn hour has two instants; a spring gap time has none of its own', () => {
-    expect(localTimeCandidates('2026-10-25 02:15:00', ZONE)).toEqual([
-      Date.parse('2026-10-25T00:15:00Z'),
-      Date.parse('2026-10-25T01:15:00Z'),
-    ]);
-    expect(localTimeCandidates('2026-10-25 03:00:00', ZONE)).toEqual([Date.parse('2026-10-25T02:00:00Z')]);
-    expect(localTimeCandidates('2026-03-29 01:45:00', ZONE)).toEqual([Date.parse('2026-03-29T00:45:00Z')]);
-    expect(localTimeCandidates('2026-03-29 03:00:00', ZONE)).toEqual([Date.parse('2026-03-29T01:00:00Z')]);
-  });
-
-  it('reads a fall-back day’s quarter hours in order: the second 02:00 is an hour after the first', () => {
-    const reader = new LocalTimeReader(ZONE);
-    const texts = ['01:45', '02:00', '02:15', '02:30', '02:45', '02:00', '02:15', '02:30', '02:45', '03:00'].map(
-      (t) => `2026-10-25T${t}:00`,
-    );
-    const instants = texts.map((text) => reader.read(text).toISOString());
-    expect(instants).toEqual([
-      '2026-10-24T23:45:00.000Z',
-      '2026-10-25T00:00:00.000Z',
-      '2026-10-25T00:15:00.000Z',
-      '2026-10-25T00:30:00.000Z',
-      '2026-10-25T00:45:00.000Z',
-      '2026-10-25T01:00:00.000Z',
-      '2026-10-25T01:15:00.000Z',
-      '2026-10-25T01:30:00.000Z',
-      '2026-10-25T01:45:00.000Z',
-      '2026-10-25T02:00:00.000Z',
-    ]);
-  });
-
+describe('measurements', () => {
   it('parses a measurement body with the inferred shape, Wh or kWh, null as a gap', () => {
-    const [series] = parseMeasurements(
-      {
-        meteringPoints: [
-          {
-            meteringPointId: '871687120000000011',
-            measurements: [
-              {
-                measKey: 'import',
-                unit: 'Wh',
-                values: [
-                  { timestamp: '2026-03-01T00:00:00', value: 1500 },
-                  { timestamp: '2026-03-02T00:00:00', value: null },
-                ],
-              },
-            ],
-          },
-        ],
-      },
-      'month',
-    );
+    const [series] = parseMeasurements({
+      meteringPoints: [
+        {
+          meteringPointId: '871687120000000011',
+          measurements: [
+            {
+              measKey: 'import',
+              unit: 'Wh',
+              values: [
+                { timestamp: '2026-03-01T00:00:00', value: 1500 },
+                { timestamp: '2026-03-02T00:00:00', value: null },
+              ],
+            },
+          ],
+        },
+      ],
+    });
     expect(series!.values).toEqual([
-      { start: new Date('2026-02-28T23:00:00Z'), end: new Date('2026-03-01T23:00:00Z'), kwh: 1.5 },
-      { start: new Date('2026-03-01T23:00:00Z'), end: new Date('2026-03-02T23:00:00Z'), kwh: null },
+      { at: Date.parse('2026-02-28T23:00:00Z'), kwh: 1.5 },
+      { at: Date.parse('2026-03-01T23:00:00Z'), kwh: null },
     ]);
   });
 });
 
 describe('choosing the measurement route', () => {
-  const range = (from: string, to: string, resolution: Resolution, timeZone = ZONE) => ({
-    from: new Date(from),
-    to: new Date(to),
-    resolution,
-    timeZone,
-    unit: undefined as never,
+  /** A connector that answers nothing and writes down each call: route, period, EANs and keys. */
+  function recordingReader() {
+    const calls: string[] = [];
+    const client = {
+      async measurements(route: string, period: string, eans: string[], keys: string[]) {
+        calls.push(`${route}/${period} ${eans.join(',')} ${keys.join(',')}`);
+        return [];
+      },
+    } as unknown as UmeterClient;
+    return { calls, reader: new TimeSeriesReader(umeterReadings(client), () => Date.parse('2030-01-01T00:00:00Z')) };
+  }
+  const range = (from: string, to: string, resolution: Resolution, timeZone = ZONE) =>
+    Object.assign(new ReadingRange(), { from: new Date(from), to: new Date(to), resolution, timeZone });
+  const OFFICE = { ean: SHARED_METERING_POINTS.officeEan, measKey: 'import' as const };
+  const SCHOOL = { ean: SHARED_METERING_POINTS.schoolEan, measKey: 'export' as const };
+
+  it('takes the coarsest route whose values make up the asked buckets, one call per period for every EAN and key', async () => {
+    const { calls, reader } = recordingReader();
+    const year = range('2025-12-31T23:00:00Z', '2026-12-31T23:00:00Z', Resolution.MONTH);
+    await Promise.all([reader.series(OFFICE, year), reader.series(SCHOOL, year)]);
+    expect(calls).toEqual([`year/2026 ${OFFICE.ean},${SCHOOL.ean} export,import`]);
+    calls.length = 0;
+    await reader.series(OFFICE, range('2026-02-28T23:00:00Z', '2026-03-31T22:00:00Z', Resolution.DAY));
+    expect(calls).toEqual([`month/202603 ${OFFICE.ean} import`]);
+    calls.length = 0;
+    await reader.series(OFFICE, range('2026-03-28T23:00:00Z', '2026-03-29T22:00:00Z', Resolution.HOUR));
+    expect(calls).toEqual([`date/20260329 ${OFFICE.ean} import`]);
   });
 
-  it('takes the coarsest route whose values make up the asked buckets', () => {
-    const year = planMeasurements(range('2025-12-31T23:00:00Z', '2026-12-31T23:00:00Z', Resolution.MONTH));
-    expect(year.route).toBe('year');
-    expect(periodsCovering(year.route, year.resolved.from.getTime(), year.resolved.to.getTime())).toEqual(['2026']);
-    const month = planMeasurements(range('2026-02-28T23:00:00Z', '2026-03-31T22:00:00Z', Resolution.DAY));
-    expect(month.route).toBe('month');
-    expect(periodsCovering(month.route, month.resolved.from.getTime(), month.resolved.to.getTime())).toEqual(['202603']);
-    const day = planMeasurements(range('2026-03-28T23:00:00Z', '2026-03-29T22:00:00Z', Resolution.HOUR));
-    expect(day.route).toBe('date');
-    expect(periodsCovering(day.route, day.resolved.from.getTime(), day.resolved.to.getTime())).toEqual(['20260329']);
-  });
-
-  it('falls back to quarter hours when months in another zone do not line up with Dutch months', () => {
-    const plan = planMeasurements(range('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z', Resolution.MONTH, 'UTC'));
-    expect(plan.route).toBe('date');
-    expect(() => planMeasurements(range('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z', Resolution.MONTH, 'UTC'))).toThrow(
-      /at most 31 days.*Dutch calendar days/,
+  it('falls back to quarter hours when months in another zone do not line up with Dutch months, and says how to ask for more', async () => {
+    const { calls, reader } = recordingReader();
+    await reader.series(OFFICE, range('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z', Resolution.MONTH, 'UTC'));
+    expect(calls).toHaveLength(32); // the Dutch days 1 March to 1 April
+    expect(calls.every((call) => call.startsWith('date/'))).toBe(true);
+    await expect(reader.series(OFFICE, range('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z', Resolution.MONTH, 'UTC'))).rejects.toThrow(
+      /at most 31 days.*with timeZone "Europe\/Amsterdam" up to 3660 days are served/,
     );
   });
 });
@@ -229,5 +207,38 @@ describe('logging in', () => {
       `${eans[1]}:export:30`,
     ]);
     expect(simulator.callCount('GET', '/api/v2/measurements/month/:period')).toBe(1);
+  });
+});
+
+describe('the simulator’s clock', () => {
+  let simulator: UmeterSimulator;
+  // 12:07 in Amsterdam (CEST) on 15 June 2026.
+  const NOW = Date.parse('2026-06-15T10:07:00Z');
+
+  beforeAll(async () => {
+    simulator = await startUmeterSimulator({ port: 0, now: () => new Date(NOW) });
+  });
+  afterAll(async () => {
+    await simulator.stop();
+  });
+
+  it('serves no value for an interval that has not ended: not this quarter hour, not today, not this month', async () => {
+    const umeter = new UmeterClient({
+      authUrl: simulator.url,
+      appUrl: simulator.url,
+      measurementsUrl: simulator.url,
+      username: UMETER_SIMULATOR_USERNAME,
+      password: UMETER_SIMULATOR_PASSWORD,
+      timeoutMs: 5_000,
+      concurrency: 4,
+      retries: 0,
+    });
+    const eans = [SHARED_METERING_POINTS.officeEan];
+    const count = async (route: 'date' | 'month' | 'year', period: string) =>
+      (await umeter.measurements(route, period, eans, ['import']))[0]!.values.length;
+    expect(await count('date', '20260615')).toBe(12 * 4); // 00:00–12:00 local
+    expect(await count('date', '20260616')).toBe(0);
+    expect(await count('month', '202606')).toBe(14);
+    expect(await count('year', '2026')).toBe(5);
   });
 });

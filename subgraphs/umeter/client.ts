@@ -1,6 +1,6 @@
 import { UpstreamRejectedError, UpstreamUnavailableError, type GridgraphError } from '../../shared/errors.js';
 import { createHttpClient, type HttpClient, type UpstreamCallSettings, upstreamCallSettings } from '../../shared/http-client.js';
-import { LocalTimeReader } from '../../shared/local-time.js';
+import { LocalTimeReader } from '../../shared/timeseries/local-time.js';
 import { bearerAuth, createCredentialCache, credentialKey, type CredentialCache } from '../../shared/upstream-auth.js';
 import { parseMeasurements, UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute, type MeasurementSeries } from './measurements.js';
 import type { Store } from '../../shared/store/index.js';
@@ -183,7 +183,7 @@ export class UmeterClient {
       meteringPointIds: eans.join(','),
       measKeys: keys.join(','),
     });
-    return parseMeasurements(body, route);
+    return parseMeasurements(body);
   }
 
   /** P4 usage and cost from the first day (inclusive) to the last (exclusive), both yyyyMMdd, Dutch days. */
@@ -221,8 +221,8 @@ export function parseP4(body: unknown): P4Usage {
     let start: Date;
     let end: Date;
     try {
-      start = reader.read(row.dateFrom);
-      end = reader.readAfter(row.dateTo, start);
+      start = new Date(reader.read(row.dateFrom));
+      end = new Date(reader.readAfter(row.dateTo, start.getTime()));
     } catch {
       throw malformed('P4 usage', `unreadable interval ${JSON.stringify(row.dateFrom)}–${JSON.stringify(row.dateTo)}`);
     }

@@ -14,9 +14,12 @@ import {
   startAgainstSimulator,
   subgraphServerSettings,
   type ProviderServerConfig,
+  type StartOptions,
   type SubgraphModule,
 } from '../../shared/subgraph-module.js';
 import { UmeterClient } from './client.js';
+import { umeterReadings } from './readings.js';
+import { TimeSeriesReader } from '../../shared/timeseries/index.js';
 import { createUmeterLoaders } from './loaders.js';
 import {
   UmeterAddressResolver,
@@ -93,6 +96,7 @@ export function buildUmeterSchema(): Promise<GraphQLSchema> {
 /** Serves the subgraph against the app host `config.apiUrl` and the auth and measurement hosts. */
 export async function startUmeterSubgraph(
   config: UmeterConfig & { apiUrl: string; authUrl: string; measurementsUrl: string },
+  { now = Date.now }: StartOptions = {},
 ): Promise<RunningServer> {
   const store = createStore(config.store);
   const client = new UmeterClient({
@@ -104,12 +108,13 @@ export async function startUmeterSubgraph(
     password: config.password,
     ...upstreamCallSettings(config),
   });
+  const source = umeterReadings(client);
   return closingStore(
     await startGraphQLServer<UmeterContext>({
       name: 'umeter',
       ...subgraphServerSettings(config),
       schema: await buildUmeterSchema(),
-      context: async () => ({ client, store, loaders: createUmeterLoaders(client) }),
+      context: async () => ({ client, store, loaders: createUmeterLoaders(client), readings: new TimeSeriesReader(source, now) }),
     }),
     store,
   );
@@ -120,18 +125,22 @@ export const umeterSubgraph: SubgraphModule = {
   provider: 'UMETER',
   defaultPort: UMETER_SUBGRAPH_PORT,
   buildSchema: buildUmeterSchema,
-  async start(env) {
+  async start(env, options = {}) {
     const config = readUmeterConfig(env);
     if (config.apiUrl) {
-      const subgraph = await startUmeterSubgraph({
-        ...config,
-        apiUrl: config.apiUrl,
-        authUrl: config.authUrl ?? UMETER_AUTH_HOST,
-        measurementsUrl: config.measurementsUrl ?? UMETER_MEASUREMENTS_HOST,
-      });
+      const subgraph = await startUmeterSubgraph(
+        {
+          ...config,
+          apiUrl: config.apiUrl,
+          authUrl: config.authUrl ?? UMETER_AUTH_HOST,
+          measurementsUrl: config.measurementsUrl ?? UMETER_MEASUREMENTS_HOST,
+        },
+        options,
+      );
       return { subgraph };
     }
     const simulator = await startUmeterSimulator({
+      now: options.now && (() => new Date(options.now!())),
       host: config.host,
       port: config.simulatorPort,
       username: config.username,
@@ -141,7 +150,7 @@ export const umeterSubgraph: SubgraphModule = {
     });
     // The simulator serves all three hosts.
     return startAgainstSimulator(simulator, ({ url }) =>
-      startUmeterSubgraph({ ...config, apiUrl: url, authUrl: url, measurementsUrl: url }),
+      startUmeterSubgraph({ ...config, apiUrl: url, authUrl: url, measurementsUrl: url }, options),
     );
   },
 };

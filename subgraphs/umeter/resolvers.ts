@@ -2,10 +2,11 @@ import { DateTime } from 'luxon';
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
 import { MeteringPoint } from '../../shared/graph/index.js';
-import { EnergyUnit, ReadingRange, TimeSeries, buildTimeSeries, type TimeSeriesResult } from '../../shared/timeseries/index.js';
+import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/timeseries/index.js';
 import type { UmeterAddressRecord, UmeterClient, UmeterCustomerRecord } from './client.js';
 import type { UmeterLoaders } from './loaders.js';
-import { UMETER_TIME_ZONE, planMeasurements, routeInfo, type MeasKey } from './measurements.js';
+import { UMETER_TIME_ZONE } from './measurements.js';
+import type { UmeterMeter } from './readings.js';
 import { UmeterAddress, UmeterConnection, UmeterCustomer, UmeterUsage } from './schema.js';
 import type { Store } from '../../shared/store/index.js';
 
@@ -14,6 +15,8 @@ export interface UmeterContext {
   /** Shared between replicas: idempotency records (shared/idempotency.ts). */
   store: Store;
   loaders: UmeterLoaders;
+  /** The time-series pipeline over readings.ts, for this request. */
+  readings: TimeSeriesReader<UmeterMeter>;
 }
 
 const EAN = /^\d{18}$/;
@@ -95,12 +98,6 @@ export class UmeterAddressResolver {
   }
 }
 
-async function series(loaders: UmeterLoaders, ean: string, measKey: MeasKey, range: ReadingRange): Promise<TimeSeriesResult> {
-  const { route, resolved } = planMeasurements(range);
-  const readings = await loaders.measurements.load({ ean, measKey, route, from: resolved.from.getTime(), to: resolved.to.getTime() });
-  return buildTimeSeries(resolved, { resolution: routeInfo(route).nativeResolution, unit: EnergyUnit.KWH, readings });
-}
-
 const RANGE_ARG = { description: 'The window, resolution, unit and time zone to report in.' };
 const RANGE_LIMITS_TEXT =
   'QUARTER_HOUR or coarser. At most 31 days at QUARTER_HOUR, HALF_HOUR or HOUR; 366 days at DAY or WEEK; 3660 days at MONTH or YEAR. DAY and coarser need a time zone whose day boundaries match Europe/Amsterdam’s, else the 31-day limit applies.';
@@ -114,9 +111,9 @@ export class UmeterConnectionResolver {
   consumption(
     @Root() connection: UmeterConnection,
     @Arg('range', () => ReadingRange, RANGE_ARG) range: ReadingRange,
-    @Ctx() { loaders }: UmeterContext,
+    @Ctx() { readings }: UmeterContext,
   ): Promise<TimeSeriesResult> {
-    return series(loaders, connection.ean, 'import', range);
+    return readings.series({ ean: connection.ean, measKey: 'import' }, range);
   }
 
   @FieldResolver(() => TimeSeries, {
@@ -126,9 +123,9 @@ export class UmeterConnectionResolver {
   production(
     @Root() connection: UmeterConnection,
     @Arg('range', () => ReadingRange, RANGE_ARG) range: ReadingRange,
-    @Ctx() { loaders }: UmeterContext,
+    @Ctx() { readings }: UmeterContext,
   ): Promise<TimeSeriesResult> {
-    return series(loaders, connection.ean, 'export', range);
+    return readings.series({ ean: connection.ean, measKey: 'export' }, range);
   }
 
   @FieldResolver(() => UmeterUsage, {

@@ -1,6 +1,6 @@
 import type { Express, Request } from 'express';
 import { DateTime } from 'luxon';
-import { ZoneClock } from '../../shared/zone-clock.js';
+import { ZoneClock } from '../../shared/timeseries/zone-clock.js';
 import {
   createLoadProfile,
   type FaultSettings,
@@ -17,7 +17,7 @@ import {
 import { MEAS_KEYS, UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute } from './measurements.js';
 
 /** Dutch wall-clock time for the thousands of stamps a measurement answer carries (Luxon once per hour). */
-const DUTCH_CLOCK = new ZoneClock(UMETER_TIME_ZONE);
+const DUTCH_CLOCK = ZoneClock.of(UMETER_TIME_ZONE);
 
 /**
  * A local UMeter serving all three of its hosts on one port: the auth host (`POST /token`), the app host
@@ -38,6 +38,8 @@ export interface UmeterSimulatorOptions {
   /** Seconds an access token lives (default 3600). */
   tokenLifetimeSeconds?: number;
   faults?: Partial<FaultSettings>;
+  /** The simulator's clock: measurements are served only for intervals that have ended by now(). */
+  now?: () => Date;
 }
 
 export interface UmeterSimulator extends RunningSimulator {
@@ -136,6 +138,7 @@ export async function startUmeterSimulator(options: UmeterSimulatorOptions = {})
   const username = options.username ?? UMETER_SIMULATOR_USERNAME;
   const password = options.password ?? UMETER_SIMULATOR_PASSWORD;
   const tokens = new TokenIssuer<string>(options.tokenLifetimeSeconds ?? 3600);
+  const now = options.now ?? (() => new Date());
 
   function configure(app: Express): void {
     // Auth host: OAuth2 password grant, form body, ASP.NET OWIN-style answers.
@@ -192,13 +195,14 @@ export async function startUmeterSimulator(options: UmeterSimulatorOptions = {})
           if (!MEAS_KEYS.includes(key as MeasKey)) throw new HttpError(400, `measKeys must be among ${MEAS_KEYS.join(', ')}`);
         }
         const sites = eans.map(siteOf);
+        const nowMs = now().getTime();
         res.json({
           meteringPoints: sites.map((site) => ({
             meteringPointId: site.ean,
             measurements: keys.map((key) => ({
               measKey: key,
               unit: 'kWh',
-              values: measurementValues(site, key as MeasKey, route, from, to),
+              values: measurementValues(site, key as MeasKey, route, from, to, nowMs),
             })),
           })),
         });
@@ -312,10 +316,11 @@ function sumWh(site: Site, key: MeasKey, fromMs: number, toMs: number): number {
   return wh;
 }
 
-function measurementValues(site: Site, key: MeasKey, route: MeasurementRoute, from: DateTime, to: DateTime) {
+/** The values of one period, each stamped by its start; an interval that has not ended by `nowMs` has none yet. */
+function measurementValues(site: Site, key: MeasKey, route: MeasurementRoute, from: DateTime, to: DateTime, nowMs: number) {
   const values: Array<{ timestamp: string; value: number }> = [];
   if (route === 'date') {
-    for (let t = from.toMillis(); t < to.toMillis(); t += QUARTER_MS) {
+    for (let t = from.toMillis(); t < to.toMillis() && t + QUARTER_MS <= nowMs; t += QUARTER_MS) {
       values.push({ timestamp: localText(t), value: quarterWh(site, key, t) / 1000 });
     }
     return values;
@@ -323,6 +328,7 @@ function measurementValues(site: Site, key: MeasKey, route: MeasurementRoute, fr
   const unit = route === 'year' ? 'month' : 'day';
   for (let start = from; start < to; start = start.plus({ [unit]: 1 })) {
     const end = start.plus({ [unit]: 1 });
+    if (end.toMillis() > nowMs) break;
     values.push({ timestamp: localText(start.toMillis()), value: sumWh(site, key, start.toMillis(), end.toMillis()) / 1000 });
   }
   return values;

@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { startGateway, type GatewayOptions } from '../../gateway/index.js';
 import type { RunningServer } from '../../shared/server.js';
 import { startThrowawayStack, type Stack } from '../../scripts/stack.js';
+import type { StartOptions } from '../../shared/subgraph-module.js';
 
 /**
  * The whole product inside the test process on free ports (DESIGN.md: tests pass while a developer's own
@@ -37,8 +38,8 @@ const TEST_DEADLINES = {
   SUBGRAPH_REQUEST_TIMEOUT_MS: String(TEST_REQUEST_TIMEOUT_MS),
 };
 
-export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
-  const stack = await startThrowawayStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...TEST_DEADLINES, ...env });
+export async function startStack(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestStack> {
+  const stack = await startThrowawayStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...TEST_DEADLINES, ...env }, options);
   return Object.assign(stack, gatewayClient(stack.gatewayUrl));
 }
 

@@ -1,0 +1,154 @@
+import DataLoader from 'dataloader';
+import { groupBy, mergeWindows } from '../batching.js';
+import { planBuckets, type BucketPlan } from './plan.js';
+import { resolveRange, type ResolvedRange } from './range.js';
+import { differenceRegisters, type NativeInterval, type RegisterReset } from './registers.js';
+import { resample } from './resample.js';
+import { BucketClock, resolutionInfo } from './resolution.js';
+import type { CallWindow, Granularity, ReadingsSource, SourceRow } from './source.js';
+import { ReadingQuality, type ReadingRange, type TimeSeriesResult } from './types.js';
+
+/**
+ * The one time-series pipeline (DESIGN.md, "Time series"): one per request (its loader must not
+ * outlive the request, or data would leak between users), over one provider's `ReadingsSource`.
+ *
+ *   ReadingRange ─ resolveRange ─ planBuckets ─ (cut at now) ─ loader ─ [differenceRegisters] ─ resample ─ TimeSeries
+ *
+ * Each `consumption` resolver is one call: `readings.series(meter, range)`. Every refusal happens
+ * before any upstream call. Buckets that end after now are not fetched at all.
+ */
+
+/** One stretch of one meter's rows at one granularity: what a resolver's series needs from upstream. */
+interface LoadKey<Meter> extends CallWindow {
+  meter: Meter;
+  granularity: number;
+}
+
+interface Prepared {
+  range: ResolvedRange;
+  plan: BucketPlan;
+  nowMs: number;
+}
+
+export class TimeSeriesReader<Meter> {
+  private readonly loader: DataLoader<LoadKey<Meter>, SourceRow[], string>;
+
+  constructor(
+    private readonly source: ReadingsSource<Meter>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.loader = new DataLoader((keys) => this.loadBatch(keys), {
+      cacheKeyFn: (key) => `${source.meterKey(key.meter)}|${key.granularity}|${key.fromMs}|${key.toMs}`,
+    });
+  }
+
+  /** The meter's energy over the range, resampled to its resolution, unit and zone. */
+  async series(meter: Meter, range: ReadingRange): Promise<TimeSeriesResult> {
+    const prepared = this.prepare(range);
+    const intervals = (await this.intervals(meter, prepared)).intervals;
+    const { range: resolved, plan, nowMs } = prepared;
+    return resample(resolved, plan.boundaries, plan.nativeResolution, intervals, this.source.unit(meter), nowMs);
+  }
+
+  /** Drops of a cumulative register within the range (widened to whole buckets), oldest first. */
+  async registerResets(meter: Meter, range: ReadingRange): Promise<RegisterReset[]> {
+    return (await this.intervals(meter, this.prepare(range))).resets;
+  }
+
+  private prepare(range: ReadingRange): Prepared {
+    const { provider, granularities } = this.source;
+    const resolved = resolveRange(range, provider, granularities[0]!.resolution);
+    return { range: resolved, plan: planBuckets(resolved, this.source), nowMs: this.now() };
+  }
+
+  /** The native intervals of the planned buckets that have ended by now, one load per stretch of one granularity. */
+  private async intervals(meter: Meter, { plan, nowMs }: Prepared): Promise<{ intervals: NativeInterval[]; resets: RegisterReset[] }> {
+    const { boundaries, granularityOf } = plan;
+    const keys: Array<LoadKey<Meter>> = [];
+    for (let bucket = 0; bucket < granularityOf.length && boundaries[bucket + 1]! <= nowMs; bucket++) {
+      const last = keys.at(-1);
+      if (last && last.granularity === granularityOf[bucket] && last.toMs === boundaries[bucket]) last.toMs = boundaries[bucket + 1]!;
+      else keys.push({ meter, granularity: granularityOf[bucket]!, fromMs: boundaries[bucket]!, toMs: boundaries[bucket + 1]! });
+    }
+    const loaded = await Promise.all(keys.map((key) => this.loader.load(key).then((rows) => ({ key, rows }))));
+    const intervals: NativeInterval[] = [];
+    const resets: RegisterReset[] = [];
+    for (const { key, rows } of loaded) {
+      const granularity = this.source.granularities[key.granularity]!;
+      if (this.source.kind === 'register') {
+        const { minutes } = resolutionInfo(granularity.resolution) as { minutes: number };
+        // The stretch's registers run from its start to its end, both included: every interval and reset lies inside it.
+        const differenced = differenceRegisters(rows, minutes * 60_000);
+        for (const interval of differenced.intervals) intervals.push(interval);
+        resets.push(...differenced.resets);
+      } else {
+        const clock = new BucketClock(granularity.resolution, granularity.zone);
+        for (const row of rows) {
+          intervals.push({ startMs: row.at, endMs: clock.next(row.at), value: row.value, quality: row.quality ?? ReadingQuality.MEASURED });
+        }
+      }
+    }
+    return { intervals, resets };
+  }
+
+  /**
+   * Every stretch asked in one tick, batched the way the provider's calls allow: per granularity the
+   * stretches are merged, cut into call windows on the boundaries of the granularity's call periods,
+   * and each window is one `load` for all meters that need it (the source splits them further if its
+   * API must). A failed call fails exactly the stretches that needed it.
+   */
+  private async loadBatch(keys: ReadonlyArray<LoadKey<Meter>>): Promise<Array<SourceRow[] | Error>> {
+    const { source } = this;
+    const inclusiveEnd = source.kind === 'register';
+    const calls: Array<{ window: CallWindow; granularity: number; rows: Promise<Map<string, SourceRow[] | Error>> }> = [];
+    for (const [index, group] of groupBy(keys, (key) => key.granularity)) {
+      const granularity = source.granularities[index]!;
+      for (const merged of mergeWindows(group.map((key) => ({ from: key.fromMs, to: key.toMs })))) {
+        for (const block of callBlocks(granularity, merged.from, merged.to)) {
+          const members = group.filter((key) => key.fromMs < block.toMs && key.toMs > block.fromMs);
+          const window = {
+            fromMs: Math.max(block.fromMs, Math.min(...members.map((key) => key.fromMs))),
+            toMs: Math.min(block.toMs, Math.max(...members.map((key) => key.toMs))),
+          };
+          const meters = [...new Map(members.map((key) => [source.meterKey(key.meter), key.meter])).values()];
+          calls.push({ window, granularity: index, rows: source.load(meters, granularity, window) });
+        }
+      }
+    }
+    const settled = await Promise.all(
+      calls.map((call) =>
+        call.rows.then(
+          (rows) => ({ call, rows }),
+          (error: unknown) => ({ call, error }),
+        ),
+      ),
+    );
+    return keys.map((key) => {
+      const rows: SourceRow[] = [];
+      for (const result of settled) {
+        const { window, granularity } = result.call;
+        if (granularity !== key.granularity || window.fromMs >= key.toMs || window.toMs <= key.fromMs) continue;
+        if ('error' in result) return result.error instanceof Error ? result.error : new Error(String(result.error));
+        const meterRows = result.rows.get(source.meterKey(key.meter)) ?? [];
+        if (meterRows instanceof Error) return meterRows;
+        for (const row of meterRows) {
+          if (row.at >= key.fromMs && (row.at < key.toMs || (inclusiveEnd && row.at === key.toMs))) rows.push(row);
+        }
+      }
+      return rows;
+    });
+  }
+}
+
+/** [fromMs, toMs) cut into call windows of at most `maxPeriods` whole call periods, on the periods' boundaries. */
+function* callBlocks(granularity: Granularity, fromMs: number, toMs: number): Generator<CallWindow> {
+  const { period, maxPeriods } = granularity.call;
+  const clock = new BucketClock(period, granularity.zone);
+  let blockStart = clock.floor(fromMs);
+  while (blockStart < toMs) {
+    let blockEnd = blockStart;
+    for (let n = 0; n < maxPeriods && blockEnd < toMs; n++) blockEnd = clock.next(blockEnd);
+    yield { fromMs: Math.max(blockStart, fromMs), toMs: Math.min(blockEnd, toMs) };
+    blockStart = blockEnd;
+  }
+}
