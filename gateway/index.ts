@@ -4,12 +4,17 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
-import { Agent } from 'node:http';
 import fetch from 'node-fetch';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bool, port, readConfig, str } from '../shared/config.js';
+import { ConfigError, bool, numberInRange, port, readConfig, str } from '../shared/config.js';
 import { createLogger } from '../shared/log.js';
-import { startGraphQLServer, stopOnSignals, type RunningServer } from '../shared/server.js';
+import {
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  keepAliveTimeoutSetting,
+  startGraphQLServer,
+  stopOnSignals,
+  type RunningServer,
+} from '../shared/server.js';
 import {
   OPEN_ACCESS,
   accessIsOpen,
@@ -23,6 +28,7 @@ import { sharedRootFallbacks, subgraphUnavailable } from './failover.js';
 import { DEFAULT_LIMITS, limitPlugins, limitValidationRules, readLimitsConfig, tokenLimit, type QueryLimits } from './limits.js';
 import { readOwnership, type SupergraphOwnership } from './ownership.js';
 import { playgroundRoutes } from './playground/index.js';
+import { DeadlineExceededError, createSubgraphAgent, createSubgraphFetcher, isMutation } from './subgraph-fetch.js';
 
 /**
  * The federating gateway. It imports no subgraph code: it serves the committed supergraph.graphql and
@@ -58,6 +64,12 @@ export interface GatewayOptions {
   playground?: boolean;
   /** Development mode: stack traces in error responses (default false). */
   debug?: boolean;
+  /** Each request's deadline, subgraph fetches included (default 10 s). */
+  requestTimeoutMs?: number;
+  /** How long an idle client connection is kept open (default DEFAULT_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs?: number;
+  /** How long an idle connection to a subgraph is kept; shorter than the subgraphs' keep-alive (default 20 s). */
+  subgraphIdleTimeoutMs?: number;
   /**
    * Performance switches, both on by default; bench/ turns them off to print before/after figures.
    * `keepAlive`: reuse connections to the subgraphs. `queryPlanCacheMiB`: size of the query-plan cache
@@ -72,8 +84,23 @@ export interface RunningGateway extends RunningServer {
 }
 
 export type GatewayConfig = Required<
-  Pick<GatewayOptions, 'host' | 'port' | 'access' | 'limits' | 'introspection' | 'playground' | 'debug'>
+  Pick<
+    GatewayOptions,
+    | 'host'
+    | 'port'
+    | 'access'
+    | 'limits'
+    | 'introspection'
+    | 'playground'
+    | 'debug'
+    | 'requestTimeoutMs'
+    | 'keepAliveTimeoutMs'
+    | 'subgraphIdleTimeoutMs'
+  >
 >;
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_SUBGRAPH_IDLE_TIMEOUT_MS = 20_000;
 
 export function readGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const config = readConfig(
@@ -84,9 +111,20 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       GATEWAY_PLAYGROUND: bool({ default: true }),
       GATEWAY_DEBUG: bool({ default: false }),
       NODE_ENV: str({ default: 'production' }),
+      GATEWAY_REQUEST_TIMEOUT_MS: numberInRange(100, 300_000)({ default: DEFAULT_REQUEST_TIMEOUT_MS }),
+      KEEP_ALIVE_TIMEOUT_MS: keepAliveTimeoutSetting,
+      GATEWAY_SUBGRAPH_IDLE_TIMEOUT_MS: numberInRange(50, 600_000)({ default: DEFAULT_SUBGRAPH_IDLE_TIMEOUT_MS }),
     },
     env,
   );
+  // Every server reads KEEP_ALIVE_TIMEOUT_MS: with the gateway's idle timeout at or above it, the gateway
+  // would send on sockets the subgraphs have already closed.
+  if (config.GATEWAY_SUBGRAPH_IDLE_TIMEOUT_MS >= config.KEEP_ALIVE_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  GATEWAY_SUBGRAPH_IDLE_TIMEOUT_MS (${config.GATEWAY_SUBGRAPH_IDLE_TIMEOUT_MS}) must be shorter than ` +
+        `KEEP_ALIVE_TIMEOUT_MS (${config.KEEP_ALIVE_TIMEOUT_MS}), the subgraphs' keep-alive timeout`,
+    );
+  }
   return {
     host: config.HOST,
     port: config.GATEWAY_PORT,
@@ -95,6 +133,9 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     introspection: config.GATEWAY_INTROSPECTION,
     playground: config.GATEWAY_PLAYGROUND,
     debug: config.GATEWAY_DEBUG || config.NODE_ENV === 'development',
+    requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS,
+    subgraphIdleTimeoutMs: config.GATEWAY_SUBGRAPH_IDLE_TIMEOUT_MS,
   };
 }
 
@@ -129,7 +170,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     log.info(`client access needs credentials: ${describeAccess(access)}`);
   }
   // One agent for every subgraph: connections stay open between requests (no TCP handshake per fetch).
-  const agent = new Agent({ keepAlive: options.tuning?.keepAlive !== false, maxSockets: 64 });
+  const agent = createSubgraphAgent({
+    keepAlive: options.tuning?.keepAlive !== false,
+    idleTimeoutMs: options.subgraphIdleTimeoutMs ?? DEFAULT_SUBGRAPH_IDLE_TIMEOUT_MS,
+  });
+  const fetcher = createSubgraphFetcher(agent);
   const planCache = new CountingQueryPlanCache(options.tuning?.queryPlanCacheMiB ?? 30);
   const ownership = readOwnership(supergraphSdl);
   const dataSources = new Map<string, SubgraphDataSource>();
@@ -137,7 +182,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     supergraphSdl,
     queryPlannerConfig: { cache: planCache },
     buildService: ({ name, url }) => {
-      const dataSource = new SubgraphDataSource(name, urlOf.get(name) ?? url ?? '', agent, ownership, dataSources);
+      const dataSource = new SubgraphDataSource(name, urlOf.get(name) ?? url ?? '', fetcher, ownership, dataSources);
       dataSources.set(name, dataSource);
       return dataSource;
     },
@@ -146,6 +191,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     name: 'gateway',
     host: options.host,
     port: options.port,
+    keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    callerTimeoutHeader: false,
     gateway,
     graphqlPaths: GRAPHQL_PATHS,
     routes: (app) => {
@@ -234,13 +282,14 @@ class CountingQueryPlanCache implements KeyValueCache<QueryPlan> {
 }
 
 /**
- * How the gateway calls a subgraph, with corrections to the stock data source so a client always
- * gets an actionable error code and never a subgraph's internal URL:
+ * How the gateway calls a subgraph (over gateway/subgraph-fetch.ts), with corrections to the stock data
+ * source so a client always gets an actionable error code and never a subgraph's internal URL:
  * - a subgraph answers some request errors (e.g. a variable it cannot coerce) with HTTP 400 and a
  *   GraphQL error body: its own message and code are passed on instead of an opaque "400: Bad Request";
- * - a subgraph that cannot be reached is UPSTREAM_UNAVAILABLE naming the subgraph; only its fields are
- *   null, the rest of the answer arrives, and shared root fields the plan fetched from it are asked of
- *   another subgraph (gateway/failover.ts).
+ * - a subgraph that cannot be reached is UPSTREAM_UNAVAILABLE, and one that has not answered by the
+ *   request's deadline UPSTREAM_TIMEOUT, naming the subgraph; only its fields are null, the rest of the
+ *   answer arrives, and shared root fields the plan fetched from it are asked of another subgraph
+ *   (gateway/failover.ts).
  */
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
@@ -248,16 +297,21 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
   constructor(
     private readonly subgraphName: string,
     url: string,
-    agent: Agent,
+    // Ours instead of the stock make-fetch-happen (an HTTP-cache layer we do not use).
+    fetcher: RemoteGraphQLDataSource['fetcher'],
     private readonly ownership: SupergraphOwnership,
     /** Every subgraph's data source, by name: where a shared root is asked when this one is down. */
     private readonly peers: ReadonlyMap<string, SubgraphDataSource>,
   ) {
-    // node-fetch on our agent instead of the stock make-fetch-happen (an HTTP-cache layer we do not use).
-    super({ url, fetcher: (input, init) => fetch(input, { ...init, agent }) });
+    super({ url, fetcher });
   }
 
-  /** Identical subgraph queries in flight, by operation and variables: later ones share the first's answer. */
+  /**
+   * Identical subgraph queries in flight, by operation and variables: later ones share the first's answer.
+   * The shared fetch runs under the deadline of the request that sent it. Every request gets the same
+   * time limit, so one that joins later has a later deadline: it is never held past its own, and at worst
+   * gets the first one's timeout, earlier than its own by the time between their arrivals.
+   */
   private readonly inFlight = new Map<string, { response: Promise<GatewayGraphQLResponse>; consumers: number }>();
 
   override async process(options: Parameters<RemoteGraphQLDataSource['process']>[0]): Promise<GatewayGraphQLResponse> {
@@ -308,6 +362,12 @@ class SubgraphDataSource extends RemoteGraphQLDataSource {
       return await super.process(options);
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
+      if (error instanceof DeadlineExceededError) {
+        throw new GraphQLError(
+          `The ${this.subgraphName} part of the graph did not answer within the request's time limit, so its fields are null.`,
+          { extensions: { code: 'UPSTREAM_TIMEOUT', subgraph: this.subgraphName } },
+        );
+      }
       log.warn(`subgraph ${this.subgraphName} unreachable: ${error instanceof Error ? error.message : String(error)}`);
       const { message, extensions } = subgraphUnavailable(this.subgraphName);
       throw new GraphQLError(message, { extensions });
@@ -335,7 +395,7 @@ function deduplicationKey(options: Parameters<RemoteGraphQLDataSource['process']
   // GraphQLDataSourceRequestKind.INCOMING_OPERATION (the enum is not exported): not a health check or schema load.
   if (String(options.kind) !== 'incoming operation') return undefined;
   const { query, variables, operationName } = options.request;
-  if (!query || /^\s*mutation\b/.test(query)) return undefined;
+  if (!query || isMutation(query)) return undefined;
   return JSON.stringify([query, operationName ?? null, variables ?? null]);
 }
 

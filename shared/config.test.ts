@@ -67,6 +67,16 @@ describe('readConfig', () => {
       breaker: { errorThresholdPercentage: 50, volumeThreshold: 10, windowMs: 10_000, resetMs: 30_000 },
       // Nothing configured: an embedded store per subgraph in the project's (git-ignored) data/ folder.
       store: { url: undefined, path: join(ROOT, 'data', 'openvolt.mdb') },
+      keepAliveTimeoutMs: 30_000,
+      requestTimeoutMs: 10_000,
+    });
+  });
+
+  it('reads the keep-alive and request timeouts every subgraph server shares', () => {
+    const env = { KEEP_ALIVE_TIMEOUT_MS: '65000', SUBGRAPH_REQUEST_TIMEOUT_MS: '4000' };
+    expect(readProviderServerConfig('UMETER', { subgraphPort: 4003, simulatorPort: 4103 }, env)).toMatchObject({
+      keepAliveTimeoutMs: 65_000,
+      requestTimeoutMs: 4_000,
     });
   });
 

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Deadline, withDeadline } from './deadline.js';
 import { GridgraphError } from './errors.js';
 import { backoffDelay, createHttpClient, type HttpClientOptions } from './http-client.js';
 import { bearerAuth, createCredentialCache } from './upstream-auth.js';
@@ -112,6 +113,13 @@ describe('createHttpClient', () => {
     expect(attempts.get('GET /v1/meters')).toBe(1);
   });
 
+  it('waits out a Retry-After no longer than the timeout, then retries', async () => {
+    script = (_req, res, attempt) =>
+      attempt === 1 ? json(res, 429, { message: 'later' }, { 'retry-after': '1' }) : json(res, 200, { ok: true });
+    expect(await client().get('limited')).toEqual({ ok: true });
+    expect(attempts.get('GET /v1/limited')).toBe(2);
+  });
+
   it('times out with UPSTREAM_TIMEOUT', async () => {
     script = () => undefined; // never answers
     const error = await failure(client({ timeoutMs: 200, retries: 0 }).get('slow'));
@@ -128,6 +136,52 @@ describe('createHttpClient', () => {
     const capped = client({ concurrency: 3 });
     await Promise.all(Array.from({ length: 12 }, (_, index) => capped.get(`m/${index}`)));
     expect(maxInFlight).toBe(3);
+  });
+
+  describe('within the deadline of the request being served', () => {
+    async function timed<T>(work: () => Promise<T>): Promise<{ outcome: T; elapsedMs: number }> {
+      const started = performance.now();
+      const outcome = await work();
+      return { outcome, elapsedMs: performance.now() - started };
+    }
+
+    it('ends a hanging call at the deadline instead of after every attempt’s timeout: UPSTREAM_TIMEOUT naming the provider', async () => {
+      script = () => undefined; // never answers
+      const patient = client({ timeoutMs: 5_000, retries: 2 });
+      const { outcome: error, elapsedMs } = await timed(() => failure(withDeadline(new Deadline(300), () => patient.get('hang'))));
+      expect(error.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', provider: 'OPENVOLT' });
+      expect(elapsedMs).toBeLessThan(1_500);
+      expect(attempts.get('GET /v1/hang')).toBe(1);
+    });
+
+    it('makes no retry that would start after it: a Retry-After longer than the time left is not waited for', async () => {
+      script = (_req, res, attempt) =>
+        attempt === 1 ? json(res, 429, { message: 'later' }, { 'retry-after': '1' }) : json(res, 200, { ok: true });
+      const { outcome: error, elapsedMs } = await timed(() => failure(withDeadline(new Deadline(500), () => client().get('limited'))));
+      expect(error.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', provider: 'OPENVOLT' });
+      expect(elapsedMs).toBeLessThan(500);
+      expect(attempts.get('GET /v1/limited')).toBe(1);
+    });
+
+    it('still makes the retries that fit', async () => {
+      script = (_req, res, attempt) => (attempt < 3 ? json(res, 503, { message: 'busy' }) : json(res, 200, { ok: true }));
+      expect(await withDeadline(new Deadline(5_000), () => client().get('burst'))).toEqual({ ok: true });
+      expect(attempts.get('GET /v1/burst')).toBe(3);
+    });
+
+    it('sends nothing once it has passed, also for a call that waited for a concurrency slot past it', async () => {
+      script = () => undefined;
+      const error = await failure(withDeadline(new Deadline(0), () => client().get('late')));
+      expect(error.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', provider: 'OPENVOLT' });
+      expect(attempts.get('GET /v1/late')).toBeUndefined();
+
+      const oneAtATime = client({ concurrency: 1, timeoutMs: 400, retries: 0 });
+      const first = failure(oneAtATime.get('first')); // holds the only slot until its own timeout
+      const queued = await failure(withDeadline(new Deadline(150), () => oneAtATime.get('queued')));
+      expect(queued.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', provider: 'OPENVOLT' });
+      expect((await first).extensions.code).toBe('UPSTREAM_TIMEOUT');
+      expect(attempts.get('GET /v1/queued')).toBeUndefined();
+    });
   });
 
   describe('with run-time credentials (auth)', () => {

@@ -1,6 +1,7 @@
 import got, { HTTPError, RequestError, TimeoutError, type Got, type Method, type Response } from 'got';
 import CircuitBreaker from 'opossum';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { currentDeadline, type Deadline } from './deadline.js';
 import {
   GridgraphError,
   NotFoundError,
@@ -16,14 +17,15 @@ import type { UpstreamAuth } from './upstream-auth.js';
 
 /**
  * The one way a connector talks HTTP to its provider. It always sets a timeout, retries only safe
- * methods, caps concurrent calls per provider, and turns every upstream failure into a GridgraphError
+ * methods, caps concurrent calls per provider, fits attempts and retries inside the deadline of the
+ * request being served (shared/deadline.ts), and turns every upstream failure into a GridgraphError
  * with an UPSTREAM_* (or NOT_FOUND) code whose message names the provider and never a credential.
  */
 export interface HttpClientOptions {
   provider: ProviderName;
   /** Base URL that request paths are appended to, e.g. https://api.openvolt.com/v1 */
   baseUrl: string;
-  /** Whole-request timeout per attempt. */
+  /** Whole-request timeout per attempt (shorter when the request's deadline is nearer). */
   timeoutMs: number;
   /** At most this many calls to the provider in flight from this process. */
   concurrency: number;
@@ -131,11 +133,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       methods: SAFE_METHODS,
       statusCodes: [408, 429, 500, 502, 503, 504],
       // Honour a short Retry-After; a long one is the caller's business (UPSTREAM_RATE_LIMITED).
-      maxRetryAfter: Math.ceil(options.timeoutMs / 1000),
+      maxRetryAfter: options.timeoutMs, // got reads it in milliseconds
       // A client is waiting on the answer: back off briefly (100 ms, 200 ms, …), except that a
-      // provider's own Retry-After (within maxRetryAfter) is obeyed.
-      calculateDelay: ({ attemptCount, error, computedValue }) =>
-        computedValue === 0 || error.response?.statusCode === 429 ? computedValue : Math.min(computedValue, backoffDelay(attemptCount)),
+      // provider's own Retry-After (within maxRetryAfter) is obeyed; no retry that would start after
+      // the request's deadline.
+      calculateDelay: ({ attemptCount, error, computedValue }) => {
+        const delay =
+          computedValue === 0 || error.response?.statusCode === 429 ? computedValue : Math.min(computedValue, backoffDelay(attemptCount));
+        const deadline = error.options.context.deadline as Deadline | undefined; // set per call in send()
+        return deadline && delay >= deadline.left() ? 0 : delay;
+      },
     },
   });
   const breaker = options.breaker ? createBreaker(options.breaker) : undefined;
@@ -174,21 +181,33 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return breaker ? breaker.fire(call) : call();
   }
 
-  async function send(path: string, req: HttpRequest): Promise<Response<unknown>> {
+  /** A call not sent because the request it serves has run out of time (not a provider failure). */
+  function deadlinePassedError(method: string, path: string): UpstreamTimeoutError {
+    return new UpstreamTimeoutError(`${label} was not asked for ${method} /${path}: the request's time ran out first`, {
+      provider: options.provider,
+    });
+  }
+
+  async function send(path: string, req: HttpRequest, deadline: Deadline | undefined): Promise<Response<unknown>> {
     const credentials = options.auth ? await options.auth.headers() : undefined;
     try {
       return await guarded(() =>
-        limit(
-          () =>
-            http(path, {
-              method: req.method,
-              searchParams: req.searchParams ? definedParams(req.searchParams) : undefined,
-              json: req.json,
-              form: req.form,
-              headers: { ...req.headers, ...credentials },
-              responseType: req.responseType ?? 'json',
-            }) as Promise<Response<unknown>>,
-        ),
+        limit(() => {
+          // Measured when the call leaves the concurrency queue: the wait there counts against the deadline.
+          const left = deadline?.left();
+          if (left !== undefined && left <= 0) throw deadlinePassedError(req.method, path);
+          return http(path, {
+            method: req.method,
+            searchParams: req.searchParams ? definedParams(req.searchParams) : undefined,
+            json: req.json,
+            form: req.form,
+            headers: { ...req.headers, ...credentials },
+            responseType: req.responseType ?? 'json',
+            context: { deadline },
+            // Each attempt within the time left; the signal also ends a retry in progress at the deadline (got: TimeoutError).
+            ...(left !== undefined && { timeout: { request: Math.min(options.timeoutMs, left) }, signal: AbortSignal.timeout(left) }),
+          }) as Promise<Response<unknown>>;
+        }),
       );
     } catch (error) {
       if (credentials && error instanceof HTTPError && error.response.statusCode === 401) options.auth!.refused(credentials);
@@ -198,15 +217,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const path = req.path.replace(/^\/+/, '');
+    const deadline = currentDeadline();
     try {
       let response: Response<unknown>;
       try {
-        response = await send(path, req);
+        response = await send(path, req, deadline);
       } catch (error) {
         // An expired or revoked credential: log in again and try once more; a second 401 is final.
         if (!(options.auth && error instanceof HTTPError && error.response.statusCode === 401)) throw error;
         log.info(`${req.method} /${path} refused with 401; renewing credentials and retrying once`);
-        response = await send(path, req);
+        response = await send(path, req, deadline);
       }
       return { status: response.statusCode, headers: response.headers, body: response.body as T };
     } catch (error) {

@@ -8,6 +8,8 @@ import express, { type Express, type Request } from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { numberInRange } from './config.js';
+import { Deadline, REQUEST_TIMEOUT_HEADER, requestTimeout, withDeadline } from './deadline.js';
 import { GridgraphError } from './errors.js';
 import { createLogger } from './log.js';
 
@@ -25,7 +27,30 @@ export interface HealthReport {
   [detail: string]: unknown;
 }
 
-export interface GraphQLServerOptions<TContext extends BaseContext> {
+/**
+ * `KEEP_ALIVE_TIMEOUT_MS`, read by every server: how long an idle client connection is kept open. Node's
+ * default (5 s) is shorter than what a client's connection pool may hold a socket for; a client that sends
+ * on a socket the server has just closed gets a reset, so the gateway's idle timeout is kept below this.
+ */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 30_000;
+export const keepAliveTimeoutSetting = numberInRange(
+  100,
+  600_000,
+)({ default: DEFAULT_KEEP_ALIVE_TIMEOUT_MS, desc: 'How long every server keeps an idle client connection open (ms)' });
+
+/** How long a server keeps idle connections and how long it gives a request (DESIGN.md, "one deadline"). */
+export interface ServerTimeouts {
+  keepAliveTimeoutMs: number;
+  /** A request's deadline (from when its body has arrived). */
+  requestTimeoutMs: number;
+  /**
+   * Whether a caller's `X-Request-Timeout-Ms` may shorten it (never extend it): a subgraph takes the time
+   * its gateway has left; the gateway keeps its own, so that identical fetches it shares have one length.
+   */
+  callerTimeoutHeader: boolean;
+}
+
+export interface GraphQLServerOptions<TContext extends BaseContext> extends ServerTimeouts {
   name: string;
   /** 0 picks a free port (tests). */
   port: number;
@@ -51,13 +76,15 @@ export interface GraphQLServerOptions<TContext extends BaseContext> {
 
 /**
  * The one bootstrap for every GraphQL server (subgraphs and gateway): Apollo Server 5 on express 5,
- * `GET /health`, stack traces never sent (but in development mode), unexpected errors masked, and a stop() that drains in-flight
- * requests before closing.
+ * `GET /health`, stack traces never sent (but in development mode), unexpected errors masked, each
+ * request served under its deadline (shared/deadline.ts), idle connections kept for an explicit time,
+ * and a stop() that drains in-flight requests before closing.
  */
 export async function startGraphQLServer<TContext extends BaseContext>(options: GraphQLServerOptions<TContext>): Promise<RunningServer> {
   const log = createLogger(options.name);
   const app = express();
   const httpServer = http.createServer(app);
+  httpServer.keepAliveTimeout = options.keepAliveTimeoutMs;
   const apollo = new ApolloServer<TContext>({
     ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema! }),
     introspection: options.introspection ?? true,
@@ -85,6 +112,11 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
   app.all(
     options.graphqlPaths ?? ['/graphql'],
     express.json({ limit: '1mb' }),
+    // After the body parser, which calls on from the socket's callbacks, outside any async context.
+    (req, _res, next) => {
+      const asked = options.callerTimeoutHeader ? req.get(REQUEST_TIMEOUT_HEADER) : undefined;
+      withDeadline(new Deadline(requestTimeout(asked, options.requestTimeoutMs)), next);
+    },
     expressMiddleware(apollo, { context: async ({ req }) => options.context(req) }),
   );
 

@@ -4,7 +4,7 @@ import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PROVIDER_LABELS, type ProviderName } from './provider.js';
-import { stopOnSignals, type RunningServer } from './server.js';
+import { keepAliveTimeoutSetting, stopOnSignals, type RunningServer, type ServerTimeouts } from './server.js';
 import type { Store, StoreSettings } from './store/index.js';
 import type { RunningSimulator } from './simulator/server.js';
 
@@ -41,14 +41,15 @@ export interface StartedSubgraph {
   simulator?: RunningSimulator;
 }
 
-/** Settings every provider subgraph has, read from `<PREFIX>_…` variables. */
-export interface ProviderServerConfig {
+/** Settings every provider subgraph has, read from `<PREFIX>_…` variables (and a few every server shares). */
+export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeoutHeader'> {
   /** Interface every server binds to (HOST, default loopback). */
   host: string;
   subgraphPort: number;
   simulatorPort: number;
   /** The provider's real base URL; undefined means "use the simulator". */
   apiUrl: string | undefined;
+  /** One upstream attempt (`<PREFIX>_TIMEOUT_MS`); the request's deadline may cut it shorter. */
   timeoutMs: number;
   concurrency: number;
   retries: number;
@@ -93,6 +94,11 @@ export function readProviderServerConfig(
       )({ default: 30_000, desc: 'How long an open circuit fails fast before a probe' }),
       STORE_URL: str({ default: '', desc: 'Store shared by replicas (redis://…); empty = an embedded store under DATA_DIR' }),
       DATA_DIR: str({ default: DEFAULT_DATA_DIR, desc: 'Folder of the embedded stores (one file per subgraph)' }),
+      KEEP_ALIVE_TIMEOUT_MS: keepAliveTimeoutSetting,
+      SUBGRAPH_REQUEST_TIMEOUT_MS: numberInRange(
+        100,
+        300_000,
+      )({ default: 10_000, desc: 'Longest a subgraph request may take, whatever the caller’s X-Request-Timeout-Ms says' }),
     },
     env,
   ) as Record<string, unknown>;
@@ -114,6 +120,19 @@ export function readProviderServerConfig(
       url: (config.STORE_URL as string) || undefined,
       path: join(resolve(config.DATA_DIR as string), `${prefix.toLowerCase()}.mdb`),
     },
+    keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS as number,
+    requestTimeoutMs: config.SUBGRAPH_REQUEST_TIMEOUT_MS as number,
+  };
+}
+
+/** Where a provider's subgraph server listens and its timeouts, as startGraphQLServer takes them. */
+export function subgraphServerSettings(config: ProviderServerConfig): { host: string; port: number } & ServerTimeouts {
+  return {
+    host: config.host,
+    port: config.subgraphPort,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    callerTimeoutHeader: true,
   };
 }
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, connect, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { startGateway, type RunningGateway } from '../gateway/index.js';
 import { startStack, type TestStack } from './support/stack.js';
+import { startSubgraphProxy } from './support/subgraph-proxy.js';
 
 /**
  * The gateway's performance mechanisms, proven by counts (never by timings; figures are in bench/):
@@ -42,26 +41,11 @@ describe('query-plan cache', () => {
 });
 
 describe('connections from the gateway to a subgraph', () => {
-  /** A TCP relay in front of the Openvolt subgraph that counts the connections opened through it. */
-  async function countingRelay(target: URL): Promise<{ server: Server; url: string; connections: () => number }> {
-    let connections = 0;
-    const server = createServer((socket) => {
-      connections += 1;
-      const upstream = connect(Number(target.port), target.hostname);
-      socket.pipe(upstream).pipe(socket);
-      socket.on('error', () => upstream.destroy());
-      upstream.on('error', () => socket.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    return { server, url: `http://127.0.0.1:${port}${target.pathname}`, connections: () => connections };
-  }
-
   async function connectionsFor(tuning?: { keepAlive: boolean }): Promise<number> {
-    const relay = await countingRelay(new URL(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`));
+    const proxy = await startSubgraphProxy(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`);
     let gateway: RunningGateway | undefined;
     try {
-      gateway = await startGateway({ host: '127.0.0.1', port: 0, subgraphUrls: { openvolt: relay.url }, tuning });
+      gateway = await startGateway({ host: '127.0.0.1', port: 0, subgraphUrls: { openvolt: proxy.url }, tuning });
       for (let i = 0; i < 5; i += 1) {
         const response = await fetch(`${gateway.url}/graphql`, {
           method: 'POST',
@@ -70,10 +54,10 @@ describe('connections from the gateway to a subgraph', () => {
         });
         expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
       }
-      return relay.connections();
+      return proxy.connections;
     } finally {
       await gateway?.stop();
-      relay.server.close();
+      await proxy.stop();
     }
   }
 
@@ -81,7 +65,7 @@ describe('connections from the gateway to a subgraph', () => {
     expect(await connectionsFor()).toBe(1);
   });
 
-  it('opens one connection per request with keep-alive switched off (what the relay counts)', async () => {
+  it('opens one connection per request with keep-alive switched off (what the proxy counts)', async () => {
     expect(await connectionsFor({ keepAlive: false })).toBe(5);
   });
 });

@@ -12,6 +12,7 @@ import {
   readProviderServerConfig,
   runAloneWhenMain,
   startAgainstSimulator,
+  subgraphServerSettings,
   type ProviderServerConfig,
   type StartOptions,
   type SubgraphModule,
@@ -101,8 +102,7 @@ export async function startEnerkeySubgraph(
   return closingStore(
     await startGraphQLServer<EnerkeyContext>({
       name: 'enerkey',
-      host: config.host,
-      port: config.subgraphPort,
+      ...subgraphServerSettings(config),
       schema: await buildEnerkeySchema(),
       context: async () => ({ client, store, loaders: createEnerkeyLoaders(client), readings: new TimeSeriesReader(source, now) }),
     }),

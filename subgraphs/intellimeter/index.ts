@@ -13,6 +13,7 @@ import {
   readProviderServerConfig,
   runAloneWhenMain,
   startAgainstSimulator,
+  subgraphServerSettings,
   type ProviderServerConfig,
   type StartOptions,
   type SubgraphModule,
@@ -112,8 +113,7 @@ export async function startIntellimeterSubgraph(
   return closingStore(
     await startGraphQLServer<IntellimeterContext>({
       name: 'intellimeter',
-      host: config.host,
-      port: config.subgraphPort,
+      ...subgraphServerSettings(config),
       schema: await buildIntellimeterSchema(),
       context: async () => ({ client, store, loaders: createIntellimeterLoaders(client), readings: new TimeSeriesReader(source, now) }),
     }),

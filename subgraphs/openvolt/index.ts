@@ -13,6 +13,7 @@ import {
   readProviderServerConfig,
   runAloneWhenMain,
   startAgainstSimulator,
+  subgraphServerSettings,
   type ProviderServerConfig,
   type StartOptions,
   type SubgraphModule,
@@ -113,8 +114,7 @@ export async function startOpenvoltSubgraph(
   return closingStore(
     await startGraphQLServer<OpenvoltContext>({
       name: 'openvolt',
-      host: config.host,
-      port: config.subgraphPort,
+      ...subgraphServerSettings(config),
       schema: await buildOpenvoltSchema(),
       context: async () => ({
         client,

@@ -12,6 +12,7 @@ import {
   readProviderServerConfig,
   runAloneWhenMain,
   startAgainstSimulator,
+  subgraphServerSettings,
   type ProviderServerConfig,
   type StartOptions,
   type SubgraphModule,
@@ -111,8 +112,7 @@ export async function startUmeterSubgraph(
   return closingStore(
     await startGraphQLServer<UmeterContext>({
       name: 'umeter',
-      host: config.host,
-      port: config.subgraphPort,
+      ...subgraphServerSettings(config),
       schema: await buildUmeterSchema(),
       context: async () => ({ client, store, loaders: createUmeterLoaders(client), readings: new TimeSeriesReader(source, now) }),
     }),

@@ -13,6 +13,7 @@ import {
   readProviderServerConfig,
   runAloneWhenMain,
   startAgainstSimulator,
+  subgraphServerSettings,
   type ProviderServerConfig,
   type SubgraphModule,
 } from '../../shared/subgraph-module.js';
@@ -124,8 +125,7 @@ export async function startVolueSubgraph(config: VolueConfig & { apiUrl: string 
   const webhooks: VolueContext['webhooks'] = { secret: config.webhookSecret, receiverUrl: config.webhookReceiverUrl };
   const server = await startGraphQLServer<VolueContext>({
     name: 'volue',
-    host: config.host,
-    port: config.subgraphPort,
+    ...subgraphServerSettings(config),
     schema: await buildVolueSchema(),
     context: async () => ({ client, store, loaders: createVolueLoaders(client), notifications, webhooks }),
     routes: (app) => mountVolueWebhook(app, notifications, config.webhookSecret),

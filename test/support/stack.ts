@@ -1,6 +1,6 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { createServer, type AddressInfo } from 'node:net';
-import { startGateway } from '../../gateway/index.js';
+import { startGateway, type GatewayOptions } from '../../gateway/index.js';
 import type { RunningServer } from '../../shared/server.js';
 import { startThrowawayStack, type Stack } from '../../scripts/stack.js';
 import type { StartOptions } from '../../shared/subgraph-module.js';
@@ -28,8 +28,18 @@ export interface GraphQLErrorShape {
   extensions?: Record<string, unknown>;
 }
 
+/**
+ * Room for a heavy query on a busy two-core machine running the suite, where one can take longer than
+ * the product's 10 s; tests of the deadline set their own, shorter one.
+ */
+const TEST_REQUEST_TIMEOUT_MS = 20_000;
+const TEST_DEADLINES = {
+  GATEWAY_REQUEST_TIMEOUT_MS: String(TEST_REQUEST_TIMEOUT_MS),
+  SUBGRAPH_REQUEST_TIMEOUT_MS: String(TEST_REQUEST_TIMEOUT_MS),
+};
+
 export async function startStack(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestStack> {
-  const stack = await startThrowawayStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...env }, options);
+  const stack = await startThrowawayStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...TEST_DEADLINES, ...env }, options);
   return Object.assign(stack, gatewayClient(stack.gatewayUrl));
 }
 
@@ -50,18 +60,20 @@ export function gatewayClient(graphqlUrl: string): GatewayClient {
   }
   return { client, query };
 }
-/**
- * A gateway over the stack's subgraphs, some of them at other URLs. It opens a connection per subgraph
- * fetch: reusing a kept-alive socket that a subgraph closed after its idle timeout is the gateway's own
- * matter (issue 14's idle-socket part), not what these tests are about.
- */
-export async function gatewayOver(stack: TestStack, urls: Record<string, string> = {}): Promise<RunningServer & GatewayClient> {
+
+/** A gateway over the stack's subgraphs, some of them at other URLs, with the test deadline and `options`. */
+export async function gatewayOver(
+  stack: TestStack,
+  urls: Record<string, string> = {},
+  options: Partial<GatewayOptions> = {},
+): Promise<RunningServer & GatewayClient> {
   const subgraphUrls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, { subgraph }]) => [name, `${subgraph.url}/graphql`]));
   const server = await startGateway({
     host: '127.0.0.1',
     port: 0,
+    requestTimeoutMs: TEST_REQUEST_TIMEOUT_MS,
+    ...options,
     subgraphUrls: { ...subgraphUrls, ...urls },
-    tuning: { keepAlive: false },
   });
   return Object.assign(server, gatewayClient(`${server.url}/graphql`));
 }

@@ -1,9 +1,8 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { SUPERGRAPH_PATH, startGateway } from '../../gateway/index.js';
 import type { RunningServer } from '../../shared/server.js';
 import type { Stack } from '../../scripts/stack.js';
+import { startSubgraphProxy, type SubgraphProxy } from './subgraph-proxy.js';
 
 /**
  * Counting what one query costs: the requests each provider's simulator served (from their stats), and
@@ -65,34 +64,19 @@ export interface CountingGateway {
 /** A gateway over the stack's subgraphs whose every subgraph request passes a counting proxy. */
 export async function startCountingGateway(stack: Stack): Promise<CountingGateway> {
   const posts: Record<string, SubgraphPost[]> = {};
-  const proxies: Server[] = [];
+  const proxies: SubgraphProxy[] = [];
   const subgraphUrls: Record<string, string> = {};
   for (const [name, started] of Object.entries(stack.subgraphs)) {
     posts[name] = [];
-    const target = new URL(`${started.subgraph.url}/graphql`);
-    const proxy = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        if (req.method === 'POST') posts[name]!.push(describePost(body));
-        const upstream = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        });
-        upstream.on('error', () => res.destroy());
-        upstream.end(body);
-      });
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxy = await startSubgraphProxy(`${started.subgraph.url}/graphql`, (body) => posts[name]!.push(describePost(body)));
     proxies.push(proxy);
-    subgraphUrls[name] = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`;
+    subgraphUrls[name] = proxy.url;
   }
   let gateway: RunningServer;
   try {
     gateway = await startGateway({ host: '127.0.0.1', port: 0, supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'), subgraphUrls });
   } catch (error) {
-    await Promise.all(proxies.map(closeServer));
+    await Promise.all(proxies.map((proxy) => proxy.stop()));
     throw error;
   }
   return {
@@ -101,7 +85,7 @@ export async function startCountingGateway(stack: Stack): Promise<CountingGatewa
     clear: () => Object.values(posts).forEach((list) => (list.length = 0)),
     async stop() {
       await gateway.stop();
-      await Promise.all(proxies.map(closeServer));
+      await Promise.all(proxies.map((proxy) => proxy.stop()));
     },
   };
 }
@@ -113,9 +97,4 @@ function describePost(body: Buffer): SubgraphPost {
   } catch {
     return { query: '(not JSON)', representations: null };
   }
-}
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
 }
