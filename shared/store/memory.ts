@@ -67,21 +67,21 @@ export class MemoryStore implements Store {
   }
 
   private live(key: string) {
-    const entry = this.entries.get(key);
-    if (entry && entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry;
+    return this.unexpired(this.entries, key);
   }
 
   private liveIndex(key: string) {
-    const index = this.indexes.get(key);
-    if (index && index.expiresAt <= this.now()) {
-      this.indexes.delete(key);
+    return this.unexpired(this.indexes, key);
+  }
+
+  /** The map's entry at `key`, deleted and undefined once its time has passed (as Redis expires keys). */
+  private unexpired<T extends { expiresAt: number }>(map: Map<string, T>, key: string): T | undefined {
+    const entry = map.get(key);
+    if (entry && entry.expiresAt <= this.now()) {
+      map.delete(key);
       return undefined;
     }
-    return index;
+    return entry;
   }
 }
 
