@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { optionalUrl, readConfig, str } from '../shared/config.js';
+import { optionalUrl, readConfig, str } from '../shared/subgraph/config.js';
 
 /**
  * Client access to the gateway (README, "Security and limits"). With API keys, an HS256 secret or a

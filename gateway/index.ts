@@ -6,15 +6,15 @@ import { GraphQLError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import fetch from 'node-fetch';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError, bool, numberInRange, port, readConfig, str } from '../shared/config.js';
-import { createLogger } from '../shared/log.js';
+import { ConfigError, bool, numberInRange, port, readConfig, str } from '../shared/subgraph/config.js';
+import { createLogger } from '../shared/observability/logger.js';
 import {
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   keepAliveTimeoutSetting,
   startGraphQLServer,
   stopOnSignals,
   type RunningServer,
-} from '../shared/server.js';
+} from '../shared/subgraph/server.js';
 import {
   OPEN_ACCESS,
   accessIsOpen,

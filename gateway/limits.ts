@@ -26,7 +26,7 @@ import {
   type SelectionSetNode,
   type ValidationRule,
 } from 'graphql';
-import { numberInRange, readConfig } from '../shared/config.js';
+import { numberInRange, readConfig } from '../shared/subgraph/config.js';
 
 /**
  * Query limits at the gateway (README, "Security and limits"): GraphQL Armor's depth, alias, token,

@@ -2,7 +2,7 @@ import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { buffer } from 'node:stream/consumers';
 import { Headers, Response } from 'node-fetch';
-import { currentDeadline, REQUEST_TIMEOUT_HEADER } from '../shared/deadline.js';
+import { currentDeadline, REQUEST_TIMEOUT_HEADER } from '../shared/connector/deadline.js';
 
 /**
  * How the gateway's requests reach the subgraphs. Connections are kept alive between requests, and two

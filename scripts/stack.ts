@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUPERGRAPH_PATH, readGatewayConfig, startGateway, type RunningGateway } from '../gateway/index.js';
-import type { RunningServer } from '../shared/server.js';
+import type { RunningServer } from '../shared/subgraph/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
-import type { StartOptions, StartedSubgraph } from '../shared/subgraph-module.js';
+import type { StartOptions, StartedSubgraph } from '../shared/subgraph/module.js';
 import { SUBGRAPHS } from '../subgraphs/registry.js';
 
 /**

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { ConfigError } from '../shared/config.js';
-import { stopOnSignals, type RunningServer } from '../shared/server.js';
+import { ConfigError } from '../shared/subgraph/config.js';
+import { stopOnSignals, type RunningServer } from '../shared/subgraph/server.js';
 import { startStack } from './stack.js';
 
 /** `npm start`: every simulator, subgraph and the gateway on loopback; prints their URLs; Ctrl-C stops all. */

@@ -1,4 +1,4 @@
-import type { SubgraphModule } from '../shared/subgraph-module.js';
+import type { SubgraphModule } from '../shared/subgraph/module.js';
 import { enerkeySubgraph } from './enerkey/index.js';
 import { intellimeterSubgraph } from './intellimeter/index.js';
 import { openvoltSubgraph } from './openvolt/index.js';

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readGatewayConfig, startGateway } from '../gateway/index.js';
-import type { RunningServer } from '../shared/server.js';
+import type { RunningServer } from '../shared/subgraph/server.js';
 import { SUBGRAPHS } from '../subgraphs/registry.js';
 import { startStack, type TestStack } from './support/stack.js';
 

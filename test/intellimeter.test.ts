@@ -41,9 +41,7 @@ function directClient(): IntellimeterClient {
     timeZone: 'America/Toronto',
     responseType: 'json',
     fileType: 'json',
-    timeoutMs: 5000,
-    concurrency: 4,
-    retries: 0,
+    calls: { timeoutMs: 5000, concurrency: 4, retries: 0 },
   });
 }
 

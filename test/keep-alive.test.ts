@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readGatewayConfig, startGateway } from '../gateway/index.js';
-import { ConfigError } from '../shared/config.js';
+import { ConfigError } from '../shared/subgraph/config.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/shared-metering-points.js';
 import { describeErrors } from './support/operations.js';
 import { gatewayClient, startStack, type TestStack } from './support/stack.js';

@@ -1,7 +1,7 @@
 import { GraphQLClient, gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../shared/server.js';
-import type { SubgraphModule } from '../shared/subgraph-module.js';
+import type { RunningServer } from '../shared/subgraph/server.js';
+import type { SubgraphModule } from '../shared/subgraph/module.js';
 import { enerkeySubgraph } from '../subgraphs/enerkey/index.js';
 import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
 import { umeterSubgraph } from '../subgraphs/umeter/index.js';

@@ -4,7 +4,7 @@ import { SUBGRAPHS } from '../subgraphs/registry.js';
 
 /**
  * Every subgraph is built in one process (compose, start-all, tests). type-graphql keeps one global
- * metadata store, and without shared/type-graphql-metadata.ts the field resolvers that one subgraph adds
+ * metadata store, and without shared/subgraph/type-graphql-metadata.ts the field resolvers that one subgraph adds
  * to the shared MeteringPoint entity (and every type they reach) leak into the next subgraph's schema.
  */
 describe('subgraph schemas built in one process', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERGRAPH_PATH, readGatewayConfig, startGateway } from '../gateway/index.js';
-import type { RunningServer } from '../shared/server.js';
+import type { RunningServer } from '../shared/subgraph/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
 import { SUBGRAPHS } from '../subgraphs/registry.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BadUserInputError } from '../shared/errors.js';
+import { BadUserInputError } from '../shared/graph/errors.js';
 import {
   EnergyUnit,
   ReadingRange,
@@ -8,7 +8,7 @@ import {
   TimeSeriesReader,
   type ReadingsSource,
   type TimeSeriesResult,
-} from '../shared/timeseries/index.js';
+} from '../shared/time/index.js';
 import type { EnerkeyClient } from '../subgraphs/enerkey/client.js';
 import { enerkeyReadings } from '../subgraphs/enerkey/readings.js';
 import { parseHistoryFile, type IntellimeterClient } from '../subgraphs/intellimeter/client.js';

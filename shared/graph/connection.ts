@@ -1,6 +1,6 @@
 import { ArgsType, ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
-import { BadUserInputError } from '../errors.js';
+import { BadUserInputError } from './errors.js';
 
 /**
  * Relay-style connections (DESIGN.md, "Conventions"): `first`/`after` in; `nodes`, `edges`, `pageInfo`

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { ProviderName } from '../provider.js';
+import type { ProviderName } from './provider-names.js';
 import { Provider } from './provider.js';
 
 /** What a delete mutation returns once the provider confirmed the deletion. */

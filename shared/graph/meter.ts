@@ -1,5 +1,5 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
-import type { ProviderName } from '../provider.js';
+import type { ProviderName } from './provider-names.js';
 import { Provider } from './provider.js';
 
 /**

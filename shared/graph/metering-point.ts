@@ -1,5 +1,5 @@
 import { Arg, Directive, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
-import { BadUserInputError } from '../errors.js';
+import { BadUserInputError } from './errors.js';
 
 /**
  * The cross-provider join (DESIGN.md, "The graph"): a physical connection identified by its national

@@ -1,7 +1,7 @@
 import { registerEnumType } from 'type-graphql';
-import { PROVIDER_LABELS, PROVIDER_NAMES, type ProviderName } from '../provider.js';
+import { PROVIDER_LABELS, PROVIDER_NAMES, type ProviderName } from './provider-names.js';
 
-/** The GraphQL `Provider` enum, generated from the one list in shared/provider.ts. */
+/** The GraphQL `Provider` enum, generated from the one list in shared/graph/provider-names.ts. */
 export const Provider = Object.fromEntries(PROVIDER_NAMES.map((name) => [name, name])) as {
   [Name in ProviderName]: Name;
 };

@@ -2,8 +2,8 @@ import { createServer, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response } from 'express';
 import { EnvError, makeValidator } from 'envalid';
-import { numberInRange, readConfig } from '../config.js';
-import { createLogger } from '../log.js';
+import { numberInRange, readConfig } from '../subgraph/config.js';
+import { createLogger } from '../observability/logger.js';
 import { seededRandom } from './ids.js';
 
 /**

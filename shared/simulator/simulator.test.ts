@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../subgraph/config.js';
 import { createLoadProfile, faultsFromEnv, objectId, seededRandom, startSimulator, uuidFromSeed, type RunningSimulator } from './index.js';
 
 const MINUTE = 60_000;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../subgraph/config.js';
 import { DiskStore } from './disk.js';
 import { RedisStore } from './redis.js';
 import type { Store } from './types.js';

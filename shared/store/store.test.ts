@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../test/support/process.js';
 import { startRedis, type TestRedis } from '../../test/support/redis.js';
 import { hasTool } from '../../test/support/tools.js';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../subgraph/config.js';
 import { DiskStore, MemoryStore, RedisStore, createStore, withLock, type Store } from './index.js';
 
 // The same contract for every implementation: what one replica writes, the store gives back. The Redis

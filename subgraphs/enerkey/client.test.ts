@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GridgraphError } from '../../shared/errors.js';
+import { GridgraphError } from '../../shared/graph/errors.js';
 import { EnerkeyClient, checkPush } from './client.js';
 import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from './simulator.js';
 
@@ -15,9 +15,7 @@ function client(keys: string[] = [ENERKEY_SIMULATOR_KEYS.primary]): EnerkeyClien
   return new EnerkeyClient({
     baseUrl: simulator.url,
     apiKeys: keys,
-    timeoutMs: 5_000,
-    concurrency: 4,
-    retries: 0,
+    calls: { timeoutMs: 5_000, concurrency: 4, retries: 0 },
     now: () => NOW.getTime(),
   });
 }
@@ -100,7 +98,11 @@ describe('values', () => {
     await big.stop();
   });
   function bigClient() {
-    return new EnerkeyClient({ baseUrl: big.url, apiKeys: [ENERKEY_SIMULATOR_KEYS.primary], timeoutMs: 5_000, concurrency: 4, retries: 0 });
+    return new EnerkeyClient({
+      baseUrl: big.url,
+      apiKeys: [ENERKEY_SIMULATOR_KEYS.primary],
+      calls: { timeoutMs: 5_000, concurrency: 4, retries: 0 },
+    });
   }
 
   it('asks for 50 meters per call at most', async () => {

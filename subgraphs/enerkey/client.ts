@@ -1,12 +1,11 @@
-import { BadUserInputError, GridgraphError, UpstreamUnavailableError } from '../../shared/errors.js';
+import { BadUserInputError, GridgraphError, UpstreamUnavailableError } from '../../shared/graph/errors.js';
 import {
   createHttpClient,
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
   type UpstreamCallSettings,
-  upstreamCallSettings,
-} from '../../shared/http-client.js';
+} from '../../shared/connector/http-client.js';
 import {
   DAY_MS,
   ENERKEY_MAX_METERS_PER_VALUES_CALL,
@@ -131,7 +130,9 @@ export interface EnerkeyProvisioningRecord {
 
 export type ValuesKind = 'hourly' | 'monthly' | 'normalized';
 
-export interface EnerkeyClientOptions extends UpstreamCallSettings {
+export interface EnerkeyClientOptions {
+  /** Timeouts, concurrency, retries and breaker of the calls to the provider (`<PROVIDER>_*` settings). */
+  calls: UpstreamCallSettings;
   baseUrl: string;
   /** The profile's key, and optionally its second key to rotate to. */
   apiKeys: readonly string[];
@@ -155,7 +156,7 @@ export class EnerkeyClient {
     this.http = createHttpClient({
       provider: 'ENERKEY',
       baseUrl: options.baseUrl,
-      ...upstreamCallSettings(options),
+      ...options.calls,
       headers: { accept: 'application/json' },
       auth: this.keys,
       secrets: [...options.apiKeys],

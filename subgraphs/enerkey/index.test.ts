@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../shared/config.js';
+import { ConfigError } from '../../shared/subgraph/config.js';
 import { readEnerkeyConfig } from './index.js';
 import { ENERKEY_SIMULATOR_KEYS } from './simulator.js';
 

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { ConfigError, numberInRange, readConfig, str } from '../../shared/config.js';
-import { buildFederatedSchema } from '../../shared/federation.js';
+import { ConfigError, numberInRange, readConfig, str } from '../../shared/subgraph/config.js';
+import { buildFederatedSchema } from '../../shared/subgraph/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
-import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
+import { startGraphQLServer, type RunningServer } from '../../shared/subgraph/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
-import { upstreamCallSettings } from '../../shared/http-client.js';
 import { createStore } from '../../shared/store/index.js';
 import {
   closingStore,
@@ -16,11 +15,11 @@ import {
   type ProviderServerConfig,
   type StartOptions,
   type SubgraphModule,
-} from '../../shared/subgraph-module.js';
+} from '../../shared/subgraph/module.js';
 import { EnerkeyClient } from './client.js';
 import { ENERKEY_DAILY_LIMIT } from './contract.js';
 import { enerkeyReadings } from './readings.js';
-import { TimeSeriesReader } from '../../shared/timeseries/index.js';
+import { TimeSeriesReader } from '../../shared/time/index.js';
 import { createEnerkeyLoaders } from './loaders.js';
 import {
   EnerkeyActionResolver,
@@ -96,7 +95,7 @@ export async function startEnerkeySubgraph(
     store,
     baseUrl: config.apiUrl,
     apiKeys: config.apiKeys,
-    ...upstreamCallSettings(config),
+    calls: config.calls,
   });
   const source = enerkeyReadings(client);
   return closingStore(

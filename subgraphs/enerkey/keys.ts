@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { UpstreamRateLimitedError } from '../../shared/errors.js';
+import { UpstreamRateLimitedError } from '../../shared/graph/errors.js';
 import { MemoryStore, getJson, setJson, type Store } from '../../shared/store/index.js';
-import type { UpstreamAuth } from '../../shared/upstream-auth.js';
+import type { UpstreamAuth } from '../../shared/connector/upstream-auth.js';
 import { ENERKEY_BUDGET_WINDOW_MS } from './contract.js';
 
 /**

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { groupBy, perKeyLoader } from '../../shared/batching.js';
-import { NotFoundError } from '../../shared/errors.js';
+import { groupBy, perKeyLoader } from '../../shared/connector/batching.js';
+import { NotFoundError } from '../../shared/graph/errors.js';
 import type { EnerkeyClient, EnerkeyFacilityRecord, EnerkeyMeterRecord, EnerkeyValue, ValuesKind } from './client.js';
 import { DAY_MS, ENERKEY_MAX_HOURLY_DAYS, ENERKEY_MAX_METERING_POINTS_PER_CALL, ENERKEY_MAX_MONTHLY_DAYS } from './contract.js';
 

@@ -1,4 +1,4 @@
-import { EnergyUnit, Resolution, type ReadingsSource, type SourceRow } from '../../shared/timeseries/index.js';
+import { EnergyUnit, Resolution, type ReadingsSource, type SourceRow } from '../../shared/time/index.js';
 import type { EnerkeyClient } from './client.js';
 import { ENERKEY_MAX_HOURLY_DAYS } from './contract.js';
 

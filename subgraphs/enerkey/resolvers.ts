@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { BadUserInputError, NotFoundError, orNotFound } from '../../shared/errors.js';
+import { BadUserInputError, NotFoundError, orNotFound } from '../../shared/graph/errors.js';
 import { type Connection, ConnectionArgs, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
-import { EnergyUnit, ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/timeseries/index.js';
+import { EnergyUnit, ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
 import type { EnerkeyClient, EnerkeyValue, ValuesKind } from './client.js';
 import { DAY_MS, ENERKEY_MAX_MONTHLY_DAYS } from './contract.js';
 import type { EnerkeyLoaders } from './loaders.js';
@@ -32,11 +32,11 @@ import {
   UpdateEnerkeyActionInput,
 } from './schema.js';
 import type { Store } from '../../shared/store/index.js';
-import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/idempotency.js';
+import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/connector/idempotency.js';
 
 export interface EnerkeyContext {
   client: EnerkeyClient;
-  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  /** Shared between replicas: idempotency records (shared/connector/idempotency.ts). */
   store: Store;
   loaders: EnerkeyLoaders;
   /** The time-series pipeline over readings.ts, for this request. */

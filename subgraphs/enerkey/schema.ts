@@ -2,7 +2,7 @@ import { ArrayMaxSize, ArrayMinSize, IsNotEmpty, IsOptional, Max, MaxLength, Min
 import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
-import type { ProviderName } from '../../shared/provider.js';
+import type { ProviderName } from '../../shared/graph/provider-names.js';
 import type {
   EnerkeyActionRecord,
   EnerkeyFacilityRecord,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
 import { DateTime } from 'luxon';
-import { renderChartPdf, renderChartPng } from '../../shared/charts.js';
+import { renderChartPdf, renderChartPng } from '../../shared/simulator/charts.js';
 import type { EnerkeyActionRecord } from './client.js';
 import {
   bodyObject,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../shared/config.js';
+import { ConfigError } from '../../shared/subgraph/config.js';
 import { MemoryStore } from '../../shared/store/index.js';
 import {
   IntellimeterClient,
@@ -143,9 +143,7 @@ describe('the connector against the simulator', () => {
       timeZone: TORONTO,
       responseType: 'json',
       fileType: 'json',
-      timeoutMs: 5000,
-      concurrency: 4,
-      retries: 0,
+      calls: { timeoutMs: 5000, concurrency: 4, retries: 0 },
       ...options,
     });
   }

@@ -1,15 +1,9 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { GridgraphError, UpstreamUnavailableError } from '../../shared/errors.js';
-import {
-  createHttpClient,
-  type HttpClient,
-  type QueryValue,
-  type UpstreamCallSettings,
-  upstreamCallSettings,
-} from '../../shared/http-client.js';
-import { createCredentialCache, credentialKey, headerAuth, type CredentialCache } from '../../shared/upstream-auth.js';
-import { createLogger } from '../../shared/log.js';
-import { LocalTimeReader, localTimeCandidates } from '../../shared/timeseries/local-time.js';
+import { GridgraphError, UpstreamUnavailableError } from '../../shared/graph/errors.js';
+import { createHttpClient, type HttpClient, type QueryValue, type UpstreamCallSettings } from '../../shared/connector/http-client.js';
+import { createCredentialCache, credentialKey, headerAuth, type CredentialCache } from '../../shared/connector/upstream-auth.js';
+import { createLogger } from '../../shared/observability/logger.js';
+import { WallClockReader, wallClockCandidates } from '../../shared/time/wall-clock.js';
 import { decode, decodeJson, decodeXml, decodeYaml, type FileType, type ResponseType, WireFormatError } from './wire.js';
 import type { Store } from '../../shared/store/index.js';
 
@@ -75,7 +69,9 @@ export interface NewUser {
 
 export type ChartType = 'pie' | 'bar' | 'line';
 
-export interface IntellimeterClientOptions extends UpstreamCallSettings {
+export interface IntellimeterClientOptions {
+  /** Timeouts, concurrency, retries and breaker of the calls to the provider (`<PROVIDER>_*` settings). */
+  calls: UpstreamCallSettings;
   /**
    * Shares the session with other replicas through this store (README "Scale-out"), and keeps a rotated
    * key there, so that every replica and a restarted process log in with it.
@@ -116,7 +112,7 @@ export class IntellimeterClient {
     const common = {
       provider: PROVIDER,
       baseUrl: options.baseUrl,
-      ...upstreamCallSettings(options),
+      ...options.calls,
       secrets: this.secrets,
     };
     this.loginHttp = createHttpClient(common);
@@ -363,7 +359,7 @@ function optionalNumber(record: Fields, name: string): number | null {
 function time(record: Fields, name: string, zone: string, where: string): Date {
   const value = text(record, name, where);
   try {
-    return new Date(localTimeCandidates(value, zone)[0]!);
+    return new Date(wallClockCandidates(value, zone)[0]!);
   } catch {
     throw malformed(where, `${name} "${value}" is not a date-time`);
   }
@@ -420,12 +416,12 @@ export function parsePoint(body: unknown, where: string): IntellimeterPointRecor
  * later instant that is not after then.
  */
 export function parseReadings(body: unknown, zone: string, where: string, latestNotAfter?: number): IntellimeterReadingRecord[] {
-  const readers = new Map<string, LocalTimeReader>();
+  const readers = new Map<string, WallClockReader>();
   return asList(body, where).map((item) => {
     const meter = text(item, 'MeterParam', where);
     const stamp = text(item, 'TimeStamping', where);
     let reader = readers.get(meter);
-    if (!reader) readers.set(meter, (reader = new LocalTimeReader(zone)));
+    if (!reader) readers.set(meter, (reader = new WallClockReader(zone)));
     let at: number;
     try {
       at = latestNotAfter === undefined ? reader.read(stamp) : reader.readLatest(stamp, latestNotAfter);

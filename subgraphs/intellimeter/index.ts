@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { IANAZone } from 'luxon';
-import { ConfigError, readConfig, str } from '../../shared/config.js';
-import { buildFederatedSchema } from '../../shared/federation.js';
+import { ConfigError, readConfig, str } from '../../shared/subgraph/config.js';
+import { buildFederatedSchema } from '../../shared/subgraph/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
-import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
+import { startGraphQLServer, type RunningServer } from '../../shared/subgraph/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
-import { upstreamCallSettings } from '../../shared/http-client.js';
 import { createStore } from '../../shared/store/index.js';
 import {
   closingStore,
@@ -17,10 +16,10 @@ import {
   type ProviderServerConfig,
   type StartOptions,
   type SubgraphModule,
-} from '../../shared/subgraph-module.js';
+} from '../../shared/subgraph/module.js';
 import { IntellimeterClient } from './client.js';
 import { intellimeterReadings } from './readings.js';
-import { TimeSeriesReader } from '../../shared/timeseries/index.js';
+import { TimeSeriesReader } from '../../shared/time/index.js';
 import { createIntellimeterLoaders } from './loaders.js';
 import {
   IntellimeterAccountResolver,
@@ -107,7 +106,7 @@ export async function startIntellimeterSubgraph(
     responseType: config.responseType,
     fileType: config.fileType,
     now,
-    ...upstreamCallSettings(config),
+    calls: config.calls,
   });
   const source = intellimeterReadings(client, config.timeZone);
   return closingStore(

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { EnergyUnit, Resolution, type ReadingsSource, type SourceRow } from '../../shared/timeseries/index.js';
+import { EnergyUnit, Resolution, type ReadingsSource, type SourceRow } from '../../shared/time/index.js';
 import type { IntellimeterClient } from './client.js';
 
 /**

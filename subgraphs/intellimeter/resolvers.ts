@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { BadUserInputError, NotFoundError, UpstreamRejectedError, orNotFound } from '../../shared/errors.js';
+import { BadUserInputError, NotFoundError, UpstreamRejectedError, orNotFound } from '../../shared/graph/errors.js';
 import { type Connection, ConnectionArgs, Deletion, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
-import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/timeseries/index.js';
+import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
 import type { ChartType, IntellimeterClient, IntellimeterPointRecord, PointSelector } from './client.js';
 import type { IntellimeterLoaders } from './loaders.js';
 import { SAVE_INTERVAL_MS } from './readings.js';
@@ -21,11 +21,11 @@ import {
   UpdateIntellimeterAccountInput,
 } from './schema.js';
 import type { Store } from '../../shared/store/index.js';
-import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/idempotency.js';
+import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/connector/idempotency.js';
 
 export interface IntellimeterContext {
   client: IntellimeterClient;
-  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  /** Shared between replicas: idempotency records (shared/connector/idempotency.ts). */
   store: Store;
   loaders: IntellimeterLoaders;
   /** The time-series pipeline over readings.ts, for this request. */

@@ -2,7 +2,7 @@ import { IsEmail, IsNotEmpty, IsOptional, MaxLength } from 'class-validator';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
-import type { ProviderName } from '../../shared/provider.js';
+import type { ProviderName } from '../../shared/graph/provider-names.js';
 import type { IntellimeterAccountRecord, IntellimeterPointRecord, IntellimeterUserRecord } from './client.js';
 
 /** Intellimeter's entities, inputs and enums as GraphQL types. Records from the connector map in here. */

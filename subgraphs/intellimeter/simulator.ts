@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Express, Request, Response } from 'express';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
-import { ZoneClock } from '../../shared/timeseries/zone-clock.js';
-import { renderChartPng, type ChartKind } from '../../shared/charts.js';
+import { ZoneRules } from '../../shared/time/zone-rules.js';
+import { renderChartPng, type ChartKind } from '../../shared/simulator/charts.js';
 import {
   createLoadProfile,
   type FaultSettings,
@@ -193,7 +193,7 @@ export async function startIntellimeterSimulator(options: IntellimeterSimulatorO
   const now = options.now ?? (() => new Date());
   const zone = options.timeZone ?? INTELLIMETER_DEFAULT_TIME_ZONE;
   // Luxon per timestamp would cost a history file tens of milliseconds on the shared event loop.
-  const clock = ZoneClock.of(zone);
+  const clock = ZoneRules.of(zone);
   const sessions = new TokenIssuer<number>(SESSION_LIFETIME_SECONDS);
   let store = seedStore(apiKey);
   let logins = 0;

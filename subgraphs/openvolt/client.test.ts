@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GridgraphError } from '../../shared/errors.js';
-import { ReadingRange, Resolution, TimeSeriesReader } from '../../shared/timeseries/index.js';
+import { GridgraphError } from '../../shared/graph/errors.js';
+import { ReadingRange, Resolution, TimeSeriesReader } from '../../shared/time/index.js';
 import { OpenvoltClient, parseIntervalData } from './client.js';
 import { openvoltReadings } from './readings.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from './simulator.js';
@@ -21,9 +21,7 @@ beforeAll(async () => {
   client = new OpenvoltClient({
     baseUrl: `${simulator.url}/v1`,
     apiKey: OPENVOLT_SIMULATOR_API_KEY,
-    timeoutMs: 5_000,
-    concurrency: 4,
-    retries: 0,
+    calls: { timeoutMs: 5_000, concurrency: 4, retries: 0 },
   });
   const intervalData = client.intervalData.bind(client);
   client.intervalData = async (...args) => {

@@ -1,11 +1,5 @@
-import {
-  createHttpClient,
-  type HttpClient,
-  type QueryValue,
-  type UpstreamCallSettings,
-  upstreamCallSettings,
-} from '../../shared/http-client.js';
-import { UpstreamUnavailableError } from '../../shared/errors.js';
+import { createHttpClient, type HttpClient, type QueryValue, type UpstreamCallSettings } from '../../shared/connector/http-client.js';
+import { UpstreamUnavailableError } from '../../shared/graph/errors.js';
 
 /**
  * The Openvolt connector: typed calls to Openvolt's REST API (https://api.openvolt.com/v1, spec v1.0.1)
@@ -126,7 +120,9 @@ export type MeterSelector = { meterId: string } | { meterNumber: string; custome
 /** Exact instants [from, to), or Openvolt's `lookback` (e.g. "1d", "1w", "3m", "1y") back from `to` or now. */
 export type IntervalWindow = { from: Date; to: Date } | { lookback: string; to?: Date };
 
-export interface OpenvoltClientOptions extends UpstreamCallSettings {
+export interface OpenvoltClientOptions {
+  /** Timeouts, concurrency, retries and breaker of the calls to the provider (`<PROVIDER>_*` settings). */
+  calls: UpstreamCallSettings;
   baseUrl: string;
   apiKey: string;
 }
@@ -141,7 +137,7 @@ export class OpenvoltClient {
     this.http = createHttpClient({
       provider: 'OPENVOLT',
       baseUrl: options.baseUrl,
-      ...upstreamCallSettings(options),
+      ...options.calls,
       headers: { 'x-api-key': options.apiKey, accept: 'application/json' },
       secrets: [options.apiKey],
     });

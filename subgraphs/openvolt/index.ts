@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { ConfigError, readConfig, str } from '../../shared/config.js';
-import { buildFederatedSchema } from '../../shared/federation.js';
+import { ConfigError, readConfig, str } from '../../shared/subgraph/config.js';
+import { buildFederatedSchema } from '../../shared/subgraph/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
-import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
+import { startGraphQLServer, type RunningServer } from '../../shared/subgraph/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
-import { upstreamCallSettings } from '../../shared/http-client.js';
 import { createStore } from '../../shared/store/index.js';
-import { readWebhookRetentionMs } from '../../shared/webhook-inbox.js';
+import { readWebhookRetentionMs } from '../../shared/subgraph/webhook-inbox.js';
 import {
   closingStore,
   readProviderServerConfig,
@@ -17,10 +16,10 @@ import {
   type ProviderServerConfig,
   type StartOptions,
   type SubgraphModule,
-} from '../../shared/subgraph-module.js';
+} from '../../shared/subgraph/module.js';
 import { OpenvoltClient } from './client.js';
 import { OPENVOLT_DEFAULT_CALENDAR_ZONE, openvoltReadings } from './readings.js';
-import { TimeSeriesReader } from '../../shared/timeseries/index.js';
+import { TimeSeriesReader } from '../../shared/time/index.js';
 import { IANAZone } from 'luxon';
 import { createOpenvoltLoaders, type OpenvoltAccountShape } from './loaders.js';
 import {
@@ -106,7 +105,7 @@ export async function startOpenvoltSubgraph(
   const client = new OpenvoltClient({
     baseUrl: config.apiUrl,
     apiKey: config.apiKey,
-    ...upstreamCallSettings(config),
+    calls: config.calls,
   });
   const events = new OpenvoltEvents(store, config.webhookRetentionMs);
   const source = openvoltReadings(client, config.calendarZone);

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { groupBy, perKeyLoader } from '../../shared/batching.js';
+import { groupBy, perKeyLoader } from '../../shared/connector/batching.js';
 import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltClient, type OpenvoltMeterRecord } from './client.js';
 
 /**

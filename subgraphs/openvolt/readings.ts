@@ -1,4 +1,4 @@
-import { EnergyUnit, Resolution, type Granularity, type ReadingsSource, type SourceRow } from '../../shared/timeseries/index.js';
+import { EnergyUnit, Resolution, type Granularity, type ReadingsSource, type SourceRow } from '../../shared/time/index.js';
 import type { OpenvoltClient, OpenvoltGranularity } from './client.js';
 
 /**

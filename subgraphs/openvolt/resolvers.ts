@@ -1,6 +1,6 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { BadUserInputError, orNotFound } from '../../shared/errors.js';
+import { BadUserInputError, orNotFound } from '../../shared/graph/errors.js';
 import {
   collectPages,
   type Connection,
@@ -10,7 +10,7 @@ import {
   offsetAfter,
   toConnection,
 } from '../../shared/graph/index.js';
-import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/timeseries/index.js';
+import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
 import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltClient, type OpenvoltCustomerRecord, type OpenvoltMeterRecord } from './client.js';
 import type { OpenvoltLoaders } from './loaders.js';
 import {
@@ -31,11 +31,11 @@ import {
 } from './schema.js';
 import type { OpenvoltEvents } from './webhooks.js';
 import type { Store } from '../../shared/store/index.js';
-import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/idempotency.js';
+import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/connector/idempotency.js';
 
 export interface OpenvoltContext {
   client: OpenvoltClient;
-  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  /** Shared between replicas: idempotency records (shared/connector/idempotency.ts). */
   store: Store;
   loaders: OpenvoltLoaders;
   /** The time-series pipeline over readings.ts, for this request. */

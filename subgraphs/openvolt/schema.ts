@@ -2,7 +2,7 @@ import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsUrl, Matches, MaxLength, Valid
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType, IsStringMap, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
-import type { ProviderName } from '../../shared/provider.js';
+import type { ProviderName } from '../../shared/graph/provider-names.js';
 import type {
   OpenvoltConsentRecord,
   OpenvoltCustomerRecord,
@@ -315,7 +315,7 @@ export const OpenvoltMeterConnection = ConnectionType(OpenvoltMeter, 'OpenvoltMe
 export const OpenvoltConsentConnection = ConnectionType(OpenvoltConsent, 'OpenvoltConsent');
 export const OpenvoltEventConnection = ConnectionType(OpenvoltEvent, 'OpenvoltEvent');
 
-// Inputs. Validation runs before any upstream call (shared/federation.ts), so bad input costs no call.
+// Inputs. Validation runs before any upstream call (shared/subgraph/federation.ts), so bad input costs no call.
 
 const METADATA_DESCRIPTION = 'Your own key–value pairs; every value must be a string.';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
 import { DateTime, type DurationLikeObject } from 'luxon';
-import { createLogger } from '../../shared/log.js';
+import { createLogger } from '../../shared/observability/logger.js';
 import {
   bodyObject,
   createLoadProfile,

@@ -1,9 +1,9 @@
 import express, { type Express } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import type { Connection, ConnectionArgs } from '../../shared/graph/index.js';
-import { createLogger } from '../../shared/log.js';
+import { createLogger } from '../../shared/observability/logger.js';
 import type { Store } from '../../shared/store/index.js';
-import { MAX_DELIVERY_ID_LENGTH, WebhookInbox, type InboxDelivery, type InboxList } from '../../shared/webhook-inbox.js';
+import { MAX_DELIVERY_ID_LENGTH, WebhookInbox, type InboxDelivery, type InboxList } from '../../shared/subgraph/webhook-inbox.js';
 import { OpenvoltEvent } from './schema.js';
 
 /**

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GridgraphError } from '../../shared/errors.js';
+import { GridgraphError } from '../../shared/graph/errors.js';
 import { SHARED_METERING_POINTS } from '../../shared/simulator/index.js';
-import { ReadingRange, Resolution, TimeSeriesReader } from '../../shared/timeseries/index.js';
+import { ReadingRange, Resolution, TimeSeriesReader } from '../../shared/time/index.js';
 import { UmeterClient, parseCustomer, parseP4 } from './client.js';
 import { parseMeasurements } from './measurements.js';
 import { umeterReadings } from './readings.js';
@@ -128,9 +128,7 @@ describe('logging in', () => {
       measurementsUrl: simulator.url,
       username: UMETER_SIMULATOR_USERNAME,
       password,
-      timeoutMs: 5_000,
-      concurrency: 4,
-      retries: 0,
+      calls: { timeoutMs: 5_000, concurrency: 4, retries: 0 },
       now: () => now,
     });
 
@@ -229,9 +227,7 @@ describe('the simulator’s clock', () => {
       measurementsUrl: simulator.url,
       username: UMETER_SIMULATOR_USERNAME,
       password: UMETER_SIMULATOR_PASSWORD,
-      timeoutMs: 5_000,
-      concurrency: 4,
-      retries: 0,
+      calls: { timeoutMs: 5_000, concurrency: 4, retries: 0 },
     });
     const eans = [SHARED_METERING_POINTS.officeEan];
     const count = async (route: 'date' | 'month' | 'year', period: string) =>

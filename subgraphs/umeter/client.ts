@@ -1,7 +1,7 @@
-import { UpstreamRejectedError, UpstreamUnavailableError, type GridgraphError } from '../../shared/errors.js';
-import { createHttpClient, type HttpClient, type UpstreamCallSettings, upstreamCallSettings } from '../../shared/http-client.js';
-import { LocalTimeReader } from '../../shared/timeseries/local-time.js';
-import { bearerAuth, createCredentialCache, credentialKey, type CredentialCache } from '../../shared/upstream-auth.js';
+import { UpstreamRejectedError, UpstreamUnavailableError, type GridgraphError } from '../../shared/graph/errors.js';
+import { createHttpClient, type HttpClient, type UpstreamCallSettings } from '../../shared/connector/http-client.js';
+import { WallClockReader } from '../../shared/time/wall-clock.js';
+import { bearerAuth, createCredentialCache, credentialKey, type CredentialCache } from '../../shared/connector/upstream-auth.js';
 import { parseMeasurements, UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute, type MeasurementSeries } from './measurements.js';
 import type { Store } from '../../shared/store/index.js';
 
@@ -97,7 +97,9 @@ export interface P4Usage {
   dataSource: string | null;
 }
 
-export interface UmeterClientOptions extends UpstreamCallSettings {
+export interface UmeterClientOptions {
+  /** Timeouts, concurrency, retries and breaker of the calls to the provider (`<PROVIDER>_*` settings). */
+  calls: UpstreamCallSettings;
   /** Shares the credential with other replicas through this store (README \"Scale-out\"). */
   store?: Store;
   /** Auth host, e.g. https://auth.umeter.nl (POST /token). */
@@ -125,7 +127,7 @@ export class UmeterClient {
     const secrets = [options.password];
     const common = {
       provider: 'UMETER' as const,
-      ...upstreamCallSettings(options),
+      ...options.calls,
       secrets,
     };
     this.auth = createHttpClient({ ...common, baseUrl: options.authUrl, retries: 0, headers: { accept: 'application/json' } });
@@ -213,7 +215,7 @@ export function parseP4(body: unknown): P4Usage {
   if (!body || typeof body !== 'object') throw malformed('P4 usage', 'the body is not a JSON object');
   const record = body as Record<string, unknown>;
   if (!Array.isArray(record.aData)) throw malformed('P4 usage', '`aData` is not a list');
-  const reader = new LocalTimeReader(UMETER_TIME_ZONE);
+  const reader = new WallClockReader(UMETER_TIME_ZONE);
   const intervals = record.aData.map((item: unknown): P4Interval => {
     const row = (item ?? {}) as Record<string, unknown>;
     if (typeof row.dateFrom !== 'string' || typeof row.dateTo !== 'string')

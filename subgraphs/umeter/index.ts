@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { ConfigError, numberInRange, optionalUrl, readConfig, str } from '../../shared/config.js';
-import { buildFederatedSchema } from '../../shared/federation.js';
+import { ConfigError, numberInRange, optionalUrl, readConfig, str } from '../../shared/subgraph/config.js';
+import { buildFederatedSchema } from '../../shared/subgraph/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
-import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
+import { startGraphQLServer, type RunningServer } from '../../shared/subgraph/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
-import { upstreamCallSettings } from '../../shared/http-client.js';
 import { createStore } from '../../shared/store/index.js';
 import {
   closingStore,
@@ -16,10 +15,10 @@ import {
   type ProviderServerConfig,
   type StartOptions,
   type SubgraphModule,
-} from '../../shared/subgraph-module.js';
+} from '../../shared/subgraph/module.js';
 import { UmeterClient } from './client.js';
 import { umeterReadings } from './readings.js';
-import { TimeSeriesReader } from '../../shared/timeseries/index.js';
+import { TimeSeriesReader } from '../../shared/time/index.js';
 import { createUmeterLoaders } from './loaders.js';
 import {
   UmeterAddressResolver,
@@ -106,7 +105,7 @@ export async function startUmeterSubgraph(
     measurementsUrl: config.measurementsUrl,
     username: config.username,
     password: config.password,
-    ...upstreamCallSettings(config),
+    calls: config.calls,
   });
   const source = umeterReadings(client);
   return closingStore(

@@ -1,4 +1,4 @@
-import { perKeyLoader } from '../../shared/batching.js';
+import { perKeyLoader } from '../../shared/connector/batching.js';
 import type { UmeterClient, UmeterCustomerRecord } from './client.js';
 
 /**

@@ -1,5 +1,5 @@
-import { UpstreamUnavailableError } from '../../shared/errors.js';
-import { LocalTimeReader } from '../../shared/timeseries/local-time.js';
+import { UpstreamUnavailableError } from '../../shared/graph/errors.js';
+import { WallClockReader } from '../../shared/time/wall-clock.js';
 
 /**
  * UMeter's measurement host (`/api/v2/measurements/{year|month|date}/…`): its vocabulary and the one
@@ -50,7 +50,7 @@ export function parseMeasurements(body: unknown): MeasurementSeries[] {
       if (typeof measKey !== 'string' || !Array.isArray(values))
         throw malformed(`a measurement of ${meteringPointId} lacks measKey or values`);
       const factor = String(field(measurement, 'unit') ?? 'kWh').toLowerCase() === 'wh' ? 0.001 : 1;
-      const reader = new LocalTimeReader(UMETER_TIME_ZONE);
+      const reader = new WallClockReader(UMETER_TIME_ZONE);
       series.push({
         meteringPointId,
         measKey,

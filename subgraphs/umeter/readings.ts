@@ -1,12 +1,5 @@
 import { DateTime } from 'luxon';
-import {
-  EnergyUnit,
-  ReadingQuality,
-  Resolution,
-  type Granularity,
-  type ReadingsSource,
-  type SourceRow,
-} from '../../shared/timeseries/index.js';
+import { EnergyUnit, ReadingQuality, Resolution, type Granularity, type ReadingsSource, type SourceRow } from '../../shared/time/index.js';
 import { UMETER_MAX_EANS_PER_CALL, type UmeterClient } from './client.js';
 import { UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute } from './measurements.js';
 

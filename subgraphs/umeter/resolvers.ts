@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { BadUserInputError, NotFoundError } from '../../shared/errors.js';
+import { BadUserInputError, NotFoundError } from '../../shared/graph/errors.js';
 import { MeteringPoint } from '../../shared/graph/index.js';
-import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/timeseries/index.js';
+import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
 import type { UmeterAddressRecord, UmeterClient, UmeterCustomerRecord } from './client.js';
 import type { UmeterLoaders } from './loaders.js';
 import { UMETER_TIME_ZONE } from './measurements.js';
@@ -12,7 +12,7 @@ import type { Store } from '../../shared/store/index.js';
 
 export interface UmeterContext {
   client: UmeterClient;
-  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  /** Shared between replicas: idempotency records (shared/connector/idempotency.ts). */
   store: Store;
   loaders: UmeterLoaders;
   /** The time-series pipeline over readings.ts, for this request. */

@@ -1,8 +1,8 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Meter, nationalMeterPointId } from '../../shared/graph/index.js';
-import type { ProviderName } from '../../shared/provider.js';
-import { Resolution } from '../../shared/timeseries/index.js';
+import type { ProviderName } from '../../shared/graph/provider-names.js';
+import { Resolution } from '../../shared/time/index.js';
 import type { P4Interval, P4Usage, Registers, UmeterAddressRecord, UmeterCustomerRecord } from './client.js';
 
 /** UMeter's entities as GraphQL types. Records from the connector map in here. */

@@ -1,6 +1,6 @@
 import type { Express, Request } from 'express';
 import { DateTime } from 'luxon';
-import { ZoneClock } from '../../shared/timeseries/zone-clock.js';
+import { ZoneRules } from '../../shared/time/zone-rules.js';
 import {
   createLoadProfile,
   type FaultSettings,
@@ -17,7 +17,7 @@ import {
 import { MEAS_KEYS, UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute } from './measurements.js';
 
 /** Dutch wall-clock time for the thousands of stamps a measurement answer carries (Luxon once per hour). */
-const DUTCH_CLOCK = ZoneClock.of(UMETER_TIME_ZONE);
+const DUTCH_CLOCK = ZoneRules.of(UMETER_TIME_ZONE);
 
 /**
  * A local UMeter serving all three of its hosts on one port: the auth host (`POST /token`), the app host

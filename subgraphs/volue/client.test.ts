@@ -30,9 +30,7 @@ function client(overrides: Partial<VolueClientOptions> = {}): VolueClient {
     tokenUrl: simulator.tokenUrl,
     clientId: VOLUE_SIMULATOR_CLIENT_ID,
     clientSecret: VOLUE_SIMULATOR_CLIENT_SECRET,
-    timeoutMs: 5_000,
-    concurrency: 8,
-    retries: 2,
+    calls: { timeoutMs: 5_000, concurrency: 8, retries: 2 },
     now: () => clock,
     ...overrides,
   });

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { GridgraphError, UpstreamRejectedError, UpstreamUnavailableError } from '../../shared/errors.js';
-import { createHttpClient, type HttpClient, type UpstreamCallSettings, upstreamCallSettings } from '../../shared/http-client.js';
-import { bearerAuth, createCredentialCache, credentialKey, type CredentialCache } from '../../shared/upstream-auth.js';
+import { GridgraphError, UpstreamRejectedError, UpstreamUnavailableError } from '../../shared/graph/errors.js';
+import { createHttpClient, type HttpClient, type UpstreamCallSettings } from '../../shared/connector/http-client.js';
+import { bearerAuth, createCredentialCache, credentialKey, type CredentialCache } from '../../shared/connector/upstream-auth.js';
 import type { Store } from '../../shared/store/index.js';
 
 /**
@@ -138,7 +138,9 @@ export interface VolueReportRecord {
   createdAt?: string;
 }
 
-export interface VolueClientOptions extends UpstreamCallSettings {
+export interface VolueClientOptions {
+  /** Timeouts, concurrency, retries and breaker of the calls to the provider (`<PROVIDER>_*` settings). */
+  calls: UpstreamCallSettings;
   /** Shares the credential with other replicas through this store (README \"Scale-out\"). */
   store?: Store;
   /** API base, e.g. https://api.sandbox.voluespark.com/energy-coordination/v1 */
@@ -166,7 +168,7 @@ export class VolueClient {
     this.identity = createHttpClient({
       provider: 'VOLUE',
       baseUrl: options.tokenUrl,
-      ...upstreamCallSettings(options),
+      ...options.calls,
       // A token request is a POST: never retried.
       retries: 0,
       secrets,
@@ -183,7 +185,7 @@ export class VolueClient {
     this.http = createHttpClient({
       provider: 'VOLUE',
       baseUrl: options.baseUrl,
-      ...upstreamCallSettings(options),
+      ...options.calls,
       headers: { accept: 'application/json' },
       auth: bearerAuth(this.tokens),
       secrets,

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { ConfigError, numberInRange, optionalUrl, readConfig, str, url } from '../../shared/config.js';
-import { buildFederatedSchema } from '../../shared/federation.js';
+import { ConfigError, numberInRange, optionalUrl, readConfig, str, url } from '../../shared/subgraph/config.js';
+import { buildFederatedSchema } from '../../shared/subgraph/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/index.js';
-import { startGraphQLServer, type RunningServer } from '../../shared/server.js';
+import { startGraphQLServer, type RunningServer } from '../../shared/subgraph/server.js';
 import { faultsFromEnv } from '../../shared/simulator/index.js';
-import { upstreamCallSettings } from '../../shared/http-client.js';
 import { createStore } from '../../shared/store/index.js';
-import { readWebhookRetentionMs } from '../../shared/webhook-inbox.js';
+import { readWebhookRetentionMs } from '../../shared/subgraph/webhook-inbox.js';
 import {
   closingStore,
   readProviderServerConfig,
@@ -16,7 +15,7 @@ import {
   subgraphServerSettings,
   type ProviderServerConfig,
   type SubgraphModule,
-} from '../../shared/subgraph-module.js';
+} from '../../shared/subgraph/module.js';
 import { VolueClient } from './client.js';
 import { createVolueLoaders } from './loaders.js';
 import {
@@ -118,7 +117,7 @@ export async function startVolueSubgraph(config: VolueConfig & { apiUrl: string 
     tokenUrl: config.tokenUrl,
     clientId: config.clientId,
     clientSecret: config.clientSecret,
-    ...upstreamCallSettings(config),
+    calls: config.calls,
   });
   const notifications = new VolueNotifications(store, config.webhookRetentionMs);
   // With port 0 the receiver's URL is known only once listening; `receiverUrl` is filled in then.

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { perKeyLoader } from '../../shared/batching.js';
+import { perKeyLoader } from '../../shared/connector/batching.js';
 import type { VolueClient, VolueMeterRecord } from './client.js';
 
 /**

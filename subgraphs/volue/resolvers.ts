@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { BadUserInputError, orNotFound } from '../../shared/errors.js';
+import { BadUserInputError, orNotFound } from '../../shared/graph/errors.js';
 import {
   collectPages,
   type Connection,
@@ -36,11 +36,11 @@ import {
 } from './schema.js';
 import type { VolueNotifications } from './webhooks.js';
 import type { Store } from '../../shared/store/index.js';
-import { IDEMPOTENCY_KEY_ARG, idempotent, stableJson, undefinedIfNotFound } from '../../shared/idempotency.js';
+import { IDEMPOTENCY_KEY_ARG, idempotent, stableJson, undefinedIfNotFound } from '../../shared/connector/idempotency.js';
 
 export interface VolueContext {
   client: VolueClient;
-  /** Shared between replicas: idempotency records (shared/idempotency.ts). */
+  /** Shared between replicas: idempotency records (shared/connector/idempotency.ts). */
   store: Store;
   loaders: VolueLoaders;
   notifications: VolueNotifications;

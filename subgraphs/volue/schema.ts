@@ -2,7 +2,7 @@ import { ArrayMaxSize, IsInt, IsNotEmpty, IsOptional, IsUrl, Matches, Max, MaxLe
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
-import type { ProviderName } from '../../shared/provider.js';
+import type { ProviderName } from '../../shared/graph/provider-names.js';
 import type {
   VolueEventRecord,
   VolueMeterRecord,
@@ -374,7 +374,7 @@ export const VolueUserConnection = ConnectionType(VolueUser, 'VolueUser');
 export const VolueEventConnection = ConnectionType(VolueEvent, 'VolueEvent');
 export const VolueNotificationConnection = ConnectionType(VolueNotification, 'VolueNotification');
 
-// Inputs. Validation runs before any upstream call (shared/federation.ts), so bad input costs no call.
+// Inputs. Validation runs before any upstream call (shared/subgraph/federation.ts), so bad input costs no call.
 
 const ID_PATTERN = /^[^/?#\s]+$/;
 const ID_MESSAGE = (what: string) => `${what} must be non-empty, without spaces, "/", "?" or "#"`;

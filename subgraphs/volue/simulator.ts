@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
 import { DateTime } from 'luxon';
-import { createLogger } from '../../shared/log.js';
+import { createLogger } from '../../shared/observability/logger.js';
 import {
   bodyObject,
   type FaultSettings,

@@ -1,9 +1,9 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { createServer, type AddressInfo } from 'node:net';
 import { startGateway, type GatewayOptions } from '../../gateway/index.js';
-import type { RunningServer } from '../../shared/server.js';
+import type { RunningServer } from '../../shared/subgraph/server.js';
 import { startThrowawayStack, type Stack } from '../../scripts/stack.js';
-import type { StartOptions } from '../../shared/subgraph-module.js';
+import type { StartOptions } from '../../shared/subgraph/module.js';
 
 /**
  * The whole product inside the test process on free ports (DESIGN.md: tests pass while a developer's own

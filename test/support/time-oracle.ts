@@ -1,6 +1,6 @@
 /**
  * An independent oracle of calendar buckets, for property tests of the time-series pipeline. It shares
- * nothing with the pipeline but the tz database: no Luxon, no BucketClock, no ZoneClock. It asks `Intl`
+ * nothing with the pipeline but the tz database: no Luxon, no BucketGrid, no ZoneRules. It asks `Intl`
  * what a zone's wall clock shows at an instant, and finds instants by searching that answer, minute by
  * minute; calendar arithmetic is done on civil dates (`Date.UTC`), where there are no zones.
  *

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SUPERGRAPH_PATH, startGateway } from '../../gateway/index.js';
-import type { RunningServer } from '../../shared/server.js';
+import type { RunningServer } from '../../shared/subgraph/server.js';
 import type { Stack } from '../../scripts/stack.js';
 import { startSubgraphProxy, type SubgraphProxy } from './subgraph-proxy.js';
 

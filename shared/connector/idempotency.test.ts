@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BadUserInputError, UpstreamRejectedError, UpstreamTimeoutError } from './errors.js';
+import { BadUserInputError, UpstreamRejectedError, UpstreamTimeoutError } from '../graph/errors.js';
 import { idempotent, stableJson } from './idempotency.js';
-import { MemoryStore } from './store/index.js';
+import { MemoryStore } from '../store/index.js';
 
 // A fake provider: counts writes, and can commit and still time out (the lost answer).
 function provider() {

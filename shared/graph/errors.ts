@@ -1,11 +1,11 @@
 import { GraphQLError } from 'graphql';
-import type { ProviderName } from './provider.js';
+import type { ProviderName } from './provider-names.js';
 export type { ProviderName };
 
 /**
  * Every error a client sees carries `extensions.code` (DESIGN.md, "Errors") and, when it concerns a
  * provider, `extensions.provider`. Resolvers and connectors throw these classes; anything else that
- * escapes a resolver is a bug and is masked by `formatError` in shared/server.ts.
+ * escapes a resolver is a bug and is masked by `formatError` in shared/subgraph/server.ts.
  */
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -55,18 +55,6 @@ export async function orNotFound<T>(promise: Promise<T>, message: string): Promi
   } catch (error) {
     if (error instanceof NotFoundError) throw new NotFoundError(message, { ...error.extensions });
     throw error;
-  }
-}
-
-export class UnauthenticatedError extends GridgraphError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('UNAUTHENTICATED', message, details);
-  }
-}
-
-export class ForbiddenError extends GridgraphError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super('FORBIDDEN', message, details);
   }
 }
 

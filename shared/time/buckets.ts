@@ -1,6 +1,9 @@
-import { DateTime, type DateTimeUnit } from 'luxon';
+import { DateTime } from 'luxon';
 import { Resolution } from './types.js';
-import { ZoneClock } from './zone-clock.js';
+import { resolutionInfo, type ResolutionInfo } from './resolution.js';
+import { ZoneRules } from './zone-rules.js';
+
+const MINUTE_MS = 60_000;
 
 /*
  * Bucket arithmetic for every Resolution in an IANA time zone. All zone and DST knowledge comes from
@@ -17,49 +20,9 @@ import { ZoneClock } from './zone-clock.js';
  * - calendar (DAY, WEEK, MONTH, YEAR): from the local start of the period to the local start of the next
  *   one, so a day is 23, 24 or 25 hours. WEEK is the ISO week (Monday 00:00 local).
  *
- * The zone's UTC offsets come from ZoneClock, which remembers stretches over which the offset is known to
+ * The zone's UTC offsets come from ZoneRules, which remembers stretches over which the offset is known to
  * be constant, so walking a year of 5-minute buckets is plain millisecond arithmetic between changes.
  */
-
-export type CalendarUnit = Extract<DateTimeUnit, 'day' | 'week' | 'month' | 'year'>;
-
-export type ResolutionInfo =
-  | { readonly resolution: Resolution; readonly rank: number; readonly kind: 'fixed'; readonly minutes: number; readonly label: string }
-  | {
-      readonly resolution: Resolution;
-      readonly rank: number;
-      readonly kind: 'calendar';
-      readonly unit: CalendarUnit;
-      readonly label: string;
-    };
-
-export const RESOLUTION_INFO: Readonly<Record<Resolution, ResolutionInfo>> = Object.freeze({
-  [Resolution.FIVE_MINUTES]: { resolution: Resolution.FIVE_MINUTES, rank: 0, kind: 'fixed', minutes: 5, label: '5-minute' },
-  [Resolution.QUARTER_HOUR]: { resolution: Resolution.QUARTER_HOUR, rank: 1, kind: 'fixed', minutes: 15, label: 'quarter-hour' },
-  [Resolution.HALF_HOUR]: { resolution: Resolution.HALF_HOUR, rank: 2, kind: 'fixed', minutes: 30, label: 'half-hour' },
-  [Resolution.HOUR]: { resolution: Resolution.HOUR, rank: 3, kind: 'fixed', minutes: 60, label: 'hourly' },
-  [Resolution.DAY]: { resolution: Resolution.DAY, rank: 4, kind: 'calendar', unit: 'day', label: 'daily' },
-  [Resolution.WEEK]: { resolution: Resolution.WEEK, rank: 5, kind: 'calendar', unit: 'week', label: 'weekly' },
-  [Resolution.MONTH]: { resolution: Resolution.MONTH, rank: 6, kind: 'calendar', unit: 'month', label: 'monthly' },
-  [Resolution.YEAR]: { resolution: Resolution.YEAR, rank: 7, kind: 'calendar', unit: 'year', label: 'yearly' },
-});
-
-const MINUTE_MS = 60_000;
-
-export function resolutionInfo(resolution: Resolution): ResolutionInfo {
-  const info = RESOLUTION_INFO[resolution];
-  if (!info) throw new RangeError(`Unknown resolution: ${String(resolution)}`);
-  return info;
-}
-
-export function isResolution(value: unknown): value is Resolution {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(RESOLUTION_INFO, value);
-}
-
-/** True when `a` is strictly finer (shorter buckets) than `b`. */
-export function isFiner(a: Resolution, b: Resolution): boolean {
-  return resolutionInfo(a).rank < resolutionInfo(b).rank;
-}
 
 /** Bound on offset changes crossed while looking for one boundary; real zones need at most one or two. */
 const MAX_TRANSITIONS_PER_STEP = 8;
@@ -68,9 +31,9 @@ const MAX_TRANSITIONS_PER_STEP = 8;
  * Bucket arithmetic for one resolution in one zone. Create one per walk (cheap) and reuse it: it keeps
  * the offset memo that makes fixed-length walks fast. Instants are epoch milliseconds.
  */
-export class BucketClock {
+export class BucketGrid {
   readonly info: ResolutionInfo;
-  private readonly offsets: ZoneClock;
+  private readonly offsets: ZoneRules;
   private readonly stepMs: number;
 
   constructor(
@@ -78,7 +41,7 @@ export class BucketClock {
     readonly zone: string,
   ) {
     this.info = resolutionInfo(resolution);
-    this.offsets = ZoneClock.of(zone);
+    this.offsets = ZoneRules.of(zone);
     this.stepMs = this.info.kind === 'fixed' ? this.info.minutes * MINUTE_MS : 0;
   }
 

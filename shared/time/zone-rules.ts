@@ -3,8 +3,8 @@ import { IANAZone } from 'luxon';
 /**
  * Everything the kit knows about one IANA zone, in one place: its UTC offset at an instant, the wall
  * clock at an instant, and the instants a wall-clock time denotes (one; two in the hour a fall-back
- * repeats; none in the hour a spring-forward skips). Bucket arithmetic (`BucketClock`) and the reader of
- * zone-less provider stamps (`LocalTimeReader`) both stand on it.
+ * repeats; none in the hour a spring-forward skips). Bucket arithmetic (`BucketGrid`) and the reader of
+ * zone-less provider stamps (`WallClockReader`) both stand on it.
  *
  * All zone knowledge comes from Luxon (the tz database); nothing here encodes a DST rule. A Luxon
  * offset lookup goes through Intl (some microseconds), and a walk or a history file asks for tens of
@@ -27,9 +27,9 @@ const LAST_SECOND_MS = HOUR_MS - 1_000;
  */
 const OFFSET_PROBE_MS = HOUR_MS;
 
-const clocks = new Map<string, ZoneClock>();
+const clocks = new Map<string, ZoneRules>();
 
-export class ZoneClock {
+export class ZoneRules {
   private readonly zone: IANAZone;
   private knownFrom = Number.POSITIVE_INFINITY;
   private knownTo = Number.NEGATIVE_INFINITY;
@@ -40,9 +40,9 @@ export class ZoneClock {
   private readonly shiftsByLocalHour = new Map<number, number[] | null>();
 
   /** The clock of `zone`, shared: it holds only what the tz database says, so one per zone serves everyone. */
-  static of(zone: string): ZoneClock {
+  static of(zone: string): ZoneRules {
     let clock = clocks.get(zone);
-    if (!clock) clocks.set(zone, (clock = new ZoneClock(zone)));
+    if (!clock) clocks.set(zone, (clock = new ZoneRules(zone)));
     return clock;
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { BadUserInputError, GridgraphError, UpstreamTimeoutError, type ProviderName } from './errors.js';
-import { LockTimeoutError, getJson, setJson, withLock, type Store } from './store/index.js';
+import { BadUserInputError, GridgraphError, UpstreamTimeoutError, type ProviderName } from '../graph/errors.js';
+import { LockTimeoutError, getJson, setJson, withLock, type Store } from '../store/index.js';
 
 /**
  * Idempotency keys for registration mutations ("Nothing lost"): a client that retries a mutation with

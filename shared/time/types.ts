@@ -1,6 +1,6 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { TimeZoneScalar } from './time-zone.js';
+import { TimeZoneScalar } from './time-zone-scalar.js';
 
 /*
  * The time-series vocabulary every provider subgraph shares (DESIGN.md, "The graph" and "Time series").

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config.js';
-import { MemoryStore } from './store/index.js';
+import { MemoryStore } from '../store/index.js';
 import { WebhookInbox, readWebhookRetentionMs, type InboxDelivery } from './webhook-inbox.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TimeSeriesReader } from './pipeline.js';
 import type { SourceRow } from './source.js';
-import { granularity, local, memorySource, rangeOf, refusedWith, seriesOf, slots } from './test-helpers.js';
+import { granularity, local, memorySource, rangeOf, refusedWith, seriesOf, slots } from '../../test/support/time-series.js';
 import { EnergyUnit, ReadingQuality, Resolution } from './types.js';
 import { convertEnergy } from './units.js';
 

@@ -9,7 +9,7 @@
  * `forgetFieldResolverFields()` drops those pushed fields from every object and interface type, keeping
  * only the fields declared with `@Field`, so that each build adds just the field resolvers of its own
  * resolver classes. Call it before every `buildSchema` of a process that builds several subgraphs
- * (shared/federation.ts does). A build's own result is not affected: buildFederatedSchema prints and
+ * (shared/subgraph/federation.ts does). A build's own result is not affected: buildFederatedSchema prints and
  * rebuilds its schema before returning, so nothing reads the storage afterwards.
  */
 interface FieldOwner {

@@ -1,6 +1,6 @@
 import { numberInRange, readConfig } from './config.js';
-import { offsetAfter, toConnection, type Connection } from './graph/connection.js';
-import { getJson, type Store } from './store/index.js';
+import { offsetAfter, toConnection, type Connection } from '../graph/connection.js';
+import { getJson, type Store } from '../store/index.js';
 
 /**
  * Received webhook deliveries, kept in the store (DESIGN.md "State"): written before the receiver

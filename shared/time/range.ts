@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon';
-import { BadUserInputError } from '../errors.js';
-import type { ProviderName } from '../provider.js';
-import { BucketClock, isFiner, isResolution } from './resolution.js';
+import { BadUserInputError } from '../graph/errors.js';
+import type { ProviderName } from '../graph/provider-names.js';
+import { BucketGrid } from './buckets.js';
+import { isFiner, isResolution } from './resolution.js';
 import { EnergyUnit, type ReadingRange, type Resolution } from './types.js';
 import { WH_PER_UNIT } from './units.js';
-import { ZoneClock } from './zone-clock.js';
+import { ZoneRules } from './zone-rules.js';
 
 /** A validated request, widened to whole buckets, in epoch milliseconds. */
 export interface ResolvedRange {
@@ -58,7 +59,7 @@ export function resolveRange(range: ReadingRange, provider: ProviderName, native
   }
 
   const timeZone = range.timeZone ?? 'UTC';
-  if (!ZoneClock.isValidZone(timeZone)) {
+  if (!ZoneRules.isValidZone(timeZone)) {
     fail(
       `range.timeZone "${String(timeZone)}" is not a known IANA time zone; use a name such as "UTC" or "Europe/London".`,
       'range.timeZone',
@@ -81,7 +82,7 @@ export function resolveRange(range: ReadingRange, provider: ProviderName, native
     fail(`${provider} meters record ${native} readings; ask for ${native} or coarser.`, 'range.resolution', { nativeResolution: native });
   }
 
-  const clock = new BucketClock(resolution, timeZone);
+  const clock = new BucketGrid(resolution, timeZone);
   const fromMs = clock.floor(requestedFrom);
   const toMs = clock.ceil(requestedTo);
   const spanDays = DateTime.fromMillis(toMs, { zone: timeZone }).diff(DateTime.fromMillis(fromMs, { zone: timeZone }), 'days').days;

@@ -9,9 +9,9 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type Vali
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { numberInRange } from './config.js';
-import { Deadline, REQUEST_TIMEOUT_HEADER, requestTimeout, withDeadline } from './deadline.js';
-import { GridgraphError } from './errors.js';
-import { createLogger } from './log.js';
+import { Deadline, REQUEST_TIMEOUT_HEADER, requestTimeout, withDeadline } from '../connector/deadline.js';
+import { GridgraphError } from '../graph/errors.js';
+import { createLogger } from '../observability/logger.js';
 
 /** Anything start-all or a test starts and later stops. */
 export interface RunningServer {
@@ -77,7 +77,7 @@ export interface GraphQLServerOptions<TContext extends BaseContext> extends Serv
 /**
  * The one bootstrap for every GraphQL server (subgraphs and gateway): Apollo Server 5 on express 5,
  * `GET /health`, stack traces never sent (but in development mode), unexpected errors masked, each
- * request served under its deadline (shared/deadline.ts), idle connections kept for an explicit time,
+ * request served under its deadline (shared/connector/deadline.ts), idle connections kept for an explicit time,
  * and a stop() that drains in-flight requests before closing.
  */
 export async function startGraphQLServer<TContext extends BaseContext>(options: GraphQLServerOptions<TContext>): Promise<RunningServer> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore } from './store/index.js';
+import { MemoryStore } from '../store/index.js';
 import { createCredentialCache, credentialKey } from './upstream-auth.js';
 
 /** The credential cache: reuse, renewal before expiry, single flight, invalidation of stale values only. */

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import { BadUserInputError } from '../errors.js';
-import type { ProviderName } from '../provider.js';
-import { TimeSeriesReader } from './pipeline.js';
-import type { CallWindow, Granularity, ReadingsSource, SourceRow } from './source.js';
-import { EnergyUnit, ReadingQuality, ReadingRange, Resolution, type TimeSeriesResult } from './types.js';
+import { BadUserInputError } from '../../shared/graph/errors.js';
+import type { ProviderName } from '../../shared/graph/provider-names.js';
+import { TimeSeriesReader } from '../../shared/time/pipeline.js';
+import type { CallWindow, Granularity, ReadingsSource, SourceRow } from '../../shared/time/source.js';
+import { EnergyUnit, ReadingQuality, ReadingRange, Resolution, type TimeSeriesResult } from '../../shared/time/types.js';
 
 /*
  * Builders shared by the time-series tests. Not exported from index.ts: production code never needs them.

@@ -15,7 +15,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
-import { BadUserInputError } from './errors.js';
+import { BadUserInputError } from '../graph/errors.js';
 import { forgetFieldResolverFields } from './type-graphql-metadata.js';
 
 /** The federation spec every subgraph links, and the directives it may use. */

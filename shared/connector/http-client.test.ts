@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Deadline, withDeadline } from './deadline.js';
-import { GridgraphError } from './errors.js';
+import { GridgraphError } from '../graph/errors.js';
 import { backoffDelay, createHttpClient, type HttpClientOptions } from './http-client.js';
 import { bearerAuth, createCredentialCache } from './upstream-auth.js';
 

@@ -1,4 +1,4 @@
-import { ZoneClock } from './zone-clock.js';
+import { ZoneRules } from './zone-rules.js';
 
 /**
  * The one reader of zone-less provider timestamps ("2026-11-01 01:30:00"), read as wall-clock time in
@@ -9,7 +9,7 @@ import { ZoneClock } from './zone-clock.js';
  * - a series in time order (a history file, a day of quarter hours): each stamp is the earliest instant
  *   after the previous one read (`read`), so the second pass through 01:00–02:00 lands an hour later;
  * - a single "latest" stamp: the latest instant not after now (`readLatest`).
- * A stamp in the hour a spring-forward skips is read with the offset before the change (ZoneClock).
+ * A stamp in the hour a spring-forward skips is read with the offset before the change (ZoneRules).
  */
 
 /** yyyy-MM-dd, then optionally [ T]HH:mm, :ss, .SSS and an offset; or yyyyMMdd. */
@@ -17,7 +17,7 @@ const LOCAL_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:?\d{2})?)?$|^(\d{4})(\d{2})(\d{2})$/;
 
 /** The instants (epoch ms, ascending) that a timestamp denotes in `zone`: one, or two in a repeated hour. */
-export function localTimeCandidates(text: string, zone: string): number[] {
+export function wallClockCandidates(text: string, zone: string): number[] {
   const match = LOCAL_TIME.exec(text.trim());
   const [year, month, day, hour, minute, second, millis, offset] = match
     ? match[1]
@@ -26,20 +26,20 @@ export function localTimeCandidates(text: string, zone: string): number[] {
     : [];
   const local = match ? wallClockMs(+year!, +month!, +day!, +hour!, +minute!, +second!, Number(millis!.padEnd(3, '0'))) : Number.NaN;
   if (Number.isNaN(local)) throw new RangeError(`"${text}" is not a local date-time such as 2026-03-29 02:15:00`);
-  return offset ? [local - offsetMs(offset)] : ZoneClock.of(zone).instantsAt(local);
+  return offset ? [local - offsetMs(offset)] : ZoneRules.of(zone).instantsAt(local);
 }
 
 /** Reads zone-less timestamps of one zone; one reader per series read in time order. */
-export class LocalTimeReader {
+export class WallClockReader {
   private previous = Number.NEGATIVE_INFINITY;
 
   constructor(readonly zone: string) {
-    ZoneClock.of(zone); // refuses an unknown zone now, not at the first stamp
+    ZoneRules.of(zone); // refuses an unknown zone now, not at the first stamp
   }
 
   /** The instant (epoch ms) of the next stamp of a series in time order: its earliest candidate after the previous one. */
   read(text: string): number {
-    const candidates = localTimeCandidates(text, this.zone);
+    const candidates = wallClockCandidates(text, this.zone);
     const chosen = candidates.find((ms) => ms > this.previous) ?? candidates.at(-1)!;
     this.previous = chosen;
     return chosen;
@@ -47,13 +47,13 @@ export class LocalTimeReader {
 
   /** The instant (epoch ms) of a stamp closing an interval that starts at `afterMs`, without moving the series. */
   readAfter(text: string, afterMs: number): number {
-    const candidates = localTimeCandidates(text, this.zone);
+    const candidates = wallClockCandidates(text, this.zone);
     return candidates.find((ms) => ms > afterMs) ?? candidates.at(-1)!;
   }
 
   /** The instant (epoch ms) of a stamp that is the latest of its kind: its latest candidate not after `nowMs`. */
   readLatest(text: string, nowMs: number): number {
-    const candidates = localTimeCandidates(text, this.zone);
+    const candidates = wallClockCandidates(text, this.zone);
     return candidates.findLast((ms) => ms <= nowMs) ?? candidates[0]!;
   }
 }

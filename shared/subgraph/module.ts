@@ -1,12 +1,12 @@
 import type { GraphQLSchema } from 'graphql';
-import type { CircuitBreakerSettings } from './http-client.js';
+import type { UpstreamCallSettings } from '../connector/http-client.js';
 import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PROVIDER_LABELS, type ProviderName } from './provider.js';
+import { PROVIDER_LABELS, type ProviderName } from '../graph/provider-names.js';
 import { keepAliveTimeoutSetting, stopOnSignals, type RunningServer, type ServerTimeouts } from './server.js';
-import type { Store, StoreSettings } from './store/index.js';
-import type { RunningSimulator } from './simulator/server.js';
+import type { Store, StoreSettings } from '../store/index.js';
+import type { RunningSimulator } from '../simulator/server.js';
 
 /**
  * What every subgraph module exports, so that start-all, compose and the tests handle all providers
@@ -49,18 +49,18 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   simulatorPort: number;
   /** The provider's real base URL; undefined means "use the simulator". */
   apiUrl: string | undefined;
-  /** One upstream attempt (`<PREFIX>_TIMEOUT_MS`); the request's deadline may cut it shorter. */
-  timeoutMs: number;
-  concurrency: number;
-  retries: number;
-  /** The connector's circuit breaker (`<PREFIX>_BREAKER_ERROR_THRESHOLD`, `_VOLUME_THRESHOLD`, `_WINDOW_MS`, `_RESET_MS`). */
-  breaker: CircuitBreakerSettings;
+  /**
+   * How the connector calls the provider: one attempt's timeout (`<PREFIX>_TIMEOUT_MS`; the request's
+   * deadline may cut it shorter), `_CONCURRENCY`, `_RETRIES` and the circuit breaker
+   * (`<PREFIX>_BREAKER_ERROR_THRESHOLD`, `_VOLUME_THRESHOLD`, `_WINDOW_MS`, `_RESET_MS`).
+   */
+  calls: UpstreamCallSettings;
   /** Where state that must survive a restart lives: STORE_URL (Redis) or a file under DATA_DIR. */
   store: StoreSettings;
 }
 
 /** DATA_DIR's default: `data/` in the project folder (git-ignored), wherever the process was started. */
-export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../data', import.meta.url));
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data', import.meta.url));
 
 export function readProviderServerConfig(
   prefix: string,
@@ -107,14 +107,16 @@ export function readProviderServerConfig(
     subgraphPort: config[`${prefix}_SUBGRAPH_PORT`] as number,
     simulatorPort: config[`${prefix}_SIMULATOR_PORT`] as number,
     apiUrl: (config[`${prefix}_API_URL`] as string) || undefined,
-    timeoutMs: config[`${prefix}_TIMEOUT_MS`] as number,
-    concurrency: config[`${prefix}_CONCURRENCY`] as number,
-    retries: config[`${prefix}_RETRIES`] as number,
-    breaker: {
-      errorThresholdPercentage: config[`${prefix}_BREAKER_ERROR_THRESHOLD`] as number,
-      volumeThreshold: config[`${prefix}_BREAKER_VOLUME_THRESHOLD`] as number,
-      windowMs: config[`${prefix}_BREAKER_WINDOW_MS`] as number,
-      resetMs: config[`${prefix}_BREAKER_RESET_MS`] as number,
+    calls: {
+      timeoutMs: config[`${prefix}_TIMEOUT_MS`] as number,
+      concurrency: config[`${prefix}_CONCURRENCY`] as number,
+      retries: config[`${prefix}_RETRIES`] as number,
+      breaker: {
+        errorThresholdPercentage: config[`${prefix}_BREAKER_ERROR_THRESHOLD`] as number,
+        volumeThreshold: config[`${prefix}_BREAKER_VOLUME_THRESHOLD`] as number,
+        windowMs: config[`${prefix}_BREAKER_WINDOW_MS`] as number,
+        resetMs: config[`${prefix}_BREAKER_RESET_MS`] as number,
+      },
     },
     store: {
       url: (config.STORE_URL as string) || undefined,

@@ -3,7 +3,7 @@ import { graphql, type GraphQLSchema } from 'graphql';
 import { Arg, buildSchema, Query, Resolver } from 'type-graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReadingRange, TimeSeries, type TimeSeriesResult } from './index.js';
-import { seriesOf, slots } from './test-helpers.js';
+import { seriesOf, slots } from '../../test/support/time-series.js';
 
 // The GraphQL face of the kit: a throwaway resolver shows the types build, print with their directives
 // and descriptions, apply the input defaults, and serialize plain TimeSeriesResult objects.

@@ -1,4 +1,4 @@
-import type { ProviderName } from '../provider.js';
+import type { ProviderName } from '../graph/provider-names.js';
 import type { EnergyUnit, ReadingQuality, Resolution } from './types.js';
 
 /**

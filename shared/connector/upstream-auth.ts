@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { withLock, type Store } from './store/index.js';
+import { withLock, type Store } from '../store/index.js';
 
 /**
  * Credentials that a connector must obtain before calling its provider (an OAuth token, a session
  * cookie, the current one of two API keys) and may have to obtain again. The HTTP client asks an
  * `UpstreamAuth` for headers before every request and, when the provider answers 401, tells it which
- * headers were refused and retries once (shared/http-client.ts).
+ * headers were refused and retries once (shared/connector/http-client.ts).
  */
 export interface UpstreamAuth {
   /** Headers carrying the current credentials; may log in first. */

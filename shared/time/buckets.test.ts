@@ -1,24 +1,25 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { BucketClock, isFiner, resolutionInfo } from './resolution.js';
-import { local } from './test-helpers.js';
+import { BucketGrid } from './buckets.js';
+import { isFiner, resolutionInfo } from './resolution.js';
+import { local } from '../../test/support/time-series.js';
 import { Resolution } from './types.js';
 
-// Date-shaped views of BucketClock, so the cases below read as instants.
+// Date-shaped views of BucketGrid, so the cases below read as instants.
 const bucketStart = (instant: Date, resolution: Resolution, zone: string) =>
-  new Date(new BucketClock(resolution, zone).floor(instant.getTime()));
+  new Date(new BucketGrid(resolution, zone).floor(instant.getTime()));
 const nextBoundary = (instant: Date, resolution: Resolution, zone: string) =>
-  new Date(new BucketClock(resolution, zone).next(instant.getTime()));
+  new Date(new BucketGrid(resolution, zone).next(instant.getTime()));
 const bucketAt = (instant: Date, resolution: Resolution, zone: string) => ({
   start: bucketStart(instant, resolution, zone),
   end: nextBoundary(instant, resolution, zone),
 });
 const isBucketBoundary = (instant: Date, resolution: Resolution, zone: string) =>
-  new BucketClock(resolution, zone).isBoundary(instant.getTime());
+  new BucketGrid(resolution, zone).isBoundary(instant.getTime());
 const ceilToBoundary = (instant: Date, resolution: Resolution, zone: string) =>
-  new Date(new BucketClock(resolution, zone).ceil(instant.getTime()));
+  new Date(new BucketGrid(resolution, zone).ceil(instant.getTime()));
 function* eachBucket(from: Date, to: Date, resolution: Resolution, zone: string) {
-  for (const { start, end } of new BucketClock(resolution, zone).each(from.getTime(), to.getTime())) {
+  for (const { start, end } of new BucketGrid(resolution, zone).each(from.getTime(), to.getTime())) {
     yield { start: new Date(start), end: new Date(end) };
   }
 }
@@ -125,7 +126,7 @@ describe('calendar buckets', () => {
 });
 
 describe('fixed-length buckets agree with Luxon across a whole year', () => {
-  // BucketClock walks fixed buckets with cached offsets; this checks every boundary it produces against
+  // BucketGrid walks fixed buckets with cached offsets; this checks every boundary it produces against
   // Luxon's own wall clock, in zones with whole-hour, half-hour, 45-minute and 30-minute-DST offsets.
   const zones = [
     'Europe/London',

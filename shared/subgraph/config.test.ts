@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../test/support/process.js';
+import { ROOT } from '../../test/support/process.js';
 import { ConfigError, numberInRange, optionalUrl, port, readConfig, str } from './config.js';
-import { readProviderServerConfig } from './subgraph-module.js';
+import { readProviderServerConfig } from './module.js';
 
 describe('readConfig', () => {
   const specs = {
@@ -61,10 +61,12 @@ describe('readConfig', () => {
       subgraphPort: 4001,
       simulatorPort: 4101,
       apiUrl: undefined,
-      timeoutMs: 5000,
-      concurrency: 8,
-      retries: 2,
-      breaker: { errorThresholdPercentage: 50, volumeThreshold: 10, windowMs: 10_000, resetMs: 30_000 },
+      calls: {
+        timeoutMs: 5000,
+        concurrency: 8,
+        retries: 2,
+        breaker: { errorThresholdPercentage: 50, volumeThreshold: 10, windowMs: 10_000, resetMs: 30_000 },
+      },
       // Nothing configured: an embedded store per subgraph in the project's (git-ignored) data/ folder.
       store: { url: undefined, path: join(ROOT, 'data', 'openvolt.mdb') },
       keepAliveTimeoutMs: 30_000,
@@ -89,7 +91,7 @@ describe('readConfig', () => {
 
   it('reads the circuit breaker settings, rejecting values out of range', () => {
     const env = { VOLUE_BREAKER_ERROR_THRESHOLD: '25', VOLUE_BREAKER_VOLUME_THRESHOLD: '4', VOLUE_BREAKER_RESET_MS: '500' };
-    expect(readProviderServerConfig('VOLUE', { subgraphPort: 4002, simulatorPort: 4102 }, env).breaker).toEqual({
+    expect(readProviderServerConfig('VOLUE', { subgraphPort: 4002, simulatorPort: 4102 }, env).calls.breaker).toEqual({
       errorThresholdPercentage: 25,
       volumeThreshold: 4,
       windowMs: 10_000,

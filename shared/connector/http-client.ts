@@ -10,15 +10,15 @@ import {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
   redact,
-} from './errors.js';
-import { createLogger } from './log.js';
-import { PROVIDER_LABELS, type ProviderName } from './provider.js';
+} from '../graph/errors.js';
+import { createLogger } from '../observability/logger.js';
+import { PROVIDER_LABELS, type ProviderName } from '../graph/provider-names.js';
 import type { UpstreamAuth } from './upstream-auth.js';
 
 /**
  * The one way a connector talks HTTP to its provider. It always sets a timeout, retries only safe
  * methods, caps concurrent calls per provider, fits attempts and retries inside the deadline of the
- * request being served (shared/deadline.ts), and turns every upstream failure into a GridgraphError
+ * request being served (shared/connector/deadline.ts), and turns every upstream failure into a GridgraphError
  * with an UPSTREAM_* (or NOT_FOUND) code whose message names the provider and never a credential.
  */
 export interface HttpClientOptions {
@@ -48,7 +48,7 @@ export interface HttpClientOptions {
   breaker?: CircuitBreakerSettings;
 }
 
-/** When a client's circuit opens and when it probes again (`<PROVIDER>_BREAKER_*`, shared/subgraph-module.ts). */
+/** When a client's circuit opens and when it probes again (`<PROVIDER>_BREAKER_*`, shared/subgraph/module.ts). */
 export interface CircuitBreakerSettings {
   /** The circuit opens when more than this percentage of the calls in the window failed… */
   errorThresholdPercentage: number;
@@ -62,11 +62,6 @@ export interface CircuitBreakerSettings {
 
 /** How a connector calls its provider: what every provider's settings (`<P>_TIMEOUT_MS`, …) carry to its clients. */
 export type UpstreamCallSettings = Pick<HttpClientOptions, 'timeoutMs' | 'concurrency' | 'retries' | 'breaker'>;
-
-/** Just those settings, from a provider's config or a connector's options. */
-export function upstreamCallSettings({ timeoutMs, concurrency, retries, breaker }: UpstreamCallSettings): UpstreamCallSettings {
-  return { timeoutMs, concurrency, retries, breaker };
-}
 
 export type QueryValue = string | number | boolean | undefined | null;
 

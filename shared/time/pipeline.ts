@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
-import { groupBy, mergeWindows } from '../batching.js';
+import { groupBy, mergeWindows } from '../connector/batching.js';
 import { planBuckets, type BucketPlan } from './plan.js';
 import { resolveRange, type ResolvedRange } from './range.js';
 import { differenceRegisters, type NativeInterval, type RegisterReset } from './registers.js';
 import { resample } from './resample.js';
-import { BucketClock, resolutionInfo } from './resolution.js';
+import { BucketGrid } from './buckets.js';
+import { resolutionInfo } from './resolution.js';
 import type { CallWindow, Granularity, ReadingsSource, SourceRow } from './source.js';
 import { ReadingQuality, type ReadingRange, type TimeSeriesResult } from './types.js';
 
@@ -82,7 +83,7 @@ export class TimeSeriesReader<Meter> {
         for (const interval of differenced.intervals) intervals.push(interval);
         resets.push(...differenced.resets);
       } else {
-        const clock = new BucketClock(granularity.resolution, granularity.zone);
+        const clock = new BucketGrid(granularity.resolution, granularity.zone);
         for (const row of rows) {
           intervals.push({ startMs: row.at, endMs: clock.next(row.at), value: row.value, quality: row.quality ?? ReadingQuality.MEASURED });
         }
@@ -143,7 +144,7 @@ export class TimeSeriesReader<Meter> {
 /** [fromMs, toMs) cut into call windows of at most `maxPeriods` whole call periods, on the periods' boundaries. */
 function* callBlocks(granularity: Granularity, fromMs: number, toMs: number): Generator<CallWindow> {
   const { period, maxPeriods } = granularity.call;
-  const clock = new BucketClock(period, granularity.zone);
+  const clock = new BucketGrid(period, granularity.zone);
   let blockStart = clock.floor(fromMs);
   while (blockStart < toMs) {
     let blockEnd = blockStart;

@@ -1,6 +1,7 @@
-import type { ProviderName } from '../provider.js';
+import type { ProviderName } from '../graph/provider-names.js';
 import { assertSpan, localIso, refusal, type Refuse, type ResolvedRange } from './range.js';
-import { BucketClock, resolutionInfo } from './resolution.js';
+import { BucketGrid } from './buckets.js';
+import { resolutionInfo } from './resolution.js';
 import type { Granularity } from './source.js';
 import type { Resolution } from './types.js';
 
@@ -39,7 +40,7 @@ export function planBuckets(range: ResolvedRange, source: PlanSource): BucketPla
   assertSpan(range, provider, Math.min(source.maxSpanDays, Math.max(...eligible.map(({ granularity }) => spanOf(granularity)))));
 
   const boundaries: number[] = [];
-  for (const { start } of new BucketClock(range.resolution, range.timeZone).each(range.fromMs, range.toMs)) boundaries.push(start);
+  for (const { start } of new BucketGrid(range.resolution, range.timeZone).each(range.fromMs, range.toMs)) boundaries.push(start);
   boundaries.push(range.toMs);
 
   const fits = eligible.map(({ granularity }) => boundaryTest(granularity, range));
@@ -67,13 +68,13 @@ export function planBuckets(range: ResolvedRange, source: PlanSource): BucketPla
 /** Whether an instant is a boundary of the granularity's rows; trivially so where the rows are the buckets. */
 function boundaryTest(granularity: Granularity, range: ResolvedRange): (ms: number) => boolean {
   if (granularity.resolution === range.resolution && granularity.zone === range.timeZone) return () => true;
-  const clock = new BucketClock(granularity.resolution, granularity.zone);
+  const clock = new BucketGrid(granularity.resolution, granularity.zone);
   return (ms) => clock.isBoundary(ms);
 }
 
 function refuseMisaligned(range: ResolvedRange, provider: ProviderName, native: Granularity, start: number, end: number): never {
   const { resolution, timeZone } = range;
-  const nativeClock = new BucketClock(native.resolution, native.zone);
+  const nativeClock = new BucketGrid(native.resolution, native.zone);
   const inside = nativeClock.isBoundary(start) ? end : start;
   const advice =
     timeZone === native.zone
