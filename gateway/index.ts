@@ -61,11 +61,11 @@ export interface RunningGateway extends RunningServer {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const config = { ...DEFAULT_GATEWAY_CONFIG, ...withoutUndefined(options) };
-  const tuning = { ...DEFAULT_TUNING, ...withoutUndefined(options.tuning ?? {}) };
-  const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const { supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8'), subgraphUrls = {}, tuning: tuningGiven = {}, ...given } = options;
+  const config: GatewayConfig = { ...DEFAULT_GATEWAY_CONFIG, ...withoutUndefined(given) };
+  const tuning: GatewayTuning = { ...DEFAULT_TUNING, ...withoutUndefined(tuningGiven) };
   const supergraph = readSupergraph(supergraphSdl);
-  const subgraphs = supergraph.subgraphs.map(({ name, url }) => ({ name, url: options.subgraphUrls?.[name] ?? url }));
+  const subgraphs = supergraph.subgraphs.map(({ name, url }) => ({ name, url: subgraphUrls[name] ?? url }));
   const urlOf = new Map(subgraphs.map(({ name, url }) => [name, url]));
 
   const planCache = usePlanCacheStats(tuning.queryPlanCacheMiB);

@@ -1,4 +1,4 @@
-import { InterfaceType, ObjectType, Supergraph, type Directive } from '@apollo/federation-internals';
+import { InterfaceType, ObjectType, type Directive, type Supergraph } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
 
 /**
@@ -20,10 +20,6 @@ export interface SupergraphOwnership {
 }
 
 const NONE: ReadonlySet<string> = new Set();
-
-export function readOwnership(supergraphSdl: string): SupergraphOwnership {
-  return ownershipOf(Supergraph.build(supergraphSdl));
-}
 
 export function ownershipOf(supergraph: Supergraph): SupergraphOwnership {
   // The join directives name a graph by its join__Graph value (OPENVOLT), the rest of us by its name (openvolt).

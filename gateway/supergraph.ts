@@ -22,13 +22,26 @@ export interface SupergraphReading {
 
 /** The subgraphs and who resolves what, from one parse of `supergraphSdl`. */
 export function readSupergraph(supergraphSdl: string): SupergraphReading {
-  const supergraph = Supergraph.build(supergraphSdl);
+  const supergraph = parseSupergraph(supergraphSdl);
   return { subgraphs: endpointsOf(supergraph), ownership: ownershipOf(supergraph) };
+}
+
+/** Who resolves what in `supergraphSdl`. */
+export function readOwnership(supergraphSdl: string): SupergraphOwnership {
+  return ownershipOf(parseSupergraph(supergraphSdl));
 }
 
 /** The subgraphs a supergraph joins, in its order, with the URLs composed into it. */
 export function subgraphsOf(supergraphSdl: string): SubgraphEndpoint[] {
-  return endpointsOf(Supergraph.build(supergraphSdl));
+  return endpointsOf(parseSupergraph(supergraphSdl));
+}
+
+/**
+ * Parsed as a supergraph (a document without the join spec is refused) but not validated in full:
+ * @apollo/gateway validates the same document when it loads it, and that takes several times as long.
+ */
+export function parseSupergraph(supergraphSdl: string): Supergraph {
+  return Supergraph.build(supergraphSdl, { validateSupergraph: false });
 }
 
 function endpointsOf(supergraph: Supergraph): SubgraphEndpoint[] {

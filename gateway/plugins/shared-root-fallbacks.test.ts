@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { readOwnership } from '../ownership.js';
-import { SUPERGRAPH_PATH } from '../supergraph.js';
+import { SUPERGRAPH_PATH, readOwnership } from '../supergraph.js';
 import { sharedRootFallbacks } from './shared-root-fallbacks.js';
 
 /** Who resolves what, read from the committed supergraph, and the shared-root failover built on it. */
