@@ -33,6 +33,7 @@ import { SUPERGRAPH_PATH, readSupergraph } from './supergraph.js';
  * points a subgraph elsewhere.
  */
 
+// What scripts/ and bench/ start a gateway with, from one place.
 export { SUPERGRAPH_PATH, subgraphsOf } from './supergraph.js';
 export { readGatewayConfig, subgraphUrlsFromEnv, type GatewayConfig } from './config.js';
 

@@ -5,13 +5,14 @@ import { createLogger } from '../../shared/observability/logger.js';
 import type { AccessConfig } from '../config.js';
 import type { GatewayPlugin } from './plugin.js';
 
+const log = createLogger('gateway');
+
 /**
  * Client access to the gateway (README, "Security and limits"). With API keys, an HS256 secret or a
  * JWKS URL configured, every GraphQL request must carry a valid key or token; without any, the gateway
  * is open, and says so when it starts. Keys and tokens are never logged or echoed.
  */
 export function useAccess(access: AccessConfig, graphqlPaths: string[]): GatewayPlugin {
-  const log = createLogger('gateway');
   if (accessIsOpen(access)) {
     log.warn(
       'client access is OPEN: anyone who can reach the gateway may query it (set GATEWAY_API_KEYS, GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL to require credentials)',
