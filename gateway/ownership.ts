@@ -1,12 +1,5 @@
-import {
-  buildSchema,
-  isInterfaceType,
-  isObjectType,
-  Kind,
-  type ConstDirectiveNode,
-  type GraphQLNamedType,
-  type GraphQLSchema,
-} from 'graphql';
+import { InterfaceType, ObjectType, type Directive, type Supergraph } from '@apollo/federation-internals';
+import type { GraphQLSchema } from 'graphql';
 
 /**
  * Which subgraphs resolve each type and field of a supergraph, as its `@join__type` and `@join__field`
@@ -28,22 +21,14 @@ export interface SupergraphOwnership {
 
 const NONE: ReadonlySet<string> = new Set();
 
-export function readOwnership(supergraphSdl: string): SupergraphOwnership {
-  const schema = buildSchema(supergraphSdl, { assumeValidSDL: true });
-  const graphEnum = schema.getType('join__Graph');
-  // join__Graph's values (OPENVOLT) name the subgraphs (`@join__graph(name: "openvolt")`).
-  const subgraphOfGraph = new Map<string, string>();
-  if (graphEnum && 'getValues' in graphEnum) {
-    for (const value of graphEnum.getValues()) {
-      const name = argument(directives(value.astNode?.directives, 'join__graph')[0], 'name');
-      if (name) subgraphOfGraph.set(value.name, name);
-    }
-  }
-  const graphsOf = (nodes: readonly ConstDirectiveNode[], includes: (node: ConstDirectiveNode) => boolean = () => true) =>
+export function ownershipOf(supergraph: Supergraph): SupergraphOwnership {
+  // The join directives name a graph by its join__Graph value (OPENVOLT), the rest of us by its name (openvolt).
+  const subgraphOfGraph = new Map([...supergraph.subgraphNameToGraphEnumValue()].map(([name, graph]) => [graph, name]));
+  const graphsOf = (joins: ReadonlyArray<Directive<any, { graph?: string; external?: boolean }>>) =>
     new Set(
-      nodes
-        .filter(includes)
-        .map((node) => subgraphOfGraph.get(argument(node, 'graph') ?? ''))
+      joins
+        .filter((join) => join.arguments().external !== true)
+        .map((join) => subgraphOfGraph.get(join.arguments().graph ?? ''))
         .filter((name): name is string => name !== undefined),
     );
 
@@ -51,37 +36,24 @@ export function readOwnership(supergraphSdl: string): SupergraphOwnership {
   const typeOwners = (typeName: string): ReadonlySet<string> => {
     let owners = typeCache.get(typeName);
     if (!owners) {
-      const type: GraphQLNamedType | undefined = schema.getType(typeName);
-      owners = type ? graphsOf(directives(type.astNode?.directives, 'join__type')) : NONE;
+      const type = supergraph.schema.type(typeName);
+      owners = type ? graphsOf(type.appliedDirectivesOf('join__type')) : NONE;
       typeCache.set(typeName, owners);
     }
     return owners;
   };
 
   return {
-    schema,
+    schema: supergraph.schema.toGraphQLJSSchema(),
     subgraphs: [...subgraphOfGraph.values()],
     typeOwners,
     fieldOwners(typeName, fieldName) {
-      const type = schema.getType(typeName);
-      if (!isObjectType(type) && !isInterfaceType(type)) return NONE;
-      const field = type.getFields()[fieldName];
+      const type = supergraph.schema.type(typeName);
+      if (!(type instanceof ObjectType) && !(type instanceof InterfaceType)) return NONE;
+      const field = type.field(fieldName);
       if (!field) return NONE;
-      const joins = directives(field.astNode?.directives, 'join__field');
-      if (joins.length === 0) return typeOwners(typeName);
-      return graphsOf(joins, (node) => argument(node, 'external') !== 'true');
+      const joins = field.appliedDirectivesOf('join__field');
+      return joins.length === 0 ? typeOwners(typeName) : graphsOf(joins);
     },
   };
-}
-
-function directives(nodes: readonly ConstDirectiveNode[] | undefined, name: string): ConstDirectiveNode[] {
-  return (nodes ?? []).filter((node) => node.name.value === name);
-}
-
-/** A directive argument's literal value (enum, string or boolean) as text. */
-function argument(node: ConstDirectiveNode | undefined, name: string): string | undefined {
-  const value = node?.arguments?.find((each) => each.name.value === name)?.value;
-  if (value?.kind === Kind.ENUM || value?.kind === Kind.STRING) return value.value;
-  if (value?.kind === Kind.BOOLEAN) return String(value.value);
-  return undefined;
 }

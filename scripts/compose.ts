@@ -4,7 +4,7 @@ import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { SUPERGRAPH_PATH } from '../gateway/index.js';
+import { SUPERGRAPH_PATH } from '../gateway/supergraph.js';
 import { SUBGRAPHS } from '../subgraphs/registry.js';
 
 /**

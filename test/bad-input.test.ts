@@ -14,7 +14,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUPERGRAPH_PATH } from '../gateway/index.js';
+import { SUPERGRAPH_PATH } from '../gateway/supergraph.js';
 import { describeErrors } from './support/operations.js';
 import { startStack, type TestStack } from './support/stack.js';
 

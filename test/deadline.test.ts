@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SUPERGRAPH_PATH } from '../gateway/index.js';
-import { readOwnership } from '../gateway/ownership.js';
+import { SUPERGRAPH_PATH, readOwnership } from '../gateway/supergraph.js';
 import { loadExamples } from '../gateway/playground/examples.js';
 import { REQUEST_TIMEOUT_HEADER } from '../shared/connector/deadline.js';
 import type { RunningServer } from '../shared/subgraph/server.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { SUPERGRAPH_PATH } from '../gateway/index.js';
+import { SUPERGRAPH_PATH } from '../gateway/supergraph.js';
 import { supergraphSchema, undocumented } from './support/descriptions.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { buildSchema, parse, visit, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUPERGRAPH_PATH } from '../gateway/index.js';
+import { SUPERGRAPH_PATH } from '../gateway/supergraph.js';
 import { SUBGRAPHS } from '../subgraphs/registry.js';
 import { ExampleFormatError, loadExamples, parseExample } from '../gateway/playground/examples.js';
 import { describeErrors, runOperation } from './support/operations.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { buildSchema, isNonNullType, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SUPERGRAPH_PATH } from '../gateway/index.js';
+import { SUPERGRAPH_PATH } from '../gateway/supergraph.js';
 import { composeSupergraph } from '../scripts/compose.js';
 
 describe('supergraph.graphql', () => {

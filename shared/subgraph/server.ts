@@ -55,19 +55,21 @@ export interface GraphQLServerOptions<TContext extends BaseContext> extends Serv
   /** 0 picks a free port (tests). */
   port: number;
   host?: string;
-  /** A subgraph passes its schema; the gateway passes its gateway. */
+  /** The schema to serve, or an Apollo gateway that serves a supergraph. */
   schema?: GraphQLSchema;
   gateway?: GatewayInterface;
   /** Built fresh for every request, so per-request DataLoaders never leak between users. */
   context: (request: Request) => Promise<TContext>;
-  /** Extra routes served beside GraphQL (webhook receivers, the playground). */
+  /** Extra express routes and middleware (a webhook receiver, a page), registered before GraphQL's. */
   routes?: (app: Express) => void;
   /** Paths GraphQL is served on (default /graphql). */
   graphqlPaths?: string[];
   health?: () => Promise<HealthReport>;
   plugins?: ApolloServerPlugin<TContext>[];
-  /** Extra validation rules (the gateway's query limits). */
+  /** Extra validation rules (query limits). */
   validationRules?: ValidationRule[];
+  /** How this server formats an error for clients, tried first; undefined leaves it to formatClientError. */
+  formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError | undefined;
   /** Whether introspection queries are answered (default true). */
   introspection?: boolean;
   /** Development mode: errors carry stack traces (default false: never sent). */
@@ -75,7 +77,7 @@ export interface GraphQLServerOptions<TContext extends BaseContext> extends Serv
 }
 
 /**
- * The one bootstrap for every GraphQL server (subgraphs and gateway): Apollo Server 5 on express 5,
+ * The one bootstrap for every GraphQL server: Apollo Server 5 on express 5,
  * `GET /health`, stack traces never sent (but in development mode), unexpected errors masked, each
  * request served under its deadline (shared/connector/deadline.ts), idle connections kept for an explicit time,
  * and a stop() that drains in-flight requests before closing.
@@ -93,7 +95,8 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
     // this one and then re-raise the signal.
     stopOnTerminationSignals: false,
     validationRules: options.validationRules ?? [],
-    formatError: (formatted, error) => formatClientError(formatted, error, log.error, options.debug ?? false),
+    formatError: (formatted, error) =>
+      options.formatError?.(formatted, error) ?? formatClientError(formatted, error, log.error, options.debug ?? false),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Inline traces are for Apollo Studio, which this product does not report to.
@@ -158,7 +161,6 @@ export function formatClientError(
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
-  if (formatted.extensions?.serviceName) return formatted; // a gateway forwarding a subgraph's answer
   logError(`unexpected error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
   return {
     message: 'Internal server error. It has been logged; if it persists, report it with the time of the request.',

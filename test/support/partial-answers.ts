@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUPERGRAPH_PATH } from '../../gateway/index.js';
-import { readOwnership } from '../../gateway/ownership.js';
+import { SUPERGRAPH_PATH, readOwnership } from '../../gateway/supergraph.js';
 import { loadExamples } from '../../gateway/playground/examples.js';
 import type { RunningServer } from '../../shared/subgraph/server.js';
 import type { StartedSubgraph, SubgraphModule } from '../../shared/subgraph/module.js';

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SUPERGRAPH_PATH } from '../../gateway/index.js';
-import { readOwnership } from '../../gateway/ownership.js';
+import { SUPERGRAPH_PATH, readOwnership } from '../../gateway/supergraph.js';
 import { SUBGRAPHS } from '../../subgraphs/registry.js';
 import { AnswerParts } from './parts.js';
 

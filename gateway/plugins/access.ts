@@ -1,51 +1,30 @@
 import type { RequestHandler } from 'express';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { optionalUrl, readConfig, str } from '../shared/subgraph/config.js';
+import { createLogger } from '../../shared/observability/logger.js';
+import type { AccessConfig } from '../config.js';
+import type { GatewayPlugin } from './plugin.js';
+
+const log = createLogger('gateway');
 
 /**
  * Client access to the gateway (README, "Security and limits"). With API keys, an HS256 secret or a
  * JWKS URL configured, every GraphQL request must carry a valid key or token; without any, the gateway
- * is open. Keys and tokens are never logged or echoed.
+ * is open, and says so when it starts. Keys and tokens are never logged or echoed.
  */
+export function useAccess(access: AccessConfig, graphqlPaths: string[]): GatewayPlugin {
+  if (accessIsOpen(access)) {
+    log.warn(
+      'client access is OPEN: anyone who can reach the gateway may query it (set GATEWAY_API_KEYS, GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL to require credentials)',
+    );
+    return {};
+  }
+  log.info(`client access needs credentials: ${describeAccess(access)}`);
+  return { routes: (app) => app.all(graphqlPaths, requireCredentials(access)) };
+}
 
 /** The header an API key goes in; `Authorization: Bearer <key>` works too. */
-export const API_KEY_HEADER = 'X-API-Key';
-
-export interface AccessConfig {
-  apiKeys: string[];
-  /** HS256 secret for tokens the operator signs itself ('' = none). */
-  jwtSecret: string;
-  /** Where the identity provider publishes its signing keys ('' = none). */
-  jwksUrl: string;
-  /** Required `iss` / `aud` of tokens ('' = not checked). */
-  jwtIssuer: string;
-  jwtAudience: string;
-}
-
-export const OPEN_ACCESS: AccessConfig = { apiKeys: [], jwtSecret: '', jwksUrl: '', jwtIssuer: '', jwtAudience: '' };
-
-export function readAccessConfig(env: NodeJS.ProcessEnv): AccessConfig {
-  const config = readConfig(
-    {
-      GATEWAY_API_KEYS: str({ default: '' }),
-      GATEWAY_JWT_SECRET: str({ default: '' }),
-      GATEWAY_JWKS_URL: optionalUrl({ default: '' }),
-      GATEWAY_JWT_ISSUER: str({ default: '' }),
-      GATEWAY_JWT_AUDIENCE: str({ default: '' }),
-    },
-    env,
-  );
-  return {
-    apiKeys: config.GATEWAY_API_KEYS.split(',')
-      .map((key) => key.trim())
-      .filter(Boolean),
-    jwtSecret: config.GATEWAY_JWT_SECRET,
-    jwksUrl: config.GATEWAY_JWKS_URL,
-    jwtIssuer: config.GATEWAY_JWT_ISSUER,
-    jwtAudience: config.GATEWAY_JWT_AUDIENCE,
-  };
-}
+const API_KEY_HEADER = 'X-API-Key';
 
 export function accessIsOpen(config: AccessConfig): boolean {
   return config.apiKeys.length === 0 && !config.jwtSecret && !config.jwksUrl;
@@ -70,7 +49,7 @@ class AccessDenied extends Error {}
  * Checks one request's credentials; resolves when they are valid and rejects with a message a person
  * can act on (never containing the credential) otherwise.
  */
-export function createVerifier(config: AccessConfig): (headers: { apiKey?: string; authorization?: string }) => Promise<void> {
+function createVerifier(config: AccessConfig): (headers: { apiKey?: string; authorization?: string }) => Promise<void> {
   const keyDigests = config.apiKeys.map(digest);
   const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
   const jwks: JWTVerifyGetKey | undefined = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
@@ -134,7 +113,7 @@ function digest(value: string): Buffer {
  * Express middleware for the GraphQL paths: lets a request with valid credentials through and answers
  * any other with HTTP 401 and a GraphQL error coded UNAUTHENTICATED.
  */
-export function requireCredentials(config: AccessConfig): RequestHandler {
+function requireCredentials(config: AccessConfig): RequestHandler {
   const verify = createVerifier(config);
   const challenge = config.jwtSecret || config.jwksUrl ? 'Bearer' : `${API_KEY_HEADER}`;
   return (req, res, next) => {
@@ -149,4 +128,13 @@ export function requireCredentials(config: AccessConfig): RequestHandler {
       },
     );
   };
+}
+
+function describeAccess(access: AccessConfig): string {
+  const ways = [
+    access.apiKeys.length > 0 ? `${access.apiKeys.length} API key(s)` : '',
+    access.jwtSecret ? 'HS256 tokens' : '',
+    access.jwksUrl ? `tokens signed by keys at ${access.jwksUrl}` : '',
+  ].filter(Boolean);
+  return ways.join(', ');
 }

@@ -15,7 +15,8 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { SupergraphOwnership } from './ownership.js';
+import type { SupergraphOwnership } from '../ownership.js';
+import { subgraphUnavailable } from './errors.js';
 
 /**
  * A shared root field (one every subgraph can resolve, like `meteringPoint(id)`) must survive one
@@ -26,18 +27,9 @@ import type { SupergraphOwnership } from './ownership.js';
  * down subgraph's fields are null, each with UPSTREAM_UNAVAILABLE naming the subgraph.
  */
 
-export interface SubgraphResponse {
+export interface FallbackAnswer {
   data?: Record<string, unknown> | null;
   errors?: ReadonlyArray<GraphQLFormattedError>;
-}
-
-/** The error a client sees for fields of a subgraph the gateway cannot reach. */
-export function subgraphUnavailable(subgraph: string, path?: ReadonlyArray<string | number>): GraphQLFormattedError {
-  return {
-    message: `The ${subgraph} part of the graph is unavailable right now, so its fields are null. Try again shortly.`,
-    ...(path ? { path } : {}),
-    extensions: { code: 'UPSTREAM_UNAVAILABLE', subgraph },
-  };
 }
 
 export interface SharedRootFallback {
@@ -46,7 +38,7 @@ export interface SharedRootFallback {
   query: string;
   variables: Record<string, unknown>;
   /** Its answer with the down subgraph's fields null, each with an error whose path points at it. */
-  complete(response: SubgraphResponse): SubgraphResponse;
+  complete(response: FallbackAnswer): FallbackAnswer;
 }
 
 /**

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { sharedRootFallbacks } from './failover.js';
-import { SUPERGRAPH_PATH } from './index.js';
-import { readOwnership } from './ownership.js';
+import { SUPERGRAPH_PATH, readOwnership } from '../supergraph.js';
+import { sharedRootFallbacks } from './shared-root-fallbacks.js';
 
 /** Who resolves what, read from the committed supergraph, and the shared-root failover built on it. */
 

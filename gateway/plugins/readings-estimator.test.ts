@@ -1,10 +1,10 @@
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, estimateReadings, readLimitsConfig } from './limits.js';
-import { SUPERGRAPH_PATH } from './index.js';
+import { SUPERGRAPH_PATH } from '../supergraph.js';
+import { estimateReadings } from './readings-estimator.js';
 
-/** The readings estimate (list sizes × time-series lengths) and the limits' configuration. */
+/** The readings estimate (list sizes × time-series lengths). */
 
 const schema = buildSchema(readFileSync(SUPERGRAPH_PATH, 'utf8'));
 
@@ -50,16 +50,5 @@ describe('estimateReadings', () => {
       ),
     ).toBe(0);
     expect(estimate(`query ($r: ReadingRange!) { openvoltMeter(id: "m") { consumption(range: $r) { total } } }`)).toBe(0);
-  });
-});
-
-describe('readLimitsConfig', () => {
-  it('has documented defaults and takes overrides from the environment', () => {
-    expect(readLimitsConfig({})).toEqual(DEFAULT_LIMITS);
-    expect(readLimitsConfig({ GATEWAY_MAX_DEPTH: '8', GATEWAY_MAX_READINGS: '1000' })).toMatchObject({ maxDepth: 8, maxReadings: 1000 });
-  });
-
-  it('refuses a malformed value naming the variable', () => {
-    expect(() => readLimitsConfig({ GATEWAY_MAX_DEPTH: 'deep' })).toThrow(/GATEWAY_MAX_DEPTH/);
   });
 });

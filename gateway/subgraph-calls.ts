@@ -1,0 +1,28 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSource, type ServiceEndpointDefinition } from '@apollo/gateway';
+import type { GatewayPlugin, SubgraphCall } from './plugins/plugin.js';
+
+/**
+ * How the gateway calls each subgraph: Apollo's stock data source over our fetch (subgraph-fetch.ts:
+ * kept-alive connections, the request's deadline), inside the plugins' layers, the first plugin's
+ * outermost. `urlOf` says where a subgraph is, given the URL composed into the supergraph.
+ */
+export function subgraphServices(
+  plugins: GatewayPlugin[],
+  fetcher: RemoteGraphQLDataSource['fetcher'],
+  urlOf: (subgraph: string, composedUrl: string) => string,
+): (subgraph: ServiceEndpointDefinition) => GraphQLDataSource {
+  const layers = plugins.flatMap((plugin) => (plugin.wrapSubgraphCall ? [plugin.wrapSubgraphCall] : []));
+  /** Per subgraph, calls[i] goes through layers i and below; calls[layers.length] is the bare fetch. */
+  const callsOf = new Map<string, SubgraphCall[]>();
+  return ({ name, url }) => {
+    const remote = new RemoteGraphQLDataSource({ url: urlOf(name, url ?? ''), fetcher });
+    const calls: SubgraphCall[] = [];
+    calls[layers.length] = (request) => remote.process(request);
+    for (let index = layers.length - 1; index >= 0; index--) {
+      const below = index + 1;
+      calls[index] = layers[index]!(calls[below]!, { subgraph: name, peer: (other) => callsOf.get(other)?.[below] });
+    }
+    callsOf.set(name, calls);
+    return { process: calls[0]! };
+  };
+}
