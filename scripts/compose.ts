@@ -5,7 +5,8 @@ import { parse } from 'graphql';
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { SUPERGRAPH_PATH } from '../gateway/supergraph.js';
-import { SUBGRAPHS } from '../subgraphs/registry.js';
+import { buildProviderSchema } from '../shared/subgraph/provider.js';
+import { PROVIDERS } from '../subgraphs/registry.js';
 
 /**
  * Static composition (DESIGN.md): every subgraph in subgraphs/registry.ts, composed with composeServices
@@ -13,10 +14,10 @@ import { SUBGRAPHS } from '../subgraphs/registry.js';
  */
 export async function composeSupergraph(): Promise<string> {
   const services = await Promise.all(
-    SUBGRAPHS.map(async (module) => ({
-      name: module.name,
-      url: `http://localhost:${module.defaultPort}/graphql`,
-      typeDefs: parse(printSubgraphSchema(await module.buildSchema())),
+    PROVIDERS.map(async (provider) => ({
+      name: provider.name,
+      url: `http://localhost:${provider.ports.subgraph}/graphql`,
+      typeDefs: parse(printSubgraphSchema(await buildProviderSchema(provider))),
     })),
   );
   const result = composeServices(services);

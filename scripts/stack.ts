@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { SUPERGRAPH_PATH, readGatewayConfig, startGateway, type RunningGateway } from '../gateway/index.js';
 import type { RunningServer } from '../shared/subgraph/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
-import type { StartOptions, StartedSubgraph } from '../shared/subgraph/module.js';
-import { SUBGRAPHS } from '../subgraphs/registry.js';
+import type { StartOptions } from '../shared/subgraph/module.js';
+import { settingPrefix, startProvider, type StartedSubgraph } from '../shared/subgraph/provider.js';
+import { PROVIDERS } from '../subgraphs/registry.js';
 
 /**
  * The whole product in one process: for every provider in subgraphs/registry.ts its simulator (unless
@@ -37,9 +38,9 @@ export async function startStack(
   const running: RunningServer[] = [];
   const subgraphs: Record<string, StartedSubgraph> = {};
   try {
-    for (const module of SUBGRAPHS) {
-      const started = await module.start(env, options);
-      subgraphs[module.name] = started;
+    for (const provider of PROVIDERS) {
+      const started = await startProvider(provider, env, options);
+      subgraphs[provider.name] = started;
       for (const [server, role] of [
         [started.simulator, 'simulator'],
         [started.subgraph, 'subgraph'],
@@ -66,13 +67,13 @@ export async function startStack(
         return simulator as T;
       },
       async restartSubgraph(name) {
-        const module = SUBGRAPHS.find((candidate) => candidate.name === name);
+        const provider = PROVIDERS.find((candidate) => candidate.name === name);
         const old = subgraphs[name];
-        if (!module || !old) throw new Error(`no subgraph ${name} in this stack`);
-        if (old.simulator)
-          throw new Error(`${name} runs its own simulator, which a restart would replace; set ${name.toUpperCase()}_API_URL`);
+        if (!provider || !old) throw new Error(`no subgraph ${name} in this stack`);
+        const prefix = settingPrefix(provider);
+        if (old.simulator) throw new Error(`${name} runs its own simulator, which a restart would replace; set ${prefix}_API_URL`);
         await old.subgraph.stop();
-        const started = await module.start({ ...env, [`${name.toUpperCase()}_SUBGRAPH_PORT`]: new URL(old.subgraph.url).port }, options);
+        const started = await startProvider(provider, { ...env, [`${prefix}_SUBGRAPH_PORT`]: new URL(old.subgraph.url).port }, options);
         running.splice(running.indexOf(old.subgraph), 1, started.subgraph);
         subgraphs[name] = started;
         return started;
@@ -105,9 +106,9 @@ export async function startThrowawayStack(env: NodeJS.ProcessEnv, options: Start
 /** Settings that put every server of the stack on a free port (tests, benchmarks). */
 export function ephemeralPorts(): Record<string, string> {
   const ports: Record<string, string> = { GATEWAY_PORT: '0' };
-  for (const module of SUBGRAPHS) {
-    ports[`${module.name.toUpperCase()}_SUBGRAPH_PORT`] = '0';
-    ports[`${module.name.toUpperCase()}_SIMULATOR_PORT`] = '0';
+  for (const provider of PROVIDERS) {
+    ports[`${settingPrefix(provider)}_SUBGRAPH_PORT`] = '0';
+    ports[`${settingPrefix(provider)}_SIMULATOR_PORT`] = '0';
   }
   return ports;
 }

@@ -1,18 +1,13 @@
-import type { SubgraphModule } from '../shared/subgraph/module.js';
-import { enerkeySubgraph } from './enerkey/index.js';
-import { intellimeterSubgraph } from './intellimeter/index.js';
-import { openvoltSubgraph } from './openvolt/index.js';
-import { umeterSubgraph } from './umeter/index.js';
-import { volueSubgraph } from './volue/index.js';
+import type { AnyProvider } from '../shared/subgraph/provider.js';
+import { enerkey } from './enerkey/provider.js';
+import { intellimeter } from './intellimeter/provider.js';
+import { openvolt } from './openvolt/provider.js';
+import { umeter } from './umeter/provider.js';
+import { volue } from './volue/provider.js';
 
 /**
- * The one list of providers. start-all, compose and the test stack read it: adding a subgraph is one
- * entry here (plus its folder), nothing else. Ordered by subgraph port (DESIGN.md, "Conventions").
+ * The one list of providers: start-all, compose, the generated deployment files, the tests and the
+ * benchmarks read it. Adding a provider is its folder and one entry here (`npm run new-provider`).
+ * Ordered by subgraph port (DESIGN.md, "Conventions").
  */
-export const SUBGRAPHS: readonly SubgraphModule[] = [
-  openvoltSubgraph,
-  volueSubgraph,
-  umeterSubgraph,
-  enerkeySubgraph,
-  intellimeterSubgraph,
-];
+export const PROVIDERS: readonly AnyProvider[] = [openvolt, volue, umeter, enerkey, intellimeter];

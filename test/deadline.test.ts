@@ -5,8 +5,8 @@ import { SUPERGRAPH_PATH, readOwnership } from '../gateway/supergraph.js';
 import { loadExamples } from '../gateway/playground/examples.js';
 import { REQUEST_TIMEOUT_HEADER } from '../shared/connector/deadline.js';
 import type { RunningServer } from '../shared/subgraph/server.js';
-import type { StartedSubgraph } from '../shared/subgraph/module.js';
-import { SUBGRAPHS } from '../subgraphs/registry.js';
+import { startProvider, type StartedSubgraph } from '../shared/subgraph/provider.js';
+import { PROVIDERS } from '../subgraphs/registry.js';
 import { describeErrors } from './support/operations.js';
 import { AnswerParts } from './support/parts.js';
 import { gatewayClient, gatewayOver, startStack, type GatewayClient, type GraphQLErrorShape, type TestStack } from './support/stack.js';
@@ -89,7 +89,7 @@ function valueAt(data: unknown, { path }: GraphQLErrorShape): unknown {
 }
 
 describe('one provider hanging', () => {
-  const cases = QUERIES.flatMap((query) => SUBGRAPHS.map(({ name, provider }) => [query.file, name, provider, query] as const));
+  const cases = QUERIES.flatMap((query) => PROVIDERS.map(({ name, provider }) => [query.file, name, provider, query] as const));
 
   it.each(cases)(
     '%s with %s hanging: its part is null with UPSTREAM_TIMEOUT within the deadline; the rest as when healthy',
@@ -118,7 +118,7 @@ describe('a subgraph asked directly', () => {
   let enerkey: StartedSubgraph;
   beforeAll(async () => {
     // A copy of the EnerKey subgraph (and simulator) whose own limit is short.
-    enerkey = await SUBGRAPHS.find(({ name }) => name === 'enerkey')!.start({
+    enerkey = await startProvider(PROVIDERS.find(({ name }) => name === 'enerkey')!, {
       LOG_LEVEL: process.env.LOG_LEVEL,
       HOST: '127.0.0.1',
       ENERKEY_SUBGRAPH_PORT: '0',

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readGatewayConfig, startGateway } from '../gateway/index.js';
 import type { RunningServer } from '../shared/subgraph/server.js';
-import { SUBGRAPHS } from '../subgraphs/registry.js';
+import { PROVIDERS } from '../subgraphs/registry.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /**
@@ -57,7 +57,7 @@ async function post(headers: Record<string, string>, query = METER_QUERY, url = 
 }
 
 function upstreamCalls(): number {
-  return SUBGRAPHS.reduce((sum, module) => sum + stack.simulator(module.name).stats().total, 0);
+  return PROVIDERS.reduce((sum, module) => sum + stack.simulator(module.name).stats().total, 0);
 }
 
 const hs256 = (claims: { exp?: number | string; iss?: string; aud?: string } = {}, secret = SECRET) =>
@@ -88,7 +88,7 @@ function expectUnauthenticated(result: Awaited<ReturnType<typeof post>>, message
 
 describe('API keys', () => {
   it('refuses a request without credentials with 401 UNAUTHENTICATED saying what to send, and calls no provider', async () => {
-    for (const module of SUBGRAPHS) stack.simulator(module.name).reset();
+    for (const module of PROVIDERS) stack.simulator(module.name).reset();
     const result = await post({});
     expectUnauthenticated(result, /X-API-Key/);
     expect(result.body.errors![0]!.message).toMatch(/Authorization: Bearer/);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SUBGRAPHS } from '../subgraphs/registry.js';
+import { PROVIDERS } from '../subgraphs/registry.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /**
@@ -18,11 +18,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 beforeEach(() => {
-  for (const module of SUBGRAPHS) stack.simulator(module.name).reset();
+  for (const module of PROVIDERS) stack.simulator(module.name).reset();
 });
 
 function upstreamCalls(): number {
-  return SUBGRAPHS.reduce((sum, module) => sum + stack.simulator(module.name).stats().total, 0);
+  return PROVIDERS.reduce((sum, module) => sum + stack.simulator(module.name).stats().total, 0);
 }
 
 async function expectRefused(document: string, variables: Record<string, unknown> | undefined, code: string, limit: string) {

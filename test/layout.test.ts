@@ -9,7 +9,7 @@ const violations = (file: string, source: string) => layoutViolations(importsOf(
 describe('the layout rules', () => {
   it('refuses shared/ importing the gateway or a subgraph, in any form', () => {
     expect(violations('shared/subgraph/server.ts', "import { startGateway } from '../../gateway/index.js';")).toHaveLength(1);
-    expect(violations('shared/time/range.ts', "export { SUBGRAPHS } from '../../subgraphs/registry.js';")).toHaveLength(1);
+    expect(violations('shared/time/range.ts', "export { PROVIDERS } from '../../subgraphs/registry.js';")).toHaveLength(1);
     expect(violations('shared/graph/meter.ts', "import type { X } from '../../subgraphs/openvolt/schema.js';")).toHaveLength(1);
     expect(violations('shared/store/disk.ts', "const gateway = await import('../../gateway/config.js');")).toHaveLength(1);
   });
@@ -27,9 +27,9 @@ describe('the layout rules', () => {
   });
 
   it('refuses the gateway loading subgraph code at run time, but not a type or a test', () => {
-    expect(violations('gateway/index.ts', "import { SUBGRAPHS } from '../subgraphs/registry.js';")).toHaveLength(1);
+    expect(violations('gateway/index.ts', "import { PROVIDERS } from '../subgraphs/registry.js';")).toHaveLength(1);
     expect(violations('gateway/plugins/limits.ts', "import { type A, type B } from '../../subgraphs/openvolt/schema.js';")).toEqual([]);
-    expect(violations('gateway/supergraph.test.ts', "import { SUBGRAPHS } from '../subgraphs/registry.js';")).toEqual([]);
+    expect(violations('gateway/supergraph.test.ts', "import { PROVIDERS } from '../subgraphs/registry.js';")).toEqual([]);
   });
 
   it('keeps the gateway’s settings in gateway/config.ts', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SUBGRAPHS } from '../subgraphs/registry.js';
+import { PROVIDERS } from '../subgraphs/registry.js';
 import { describeErrors } from './support/operations.js';
 import { gatewayOver, startStack, unusedPort, type GatewayClient, type TestStack } from './support/stack.js';
 
@@ -17,7 +17,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 beforeEach(() => {
-  for (const { name } of SUBGRAPHS) {
+  for (const { name } of PROVIDERS) {
     stack.simulator(name).setFaults({ errorRate: 0 });
     stack.simulator(name).reset();
   }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { buildSchema, parse, visit, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERGRAPH_PATH } from '../gateway/supergraph.js';
-import { SUBGRAPHS } from '../subgraphs/registry.js';
+import { PROVIDERS } from '../subgraphs/registry.js';
 import { ExampleFormatError, loadExamples, parseExample } from '../gateway/playground/examples.js';
 import { describeErrors, runOperation } from './support/operations.js';
 import { startStack, type TestStack } from './support/stack.js';
@@ -45,7 +45,7 @@ describe('example operations', () => {
     const everyProvider = EXAMPLES.find((example) => example.file === 'all-providers-metering-point.graphql')!;
     const asked = new Set<string>();
     visit(parse(everyProvider.query), { Field: (node) => void asked.add(node.name.value) });
-    expect(providerFields.length).toBe(SUBGRAPHS.length);
+    expect(providerFields.length).toBe(PROVIDERS.length);
     expect(providerFields.filter((name) => !asked.has(name))).toEqual([]);
   });
 });

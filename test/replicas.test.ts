@@ -1,15 +1,15 @@
 import { GraphQLClient, gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../shared/subgraph/server.js';
-import type { SubgraphModule } from '../shared/subgraph/module.js';
-import { enerkeySubgraph } from '../subgraphs/enerkey/index.js';
+import { startProvider, type AnyProvider } from '../shared/subgraph/provider.js';
+import { enerkey } from '../subgraphs/enerkey/provider.js';
 import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
-import { umeterSubgraph } from '../subgraphs/umeter/index.js';
+import { umeter } from '../subgraphs/umeter/provider.js';
 import { startUmeterSimulator, UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME } from '../subgraphs/umeter/simulator.js';
-import { openvoltSubgraph } from '../subgraphs/openvolt/index.js';
+import { openvolt } from '../subgraphs/openvolt/provider.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
-import { volueSubgraph } from '../subgraphs/volue/index.js';
+import { volue } from '../subgraphs/volue/provider.js';
 import { VOLUE_SIGNATURE_HEADER, VOLUE_WEBHOOK_PATH } from '../subgraphs/volue/webhooks.js';
 import {
   VOLUE_SIMULATOR_CLIENT_ID,
@@ -22,7 +22,7 @@ import { startRedis, type TestRedis } from './support/redis.js';
 import { hasTool } from './support/tools.js';
 
 /**
- * Scale-out: two replicas of a subgraph (the same SubgraphModule started twice, as two containers would
+ * Scale-out: two replicas of a subgraph (the same AnyProvider started twice, as two containers would
  * be) against one provider and one Redis (STORE_URL). They log in once between them, spend one
  * EnerKey budget together, and read the same webhook deliveries.
  */
@@ -41,10 +41,10 @@ afterAll(async () => {
 
 type Replica = GraphQLClient & { serverUrl: string };
 
-async function replicas(module: SubgraphModule, env: Record<string, string>): Promise<Replica[]> {
+async function replicas(module: AnyProvider, env: Record<string, string>): Promise<Replica[]> {
   const clients: Replica[] = [];
   for (let i = 0; i < 2; i++) {
-    const { subgraph } = await module.start({ HOST: '127.0.0.1', LOG_LEVEL: process.env.LOG_LEVEL, STORE_URL: redis.url, ...env });
+    const { subgraph } = await startProvider(module, { HOST: '127.0.0.1', LOG_LEVEL: process.env.LOG_LEVEL, STORE_URL: redis.url, ...env });
     running.push(subgraph as RunningServer);
     clients.push(Object.assign(new GraphQLClient(`${subgraph.url}/graphql`), { serverUrl: subgraph.url }));
   }
@@ -55,7 +55,7 @@ describe.skipIf(!withRedis)('two Volue replicas on one Redis', () => {
   it('request one token between them, also when both need it at once', async () => {
     const simulator = await startVolueSimulator({ host: '127.0.0.1', port: 0 });
     running.push(simulator);
-    const [a, b] = await replicas(volueSubgraph, {
+    const [a, b] = await replicas(volue, {
       VOLUE_SUBGRAPH_PORT: '0',
       VOLUE_API_URL: simulator.apiUrl,
       VOLUE_TOKEN_URL: simulator.tokenUrl,
@@ -81,7 +81,7 @@ describe.skipIf(!withRedis)('two UMeter replicas on one Redis', () => {
   it('log in once between them', async () => {
     const simulator = await startUmeterSimulator({ host: '127.0.0.1', port: 0 });
     running.push(simulator);
-    const [a, b] = await replicas(umeterSubgraph, {
+    const [a, b] = await replicas(umeter, {
       UMETER_SUBGRAPH_PORT: '0',
       UMETER_API_URL: simulator.url,
       UMETER_AUTH_URL: simulator.url,
@@ -106,7 +106,7 @@ describe.skipIf(!withRedis)('two EnerKey replicas on one Redis', () => {
   it('spend one request budget: what one replica used, the other does not use again', async () => {
     const simulator: EnerkeySimulator = await startEnerkeySimulator({ host: '127.0.0.1', port: 0, dailyLimit: 3 });
     running.push(simulator);
-    const [a, b] = await replicas(enerkeySubgraph, {
+    const [a, b] = await replicas(enerkey, {
       ENERKEY_SUBGRAPH_PORT: '0',
       ENERKEY_API_URL: simulator.url,
       ENERKEY_API_KEY: ENERKEY_SIMULATOR_KEYS.primary,
@@ -137,7 +137,7 @@ describe.skipIf(!withRedis)('two Openvolt replicas on one Redis', () => {
   it('read the same webhook deliveries, whichever replica received them, and count a redelivery once', async () => {
     const simulator = await startOpenvoltSimulator({ host: '127.0.0.1', port: 0 });
     running.push(simulator);
-    const [a, b] = await replicas(openvoltSubgraph, {
+    const [a, b] = await replicas(openvolt, {
       OPENVOLT_SUBGRAPH_PORT: '0',
       OPENVOLT_API_URL: `${simulator.url}/v1`,
       OPENVOLT_API_KEY: OPENVOLT_SIMULATOR_API_KEY,
@@ -184,7 +184,7 @@ describe.skipIf(!withRedis)('two Volue replicas on one Redis', () => {
     const simulator = await startVolueSimulator({ host: '127.0.0.1', port: 0 });
     running.push(simulator);
     const secret = 'replica-test-webhook-secret';
-    const [a, b] = await replicas(volueSubgraph, {
+    const [a, b] = await replicas(volue, {
       VOLUE_SUBGRAPH_PORT: '0',
       VOLUE_API_URL: simulator.apiUrl,
       VOLUE_TOKEN_URL: simulator.tokenUrl,

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openvoltSubgraph } from '../subgraphs/openvolt/index.js';
+import { startProvider } from '../shared/subgraph/provider.js';
+import { openvolt as openvoltProvider } from '../subgraphs/openvolt/provider.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
 import {
@@ -155,7 +156,7 @@ describe('a subgraph restarted mid-run', () => {
   });
 
   it('shares its store with a second process started before the first one stops (an overlapping restart)', async () => {
-    const { subgraph: second } = await openvoltSubgraph.start({
+    const { subgraph: second } = await startProvider(openvoltProvider, {
       ...env,
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.LOG_LEVEL,

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERGRAPH_PATH, readGatewayConfig, startGateway } from '../gateway/index.js';
 import type { RunningServer } from '../shared/subgraph/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
-import { SUBGRAPHS } from '../subgraphs/registry.js';
+import { startProvider } from '../shared/subgraph/provider.js';
+import { PROVIDERS } from '../subgraphs/registry.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
 import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
@@ -49,8 +50,8 @@ let gateway: RunningServer;
 let graph: ReturnType<typeof gatewayClient>;
 
 async function startReplica(name: string, port = 0): Promise<RunningServer> {
-  const module = SUBGRAPHS.find((candidate) => candidate.name === name)!;
-  const { subgraph } = await module.start({ ...env[name], [`${name.toUpperCase()}_SUBGRAPH_PORT`]: String(port) });
+  const module = PROVIDERS.find((candidate) => candidate.name === name)!;
+  const { subgraph } = await startProvider(module, { ...env[name], [`${name.toUpperCase()}_SUBGRAPH_PORT`]: String(port) });
   return subgraph;
 }
 
@@ -87,7 +88,7 @@ beforeAll(async () => {
     enerkey: { ...common, ENERKEY_API_URL: enerkey.url, ENERKEY_API_KEY: ENERKEY_SIMULATOR_KEYS.primary },
     intellimeter: { ...common, INTELLIMETER_API_URL: intellimeter.url, INTELLIMETER_API_KEY: INTELLIMETER_SIMULATOR_API_KEY },
   });
-  for (const { name } of SUBGRAPHS) {
+  for (const { name } of PROVIDERS) {
     replicas[name] = [await startReplica(name), await startReplica(name)];
     balancers[name] = await startBalancer(replicas[name]!.map((replica) => replica.url));
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ephemeralPorts } from '../scripts/stack.js';
-import { SUBGRAPHS } from '../subgraphs/registry.js';
+import { PROVIDERS } from '../subgraphs/registry.js';
 import { ROOT, TSX } from './support/process.js';
 
 /** `npm start` as a person runs it: it prints every URL, serves, and Ctrl-C (SIGINT) stops it cleanly. */
@@ -50,12 +50,12 @@ describe('start-all', () => {
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);
       // A simulator and a subgraph per provider, and the gateway.
-      expect(output).toContain(`stopping ${2 * SUBGRAPHS.length + 1} servers`);
+      expect(output).toContain(`stopping ${2 * PROVIDERS.length + 1} servers`);
       expect(output).toMatch(/\] stopped/);
       await expect(fetch(gatewayUrl!)).rejects.toThrow();
       // With nothing configured, every subgraph keeps its state in its own embedded store under DATA_DIR.
       expect(readdirSync(join(dataDir, 'all')).filter((file) => file.endsWith('.mdb'))).toEqual(
-        SUBGRAPHS.map((module) => `${module.name}.mdb`).sort(),
+        PROVIDERS.map((module) => `${module.name}.mdb`).sort(),
       );
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');

@@ -1,31 +1,9 @@
-import type { GraphQLSchema } from 'graphql';
 import type { UpstreamCallSettings } from '../connector/http-client.js';
 import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PROVIDER_LABELS, type ProviderName } from '../graph/provider-names.js';
-import { keepAliveTimeoutSetting, stopOnSignals, type RunningServer, type ServerTimeouts } from './server.js';
+import { fileURLToPath } from 'node:url';
+import { keepAliveTimeoutSetting, type RunningServer, type ServerTimeouts } from './server.js';
 import type { Store, StoreSettings } from '../store/index.js';
-import type { RunningSimulator } from '../simulator/server.js';
-
-/**
- * What every subgraph module exports, so that start-all, compose and the tests handle all providers
- * through one list (subgraphs/registry.ts) instead of five hand-written copies.
- */
-export interface SubgraphModule {
-  /** The subgraph's name in the supergraph, and its folder under subgraphs/. */
-  name: string;
-  provider: ProviderName;
-  /** Port the subgraph listens on unless `<PROVIDER>_SUBGRAPH_PORT` says otherwise (DESIGN.md, "Conventions"). */
-  defaultPort: number;
-  /** Builds the federated schema; no I/O, used by compose. */
-  buildSchema(): Promise<GraphQLSchema>;
-  /**
-   * Starts the subgraph from environment variables. When the provider's `<PROVIDER>_API_URL` is unset,
-   * it first starts the provider's simulator and points the subgraph at it.
-   */
-  start(env: NodeJS.ProcessEnv, options?: StartOptions): Promise<StartedSubgraph>;
-}
 
 /** What a caller of `start` may set beyond the environment. */
 export interface StartOptions {
@@ -34,11 +12,6 @@ export interface StartOptions {
    * an interval that has not ended by it. Default the system clock; tests inject one.
    */
   now?: () => number;
-}
-
-export interface StartedSubgraph {
-  subgraph: RunningServer;
-  simulator?: RunningSimulator;
 }
 
 /** Settings every provider subgraph has, read from `<PREFIX>_…` variables (and a few every server shares). */
@@ -152,30 +125,4 @@ export function closingStore(server: RunningServer, store: Store): RunningServer
         }
       })()),
   };
-}
-
-/** A subgraph started against its provider's simulator; the simulator is stopped again if the subgraph fails to start. */
-export async function startAgainstSimulator<S extends RunningSimulator>(
-  simulator: S,
-  startSubgraph: (simulator: S) => Promise<RunningServer>,
-): Promise<{ subgraph: RunningServer; simulator: S }> {
-  try {
-    return { subgraph: await startSubgraph(simulator), simulator };
-  } catch (error) {
-    await simulator.stop();
-    throw error;
-  }
-}
-
-/**
- * `tsx subgraphs/<name>/index.ts` runs that subgraph alone (with its simulator unless its API URL is
- * set) until Ctrl-C: how a subgraph is deployed. Does nothing when the module is merely imported.
- */
-export async function runAloneWhenMain(module: SubgraphModule, moduleUrl: string, simulatorApiPath = ''): Promise<void> {
-  if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
-  const { subgraph, simulator } = await module.start(process.env);
-  const label = PROVIDER_LABELS[module.provider];
-  if (simulator) console.log(`${label} simulator  ${simulator.url}${simulatorApiPath}`);
-  console.log(`${label} subgraph   ${subgraph.url}/graphql`);
-  stopOnSignals(() => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined));
 }

@@ -16,7 +16,10 @@ import {
   SHARED_METERING_POINTS,
   startSimulator,
   stringField,
+  faultsFromEnv,
 } from '../../shared/simulator/index.js';
+import type { SimulatorForSubgraph, SimulatorPlacement } from '../../shared/subgraph/provider.js';
+import { numberInRange, readConfig } from '../../shared/subgraph/config.js';
 import {
   DAY_MS,
   ENERKEY_BUDGET_WINDOW_MS,
@@ -806,4 +809,31 @@ function m(
 ): Meter {
   const quantity = QUANTITIES.find((q) => q.id === quantityId)!;
   return { id, facilityId, name, quantityId, unit: quantity.unit, meterType, peakKw, ...(meteringPointId ? { meteringPointId } : {}) };
+}
+
+/** The simulator's own settings. */
+export const settings = {
+  ENERKEY_SIM_DAILY_LIMIT: numberInRange(
+    1,
+    10_000_000,
+  )({ default: ENERKEY_DAILY_LIMIT, desc: 'Requests per key per 24 h the simulator allows' }),
+};
+
+/** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without ENERKEY_API_URL runs against. */
+export async function startForSubgraph(env: NodeJS.ProcessEnv, { host, port, now }: SimulatorPlacement): Promise<SimulatorForSubgraph> {
+  const simulator = await startEnerkeySimulator({
+    host,
+    port,
+    dailyLimit: Math.floor(readConfig(settings, env).ENERKEY_SIM_DAILY_LIMIT),
+    now: now && (() => new Date(now())),
+    faults: faultsFromEnv('ENERKEY', env),
+  });
+  return {
+    simulator,
+    env: {
+      ENERKEY_API_URL: simulator.url,
+      ENERKEY_API_KEY: env.ENERKEY_API_KEY || ENERKEY_SIMULATOR_KEYS.primary,
+      ENERKEY_API_KEY_SECONDARY: env.ENERKEY_API_KEY_SECONDARY || ENERKEY_SIMULATOR_KEYS.secondary,
+    },
+  };
 }

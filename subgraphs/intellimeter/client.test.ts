@@ -12,7 +12,8 @@ import {
   parseReadings,
   parseUser,
 } from './client.js';
-import { readIntellimeterConfig } from './index.js';
+import { readProviderConfig } from '../../shared/subgraph/provider.js';
+import { intellimeter } from './provider.js';
 import {
   INTELLIMETER_SIMULATOR_API_KEY,
   INTELLIMETER_SIMULATOR_PASSWORD,
@@ -110,6 +111,8 @@ describe('the seed’s examples in every format parse to the same typed records'
     );
   });
 });
+
+const readIntellimeterConfig = (env: NodeJS.ProcessEnv) => readProviderConfig(intellimeter, env);
 
 describe('configuration', () => {
   it('never lets an unknown responseType or file type through, and checks the site zone', () => {

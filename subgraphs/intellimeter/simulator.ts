@@ -14,7 +14,10 @@ import {
   SHARED_METERING_POINTS,
   startSimulator,
   TokenIssuer,
+  faultsFromEnv,
 } from '../../shared/simulator/index.js';
+import type { SimulatorForSubgraph, SimulatorPlacement } from '../../shared/subgraph/provider.js';
+import { INTELLIMETER_DEFAULT_TIME_ZONE } from './contract.js';
 import { encode, FILE_TYPES, type FileType, MIME_TYPES, RESPONSE_TYPES, type ResponseType } from './wire.js';
 
 /**
@@ -30,7 +33,6 @@ export const INTELLIMETER_SIMULATOR_USERNAME = 'gridgraph';
 export const INTELLIMETER_SIMULATOR_PASSWORD = 'gridgraph-simulator-password';
 export const INTELLIMETER_SESSION_COOKIE = 'session';
 /** The site's local time zone, in which every zone-less timestamp is written. */
-export const INTELLIMETER_DEFAULT_TIME_ZONE = 'America/Toronto';
 /** The instant the seeded register of point 2 ("meter2") was reset to zero (a meter replacement). */
 export const INTELLIMETER_SEED_RESET_AT = new Date('2026-11-03T17:00:00Z');
 /** The longest history one /file call serves, in days (inferred; the seed names no limit). */
@@ -613,4 +615,18 @@ function fileDay(req: Request, name: string, zone: string): DateTime {
   const day = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone }) : undefined;
   if (!day?.isValid) throw new HttpError(400, `${name} must be a date as YYYY-mm-dd, got ${text}`);
   return day.startOf('day');
+}
+
+/** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without INTELLIMETER_API_URL runs against. */
+export async function startForSubgraph(env: NodeJS.ProcessEnv, { host, port, now }: SimulatorPlacement): Promise<SimulatorForSubgraph> {
+  const apiKey = env.INTELLIMETER_API_KEY || INTELLIMETER_SIMULATOR_API_KEY;
+  const simulator = await startIntellimeterSimulator({
+    host,
+    port,
+    apiKey,
+    timeZone: env.INTELLIMETER_TIME_ZONE || undefined,
+    now: now && (() => new Date(now())),
+    faults: faultsFromEnv('INTELLIMETER', env),
+  });
+  return { simulator, env: { INTELLIMETER_API_URL: simulator.url, INTELLIMETER_API_KEY: apiKey } };
 }

@@ -22,7 +22,9 @@ import {
   startSimulator,
   stringField,
   uuidFromSeed,
+  faultsFromEnv,
 } from '../../shared/simulator/index.js';
+import type { SimulatorForSubgraph, SimulatorPlacement } from '../../shared/subgraph/provider.js';
 
 /**
  * A faithful local Openvolt API (spec v1.0.1, https://api.openvolt.com/v1) served under `/v1`, answering
@@ -1115,4 +1117,21 @@ function generateMpan(distributor: string, random: () => number, invalid: boolea
   while (first12.length < 12) first12 += Math.floor(random() * 10);
   const check = mpanCheckDigit(first12);
   return first12 + (invalid ? (check + 1) % 10 : check);
+}
+
+/** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without OPENVOLT_API_URL runs against. */
+export async function startForSubgraph(env: NodeJS.ProcessEnv, { host, port, now }: SimulatorPlacement): Promise<SimulatorForSubgraph> {
+  const apiKey = env.OPENVOLT_API_KEY || OPENVOLT_SIMULATOR_API_KEY;
+  const simulator = await startOpenvoltSimulator({
+    host,
+    port,
+    apiKey,
+    now: now && (() => new Date(now())),
+    faults: faultsFromEnv('OPENVOLT', env),
+  });
+  return {
+    simulator,
+    env: { OPENVOLT_API_URL: `${simulator.url}/v1`, OPENVOLT_API_KEY: apiKey },
+    subgraphStarted: ({ webhookUrl }) => simulator.setWebhookUrl(webhookUrl),
+  };
 }

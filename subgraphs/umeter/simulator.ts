@@ -13,7 +13,10 @@ import {
   startSimulator,
   TokenIssuer,
   uuidFromSeed,
+  faultsFromEnv,
 } from '../../shared/simulator/index.js';
+import type { SimulatorForSubgraph, SimulatorPlacement } from '../../shared/subgraph/provider.js';
+import { numberInRange, readConfig } from '../../shared/subgraph/config.js';
 import { MEAS_KEYS, UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute } from './measurements.js';
 
 /** Dutch wall-clock time for the thousands of stamps a measurement answer carries (Luxon once per hour). */
@@ -489,4 +492,30 @@ function listParam(req: Request, name: string): string[] {
     .flatMap((part) => String(part).split(','))
     .map((part) => part.trim())
     .filter(Boolean);
+}
+
+/** The simulator's own settings. */
+export const settings = {
+  UMETER_SIM_TOKEN_LIFETIME_S: numberInRange(1, 86_400)({ default: 3600, desc: 'Lifetime of the simulator’s access tokens' }),
+};
+
+/** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without UMETER_API_URL runs against. */
+export async function startForSubgraph(env: NodeJS.ProcessEnv, { host, port, now }: SimulatorPlacement): Promise<SimulatorForSubgraph> {
+  const username = env.UMETER_USERNAME || UMETER_SIMULATOR_USERNAME;
+  const password = env.UMETER_PASSWORD || UMETER_SIMULATOR_PASSWORD;
+  const simulator = await startUmeterSimulator({
+    host,
+    port,
+    username,
+    password,
+    tokenLifetimeSeconds: readConfig(settings, env).UMETER_SIM_TOKEN_LIFETIME_S,
+    now: now && (() => new Date(now())),
+    faults: faultsFromEnv('UMETER', env),
+  });
+  // The simulator serves all three hosts.
+  const url = simulator.url;
+  return {
+    simulator,
+    env: { UMETER_API_URL: url, UMETER_AUTH_URL: url, UMETER_MEASUREMENTS_URL: url, UMETER_USERNAME: username, UMETER_PASSWORD: password },
+  };
 }

@@ -13,7 +13,10 @@ import {
   startSimulator,
   TokenIssuer,
   uuidFromSeed,
+  faultsFromEnv,
 } from '../../shared/simulator/index.js';
+import type { SimulatorForSubgraph, SimulatorPlacement } from '../../shared/subgraph/provider.js';
+import { numberInRange, readConfig } from '../../shared/subgraph/config.js';
 
 /**
  * A local Volue Energy Coordination API (Spark). Registration follows the seed's Quickstart generation
@@ -838,4 +841,40 @@ function seedStore(): Store {
     { id: uuidFromSeed('volue:seed:event:1'), createdAt: stamp(day(18)), payload: priceCurvePayload('seed-1', day(18)) },
   ];
   return store;
+}
+
+/** The webhook secret the subgraph uses with the simulator when VOLUE_WEBHOOK_SECRET is unset. */
+export const VOLUE_SIMULATOR_WEBHOOK_SECRET = 'gridgraph-volue-simulator-webhook-secret';
+
+/** The simulator's own settings. */
+export const settings = {
+  VOLUE_SIM_TOKEN_LIFETIME_S: numberInRange(
+    1,
+    86_400,
+  )({ default: VOLUE_DEFAULT_TOKEN_LIFETIME_SECONDS, desc: 'Lifetime of the simulator’s access tokens' }),
+};
+
+/** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without VOLUE_API_URL runs against. */
+export async function startForSubgraph(env: NodeJS.ProcessEnv, { host, port, now }: SimulatorPlacement): Promise<SimulatorForSubgraph> {
+  const clientId = env.VOLUE_CLIENT_ID || VOLUE_SIMULATOR_CLIENT_ID;
+  const clientSecret = env.VOLUE_CLIENT_SECRET || VOLUE_SIMULATOR_CLIENT_SECRET;
+  const simulator = await startVolueSimulator({
+    host,
+    port,
+    clientId,
+    clientSecret,
+    tokenLifetimeSeconds: readConfig(settings, env).VOLUE_SIM_TOKEN_LIFETIME_S,
+    now: now && (() => new Date(now())),
+    faults: faultsFromEnv('VOLUE', env),
+  });
+  return {
+    simulator,
+    env: {
+      VOLUE_API_URL: simulator.apiUrl,
+      VOLUE_TOKEN_URL: simulator.tokenUrl,
+      VOLUE_CLIENT_ID: clientId,
+      VOLUE_CLIENT_SECRET: clientSecret,
+      VOLUE_WEBHOOK_SECRET: env.VOLUE_WEBHOOK_SECRET || VOLUE_SIMULATOR_WEBHOOK_SECRET,
+    },
+  };
 }

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERGRAPH_PATH, readOwnership } from '../../gateway/supergraph.js';
 import { loadExamples } from '../../gateway/playground/examples.js';
 import type { RunningServer } from '../../shared/subgraph/server.js';
-import type { StartedSubgraph, SubgraphModule } from '../../shared/subgraph/module.js';
-import { SUBGRAPHS } from '../../subgraphs/registry.js';
+import { startProvider, type AnyProvider, type StartedSubgraph } from '../../shared/subgraph/provider.js';
+import { PROVIDERS } from '../../subgraphs/registry.js';
 import { describeErrors, runOperation, type OperationOutcome } from './operations.js';
 import { AnswerParts } from './parts.js';
 import { readmeOperations, type DocumentedOperation } from './readme.js';
@@ -26,7 +26,7 @@ export interface FailureMode {
   /** How the provider fails, e.g. "its API hangs". */
   description: string;
   /** Makes `module` fail; the gateway to ask meanwhile, and how to end the failure. */
-  fail(healthy: Healthy, module: SubgraphModule): Promise<Failing>;
+  fail(healthy: Healthy, module: AnyProvider): Promise<Failing>;
 }
 
 /** The mode's stack, and a gateway over it with nothing failing. */
@@ -63,7 +63,7 @@ const QUERIES = OPERATIONS.filter((operation) => !operation.parts.isMutation);
 const MUTATIONS = OPERATIONS.filter((operation) => operation.parts.isMutation);
 
 /** `<PROVIDER>_<name>` settings for each of `providers`. */
-function settingsFor(providers: readonly SubgraphModule[], settings: Record<string, string>): Record<string, string> {
+function settingsFor(providers: readonly AnyProvider[], settings: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     providers.flatMap(({ provider }) => Object.entries(settings).map(([name, value]) => [`${provider}_${name}`, value])),
   );
@@ -79,7 +79,7 @@ export function checkPartialAnswers(mode: FailureMode): void {
   let healthy: { slot: number; answers: Promise<Map<string, OperationOutcome>> } | undefined;
 
   beforeAll(async () => {
-    stack = await startStack(settingsFor(SUBGRAPHS, NO_BREAKER));
+    stack = await startStack(settingsFor(PROVIDERS, NO_BREAKER));
     gateway = await gatewayOver(stack);
   });
   afterAll(async () => {
@@ -102,7 +102,7 @@ export function checkPartialAnswers(mode: FailureMode): void {
     return healthy;
   }
 
-  async function queriesWhileFailing(module: SubgraphModule): Promise<string[]> {
+  async function queriesWhileFailing(module: AnyProvider): Promise<string[]> {
     const queries = QUERIES.filter((query) => query.subgraphs.has(module.name));
     for (;;) {
       resetSimulators(stack);
@@ -138,7 +138,7 @@ export function checkPartialAnswers(mode: FailureMode): void {
       for (const operation of OPERATIONS) expect(operation.subgraphs.size, operation.label).toBeGreaterThan(0);
     });
 
-    for (const module of SUBGRAPHS) {
+    for (const module of PROVIDERS) {
       it(`${module.name}: every other part of every query's answer arrives unchanged`, { timeout: 60_000 }, async () => {
         expect(await queriesWhileFailing(module)).toEqual([]);
       });
@@ -146,7 +146,7 @@ export function checkPartialAnswers(mode: FailureMode): void {
 
     it('every mutation block answers with data and coded errors naming the failed provider', { timeout: 60_000 }, async () => {
       const problems: string[] = [];
-      for (const module of SUBGRAPHS) {
+      for (const module of PROVIDERS) {
         const mutations = MUTATIONS.filter((mutation) => mutation.subgraphs.has(module.name));
         if (mutations.length === 0) continue;
         const failing = await mode.fail({ stack, gateway }, module);
@@ -167,7 +167,7 @@ export function checkPartialAnswers(mode: FailureMode): void {
 }
 
 /** An answer must have data, and every error a code and the failed provider's or subgraph's name. */
-function outcomeProblems({ data, errors }: OperationOutcome, module: SubgraphModule): string[] {
+function outcomeProblems({ data, errors }: OperationOutcome, module: AnyProvider): string[] {
   const problems = data === null ? [`data is null (${describeErrors(errors).join('; ')})`] : [];
   for (const error of errors) {
     const { code, provider, subgraph } = error.extensions ?? {};
@@ -179,8 +179,8 @@ function outcomeProblems({ data, errors }: OperationOutcome, module: SubgraphMod
 }
 
 /** A second copy of one provider (its simulator and subgraph) with its own settings, e.g. a short timeout. */
-export async function startProviderCopy(module: SubgraphModule, settings: Record<string, string>): Promise<Required<StartedSubgraph>> {
-  const started = await module.start({
+export async function startProviderCopy(module: AnyProvider, settings: Record<string, string>): Promise<Required<StartedSubgraph>> {
+  const started = await startProvider(module, {
     LOG_LEVEL: process.env.LOG_LEVEL,
     HOST: '127.0.0.1',
     ...settingsFor([module], { ...NO_BREAKER, SUBGRAPH_PORT: '0', SIMULATOR_PORT: '0', ...settings }),
@@ -191,7 +191,7 @@ export async function startProviderCopy(module: SubgraphModule, settings: Record
 
 /** Every simulator's data and counters back to their seed (its faults stay as they are). */
 function resetSimulators(stack: TestStack): void {
-  for (const { name } of SUBGRAPHS) stack.simulator(name).reset();
+  for (const { name } of PROVIDERS) stack.simulator(name).reset();
 }
 
 const SLOT_MS = 5 * 60_000;

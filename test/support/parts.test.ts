@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SUPERGRAPH_PATH, readOwnership } from '../../gateway/supergraph.js';
-import { SUBGRAPHS } from '../../subgraphs/registry.js';
+import { PROVIDERS } from '../../subgraphs/registry.js';
 import { AnswerParts } from './parts.js';
 
 const ownership = readOwnership(readFileSync(SUPERGRAPH_PATH, 'utf8'));
@@ -20,7 +20,7 @@ describe('telling whose part of an answer differs', () => {
   };
 
   it('accepts a null where only the failed subgraph resolves the field', () => {
-    expect(parts.subgraphs()).toEqual(new Set(SUBGRAPHS.map(({ name }) => name)));
+    expect(parts.subgraphs()).toEqual(new Set(PROVIDERS.map(({ name }) => name)));
     expect(parts.differences(healthy, { meteringPoint: { ...healthy.meteringPoint, umeterConnection: null } }, 'umeter')).toEqual([]);
     const openvoltDown = {
       meteringPoint: {

@@ -1,0 +1,189 @@
+import 'reflect-metadata';
+import type { ValidatorSpec } from 'envalid';
+import type { Express } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { MeteringPointRootResolver, resolveMeteringPointReference } from '../graph/metering-point.js';
+import type { ProviderName } from '../graph/provider-names.js';
+import type { RunningSimulator } from '../simulator/server.js';
+import { createStore, type Store } from '../store/index.js';
+import { readConfig } from './config.js';
+import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation.js';
+import { closingStore, readProviderServerConfig, subgraphServerSettings, type ProviderServerConfig, type StartOptions } from './module.js';
+import { pathToFileURL } from 'node:url';
+import { startGraphQLServer, stopOnSignals, type RunningServer } from './server.js';
+
+/**
+ * A provider is one declaration (DESIGN.md, "Layout"): `subgraphs/<name>/provider.ts` says what is
+ * particular to it — its name and ports, its settings, how its config is checked, its schema, what one
+ * process holds and each request's context, and where its simulator is — and the kit does the rest:
+ * the schema, the server, the standalone entry, the simulator wiring, and (through subgraphs/registry.ts)
+ * start-all, compose, the generated deployment files, the tests' and the benchmarks' provider lists.
+ */
+export interface ProviderDescriptor<
+  Settings extends Record<string, unknown> = Record<string, unknown>,
+  Config extends ProviderServerConfig = ProviderServerConfig,
+  Context = unknown,
+> {
+  /** The subgraph's name in the supergraph, its folder under subgraphs/, and (upper-cased) its setting prefix. */
+  name: string;
+  provider: ProviderName;
+  /** How a person writes the provider's name. */
+  label: string;
+  /** Default ports of the subgraph and of its simulator (DESIGN.md, "Conventions"). */
+  ports: { subgraph: number; simulator: number };
+  /** The provider's own settings (`<PREFIX>_…`), each with its default and description; every provider also has the kit's. */
+  settings: { [Name in keyof Settings]: ValidatorSpec<Settings[Name]> };
+  /**
+   * The provider's config from the settings every provider has and its own: where a check needs both
+   * (credentials are required once `<PREFIX>_API_URL` points at the real API), it throws a ConfigError.
+   */
+  config(server: ProviderServerConfig, settings: Settings, env: NodeJS.ProcessEnv): Config;
+  /** The resolver classes and reference resolvers; the kit adds the shared `meteringPoint` root. */
+  schema: SubgraphSchemaOptions<Context>;
+  /** What one process holds (clients, inboxes) for the provider at `config.apiUrl`, and each request's context. */
+  serve(config: Config & { apiUrl: string }, store: Store, options: Required<StartOptions>): ProviderService<Context>;
+  /** The provider's simulator, loaded only when it is started: a subgraph against the real API loads none of it. */
+  simulator(): Promise<ProviderSimulatorModule>;
+  /** Shown after the simulator's URL when the subgraph runs alone (its API's base path, e.g. `/v1`). */
+  simulatorApiPath?: string;
+}
+
+export interface ProviderService<Context> {
+  context(): Context;
+  /** Extra routes beside GraphQL (webhook receivers). */
+  routes?(app: Express): void;
+  /** Called once the server listens, with its URL (a port of 0 is known only then). */
+  listening?(url: string): void;
+  /** Where this subgraph receives the provider's webhooks, given its URL (a simulator that sends them learns it). */
+  webhookUrl?(serverUrl: string): string;
+}
+
+/** What `subgraphs/<name>/simulator/index.ts` exports for the kit. */
+export interface ProviderSimulatorModule {
+  /** The simulator's own settings (`<PREFIX>_SIM_*` beyond the kit's fault settings), with defaults and descriptions. */
+  settings?: Record<string, ValidatorSpec<unknown>>;
+  /**
+   * Starts the simulator (its own `<PREFIX>_SIM_*` settings read from `env`) and says how a subgraph
+   * reaches it: the settings to lay over `env` — its API URL(s) and the credentials it accepts.
+   */
+  startForSubgraph(env: NodeJS.ProcessEnv, where: SimulatorPlacement): Promise<SimulatorForSubgraph>;
+}
+
+export interface SimulatorPlacement {
+  host: string;
+  port: number;
+  /** The simulator's clock (epoch ms), when a test injects one. */
+  now?: () => number;
+}
+
+export interface SimulatorForSubgraph {
+  simulator: RunningSimulator;
+  /** `<PREFIX>_API_URL`, credentials…: what the subgraph reads to use this simulator. */
+  env: Record<string, string>;
+  /** Called once the subgraph listens (a simulator that sends webhooks learns where to). */
+  subgraphStarted?(subgraph: { url: string; webhookUrl?: string }): void;
+}
+
+export interface StartedSubgraph {
+  subgraph: RunningServer;
+  simulator?: RunningSimulator;
+}
+
+/** A provider whatever its settings, config and context: what lists of providers hold. */
+// `any`: descriptors differ in all three, and a list of them cannot name each one's types.
+export type AnyProvider = ProviderDescriptor<any, any, any>;
+
+/** The setting prefix of a provider: `OPENVOLT` for openvolt. */
+export const settingPrefix = (descriptor: Pick<ProviderDescriptor, 'name'>): string => descriptor.name.toUpperCase();
+
+/** Declares a provider; typed so that `config` and `serve` see the settings and config as declared. */
+export function defineProvider<Settings extends Record<string, unknown>, Config extends ProviderServerConfig, Context>(
+  descriptor: ProviderDescriptor<Settings, Config, Context>,
+): ProviderDescriptor<Settings, Config, Context> {
+  return descriptor;
+}
+
+/** The provider's config from the environment, as its subgraph would read it. */
+export function readProviderConfig<Settings extends Record<string, unknown>, Config extends ProviderServerConfig>(
+  descriptor: ProviderDescriptor<Settings, Config, any>,
+  env: NodeJS.ProcessEnv,
+): Config {
+  const { subgraph, simulator } = descriptor.ports;
+  const server = readProviderServerConfig(settingPrefix(descriptor), { subgraphPort: subgraph, simulatorPort: simulator }, env);
+  return descriptor.config(server, readConfig(descriptor.settings, env) as unknown as Settings, env);
+}
+
+const schemas = new WeakMap<object, Promise<GraphQLSchema>>();
+
+/** The provider's federated schema; built once per process (it is the same for every server). No I/O. */
+export function buildProviderSchema(descriptor: AnyProvider): Promise<GraphQLSchema> {
+  let schema = schemas.get(descriptor);
+  if (!schema) {
+    const { resolvers, referenceResolvers } = descriptor.schema as SubgraphSchemaOptions<unknown>;
+    schema = buildFederatedSchema({
+      resolvers: [...resolvers, MeteringPointRootResolver],
+      referenceResolvers: { ...referenceResolvers, MeteringPoint: resolveMeteringPointReference },
+    });
+    schemas.set(descriptor, schema);
+  }
+  return schema;
+}
+
+/**
+ * Starts the provider's subgraph from the environment. When `<PREFIX>_API_URL` is unset, the provider's
+ * simulator is loaded and started first and the subgraph pointed at it.
+ */
+export async function startProvider(descriptor: AnyProvider, env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<StartedSubgraph> {
+  const provider: ProviderDescriptor = descriptor;
+  const config = readProviderConfig(provider, env);
+  const now = options.now ?? Date.now;
+  if (config.apiUrl) return { subgraph: (await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, now)).server };
+
+  const simulatorModule = await provider.simulator();
+  const connection = await simulatorModule.startForSubgraph(env, { host: config.host, port: config.simulatorPort, now: options.now });
+  try {
+    const simulatedEnv = { ...env, ...connection.env };
+    const simulated = readProviderConfig(provider, simulatedEnv);
+    const { server, webhookUrl } = await serveProvider(provider, { ...simulated, apiUrl: simulated.apiUrl! }, now);
+    connection.subgraphStarted?.({ url: server.url, webhookUrl });
+    return { subgraph: server, simulator: connection.simulator };
+  } catch (error) {
+    await connection.simulator.stop();
+    throw error;
+  }
+}
+
+async function serveProvider(
+  descriptor: ProviderDescriptor,
+  config: ProviderServerConfig & { apiUrl: string },
+  now: () => number,
+): Promise<{ server: RunningServer; webhookUrl?: string }> {
+  const store = createStore(config.store);
+  try {
+    const service = descriptor.serve(config, store, { now });
+    const server = await startGraphQLServer({
+      name: descriptor.name,
+      ...subgraphServerSettings(config),
+      schema: await buildProviderSchema(descriptor),
+      context: async () => service.context() as object,
+      routes: service.routes,
+    });
+    service.listening?.(server.url);
+    return { server: closingStore(server, store), webhookUrl: service.webhookUrl?.(server.url) };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/**
+ * `subgraphs/<name>/index.ts`, run as a program, serves that subgraph alone (with its simulator unless
+ * its API URL is set) until Ctrl-C: how a subgraph is deployed. Does nothing when the module is imported.
+ */
+export async function runAloneWhenMain(descriptor: AnyProvider, moduleUrl: string): Promise<void> {
+  if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  const { subgraph, simulator } = await startProvider(descriptor, process.env);
+  if (simulator) console.log(`${descriptor.label} simulator  ${simulator.url}${descriptor.simulatorApiPath ?? ''}`);
+  console.log(`${descriptor.label} subgraph   ${subgraph.url}/graphql`);
+  stopOnSignals(() => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined));
+}

@@ -1,0 +1,96 @@
+import 'reflect-metadata';
+import { IANAZone } from 'luxon';
+import { ConfigError, str } from '../../shared/subgraph/config.js';
+import type { ProviderServerConfig } from '../../shared/subgraph/module.js';
+import { defineProvider } from '../../shared/subgraph/provider.js';
+import { TimeSeriesReader } from '../../shared/time/index.js';
+import { IntellimeterClient } from './client.js';
+import { createIntellimeterLoaders } from './loaders.js';
+import { INTELLIMETER_DEFAULT_TIME_ZONE } from './contract.js';
+import { intellimeterReadings } from './readings.js';
+import {
+  IntellimeterAccountResolver,
+  IntellimeterMeteringPointResolver,
+  IntellimeterMutationResolver,
+  IntellimeterPointResolver,
+  IntellimeterQueryResolver,
+  intellimeterReferenceResolvers,
+  type IntellimeterContext,
+} from './resolvers.js';
+import { FILE_TYPES, RESPONSE_TYPES, type FileType, type ResponseType } from './wire.js';
+
+export interface IntellimeterConfig extends ProviderServerConfig {
+  apiKey: string;
+  /** The site's IANA zone: Intellimeter's timestamps carry none. */
+  timeZone: string;
+  responseType: ResponseType;
+  fileType: FileType;
+}
+
+/** Intellimeter: accounts, users, points, 5-minute register and interval data, files and charts. */
+export const intellimeter = defineProvider({
+  name: 'intellimeter',
+  provider: 'INTELLIMETER',
+  label: 'Intellimeter',
+  ports: { subgraph: 4005, simulator: 4105 },
+  settings: {
+    INTELLIMETER_API_KEY: str({ default: '', desc: 'An API key generated with Intellimeter’s /key (required with INTELLIMETER_API_URL)' }),
+    INTELLIMETER_TIME_ZONE: str({
+      default: INTELLIMETER_DEFAULT_TIME_ZONE,
+      desc: 'The site’s IANA zone: Intellimeter’s timestamps carry none',
+    }),
+    // Only the formats Intellimeter knows: an unknown responseType would be executed and then refused.
+    INTELLIMETER_RESPONSE_TYPE: str({ choices: [...RESPONSE_TYPES], default: 'json', desc: 'Format asked of /data' }),
+    INTELLIMETER_FILE_TYPE: str({ choices: [...FILE_TYPES], default: 'json', desc: 'Format asked of /file' }),
+  },
+  config(server, settings): IntellimeterConfig {
+    if (server.apiUrl && !settings.INTELLIMETER_API_KEY) {
+      throw new ConfigError('INTELLIMETER_API_KEY is required when INTELLIMETER_API_URL is set (generate one with Intellimeter’s /key).');
+    }
+    if (!IANAZone.isValidZone(settings.INTELLIMETER_TIME_ZONE)) {
+      throw new ConfigError(
+        `INTELLIMETER_TIME_ZONE must be an IANA time zone such as America/Toronto (got "${settings.INTELLIMETER_TIME_ZONE}").`,
+      );
+    }
+    return {
+      ...server,
+      apiKey: settings.INTELLIMETER_API_KEY,
+      timeZone: settings.INTELLIMETER_TIME_ZONE,
+      responseType: settings.INTELLIMETER_RESPONSE_TYPE as ResponseType,
+      fileType: settings.INTELLIMETER_FILE_TYPE as FileType,
+    };
+  },
+  schema: {
+    resolvers: [
+      IntellimeterQueryResolver,
+      IntellimeterMutationResolver,
+      IntellimeterAccountResolver,
+      IntellimeterPointResolver,
+      IntellimeterMeteringPointResolver,
+    ],
+    referenceResolvers: intellimeterReferenceResolvers,
+  },
+  serve(config, store, { now }) {
+    // One client per process: it holds the session.
+    const client = new IntellimeterClient({
+      store,
+      baseUrl: config.apiUrl,
+      apiKey: config.apiKey,
+      timeZone: config.timeZone,
+      responseType: config.responseType,
+      fileType: config.fileType,
+      now,
+      calls: config.calls,
+    });
+    const source = intellimeterReadings(client, config.timeZone);
+    return {
+      context: (): IntellimeterContext => ({
+        client,
+        store,
+        loaders: createIntellimeterLoaders(client),
+        readings: new TimeSeriesReader(source, now),
+      }),
+    };
+  },
+  simulator: () => import('./simulator.js'),
+});

@@ -1,0 +1,96 @@
+import 'reflect-metadata';
+import { IANAZone } from 'luxon';
+import { ConfigError, str } from '../../shared/subgraph/config.js';
+import type { ProviderServerConfig } from '../../shared/subgraph/module.js';
+import { defineProvider } from '../../shared/subgraph/provider.js';
+import { readWebhookRetentionMs } from '../../shared/subgraph/webhook-inbox.js';
+import { TimeSeriesReader } from '../../shared/time/index.js';
+import { OpenvoltClient } from './client.js';
+import { createOpenvoltLoaders, type OpenvoltAccountShape } from './loaders.js';
+import { OPENVOLT_DEFAULT_CALENDAR_ZONE, openvoltReadings } from './readings.js';
+import {
+  OpenvoltConsentResolver,
+  OpenvoltCustomerResolver,
+  OpenvoltMeterResolver,
+  OpenvoltMeteringPointResolver,
+  OpenvoltMutationResolver,
+  OpenvoltQueryResolver,
+  openvoltReferenceResolvers,
+  type OpenvoltContext,
+} from './resolvers.js';
+import { OPENVOLT_WEBHOOK_PATH, OpenvoltEvents, mountOpenvoltWebhook } from './webhooks.js';
+
+export interface OpenvoltConfig extends ProviderServerConfig {
+  apiKey: string;
+  /** When set, webhook deliveries must carry `?token=<this>`. */
+  webhookToken: string | undefined;
+  /** How long received deliveries are kept (WEBHOOK_RETENTION_DAYS). */
+  webhookRetentionMs: number;
+  /** The zone Openvolt's day, week, month and year rows are taken to be cut in; null: ask for half hours only. */
+  calendarZone: string | null;
+}
+
+/** Openvolt (https://api.openvolt.com/v1): customers, meters, consents, half-hourly readings, webhooks. */
+export const openvolt = defineProvider({
+  name: 'openvolt',
+  provider: 'OPENVOLT',
+  label: 'Openvolt',
+  ports: { subgraph: 4001, simulator: 4101 },
+  simulatorApiPath: '/v1',
+  settings: {
+    OPENVOLT_API_KEY: str({ default: '', desc: 'Your key from Openvolt’s developer dashboard (required with OPENVOLT_API_URL)' }),
+    OPENVOLT_WEBHOOK_TOKEN: str({ default: '', desc: 'When set, webhook deliveries must carry ?token=<this> in the URL' }),
+    OPENVOLT_CALENDAR_ZONE: str({
+      default: OPENVOLT_DEFAULT_CALENDAR_ZONE,
+      desc: 'IANA zone in which Openvolt cuts its day, week, month and year rows (inferred), or "none" to read half hours only',
+    }),
+  },
+  config(server, settings, env): OpenvoltConfig {
+    const { OPENVOLT_API_KEY, OPENVOLT_WEBHOOK_TOKEN, OPENVOLT_CALENDAR_ZONE } = settings;
+    if (OPENVOLT_CALENDAR_ZONE !== 'none' && !IANAZone.isValidZone(OPENVOLT_CALENDAR_ZONE)) {
+      throw new ConfigError(`OPENVOLT_CALENDAR_ZONE must be an IANA time zone such as UTC, or "none" (got "${OPENVOLT_CALENDAR_ZONE}").`);
+    }
+    if (server.apiUrl && !OPENVOLT_API_KEY) {
+      throw new ConfigError('OPENVOLT_API_KEY is required when OPENVOLT_API_URL is set (your key from Openvolt’s developer dashboard).');
+    }
+    return {
+      ...server,
+      apiKey: OPENVOLT_API_KEY,
+      webhookToken: OPENVOLT_WEBHOOK_TOKEN || undefined,
+      webhookRetentionMs: readWebhookRetentionMs(env),
+      calendarZone: OPENVOLT_CALENDAR_ZONE === 'none' ? null : OPENVOLT_CALENDAR_ZONE,
+    };
+  },
+  schema: {
+    resolvers: [
+      OpenvoltQueryResolver,
+      OpenvoltMutationResolver,
+      OpenvoltCustomerResolver,
+      OpenvoltMeterResolver,
+      OpenvoltConsentResolver,
+      OpenvoltMeteringPointResolver,
+    ],
+    referenceResolvers: openvoltReferenceResolvers,
+  },
+  serve(config, store, { now }) {
+    const client = new OpenvoltClient({ baseUrl: config.apiUrl, apiKey: config.apiKey, calls: config.calls });
+    const events = new OpenvoltEvents(store, config.webhookRetentionMs);
+    const source = openvoltReadings(client, config.calendarZone);
+    const account: OpenvoltAccountShape = { moreThanOnePage: false };
+    return {
+      context: (): OpenvoltContext => ({
+        client,
+        store,
+        loaders: createOpenvoltLoaders(client, account),
+        events,
+        readings: new TimeSeriesReader(source, now),
+      }),
+      routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
+      webhookUrl: (serverUrl) => {
+        const token = config.webhookToken ? `?token=${encodeURIComponent(config.webhookToken)}` : '';
+        return `${serverUrl}${OPENVOLT_WEBHOOK_PATH}${token}`;
+      },
+    };
+  },
+  simulator: () => import('./simulator.js'),
+});

@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { ConfigError, optionalUrl, str, url } from '../../shared/subgraph/config.js';
+import type { ProviderServerConfig } from '../../shared/subgraph/module.js';
+import { defineProvider } from '../../shared/subgraph/provider.js';
+import { readWebhookRetentionMs } from '../../shared/subgraph/webhook-inbox.js';
+import { VolueClient } from './client.js';
+import { createVolueLoaders } from './loaders.js';
+import {
+  VolueMeteringPointResolver,
+  VolueMeterResolver,
+  VolueMutationResolver,
+  VolueQueryResolver,
+  VolueUserResolver,
+  volueReferenceResolvers,
+  type VolueContext,
+} from './resolvers.js';
+import { VOLUE_WEBHOOK_PATH, VolueNotifications, mountVolueWebhook } from './webhooks.js';
+
+export const VOLUE_DEFAULT_TOKEN_URL = 'https://auth.identity.volue.com/connect/token';
+
+export interface VolueConfig extends ProviderServerConfig {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  webhookSecret: string;
+  /** Public URL of this server's webhook receiver (the default target of subscribeVolueEvents). */
+  webhookReceiverUrl: string | undefined;
+  /** How long received notifications are kept (WEBHOOK_RETENTION_DAYS). */
+  webhookRetentionMs: number;
+}
+
+/** Volue Energy Coordination: users, meters, vehicles, resources, events and their webhooks. */
+export const volue = defineProvider({
+  name: 'volue',
+  provider: 'VOLUE',
+  label: 'Volue',
+  ports: { subgraph: 4002, simulator: 4102 },
+  simulatorApiPath: '/energy-coordination/v1',
+  settings: {
+    VOLUE_TOKEN_URL: url({ default: VOLUE_DEFAULT_TOKEN_URL, desc: 'OAuth token endpoint (client credentials)' }),
+    VOLUE_CLIENT_ID: str({ default: '', desc: 'OAuth client id from the Spark Portal (required with VOLUE_API_URL)' }),
+    VOLUE_CLIENT_SECRET: str({ default: '', desc: 'OAuth client secret from the Spark Portal (required with VOLUE_API_URL)' }),
+    VOLUE_WEBHOOK_SECRET: str({
+      default: '',
+      desc: 'Signs the webhooks this server creates and verifies their deliveries (required with VOLUE_API_URL)',
+    }),
+    VOLUE_WEBHOOK_RECEIVER_URL: optionalUrl({ default: '', desc: 'Public URL of this server’s webhook receiver' }),
+  },
+  config(server, settings, env): VolueConfig {
+    if (server.apiUrl && (!settings.VOLUE_CLIENT_ID || !settings.VOLUE_CLIENT_SECRET)) {
+      throw new ConfigError(
+        'VOLUE_CLIENT_ID and VOLUE_CLIENT_SECRET are required when VOLUE_API_URL is set (create them in the Spark Portal).',
+      );
+    }
+    if (server.apiUrl && !settings.VOLUE_WEBHOOK_SECRET) {
+      throw new ConfigError(
+        'VOLUE_WEBHOOK_SECRET is required when VOLUE_API_URL is set: it signs the webhooks this server creates and verifies their deliveries.',
+      );
+    }
+    return {
+      ...server,
+      tokenUrl: settings.VOLUE_TOKEN_URL,
+      clientId: settings.VOLUE_CLIENT_ID,
+      clientSecret: settings.VOLUE_CLIENT_SECRET,
+      webhookSecret: settings.VOLUE_WEBHOOK_SECRET,
+      webhookReceiverUrl: settings.VOLUE_WEBHOOK_RECEIVER_URL || undefined,
+      webhookRetentionMs: readWebhookRetentionMs(env),
+    };
+  },
+  schema: {
+    resolvers: [VolueQueryResolver, VolueMutationResolver, VolueUserResolver, VolueMeterResolver, VolueMeteringPointResolver],
+    referenceResolvers: volueReferenceResolvers,
+  },
+  serve(config, store) {
+    const client = new VolueClient({
+      store,
+      baseUrl: config.apiUrl,
+      tokenUrl: config.tokenUrl,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      calls: config.calls,
+    });
+    const notifications = new VolueNotifications(store, config.webhookRetentionMs);
+    // With port 0 the receiver's URL is known only once listening; `receiverUrl` is filled in then.
+    const webhooks: VolueContext['webhooks'] = { secret: config.webhookSecret, receiverUrl: config.webhookReceiverUrl };
+    return {
+      context: (): VolueContext => ({ client, store, loaders: createVolueLoaders(client), notifications, webhooks }),
+      routes: (app) => mountVolueWebhook(app, notifications, config.webhookSecret),
+      listening: (serverUrl) => {
+        webhooks.receiverUrl ??= `${serverUrl}${VOLUE_WEBHOOK_PATH}`;
+      },
+    };
+  },
+  simulator: () => import('./simulator.js'),
+});
