@@ -3,6 +3,8 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLFormattedError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { ServerMetrics } from '../shared/observability/metrics.js';
+import { startTracing } from '../shared/observability/tracing.js';
 import { startGraphQLServer, stopOnSignals, type RunningServer } from '../shared/subgraph/server.js';
 import {
   DEFAULT_GATEWAY_CONFIG,
@@ -17,11 +19,13 @@ import { useErrors } from './plugins/errors.js';
 import { useSharedRootFailover } from './plugins/failover.js';
 import { useHealth } from './plugins/health.js';
 import { useLimits } from './plugins/limits.js';
+import { useMetrics } from './plugins/metrics.js';
 import { usePlanCacheStats, type QueryPlanCacheStats } from './plugins/plan-cache-stats.js';
 import { usePlayground } from './plugins/playground.js';
 import { onlyOne, type GatewayPlugin } from './plugins/plugin.js';
 import { useReadingsEstimate } from './plugins/readings-estimate.js';
 import { useSubgraphDedup } from './plugins/subgraph-dedup.js';
+import { useTracing } from './plugins/tracing.js';
 import { subgraphServices } from './subgraph-calls.js';
 import { createSubgraphAgent, createSubgraphFetcher } from './subgraph-fetch.js';
 import { SUPERGRAPH_PATH, readSupergraph } from './supergraph.js';
@@ -70,8 +74,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const urlOf = new Map(subgraphs.map(({ name, url }) => [name, url]));
 
   const planCache = usePlanCacheStats(tuning.queryPlanCacheMiB);
+  const metrics = new ServerMetrics();
   // In this order: express routes run in it (the playground's page, then the credential check, then the
-  // token limit), and so does a subgraph call (deduplicated, failed over, its errors made the client's).
+  // token limit), and so does a subgraph call (deduplicated, failed over, its errors made the client's,
+  // then traced and measured as it is fetched).
   const plugins: GatewayPlugin[] = [
     usePlayground({ enabled: config.playground, access: config.access, pagePaths: GRAPHQL_PATHS, endpoint: '/graphql' }),
     useAccess(config.access, GRAPHQL_PATHS),
@@ -81,6 +87,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     useSubgraphDedup(),
     useSharedRootFailover(supergraph.ownership),
     useErrors(),
+    useTracing(),
+    useMetrics(metrics),
     useHealth(subgraphs),
   ];
 
@@ -108,6 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError: (formatted, error) =>
       plugins.reduce<GraphQLFormattedError | undefined>((found, plugin) => found ?? plugin.formatError?.(formatted, error), undefined),
     context: async () => ({}),
+    metrics,
     health: onlyOne(plugins, 'health'),
   });
   return {
@@ -127,6 +136,7 @@ function withoutUndefined<T extends object>(options: T): Partial<T> {
 
 // `tsx gateway/index.ts`: the gateway alone, against subgraphs started elsewhere.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const tracing = await startTracing('gridgraph-gateway', process.env);
   const sdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
   const gateway = await startGateway({
     ...readGatewayConfig(process.env),
@@ -134,5 +144,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     subgraphUrls: subgraphUrlsFromEnv(sdl, process.env),
   });
   console.log(`Gateway ${gateway.url}/graphql; playground ${gateway.url}/`);
-  stopOnSignals(() => [gateway]);
+  stopOnSignals(
+    () => [gateway],
+    async () => tracing?.stop(),
+  );
 }

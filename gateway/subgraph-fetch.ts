@@ -3,6 +3,8 @@ import { Agent, request, type IncomingMessage } from 'node:http';
 import { buffer } from 'node:stream/consumers';
 import { Headers, Response } from 'node-fetch';
 import { currentDeadline, REQUEST_TIMEOUT_HEADER } from '../shared/connector/deadline.js';
+import { REQUEST_ID_HEADER, currentRequest } from '../shared/observability/request-context.js';
+import { injectTraceContext } from '../shared/observability/tracing.js';
 
 /**
  * How the gateway's requests reach the subgraphs. Connections are kept alive between requests, and two
@@ -14,7 +16,9 @@ import { currentDeadline, REQUEST_TIMEOUT_HEADER } from '../shared/connector/dea
  *   query) while the idle timer was due: a query that is reset on a reused socket is sent once more on a
  *   fresh connection (Node's documented pattern: `request.reusedSocket` and ECONNRESET). A mutation never
  *   is: the subgraph may have received it.
- * Each fetch also carries the request's deadline: it tells the subgraph the time left and ends at it.
+ * Each fetch also carries the request's deadline (it tells the subgraph the time left and ends at it),
+ * its id (X-Request-Id, so the subgraph's log lines carry the gateway's) and, when tracing is on, its
+ * trace context (traceparent, so the subgraph's spans join the gateway's trace).
  */
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -40,10 +44,11 @@ export function createSubgraphFetcher(agent: Agent): Fetcher {
     const left = deadline?.left();
     if (left !== undefined && left <= 0) throw new DeadlineExceededError();
     const signal = left === undefined ? undefined : AbortSignal.timeout(left);
+    const requestId = currentRequest()?.requestId;
+    const passedOn = injectTraceContext({ ...init.headers, ...(requestId && { [REQUEST_ID_HEADER]: requestId }) });
     const attempt = (over: Agent | false) => {
       const timeLeft = deadline?.left();
-      const headers =
-        timeLeft === undefined ? init.headers : { ...init.headers, [REQUEST_TIMEOUT_HEADER]: String(subgraphTimeout(timeLeft)) };
+      const headers = timeLeft === undefined ? passedOn : { ...passedOn, [REQUEST_TIMEOUT_HEADER]: String(subgraphTimeout(timeLeft)) };
       return post(url, { ...init, headers }, over, signal);
     };
     try {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../shared/subgraph/config.js';
+import { startTracing } from '../shared/observability/tracing.js';
 import { stopOnSignals, type RunningServer } from '../shared/subgraph/server.js';
 import { startStack } from './stack.js';
 
@@ -8,7 +9,12 @@ import { startStack } from './stack.js';
 if (existsSync('.env')) process.loadEnvFile('.env');
 
 const running: RunningServer[] = [];
-stopOnSignals(() => running);
+// One process, so one service in traces; each span says which server made it (gridgraph.server).
+const tracing = await startTracing('gridgraph', process.env);
+stopOnSignals(
+  () => running,
+  async () => tracing?.stop(),
+);
 
 const describe = (server: RunningServer, role: string) => {
   running.push(server);
@@ -21,7 +27,9 @@ try {
   console.log(`\nGridgraph is up. Ctrl-C stops everything.`);
   console.log(`  playground (GraphiQL, in a browser)  ${stack.gateway.url}/`);
   console.log(`  GraphQL endpoint                     ${stack.gatewayUrl}`);
-  console.log(`  health                               ${stack.gateway.url}/health`);
+  console.log(`  health                               ${stack.gateway.url}/health/ready`);
+  console.log(`  metrics (Prometheus)                 ${stack.gateway.url}/metrics`);
+  if (tracing) console.log(`  traces                               sent over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT)`);
 } catch (error) {
   console.error(
     error instanceof ConfigError ? error.message : `Start-up failed: ${error instanceof Error ? error.message : String(error)}`,

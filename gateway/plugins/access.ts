@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { refuseGraphQLRequest } from '../../shared/observability/graphql-requests.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import type { AccessConfig } from '../config.js';
 import type { GatewayPlugin } from './plugin.js';
@@ -121,10 +122,11 @@ function requireCredentials(config: AccessConfig): RequestHandler {
       () => next(),
       (error: unknown) => {
         const message = error instanceof AccessDenied ? error.message : 'The credentials could not be checked.';
-        res
-          .status(401)
-          .set('WWW-Authenticate', `${challenge} realm="gridgraph"`)
-          .json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED', howToAuthenticate: credentialsHint(config) } }] });
+        res.set('WWW-Authenticate', `${challenge} realm="gridgraph"`);
+        refuseGraphQLRequest(req, res, 401, {
+          message,
+          extensions: { code: 'UNAUTHENTICATED', howToAuthenticate: credentialsHint(config) },
+        });
       },
     );
   };

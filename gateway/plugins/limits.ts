@@ -8,6 +8,7 @@ import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import express, { type RequestHandler } from 'express';
 import { GraphQLError, type ValidationRule } from 'graphql';
+import { refuseGraphQLRequest } from '../../shared/observability/graphql-requests.js';
 import type { QueryLimits } from '../config.js';
 import type { GatewayPlugin } from './plugin.js';
 
@@ -53,8 +54,8 @@ function tokenLimit(limits: QueryLimits): RequestHandler[] {
       }).parseDocument();
     } catch (error) {
       if (error instanceof QueryLimitError) {
-        const { http: _http, ...extensions } = error.extensions;
-        res.status(400).json({ errors: [{ message: error.message, extensions }] });
+        const { http: _http, code, ...extensions } = error.extensions;
+        refuseGraphQLRequest(req, res, 400, { message: error.message, extensions: { code: String(code), ...extensions } });
         return;
       }
     }

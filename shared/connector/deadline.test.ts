@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { Deadline, currentDeadline, requestTimeout, withDeadline } from './deadline.js';
+import { withRequest } from '../observability/request-context.js';
+import { Deadline, currentDeadline, requestTimeout } from './deadline.js';
 
 describe('requestTimeout', () => {
   it('takes the header’s whole milliseconds up to the maximum, and the maximum above it', () => {
@@ -31,7 +32,7 @@ describe('the request deadline', () => {
   it('is undefined outside a request and follows the work it was set for across awaits', async () => {
     expect(currentDeadline()).toBeUndefined();
     const deadline = new Deadline(1_000);
-    const seen = await withDeadline(deadline, async () => {
+    const seen = await withRequest({ requestId: 'deadline-test', deadline }, async () => {
       await sleep(5);
       return currentDeadline();
     });
@@ -41,7 +42,9 @@ describe('the request deadline', () => {
 
   it('keeps concurrent requests apart', async () => {
     const [short, long] = [new Deadline(100), new Deadline(5_000)];
-    const seen = await Promise.all([short, long].map((deadline) => withDeadline(deadline, () => sleep(5).then(() => currentDeadline()))));
+    const seen = await Promise.all(
+      [short, long].map((deadline) => withRequest({ requestId: 'deadline-test', deadline }, () => sleep(5).then(() => currentDeadline()))),
+    );
     expect(seen).toEqual([short, long]);
   });
 

@@ -1,11 +1,11 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { currentRequest } from '../observability/request-context.js';
 
 /**
  * One deadline per request (DESIGN.md, "Errors and partial answers"). Every server started by
- * startGraphQLServer serves each GraphQL request inside `withDeadline`; what the request does later
- * (the gateway's subgraph fetches, a connector's upstream calls through the kit's HTTP client) reads it
- * with `currentDeadline()`, so retries and timeouts fit inside the time the caller will wait, without
- * every resolver passing it along.
+ * startGraphQLServer puts each GraphQL request's deadline in its request context
+ * (shared/observability/request-context.ts); what the request does later (the gateway's subgraph
+ * fetches, a connector's upstream calls through the kit's HTTP client) reads it with `currentDeadline()`,
+ * so retries and timeouts fit inside the time the caller will wait, without every resolver passing it along.
  */
 
 /** How many milliseconds the caller will wait for the answer; the gateway sends it to every subgraph. */
@@ -25,16 +25,9 @@ export class Deadline {
   }
 }
 
-const requestDeadline = new AsyncLocalStorage<Deadline>();
-
-/** Runs `work` (and everything it starts) under `deadline`. */
-export function withDeadline<T>(deadline: Deadline, work: () => T): T {
-  return requestDeadline.run(deadline, work);
-}
-
 /** The deadline of the request being served; undefined outside one (start-up, a webhook, a unit test). */
 export function currentDeadline(): Deadline | undefined {
-  return requestDeadline.getStore();
+  return currentRequest()?.deadline;
 }
 
 /**

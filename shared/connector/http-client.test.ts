@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Deadline, withDeadline } from './deadline.js';
+import { withRequest } from '../observability/request-context.js';
+import { Deadline } from './deadline.js';
 import { GridgraphError } from '../graph/errors.js';
 import { backoffDelay, createHttpClient, type HttpClientOptions } from './http-client.js';
 import { bearerAuth, createCredentialCache } from './upstream-auth.js';
@@ -56,6 +57,11 @@ function client(overrides: Partial<HttpClientOptions> = {}) {
 function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** Runs `work` as a request with `timeoutMs` left, as a server would. */
+function withDeadline<T>(timeoutMs: number, work: () => T): T {
+  return withRequest({ requestId: 'http-client-test', deadline: new Deadline(timeoutMs) }, work);
 }
 
 async function failure(promise: Promise<unknown>): Promise<GridgraphError> {
@@ -148,7 +154,7 @@ describe('createHttpClient', () => {
     it('ends a hanging call at the deadline instead of after every attempt’s timeout: UPSTREAM_TIMEOUT naming the provider', async () => {
       script = () => undefined; // never answers
       const patient = client({ timeoutMs: 5_000, retries: 2 });
-      const { outcome: error, elapsedMs } = await timed(() => failure(withDeadline(new Deadline(300), () => patient.get('hang'))));
+      const { outcome: error, elapsedMs } = await timed(() => failure(withDeadline(300, () => patient.get('hang'))));
       expect(error.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', provider: 'OPENVOLT' });
       expect(elapsedMs).toBeLessThan(1_500);
       expect(attempts.get('GET /v1/hang')).toBe(1);
@@ -157,7 +163,7 @@ describe('createHttpClient', () => {
     it('makes no retry that would start after it: a Retry-After longer than the time left is not waited for', async () => {
       script = (_req, res, attempt) =>
         attempt === 1 ? json(res, 429, { message: 'later' }, { 'retry-after': '1' }) : json(res, 200, { ok: true });
-      const { outcome: error, elapsedMs } = await timed(() => failure(withDeadline(new Deadline(500), () => client().get('limited'))));
+      const { outcome: error, elapsedMs } = await timed(() => failure(withDeadline(500, () => client().get('limited'))));
       expect(error.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', provider: 'OPENVOLT' });
       expect(elapsedMs).toBeLessThan(500);
       expect(attempts.get('GET /v1/limited')).toBe(1);
@@ -165,19 +171,19 @@ describe('createHttpClient', () => {
 
     it('still makes the retries that fit', async () => {
       script = (_req, res, attempt) => (attempt < 3 ? json(res, 503, { message: 'busy' }) : json(res, 200, { ok: true }));
-      expect(await withDeadline(new Deadline(5_000), () => client().get('burst'))).toEqual({ ok: true });
+      expect(await withDeadline(5_000, () => client().get('burst'))).toEqual({ ok: true });
       expect(attempts.get('GET /v1/burst')).toBe(3);
     });
 
     it('sends nothing once it has passed, also for a call that waited for a concurrency slot past it', async () => {
       script = () => undefined;
-      const error = await failure(withDeadline(new Deadline(0), () => client().get('late')));
+      const error = await failure(withDeadline(0, () => client().get('late')));
       expect(error.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', provider: 'OPENVOLT' });
       expect(attempts.get('GET /v1/late')).toBeUndefined();
 
       const oneAtATime = client({ concurrency: 1, timeoutMs: 400, retries: 0 });
       const first = failure(oneAtATime.get('first')); // holds the only slot until its own timeout
-      const queued = await failure(withDeadline(new Deadline(150), () => oneAtATime.get('queued')));
+      const queued = await failure(withDeadline(150, () => oneAtATime.get('queued')));
       expect(queued.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', provider: 'OPENVOLT' });
       expect((await first).extensions.code).toBe('UPSTREAM_TIMEOUT');
       expect(attempts.get('GET /v1/queued')).toBeUndefined();

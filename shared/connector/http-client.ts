@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import got, { HTTPError, RequestError, TimeoutError, type Got, type Method, type Response } from 'got';
 import CircuitBreaker from 'opossum';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -12,6 +13,9 @@ import {
   redact,
 } from '../graph/errors.js';
 import { createLogger } from '../observability/logger.js';
+import { metricsInScope, type CircuitState } from '../observability/metrics.js';
+import { REQUEST_ID_HEADER, currentRequest } from '../observability/request-context.js';
+import { injectTraceContext, tracer } from '../observability/tracing.js';
 import { PROVIDER_LABELS, type ProviderName } from '../graph/provider-names.js';
 import type { UpstreamAuth } from './upstream-auth.js';
 
@@ -20,6 +24,10 @@ import type { UpstreamAuth } from './upstream-auth.js';
  * methods, caps concurrent calls per provider, fits attempts and retries inside the deadline of the
  * request being served (shared/connector/deadline.ts), and turns every upstream failure into a GridgraphError
  * with an UPSTREAM_* (or NOT_FOUND) code whose message names the provider and never a credential.
+ * Every call is visible (README "Operations"): one log line and one observation of
+ * gridgraph_upstream_request_duration_seconds with the provider, the route template (`meters/:id`, never
+ * the ids), the method, the status and the duration; a client span whose `traceparent` goes upstream with
+ * the request's `X-Request-Id`; the circuit's state and the calls the provider says are left.
  */
 export interface HttpClientOptions {
   provider: ProviderName;
@@ -46,6 +54,12 @@ export interface HttpClientOptions {
    * Absent: no breaker.
    */
   breaker?: CircuitBreakerSettings;
+  /**
+   * The response header in which the provider says how many calls are left
+   * (gridgraph_upstream_rate_limit_remaining); default the IETF draft's RateLimit-Remaining or the common
+   * X-RateLimit-Remaining.
+   */
+  rateLimitHeader?: string;
 }
 
 /** When a client's circuit opens and when it probes again (`<PROVIDER>_BREAKER_*`, shared/subgraph/module.ts). */
@@ -69,6 +83,8 @@ export interface HttpRequest {
   method: Method;
   /** Path relative to baseUrl, without a leading slash: 'meters/123'. */
   path: string;
+  /** The path's route template for logs, metrics and traces ('meters/:id'); default: routeTemplate(path). */
+  route?: string;
   searchParams?: Record<string, QueryValue>;
   json?: unknown;
   form?: Record<string, string>;
@@ -93,7 +109,7 @@ export interface HttpClient {
   delete<T>(path: string): Promise<T>;
 }
 
-export type CircuitState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+export type { CircuitState };
 
 const SAFE_METHODS: Method[] = ['GET', 'HEAD'];
 
@@ -107,6 +123,34 @@ export function backoffDelay(attemptCount: number, random: () => number = Math.r
 }
 
 /** What trips a breaker: the provider failing (5xx, 408, timeouts, unreachable), never its 4xx answers. */
+/**
+ * A path's route template: each segment that is not a word (letters with `-` or `_`, at most one digit at
+ * the end: `interval-data`, `v1`, `P4`) stands for an id and reads `:id`, so that a label or a log line
+ * names the route, not the meter: `users/3f0c…/meters` → `users/:id/meters`.
+ */
+export function routeTemplate(path: string): string {
+  return path
+    .replace(/^\/+/, '')
+    .split('/')
+    .map((segment) => (/^[A-Za-z]+(?:[-_][A-Za-z]+)*\d?$/.test(segment) || segment === '' ? segment : ':id'))
+    .join('/');
+}
+
+/** Calls left, from the header the provider states them in. */
+function callsLeft(headers: Response['headers'], header: string | undefined): number | undefined {
+  const raw = header ? headers[header.toLowerCase()] : (headers['ratelimit-remaining'] ?? headers['x-ratelimit-remaining']);
+  const value = Number(Array.isArray(raw) ? raw[0] : raw);
+  return raw !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
+/** The status label of a call that got no HTTP answer. */
+function failureStatus(error: unknown): string {
+  if ((error as { code?: unknown } | null)?.code === 'EOPENBREAKER') return 'circuit_open';
+  if (error instanceof TimeoutError) return 'timeout';
+  if (error instanceof RequestError) return 'unreachable';
+  return 'not_sent'; // refused before sending: the deadline had passed, a budget was spent
+}
+
 function isProviderFailure(error: unknown): boolean {
   if (error instanceof HTTPError) {
     const status = error.response.statusCode;
@@ -118,6 +162,9 @@ function isProviderFailure(error: unknown): boolean {
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const label = PROVIDER_LABELS[options.provider];
   const log = createLogger(`${options.provider.toLowerCase()}-client`);
+  const metrics = metricsInScope();
+  // Which of the provider's APIs (a provider may have several: login, data): its host and base path.
+  const api = ((url) => url.host + url.pathname.replace(/\/+$/, ''))(new URL(options.baseUrl));
   const limit: LimitFunction = pLimit(options.concurrency);
   const http: Got = got.extend({
     prefixUrl: options.baseUrl.replace(/\/+$/, ''),
@@ -148,6 +195,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   });
   breaker?.on('halfOpen', () => log.info(`circuit HALF_OPEN: the next call to ${label} probes it`));
   breaker?.on('close', () => log.info(`circuit CLOSED: ${label} answers again`));
+  const circuit = (): CircuitState => {
+    if (!breaker || breaker.closed) return 'CLOSED';
+    return breaker.halfOpen ? 'HALF_OPEN' : 'OPEN';
+  };
+  if (breaker) metrics?.watchCircuit({ provider: options.provider, api, state: circuit });
 
   function createBreaker(settings: CircuitBreakerSettings) {
     return new CircuitBreaker((call: () => Promise<Response<unknown>>) => call(), {
@@ -185,6 +237,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   async function send(path: string, req: HttpRequest, deadline: Deadline | undefined): Promise<Response<unknown>> {
     const credentials = options.auth ? await options.auth.headers() : undefined;
+    const requestId = currentRequest()?.requestId;
+    const traced = injectTraceContext(requestId ? { [REQUEST_ID_HEADER]: requestId } : {});
     try {
       return await guarded(() =>
         limit(() => {
@@ -196,7 +250,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             searchParams: req.searchParams ? definedParams(req.searchParams) : undefined,
             json: req.json,
             form: req.form,
-            headers: { ...req.headers, ...credentials },
+            headers: { ...req.headers, ...traced, ...credentials },
             responseType: req.responseType ?? 'json',
             context: { deadline },
             // Each attempt within the time left; the signal also ends a retry in progress at the deadline (got: TimeoutError).
@@ -212,32 +266,65 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const path = req.path.replace(/^\/+/, '');
+    const route = req.route ?? routeTemplate(path);
     const deadline = currentDeadline();
-    try {
-      let response: Response<unknown>;
-      try {
-        response = await send(path, req, deadline);
-      } catch (error) {
-        // An expired or revoked credential: log in again and try once more; a second 401 is final.
-        if (!(options.auth && error instanceof HTTPError && error.response.statusCode === 401)) throw error;
-        log.info(`${req.method} /${path} refused with 401; renewing credentials and retrying once`);
-        response = await send(path, req, deadline);
-      }
-      return { status: response.statusCode, headers: response.headers, body: response.body as T };
-    } catch (error) {
-      if ((error as { code?: unknown } | null)?.code === 'EOPENBREAKER') throw circuitOpenError(req.method, path);
-      const mapped = mapUpstreamError(error, options.provider, label, req.method, path, options.secrets);
-      log.warn(`${req.method} /${path} failed: ${mapped.code} ${mapped.message}`);
-      throw mapped;
-    }
+    const started = performance.now();
+    return tracer().startActiveSpan(
+      `${req.method} ${route}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': req.method,
+          'url.template': route,
+          'server.address': api,
+          'gridgraph.provider': options.provider,
+        },
+      },
+      async (span) => {
+        let status = 'not_sent';
+        let failure: GridgraphError | undefined;
+        try {
+          let response: Response<unknown>;
+          try {
+            response = await send(path, req, deadline);
+          } catch (error) {
+            // An expired or revoked credential: log in again and try once more; a second 401 is final.
+            if (!(options.auth && error instanceof HTTPError && error.response.statusCode === 401)) throw error;
+            log.info(`${req.method} /${route} refused with 401; renewing credentials and retrying once`);
+            response = await send(path, req, deadline);
+          }
+          status = String(response.statusCode);
+          const left = callsLeft(response.headers, options.rateLimitHeader);
+          if (left !== undefined) metrics?.upstreamRateLimit(options.provider, api, left);
+          return { status: response.statusCode, headers: response.headers, body: response.body as T };
+        } catch (error) {
+          status = error instanceof HTTPError ? String(error.response.statusCode) : failureStatus(error);
+          failure =
+            status === 'circuit_open'
+              ? circuitOpenError(req.method, path)
+              : mapUpstreamError(error, options.provider, label, req.method, path, options.secrets);
+          throw failure;
+        } finally {
+          const durationMs = performance.now() - started;
+          const call = { provider: options.provider, route, method: req.method, status };
+          metrics?.upstreamCall(call, durationMs / 1000);
+          if (/^\d+$/.test(status)) span.setAttribute('http.response.status_code', Number(status));
+          if (failure) span.setStatus({ code: SpanStatusCode.ERROR, message: failure.code });
+          span.end();
+          const fields = { ...call, durationMs: Math.round(durationMs * 10) / 10 };
+          // The error's message names the provider and the path, never a credential (mapUpstreamError).
+          if (failure) log.warn({ ...fields, code: failure.code, error: failure.message }, 'upstream call failed');
+          else log.info(fields, 'upstream call');
+        }
+      },
+    );
   }
 
   return {
     provider: options.provider,
     request,
     get circuit(): CircuitState {
-      if (!breaker || breaker.closed) return 'CLOSED';
-      return breaker.halfOpen ? 'HALF_OPEN' : 'OPEN';
+      return circuit();
     },
     get: async (path, searchParams) => (await request<never>({ method: 'GET', path, searchParams })).body,
     post: async (path, json) => (await request<never>({ method: 'POST', path, json })).body,

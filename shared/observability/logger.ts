@@ -1,28 +1,82 @@
-/**
- * One-line logs to stderr. Deliberately tiny: the servers log start-up, shutdown and upstream failures;
- * callers pass messages that are already free of credentials (see redact() in errors.ts).
- * LOG_LEVEL = debug | info | warn | error | silent (default info; the test setup uses warn).
- */
-const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-type Level = (typeof LEVELS)[number];
+import { trace } from '@opentelemetry/api';
+import { pino, stdTimeFunctions, type LevelWithSilent } from 'pino';
+import { currentRequest } from './request-context.js';
 
-function threshold(): number {
-  const configured = (process.env.LOG_LEVEL ?? 'info').toLowerCase() as Level;
-  const index = LEVELS.indexOf(configured);
-  return index === -1 ? 1 : index;
-}
+/**
+ * Structured logs (pino): one JSON object per line on stderr, on every server. Each line has `level` (a
+ * word), `time` (ISO 8601), `pid`, `hostname`, `component` (the server or part that wrote it), `msg`,
+ * and inside a request its `requestId` (and, when tracing is on, `traceId`), plus the fields a caller
+ * adds: `log.info({ provider, route, status, durationMs }, 'upstream call')`.
+ *
+ * LOG_LEVEL = debug | info | warn | error | silent (default info; the tests use error) is read when a
+ * line is written, so a process (or a test) may change it at any time.
+ *
+ * Callers pass messages that are already free of credentials (redact() in shared/graph/errors.ts); as a
+ * second line of defence, fields that carry credentials by name are censored.
+ */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+type LogMethod = {
+  (message: string): void;
+  (fields: Record<string, unknown>, message: string): void;
+};
 
 export interface Logger {
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
+  debug: LogMethod;
+  info: LogMethod;
+  warn: LogMethod;
+  error: LogMethod;
 }
 
+const root = pino(
+  {
+    level: configuredLevel(),
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    mixin: () => {
+      const requestId = currentRequest()?.requestId;
+      const traceId = trace.getActiveSpan()?.spanContext().traceId;
+      return { ...(requestId && { requestId }), ...(traceId && { traceId }) };
+    },
+    redact: {
+      paths: [
+        'authorization',
+        'password',
+        'apiKey',
+        'clientSecret',
+        'token',
+        'headers.authorization',
+        'headers.cookie',
+        'headers["x-api-key"]',
+      ],
+      censor: '[redacted]',
+    },
+  },
+  // Looked up at each line, so that a test that captures process.stderr sees the lines.
+  { write: (line: string) => process.stderr.write(line) },
+);
+
+function configuredLevel(): LevelWithSilent {
+  const configured = (process.env.LOG_LEVEL ?? 'info').toLowerCase();
+  return (LOG_LEVELS as readonly string[]).includes(configured) ? (configured as LogLevel) : 'info';
+}
+
+/** Follows LOG_LEVEL (children follow their root's level). */
+function followLogLevel(): void {
+  const level = configuredLevel();
+  if (root.level !== level) root.level = level;
+}
+
+/** A logger whose lines say `component`: a server's name, `openvolt-client`, `shutdown`… */
 export function createLogger(component: string): Logger {
-  const write = (level: Level) => (message: string) => {
-    if (LEVELS.indexOf(level) < threshold()) return;
-    process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${component}] ${message}\n`);
-  };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+  const log = root.child({ component });
+  const at =
+    (level: Exclude<LogLevel, 'silent'>): LogMethod =>
+    (first: string | Record<string, unknown>, message?: string) => {
+      followLogLevel();
+      if (typeof first === 'string') log[level](first);
+      else log[level](first, message);
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

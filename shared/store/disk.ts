@@ -133,6 +133,11 @@ export class DiskStore implements Store {
     return this.sweeping;
   }
 
+  async ping(): Promise<void> {
+    // A read: LMDB refuses it once the file is closed.
+    this.db.get(['v', '']);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     await this.sweeping?.catch(() => undefined);

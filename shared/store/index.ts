@@ -30,6 +30,24 @@ export function createStore({ url, path }: StoreSettings): Store {
   );
 }
 
+/**
+ * `store`, with every operation that fails reported to `onError` by its name (`set`, `readIndex`…) and
+ * still thrown: how a server counts its store errors (gridgraph_store_errors_total).
+ */
+export function reportingErrors(store: Store, onError: (operation: string) => void): Store {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const member: unknown = Reflect.get(target, name, receiver);
+      if (typeof member !== 'function') return member;
+      return (...args: unknown[]) =>
+        (member as (...args: unknown[]) => Promise<unknown>).apply(target, args).catch((error: unknown) => {
+          onError(String(name));
+          throw error;
+        });
+    },
+  });
+}
+
 export interface LockOptions {
   /** The lock expires after this long even if its holder dies (default 10 s). */
   ttlMs?: number;

@@ -61,6 +61,10 @@ export class MemoryStore implements Store {
     return removed;
   }
 
+  async ping(): Promise<void> {
+    // In the process: always there.
+  }
+
   async close(): Promise<void> {
     this.entries.clear();
     this.indexes.clear();

@@ -81,6 +81,10 @@ export class RedisStore implements Store {
     return this.redis.zremrangebyscore(this.indexPrefix + key, '-inf', `(${belowScore}`);
   }
 
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }

@@ -8,7 +8,7 @@ import { ROOT } from '../../test/support/process.js';
 import { startRedis, type TestRedis } from '../../test/support/redis.js';
 import { hasTool } from '../../test/support/tools.js';
 import { ConfigError } from '../subgraph/config.js';
-import { DiskStore, MemoryStore, RedisStore, createStore, withLock, type Store } from './index.js';
+import { DiskStore, MemoryStore, RedisStore, createStore, reportingErrors, withLock, type Store } from './index.js';
 
 // The same contract for every implementation: what one replica writes, the store gives back. The Redis
 // half needs redis-server; without it that half skips (the global setup says so).
@@ -148,6 +148,10 @@ for (const [name, make] of implementations)
       expect(await store.trimIndex(key, 3)).toBe(1);
       expect(await store.readIndex(key)).toEqual({ entries: [{ member: 'old', score: 3 }], total: 1 });
       expect(await store.trimIndex(key, 3)).toBe(0);
+    });
+
+    it('answers a ping', async () => {
+      await expect(make().ping()).resolves.toBeUndefined();
     });
 
     it('keeps indexes apart from each other and from plain keys of the same name', async () => {
@@ -306,6 +310,34 @@ describe.skipIf(!withRedis)('redis store', () => {
     await redisStore.addToIndex('shared-index', 'from replica 1', 1);
     await redisStore2.addToIndex('shared-index', 'from replica 2', 2);
     expect((await redisStore.readIndex('shared-index')).entries.map((entry) => entry.member)).toEqual(['from replica 2', 'from replica 1']);
+  });
+});
+
+describe('a store that cannot answer', () => {
+  it('fails its ping: a closed disk store, a Redis where none listens', async () => {
+    const disk = new DiskStore(join(dataDir, 'closed.mdb'));
+    await disk.close();
+    await expect(disk.ping()).rejects.toThrow();
+    // Port 9 (discard) refuses connections on loopback.
+    const nowhere = new RedisStore('redis://127.0.0.1:9/0');
+    try {
+      await expect(nowhere.ping()).rejects.toThrow();
+    } finally {
+      await nowhere.close();
+    }
+  });
+});
+
+describe('reportingErrors', () => {
+  it('reports each failed operation by name and still throws it; what succeeds is not reported', async () => {
+    const failed: string[] = [];
+    const broken = new MemoryStore();
+    broken.set = () => Promise.reject(new Error('disk full'));
+    const store = reportingErrors(broken, (operation) => failed.push(operation));
+    await expect(store.set('k', 'v')).rejects.toThrow('disk full');
+    expect(await store.get('k')).toBeUndefined();
+    expect(store.kind).toBe('memory');
+    expect(failed).toEqual(['set']);
   });
 });
 

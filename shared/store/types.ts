@@ -33,6 +33,8 @@ export interface Store {
   readIndex(key: string, range?: IndexRange): Promise<{ entries: IndexEntry[]; total: number }>;
   /** Removes the members scored below `score`; returns how many it removed. */
   trimIndex(key: string, belowScore: number): Promise<number>;
+  /** Resolves when the store answers (readiness checks); rejects when it cannot be reached or is closed. */
+  ping(): Promise<void>;
   /** Releases connections and files; the store is unusable afterwards. */
   close(): Promise<void>;
 }

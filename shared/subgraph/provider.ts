@@ -4,13 +4,15 @@ import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../graph/metering-point.js';
 import type { ProviderName } from '../graph/provider-names.js';
+import { ServerMetrics, reportingTo, type RequestBudget } from '../observability/metrics.js';
+import { startTracing } from '../observability/tracing.js';
 import type { RunningSimulator } from '../simulator/server.js';
-import { createStore, type Store } from '../store/index.js';
+import { createStore, reportingErrors, type Store } from '../store/index.js';
 import { readConfig } from './config.js';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation.js';
 import { closingStore, readProviderServerConfig, subgraphServerSettings, type ProviderServerConfig, type StartOptions } from './module.js';
 import { pathToFileURL } from 'node:url';
-import { startGraphQLServer, stopOnSignals, type RunningServer } from './server.js';
+import { startGraphQLServer, stopOnSignals, type HealthReport, type RunningServer } from './server.js';
 
 /**
  * A provider is one declaration (DESIGN.md, "Layout"): `subgraphs/<name>/provider.ts` says what is
@@ -56,6 +58,8 @@ export interface ProviderService<Context> {
   listening?(url: string): void;
   /** Where this subgraph receives the provider's webhooks, given its URL (a simulator that sends them learns it). */
   webhookUrl?(serverUrl: string): string;
+  /** Request budgets the provider grants and how much is left of each (gridgraph_upstream_budget_remaining). */
+  requestBudgets?(): Promise<RequestBudget[]>;
 }
 
 /** What `subgraphs/<name>/simulator/index.ts` exports for the kit. */
@@ -158,15 +162,20 @@ async function serveProvider(
   config: ProviderServerConfig & { apiUrl: string },
   now: () => number,
 ): Promise<{ server: RunningServer; webhookUrl?: string }> {
-  const store = createStore(config.store);
+  const metrics = new ServerMetrics();
+  const store = reportingErrors(createStore(config.store), (operation) => metrics.storeError(operation));
   try {
-    const service = descriptor.serve(config, store, { now });
+    // What the provider builds (its clients, its webhook receivers) reports to this server's metrics.
+    const service = reportingTo(metrics, () => descriptor.serve(config, store, { now }));
+    if (service.requestBudgets) metrics.watchBudgets(descriptor.provider, () => service.requestBudgets!());
     const server = await startGraphQLServer({
       name: descriptor.name,
       ...subgraphServerSettings(config),
       schema: await buildProviderSchema(descriptor),
       context: async () => service.context() as object,
-      routes: service.routes,
+      routes: service.routes && ((app) => reportingTo(metrics, () => service.routes!(app))),
+      metrics,
+      health: () => subgraphHealth(store, metrics),
     });
     service.listening?.(server.url);
     return { server: closingStore(server, store), webhookUrl: service.webhookUrl?.(server.url) };
@@ -176,14 +185,41 @@ async function serveProvider(
   }
 }
 
+/** How long a readiness check waits for the store. */
+const STORE_PING_TIMEOUT_MS = 2_000;
+
+/**
+ * A subgraph is ready when its store answers (it keeps idempotency records and webhook deliveries there:
+ * without it, writes would fail). An open circuit to its provider leaves it ready but `degraded`: it
+ * still answers, that provider's fields fail fast. Every circuit's state is reported.
+ */
+async function subgraphHealth(store: Store, metrics: ServerMetrics): Promise<HealthReport> {
+  const circuits = Object.fromEntries(metrics.circuitStates().map(({ api, state }) => [api, state]));
+  try {
+    await Promise.race([store.ping(), timeout(STORE_PING_TIMEOUT_MS)]);
+  } catch {
+    return { status: 'failing', store: { kind: store.kind, reachable: false }, circuits };
+  }
+  const status = Object.values(circuits).every((state) => state === 'CLOSED') ? 'ok' : 'degraded';
+  return { status, store: { kind: store.kind, reachable: true }, circuits };
+}
+
+function timeout(ms: number): Promise<never> {
+  return new Promise((_resolve, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref());
+}
+
 /**
  * `subgraphs/<name>/index.ts`, run as a program, serves that subgraph alone (with its simulator unless
  * its API URL is set) until Ctrl-C: how a subgraph is deployed. Does nothing when the module is imported.
  */
 export async function runAloneWhenMain(descriptor: AnyProvider, moduleUrl: string): Promise<void> {
   if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  const tracing = await startTracing(`gridgraph-${descriptor.name}`, process.env);
   const { subgraph, simulator } = await startProvider(descriptor, process.env);
   if (simulator) console.log(`${descriptor.label} simulator  ${simulator.url}${descriptor.simulatorApiPath ?? ''}`);
   console.log(`${descriptor.label} subgraph   ${subgraph.url}/graphql`);
-  stopOnSignals(() => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined));
+  stopOnSignals(
+    () => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined),
+    async () => tracing?.stop(),
+  );
 }

@@ -9,9 +9,19 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type Vali
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { numberInRange } from './config.js';
-import { Deadline, REQUEST_TIMEOUT_HEADER, requestTimeout, withDeadline } from '../connector/deadline.js';
+import { Deadline, REQUEST_TIMEOUT_HEADER, requestTimeout } from '../connector/deadline.js';
 import { GridgraphError } from '../graph/errors.js';
+import {
+  assignRequestId,
+  continueInRequest,
+  observeGraphQLRequests,
+  operationsRecorded,
+  requestOf,
+  withRequestId,
+} from '../observability/graphql-requests.js';
 import { createLogger } from '../observability/logger.js';
+import { ServerMetrics } from '../observability/metrics.js';
+import { currentRequest } from '../observability/request-context.js';
 
 /** Anything start-all or a test starts and later stops. */
 export interface RunningServer {
@@ -22,8 +32,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * What a server's readiness check found: `ok`; `degraded` — it serves, but a part of it is down (a
+ * subgraph behind the gateway, an open circuit to a provider); `failing` — it cannot serve (HTTP 503).
+ */
 export interface HealthReport {
-  ok: boolean;
+  status: 'ok' | 'degraded' | 'failing';
   [detail: string]: unknown;
 }
 
@@ -64,7 +78,10 @@ export interface GraphQLServerOptions<TContext extends BaseContext> extends Serv
   routes?: (app: Express) => void;
   /** Paths GraphQL is served on (default /graphql). */
   graphqlPaths?: string[];
+  /** GET /health/ready's check (default: ready once serving). */
   health?: () => Promise<HealthReport>;
+  /** Where this server's metrics go, served on GET /metrics (default: a registry of its own). */
+  metrics?: ServerMetrics;
   plugins?: ApolloServerPlugin<TContext>[];
   /** Extra validation rules (query limits). */
   validationRules?: ValidationRule[];
@@ -77,13 +94,16 @@ export interface GraphQLServerOptions<TContext extends BaseContext> extends Serv
 }
 
 /**
- * The one bootstrap for every GraphQL server: Apollo Server 5 on express 5,
- * `GET /health`, stack traces never sent (but in development mode), unexpected errors masked, each
- * request served under its deadline (shared/connector/deadline.ts), idle connections kept for an explicit time,
- * and a stop() that drains in-flight requests before closing.
+ * The one bootstrap for every GraphQL server: Apollo Server 5 on express 5, `GET /health/live`,
+ * `/health/ready` (and `/health`, its alias) and `/metrics`, stack traces never sent (but in development
+ * mode), unexpected errors masked, every error carrying the request id, each request served in its
+ * request context with its deadline (shared/observability/request-context.ts), traced, logged and
+ * measured (shared/observability/graphql-requests.ts), idle connections kept for an explicit time, and a
+ * stop() that drains in-flight requests before closing.
  */
 export async function startGraphQLServer<TContext extends BaseContext>(options: GraphQLServerOptions<TContext>): Promise<RunningServer> {
   const log = createLogger(options.name);
+  const metrics = options.metrics ?? new ServerMetrics();
   const app = express();
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = options.keepAliveTimeoutMs;
@@ -96,9 +116,10 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
     stopOnTerminationSignals: false,
     validationRules: options.validationRules ?? [],
     formatError: (formatted, error) =>
-      options.formatError?.(formatted, error) ?? formatClientError(formatted, error, log.error, options.debug ?? false),
+      withRequestId(options.formatError?.(formatted, error) ?? formatClientError(formatted, error, log.error, options.debug ?? false)),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      operationsRecorded(),
       // Inline traces are for Apollo Studio, which this product does not report to.
       ...(options.schema ? [ApolloServerPluginInlineTraceDisabled()] : []),
       ...(options.plugins ?? []),
@@ -106,19 +127,33 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
   });
   await apollo.start();
 
-  app.get('/health', async (_req, res) => {
-    const report = options.health ? await options.health().catch(() => ({ ok: false })) : { ok: true };
-    res.status(report.ok ? 200 : 503).json({ name: options.name, ...report });
+  const graphqlPaths = options.graphqlPaths ?? ['/graphql'];
+  app.use(assignRequestId);
+  // Live: the process runs and answers. Ready: it can serve (what the health check says; `ok` for probes
+  // that read only the body). A degraded server is ready: it answers what it can.
+  app.get('/health/live', (_req, res) => {
+    res.json({ name: options.name, status: 'live' });
   });
+  app.get(['/health/ready', '/health'], async (_req, res) => {
+    const report: HealthReport = options.health ? await options.health().catch(() => ({ status: 'failing' as const })) : { status: 'ok' };
+    res.status(report.status === 'failing' ? 503 : 200).json({ name: options.name, ok: report.status !== 'failing', ...report });
+  });
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await metrics.exposition();
+    res.type(contentType).send(body);
+  });
+  // Exact paths (app.all), so an unknown path is a 404, not a GraphQL request; before the routes that
+  // may refuse a GraphQL request, so that their refusals are logged and counted too.
+  app.all(graphqlPaths, observeGraphQLRequests(options.name, metrics, log));
   options.routes?.(app);
-  // Exact paths (app.all), so an unknown path is a 404, not a GraphQL request.
   app.all(
-    options.graphqlPaths ?? ['/graphql'],
+    graphqlPaths,
     express.json({ limit: '1mb' }),
     // After the body parser, which calls on from the socket's callbacks, outside any async context.
-    (req, _res, next) => {
+    (req, res, next) => {
       const asked = options.callerTimeoutHeader ? req.get(REQUEST_TIMEOUT_HEADER) : undefined;
-      withDeadline(new Deadline(requestTimeout(asked, options.requestTimeoutMs)), next);
+      requestOf(res).deadline = new Deadline(requestTimeout(asked, options.requestTimeoutMs));
+      continueInRequest(res, next);
     },
     expressMiddleware(apollo, { context: async ({ req }) => options.context(req) }),
   );
@@ -162,8 +197,11 @@ export function formatClientError(
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
   logError(`unexpected error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
+  const requestId = currentRequest()?.requestId;
   return {
-    message: 'Internal server error. It has been logged; if it persists, report it with the time of the request.',
+    message: requestId
+      ? `Internal server error. It has been logged; if it persists, report it with the request id ${requestId}.`
+      : 'Internal server error. It has been logged; if it persists, report it with the time of the request.',
     locations: formatted.locations,
     path: formatted.path,
     extensions: {
@@ -178,8 +216,12 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** Stops every server on SIGINT/SIGTERM (in reverse start order) and exits once all have stopped. */
-export function stopOnSignals(servers: () => RunningServer[], log = createLogger('shutdown')): void {
+/**
+ * Stops every server on SIGINT/SIGTERM (in reverse start order), then runs `afterwards` (sending the last
+ * spans), and exits once all is done.
+ */
+export function stopOnSignals(servers: () => RunningServer[], afterwards: () => Promise<void> = async () => {}): void {
+  const log = createLogger('shutdown');
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
@@ -193,6 +235,7 @@ export function stopOnSignals(servers: () => RunningServer[], log = createLogger
     for (const server of [...servers()].reverse()) {
       await server.stop().catch((error: unknown) => log.error(`${server.name} failed to stop: ${String(error)}`));
     }
+    await afterwards().catch((error: unknown) => log.error(`shutting down: ${String(error)}`));
     log.info('stopped');
     process.exit(0);
   };

@@ -1,4 +1,7 @@
+import type { RequestHandler } from 'express';
 import { numberInRange, readConfig } from './config.js';
+import type { ProviderName } from '../graph/provider-names.js';
+import { metricsInScope, type WebhookOutcome } from '../observability/metrics.js';
 import { offsetAfter, toConnection, type Connection } from '../graph/connection.js';
 import { getJson, type Store } from '../store/index.js';
 
@@ -30,6 +33,24 @@ export function readWebhookRetentionMs(env: NodeJS.ProcessEnv): number {
     env,
   );
   return WEBHOOK_RETENTION_DAYS * DAY_MS;
+}
+
+/**
+ * First on a webhook receiver's route: counts each delivery by its answer in the metrics of the server
+ * it is mounted on (gridgraph_webhook_deliveries_total): 2xx accepted (a redelivery too), 4xx refused
+ * (a bad signature or token, a malformed body), 5xx failed (not stored; the provider delivers again).
+ */
+export function countDeliveries(provider: ProviderName): RequestHandler {
+  const metrics = metricsInScope();
+  return (_req, res, next) => {
+    res.once('finish', () => metrics?.webhookDelivery(provider, deliveryOutcome(res.statusCode)));
+    next();
+  };
+}
+
+function deliveryOutcome(status: number): WebhookOutcome {
+  if (status >= 500) return 'failed';
+  return status >= 400 ? 'refused' : 'accepted';
 }
 
 export interface InboxDelivery<T> {

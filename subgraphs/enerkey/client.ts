@@ -159,6 +159,7 @@ export class EnerkeyClient {
       ...options.calls,
       headers: { accept: 'application/json' },
       auth: this.keys,
+      rateLimitHeader: 'x-rate-limit',
       secrets: [...options.apiKeys],
     });
   }

@@ -62,6 +62,14 @@ export const enerkey = defineProvider({
         loaders: createEnerkeyLoaders(client),
         readings: new TimeSeriesReader(source, now),
       }),
+      // Each key's daily budget as the key ring counts it (shared by replicas on one store).
+      requestBudgets: () =>
+        Promise.all(
+          config.apiKeys.map(async (_key, index) => ({
+            name: index === 0 ? 'primary' : 'secondary',
+            remaining: (await client.keys.budget(index)).remaining,
+          })),
+        ),
     };
   },
   simulator: () => import('./simulator.js'),

@@ -3,7 +3,13 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Connection, ConnectionArgs } from '../../shared/graph/index.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import type { Store } from '../../shared/store/index.js';
-import { MAX_DELIVERY_ID_LENGTH, WebhookInbox, type InboxDelivery, type InboxList } from '../../shared/subgraph/webhook-inbox.js';
+import {
+  MAX_DELIVERY_ID_LENGTH,
+  WebhookInbox,
+  countDeliveries,
+  type InboxDelivery,
+  type InboxList,
+} from '../../shared/subgraph/webhook-inbox.js';
 import { OpenvoltEvent } from './schema.js';
 
 /**
@@ -67,7 +73,7 @@ export class OpenvoltEvents {
  * for a malformed body, 401 without the token, 503 when the store failed (Openvolt delivers again).
  */
 export function mountOpenvoltWebhook(app: Express, events: OpenvoltEvents, token: string | undefined): void {
-  app.post(OPENVOLT_WEBHOOK_PATH, express.json({ limit: '1mb' }), async (req, res) => {
+  app.post(OPENVOLT_WEBHOOK_PATH, countDeliveries('OPENVOLT'), express.json({ limit: '1mb' }), async (req, res) => {
     if (token && !sameSecret(String(req.query.token ?? ''), token)) {
       res.status(401).json({ error: 'This webhook URL needs the token configured in OPENVOLT_WEBHOOK_TOKEN.' });
       return;

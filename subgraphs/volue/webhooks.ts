@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Connection, ConnectionArgs } from '../../shared/graph/index.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import type { Store } from '../../shared/store/index.js';
-import { MAX_DELIVERY_ID_LENGTH, WebhookInbox, type InboxDelivery } from '../../shared/subgraph/webhook-inbox.js';
+import { MAX_DELIVERY_ID_LENGTH, WebhookInbox, countDeliveries, type InboxDelivery } from '../../shared/subgraph/webhook-inbox.js';
 import { VolueNotification, VolueNotificationType } from './schema.js';
 
 /**
@@ -54,7 +54,7 @@ export class VolueNotifications {
  * bad signature, 400 for a malformed body, 503 when the store failed (Volue retries up to 3 times).
  */
 export function mountVolueWebhook(app: Express, notifications: VolueNotifications, secret: string): void {
-  app.post(VOLUE_WEBHOOK_PATH, express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+  app.post(VOLUE_WEBHOOK_PATH, countDeliveries('VOLUE'), express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!verifySignature(raw, req.get(VOLUE_SIGNATURE_HEADER), secret)) {
       log.warn('refused a Volue webhook delivery with a missing or wrong X-Payload-Signature');
