@@ -169,7 +169,12 @@ describe('a subgraph hanging itself', () => {
         const { data, errors, elapsedMs } = failed;
         expect(elapsedMs).toBeLessThan(query.deadlineMs + 1_000);
         expect(errors.length).toBeGreaterThan(0);
-        for (const error of errors) expect(error.extensions, error.message).toEqual({ code: 'UPSTREAM_TIMEOUT', subgraph: 'intellimeter', requestId: expect.any(String) });
+        for (const error of errors)
+          expect(error.extensions, error.message).toEqual({
+            code: 'UPSTREAM_TIMEOUT',
+            subgraph: 'intellimeter',
+            requestId: expect.any(String),
+          });
         expect(query.parts.differences(healthy, data, 'intellimeter')).toEqual([]);
       } finally {
         await gateway.stop();

@@ -183,7 +183,9 @@ describe('a gateway on its own', () => {
     await start({});
     vi.unstubAllEnvs();
     const logged = lines.map((line) => JSON.parse(line) as { level: string; component: string; msg: string });
-    expect(logged).toContainEqual(expect.objectContaining({ level: 'warn', component: 'gateway', msg: expect.stringMatching(/^client access is OPEN/) }));
+    expect(logged).toContainEqual(
+      expect.objectContaining({ level: 'warn', component: 'gateway', msg: expect.stringMatching(/^client access is OPEN/) }),
+    );
   });
 
   it('with GATEWAY_INTROSPECTION=false refuses introspection with a coded error', async () => {
