@@ -1,10 +1,16 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
+import fc from 'fast-check';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sampleSum } from '../../test/support/prometheus.js';
+import { ServerMetrics, reportingTo } from '../observability/metrics.js';
 import { withRequest } from '../observability/request-context.js';
+import { startTracing } from '../observability/tracing.js';
 import { Deadline } from './deadline.js';
 import { GridgraphError } from '../graph/errors.js';
-import { backoffDelay, createHttpClient, type HttpClientOptions } from './http-client.js';
+import { backoffDelay, createHttpClient, routeTemplate, type HttpClientOptions } from './http-client.js';
 import { bearerAuth, createCredentialCache } from './upstream-auth.js';
 
 /** The HTTP client factory against a scripted local server: status mapping, retries, secrecy, caps. */
@@ -319,5 +325,134 @@ describe('createHttpClient', () => {
       expect(await guarded.get('burst')).toEqual({ ok: true });
       expect(guarded.circuit).toBe('CLOSED');
     });
+  });
+
+  describe('visible (README "Operations")', () => {
+    it('sends the request’s id and trace context upstream', async () => {
+      script = (req, res) =>
+        json(res, 200, { requestId: req.headers['x-request-id'] ?? null, traceparent: req.headers.traceparent ?? null });
+      expect(await client().get('meters')).toEqual({ requestId: null, traceparent: null });
+      const exporter = new InMemorySpanExporter();
+      const tracing = (await startTracing('http-client-test', {}, exporter))!;
+      try {
+        const seen = await withRequest({ requestId: 'req-7' }, () =>
+          client().get<{ requestId: string; traceparent: string }>('meters/6514167223e3d1424bf82742'),
+        );
+        expect(seen.requestId).toBe('req-7');
+        const [span] = exporter.getFinishedSpans();
+        expect(span).toMatchObject({ name: 'GET meters/:id', kind: SpanKind.CLIENT });
+        expect(span!.attributes).toMatchObject({ 'gridgraph.provider': 'OPENVOLT', 'http.response.status_code': 200 });
+        expect(seen.traceparent).toBe(`00-${span!.spanContext().traceId}-${span!.spanContext().spanId}-01`);
+      } finally {
+        await tracing.stop();
+      }
+    });
+
+    it('reports each call by route template and status, the calls left and the circuit, to the server it was built for', async () => {
+      const metrics = new ServerMetrics();
+      // Opens once more than 40 % of the calls failed: at the second 503 after two 200s.
+      const guarded = reportingTo(metrics, () =>
+        client({ retries: 0, breaker: { errorThresholdPercentage: 40, volumeThreshold: 2, windowMs: 60_000, resetMs: 60_000 } }),
+      );
+      const read = async (name: string, labels: Record<string, string>) => sampleSum((await metrics.exposition()).body, name, labels);
+      const calls = 'gridgraph_upstream_request_duration_seconds_count';
+      const circuit = { provider: 'OPENVOLT', api: new URL(baseUrl).host + '/v1' };
+
+      script = (_req, res) => json(res, 200, {}, { 'x-ratelimit-remaining': '41' });
+      await guarded.get('meters/6514167223e3d1424bf82742');
+      await guarded.get('meters/6514167223e3d1424bf82743');
+      expect(await read(calls, { provider: 'OPENVOLT', route: 'meters/:id', method: 'GET', status: '200' })).toBe(2);
+      expect(await read('gridgraph_upstream_rate_limit_remaining', circuit)).toBe(41);
+      expect(await read('gridgraph_upstream_circuit_state', circuit)).toBe(0);
+
+      script = (_req, res) => json(res, 503, { message: 'down' });
+      await failure(guarded.get('customers/5f3a9c01'));
+      await failure(guarded.get('customers/5f3a9c02'));
+      await failure(guarded.get('customers/5f3a9c03')); // refused by the open circuit: not sent
+      expect(await read(calls, { route: 'customers/:id', status: '503' })).toBe(2);
+      expect(await read(calls, { route: 'customers/:id', status: 'circuit_open' })).toBe(1);
+      expect(await read('gridgraph_upstream_circuit_state', circuit)).toBe(2);
+      expect(metrics.circuitStates()).toEqual([{ ...circuit, state: 'OPEN' }]);
+    });
+
+    it('reads the calls left from the header the provider names', async () => {
+      const metrics = new ServerMetrics();
+      const enerkeyLike = reportingTo(metrics, () => client({ rateLimitHeader: 'X-Rate-Limit' }));
+      script = (_req, res) => json(res, 200, {}, { 'x-rate-limit': '39999', 'x-ratelimit-remaining': '5' });
+      await enerkeyLike.get('facilities');
+      expect(sampleSum((await metrics.exposition()).body, 'gridgraph_upstream_rate_limit_remaining')).toBe(39_999);
+    });
+
+    it('logs one line per call: provider, route template, method, status, duration, request id; never the key', async () => {
+      const lines: string[] = [];
+      vi.stubEnv('LOG_LEVEL', 'info');
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+      try {
+        script = (req, res) => (req.url!.endsWith('/1001') ? json(res, 200, {}) : json(res, 401, { message: `bad key ${SECRET}` }));
+        await withRequest({ requestId: 'req-8' }, async () => {
+          await client().get('users/1001');
+          await failure(client().get('users/1002'));
+        });
+      } finally {
+        vi.restoreAllMocks();
+        vi.unstubAllEnvs();
+      }
+      const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logged).toEqual([
+        expect.objectContaining({
+          level: 'info',
+          msg: 'upstream call',
+          provider: 'OPENVOLT',
+          route: 'users/:id',
+          method: 'GET',
+          status: '200',
+          requestId: 'req-8',
+        }),
+        expect.objectContaining({
+          level: 'warn',
+          msg: 'upstream call failed',
+          route: 'users/:id',
+          status: '401',
+          code: 'UPSTREAM_REJECTED',
+        }),
+      ]);
+      expect(logged[0]!.durationMs).toEqual(expect.any(Number));
+      expect(lines.join('')).not.toContain(SECRET);
+    });
+  });
+});
+
+describe('routeTemplate', () => {
+  const words = fc.constantFrom('meters', 'interval-data', 'v1', 'P4', 'PushConsumptionsForMeter', 'update_consent', 'api');
+  const ids = fc.oneof(
+    fc.uuid(),
+    fc.integer({ min: 0, max: 1e12 }).map(String),
+    fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), minLength: 24, maxLength: 24 }).filter((id) => /\d/.test(id)),
+    fc.date({ noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10)),
+    fc.constant('871687400000000001'),
+  );
+
+  it('keeps the words of a path and turns every id into :id', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            words.map((word) => ({ word })),
+            ids.map((id) => ({ id })),
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (segments) => {
+          const path = segments.map((segment) => ('word' in segment ? segment.word : encodeURIComponent(segment.id))).join('/');
+          const expected = segments.map((segment) => ('word' in segment ? segment.word : ':id')).join('/');
+          expect(routeTemplate(path)).toBe(expected);
+          expect(routeTemplate(`/${path}`)).toBe(expected);
+        },
+      ),
+    );
+  });
+
+  it('leaves a template alone', () => {
+    expect(routeTemplate('users/:id/meters')).toBe('users/:id/meters');
   });
 });

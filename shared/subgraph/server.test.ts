@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withRequest } from '../observability/request-context.js';
 import { formatClientError } from './server.js';
 
 /** What a client sees of an unexpected error: masked, with its stack only in development mode. */
@@ -13,6 +14,11 @@ describe('formatClientError', () => {
     expect(JSON.stringify(shown)).not.toContain('secret=abc');
     expect(shown.extensions).not.toHaveProperty('stacktrace');
     expect(logged).toHaveLength(1);
+  });
+
+  it('asks the user to quote the request id, inside a request', () => {
+    const shown = withRequest({ requestId: 'req-quote-me' }, () => formatClientError(formatted, bug, () => {}));
+    expect(shown.message).toBe('Internal server error. It has been logged; if it persists, report it with the request id req-quote-me.');
   });
 
   it('adds the stack trace in development mode', () => {
