@@ -51,6 +51,15 @@ describe('ServerMetrics', () => {
     expect(metrics.circuitStates()).toEqual([{ provider: 'ENERKEY', api: 'api.enerkey.com', state: 'OPEN' }]);
   });
 
+  it('gives one state per API: the worst of the clients that share it', async () => {
+    const metrics = new ServerMetrics();
+    metrics.watchCircuit({ provider: 'UMETER', api: '127.0.0.1:4103', state: () => 'CLOSED' });
+    metrics.watchCircuit({ provider: 'UMETER', api: '127.0.0.1:4103', state: () => 'OPEN' });
+    metrics.watchCircuit({ provider: 'UMETER', api: '127.0.0.1:4103', state: () => 'HALF_OPEN' });
+    expect(metrics.circuitStates()).toEqual([{ provider: 'UMETER', api: '127.0.0.1:4103', state: 'OPEN' }]);
+    expect(sampleSum((await metrics.exposition()).body, 'gridgraph_upstream_circuit_state', { provider: 'UMETER' })).toBe(2);
+  });
+
   it('is in scope for what is built inside reportingTo, and only there', () => {
     const metrics = new ServerMetrics();
     expect(metricsInScope()).toBeUndefined();

@@ -97,7 +97,7 @@ export class ServerMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const { provider, api, state } of circuits) this.set({ provider, api }, CIRCUIT_STATE_VALUES[state()]);
+        for (const { provider, api, state } of worstPerApi(circuits)) this.set({ provider, api }, CIRCUIT_STATE_VALUES[state]);
       },
     });
     new Gauge({
@@ -145,9 +145,9 @@ export class ServerMetrics {
     this.circuits.push(circuit);
   }
 
-  /** Every watched circuit's state now (health reports them). */
-  circuitStates(): Array<{ provider: string; api: string; state: CircuitState }> {
-    return this.circuits.map(({ provider, api, state }) => ({ provider, api, state: state() }));
+  /** Every watched API's circuit state now (health reports them). */
+  circuitStates(): CircuitReading[] {
+    return worstPerApi(this.circuits);
   }
 
   watchBudgets(provider: string, read: () => Promise<RequestBudget[]>): void {
@@ -177,6 +177,24 @@ function processRegistry(): Registry {
     collectDefaultMetrics({ register: processMetrics });
   }
   return processMetrics;
+}
+
+export interface CircuitReading {
+  provider: string;
+  api: string;
+  state: CircuitState;
+}
+
+/** One state per provider API: the worst of its clients' (a simulator serves a provider's several APIs on one address). */
+function worstPerApi(circuits: readonly WatchedCircuit[]): CircuitReading[] {
+  const worst = new Map<string, CircuitReading>();
+  for (const { provider, api, state } of circuits) {
+    const reading = { provider, api, state: state() };
+    const key = `${provider} ${api}`;
+    const known = worst.get(key);
+    if (!known || CIRCUIT_STATE_VALUES[reading.state] > CIRCUIT_STATE_VALUES[known.state]) worst.set(key, reading);
+  }
+  return [...worst.values()];
 }
 
 const serverInScope = new AsyncLocalStorage<ServerMetrics>();
