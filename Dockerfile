@@ -28,5 +28,8 @@ VOLUME /app/data
 
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4005
+# Healthy = ready (README "Operations"): GET /health/ready of the role's server answers 2xx (a subgraph
+# whose store answers; a gateway with at least one subgraph up). The entrypoint notes the role for it.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["node", "-e", "const fs=require('fs'),e=process.env,f='/tmp/gridgraph-role',r=(fs.existsSync(f)?fs.readFileSync(f,'utf8'):e.ROLE).trim(),p=e[r==='gateway'?'GATEWAY_PORT':r.toUpperCase()+'_SUBGRAPH_PORT']||{gateway:4000,openvolt:4001,volue:4002,umeter:4003,enerkey:4004,intellimeter:4005}[r];fetch('http://127.0.0.1:'+p+'/health/ready').then(a=>process.exit(a.ok?0:1),()=>process.exit(1))"]
 # The role is the first argument, else $ROLE: "gateway" or a subgraph's folder name.
-ENTRYPOINT ["/bin/sh", "-c", "role=\"${1:-$ROLE}\"; case \"$role\" in gateway) exec node_modules/.bin/tsx gateway/index.ts ;; openvolt|volue|umeter|enerkey|intellimeter) exec node_modules/.bin/tsx \"subgraphs/$role/index.ts\" ;; *) echo \"ROLE must be gateway, openvolt, volue, umeter, enerkey or intellimeter (got '$role')\" >&2; exit 64 ;; esac", "--"]
+ENTRYPOINT ["/bin/sh", "-c", "role=\"${1:-$ROLE}\"; printf %s \"$role\" > /tmp/gridgraph-role 2>/dev/null; case \"$role\" in gateway) exec node_modules/.bin/tsx gateway/index.ts ;; openvolt|volue|umeter|enerkey|intellimeter) exec node_modules/.bin/tsx \"subgraphs/$role/index.ts\" ;; *) echo \"ROLE must be gateway, openvolt, volue, umeter, enerkey or intellimeter (got '$role')\" >&2; exit 64 ;; esac", "--"]
