@@ -51,7 +51,7 @@ describe('start-all', () => {
       expect(code).toBe(0);
       // A simulator and a subgraph per provider, and the gateway.
       expect(output).toContain(`stopping ${2 * PROVIDERS.length + 1} servers`);
-      expect(output).toMatch(/\] stopped/);
+      expect(output).toMatch(/"component":"shutdown".*"msg":"stopped"/);
       await expect(fetch(gatewayUrl!)).rejects.toThrow();
       // With nothing configured, every subgraph keeps its state in its own embedded store under DATA_DIR.
       expect(readdirSync(join(dataDir, 'all')).filter((file) => file.endsWith('.mdb'))).toEqual(
