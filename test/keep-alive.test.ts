@@ -91,7 +91,9 @@ describe('a connection reset on a reused socket', () => {
       `mutation KeptAliveUpdate($id: ID!, $input: UpdateOpenvoltCustomerInput!) { updateOpenvoltCustomer(id: $id, input: $input) { id } }`,
       { id: '6514153c23e3d1424bf82738', input: { address: '3 Quay Street, Manchester' } },
     );
-    expect(errors.map((error) => error.extensions)).toEqual([{ code: 'UPSTREAM_UNAVAILABLE', subgraph: 'openvolt' }]);
+    expect(errors.map((error) => error.extensions)).toEqual([
+      { code: 'UPSTREAM_UNAVAILABLE', subgraph: 'openvolt', requestId: expect.any(String) },
+    ]);
     expect(proxy.requests).toBe(2);
   });
 
@@ -99,7 +101,9 @@ describe('a connection reset on a reused socket', () => {
     const { query, proxy } = await gatewayThroughProxy();
     proxy.resetNextRequest();
     const { errors } = await query(METERS);
-    expect(errors.map((error) => error.extensions)).toEqual([{ code: 'UPSTREAM_UNAVAILABLE', subgraph: 'openvolt' }]);
+    expect(errors.map((error) => error.extensions)).toEqual([
+      { code: 'UPSTREAM_UNAVAILABLE', subgraph: 'openvolt', requestId: expect.any(String) },
+    ]);
     expect(proxy.requests).toBe(1);
   });
 });
