@@ -1,7 +1,8 @@
 import type { GraphQLSchema } from 'graphql';
 import type { UpstreamCallSettings } from '../connector/http-client.js';
 import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PROVIDER_LABELS, type ProviderName } from '../graph/provider-names.js';
 import { keepAliveTimeoutSetting, stopOnSignals, type RunningServer, type ServerTimeouts } from './server.js';
@@ -59,8 +60,22 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   store: StoreSettings;
 }
 
+/**
+ * The project folder: the nearest folder above this module with a package.json. That is the checkout
+ * when tsx runs the sources, and the folder that holds dist/ when the build runs (the image's /app).
+ */
+function projectFolder(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json'))) {
+    const parent = dirname(folder);
+    if (parent === folder) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    folder = parent;
+  }
+  return folder;
+}
+
 /** DATA_DIR's default: `data/` in the project folder (git-ignored), wherever the process was started. */
-export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data', import.meta.url));
+export const DEFAULT_DATA_DIR = join(projectFolder(), 'data');
 
 export function readProviderServerConfig(
   prefix: string,
