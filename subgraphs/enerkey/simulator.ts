@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
 import { DateTime } from 'luxon';
 import { renderChartPdf, renderChartPng } from '../../shared/simulator/charts.js';
-import type { EnerkeyActionRecord } from './client.js';
+import type { EnerkeyActionRecord } from './contract.js';
 import {
   bodyObject,
   createLoadProfile,
