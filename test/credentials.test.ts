@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
+import { startEnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
 import { startIntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
 import { startOpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
 import { UMETER_SIMULATOR_USERNAME, startUmeterSimulator } from '../subgraphs/umeter/simulator.js';

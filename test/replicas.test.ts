@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../shared/subgraph/server.js';
 import { startProvider, type AnyProvider } from '../shared/subgraph/provider.js';
 import { enerkey } from '../subgraphs/enerkey/provider.js';
-import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
+import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
 import { umeter } from '../subgraphs/umeter/provider.js';
 import { startUmeterSimulator, UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME } from '../subgraphs/umeter/simulator.js';
 import { openvolt } from '../subgraphs/openvolt/provider.js';

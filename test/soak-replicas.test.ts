@@ -8,7 +8,7 @@ import { startProvider } from '../shared/subgraph/provider.js';
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
-import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
+import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
 import { INTELLIMETER_SIMULATOR_API_KEY, startIntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
 import { UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME, startUmeterSimulator } from '../subgraphs/umeter/simulator.js';
 import {
