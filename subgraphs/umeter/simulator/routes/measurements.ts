@@ -24,13 +24,18 @@ const SPANS = {
   date: { period: 'day', value: undefined },
 } as const;
 
+interface Period {
+  from: DateTime;
+  to: DateTime;
+  /** A Dutch calendar unit, or undefined for quarter hours. */
+  valueUnit: 'month' | 'day' | undefined;
+}
+
 /** Measurement host: one call serves several metering points and keys (the body is inferred, CONTRACT.md). */
 export function registerMeasurementRoutes(app: Express, { store, now, requireToken }: UmeterRouteDeps): void {
   for (const route of MEASUREMENT_ROUTES) {
     app.get(`/${UMETER_PATHS.measurements(route, ':period')}`, requireToken, (req, res) => {
-      const format = MEASUREMENT_PERIOD_FORMAT[route];
-      const from = dutchPeriodStart(String(req.params.period), format, `The ${route} must be written ${format.toUpperCase()}`);
-      const to = from.plus({ [SPANS[route].period]: 1 });
+      const period = periodParam(route, String(req.params.period));
       const eans = meteringPoints(req);
       const keys = measKeys(req);
       const sites = eans.map((ean) => store.site(ean));
@@ -38,11 +43,7 @@ export function registerMeasurementRoutes(app: Express, { store, now, requireTok
       const answer: UmeterMeasurementsRecord = {
         meteringPoints: sites.map((site) => ({
           meteringPointId: site.ean,
-          measurements: keys.map((key) => ({
-            measKey: key,
-            unit: 'kWh',
-            values: measuredValues(store, site, key, route, from, to, nowMs),
-          })),
+          measurements: keys.map((key) => ({ measKey: key, unit: 'kWh', values: measuredValues(store, site, key, period, nowMs) })),
         })),
       };
       res.json(answer);
@@ -51,29 +52,26 @@ export function registerMeasurementRoutes(app: Express, { store, now, requireTok
 }
 
 /** The values of one period, each stamped by its start; an interval that has not ended by `nowMs` has none yet. */
-function measuredValues(
-  store: UmeterSimulatorStore,
-  site: SeededSite,
-  key: MeasKey,
-  route: MeasurementRoute,
-  from: DateTime,
-  to: DateTime,
-  nowMs: number,
-) {
+function measuredValues(store: UmeterSimulatorStore, site: SeededSite, key: MeasKey, { from, to, valueUnit }: Period, nowMs: number) {
   const values: UmeterMeasurementValueRecord[] = [];
-  const unit = SPANS[route].value;
-  if (unit === undefined) {
+  if (valueUnit === undefined) {
     for (let t = from.toMillis(); t < to.toMillis() && t + QUARTER_HOUR_MS <= nowMs; t += QUARTER_HOUR_MS) {
       values.push({ timestamp: dutchWallClock(t), value: store.quarterWh(site, key, t) / 1000 });
     }
     return values;
   }
-  for (let start = from; start < to; start = start.plus({ [unit]: 1 })) {
-    const end = start.plus({ [unit]: 1 });
+  for (let start = from; start < to; start = start.plus({ [valueUnit]: 1 })) {
+    const end = start.plus({ [valueUnit]: 1 });
     if (end.toMillis() > nowMs) break;
     values.push({ timestamp: dutchWallClock(start.toMillis()), value: store.sumWh(site, key, start.toMillis(), end.toMillis()) / 1000 });
   }
   return values;
+}
+
+function periodParam(route: MeasurementRoute, value: string): Period {
+  const format = MEASUREMENT_PERIOD_FORMAT[route];
+  const from = dutchPeriodStart(value, format, `The ${route} must be written ${format.toUpperCase()}`);
+  return { from, to: from.plus({ [SPANS[route].period]: 1 }), valueUnit: SPANS[route].value };
 }
 
 function meteringPoints(req: Request): string[] {
