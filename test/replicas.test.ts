@@ -5,7 +5,7 @@ import { startProvider, type AnyProvider } from '../shared/subgraph/provider.js'
 import { enerkey } from '../subgraphs/enerkey/provider.js';
 import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
 import { umeter } from '../subgraphs/umeter/provider.js';
-import { startUmeterSimulator, UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME } from '../subgraphs/umeter/simulator.js';
+import { startUmeterSimulator, UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME } from '../subgraphs/umeter/simulator/index.js';
 import { openvolt } from '../subgraphs/openvolt/provider.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';

@@ -16,7 +16,8 @@ import { intellimeterReadings } from '../subgraphs/intellimeter/readings.js';
 import type { OpenvoltClient, OpenvoltGranularity } from '../subgraphs/openvolt/client.js';
 import { openvoltReadings } from '../subgraphs/openvolt/readings.js';
 import type { UmeterClient } from '../subgraphs/umeter/client.js';
-import { parseMeasurements, type MeasurementRoute } from '../subgraphs/umeter/measurements.js';
+import type { MeasurementRoute } from '../subgraphs/umeter/contract.js';
+import { parseMeasurements } from '../subgraphs/umeter/measurements.js';
 import { umeterReadings } from '../subgraphs/umeter/readings.js';
 import * as oracle from './support/time-oracle.js';
 
