@@ -1,3 +1,5 @@
+import { str } from '../subgraph/config.js';
+
 /**
  * One-line logs to stderr. Deliberately tiny: the servers log start-up, shutdown and upstream failures;
  * callers pass messages that are already free of credentials (see redact() in errors.ts).
@@ -5,6 +7,14 @@
  */
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 type Level = (typeof LEVELS)[number];
+
+/**
+ * LOG_LEVEL as .env.example lists it. The logger itself reads it leniently (an unknown level is info):
+ * a line must be writable before, and about, a configuration that does not check.
+ */
+export const LOG_SETTINGS = {
+  LOG_LEVEL: str({ choices: LEVELS, default: 'info', desc: 'Least severe log lines written' }),
+};
 
 function threshold(): number {
   const configured = (process.env.LOG_LEVEL ?? 'info').toLowerCase() as Level;
