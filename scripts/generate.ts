@@ -23,6 +23,14 @@ import { providerFacts } from './generators/providers.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** Every generated file, relative to the project root. */
+export const GENERATED = {
+  providerNames: 'shared/graph/provider-names.ts',
+  dockerfile: 'Dockerfile',
+  dockerCompose: 'docker-compose.yml',
+  envExample: '.env.example',
+} as const;
+
 export interface GeneratedFile {
   /** Relative to the project root. */
   path: string;
@@ -40,10 +48,13 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
     simulatorFaults: ({ prefix }: { prefix: string }) => simulatorFaultSettings(prefix),
   };
   return [
-    await formatted('shared/graph/provider-names.ts', renderProviderNames(providers)),
-    { path: 'Dockerfile', content: renderDockerfile(await readFile(join(ROOT, 'Dockerfile'), 'utf8'), providers, gatewayPort) },
-    await formatted('docker-compose.yml', renderDockerCompose(providers, gatewayPort)),
-    { path: '.env.example', content: renderEnvExample(providers, common) },
+    await formatted(GENERATED.providerNames, renderProviderNames(providers)),
+    {
+      path: GENERATED.dockerfile,
+      content: renderDockerfile(await readFile(join(ROOT, GENERATED.dockerfile), 'utf8'), providers, gatewayPort),
+    },
+    await formatted(GENERATED.dockerCompose, renderDockerCompose(providers, gatewayPort)),
+    { path: GENERATED.envExample, content: renderEnvExample(providers, common) },
   ];
 }
 

@@ -4,7 +4,7 @@ import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_GATEWAY_CONFIG, readGatewayConfig } from '../gateway/config.js';
-import { generatedFiles, ROOT } from '../scripts/generate.js';
+import { GENERATED, generatedFiles, ROOT } from '../scripts/generate.js';
 import { renderDockerfile } from '../scripts/generators/dockerfile.js';
 import { checkRegistry, type ProviderFacts } from '../scripts/generators/providers.js';
 import { faultsFromEnv } from '../shared/simulator/faults.js';
@@ -35,7 +35,7 @@ describe('generated files', () => {
 });
 
 describe('.env.example', () => {
-  const example = parseEnv(generated.find((file) => file.path === '.env.example')!.content);
+  const example = parseEnv(generated.find((file) => file.path === GENERATED.envExample)!.content);
 
   it('used as .env, is a valid configuration that changes no default', async () => {
     expect(readGatewayConfig(example)).toEqual(DEFAULT_GATEWAY_CONFIG);
@@ -56,7 +56,7 @@ describe('.env.example', () => {
   });
 
   it('lists every provider’s API URL and credentials, unset: with none, every provider runs its simulator', () => {
-    const content = generated.find((file) => file.path === '.env.example')!.content;
+    const content = generated.find((file) => file.path === GENERATED.envExample)!.content;
     for (const provider of PROVIDERS) {
       expect(content).toMatch(new RegExp(`^# ${settingPrefix(provider)}_API_URL=$`, 'm'));
       for (const [name, spec] of Object.entries(provider.settings as Record<string, { default?: unknown }>)) {
@@ -68,7 +68,7 @@ describe('.env.example', () => {
 });
 
 describe('docker-compose.yml', () => {
-  const compose = parseYaml(generated.find((file) => file.path === 'docker-compose.yml')!.content, { merge: true }) as {
+  const compose = parseYaml(generated.find((file) => file.path === GENERATED.dockerCompose)!.content, { merge: true }) as {
     services: Record<string, { command: string[]; ports: string[]; depends_on: unknown; environment: Record<string, string> }>;
   };
 
