@@ -15,6 +15,8 @@ export interface MeteringPointField {
   type: string;
   /** A list of meters, or one meter (UMeter's connection) that is null where the provider knows none. */
   list: boolean;
+  /** Its meters have `consumption(range)` (Volue's have no readings). */
+  readings: boolean;
 }
 
 /** Every provider's MeteringPoint field: the one field of MeteringPoint that only that provider's subgraph resolves. */
@@ -29,14 +31,20 @@ export function meteringPointFields(): Record<string, MeteringPointField> {
     });
     if (own.length !== 1) throw new Error(`${name} resolves ${own.length} fields of MeteringPoint; every provider resolves one`);
     const [{ name: field, type: fieldType }] = own as [(typeof own)[number]];
-    fields[name] = { field, type: getNamedType(fieldType).name, list: isListType(getNullableType(fieldType)) };
+    const meterType = getNamedType(fieldType) as GraphQLObjectType;
+    fields[name] = {
+      field,
+      type: meterType.name,
+      list: isListType(getNullableType(fieldType)),
+      readings: 'consumption' in meterType.getFields(),
+    };
   }
   return fields;
 }
 
 /** A selection of every provider's MeteringPoint field, each with `selection` (default its meters' ids). */
-export function everyProvidersMeteringPointField(selection = '{ id }'): string {
+export function everyProvidersMeteringPointField(selection: string | ((field: MeteringPointField) => string) = '{ id }'): string {
   return Object.values(meteringPointFields())
-    .map(({ field }) => `${field} ${selection}`)
+    .map((field) => `${field.field} ${typeof selection === 'string' ? selection : selection(field)}`)
     .join('\n');
 }
