@@ -32,6 +32,13 @@ export function nameProblem(name: string | undefined, existing: readonly string[
   return undefined;
 }
 
+/** Why `label` cannot be written into the templates' strings and descriptions, or undefined. */
+export function labelProblem(label: string): string | undefined {
+  return /^[\p{L}\p{N}][\p{L}\p{N} .&-]*$/u.test(label)
+    ? undefined
+    : `--label "${label}": use letters, digits, spaces and . & - (it is written into strings and descriptions).`;
+}
+
 export interface Scaffold {
   name: string;
   label: string;
@@ -102,19 +109,18 @@ async function main(): Promise<void> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { label: { type: 'string' } } });
   const name = positionals[0];
   const existing = (await readdir(join(ROOT, 'subgraphs'), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  const label = values.label?.trim() || (name ? name[0]!.toUpperCase() + name.slice(1) : '');
   const problem =
-    nameProblem(name, existing) ?? (positionals.length > 1 ? 'Give one name (and --label for how it is written).' : undefined);
+    nameProblem(name, existing) ??
+    (positionals.length > 1 ? 'Give one name (and --label for how it is written).' : undefined) ??
+    labelProblem(label);
   if (problem || !name) {
     console.error(problem);
     process.exit(1);
   }
   // Only now the registry, which loads every provider: a refused name is refused at once.
   const { PROVIDERS } = await import('../subgraphs/registry.js');
-  const scaffold: Scaffold = {
-    name,
-    label: values.label?.trim() || name[0]!.toUpperCase() + name.slice(1),
-    ports: nextPorts(PROVIDERS.map((provider) => provider.ports)),
-  };
+  const scaffold: Scaffold = { name, label, ports: nextPorts(PROVIDERS.map((provider) => provider.ports)) };
 
   const folder = join(ROOT, 'subgraphs', name);
   for (const template of await templateFiles()) {
