@@ -7,7 +7,7 @@ import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } 
 import { umeter } from '../subgraphs/umeter/provider.js';
 import { startUmeterSimulator, UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME } from '../subgraphs/umeter/simulator.js';
 import { openvolt } from '../subgraphs/openvolt/provider.js';
-import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
+import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
 import { volue } from '../subgraphs/volue/provider.js';
 import { VOLUE_SIGNATURE_HEADER, VOLUE_WEBHOOK_PATH } from '../subgraphs/volue/webhooks.js';

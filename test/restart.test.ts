@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProvider } from '../shared/subgraph/provider.js';
 import { openvolt as openvoltProvider } from '../subgraphs/openvolt/provider.js';
-import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
+import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
 import {
   INTELLIMETER_SIMULATOR_API_KEY,

@@ -6,7 +6,7 @@ import type { RunningServer } from '../shared/subgraph/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
 import { startProvider } from '../shared/subgraph/provider.js';
 import { PROVIDERS } from '../subgraphs/registry.js';
-import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
+import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
 import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
 import { INTELLIMETER_SIMULATOR_API_KEY, startIntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
