@@ -12,7 +12,8 @@ import { startThrowawayStack } from '../scripts/stack.js';
 /**
  * `npm run bench`: throughput and latency of three queries through our gateway, through Hive Gateway
  * (the peer, serving the same supergraph.graphql) and straight to the owning subgraphs, in one run on
- * loopback against the simulators (no added latency). See README.md, "Benchmarks".
+ * loopback against the simulators (no added latency). See README.md, "Benchmarks". Hive Gateway and
+ * autocannon come from bench/package.json, which `npm run bench` installs into bench/node_modules.
  *
  * Both gateways run in child processes (so their memory can be read and they do not share an event
  * loop with the subgraphs); the simulators and subgraphs run in this process, started by startThrowawayStack.
@@ -287,7 +288,7 @@ async function startHiveGateway(urls: Array<[string, string]>): Promise<Target> 
   const path = join(tempDir, 'supergraph.graphql');
   writeFileSync(path, sdl);
   const port = await freePort();
-  const bin = join(ROOT, 'node_modules/@graphql-hive/gateway/dist/bin.js');
+  const bin = join(ROOT, 'bench/node_modules/@graphql-hive/gateway/dist/bin.js');
   const child = spawn(process.execPath, [bin, 'supergraph', path, '--port', String(port), '--host', '127.0.0.1', '--fork', '0'], {
     cwd: tempDir,
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error' },

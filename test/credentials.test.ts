@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
+import { startEnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
 import { startIntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
 import { startOpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
-import { UMETER_SIMULATOR_USERNAME, startUmeterSimulator } from '../subgraphs/umeter/simulator.js';
+import { UMETER_SIMULATOR_USERNAME, startUmeterSimulator } from '../subgraphs/umeter/simulator/index.js';
 import { startVolueSimulator } from '../subgraphs/volue/simulator.js';
 import type { RunningSimulator } from '../shared/simulator/index.js';
 import { startStack, type TestStack } from './support/stack.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../shared/simulator/server.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/shared-metering-points.js';
-import type { UmeterSimulator } from '../subgraphs/umeter/simulator.js';
+import type { UmeterSimulator } from '../subgraphs/umeter/simulator/index.js';
 import { SEED_USER_IDS, type VolueSimulator } from '../subgraphs/volue/simulator.js';
 import { describeErrors } from './support/operations.js';
 import { startStack, type GraphQLErrorShape, type TestStack } from './support/stack.js';

@@ -17,7 +17,8 @@ import type { OpenvoltClient } from '../subgraphs/openvolt/client.js';
 import type { OpenvoltGranularity } from '../subgraphs/openvolt/contract.js';
 import { openvoltReadings } from '../subgraphs/openvolt/readings.js';
 import type { UmeterClient } from '../subgraphs/umeter/client.js';
-import { parseMeasurements, type MeasurementRoute } from '../subgraphs/umeter/measurements.js';
+import type { MeasurementRoute } from '../subgraphs/umeter/contract.js';
+import { parseMeasurements } from '../subgraphs/umeter/measurements.js';
 import { umeterReadings } from '../subgraphs/umeter/readings.js';
 import * as oracle from './support/time-oracle.js';
 

@@ -1,6 +1,7 @@
 import type { UpstreamCallSettings } from '../connector/http-client.js';
 import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keepAliveTimeoutSetting, type RunningServer, type ServerTimeouts } from './server.js';
 import type { Store, StoreSettings } from '../store/index.js';
@@ -32,8 +33,22 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   store: StoreSettings;
 }
 
+/**
+ * The project folder: the nearest folder above this module with a package.json. That is the checkout
+ * when tsx runs the sources, and the folder that holds dist/ when the build runs (the image's /app).
+ */
+function projectFolder(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json'))) {
+    const parent = dirname(folder);
+    if (parent === folder) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    folder = parent;
+  }
+  return folder;
+}
+
 /** DATA_DIR's default: `data/` in the project folder (git-ignored), wherever the process was started. */
-export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data', import.meta.url));
+export const DEFAULT_DATA_DIR = join(projectFolder(), 'data');
 
 export function readProviderServerConfig(
   prefix: string,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../../shared/subgraph/config.js';
 import { readProviderConfig } from '../../shared/subgraph/provider.js';
 import { enerkey } from './provider.js';
-import { ENERKEY_SIMULATOR_KEYS, settings as simulatorSettings, startForSubgraph } from './simulator.js';
+import { ENERKEY_SIMULATOR_KEYS, settings as simulatorSettings, startForSubgraph } from './simulator/index.js';
 
 const readEnerkeyConfig = (env: NodeJS.ProcessEnv) => readProviderConfig(enerkey, env);
 

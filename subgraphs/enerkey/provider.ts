@@ -64,5 +64,5 @@ export const enerkey = defineProvider({
       }),
     };
   },
-  simulator: () => import('./simulator.js'),
+  simulator: () => import('./simulator/index.js'),
 });
