@@ -186,6 +186,7 @@ const SEED_CONSENTS: Array<{
   },
 ];
 
+/** Seed consent ids by key: the seed meters name their consent by key. */
 const SEED_CONSENT_IDS = new Map(
   SEED_CONSENTS.map((seed) => [seed.key, objectId(`openvolt:seed:consent:${seed.key}`, new Date(seed.created_at))]),
 );
