@@ -17,7 +17,8 @@ import {
   signPayload,
   startVolueSimulator,
 } from '../subgraphs/volue/simulator.js';
-import { VOLUE_SIGNATURE_HEADER, VOLUE_WEBHOOK_PATH } from '../subgraphs/volue/webhooks.js';
+import { VOLUE_SIGNATURE_HEADER } from '../subgraphs/volue/contract.js';
+import { VOLUE_WEBHOOK_PATH } from '../subgraphs/volue/webhooks.js';
 import { startBalancer, type Balancer } from './support/balancer.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 import { heldAtProviders, runMixedClients, uncoded } from './support/soak.js';
