@@ -4,8 +4,7 @@ import type { Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../shared/store/index.js';
 import { OPENVOLT_WEBHOOK_PATH, OpenvoltEvents, mountOpenvoltWebhook } from '../subgraphs/openvolt/webhooks.js';
-import { signPayload } from '../subgraphs/volue/simulator.js';
-import { VOLUE_SIGNATURE_HEADER } from '../subgraphs/volue/contract.js';
+import { VOLUE_SIGNATURE_HEADER, signPayload } from '../subgraphs/volue/contract.js';
 import { VOLUE_WEBHOOK_PATH, VolueNotifications, mountVolueWebhook } from '../subgraphs/volue/webhooks.js';
 
 /**

@@ -92,5 +92,5 @@ export const volue = defineProvider({
       },
     };
   },
-  simulator: () => import('./simulator.js'),
+  simulator: () => import('./simulator/index.js'),
 });
