@@ -1,5 +1,11 @@
 import type { RequestHandler } from 'express';
-import { faultsFromEnv, type FaultSettings, type RunningSimulator, startSimulator, TokenIssuer } from '../../../shared/simulator/index.js';
+import {
+  faultsFromEnv,
+  type RunningSimulator,
+  type SimulatorOptions,
+  startSimulator,
+  TokenIssuer,
+} from '../../../shared/simulator/index.js';
 import { numberInRange, readConfig } from '../../../shared/subgraph/config.js';
 import type { SimulatorForSubgraph, SimulatorPlacement } from '../../../shared/subgraph/provider.js';
 import { VOLUE_API_BASE_PATH, VOLUE_DEFAULT_TOKEN_LIFETIME_SECONDS, VOLUE_TOKEN_PATH, type VolueEventRecord } from '../contract.js';
@@ -21,14 +27,12 @@ export const VOLUE_SIMULATOR_CLIENT_SECRET = 'gridgraph-volue-simulator-secret';
 /** The webhook secret the subgraph uses with the simulator when VOLUE_WEBHOOK_SECRET is unset. */
 export const VOLUE_SIMULATOR_WEBHOOK_SECRET = 'gridgraph-volue-simulator-webhook-secret';
 
-export interface VolueSimulatorOptions {
-  port?: number;
-  host?: string;
+/** Where it listens and its faults, as for any simulator; then Volue's own. */
+export interface VolueSimulatorOptions extends Pick<SimulatorOptions, 'port' | 'host' | 'faults'> {
   clientId?: string;
   clientSecret?: string;
   /** Seconds an access token lives (tests shorten it to make a token expire). */
   tokenLifetimeSeconds?: number;
-  faults?: Partial<FaultSettings>;
   /** The simulator's clock (token expiry, timestamps of created objects). */
   now?: () => Date;
 }

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { HttpError, queryString } from '../../../shared/simulator/index.js';
+import { bodyObject, HttpError, queryString } from '../../../shared/simulator/index.js';
 import {
   VOLUE_DEFAULT_PAGE_SIZE,
   VOLUE_MAX_PAGE_SIZE,
@@ -42,14 +42,26 @@ export function optionalString(body: Record<string, unknown>, name: string, erro
   return value;
 }
 
-/** The `metadata` object a vehicle or resource is registered with. */
-export function metadataObject(body: Record<string, unknown>, errors: FieldErrors): Record<string, unknown> | undefined {
-  const metadata = body.metadata;
+/**
+ * The body a vehicle or resource is registered with, `{ <idName>, metadata: { resourceType, … } }`:
+ * the id and the metadata object are required, and `checkMetadata` adds the problems of its fields.
+ */
+export function registrationBody(
+  req: Request,
+  idName: string,
+  checkMetadata: (metadata: Record<string, unknown>, errors: FieldErrors) => void,
+): { id: string; metadata: Record<string, unknown> } {
+  const body = bodyObject(req);
+  const errors: FieldErrors = {};
+  const id = requiredString(body, idName, errors);
+  const { metadata } = body;
   if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) {
     addError(errors, 'metadata', 'The metadata field is required and must be an object with a resourceType.');
-    return undefined;
+  } else {
+    checkMetadata(metadata as Record<string, unknown>, errors);
   }
-  return metadata as Record<string, unknown>;
+  throwIfInvalid(errors);
+  return { id: id!, metadata: metadata as Record<string, unknown> };
 }
 
 export function addressObject(body: Record<string, unknown>, errors: FieldErrors): VolueAddress {

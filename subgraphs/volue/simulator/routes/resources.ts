@@ -1,9 +1,9 @@
 import type { Express } from 'express';
-import { bodyObject, HttpError } from '../../../../shared/simulator/index.js';
+import { HttpError } from '../../../../shared/simulator/index.js';
 import { VOLUE_PATHS, VOLUE_RESOURCE_TYPES, type VolueResourceMetadata } from '../../contract.js';
 import { apiRoute } from '../http.js';
 import type { StoredResource } from '../store.js';
-import { addError, type FieldErrors, item, metadataObject, requiredString, throwIfInvalid } from '../validation.js';
+import { addError, type FieldErrors, item, registrationBody } from '../validation.js';
 import type { VolueRouteDeps } from './index.js';
 
 /**
@@ -21,17 +21,12 @@ export function registerResourceRoutes(app: Express, { store, requireBearer }: V
 
   app.post(apiRoute(VOLUE_PATHS.resources(':userId')), requireBearer, (req, res) => {
     const owner = store.user(String(req.params.userId));
-    const body = bodyObject(req);
-    const errors: FieldErrors = {};
-    const resourceId = requiredString(body, 'resourceId', errors);
-    const metadata = metadataObject(body, errors);
-    if (metadata) checkResourceMetadata(metadata, errors);
-    throwIfInvalid(errors);
-    if (owner.resources.has(resourceId!)) throw new HttpError(409, `Resource ${resourceId} already exists for user ${owner.userId}`);
+    const { id: resourceId, metadata } = registrationBody(req, 'resourceId', checkResourceMetadata);
+    if (owner.resources.has(resourceId)) throw new HttpError(409, `Resource ${resourceId} already exists for user ${owner.userId}`);
     const resource: StoredResource = {
       id: store.nextId('resource'),
       userId: owner.userId,
-      resourceId: resourceId!,
+      resourceId,
       metadata: metadata as VolueResourceMetadata,
     };
     owner.resources.set(resource.resourceId, resource);

@@ -1,9 +1,9 @@
 import type { Express } from 'express';
-import { bodyObject, HttpError } from '../../../../shared/simulator/index.js';
+import { HttpError } from '../../../../shared/simulator/index.js';
 import { VOLUE_PATHS, VOLUE_VEHICLE_YEARS, type VolueVehicleMetadata } from '../../contract.js';
 import { apiRoute } from '../http.js';
 import type { StoredVehicle } from '../store.js';
-import { addError, type FieldErrors, item, metadataObject, optionalString, requiredString, throwIfInvalid } from '../validation.js';
+import { addError, type FieldErrors, item, optionalString, registrationBody } from '../validation.js';
 import type { VolueRouteDeps } from './index.js';
 
 /** Vehicles (the seed's `{ vehicleId, metadata: { resourceType: "Vehicle", brand, model, year, vin } }`). */
@@ -18,17 +18,12 @@ export function registerVehicleRoutes(app: Express, { store, requireBearer }: Vo
 
   app.post(apiRoute(VOLUE_PATHS.vehicles(':userId')), requireBearer, (req, res) => {
     const owner = store.user(String(req.params.userId));
-    const body = bodyObject(req);
-    const errors: FieldErrors = {};
-    const vehicleId = requiredString(body, 'vehicleId', errors);
-    const metadata = metadataObject(body, errors);
-    if (metadata) checkVehicleMetadata(metadata, errors);
-    throwIfInvalid(errors);
-    if (owner.vehicles.has(vehicleId!)) throw new HttpError(409, `Vehicle ${vehicleId} already exists for user ${owner.userId}`);
+    const { id: vehicleId, metadata } = registrationBody(req, 'vehicleId', checkVehicleMetadata);
+    if (owner.vehicles.has(vehicleId)) throw new HttpError(409, `Vehicle ${vehicleId} already exists for user ${owner.userId}`);
     const vehicle: StoredVehicle = {
       id: store.nextId('vehicle'),
       userId: owner.userId,
-      vehicleId: vehicleId!,
+      vehicleId,
       metadata: metadata as unknown as VolueVehicleMetadata, // checked by checkVehicleMetadata
     };
     owner.vehicles.set(vehicle.vehicleId, vehicle);
