@@ -48,27 +48,9 @@ export function registerWebhookRoutes(app: Express, { store, now, requireBearer,
     res.json(webhookView(webhookOf(req)));
   });
 
-  /** PUT replaces the webhook (a field not sent is cleared); PATCH changes only the fields sent. */
   const update = (replace: boolean) => (req: Request, res: Response) => {
     const webhook = webhookOf(req);
-    const body = bodyObject(req);
-    const errors: FieldErrors = {};
-    const fields = webhookFields(body, errors, replace);
-    if (body.enabled !== undefined && body.enabled !== null && typeof body.enabled !== 'boolean')
-      addError(errors, 'enabled', 'enabled must be true or false.');
-    throwIfInvalid(errors);
-    if (replace) {
-      Object.assign(webhook, {
-        webhookUrl: fields.webhookUrl!,
-        name: fields.name ?? null,
-        webhookSecret: fields.webhookSecret ?? null,
-        notificationTypes: fields.notificationTypes ?? [],
-        enabled: typeof body.enabled === 'boolean' ? body.enabled : webhook.enabled,
-      });
-    } else {
-      for (const [key, value] of Object.entries(fields)) if (value !== undefined) Object.assign(webhook, { [key]: value });
-      if (typeof body.enabled === 'boolean') webhook.enabled = body.enabled;
-    }
+    changeWebhook(webhook, bodyObject(req), replace);
     webhook.modifiedDate = stamp(now());
     res.json(webhookView(webhook));
   };
@@ -83,15 +65,7 @@ export function registerWebhookRoutes(app: Express, { store, now, requireBearer,
   // The seed's "POST /webhooks/:id/test sends a test event"; the answer's shape is inferred.
   app.post(apiRoute(VOLUE_PATHS.webhookTest(':webhookId')), requireBearer, async (req, res) => {
     const webhook = webhookOf(req);
-    const at = stamp(now());
-    const notification: VolueEventNotification = {
-      notificationId: randomUUID(),
-      eventId: randomUUID(),
-      eventCreatedAtUtc: at,
-      notificationSentUtc: at,
-      notificationType: 'UserEligibilityUpdated',
-      payload: { lastUpdated: at, addedUsers: [], removedUsers: [], payloadType: 'UserEligibility' },
-    };
+    const notification = testNotification(stamp(now()));
     const delivery = await notifier.deliver(webhook, notification);
     res.json({
       webhookId: webhook.webhookId,
@@ -100,6 +74,39 @@ export function registerWebhookRoutes(app: Express, { store, now, requireBearer,
       responseStatusCode: delivery.responseStatusCode,
     } satisfies VolueWebhookTestRecord);
   });
+}
+
+/** PUT replaces the webhook (a field not sent is cleared); PATCH changes only the fields sent. */
+function changeWebhook(webhook: StoredWebhook, body: Record<string, unknown>, replace: boolean): void {
+  const errors: FieldErrors = {};
+  const fields = webhookFields(body, errors, replace);
+  if (body.enabled !== undefined && body.enabled !== null && typeof body.enabled !== 'boolean')
+    addError(errors, 'enabled', 'enabled must be true or false.');
+  throwIfInvalid(errors);
+  if (replace) {
+    Object.assign(webhook, {
+      webhookUrl: fields.webhookUrl!,
+      name: fields.name ?? null,
+      webhookSecret: fields.webhookSecret ?? null,
+      notificationTypes: fields.notificationTypes ?? [],
+      enabled: typeof body.enabled === 'boolean' ? body.enabled : webhook.enabled,
+    });
+  } else {
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) Object.assign(webhook, { [key]: value });
+    if (typeof body.enabled === 'boolean') webhook.enabled = body.enabled;
+  }
+}
+
+/** A UserEligibility notification that changes nothing, stamped `at`. */
+function testNotification(at: string): VolueEventNotification {
+  return {
+    notificationId: randomUUID(),
+    eventId: randomUUID(),
+    eventCreatedAtUtc: at,
+    notificationSentUtc: at,
+    notificationType: 'UserEligibilityUpdated',
+    payload: { lastUpdated: at, addedUsers: [], removedUsers: [], payloadType: 'UserEligibility' },
+  };
 }
 
 function webhookView(webhook: StoredWebhook): VolueWebhookRecord {
