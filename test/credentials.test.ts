@@ -3,7 +3,7 @@ import { startEnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
 import { startIntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
 import { startOpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { UMETER_SIMULATOR_USERNAME, startUmeterSimulator } from '../subgraphs/umeter/simulator/index.js';
-import { startVolueSimulator } from '../subgraphs/volue/simulator.js';
+import { startVolueSimulator } from '../subgraphs/volue/simulator/index.js';
 import type { RunningSimulator } from '../shared/simulator/index.js';
 import { startStack, type TestStack } from './support/stack.js';
 

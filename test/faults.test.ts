@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../shared/simulator/server.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/shared-metering-points.js';
 import type { UmeterSimulator } from '../subgraphs/umeter/simulator/index.js';
-import { SEED_USER_IDS, type VolueSimulator } from '../subgraphs/volue/simulator.js';
+import type { VolueSimulator } from '../subgraphs/volue/simulator/index.js';
+import { SEED_USER_IDS } from '../subgraphs/volue/simulator/seed.js';
 import { describeErrors } from './support/operations.js';
 import { startStack, type GraphQLErrorShape, type TestStack } from './support/stack.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES_DIR, parseExample } from '../gateway/playground/examples.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
-import { SEED_USER_IDS } from '../subgraphs/volue/simulator.js';
+import { SEED_USER_IDS } from '../subgraphs/volue/simulator/seed.js';
 import { describeErrors } from './support/operations.js';
 import { startStack, type TestStack } from './support/stack.js';
 

@@ -12,14 +12,13 @@ import {
   startIntellimeterSimulator,
   type IntellimeterSimulator,
 } from '../subgraphs/intellimeter/simulator.js';
+import { VOLUE_API_BASE_PATH, VOLUE_TOKEN_PATH } from '../subgraphs/volue/contract.js';
 import {
-  VOLUE_API_BASE_PATH,
   VOLUE_SIMULATOR_CLIENT_ID,
   VOLUE_SIMULATOR_CLIENT_SECRET,
-  VOLUE_TOKEN_PATH,
   startVolueSimulator,
   type VolueSimulator,
-} from '../subgraphs/volue/simulator.js';
+} from '../subgraphs/volue/simulator/index.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /**
