@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
-import { startIntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
+import { startIntellimeterSimulator } from '../subgraphs/intellimeter/simulator/index.js';
 import { startOpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { UMETER_SIMULATOR_USERNAME, startUmeterSimulator } from '../subgraphs/umeter/simulator/index.js';
 import { startVolueSimulator } from '../subgraphs/volue/simulator/index.js';

@@ -11,7 +11,7 @@ import {
   INTELLIMETER_SIMULATOR_API_KEY,
   startIntellimeterSimulator,
   type IntellimeterSimulator,
-} from '../subgraphs/intellimeter/simulator.js';
+} from '../subgraphs/intellimeter/simulator/index.js';
 import { VOLUE_API_BASE_PATH, VOLUE_TOKEN_PATH } from '../subgraphs/volue/contract.js';
 import {
   VOLUE_SIMULATOR_CLIENT_ID,

@@ -9,7 +9,7 @@ import { PROVIDERS } from '../subgraphs/registry.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
 import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
-import { INTELLIMETER_SIMULATOR_API_KEY, startIntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
+import { INTELLIMETER_SIMULATOR_API_KEY, startIntellimeterSimulator } from '../subgraphs/intellimeter/simulator/index.js';
 import { UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME, startUmeterSimulator } from '../subgraphs/umeter/simulator/index.js';
 import { VOLUE_SIGNATURE_HEADER, signPayload } from '../subgraphs/volue/contract.js';
 import { VOLUE_SIMULATOR_CLIENT_ID, VOLUE_SIMULATOR_CLIENT_SECRET, startVolueSimulator } from '../subgraphs/volue/simulator/index.js';
