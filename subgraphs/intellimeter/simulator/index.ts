@@ -1,4 +1,4 @@
-import { faultsFromEnv, startSimulator, type FaultSettings, type RunningSimulator } from '../../../shared/simulator/index.js';
+import { startSimulator, type FaultSettings, type RunningSimulator } from '../../../shared/simulator/index.js';
 import type { SimulatorForSubgraph, SimulatorPlacement } from '../../../shared/subgraph/provider.js';
 import { INTELLIMETER_DEFAULT_TIME_ZONE } from '../contract.js';
 import { SiteClock } from './clock.js';
@@ -74,15 +74,12 @@ export async function startIntellimeterSimulator(options: IntellimeterSimulatorO
 }
 
 /** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without INTELLIMETER_API_URL runs against. */
-export async function startForSubgraph(env: NodeJS.ProcessEnv, { host, port, now }: SimulatorPlacement): Promise<SimulatorForSubgraph> {
+export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: SimulatorPlacement): Promise<SimulatorForSubgraph> {
   const apiKey = env.INTELLIMETER_API_KEY || INTELLIMETER_SIMULATOR_API_KEY;
   const simulator = await startIntellimeterSimulator({
-    host,
-    port,
+    ...placement,
     apiKey,
     timeZone: env.INTELLIMETER_TIME_ZONE || undefined,
-    now: now && (() => new Date(now())),
-    faults: faultsFromEnv('INTELLIMETER', env),
   });
   return { simulator, env: { INTELLIMETER_API_URL: simulator.url, INTELLIMETER_API_KEY: apiKey } };
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { faultsFromEnv, HttpError, startSimulator, type FaultSettings, type RunningSimulator } from '../../../shared/simulator/index.js';
+import { HttpError, startSimulator, type FaultSettings, type RunningSimulator } from '../../../shared/simulator/index.js';
 import type { SimulatorForSubgraph, SimulatorPlacement } from '../../../shared/subgraph/provider.js';
 import { OPENVOLT_API_BASE_PATH, type OpenvoltMeterDataReceivedItem } from '../contract.js';
 import { registerOpenvoltRoutes } from './routes/index.js';
@@ -65,14 +65,11 @@ export async function startOpenvoltSimulator(options: OpenvoltSimulatorOptions =
 }
 
 /** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without OPENVOLT_API_URL runs against. */
-export async function startForSubgraph(env: NodeJS.ProcessEnv, { host, port, now }: SimulatorPlacement): Promise<SimulatorForSubgraph> {
+export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: SimulatorPlacement): Promise<SimulatorForSubgraph> {
   const apiKey = env.OPENVOLT_API_KEY || OPENVOLT_SIMULATOR_API_KEY;
   const simulator = await startOpenvoltSimulator({
-    host,
-    port,
+    ...placement,
     apiKey,
-    now: now && (() => new Date(now())),
-    faults: faultsFromEnv('OPENVOLT', env),
   });
   return {
     simulator,

@@ -1,11 +1,5 @@
 import type { RequestHandler } from 'express';
-import {
-  faultsFromEnv,
-  type RunningSimulator,
-  type SimulatorOptions,
-  startSimulator,
-  TokenIssuer,
-} from '../../../shared/simulator/index.js';
+import { type RunningSimulator, type SimulatorOptions, startSimulator, TokenIssuer } from '../../../shared/simulator/index.js';
 import { numberInRange, readConfig } from '../../../shared/subgraph/config.js';
 import type { SimulatorForSubgraph, SimulatorPlacement } from '../../../shared/subgraph/provider.js';
 import { VOLUE_API_BASE_PATH, VOLUE_DEFAULT_TOKEN_LIFETIME_SECONDS, VOLUE_TOKEN_PATH, type VolueEventRecord } from '../contract.js';
@@ -92,17 +86,14 @@ export const settings = {
 };
 
 /** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without VOLUE_API_URL runs against. */
-export async function startForSubgraph(env: NodeJS.ProcessEnv, { host, port, now }: SimulatorPlacement): Promise<SimulatorForSubgraph> {
+export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: SimulatorPlacement): Promise<SimulatorForSubgraph> {
   const clientId = env.VOLUE_CLIENT_ID || VOLUE_SIMULATOR_CLIENT_ID;
   const clientSecret = env.VOLUE_CLIENT_SECRET || VOLUE_SIMULATOR_CLIENT_SECRET;
   const simulator = await startVolueSimulator({
-    host,
-    port,
+    ...placement,
     clientId,
     clientSecret,
     tokenLifetimeSeconds: readConfig(settings, env).VOLUE_SIM_TOKEN_LIFETIME_S,
-    now: now && (() => new Date(now())),
-    faults: faultsFromEnv('VOLUE', env),
   });
   return {
     simulator,
