@@ -31,7 +31,7 @@ const logLevel = process.env.LOG_LEVEL;
 beforeAll(async () => {
   // Each simulator as the kit starts it, and the settings that point a subgraph at it.
   const started = await Promise.all(
-    PROVIDERS.map(async (provider) => (await provider.simulator()).startForSubgraph({}, { host: '127.0.0.1', port: 0 })),
+    PROVIDERS.map(async (provider) => (await provider.simulator()).startForSubgraph({}, { host: '127.0.0.1', port: 0, faults: {} })),
   );
   simulators = started.map(({ simulator }) => simulator);
   process.env.LOG_LEVEL = 'debug';

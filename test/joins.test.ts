@@ -4,7 +4,7 @@ import { EXAMPLES_DIR, parseExample } from '../gateway/playground/examples.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import type { ProviderName } from '../shared/graph/provider-names.js';
 import { PROVIDERS as REGISTRY } from '../subgraphs/registry.js';
-import { SEED_USER_IDS } from '../subgraphs/volue/simulator.js';
+import { SEED_USER_IDS } from '../subgraphs/volue/simulator/seed.js';
 import { describeErrors } from './support/operations.js';
 import { everyProvidersMeteringPointField, meteringPointFields } from './support/providers.js';
 import { startStack, type TestStack } from './support/stack.js';

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../shared/simulator/server.js';
-import {
-  VOLUE_API_BASE_PATH,
-  VOLUE_SIMULATOR_CLIENT_ID,
-  VOLUE_SIMULATOR_CLIENT_SECRET,
-  startVolueSimulator,
-} from '../subgraphs/volue/simulator.js';
+import { VOLUE_API_BASE_PATH } from '../subgraphs/volue/contract.js';
+import { VOLUE_SIMULATOR_CLIENT_ID, VOLUE_SIMULATOR_CLIENT_SECRET, startVolueSimulator } from '../subgraphs/volue/simulator/index.js';
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { startSlowAnswerProxy, type SlowAnswerProxy } from './support/slow-proxy.js';
 import { heldAtProviders, runMixedClients, uncoded } from './support/soak.js';

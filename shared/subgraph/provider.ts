@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../graph/metering-point.js';
 import type { ProviderName } from '../graph/provider-names.js';
-import type { RunningSimulator } from '../simulator/server.js';
+import { faultsFromEnv, type FaultSettings, type RunningSimulator } from '../simulator/server.js';
 import { createStore, type Store } from '../store/index.js';
 import { readConfig } from './config.js';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation.js';
@@ -69,11 +69,14 @@ export interface ProviderSimulatorModule {
   startForSubgraph(env: NodeJS.ProcessEnv, where: SimulatorPlacement): Promise<SimulatorForSubgraph>;
 }
 
+/** Where and how the kit starts a simulator: what every simulator's start options take as they are. */
 export interface SimulatorPlacement {
   host: string;
   port: number;
-  /** The simulator's clock (epoch ms), when a test injects one. */
-  now?: () => number;
+  /** The simulator's clock, when a test injects one. */
+  now?: () => Date;
+  /** The provider's `<PREFIX>_SIM_*` fault settings from the environment. */
+  faults: Partial<FaultSettings>;
 }
 
 export interface SimulatorForSubgraph {
@@ -140,7 +143,12 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
   if (config.apiUrl) return { subgraph: (await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, now)).server };
 
   const simulatorModule = await provider.simulator();
-  const connection = await simulatorModule.startForSubgraph(env, { host: config.host, port: config.simulatorPort, now: options.now });
+  const connection = await simulatorModule.startForSubgraph(env, {
+    host: config.host,
+    port: config.simulatorPort,
+    now: options.now && (() => new Date(options.now!())),
+    faults: faultsFromEnv(settingPrefix(provider), env),
+  });
   try {
     const simulatedEnv = { ...env, ...connection.env };
     const simulated = readProviderConfig(provider, simulatedEnv);

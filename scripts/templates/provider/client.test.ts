@@ -7,7 +7,7 @@ import { SEED_METER } from './simulator/seed.js';
 
 /** The __Label__ connector against the simulator: the key, paging, metering points, readings and failures. */
 
-const NOW = Date.parse('2026-06-15T12:00:00Z');
+const NOW = new Date('2026-06-15T12:00:00Z');
 const { peakKw: _peakKw, ...SEED_RECORD } = SEED_METER;
 
 let simulator: RunningSimulator;

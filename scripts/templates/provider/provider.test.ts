@@ -23,7 +23,7 @@ describe('the __Label__ configuration', () => {
   });
 
   it('against its simulator: the simulator’s URL and the key it accepts', async () => {
-    const started = await startForSubgraph({ __NAME___API_KEY: 'a-real-key' }, { host: '127.0.0.1', port: 0 });
+    const started = await startForSubgraph({ __NAME___API_KEY: 'a-real-key' }, { host: '127.0.0.1', port: 0, faults: {} });
     try {
       expect(read__Name__Config({ ...started.env })).toMatchObject({ apiUrl: started.simulator.url, apiKey: __NAME___SIMULATOR_API_KEY });
     } finally {

@@ -1,4 +1,4 @@
-import { faultsFromEnv, type FaultSettings, type RunningSimulator, startSimulator } from '../../../shared/simulator/index.js';
+import { type FaultSettings, type RunningSimulator, startSimulator } from '../../../shared/simulator/index.js';
 import { numberInRange, readConfig } from '../../../shared/subgraph/config.js';
 import type { SimulatorForSubgraph, SimulatorPlacement } from '../../../shared/subgraph/provider.js';
 import { ENERKEY_DAILY_LIMIT } from '../contract.js';
@@ -70,13 +70,10 @@ export const settings = {
 };
 
 /** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without ENERKEY_API_URL runs against. */
-export async function startForSubgraph(env: NodeJS.ProcessEnv, { host, port, now }: SimulatorPlacement): Promise<SimulatorForSubgraph> {
+export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: SimulatorPlacement): Promise<SimulatorForSubgraph> {
   const simulator = await startEnerkeySimulator({
-    host,
-    port,
+    ...placement,
     dailyLimit: Math.floor(readConfig(settings, env).ENERKEY_SIM_DAILY_LIMIT),
-    now: now && (() => new Date(now())),
-    faults: faultsFromEnv('ENERKEY', env),
   });
   return {
     simulator,

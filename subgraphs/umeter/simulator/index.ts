@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { faultsFromEnv, startSimulator, TokenIssuer, type FaultSettings, type RunningSimulator } from '../../../shared/simulator/index.js';
+import { startSimulator, TokenIssuer, type FaultSettings, type RunningSimulator } from '../../../shared/simulator/index.js';
 import { numberInRange, readConfig } from '../../../shared/subgraph/config.js';
 import type { SimulatorForSubgraph, SimulatorPlacement } from '../../../shared/subgraph/provider.js';
 import { registerUmeterRoutes } from './routes/index.js';
@@ -58,17 +58,14 @@ export const settings = {
 };
 
 /** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without UMETER_API_URL runs against. */
-export async function startForSubgraph(env: NodeJS.ProcessEnv, { host, port, now }: SimulatorPlacement): Promise<SimulatorForSubgraph> {
+export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: SimulatorPlacement): Promise<SimulatorForSubgraph> {
   const username = env.UMETER_USERNAME || UMETER_SIMULATOR_USERNAME;
   const password = env.UMETER_PASSWORD || UMETER_SIMULATOR_PASSWORD;
   const simulator = await startUmeterSimulator({
-    host,
-    port,
+    ...placement,
     username,
     password,
     tokenLifetimeSeconds: readConfig(settings, env).UMETER_SIM_TOKEN_LIFETIME_S,
-    now: now && (() => new Date(now())),
-    faults: faultsFromEnv('UMETER', env),
   });
   // The simulator serves all three hosts.
   const url = simulator.url;

@@ -1,4 +1,4 @@
-import { faultsFromEnv, startSimulator, type FaultSettings, type RunningSimulator } from '../../../shared/simulator/index.js';
+import { startSimulator, type FaultSettings, type RunningSimulator } from '../../../shared/simulator/index.js';
 import type { SimulatorForSubgraph, SimulatorPlacement } from '../../../shared/subgraph/provider.js';
 import type { __Name__ErrorRecord } from '../contract.js';
 import { apiKeyAuthorization, register__Name__Routes } from './routes/index.js';
@@ -19,12 +19,12 @@ export interface __Name__SimulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   faults?: Partial<FaultSettings>;
-  /** The simulator's clock (epoch ms): only half hours ended by now() have readings. */
-  now?: () => number;
+  /** The simulator's clock: only half hours ended by now() have readings. */
+  now?: () => Date;
 }
 
 export async function start__Name__Simulator(options: __Name__SimulatorOptions = {}): Promise<RunningSimulator> {
-  const store = new __Name__SimulatorStore(options.now ?? Date.now);
+  const store = new __Name__SimulatorStore(options.now ?? (() => new Date()));
   return startSimulator({
     name: '__name__',
     host: options.host,
@@ -37,8 +37,8 @@ export async function start__Name__Simulator(options: __Name__SimulatorOptions =
 }
 
 /** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without __NAME___API_URL runs against. */
-export async function startForSubgraph(env: NodeJS.ProcessEnv, { host, port, now }: SimulatorPlacement): Promise<SimulatorForSubgraph> {
-  const simulator = await start__Name__Simulator({ host, port, now, faults: faultsFromEnv('__NAME__', env) });
+export async function startForSubgraph(_env: NodeJS.ProcessEnv, placement: SimulatorPlacement): Promise<SimulatorForSubgraph> {
+  const simulator = await start__Name__Simulator(placement);
   return {
     simulator,
     // The simulator accepts its own key only, whatever key is configured for the real API.

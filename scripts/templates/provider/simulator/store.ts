@@ -12,7 +12,7 @@ export class __Name__SimulatorStore {
   /** Seeded load profiles by meter id: deterministic, so they survive a reset. */
   private readonly profiles = new Map<string, LoadProfile>();
 
-  constructor(private readonly now: () => number) {
+  constructor(private readonly now: () => Date) {
     this.reset();
   }
 
@@ -29,7 +29,7 @@ export class __Name__SimulatorStore {
 
   /** The meter's energy (kWh) in the half hour starting at `startMs`; undefined before its data starts or before the half hour has ended. */
   halfHourKwh(meter: SeededMeter, startMs: number): number | undefined {
-    if (startMs < SEED_DATA_START_MS || startMs + HALF_HOUR_MS > this.now()) return undefined;
+    if (startMs < SEED_DATA_START_MS || startMs + HALF_HOUR_MS > this.now().getTime()) return undefined;
     return this.profileFor(meter).energyKwh(startMs, HALF_HOUR_MS) ?? undefined;
   }
 
