@@ -13,7 +13,8 @@ export interface CommonSettings {
 
 /**
  * .env.example: every setting with its description and default. A setting is listed as a comment when
- * it is unset by default, or when its default depends on the host (it has an example instead).
+ * it is unset by default, or when it has an example to show rather than its default (DATA_DIR's default
+ * depends on where the project is; NODE_ENV's example is the value that changes something).
  */
 export function renderEnvExample(providers: readonly ProviderFacts[], common: CommonSettings): string {
   const listed = new Set<string>();
@@ -54,7 +55,7 @@ export function renderEnvExample(providers: readonly ProviderFacts[], common: Co
 # settings the code declares (shared/, gateway/config.ts, each provider's descriptor and simulator): change
 # them there, not here. Copy this file to .env (npm start reads it) or set the variables in the environment.
 # With none set, \`npm start\` runs every provider against its simulator. A commented line is unset by
-# default, or shows an example where the default depends on the host.
+# default, or shows an example rather than the default.
 
 ${[serversSection, gatewaySection, ...providerSections].join('\n\n')}
 `;
