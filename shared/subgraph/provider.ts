@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../graph/metering-point.js';
 import type { ProviderName } from '../graph/provider-names.js';
-import { faultsFromEnv, type FaultSettings, type RunningSimulator } from '../simulator/server.js';
+import type { FaultSettings, RunningSimulator } from '../simulator/server.js';
 import { createStore, type Store } from '../store/index.js';
 import { readConfig } from './config.js';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation.js';
@@ -142,7 +142,8 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
   const now = options.now ?? Date.now;
   if (config.apiUrl) return { subgraph: (await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, now)).server };
 
-  const simulatorModule = await provider.simulator();
+  // Simulator code (the provider's and the kit's) is loaded only here, when a simulator is started.
+  const [simulatorModule, { faultsFromEnv }] = await Promise.all([provider.simulator(), import('../simulator/faults.js')]);
   const connection = await simulatorModule.startForSubgraph(env, {
     host: config.host,
     port: config.simulatorPort,
