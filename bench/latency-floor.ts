@@ -5,6 +5,7 @@ import { GraphQLClient } from 'graphql-request';
 import { EXAMPLES_DIR, parseExample } from '../gateway/playground/examples.js';
 import { startThrowawayStack } from '../scripts/stack.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
+import { everyProvidersMeteringPointField } from '../test/support/providers.js';
 
 /**
  * The latency floor (`npx tsx bench/latency-floor.ts`). Every simulator answers each request after an
@@ -41,44 +42,15 @@ const WEEK = { from: '2026-11-02T00:00:00+01:00', to: '2026-11-09T00:00:00+01:00
 const portfolio = parseExample(readFileSync(`${EXAMPLES_DIR}portfolio-all-providers.graphql`, 'utf8'), 'portfolio-all-providers.graphql');
 const openvoltWaves = Math.ceil(OPENVOLT_METERS / OPENVOLT_CONCURRENCY);
 
+/** Every provider's field of the join; meters with readings give their week's total. */
+const EVERY_PROVIDER = everyProvidersMeteringPointField(({ readings }) =>
+  readings ? '{ id consumption(range: $range) { total } }' : '{ id meterPointId }',
+);
+
 const CASES: Case[] = [
   {
     name: 'one connection, every provider',
-    query: /* GraphQL */ `
-      query EveryProviderOneConnection($id: ID!, $range: ReadingRange!) {
-        meteringPoint(id: $id) {
-          id
-          openvoltMeters {
-            id
-            consumption(range: $range) {
-              total
-            }
-          }
-          volueMeters {
-            id
-            meterPointId
-          }
-          umeterConnection {
-            id
-            consumption(range: $range) {
-              total
-            }
-          }
-          enerkeyMeters {
-            id
-            consumption(range: $range) {
-              total
-            }
-          }
-          intellimeterPoints {
-            id
-            consumption(range: $range) {
-              total
-            }
-          }
-        }
-      }
-    `,
+    query: `query EveryProviderOneConnection($id: ID!, $range: ReadingRange!) { meteringPoint(id: $id) { id ${EVERY_PROVIDER} } }`,
     variables: { id: SHARED_METERING_POINTS.officeEan, range: WEEK },
     floor: 3,
     floorReason: 'Intellimeter: /data names the points, /point gives each its EAN, then /file; the others need 2 in a row',

@@ -12,7 +12,8 @@ import { startThrowawayStack } from '../scripts/stack.js';
 /**
  * `npm run bench`: throughput and latency of three queries through our gateway, through Hive Gateway
  * (the peer, serving the same supergraph.graphql) and straight to the owning subgraphs, in one run on
- * loopback against the simulators (no added latency). See README.md, "Benchmarks".
+ * loopback against the simulators (no added latency). See README.md, "Benchmarks". Hive Gateway and
+ * autocannon come from bench/package.json, which `npm run bench` installs into bench/node_modules.
  *
  * Both gateways run in child processes (so their memory can be read and they do not share an event
  * loop with the subgraphs); the simulators and subgraphs run in this process, started by startThrowawayStack.
@@ -91,6 +92,10 @@ const tempDir = mkdtempSync(join(tmpdir(), 'gridgraph-bench-'));
 try {
   const subgraphUrl = (name: string) => `${stack.subgraphs[name]!.subgraph.url}/graphql`;
   const names = Object.keys(stack.subgraphs);
+  // The portfolio is every provider that has a part in it; a provider added since is named here until it has one.
+  const inPortfolio = names.filter((name) => name in PORTFOLIO_PARTS);
+  const missing = names.filter((name) => !inPortfolio.includes(name));
+  if (missing.length > 0) console.log(`(b) leaves out ${missing.join(', ')}: add a query to PORTFOLIO_PARTS (bench/throughput.ts)\n`);
   const meterId = await firstOpenvoltMeter(subgraphUrl('openvolt'));
   SMALL.variables = { id: meterId };
 
@@ -112,9 +117,9 @@ try {
   // (b)
   header('(b) portfolio: every provider in one query (week by day)');
   const portfolioGateways: Record<string, Measured> = {};
-  for (const gateway of gateways) portfolioGateways[gateway.name] = await measureAndPrint(gateway, PORTFOLIO, names);
+  for (const gateway of gateways) portfolioGateways[gateway.name] = await measureAndPrint(gateway, PORTFOLIO, inPortfolio);
   const parts: Record<string, Measured> = {};
-  for (const name of names)
+  for (const name of inPortfolio)
     parts[name] = await measureAndPrint({ name: `  ${name} part`, url: subgraphUrl(name) }, portfolioPart(name), [name]);
   const slowest = Object.values(parts).reduce((a, b) => (b.p50 > a.p50 ? b : a));
   const sumP50 = Object.values(parts).reduce((sum, part) => sum + part.p50, 0);
@@ -128,7 +133,7 @@ try {
     );
   }
   ratioToPeer(portfolioGateways[ours.name]!, portfolioGateways[hive.name]!);
-  beforeAfter(await measureAndPrint(before, PORTFOLIO, names), portfolioGateways[ours.name]!);
+  beforeAfter(await measureAndPrint(before, PORTFOLIO, inPortfolio), portfolioGateways[ours.name]!);
 
   // (c)
   header('(c) large series: 10 Openvolt meters × 1 year at HALF_HOUR (175,200 readings)');
@@ -287,7 +292,7 @@ async function startHiveGateway(urls: Array<[string, string]>): Promise<Target> 
   const path = join(tempDir, 'supergraph.graphql');
   writeFileSync(path, sdl);
   const port = await freePort();
-  const bin = join(ROOT, 'node_modules/@graphql-hive/gateway/dist/bin.js');
+  const bin = join(ROOT, 'bench/node_modules/@graphql-hive/gateway/dist/bin.js');
   const child = spawn(process.execPath, [bin, 'supergraph', path, '--port', String(port), '--host', '127.0.0.1', '--fork', '0'], {
     cwd: tempDir,
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error' },

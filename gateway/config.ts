@@ -87,7 +87,11 @@ export const GATEWAY_SETTINGS = {
   HOST: str({ default: '127.0.0.1', desc: 'Interface the gateway binds to (0.0.0.0 accepts other hosts)' }),
   GATEWAY_PORT: port({ default: 4000, desc: 'Port of the gateway (GraphQL on / and /graphql, the playground, /health)' }),
   KEEP_ALIVE_TIMEOUT_MS: keepAliveTimeoutSetting,
-  NODE_ENV: str({ default: 'production', desc: '"development" sends stack traces in error responses, as GATEWAY_DEBUG does' }),
+  NODE_ENV: str({
+    default: 'production',
+    example: 'development',
+    desc: '"development" sends stack traces in error responses, as GATEWAY_DEBUG does',
+  }),
   GATEWAY_INTROSPECTION: bool({ default: true, desc: 'Answer introspection queries; false also masks "Did you mean …" suggestions' }),
   GATEWAY_PLAYGROUND: bool({ default: true, desc: 'Serve the playground on GET / and /graphql; false answers them with a 404 text' }),
   GATEWAY_DEBUG: bool({ default: false, desc: 'Stack traces in error responses' }),
@@ -166,11 +170,14 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
 /** What a gateway started without settings gets: every default above. */
 export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = readGatewayConfig({});
 
+/** The setting that points the gateway at subgraph `name` elsewhere than the supergraph says: `OPENVOLT_SUBGRAPH_URL`. */
+export const subgraphUrlSetting = (name: string): string => `${name.toUpperCase()}_SUBGRAPH_URL`;
+
 /** `<NAME>_SUBGRAPH_URL` for every subgraph of the supergraph that has one set: where to find it instead. */
 export function subgraphUrlsFromEnv(supergraphSdl: string, env: NodeJS.ProcessEnv): Record<string, string> {
   const urls: Record<string, string> = {};
   for (const { name } of subgraphsOf(supergraphSdl)) {
-    const value = env[`${name.toUpperCase()}_SUBGRAPH_URL`];
+    const value = env[subgraphUrlSetting(name)];
     if (value) urls[name] = value;
   }
   return urls;

@@ -1,33 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
-import { startIntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
-import { startOpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
-import { UMETER_SIMULATOR_USERNAME, startUmeterSimulator } from '../subgraphs/umeter/simulator.js';
-import { startVolueSimulator } from '../subgraphs/volue/simulator.js';
-import type { RunningSimulator } from '../shared/simulator/index.js';
+import { SHARED_METERING_POINTS, type RunningSimulator } from '../shared/simulator/index.js';
+import { looksSecret } from '../shared/subgraph/config.js';
+import { settingPrefix } from '../shared/subgraph/provider.js';
+import { PROVIDERS } from '../subgraphs/registry.js';
+import { everyProvidersMeteringPointField } from './support/providers.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /**
- * Every subgraph configured for a "real" provider (the simulators, started apart) with credentials the
- * provider refuses: each provider's field fails with a coded error, and no credential appears in the
- * response or in any log line, at the most verbose log level.
+ * Every subgraph configured for a "real" provider (its simulator, started apart) with every credential
+ * of its settings set to one the provider refuses: each provider's field fails with a coded error, and no
+ * credential appears in the response or in any log line, at the most verbose log level.
  */
-const SECRETS = {
-  OPENVOLT_API_KEY: 'leakcheck-openvolt-key-5b1f0c',
-  VOLUE_CLIENT_SECRET: 'leakcheck-volue-secret-93ad7e',
-  VOLUE_WEBHOOK_SECRET: 'leakcheck-volue-webhook-secret-41c2',
-  UMETER_PASSWORD: 'leakcheck-umeter-password-c07b',
-  ENERKEY_API_KEY: 'leakcheck-enerkey-key-8e55aa',
-  INTELLIMETER_API_KEY: 'leakcheck-intellimeter-key-2d9f31',
-};
 
-const EVERY_PROVIDER = `query LeakCheck {
-  openvoltMeters(first: 1) { nodes { id } }
-  volueUsers(first: 1) { nodes { id } }
-  umeterCustomer { id }
-  enerkeyFacilities(first: 1) { nodes { id } }
-  intellimeterAccount { username }
-}`;
+/** Every provider's field of the join: each asks its provider, with its credentials. */
+const EVERY_PROVIDER = `query LeakCheck { meteringPoint(id: "${SHARED_METERING_POINTS.officeEan}") { ${everyProvidersMeteringPointField()} } }`;
+
+/** A refused value for every credential a provider's settings name (keys, secrets, passwords, tokens; not URLs). */
+const SECRETS: Record<string, string> = Object.fromEntries(
+  PROVIDERS.flatMap((provider) => Object.keys(provider.settings))
+    .filter((name) => looksSecret(name) && !name.endsWith('_URL'))
+    .map((name) => [name, `leakcheck-${name.toLowerCase()}-5b1f0c`]),
+);
 
 let simulators: RunningSimulator[] = [];
 let stack: TestStack;
@@ -36,14 +29,11 @@ const writeStderr = process.stderr.write.bind(process.stderr);
 const logLevel = process.env.LOG_LEVEL;
 
 beforeAll(async () => {
-  const [openvolt, volue, umeter, enerkey, intellimeter] = await Promise.all([
-    startOpenvoltSimulator(),
-    startVolueSimulator(),
-    startUmeterSimulator(),
-    startEnerkeySimulator(),
-    startIntellimeterSimulator(),
-  ]);
-  simulators = [openvolt, volue, umeter, enerkey, intellimeter];
+  // Each simulator as the kit starts it, and the settings that point a subgraph at it.
+  const started = await Promise.all(
+    PROVIDERS.map(async (provider) => (await provider.simulator()).startForSubgraph({}, { host: '127.0.0.1', port: 0, faults: {} })),
+  );
+  simulators = started.map(({ simulator }) => simulator);
   process.env.LOG_LEVEL = 'debug';
   process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     logged.push(String(chunk));
@@ -51,23 +41,10 @@ beforeAll(async () => {
   }) as typeof process.stderr.write;
   stack = await startStack({
     LOG_LEVEL: 'debug',
+    ...Object.assign({}, ...started.map(({ env }) => env)),
     ...SECRETS,
-    OPENVOLT_API_URL: `${openvolt.url}/v1`,
-    VOLUE_API_URL: volue.apiUrl,
-    VOLUE_TOKEN_URL: volue.tokenUrl,
-    VOLUE_CLIENT_ID: 'gridgraph',
-    UMETER_API_URL: umeter.url,
-    UMETER_AUTH_URL: umeter.url,
-    UMETER_MEASUREMENTS_URL: umeter.url,
-    UMETER_USERNAME: UMETER_SIMULATOR_USERNAME,
-    ENERKEY_API_URL: enerkey.url,
-    INTELLIMETER_API_URL: intellimeter.url,
     // Fail at once: refused credentials are not retried, but keep the suite quick regardless.
-    OPENVOLT_RETRIES: '0',
-    VOLUE_RETRIES: '0',
-    UMETER_RETRIES: '0',
-    ENERKEY_RETRIES: '0',
-    INTELLIMETER_RETRIES: '0',
+    ...Object.fromEntries(PROVIDERS.map((provider) => [`${settingPrefix(provider)}_RETRIES`, '0'])),
   });
 }, 60_000);
 
@@ -82,7 +59,7 @@ describe('provider credentials the provider refuses', () => {
   it('give each provider’s field a coded error, and appear in no response and no log line', async () => {
     const { errors } = await stack.query(EVERY_PROVIDER);
     const providers = new Set(errors.map((error) => error.extensions?.provider));
-    expect([...providers].sort()).toEqual(['ENERKEY', 'INTELLIMETER', 'OPENVOLT', 'UMETER', 'VOLUE']);
+    expect([...providers].sort()).toEqual(PROVIDERS.map((provider) => provider.provider).sort());
     for (const error of errors) expect(error.extensions?.code).toBe('UPSTREAM_REJECTED');
 
     const response = JSON.stringify(errors);

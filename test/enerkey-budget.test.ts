@@ -1,6 +1,6 @@
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENERKEY_SIMULATOR_KEYS, type EnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
+import { ENERKEY_SIMULATOR_KEYS, type EnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /** EnerKey's 24-hour request budget through the gateway, with a small configured limit (3 per key). */

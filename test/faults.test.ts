@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../shared/simulator/server.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/shared-metering-points.js';
-import type { UmeterSimulator } from '../subgraphs/umeter/simulator.js';
-import { SEED_USER_IDS, type VolueSimulator } from '../subgraphs/volue/simulator.js';
+import type { UmeterSimulator } from '../subgraphs/umeter/simulator/index.js';
+import type { VolueSimulator } from '../subgraphs/volue/simulator/index.js';
+import { SEED_USER_IDS } from '../subgraphs/volue/simulator/seed.js';
+import { settingPrefix } from '../shared/subgraph/provider.js';
+import { PROVIDERS } from '../subgraphs/registry.js';
 import { describeErrors } from './support/operations.js';
+import { everyProvidersMeteringPointField, meteringPointFields } from './support/providers.js';
 import { startStack, type GraphQLErrorShape, type TestStack } from './support/stack.js';
 
 /**
@@ -12,12 +16,11 @@ import { startStack, type GraphQLErrorShape, type TestStack } from './support/st
  * arrives. Call counts (never timings) prove what reached the provider.
  */
 
-const PROVIDERS = ['OPENVOLT', 'VOLUE', 'UMETER', 'ENERKEY', 'INTELLIMETER'];
 // Short timeouts keep the suite fast; Openvolt's breaker opens after 3 failed calls and probes after 1.5 s.
 const ENV: Record<string, string> = Object.fromEntries(
   PROVIDERS.flatMap((provider) => [
-    [`${provider}_TIMEOUT_MS`, '400'],
-    [`${provider}_RETRIES`, '2'],
+    [`${settingPrefix(provider)}_TIMEOUT_MS`, '400'],
+    [`${settingPrefix(provider)}_RETRIES`, '2'],
   ]),
 );
 Object.assign(ENV, { OPENVOLT_BREAKER_VOLUME_THRESHOLD: '3', OPENVOLT_BREAKER_RESET_MS: '1500' });
@@ -153,36 +156,10 @@ describe('dropped connections', () => {
   });
 });
 
-const PORTFOLIO = /* GraphQL */ `
-  query ($id: ID!) {
-    meteringPoint(id: $id) {
-      id
-      openvoltMeters {
-        id
-      }
-      volueMeters {
-        id
-      }
-      umeterConnection {
-        ean
-      }
-      enerkeyMeters {
-        id
-      }
-      intellimeterPoints {
-        id
-      }
-    }
-  }
-`;
+const PORTFOLIO = `query ($id: ID!) { meteringPoint(id: $id) { id ${everyProvidersMeteringPointField()} } }`;
 
-const FIELDS: Record<string, string> = {
-  openvolt: 'openvoltMeters',
-  volue: 'volueMeters',
-  umeter: 'umeterConnection',
-  enerkey: 'enerkeyMeters',
-  intellimeter: 'intellimeterPoints',
-};
+/** Each provider's field on MeteringPoint, by provider name. */
+const FIELDS: Record<string, string> = Object.fromEntries(Object.entries(meteringPointFields()).map(([name, { field }]) => [name, field]));
 
 async function portfolio(id: string) {
   return stack.query<{ meteringPoint: Record<string, unknown> }>(PORTFOLIO, { id });

@@ -1,13 +1,9 @@
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../shared/simulator/server.js';
-import {
-  VOLUE_API_BASE_PATH,
-  VOLUE_SIMULATOR_CLIENT_ID,
-  VOLUE_SIMULATOR_CLIENT_SECRET,
-  SEED_USER_IDS,
-  startVolueSimulator,
-} from '../subgraphs/volue/simulator.js';
+import { VOLUE_API_BASE_PATH } from '../subgraphs/volue/contract.js';
+import { VOLUE_SIMULATOR_CLIENT_ID, VOLUE_SIMULATOR_CLIENT_SECRET, startVolueSimulator } from '../subgraphs/volue/simulator/index.js';
+import { SEED_USER_IDS } from '../subgraphs/volue/simulator/seed.js';
 import { startSlowAnswerProxy, type SlowAnswerProxy } from './support/slow-proxy.js';
 import { startStack, type TestStack } from './support/stack.js';
 

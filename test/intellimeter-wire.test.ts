@@ -1,6 +1,6 @@
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
+import type { IntellimeterSimulator } from '../subgraphs/intellimeter/simulator/index.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /**

@@ -1,7 +1,7 @@
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IntellimeterClient } from '../subgraphs/intellimeter/client.js';
-import type { IntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
+import type { IntellimeterSimulator } from '../subgraphs/intellimeter/simulator/index.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import { startStack, type TestStack } from './support/stack.js';
 

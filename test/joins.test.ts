@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES_DIR, parseExample } from '../gateway/playground/examples.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
-import { SEED_USER_IDS } from '../subgraphs/volue/simulator.js';
+import type { ProviderName } from '../shared/graph/provider-names.js';
+import { PROVIDERS as REGISTRY } from '../subgraphs/registry.js';
+import { SEED_USER_IDS } from '../subgraphs/volue/simulator/seed.js';
 import { describeErrors } from './support/operations.js';
+import { everyProvidersMeteringPointField, meteringPointFields } from './support/providers.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /**
@@ -14,8 +17,9 @@ import { startStack, type TestStack } from './support/stack.js';
  */
 
 const { officeEan, schoolEan, homeEan, testMpan } = SHARED_METERING_POINTS;
-const PROVIDERS = ['OPENVOLT', 'VOLUE', 'UMETER', 'ENERKEY', 'INTELLIMETER'] as const;
-type ProviderName = (typeof PROVIDERS)[number];
+const PROVIDERS: ProviderName[] = REGISTRY.map((provider) => provider.provider);
+/** Each provider's field on MeteringPoint, by its Provider value. */
+const JOIN_FIELD = Object.fromEntries(REGISTRY.map(({ name, provider }) => [provider, meteringPointFields()[name]!]));
 
 /** A national metering point id: a 13-digit MPAN core or an 18-digit EAN. */
 const NATIONAL_ID = /^(\d{13}|\d{18})$/;
@@ -40,14 +44,8 @@ const METER_SUMMARY = /* GraphQL */ `
   }
 `;
 
-/** The typename each provider's Meter has. */
-const METER_TYPE: Record<ProviderName, string> = {
-  OPENVOLT: 'OpenvoltMeter',
-  VOLUE: 'VolueMeter',
-  UMETER: 'UmeterConnection',
-  ENERKEY: 'EnerkeyMeter',
-  INTELLIMETER: 'IntellimeterPoint',
-};
+/** The typename each provider's Meter has: what its MeteringPoint field lists. */
+const METER_TYPE = Object.fromEntries(PROVIDERS.map((provider) => [provider, JOIN_FIELD[provider]!.type])) as Record<ProviderName, string>;
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -68,28 +66,14 @@ describe('meteringPoint(id): every provider’s view of one connection', () => {
     query EveryView($id: ID!) {
       meteringPoint(id: $id) {
         id
-        openvoltMeters {
-          ...MeterSummary
-        }
-        volueMeters {
-          ...MeterSummary
-        }
-        umeterConnection {
-          ...MeterSummary
-        }
-        enerkeyMeters {
-          ...MeterSummary
-        }
-        intellimeterPoints {
-          ...MeterSummary
-        }
+        ${everyProvidersMeteringPointField('{ ...MeterSummary }')}
       }
     }
     ${METER_SUMMARY}
   `;
 
-  // How many meters each provider's seed has on each shared connection.
-  const EXPECTED: Array<[string, string, Record<ProviderName, number>]> = [
+  // How many meters each provider's seed has on each shared connection (a provider not named: none).
+  const EXPECTED: Array<[string, string, Partial<Record<ProviderName, number>>]> = [
     ['the office EAN', officeEan, { OPENVOLT: 1, VOLUE: 1, UMETER: 1, ENERKEY: 1, INTELLIMETER: 1 }],
     ['the school EAN', schoolEan, { OPENVOLT: 1, VOLUE: 0, UMETER: 1, ENERKEY: 1, INTELLIMETER: 1 }],
     ['the home EAN', homeEan, { OPENVOLT: 0, VOLUE: 1, UMETER: 1, ENERKEY: 0, INTELLIMETER: 0 }],
@@ -97,28 +81,14 @@ describe('meteringPoint(id): every provider’s view of one connection', () => {
   ];
 
   it.each(EXPECTED)('%s: every provider that knows it, each meter carrying that id', async (_label, id, counts) => {
-    const data = await ok<{
-      meteringPoint: {
-        id: string;
-        openvoltMeters: MeterSummary[];
-        volueMeters: MeterSummary[];
-        umeterConnection: MeterSummary | null;
-        enerkeyMeters: MeterSummary[];
-        intellimeterPoints: MeterSummary[];
-      };
-    }>(EVERY_VIEW, { id });
+    const data = await ok<{ meteringPoint: Record<string, MeterSummary[] | MeterSummary | null> & { id: string } }>(EVERY_VIEW, { id });
     const point = data.meteringPoint;
     expect(point.id).toBe(id);
-    const byProvider: Record<ProviderName, MeterSummary[]> = {
-      OPENVOLT: point.openvoltMeters,
-      VOLUE: point.volueMeters,
-      UMETER: point.umeterConnection ? [point.umeterConnection] : [],
-      ENERKEY: point.enerkeyMeters,
-      INTELLIMETER: point.intellimeterPoints,
-    };
     for (const provider of PROVIDERS) {
-      expect(byProvider[provider], provider).toHaveLength(counts[provider]);
-      for (const meter of byProvider[provider]) {
+      const answer = point[JOIN_FIELD[provider]!.field];
+      const meters = Array.isArray(answer) ? answer : answer ? [answer] : [];
+      expect(meters, provider).toHaveLength(counts[provider] ?? 0);
+      for (const meter of meters) {
         expect(meter).toMatchObject({ __typename: METER_TYPE[provider], provider, meterPointId: id });
       }
     }
@@ -128,11 +98,8 @@ describe('meteringPoint(id): every provider’s view of one connection', () => {
     const data = await ok<{ meteringPoint: Record<string, unknown> }>(EVERY_VIEW, { id: '871687120000009999' });
     expect(data.meteringPoint).toEqual({
       id: '871687120000009999',
-      openvoltMeters: [],
-      volueMeters: [],
-      umeterConnection: null,
-      enerkeyMeters: [],
-      intellimeterPoints: [],
+      // A list of meters is empty; one meter (UMeter's connection) is null.
+      ...Object.fromEntries(Object.values(JOIN_FIELD).map(({ field, list }) => [field, list ? [] : null])),
     });
   });
 });
@@ -259,22 +226,26 @@ describe('one Meter fragment reads any provider’s meter', () => {
     intellimeterPoints: { nodes: Array<MeterSummary & { consumption: { total: number } }> };
   }
 
-  let byProvider: Record<ProviderName, MeterSummary[]>;
+  /** Where the example's answer holds each provider's meters: it asks each provider's own root field. */
+  const METERS_IN: Partial<Record<ProviderName, (data: Portfolio) => MeterSummary[]>> = {
+    OPENVOLT: (data) => data.openvoltMeters.nodes,
+    VOLUE: (data) => data.volueUsers.nodes.flatMap((user) => user.meters),
+    UMETER: (data) => data.umeterCustomer.connections,
+    ENERKEY: (data) => data.enerkeyMeters.nodes,
+    INTELLIMETER: (data) => data.intellimeterPoints.nodes,
+  };
+  const IN_PORTFOLIO = Object.keys(METERS_IN) as ProviderName[];
+
+  let byProvider: Record<string, MeterSummary[]>;
   beforeAll(async () => {
     // The playground's portfolio example: every provider's meters in one request, one fragment for all.
     const withTypename = portfolio.query.replace('fragment MeterSummary on Meter {', 'fragment MeterSummary on Meter {\n  __typename');
     const data = await ok<Portfolio>(withTypename, portfolio.variables!);
-    byProvider = {
-      OPENVOLT: data.openvoltMeters.nodes,
-      VOLUE: data.volueUsers.nodes.flatMap((user) => user.meters),
-      UMETER: data.umeterCustomer.connections,
-      ENERKEY: data.enerkeyMeters.nodes,
-      INTELLIMETER: data.intellimeterPoints.nodes,
-    };
+    byProvider = Object.fromEntries(IN_PORTFOLIO.map((provider) => [provider, METERS_IN[provider]!(data)]));
   });
 
   it('the portfolio example answers every provider’s meters in one request', () => {
-    expect(Object.fromEntries(PROVIDERS.map((provider) => [provider, byProvider[provider].length]))).toEqual({
+    expect(Object.fromEntries(IN_PORTFOLIO.map((provider) => [provider, byProvider[provider].length]))).toEqual({
       OPENVOLT: 52,
       VOLUE: 4,
       UMETER: 3,
@@ -283,7 +254,7 @@ describe('one Meter fragment reads any provider’s meter', () => {
     });
   });
 
-  it.each(PROVIDERS)('%s: id, provider, meterPointId (a national id or null) and name mean the same', (provider) => {
+  it.each(IN_PORTFOLIO)('%s: id, provider, meterPointId (a national id or null) and name mean the same', (provider) => {
     const meters = byProvider[provider];
     for (const meter of meters) {
       expect(meter.__typename).toBe(METER_TYPE[provider]);

@@ -4,6 +4,7 @@ import { readGatewayConfig, startGateway } from '../gateway/index.js';
 import { ConfigError } from '../shared/subgraph/config.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/shared-metering-points.js';
 import { describeErrors } from './support/operations.js';
+import { everyProvidersMeteringPointField } from './support/providers.js';
 import { gatewayClient, startStack, type TestStack } from './support/stack.js';
 import { startSubgraphProxy, type SubgraphProxy } from './support/subgraph-proxy.js';
 
@@ -32,7 +33,7 @@ function freshlyAliasedLookups(count: number): string {
   const lookups = Array.from(
     { length: count },
     (_, index) => `r${round}n${index}: meteringPoint(id: "${SHARED_METERING_POINTS.officeEan}") {
-      id openvoltMeters { id } volueMeters { id } umeterConnection { ean } enerkeyMeters { id } intellimeterPoints { id }
+      id ${everyProvidersMeteringPointField()}
     }`,
   );
   return `query FreshPlan${round} { ${lookups.join('\n')} }`;

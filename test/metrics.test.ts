@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
-import { ENERKEY_SIMULATOR_KEYS, type EnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
+import { ENERKEY_SIMULATOR_KEYS, type EnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { declaredMetrics, sampleSum, samples, scrape } from './support/prometheus.js';
 import { startStack, type TestStack } from './support/stack.js';

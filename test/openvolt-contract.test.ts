@@ -5,7 +5,7 @@ import { Ajv, type AnySchema } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
-import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
+import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 
 /**
  * The Openvolt simulator against Openvolt's own OpenAPI spec (v1.0.1, a copy in test/fixtures): every

@@ -1,6 +1,6 @@
 import { gql } from 'graphql-request';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
+import { startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /** What a client sees when Openvolt itself refuses or fails, through the gateway. */

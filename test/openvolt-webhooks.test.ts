@@ -1,6 +1,6 @@
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
+import type { OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /** With OPENVOLT_WEBHOOK_TOKEN set, only deliveries to the URL carrying the token are accepted. */

@@ -1,6 +1,6 @@
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
+import type { OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /** The Openvolt subgraph as a user sees it: through the gateway, against the simulator. */

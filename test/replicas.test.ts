@@ -3,21 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../shared/subgraph/server.js';
 import { startProvider, type AnyProvider } from '../shared/subgraph/provider.js';
 import { enerkey } from '../subgraphs/enerkey/provider.js';
-import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
+import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
 import { umeter } from '../subgraphs/umeter/provider.js';
-import { startUmeterSimulator, UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME } from '../subgraphs/umeter/simulator.js';
+import { startUmeterSimulator, UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME } from '../subgraphs/umeter/simulator/index.js';
 import { openvolt } from '../subgraphs/openvolt/provider.js';
-import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
+import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
 import { volue } from '../subgraphs/volue/provider.js';
-import { VOLUE_SIGNATURE_HEADER, VOLUE_WEBHOOK_PATH } from '../subgraphs/volue/webhooks.js';
-import {
-  VOLUE_SIMULATOR_CLIENT_ID,
-  VOLUE_SIMULATOR_CLIENT_SECRET,
-  VOLUE_TOKEN_PATH,
-  signPayload,
-  startVolueSimulator,
-} from '../subgraphs/volue/simulator.js';
+import { VOLUE_SIGNATURE_HEADER, VOLUE_TOKEN_PATH, signPayload } from '../subgraphs/volue/contract.js';
+import { VOLUE_WEBHOOK_PATH } from '../subgraphs/volue/webhooks.js';
+import { VOLUE_SIMULATOR_CLIENT_ID, VOLUE_SIMULATOR_CLIENT_SECRET, startVolueSimulator } from '../subgraphs/volue/simulator/index.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 import { hasTool } from './support/tools.js';
 

@@ -5,21 +5,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProvider } from '../shared/subgraph/provider.js';
 import { openvolt as openvoltProvider } from '../subgraphs/openvolt/provider.js';
-import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
+import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
 import {
   INTELLIMETER_SIMULATOR_API_KEY,
   startIntellimeterSimulator,
   type IntellimeterSimulator,
-} from '../subgraphs/intellimeter/simulator.js';
+} from '../subgraphs/intellimeter/simulator/index.js';
+import { VOLUE_API_BASE_PATH, VOLUE_TOKEN_PATH } from '../subgraphs/volue/contract.js';
 import {
-  VOLUE_API_BASE_PATH,
   VOLUE_SIMULATOR_CLIENT_ID,
   VOLUE_SIMULATOR_CLIENT_SECRET,
-  VOLUE_TOKEN_PATH,
   startVolueSimulator,
   type VolueSimulator,
-} from '../subgraphs/volue/simulator.js';
+} from '../subgraphs/volue/simulator/index.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /**

@@ -6,18 +6,14 @@ import type { RunningServer } from '../shared/subgraph/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
 import { startProvider } from '../shared/subgraph/provider.js';
 import { PROVIDERS } from '../subgraphs/registry.js';
-import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator.js';
+import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
-import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator } from '../subgraphs/enerkey/simulator.js';
-import { INTELLIMETER_SIMULATOR_API_KEY, startIntellimeterSimulator } from '../subgraphs/intellimeter/simulator.js';
-import { UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME, startUmeterSimulator } from '../subgraphs/umeter/simulator.js';
-import {
-  VOLUE_SIMULATOR_CLIENT_ID,
-  VOLUE_SIMULATOR_CLIENT_SECRET,
-  signPayload,
-  startVolueSimulator,
-} from '../subgraphs/volue/simulator.js';
-import { VOLUE_SIGNATURE_HEADER, VOLUE_WEBHOOK_PATH } from '../subgraphs/volue/webhooks.js';
+import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
+import { INTELLIMETER_SIMULATOR_API_KEY, startIntellimeterSimulator } from '../subgraphs/intellimeter/simulator/index.js';
+import { UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME, startUmeterSimulator } from '../subgraphs/umeter/simulator/index.js';
+import { VOLUE_SIGNATURE_HEADER, signPayload } from '../subgraphs/volue/contract.js';
+import { VOLUE_SIMULATOR_CLIENT_ID, VOLUE_SIMULATOR_CLIENT_SECRET, startVolueSimulator } from '../subgraphs/volue/simulator/index.js';
+import { VOLUE_WEBHOOK_PATH } from '../subgraphs/volue/webhooks.js';
 import { startBalancer, type Balancer } from './support/balancer.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 import { heldAtProviders, runMixedClients, uncoded } from './support/soak.js';

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../shared/simulator/server.js';
-import {
-  VOLUE_API_BASE_PATH,
-  VOLUE_SIMULATOR_CLIENT_ID,
-  VOLUE_SIMULATOR_CLIENT_SECRET,
-  startVolueSimulator,
-} from '../subgraphs/volue/simulator.js';
+import { VOLUE_API_BASE_PATH } from '../subgraphs/volue/contract.js';
+import { VOLUE_SIMULATOR_CLIENT_ID, VOLUE_SIMULATOR_CLIENT_SECRET, startVolueSimulator } from '../subgraphs/volue/simulator/index.js';
+import { PROVIDERS } from '../subgraphs/registry.js';
 import { startSlowAnswerProxy, type SlowAnswerProxy } from './support/slow-proxy.js';
 import { heldAtProviders, runMixedClients, uncoded } from './support/soak.js';
 import { startStack, type TestStack } from './support/stack.js';
@@ -24,7 +21,6 @@ import { startStack, type TestStack } from './support/stack.js';
 const CLIENTS = 10;
 const OPERATIONS_PER_CLIENT = 30;
 const MAX_ATTEMPTS = 4;
-const PROVIDERS = ['openvolt', 'volue', 'umeter', 'enerkey', 'intellimeter'];
 
 let stack: TestStack;
 let volue: RunningSimulator & { tokenUrl: string };
@@ -42,7 +38,7 @@ beforeAll(async () => {
     VOLUE_WEBHOOK_SECRET: 'soak-webhook-secret',
     VOLUE_TIMEOUT_MS: '400',
   });
-  for (const name of PROVIDERS) simulator(name).setFaults({ errorRate: 0.1, latencyMs: 3 });
+  for (const { name } of PROVIDERS) simulator(name).setFaults({ errorRate: 0.1, latencyMs: 3 });
   proxy.delayEveryWrite(5, 800);
 });
 afterAll(async () => {
@@ -59,7 +55,7 @@ describe('soak under injected faults', () => {
       maxAttempts: MAX_ATTEMPTS,
       send: (document, variables) => stack.query(document, variables),
     });
-    for (const name of PROVIDERS) simulator(name).setFaults({ errorRate: 0, latencyMs: 0 });
+    for (const { name } of PROVIDERS) simulator(name).setFaults({ errorRate: 0, latencyMs: 0 });
     proxy.delayEveryWrite(0, 0);
     await proxy.committed();
 

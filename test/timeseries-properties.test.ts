@@ -13,10 +13,12 @@ import type { EnerkeyClient } from '../subgraphs/enerkey/client.js';
 import { enerkeyReadings } from '../subgraphs/enerkey/readings.js';
 import { parseHistoryFile, type IntellimeterClient } from '../subgraphs/intellimeter/client.js';
 import { intellimeterReadings } from '../subgraphs/intellimeter/readings.js';
-import type { OpenvoltClient, OpenvoltGranularity } from '../subgraphs/openvolt/client.js';
+import type { OpenvoltClient } from '../subgraphs/openvolt/client.js';
+import type { OpenvoltGranularity } from '../subgraphs/openvolt/contract.js';
 import { openvoltReadings } from '../subgraphs/openvolt/readings.js';
 import type { UmeterClient } from '../subgraphs/umeter/client.js';
-import { parseMeasurements, type MeasurementRoute } from '../subgraphs/umeter/measurements.js';
+import type { MeasurementRoute } from '../subgraphs/umeter/contract.js';
+import { parseMeasurements } from '../subgraphs/umeter/measurements.js';
 import { umeterReadings } from '../subgraphs/umeter/readings.js';
 import * as oracle from './support/time-oracle.js';
 

@@ -1,7 +1,7 @@
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
-import type { UmeterSimulator } from '../subgraphs/umeter/simulator.js';
+import type { UmeterSimulator } from '../subgraphs/umeter/simulator/index.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /** The UMeter subgraph as a user sees it: through the gateway, against the simulator. */

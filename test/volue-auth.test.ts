@@ -1,6 +1,7 @@
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_USER_IDS, type VolueSimulator } from '../subgraphs/volue/simulator.js';
+import type { VolueSimulator } from '../subgraphs/volue/simulator/index.js';
+import { SEED_USER_IDS } from '../subgraphs/volue/simulator/seed.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /**

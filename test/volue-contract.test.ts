@@ -7,7 +7,7 @@ import {
   VOLUE_SIMULATOR_CLIENT_SECRET,
   startVolueSimulator,
   type VolueSimulator,
-} from '../subgraphs/volue/simulator.js';
+} from '../subgraphs/volue/simulator/index.js';
 
 /**
  * The Volue simulator against Volue's partner OpenAPI (2026-01, a copy in test/fixtures): events,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signPayload } from '../subgraphs/volue/simulator.js';
+import { signPayload } from '../subgraphs/volue/contract.js';
 import { verifySignature } from '../subgraphs/volue/webhooks.js';
 import { startStack, type TestStack } from './support/stack.js';
 

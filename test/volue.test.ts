@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
-import { SEED_NORWEGIAN_MPID, SEED_USER_IDS, type VolueSimulator } from '../subgraphs/volue/simulator.js';
+import type { VolueSimulator } from '../subgraphs/volue/simulator/index.js';
+import { SEED_NORWEGIAN_MPID, SEED_USER_IDS } from '../subgraphs/volue/simulator/seed.js';
 import { readmeOperations } from './support/readme.js';
 import { startStack, type TestStack } from './support/stack.js';
 

@@ -4,8 +4,8 @@ import type { Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../shared/store/index.js';
 import { OPENVOLT_WEBHOOK_PATH, OpenvoltEvents, mountOpenvoltWebhook } from '../subgraphs/openvolt/webhooks.js';
-import { signPayload } from '../subgraphs/volue/simulator.js';
-import { VOLUE_SIGNATURE_HEADER, VOLUE_WEBHOOK_PATH, VolueNotifications, mountVolueWebhook } from '../subgraphs/volue/webhooks.js';
+import { VOLUE_SIGNATURE_HEADER, signPayload } from '../subgraphs/volue/contract.js';
+import { VOLUE_WEBHOOK_PATH, VolueNotifications, mountVolueWebhook } from '../subgraphs/volue/webhooks.js';
 
 /**
  * A receiver answers 2xx only once the delivery is in the store: while the store fails it answers 503

@@ -1,5 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { pino, stdTimeFunctions, type LevelWithSilent } from 'pino';
+import { str } from '../subgraph/config.js';
 import { currentRequest } from './request-context.js';
 
 /**
@@ -16,6 +17,14 @@ import { currentRequest } from './request-context.js';
  */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * LOG_LEVEL as .env.example lists it. The logger itself reads it leniently (an unknown level is info):
+ * a line must be writable before, and about, a configuration that does not check.
+ */
+export const LOG_SETTINGS = {
+  LOG_LEVEL: str({ choices: LOG_LEVELS, default: 'info', desc: 'Least severe log lines written' }),
+};
 
 type LogMethod = {
   (message: string): void;

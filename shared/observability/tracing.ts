@@ -1,5 +1,6 @@
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
+import { str } from '../subgraph/config.js';
 
 /**
  * OpenTelemetry traces: a span for each request a server serves (the gateway, each subgraph), for each
@@ -12,6 +13,14 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
  * OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set, exporting over OTLP/HTTP;
  * OTEL_SDK_DISABLED=true keeps it off anyway, OTEL_SERVICE_NAME names the service.
  */
+
+/** The standard OTEL_* settings this process reads, as .env.example lists them (read leniently in tracesEndpoint). */
+export const TRACING_SETTINGS = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: str({ default: '', desc: 'OTLP/HTTP collector URL (/v1/traces is added); empty = tracing off' }),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: str({ default: '', desc: 'The full OTLP/HTTP traces URL, instead of the one above' }),
+  OTEL_SERVICE_NAME: str({ default: '', desc: 'Service name on the spans; empty = the server’s own name' }),
+  OTEL_SDK_DISABLED: str({ default: '', desc: '"true" keeps tracing off even with an endpoint set' }),
+};
 
 /** The kit's tracer, looked up at each use so that it follows whichever provider is registered now. */
 export function tracer(): Tracer {

@@ -1,13 +1,29 @@
-import { createCanvas } from '@napi-rs/canvas';
-import { Chart, registerables, type ChartConfiguration } from 'chart.js';
-import PDFDocument from 'pdfkit';
+import type { ChartConfiguration } from 'chart.js';
+import { HttpError } from './server.js';
 
 /**
  * Consumption charts as real images, for the simulators of providers that serve them (Intellimeter's
  * /graphics, EnerKey's facility images). Chart.js draws on a Skia canvas (@napi-rs/canvas, prebuilt
  * from npm, no system libraries); a PDF wraps the same PNG with a title.
  */
-Chart.register(...registerables);
+
+/**
+ * The drawing libraries, imported on the first chart. They are devDependencies: `npm ci` installs them
+ * (npm start and the tests draw); the production image (`npm ci --omit=dev`) does not, so a simulator
+ * started there serves everything but charts, which it answers with 501.
+ */
+let chartLibraries: Promise<typeof import('./chart-libraries.js')> | undefined;
+
+function loadChartLibraries(): Promise<typeof import('./chart-libraries.js')> {
+  return (chartLibraries ??= import('./chart-libraries.js').catch((error: unknown) => {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new HttpError(
+      501,
+      'This simulator draws no charts: its chart libraries (chart.js, @napi-rs/canvas, pdfkit) are development ' +
+        'dependencies, not installed here. `npm ci` installs them; `npm ci --omit=dev` (the production image) does not.',
+    );
+  }));
+}
 
 export type ChartKind = 'bar' | 'line' | 'pie';
 
@@ -45,6 +61,7 @@ export async function renderChartPng(spec: ChartSpec): Promise<Buffer> {
       throw new RangeError(`${name} must be an integer from ${MIN_SIZE} to ${MAX_SIZE} pixels, got ${value}`);
     }
   }
+  const { Chart, createCanvas } = await loadChartLibraries();
   const colors = spec.colors?.length ? spec.colors : DEFAULT_CHART_COLORS;
   const canvas = createCanvas(spec.width, spec.height);
   const context = canvas.getContext('2d');
@@ -80,6 +97,7 @@ export async function renderChartPng(spec: ChartSpec): Promise<Buffer> {
 /** A one-page A4 landscape PDF: the title, then the chart as drawn by `renderChartPng`. */
 export async function renderChartPdf(spec: ChartSpec): Promise<Buffer> {
   const png = await renderChartPng({ ...spec, background: spec.background ?? '#ffffff' });
+  const { PDFDocument } = await loadChartLibraries();
   const document = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36, info: { Title: spec.title ?? 'Chart' } });
   const chunks: Buffer[] = [];
   document.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -112,40 +112,67 @@ export class FaultInjector {
   }
 }
 
+/** The variables of the fault settings, after the simulator's prefix (`OPENVOLT_SIM_LATENCY_MS`). */
+const FAULT_VARIABLES = {
+  latencyMs: 'SIM_LATENCY_MS',
+  errorRate: 'SIM_ERROR_RATE',
+  errorStatus: 'SIM_ERROR_STATUS',
+  rateLimit: 'SIM_RATE_LIMIT',
+  hangRate: 'SIM_HANG_RATE',
+  hangMs: 'SIM_HANG_MS',
+  dropRate: 'SIM_DROP_RATE',
+} as const;
+type FaultVariable = keyof typeof FAULT_VARIABLES;
+
+const faultVariables = (prefix: string) =>
+  Object.fromEntries(Object.entries(FAULT_VARIABLES).map(([key, suffix]) => [key, `${prefix}_${suffix}`])) as Record<FaultVariable, string>;
+
+/** The fault settings of the simulator of `prefix` (`<PREFIX>_SIM_*`), each with its default (no fault) and description. */
+export function simulatorFaultSettings(prefix: string) {
+  const names = faultVariables(prefix);
+  return {
+    [names.latencyMs]: integerInRange(
+      0,
+      MAX_LATENCY_MS,
+    )({ default: DEFAULT_FAULTS.latencyMs, desc: 'Simulator fault: latency added to every request (ms)' }),
+    [names.errorRate]: numberInRange(
+      0,
+      1,
+    )({ default: DEFAULT_FAULTS.errorRate, desc: `Simulator fault: share of requests (0..1) answered with ${names.errorStatus}` }),
+    [names.errorStatus]: integerInRange(
+      400,
+      599,
+    )({ default: DEFAULT_FAULTS.errorStatus, desc: 'Simulator fault: the status of those answers' }),
+    [names.rateLimit]: integerInRange(
+      0,
+      1_000_000,
+    )({ default: 0, desc: 'Simulator fault: requests per minute before it answers 429 with Retry-After (0 = no limit)' }),
+    [names.hangRate]: numberInRange(
+      0,
+      1,
+    )({ default: DEFAULT_FAULTS.hangRate, desc: `Simulator fault: share of requests (0..1) held for ${names.hangMs} (a client timeout)` }),
+    [names.hangMs]: integerInRange(
+      0,
+      MAX_LATENCY_MS,
+    )({ default: DEFAULT_FAULTS.hangMs, desc: 'Simulator fault: how long a held request is held (ms)' }),
+    [names.dropRate]: numberInRange(
+      0,
+      1,
+    )({ default: DEFAULT_FAULTS.dropRate, desc: 'Simulator fault: share of connections (0..1) dropped without an answer' }),
+  };
+}
+
 /**
- * Fault settings from `${prefix}_SIM_LATENCY_MS`, `_SIM_ERROR_RATE` (0..1), `_SIM_ERROR_STATUS`,
- * `_SIM_RATE_LIMIT` (requests per minute, 0 = none), `_SIM_HANG_RATE` (0..1), `_SIM_HANG_MS` and
- * `_SIM_DROP_RATE` (0..1). Only variables that are set (non-empty) appear in
- * the result; a malformed value throws a ConfigError naming the variable.
+ * Fault settings from the variables of `simulatorFaultSettings(prefix)`. Only variables that are set
+ * (non-empty) appear in the result, so that they override faults given in code and nothing else; a
+ * malformed value throws a ConfigError naming the variable.
  */
 export function faultsFromEnv(prefix: string, env: NodeJS.ProcessEnv = process.env): Partial<FaultSettings> {
-  const names = {
-    latencyMs: `${prefix}_SIM_LATENCY_MS`,
-    errorRate: `${prefix}_SIM_ERROR_RATE`,
-    errorStatus: `${prefix}_SIM_ERROR_STATUS`,
-    rateLimit: `${prefix}_SIM_RATE_LIMIT`,
-    hangRate: `${prefix}_SIM_HANG_RATE`,
-    hangMs: `${prefix}_SIM_HANG_MS`,
-    dropRate: `${prefix}_SIM_DROP_RATE`,
-  };
+  const names = faultVariables(prefix);
   // An empty value counts as unset, as a variable listed without a value in a .env file.
-  const present = Object.fromEntries(
-    Object.values(names)
-      .filter((variable) => env[variable]?.trim())
-      .map((variable) => [variable, env[variable]]),
-  );
-  const config: Record<string, number | undefined> = readConfig(
-    {
-      [names.latencyMs]: integerInRange(0, MAX_LATENCY_MS)({ default: undefined }),
-      [names.errorRate]: numberInRange(0, 1)({ default: undefined }),
-      [names.errorStatus]: integerInRange(400, 599)({ default: undefined }),
-      [names.rateLimit]: integerInRange(0, 1_000_000)({ default: undefined }),
-      [names.hangRate]: numberInRange(0, 1)({ default: undefined }),
-      [names.hangMs]: integerInRange(0, MAX_LATENCY_MS)({ default: undefined }),
-      [names.dropRate]: numberInRange(0, 1)({ default: undefined }),
-    },
-    present,
-  );
+  const present = Object.values(names).filter((variable) => env[variable]?.trim());
+  const read = readConfig(simulatorFaultSettings(prefix), Object.fromEntries(present.map((variable) => [variable, env[variable]])));
+  const config: Record<string, number | undefined> = Object.fromEntries(present.map((variable) => [variable, read[variable]]));
 
   const faults: Partial<FaultSettings> = {};
   const latencyMs = config[names.latencyMs];

@@ -66,6 +66,7 @@ export function readConfig<S extends Record<string, ValidatorSpec<unknown>>>(spe
   });
 }
 
-function looksSecret(name: string): boolean {
+/** A setting whose value is never echoed: keys, secrets, passwords, tokens. */
+export function looksSecret(name: string): boolean {
   return /KEY|SECRET|PASSWORD|TOKEN/i.test(name);
 }

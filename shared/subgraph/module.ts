@@ -1,6 +1,7 @@
 import type { UpstreamCallSettings } from '../connector/http-client.js';
 import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keepAliveTimeoutSetting, type RunningServer, type ServerTimeouts } from './server.js';
 import type { Store, StoreSettings } from '../store/index.js';
@@ -32,49 +33,89 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   store: StoreSettings;
 }
 
+/**
+ * The project folder: the nearest folder above this module with a package.json. That is the checkout
+ * when tsx runs the sources, and the folder that holds dist/ when the build runs (the image's /app).
+ */
+function projectFolder(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json'))) {
+    const parent = dirname(folder);
+    if (parent === folder) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    folder = parent;
+  }
+  return folder;
+}
+
 /** DATA_DIR's default: `data/` in the project folder (git-ignored), wherever the process was started. */
-export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data', import.meta.url));
+export const DEFAULT_DATA_DIR = join(projectFolder(), 'data');
+
+/**
+ * Settings every server of the stack reads, whatever its provider: where it binds, where its state
+ * lives, and its connection and request timeouts.
+ */
+export const SERVER_SETTINGS = {
+  HOST: str({ default: '127.0.0.1', desc: 'Interface every server binds to (0.0.0.0 accepts other hosts)' }),
+  STORE_URL: str({
+    default: '',
+    desc: 'Redis shared by replicas (redis://…) for the state that must survive a restart; empty = an embedded store per subgraph under DATA_DIR',
+  }),
+  DATA_DIR: str({
+    default: DEFAULT_DATA_DIR,
+    // The default is data/ in the project folder, wherever that is: shown as an example, not a value.
+    example: './data',
+    desc: 'Folder of the embedded stores (one file per subgraph; default data/ in the project); private, on a local disk',
+  }),
+  KEEP_ALIVE_TIMEOUT_MS: keepAliveTimeoutSetting,
+  SUBGRAPH_REQUEST_TIMEOUT_MS: numberInRange(
+    100,
+    300_000,
+  )({ default: 10_000, desc: 'Longest a subgraph request may take (ms), whatever the caller’s X-Request-Timeout-Ms says' }),
+};
+
+/** The settings every provider has, named with its prefix (`OPENVOLT_TIMEOUT_MS`), each with its default and description. */
+export function providerServerSettings(prefix: string, defaults: { subgraphPort: number; simulatorPort: number }) {
+  return {
+    [`${prefix}_SUBGRAPH_PORT`]: port({ default: defaults.subgraphPort, desc: 'Port of the subgraph' }),
+    [`${prefix}_API_URL`]: optionalUrl({
+      default: '',
+      desc: 'Base URL of the provider’s real API; unset: the subgraph runs its simulator',
+    }),
+    [`${prefix}_TIMEOUT_MS`]: numberInRange(
+      100,
+      120_000,
+    )({ default: 10_000, desc: 'Timeout of one attempt of a call to the provider (ms); the request’s deadline may cut it shorter' }),
+    [`${prefix}_CONCURRENCY`]: numberInRange(1, 256)({ default: 8, desc: 'Calls to the provider in flight at once from one process' }),
+    [`${prefix}_RETRIES`]: numberInRange(0, 5)({ default: 2, desc: 'Retries of a failed GET, within the request’s deadline' }),
+    [`${prefix}_BREAKER_ERROR_THRESHOLD`]: numberInRange(
+      1,
+      100,
+    )({
+      default: 50,
+      desc: 'Circuit breaker: percentage of failed calls (5xx, timeouts, unreachable) in the window above which it opens (100 = never)',
+    }),
+    [`${prefix}_BREAKER_VOLUME_THRESHOLD`]: numberInRange(
+      1,
+      10_000,
+    )({ default: 10, desc: 'Calls in the window before the circuit may open' }),
+    [`${prefix}_BREAKER_WINDOW_MS`]: numberInRange(
+      1_000,
+      3_600_000,
+    )({ default: 10_000, desc: 'Window in which failures are counted (ms)' }),
+    [`${prefix}_BREAKER_RESET_MS`]: numberInRange(
+      50,
+      3_600_000,
+    )({ default: 30_000, desc: 'How long an open circuit fails fast before it lets one probe call through (ms)' }),
+    [`${prefix}_SIMULATOR_PORT`]: port({ default: defaults.simulatorPort, desc: 'Port of the simulator, run while the API URL is unset' }),
+  };
+}
 
 export function readProviderServerConfig(
   prefix: string,
   defaults: { subgraphPort: number; simulatorPort: number },
   env: NodeJS.ProcessEnv,
 ): ProviderServerConfig {
-  const config = readConfig(
-    {
-      HOST: str({ default: '127.0.0.1', desc: 'Interface every server binds to' }),
-      [`${prefix}_SUBGRAPH_PORT`]: port({ default: defaults.subgraphPort }),
-      [`${prefix}_SIMULATOR_PORT`]: port({ default: defaults.simulatorPort }),
-      [`${prefix}_API_URL`]: optionalUrl({ default: '' }),
-      [`${prefix}_TIMEOUT_MS`]: numberInRange(100, 120_000)({ default: 10_000 }),
-      [`${prefix}_CONCURRENCY`]: numberInRange(1, 256)({ default: 8 }),
-      [`${prefix}_RETRIES`]: numberInRange(0, 5)({ default: 2 }),
-      [`${prefix}_BREAKER_ERROR_THRESHOLD`]: numberInRange(
-        1,
-        100,
-      )({
-        default: 50,
-        desc: 'Percentage of failed calls in the window above which the circuit opens (100 = never)',
-      }),
-      [`${prefix}_BREAKER_VOLUME_THRESHOLD`]: numberInRange(
-        1,
-        10_000,
-      )({ default: 10, desc: 'Calls in the window before the circuit may open' }),
-      [`${prefix}_BREAKER_WINDOW_MS`]: numberInRange(1_000, 3_600_000)({ default: 10_000, desc: 'Window in which failures are counted' }),
-      [`${prefix}_BREAKER_RESET_MS`]: numberInRange(
-        50,
-        3_600_000,
-      )({ default: 30_000, desc: 'How long an open circuit fails fast before a probe' }),
-      STORE_URL: str({ default: '', desc: 'Store shared by replicas (redis://…); empty = an embedded store under DATA_DIR' }),
-      DATA_DIR: str({ default: DEFAULT_DATA_DIR, desc: 'Folder of the embedded stores (one file per subgraph)' }),
-      KEEP_ALIVE_TIMEOUT_MS: keepAliveTimeoutSetting,
-      SUBGRAPH_REQUEST_TIMEOUT_MS: numberInRange(
-        100,
-        300_000,
-      )({ default: 10_000, desc: 'Longest a subgraph request may take, whatever the caller’s X-Request-Timeout-Ms says' }),
-    },
-    env,
-  ) as Record<string, unknown>;
+  const config = readConfig({ ...SERVER_SETTINGS, ...providerServerSettings(prefix, defaults) }, env) as Record<string, unknown>;
   return {
     host: config.HOST as string,
     subgraphPort: config[`${prefix}_SUBGRAPH_PORT`] as number,

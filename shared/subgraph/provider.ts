@@ -6,7 +6,7 @@ import { MeteringPointRootResolver, resolveMeteringPointReference } from '../gra
 import type { ProviderName } from '../graph/provider-names.js';
 import { ServerMetrics, reportingTo, type RequestBudget } from '../observability/metrics.js';
 import { startTracing } from '../observability/tracing.js';
-import type { RunningSimulator } from '../simulator/server.js';
+import type { FaultSettings, RunningSimulator } from '../simulator/server.js';
 import { createStore, reportingErrors, type Store } from '../store/index.js';
 import { readConfig } from './config.js';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation.js';
@@ -73,11 +73,14 @@ export interface ProviderSimulatorModule {
   startForSubgraph(env: NodeJS.ProcessEnv, where: SimulatorPlacement): Promise<SimulatorForSubgraph>;
 }
 
+/** Where and how the kit starts a simulator: what every simulator's start options take as they are. */
 export interface SimulatorPlacement {
   host: string;
   port: number;
-  /** The simulator's clock (epoch ms), when a test injects one. */
-  now?: () => number;
+  /** The simulator's clock, when a test injects one. */
+  now?: () => Date;
+  /** The provider's `<PREFIX>_SIM_*` fault settings from the environment. */
+  faults: Partial<FaultSettings>;
 }
 
 export interface SimulatorForSubgraph {
@@ -143,8 +146,14 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
   const now = options.now ?? Date.now;
   if (config.apiUrl) return { subgraph: (await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, now)).server };
 
-  const simulatorModule = await provider.simulator();
-  const connection = await simulatorModule.startForSubgraph(env, { host: config.host, port: config.simulatorPort, now: options.now });
+  // Simulator code (the provider's and the kit's) is loaded only here, when a simulator is started.
+  const [simulatorModule, { faultsFromEnv }] = await Promise.all([provider.simulator(), import('../simulator/faults.js')]);
+  const connection = await simulatorModule.startForSubgraph(env, {
+    host: config.host,
+    port: config.simulatorPort,
+    now: options.now && (() => new Date(options.now!())),
+    faults: faultsFromEnv(settingPrefix(provider), env),
+  });
   try {
     const simulatedEnv = { ...env, ...connection.env };
     const simulated = readProviderConfig(provider, simulatedEnv);

@@ -21,18 +21,17 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Provider delivery ids are UUIDs; a longer one is refused rather than made into a huge key. */
 export const MAX_DELIVERY_ID_LENGTH = 200;
 
+/** The settings of every subgraph that receives webhooks. */
+export const WEBHOOK_SETTINGS = {
+  WEBHOOK_RETENTION_DAYS: numberInRange(
+    0.01,
+    3650,
+  )({ default: WEBHOOK_RETENTION_DAYS_DEFAULT, desc: 'Days a received webhook delivery (Openvolt events, Volue notifications) is kept' }),
+};
+
 /** WEBHOOK_RETENTION_DAYS: how long received deliveries are kept (default 30 days). */
 export function readWebhookRetentionMs(env: NodeJS.ProcessEnv): number {
-  const { WEBHOOK_RETENTION_DAYS } = readConfig(
-    {
-      WEBHOOK_RETENTION_DAYS: numberInRange(
-        0.01,
-        3650,
-      )({ default: WEBHOOK_RETENTION_DAYS_DEFAULT, desc: 'Days a received webhook delivery is kept' }),
-    },
-    env,
-  );
-  return WEBHOOK_RETENTION_DAYS * DAY_MS;
+  return readConfig(WEBHOOK_SETTINGS, env).WEBHOOK_RETENTION_DAYS * DAY_MS;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GridgraphError } from '../../shared/graph/errors.js';
 import { EnerkeyClient, checkPush } from './client.js';
-import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from './simulator.js';
+import { ENERKEY_SIMULATOR_KEYS, startEnerkeySimulator, type EnerkeySimulator } from './simulator/index.js';
 
 /** The EnerKey connector against the simulator: auth, budget, batching, push, actions, images, provisioning. */
 

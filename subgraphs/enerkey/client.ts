@@ -11,9 +11,24 @@ import {
   ENERKEY_MAX_METERS_PER_VALUES_CALL,
   ENERKEY_MAX_PUSH_DAYS,
   ENERKEY_PATHS,
+  ENERKEY_VALUES_PATHS,
+  type EnerkeyActionRecord,
+  type EnerkeyFacilityRecord,
   type EnerkeyImageFormat,
   type EnerkeyImageLayout,
-  type EnerkeyMeterType,
+  type EnerkeyMeterRecord,
+  type EnerkeyProvisioningAccepted,
+  type EnerkeyProvisioningCustomer,
+  type EnerkeyProvisioningCustomersResult,
+  type EnerkeyProvisioningData,
+  type EnerkeyProvisioningRecord,
+  type EnerkeyPushConsumptionsBody,
+  type EnerkeyPushCumulativeReadingsBody,
+  type EnerkeyPushResult,
+  type EnerkeyQuantityRecord,
+  type EnerkeyRawSeries,
+  type EnerkeyValuesKind,
+  type EnerkeyWireValue,
   HOUR_MS,
 } from './contract.js';
 import { EnerkeyKeyRing } from './keys.js';
@@ -25,110 +40,15 @@ import type { Store } from '../../shared/store/index.js';
  * refuses early when it is spent. Records keep EnerKey's field names; the GraphQL layer maps them.
  */
 
-export interface EnerkeyFacilityRecord {
-  id: number;
-  name: string;
-  enegiaId?: string;
-  address?: { streetAddress?: string; postalCode?: string; city?: string; country?: string };
-  timeZone?: string;
-  properties?: Array<{ name: string; value: string; unit?: string }>;
-}
-
-export interface EnerkeyMeterRecord {
-  id: number;
-  facilityId: number;
-  name: string;
-  quantityId: number;
-  unit: string;
-  meterType: EnerkeyMeterType;
-  meteringPointId?: string;
-}
-
-export interface EnerkeyQuantityRecord {
-  id: number;
-  name: string;
-  unit: string;
-}
-
+/** A value as the connector hands it on: the start of the hour or month it covers, as a Date. */
 export interface EnerkeyValue {
-  /** Start of the hour or month the value covers. */
   timestamp: Date;
   value: number;
 }
 
-export interface EnerkeyValueSeriesRecord {
-  meterId: number;
-  quantityId: number;
-  unit: string;
+export interface EnerkeyValueSeriesRecord extends Omit<EnerkeyRawSeries, 'values' | 'normalization'> {
   values: EnerkeyValue[];
 }
-
-/** The raw answer of a values call: timestamps as EnerKey wrote them (in the form that was asked). */
-export interface EnerkeyRawSeries {
-  meterId: number;
-  quantityId: number;
-  unit: string;
-  values: Array<{ timestamp: string; value: number }>;
-}
-
-export interface EnerkeyActionRecord {
-  id: number;
-  facilityId: number;
-  meterIds: number[];
-  type: string;
-  status: string;
-  title: string;
-  description: string;
-  startDate: string;
-  endDate: string | null;
-  investment: number | null;
-  expectedSavingsKwh: number | null;
-  modifiedAt: string;
-}
-
-export interface EnerkeyPushResult {
-  meterId: number;
-  unit: string;
-  hoursWritten: number;
-  start: string;
-  end: string;
-}
-
-export interface EnerkeyProvisioningCustomer {
-  productCode: number;
-  externalCustomerName: string;
-  externalCustomerId: string;
-}
-
-export interface EnerkeyProvisioningCustomersResult {
-  created: number;
-  updated: number;
-  deleted: number;
-  deletedCustomerIds: string[];
-  customers: EnerkeyProvisioningCustomer[];
-}
-
-export interface EnerkeyProvisioningData {
-  externalCustomerId: string;
-  facilities: Array<{
-    externalFacilityId: string;
-    name: string;
-    properties?: Array<{ name: string; value: string; unit?: string }>;
-    meters?: Array<{ externalMeterId: string; name: string; quantityId: number; meteringPointId?: string }>;
-  }>;
-}
-
-export interface EnerkeyProvisioningRecord {
-  provisioningId: string;
-  status: string;
-  externalCustomerId: string;
-  facilitiesCreated: number;
-  metersCreated: number;
-  errors: string[];
-  receivedAt: string;
-}
-
-export type ValuesKind = 'hourly' | 'monthly' | 'normalized';
 
 export interface EnerkeyClientOptions {
   /** Timeouts, concurrency, retries and breaker of the calls to the provider (`<PROVIDER>_*` settings). */
@@ -140,12 +60,6 @@ export interface EnerkeyClientOptions {
   /** Where the keys' request budgets are counted; replicas sharing a store share the budget (default: in memory). */
   store?: Store;
 }
-
-const VALUES_PATHS: Record<ValuesKind, string> = {
-  hourly: ENERKEY_PATHS.hourlyValues,
-  monthly: ENERKEY_PATHS.monthlyValues,
-  normalized: ENERKEY_PATHS.normalizedMonthlyValues,
-};
 
 export class EnerkeyClient {
   private readonly http: HttpClient;
@@ -216,12 +130,12 @@ export class EnerkeyClient {
    * One values call as EnerKey answers it. `start` and `end` are sent as given (UTC `…Z` or offset
    * `…+02:00`); EnerKey answers in the same form. At most 50 meters.
    */
-  rawValues(kind: ValuesKind, meterIds: readonly number[], start: string, end: string): Promise<EnerkeyRawSeries[]> {
-    return this.get(VALUES_PATHS[kind], { meterIds: meterIds.join(','), start, end });
+  rawValues(kind: EnerkeyValuesKind, meterIds: readonly number[], start: string, end: string): Promise<EnerkeyRawSeries[]> {
+    return this.get(ENERKEY_VALUES_PATHS[kind], { meterIds: meterIds.join(','), start, end });
   }
 
   /** Values of many meters over [from, to), in as few calls as EnerKey allows (50 meters per call). */
-  async values(kind: ValuesKind, meterIds: readonly number[], from: Date, to: Date): Promise<EnerkeyValueSeriesRecord[]> {
+  async values(kind: EnerkeyValuesKind, meterIds: readonly number[], from: Date, to: Date): Promise<EnerkeyValueSeriesRecord[]> {
     const unique = [...new Set(meterIds)];
     const chunks: number[][] = [];
     for (let i = 0; i < unique.length; i += ENERKEY_MAX_METERS_PER_VALUES_CALL)
@@ -246,13 +160,16 @@ export class EnerkeyClient {
   /** PushConsumptionsForMeter: hourly values, checked first (see checkPush); never retried. */
   pushConsumptions(meterId: number, values: readonly EnerkeyValue[]): Promise<EnerkeyPushResult> {
     checkPush(values, false);
-    return this.post(ENERKEY_PATHS.pushConsumptions, { meterId, values: values.map(wire) });
+    return this.post(ENERKEY_PATHS.pushConsumptions, { meterId, values: values.map(wire) } satisfies EnerkeyPushConsumptionsBody);
   }
 
   /** PushCumulativeReadingsForMeter: register readings on the hour, checked first (see checkPush). */
   pushCumulativeReadings(meterId: number, readings: readonly EnerkeyValue[]): Promise<EnerkeyPushResult> {
     checkPush(readings, true);
-    return this.post(ENERKEY_PATHS.pushCumulativeReadings, { meterId, readings: readings.map(wire) });
+    return this.post(ENERKEY_PATHS.pushCumulativeReadings, {
+      meterId,
+      readings: readings.map(wire),
+    } satisfies EnerkeyPushCumulativeReadingsBody);
   }
 
   private async post<T>(path: string, json: unknown): Promise<T> {
@@ -311,7 +228,11 @@ export class EnerkeyClient {
 
   /** 202 with a new provisioning id, or 208 with the id of the identical data set processed before. */
   async upsertProvisioningData(data: EnerkeyProvisioningData): Promise<{ provisioningId: string; alreadyProcessed: boolean }> {
-    const response = await this.call<{ provisioningId?: string }>({ method: 'POST', path: ENERKEY_PATHS.provisioningData, json: data });
+    const response = await this.call<Partial<EnerkeyProvisioningAccepted>>({
+      method: 'POST',
+      path: ENERKEY_PATHS.provisioningData,
+      json: data,
+    });
     if (!response.body?.provisioningId) {
       throw new UpstreamUnavailableError('EnerKey accepted the provisioning data but sent no provisioning id', { provider: 'ENERKEY' });
     }
@@ -328,7 +249,7 @@ export function utc(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function wire(point: EnerkeyValue): { timestamp: string; value: number } {
+function wire(point: EnerkeyValue): EnerkeyWireValue {
   return { timestamp: utc(point.timestamp), value: point.value };
 }
 

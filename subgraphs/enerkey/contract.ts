@@ -1,7 +1,7 @@
 /**
- * The inferred EnerKey REST contract (CONTRACT.md): paths and limits that the simulator serves and the
- * connector calls. EnerKey publishes no path list; these are designed from the operation names of its
- * API overview and kept in this one place so that both sides agree.
+ * The inferred EnerKey REST contract (CONTRACT.md): the paths, allowed values, limits and JSON shapes that
+ * the simulator serves and the connector calls. EnerKey publishes no path list; these are designed from
+ * the operation names of its API overview and kept in this one place so that both sides agree.
  */
 
 export const ENERKEY_PATHS = {
@@ -38,6 +38,145 @@ export const ENERKEY_MAX_PUSH_DAYS = 365;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
-export type EnerkeyMeterType = 'consumption' | 'cumulative';
-export type EnerkeyImageFormat = 'png' | 'pdf';
-export type EnerkeyImageLayout = 'report' | 'graph';
+// Allowed values
+
+export const ENERKEY_METER_TYPES = ['consumption', 'cumulative'] as const;
+export type EnerkeyMeterType = (typeof ENERKEY_METER_TYPES)[number];
+export const ENERKEY_IMAGE_FORMATS = ['png', 'pdf'] as const;
+export type EnerkeyImageFormat = (typeof ENERKEY_IMAGE_FORMATS)[number];
+export const ENERKEY_IMAGE_LAYOUTS = ['report', 'graph'] as const;
+export type EnerkeyImageLayout = (typeof ENERKEY_IMAGE_LAYOUTS)[number];
+export const ENERKEY_ACTION_STATUSES = ['Planned', 'InProgress', 'Completed', 'Cancelled'] as const;
+
+/** The three values operations: hourly, monthly and weather-normalized monthly. */
+export type EnerkeyValuesKind = 'hourly' | 'monthly' | 'normalized';
+
+export const ENERKEY_VALUES_PATHS: Record<EnerkeyValuesKind, string> = {
+  hourly: ENERKEY_PATHS.hourlyValues,
+  monthly: ENERKEY_PATHS.monthlyValues,
+  normalized: ENERKEY_PATHS.normalizedMonthlyValues,
+};
+
+/** Longest window of one values request of each kind, in days. */
+export const ENERKEY_MAX_VALUES_DAYS: Record<EnerkeyValuesKind, number> = {
+  hourly: ENERKEY_MAX_HOURLY_DAYS,
+  monthly: ENERKEY_MAX_MONTHLY_DAYS,
+  normalized: ENERKEY_MAX_MONTHLY_DAYS,
+};
+
+// Records: the JSON shapes of the API. Fields the connector cannot count on are optional.
+
+export interface EnerkeyFacilityRecord {
+  id: number;
+  name: string;
+  enegiaId?: string;
+  address?: { streetAddress?: string; postalCode?: string; city?: string; country?: string };
+  timeZone?: string;
+  properties?: Array<{ name: string; value: string; unit?: string }>;
+}
+
+export interface EnerkeyMeterRecord {
+  id: number;
+  facilityId: number;
+  name: string;
+  quantityId: number;
+  unit: string;
+  meterType: EnerkeyMeterType;
+  meteringPointId?: string;
+}
+
+export interface EnerkeyQuantityRecord {
+  id: number;
+  name: string;
+  unit: string;
+}
+
+/** One value on the wire: the hour or month starting at `timestamp`, in one of EnerKey's two forms. */
+export interface EnerkeyWireValue {
+  timestamp: string;
+  value: number;
+}
+
+/** The answer of a values call, per meter: timestamps in the form that was asked. */
+export interface EnerkeyRawSeries {
+  meterId: number;
+  quantityId: number;
+  unit: string;
+  /** Normalized monthly values only: what they are normalized by. */
+  normalization?: string;
+  values: EnerkeyWireValue[];
+}
+
+/** The bodies of PushConsumptionsForMeter (`values`) and PushCumulativeReadingsForMeter (`readings`). */
+export interface EnerkeyPushConsumptionsBody {
+  meterId: number;
+  values: EnerkeyWireValue[];
+}
+export interface EnerkeyPushCumulativeReadingsBody {
+  meterId: number;
+  readings: EnerkeyWireValue[];
+}
+
+export interface EnerkeyPushResult {
+  meterId: number;
+  unit: string;
+  hoursWritten: number;
+  start: string;
+  end: string;
+}
+
+export interface EnerkeyActionRecord {
+  id: number;
+  facilityId: number;
+  meterIds: number[];
+  type: string;
+  status: string;
+  title: string;
+  description: string;
+  startDate: string;
+  endDate: string | null;
+  investment: number | null;
+  expectedSavingsKwh: number | null;
+  modifiedAt: string;
+}
+
+export interface EnerkeyProvisioningCustomer {
+  productCode: number;
+  externalCustomerName: string;
+  externalCustomerId: string;
+}
+
+export interface EnerkeyProvisioningCustomersResult {
+  created: number;
+  updated: number;
+  deleted: number;
+  deletedCustomerIds: string[];
+  customers: EnerkeyProvisioningCustomer[];
+}
+
+export interface EnerkeyProvisioningData {
+  externalCustomerId: string;
+  facilities: Array<{
+    externalFacilityId: string;
+    name: string;
+    properties?: Array<{ name: string; value: string; unit?: string }>;
+    meters?: Array<{ externalMeterId: string; name: string; quantityId: number; meteringPointId?: string }>;
+  }>;
+}
+
+/** UpsertProvisioningData's answer: 202 with a new id, 208 (with a message) with the id of the same data set. */
+export interface EnerkeyProvisioningAccepted {
+  provisioningId: string;
+  message?: string;
+}
+
+export interface EnerkeyProvisioningRecord {
+  provisioningId: string;
+  /** "Completed" or "Failed" (the simulator processes at once). */
+  status: string;
+  externalCustomerId: string;
+  facilitiesCreated: number;
+  metersCreated: number;
+  errors: string[];
+  receivedAt: string;
+}

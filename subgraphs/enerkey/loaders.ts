@@ -1,8 +1,15 @@
 import DataLoader from 'dataloader';
 import { groupBy, perKeyLoader } from '../../shared/connector/batching.js';
 import { NotFoundError } from '../../shared/graph/errors.js';
-import type { EnerkeyClient, EnerkeyFacilityRecord, EnerkeyMeterRecord, EnerkeyValue, ValuesKind } from './client.js';
-import { DAY_MS, ENERKEY_MAX_HOURLY_DAYS, ENERKEY_MAX_METERING_POINTS_PER_CALL, ENERKEY_MAX_MONTHLY_DAYS } from './contract.js';
+import type { EnerkeyClient, EnerkeyValue } from './client.js';
+import {
+  DAY_MS,
+  ENERKEY_MAX_METERING_POINTS_PER_CALL,
+  ENERKEY_MAX_VALUES_DAYS,
+  type EnerkeyFacilityRecord,
+  type EnerkeyMeterRecord,
+  type EnerkeyValuesKind,
+} from './contract.js';
 
 /**
  * Per-request DataLoaders over the EnerKey connector (never module-level). EnerKey serves many ids per
@@ -11,18 +18,12 @@ import { DAY_MS, ENERKEY_MAX_HOURLY_DAYS, ENERKEY_MAX_METERING_POINTS_PER_CALL, 
  * meters by metering point: one per 50 metering point ids).
  */
 export interface ValuesKey {
-  kind: ValuesKind;
+  kind: EnerkeyValuesKind;
   meterId: number;
   /** [from, to) in epoch ms. */
   from: number;
   to: number;
 }
-
-const MAX_DAYS: Record<ValuesKind, number> = {
-  hourly: ENERKEY_MAX_HOURLY_DAYS,
-  monthly: ENERKEY_MAX_MONTHLY_DAYS,
-  normalized: ENERKEY_MAX_MONTHLY_DAYS,
-};
 
 export function createEnerkeyLoaders(client: EnerkeyClient) {
   const facilityById = new DataLoader<number, EnerkeyFacilityRecord>(async (ids) => {
@@ -67,7 +68,9 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
         const from = Math.min(...kindKeys.map((k) => k.from));
         const to = Math.max(...kindKeys.map((k) => k.to));
         const windows =
-          to - from <= MAX_DAYS[kind] * DAY_MS ? new Map([[`${from}|${to}`, kindKeys]]) : groupBy(kindKeys, (k) => `${k.from}|${k.to}`);
+          to - from <= ENERKEY_MAX_VALUES_DAYS[kind] * DAY_MS
+            ? new Map([[`${from}|${to}`, kindKeys]])
+            : groupBy(kindKeys, (k) => `${k.from}|${k.to}`);
         for (const [window, windowKeys] of windows) {
           const [start, end] = window.split('|').map(Number) as [number, number];
           const id = `${kind}|${window}`;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../../shared/subgraph/config.js';
 import { readProviderConfig } from '../../shared/subgraph/provider.js';
 import { enerkey } from './provider.js';
-import { ENERKEY_SIMULATOR_KEYS, settings as simulatorSettings, startForSubgraph } from './simulator.js';
+import { ENERKEY_SIMULATOR_KEYS, settings as simulatorSettings, startForSubgraph } from './simulator/index.js';
 
 const readEnerkeyConfig = (env: NodeJS.ProcessEnv) => readProviderConfig(enerkey, env);
 
@@ -16,14 +16,14 @@ describe('the EnerKey configuration', () => {
   });
 
   it('against the simulator: its two keys unless keys are configured, and the 40,000 budget', async () => {
-    const started = await startForSubgraph({}, { host: '127.0.0.1', port: 0 });
+    const started = await startForSubgraph({}, { host: '127.0.0.1', port: 0, faults: {} });
     try {
       expect(readEnerkeyConfig(started.env).apiKeys).toEqual([ENERKEY_SIMULATOR_KEYS.primary, ENERKEY_SIMULATOR_KEYS.secondary]);
       expect(readConfig(simulatorSettings, {}).ENERKEY_SIM_DAILY_LIMIT).toBe(40_000);
     } finally {
       await started.simulator.stop();
     }
-    const configured = await startForSubgraph({ ENERKEY_API_KEY: 'mine' }, { host: '127.0.0.1', port: 0 });
+    const configured = await startForSubgraph({ ENERKEY_API_KEY: 'mine' }, { host: '127.0.0.1', port: 0, faults: {} });
     await configured.simulator.stop();
     expect(configured.env.ENERKEY_API_KEY).toBe('mine');
   });

@@ -72,5 +72,5 @@ export const enerkey = defineProvider({
         ),
     };
   },
-  simulator: () => import('./simulator.js'),
+  simulator: () => import('./simulator/index.js'),
 });

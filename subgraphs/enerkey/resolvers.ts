@@ -4,8 +4,8 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { BadUserInputError, NotFoundError, orNotFound } from '../../shared/graph/errors.js';
 import { type Connection, ConnectionArgs, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
 import { EnergyUnit, ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
-import type { EnerkeyClient, EnerkeyValue, ValuesKind } from './client.js';
-import { DAY_MS, ENERKEY_MAX_MONTHLY_DAYS } from './contract.js';
+import type { EnerkeyClient, EnerkeyValue } from './client.js';
+import { DAY_MS, ENERKEY_MAX_MONTHLY_DAYS, type EnerkeyValuesKind } from './contract.js';
 import type { EnerkeyLoaders } from './loaders.js';
 import type { EnerkeyEnergyMeter } from './readings.js';
 import {
@@ -478,7 +478,7 @@ export class EnerkeyMeterResolver {
 async function monthlySeries(
   loaders: EnerkeyLoaders,
   meter: EnerkeyMeter,
-  kind: ValuesKind,
+  kind: EnerkeyValuesKind,
   from: Date,
   to: Date,
 ): Promise<EnerkeyMonthlySeries> {

@@ -9,7 +9,7 @@ import type {
   EnerkeyMeterRecord,
   EnerkeyProvisioningRecord,
   EnerkeyQuantityRecord,
-} from './client.js';
+} from './contract.js';
 
 /** EnerKey's entities, inputs and enums as GraphQL types. Records from the connector map in here. */
 

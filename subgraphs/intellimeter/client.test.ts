@@ -20,8 +20,9 @@ import {
   INTELLIMETER_SIMULATOR_USERNAME,
   startIntellimeterSimulator,
   type IntellimeterSimulator,
-} from './simulator.js';
-import { decode, RESPONSE_TYPES, type ResponseType } from './wire.js';
+} from './simulator/index.js';
+import { RESPONSE_TYPES, type ResponseType } from './contract.js';
+import { decode } from './wire.js';
 
 const FIXTURES = new URL('../../test/fixtures/intellimeter/', import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');

@@ -4,14 +4,26 @@ import { createHttpClient, type HttpClient, type QueryValue, type UpstreamCallSe
 import { createCredentialCache, credentialKey, headerAuth, type CredentialCache } from '../../shared/connector/upstream-auth.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import { WallClockReader, wallClockCandidates } from '../../shared/time/wall-clock.js';
-import { decode, decodeJson, decodeXml, decodeYaml, type FileType, type ResponseType, WireFormatError } from './wire.js';
+import {
+  type ChartType,
+  type FileType,
+  INTELLIMETER_CHART_PIXELS_PER_UNIT,
+  INTELLIMETER_PATHS,
+  type IntellimeterAccountJson,
+  type IntellimeterKeyJson,
+  type IntellimeterPointJson,
+  type IntellimeterReadingJson,
+  type IntellimeterUserJson,
+  type ResponseType,
+} from './contract.js';
+import { decode, decodeJson, decodeXml, decodeYaml, WireFormatError } from './wire.js';
 import type { Store } from '../../shared/store/index.js';
 
 /**
  * The Intellimeter connector: typed calls to the classic API (https://api.intellimeter.ca). It logs in
  * with the API key (PUT /session), keeps the session cookie, and logs in again once when a call is
  * refused with 401 (the kit's `auth` option). Every answer, in JSON, XML or YAML, becomes the same typed
- * records; zone-less timestamps are read in the site's zone.
+ * records (read by contract.ts's field names); zone-less timestamps are read in the site's zone.
  */
 
 export interface IntellimeterAccountRecord {
@@ -66,8 +78,6 @@ export interface NewUser {
   password: string;
   email: string;
 }
-
-export type ChartType = 'pie' | 'bar' | 'line';
 
 export interface IntellimeterClientOptions {
   /** Timeouts, concurrency, retries and breaker of the calls to the provider (`<PROVIDER>_*` settings). */
@@ -150,7 +160,7 @@ export class IntellimeterClient {
   private async openSession(): Promise<string> {
     const response = await this.loginHttp.request<string>({
       method: 'PUT',
-      path: 'session',
+      path: INTELLIMETER_PATHS.session,
       searchParams: { responseType: this.options.responseType },
       // A form body keeps the key out of URLs and access logs.
       form: { key: this.apiKey },
@@ -190,17 +200,17 @@ export class IntellimeterClient {
   // Session and key
 
   async account(): Promise<IntellimeterAccountRecord> {
-    return parseAccount(await this.call('GET', 'session'), this.options.timeZone);
+    return parseAccount(await this.call('GET', INTELLIMETER_PATHS.session), this.options.timeZone);
   }
 
   /** DELETE /session; the next call logs in again. */
   async logout(): Promise<void> {
-    await this.call('DELETE', 'session');
+    await this.call('DELETE', INTELLIMETER_PATHS.session);
     this.session.invalidate(await this.session.get());
   }
 
   async currentKey(): Promise<string> {
-    return parseKey(await this.call('GET', 'key'), 'GET /key');
+    return parseKey(await this.call('GET', INTELLIMETER_PATHS.key), 'GET /key');
   }
 
   /**
@@ -208,7 +218,7 @@ export class IntellimeterClient {
    * the new one, kept in the store. Never retried.
    */
   async rotateKey(): Promise<string> {
-    const key = parseKey(await this.call('POST', 'key'), 'POST /key');
+    const key = parseKey(await this.call('POST', INTELLIMETER_PATHS.key), 'POST /key');
     this.useKey(key);
     try {
       await this.options.store?.set(this.rotatedKeyKey, key);
@@ -227,11 +237,11 @@ export class IntellimeterClient {
   // Readings
 
   async latestRegisters(): Promise<IntellimeterReadingRecord[]> {
-    return parseReadings(await this.call('GET', 'data'), this.options.timeZone, 'GET /data', this.now());
+    return parseReadings(await this.call('GET', INTELLIMETER_PATHS.data), this.options.timeZone, 'GET /data', this.now());
   }
 
   async latestIntervals(): Promise<IntellimeterReadingRecord[]> {
-    return parseReadings(await this.call('GET', 'interval'), this.options.timeZone, 'GET /interval', this.now());
+    return parseReadings(await this.call('GET', INTELLIMETER_PATHS.interval), this.options.timeZone, 'GET /interval', this.now());
   }
 
   /**
@@ -242,7 +252,7 @@ export class IntellimeterClient {
     const type = this.options.fileType;
     const response = await this.http.request<string>({
       method: 'GET',
-      path: 'file',
+      path: INTELLIMETER_PATHS.file,
       searchParams: { start: firstDay, end: lastDay, type, meter },
       responseType: 'text',
     });
@@ -252,23 +262,23 @@ export class IntellimeterClient {
   // Users
 
   async users(): Promise<IntellimeterUserRecord[]> {
-    const body = await this.call('GET', 'user');
+    const body = await this.call('GET', INTELLIMETER_PATHS.user);
     return asList(body, 'GET /user').map((item) => parseUser(item, this.options.timeZone));
   }
 
   /** POST /user: changes the logged-in account (409 when the username is taken). */
   async updateAccount(changes: AccountChanges): Promise<IntellimeterAccountRecord> {
-    return parseAccount(await this.call('POST', 'user', { ...changes }), this.options.timeZone);
+    return parseAccount(await this.call('POST', INTELLIMETER_PATHS.user, { ...changes }), this.options.timeZone);
   }
 
   /** PUT /user: creates a user in the project (409 when the username is taken). */
   async createUser(user: NewUser): Promise<IntellimeterAccountRecord> {
-    return parseAccount(await this.call('PUT', 'user', { ...user }), this.options.timeZone);
+    return parseAccount(await this.call('PUT', INTELLIMETER_PATHS.user, { ...user }), this.options.timeZone);
   }
 
   /** DELETE /user: deletes the logged-in account (and its session). */
   async deleteAccount(): Promise<void> {
-    await this.call('DELETE', 'user');
+    await this.call('DELETE', INTELLIMETER_PATHS.user);
     this.session.invalidate(await this.session.get());
   }
 
@@ -278,26 +288,29 @@ export class IntellimeterClient {
   async chart(options: { type: ChartType; meter?: string; width: number; height: number }): Promise<Buffer> {
     const response = await this.http.request<Buffer>({
       method: 'GET',
-      path: 'graphics',
-      searchParams: { type: options.type, meter: options.meter, width: options.width / 100, height: options.height / 100 },
+      path: INTELLIMETER_PATHS.graphics,
+      searchParams: {
+        type: options.type,
+        meter: options.meter,
+        width: options.width / INTELLIMETER_CHART_PIXELS_PER_UNIT,
+        height: options.height / INTELLIMETER_CHART_PIXELS_PER_UNIT,
+      },
       responseType: 'buffer',
     });
     return response.body;
   }
 
   async point(selector: PointSelector): Promise<IntellimeterPointRecord> {
-    return parsePoint(await this.call('GET', 'point', { ...selector }), 'GET /point');
+    return parsePoint(await this.call('GET', INTELLIMETER_PATHS.point, { ...selector }), 'GET /point');
   }
 
   /** POST /point with `new`: renames a point (409 when the name is taken). Never retried. */
   async renamePoint(selector: PointSelector, newName: string): Promise<IntellimeterPointRecord> {
-    return parsePoint(await this.call('POST', 'point', { ...selector, new: newName }), 'POST /point');
+    return parsePoint(await this.call('POST', INTELLIMETER_PATHS.point, { ...selector, new: newName }), 'POST /point');
   }
 }
 
 // Parsing: every format decodes to the same JSON-like value; these turn it into typed records.
-
-type Fields = Record<string, unknown>;
 
 function malformed(where: string, reason: string): UpstreamUnavailableError {
   return new UpstreamUnavailableError(`Intellimeter answered ${where} with data this service cannot read: ${reason}`, {
@@ -305,107 +318,124 @@ function malformed(where: string, reason: string): UpstreamUnavailableError {
   });
 }
 
-/** Field lookup that ignores case, spaces and underscores (`project_name`, `project name`, `MeterParam`, `meterparam`). */
-function field(record: Fields, name: string): unknown {
-  const wanted = normalize(name);
-  for (const [key, value] of Object.entries(record)) if (normalize(key) === wanted) return value;
-  return undefined;
+/**
+ * One decoded object of the contract.ts shape `T`, read by that shape's field names, so that the connector
+ * reads what the contract says. Lookups ignore case, spaces and underscores (`project_name`,
+ * `project name`, `MeterParam`, `meterparam`): the seed's own texts spell fields either way.
+ */
+class JsonFields<T> {
+  private constructor(
+    private readonly values: Record<string, unknown>,
+    private readonly where: string,
+  ) {}
+
+  static of<T>(value: unknown, where: string): JsonFields<T> {
+    return new JsonFields<T>(asObject(value, where), where);
+  }
+
+  static listOf<T>(value: unknown, where: string): Array<JsonFields<T>> {
+    return asList(value, where).map((item) => new JsonFields<T>(item, where));
+  }
+
+  private get(name: keyof T & string): unknown {
+    const wanted = normalize(name);
+    for (const [key, value] of Object.entries(this.values)) if (normalize(key) === wanted) return value;
+    return undefined;
+  }
+
+  text(name: keyof T & string): string {
+    const value = this.get(name);
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number') return String(value);
+    throw malformed(this.where, `${name} is missing`);
+  }
+
+  optionalText(name: keyof T & string): string | null {
+    const value = this.get(name);
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+  }
+
+  number(name: keyof T & string): number {
+    const value = this.optionalNumber(name);
+    if (value === null) throw malformed(this.where, `${name} is not a number`);
+    return value;
+  }
+
+  optionalNumber(name: keyof T & string): number | null {
+    const value = this.get(name);
+    const parsed = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    return Number.isFinite(parsed) ? parsed : null;
+  }
+
+  /**
+   * `2019-10-30 13:15:00` (JSON) or `2019-10-30T13:15:00` (XML): the site's local time (an explicit offset
+   * wins). A lone stamp in a repeated fall-back hour is read as its earlier instant.
+   */
+  time(name: keyof T & string, zone: string): Date {
+    const value = this.text(name);
+    try {
+      return new Date(wallClockCandidates(value, zone)[0]!);
+    } catch {
+      throw malformed(this.where, `${name} "${value}" is not a date-time`);
+    }
+  }
+}
+
+function asObject(value: unknown, where: string): Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw malformed(where, 'expected an object');
+  return value as Record<string, unknown>;
+}
+
+/** A list of objects; an empty list arrives as `{}` or `<Response></Response>`. */
+function asList(value: unknown, where: string): Array<Record<string, unknown>> {
+  if (Array.isArray(value)) return value.map((item) => asObject(item, where));
+  if (value && typeof value === 'object' && Object.keys(value).length === 0) return [];
+  throw malformed(where, 'expected a list');
 }
 
 function normalize(key: string): string {
   return key.replace(/[\s_]/g, '').toLowerCase();
 }
 
-function asObject(value: unknown, where: string): Fields {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw malformed(where, 'expected an object');
-  return value as Fields;
-}
-
-/** A list; an empty list arrives as `{}` or `<Response></Response>`. */
-function asList(value: unknown, where: string): Fields[] {
-  if (Array.isArray(value)) return value.map((item) => asObject(item, where));
-  if (value && typeof value === 'object' && Object.keys(value).length === 0) return [];
-  throw malformed(where, 'expected a list');
-}
-
-function text(record: Fields, name: string, where: string): string {
-  const value = field(record, name);
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  throw malformed(where, `${name} is missing`);
-}
-
-function optionalText(record: Fields, name: string): string | null {
-  const value = field(record, name);
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
-}
-
-function number(record: Fields, name: string, where: string): number {
-  const value = optionalNumber(record, name);
-  if (value === null) throw malformed(where, `${name} is not a number`);
-  return value;
-}
-
-function optionalNumber(record: Fields, name: string): number | null {
-  const value = field(record, name);
-  const parsed = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  return Number.isFinite(parsed) ? parsed : null;
-}
-
-/**
- * `2019-10-30 13:15:00` (JSON) or `2019-10-30T13:15:00` (XML): the site's local time (an explicit offset
- * wins). A lone stamp in a repeated fall-back hour is read as its earlier instant.
- */
-function time(record: Fields, name: string, zone: string, where: string): Date {
-  const value = text(record, name, where);
-  try {
-    return new Date(wallClockCandidates(value, zone)[0]!);
-  } catch {
-    throw malformed(where, `${name} "${value}" is not a date-time`);
-  }
-}
-
 export function parseAccount(body: unknown, zone: string): IntellimeterAccountRecord {
-  const where = 'the account';
-  const record = asObject(body, where);
+  const account = JsonFields.of<IntellimeterAccountJson>(body, 'the account');
   return {
-    uuid: number(record, 'uuid', where),
-    project: number(record, 'project', where),
-    projectName: optionalText(record, 'project_name'),
-    username: text(record, 'username', where),
-    email: text(record, 'email', where),
-    joined: time(record, 'joined', zone, where),
+    uuid: account.number('uuid'),
+    project: account.number('project'),
+    projectName: account.optionalText('project_name'),
+    username: account.text('username'),
+    email: account.text('email'),
+    joined: account.time('joined', zone),
   };
 }
 
 export function parseUser(body: unknown, zone: string): IntellimeterUserRecord {
-  const where = 'a user';
-  const record = asObject(body, where);
+  const user = JsonFields.of<IntellimeterUserJson>(body, 'a user');
   return {
-    uuid: number(record, 'uuid', where),
-    username: text(record, 'username', where),
-    email: text(record, 'email', where),
-    joined: time(record, 'joined', zone, where),
+    uuid: user.number('uuid'),
+    username: user.text('username'),
+    email: user.text('email'),
+    joined: user.time('joined', zone),
   };
 }
 
 export function parseKey(body: unknown, where: string): string {
-  return text(asObject(body, where), 'key', where);
+  return JsonFields.of<IntellimeterKeyJson>(body, where).text('key');
 }
 
 export function parsePoint(body: unknown, where: string): IntellimeterPointRecord {
-  const record = asObject(body, where);
+  const point = JsonFields.of<IntellimeterPointJson>(body, where);
   return {
-    id: number(record, 'id', where),
-    name: text(record, 'MeterId', where),
-    modbusId: optionalNumber(record, 'ModbusId'),
-    port: optionalText(record, 'Port'),
-    phases: optionalNumber(record, 'NoPhases'),
-    meterType: optionalText(record, 'MeterType'),
-    modbusMap: optionalText(record, 'ModbusMap'),
-    saveEveryMinutes: optionalNumber(record, 'SaveEvery'),
-    startAddress: optionalNumber(record, 'startAddress'),
-    meteringPointId: optionalText(record, 'MeteringPointId'),
+    id: point.number('id'),
+    name: point.text('MeterId'),
+    modbusId: point.optionalNumber('ModbusId'),
+    port: point.optionalText('Port'),
+    phases: point.optionalNumber('NoPhases'),
+    meterType: point.optionalText('MeterType'),
+    modbusMap: point.optionalText('ModbusMap'),
+    saveEveryMinutes: point.optionalNumber('SaveEvery'),
+    startAddress: point.optionalNumber('startAddress'),
+    meteringPointId: point.optionalText('MeteringPointId'),
   };
 }
 
@@ -417,9 +447,9 @@ export function parsePoint(body: unknown, where: string): IntellimeterPointRecor
  */
 export function parseReadings(body: unknown, zone: string, where: string, latestNotAfter?: number): IntellimeterReadingRecord[] {
   const readers = new Map<string, WallClockReader>();
-  return asList(body, where).map((item) => {
-    const meter = text(item, 'MeterParam', where);
-    const stamp = text(item, 'TimeStamping', where);
+  return JsonFields.listOf<IntellimeterReadingJson>(body, where).map((row) => {
+    const meter = row.text('MeterParam');
+    const stamp = row.text('TimeStamping');
     let reader = readers.get(meter);
     if (!reader) readers.set(meter, (reader = new WallClockReader(zone)));
     let at: number;
@@ -428,7 +458,7 @@ export function parseReadings(body: unknown, zone: string, where: string, latest
     } catch {
       throw malformed(where, `TimeStamping "${stamp}" is not a date-time`);
     }
-    return { meter, at: new Date(at), value: number(item, 'value', where) };
+    return { meter, at: new Date(at), value: row.number('value') };
   });
 }
 
@@ -436,7 +466,7 @@ export function parseHistoryFile(type: FileType, body: string, zone: string): In
   const where = 'GET /file';
   try {
     if (type === 'csv') {
-      const rows = parseCsv(body, { columns: true, skip_empty_lines: true, trim: true }) as Fields[];
+      const rows: unknown = parseCsv(body, { columns: true, skip_empty_lines: true, trim: true });
       return parseReadings(rows, zone, where);
     }
     const decoded = type === 'xml' ? decodeXml(body) : type === 'yaml' ? decodeYaml(body) : decodeJson(body);

@@ -6,7 +6,7 @@ import { defineProvider } from '../../shared/subgraph/provider.js';
 import { TimeSeriesReader } from '../../shared/time/index.js';
 import { IntellimeterClient } from './client.js';
 import { createIntellimeterLoaders } from './loaders.js';
-import { INTELLIMETER_DEFAULT_TIME_ZONE } from './contract.js';
+import { FILE_TYPES, INTELLIMETER_DEFAULT_TIME_ZONE, RESPONSE_TYPES, type FileType, type ResponseType } from './contract.js';
 import { intellimeterReadings } from './readings.js';
 import {
   IntellimeterAccountResolver,
@@ -17,7 +17,6 @@ import {
   intellimeterReferenceResolvers,
   type IntellimeterContext,
 } from './resolvers.js';
-import { FILE_TYPES, RESPONSE_TYPES, type FileType, type ResponseType } from './wire.js';
 
 export interface IntellimeterConfig extends ProviderServerConfig {
   apiKey: string;
@@ -92,5 +91,5 @@ export const intellimeter = defineProvider({
       }),
     };
   },
-  simulator: () => import('./simulator.js'),
+  simulator: () => import('./simulator/index.js'),
 });

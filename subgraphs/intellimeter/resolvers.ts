@@ -2,9 +2,15 @@ import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root
 import { BadUserInputError, NotFoundError, UpstreamRejectedError, orNotFound } from '../../shared/graph/errors.js';
 import { type Connection, ConnectionArgs, Deletion, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
 import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
-import type { ChartType, IntellimeterClient, IntellimeterPointRecord, PointSelector } from './client.js';
+import type { IntellimeterClient, IntellimeterPointRecord, PointSelector } from './client.js';
+import {
+  type ChartType,
+  INTELLIMETER_CHART_DEFAULT_UNITS,
+  INTELLIMETER_CHART_PIXELS,
+  INTELLIMETER_CHART_PIXELS_PER_UNIT,
+  INTELLIMETER_SAVE_EVERY_MS,
+} from './contract.js';
 import type { IntellimeterLoaders } from './loaders.js';
-import { SAVE_INTERVAL_MS } from './readings.js';
 import {
   CreateIntellimeterUserInput,
   IntellimeterAccount,
@@ -33,8 +39,7 @@ export interface IntellimeterContext {
 }
 
 const PROVIDER = 'INTELLIMETER' as const;
-const MIN_CHART_PIXELS = 16;
-const MAX_CHART_PIXELS = 4096;
+const { min: MIN_CHART_PIXELS, max: MAX_CHART_PIXELS } = INTELLIMETER_CHART_PIXELS;
 const POINT_ID_ARG = { nullable: true, description: 'Intellimeter’s numeric id of the point; wins over `name` when both are given.' };
 const POINT_NAME_ARG = { nullable: true, description: 'The point’s name (MeterId); used when no `id` is given.' };
 
@@ -108,8 +113,17 @@ async function drawChart(
   });
 }
 
-const WIDTH_ARG = { defaultValue: 1600, description: 'Width of the image in pixels, 16 to 4096. Default 1600.' };
-const HEIGHT_ARG = { defaultValue: 900, description: 'Height of the image in pixels, 16 to 4096. Default 900.' };
+/** Intellimeter's default size, in pixels. */
+const DEFAULT_CHART_WIDTH = INTELLIMETER_CHART_DEFAULT_UNITS.width * INTELLIMETER_CHART_PIXELS_PER_UNIT;
+const DEFAULT_CHART_HEIGHT = INTELLIMETER_CHART_DEFAULT_UNITS.height * INTELLIMETER_CHART_PIXELS_PER_UNIT;
+const WIDTH_ARG = {
+  defaultValue: DEFAULT_CHART_WIDTH,
+  description: `Width of the image in pixels, ${MIN_CHART_PIXELS} to ${MAX_CHART_PIXELS}. Default ${DEFAULT_CHART_WIDTH}.`,
+};
+const HEIGHT_ARG = {
+  defaultValue: DEFAULT_CHART_HEIGHT,
+  description: `Height of the image in pixels, ${MIN_CHART_PIXELS} to ${MAX_CHART_PIXELS}. Default ${DEFAULT_CHART_HEIGHT}.`,
+};
 
 @Resolver()
 export class IntellimeterQueryResolver {
@@ -304,7 +318,7 @@ export class IntellimeterPointResolver {
     const reading = (await loaders.latestIntervals()).find((candidate) => candidate.meter === point.name);
     if (!reading) return null;
     return Object.assign(new IntellimeterIntervalReading(), {
-      start: new Date(reading.at.getTime() - SAVE_INTERVAL_MS),
+      start: new Date(reading.at.getTime() - INTELLIMETER_SAVE_EVERY_MS),
       end: reading.at,
       valueKwh: reading.value,
     });

@@ -1,17 +1,12 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import YAML from 'yaml';
+import type { FileType, ResponseType } from './contract.js';
 
 /**
  * Intellimeter's three wire formats for every JSON route (`responseType=json|xml|yaml`), shared by the
  * simulator (encoding) and the connector (decoding). XML is Python dicttoxml's shape: a `<Response>` root
  * whose elements carry their type (`<uuid type="int">1</uuid>`), lists as `<item type="dict">` children.
  */
-export const RESPONSE_TYPES = ['json', 'xml', 'yaml'] as const;
-export type ResponseType = (typeof RESPONSE_TYPES)[number];
-
-export const FILE_TYPES = ['csv', 'json', 'xml', 'yaml'] as const;
-export type FileType = (typeof FILE_TYPES)[number];
-
 export const MIME_TYPES: Record<FileType, string> = {
   json: 'application/json',
   xml: 'application/xml',

@@ -3,7 +3,7 @@ import { GridgraphError } from '../../shared/graph/errors.js';
 import { ReadingRange, Resolution, TimeSeriesReader } from '../../shared/time/index.js';
 import { OpenvoltClient, parseIntervalData } from './client.js';
 import { openvoltReadings } from './readings.js';
-import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from './simulator.js';
+import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from './simulator/index.js';
 
 /** The Openvolt connector against the simulator: every typed method, the call counts they cost. */
 

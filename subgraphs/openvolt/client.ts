@@ -1,106 +1,23 @@
 import { createHttpClient, type HttpClient, type QueryValue, type UpstreamCallSettings } from '../../shared/connector/http-client.js';
 import { UpstreamUnavailableError } from '../../shared/graph/errors.js';
+import {
+  OPENVOLT_MAX_PAGE_SIZE,
+  OPENVOLT_PATHS,
+  type OpenvoltConsentInput,
+  type OpenvoltConsentRecord,
+  type OpenvoltCustomerInput,
+  type OpenvoltCustomerRecord,
+  type OpenvoltGranularity,
+  type OpenvoltMeterFilters,
+  type OpenvoltMeterInput,
+  type OpenvoltMeterRecord,
+} from './contract.js';
 
 /**
  * The Openvolt connector: typed calls to Openvolt's REST API (https://api.openvolt.com/v1, spec v1.0.1)
  * with the deviations the live API shows (CONTRACT.md). Records keep Openvolt's field names; the
- * GraphQL layer maps them.
+ * GraphQL layer maps them; their shapes, the paths and the limits are in contract.ts.
  */
-
-export type OpenvoltDataSource = 'electralink' | 'dcc' | 'anexo' | 'edsn' | 'joulz' | 'kenter' | 'meetbedrijf' | 'solaredge';
-export type OpenvoltMeterStatus = 'active' | 'inactive' | 'pending';
-export type OpenvoltUpdateFrequency = 'hourly' | 'daily' | 'weekly' | 'monthly';
-export type OpenvoltGranularity = 'hh' | 'day' | 'week' | 'month' | 'year';
-
-export interface OpenvoltNote {
-  content?: string;
-  author?: string;
-}
-
-export interface OpenvoltCustomerRecord {
-  _id: string;
-  object?: 'customer';
-  account?: string;
-  name: string;
-  email: string;
-  address?: string;
-  metadata?: Record<string, string>;
-  logo_url?: string;
-  notes?: OpenvoltNote[];
-  created_at?: string;
-}
-
-export interface OpenvoltValidityState {
-  missing_consent?: boolean;
-  expired_consent?: boolean;
-  is_disabled_by_user?: boolean;
-  has_invalid_meter_number?: boolean;
-}
-
-export interface OpenvoltMeterRecord {
-  _id: string;
-  object?: 'meter';
-  account?: string;
-  meter_number: string;
-  customer_id?: string;
-  /** GET /meters/{id} embeds the full customer ("Meter response now returns the full customer object"). */
-  customer?: OpenvoltCustomerRecord;
-  consent_id?: string | null;
-  data_source: OpenvoltDataSource;
-  status?: OpenvoltMeterStatus;
-  description?: string;
-  address?: string;
-  update_frequency?: OpenvoltUpdateFrequency;
-  metadata?: Record<string, string>;
-  notes?: OpenvoltNote[];
-  validity_state?: OpenvoltValidityState;
-  last_data_pull_date?: string;
-  last_data_pull_status?: 'success' | 'failure';
-  created_at?: string;
-}
-
-export interface OpenvoltConsentRecord {
-  _id: string;
-  object?: 'consent';
-  customer_id: string;
-  type: 'interval';
-  name?: string;
-  start_date: string;
-  end_date: string;
-  evidence_document_id: string;
-  metadata?: Record<string, string>;
-  status?: string;
-  archived_at?: string | null;
-  created_at?: string;
-}
-
-/** What a write may send: the writable fields of each record. */
-export type CustomerInput = Partial<Pick<OpenvoltCustomerRecord, 'name' | 'email' | 'address' | 'metadata' | 'logo_url' | 'notes'>>;
-
-export type MeterInput = Partial<
-  Pick<
-    OpenvoltMeterRecord,
-    'meter_number' | 'customer_id' | 'data_source' | 'description' | 'address' | 'update_frequency' | 'metadata' | 'notes'
-  >
-> & { consent_id?: string };
-
-export type ConsentInput = Pick<OpenvoltConsentRecord, 'customer_id' | 'type' | 'start_date' | 'end_date' | 'evidence_document_id'> &
-  Partial<Pick<OpenvoltConsentRecord, 'name' | 'metadata'>>;
-
-/** The spec's filters of GET /meters. */
-export interface MeterFilters {
-  customer_id?: string;
-  meter_number?: string;
-  status?: OpenvoltMeterStatus;
-  data_source?: OpenvoltDataSource;
-  update_frequency?: OpenvoltUpdateFrequency;
-  last_data_pull_status?: 'success' | 'failure';
-  missing_consent?: boolean;
-  expired_consent?: boolean;
-  is_disabled_by_user?: boolean;
-  has_invalid_meter_number?: boolean;
-  sort_by?: 'last_data_pull_date';
-}
 
 export interface IntervalRow {
   start: Date;
@@ -127,9 +44,6 @@ export interface OpenvoltClientOptions {
   apiKey: string;
 }
 
-/** Openvolt's largest page (inferred; the spec gives only the default of 20). */
-export const OPENVOLT_MAX_PAGE_SIZE = 100;
-
 export class OpenvoltClient {
   private readonly http: HttpClient;
 
@@ -146,7 +60,7 @@ export class OpenvoltClient {
   // Customers
 
   async listCustomers(query: { email?: string; page: number; pageSize: number }): Promise<OpenvoltCustomerRecord[]> {
-    const body = await this.http.get<{ data?: OpenvoltCustomerRecord[] }>('customers', {
+    const body = await this.http.get<{ data?: OpenvoltCustomerRecord[] }>(OPENVOLT_PATHS.customers, {
       email: query.email,
       page: query.page,
       page_size: query.pageSize,
@@ -155,17 +69,17 @@ export class OpenvoltClient {
   }
 
   getCustomer(id: string): Promise<OpenvoltCustomerRecord> {
-    return this.http.get(`customers/${encodeURIComponent(id)}`);
+    return this.http.get(OPENVOLT_PATHS.customer(encodeURIComponent(id)));
   }
 
   /** Not retried: a repeated POST could create a second customer. */
-  async createCustomer(input: CustomerInput): Promise<OpenvoltCustomerRecord> {
-    const body = await this.http.post<OpenvoltCustomerRecord | undefined>('customers', input);
+  async createCustomer(input: OpenvoltCustomerInput): Promise<OpenvoltCustomerRecord> {
+    const body = await this.http.post<OpenvoltCustomerRecord | undefined>(OPENVOLT_PATHS.customers, input);
     return withId(body) ?? this.findCustomerByEmail(input.email!);
   }
 
-  async updateCustomer(id: string, input: CustomerInput): Promise<OpenvoltCustomerRecord> {
-    const body = await this.http.put<OpenvoltCustomerRecord | undefined>(`customers/${encodeURIComponent(id)}`, input);
+  async updateCustomer(id: string, input: OpenvoltCustomerInput): Promise<OpenvoltCustomerRecord> {
+    const body = await this.http.put<OpenvoltCustomerRecord | undefined>(OPENVOLT_PATHS.customer(encodeURIComponent(id)), input);
     return withId(body) ?? this.getCustomer(id);
   }
 
@@ -176,19 +90,19 @@ export class OpenvoltClient {
   }
 
   async deleteCustomer(id: string): Promise<void> {
-    await this.http.delete(`customers/${encodeURIComponent(id)}`);
+    await this.http.delete(OPENVOLT_PATHS.customer(encodeURIComponent(id)));
   }
 
   // Meters
 
-  async listMeters(filters: MeterFilters & { page: number; pageSize: number }): Promise<OpenvoltMeterRecord[]> {
+  async listMeters(filters: OpenvoltMeterFilters & { page: number; pageSize: number }): Promise<OpenvoltMeterRecord[]> {
     const { page, pageSize, ...rest } = filters;
     const query: Record<string, QueryValue> = { ...rest, page, page_size: pageSize };
-    return listData(await this.http.get<{ data?: OpenvoltMeterRecord[] }>('meters', query), 'GET /meters');
+    return listData(await this.http.get<{ data?: OpenvoltMeterRecord[] }>(OPENVOLT_PATHS.meters, query), 'GET /meters');
   }
 
   /** Every meter matching the filters, following Openvolt's pages. */
-  async listAllMeters(filters: MeterFilters): Promise<OpenvoltMeterRecord[]> {
+  async listAllMeters(filters: OpenvoltMeterFilters): Promise<OpenvoltMeterRecord[]> {
     const all: OpenvoltMeterRecord[] = [];
     for (let page = 1; ; page += 1) {
       const batch = await this.listMeters({ ...filters, page, pageSize: OPENVOLT_MAX_PAGE_SIZE });
@@ -199,12 +113,12 @@ export class OpenvoltClient {
 
   /** The spec says an array; the live API answers one object. Both are accepted. */
   async getMeter(id: string): Promise<OpenvoltMeterRecord> {
-    return singleObject(await this.http.get<OpenvoltMeterRecord | OpenvoltMeterRecord[]>(`meters/${encodeURIComponent(id)}`), id);
+    return singleObject(await this.http.get<OpenvoltMeterRecord | OpenvoltMeterRecord[]>(OPENVOLT_PATHS.meter(encodeURIComponent(id))), id);
   }
 
   /** Not retried: a repeated POST could register the meter twice. */
-  async createMeter(input: MeterInput): Promise<OpenvoltMeterRecord> {
-    const body = await this.http.post<OpenvoltMeterRecord | undefined>('meters', input);
+  async createMeter(input: OpenvoltMeterInput): Promise<OpenvoltMeterRecord> {
+    const body = await this.http.post<OpenvoltMeterRecord | undefined>(OPENVOLT_PATHS.meters, input);
     if (withId(body)) return body!;
     // The spec documents no response body: find the meter by its unique (customer, meter number).
     const [meter] = await this.listMeters({ customer_id: input.customer_id, meter_number: input.meter_number, page: 1, pageSize: 1 });
@@ -212,18 +126,18 @@ export class OpenvoltClient {
     return meter;
   }
 
-  async updateMeter(id: string, input: MeterInput): Promise<OpenvoltMeterRecord> {
-    const body = await this.http.put<OpenvoltMeterRecord | undefined>(`meters/${encodeURIComponent(id)}`, input);
+  async updateMeter(id: string, input: OpenvoltMeterInput): Promise<OpenvoltMeterRecord> {
+    const body = await this.http.put<OpenvoltMeterRecord | undefined>(OPENVOLT_PATHS.meter(encodeURIComponent(id)), input);
     return withId(body) ?? this.getMeter(id);
   }
 
   async deleteMeter(id: string): Promise<void> {
-    await this.http.delete(`meters/${encodeURIComponent(id)}`);
+    await this.http.delete(OPENVOLT_PATHS.meter(encodeURIComponent(id)));
   }
 
   /** `consentId: null` removes the meter's consent (the meter becomes inactive). */
   async updateMeterConsent(id: string, consentId: string | null): Promise<OpenvoltMeterRecord> {
-    const body = await this.http.put<OpenvoltMeterRecord | undefined>(`meters/${encodeURIComponent(id)}/update-consent`, {
+    const body = await this.http.put<OpenvoltMeterRecord | undefined>(OPENVOLT_PATHS.meterConsent(encodeURIComponent(id)), {
       consent_id: consentId,
     });
     return withId(body) ?? this.getMeter(id);
@@ -232,7 +146,7 @@ export class OpenvoltClient {
   // Consents
 
   async listConsents(query: { customerId?: string; page: number; pageSize: number }): Promise<OpenvoltConsentRecord[]> {
-    const body = await this.http.get<{ data?: OpenvoltConsentRecord[] }>('consents', {
+    const body = await this.http.get<{ data?: OpenvoltConsentRecord[] }>(OPENVOLT_PATHS.consents, {
       customer_id: query.customerId,
       page: query.page,
       page_size: query.pageSize,
@@ -241,16 +155,19 @@ export class OpenvoltClient {
   }
 
   async getConsent(id: string): Promise<OpenvoltConsentRecord> {
-    return singleObject(await this.http.get<OpenvoltConsentRecord | OpenvoltConsentRecord[]>(`consents/${encodeURIComponent(id)}`), id);
+    return singleObject(
+      await this.http.get<OpenvoltConsentRecord | OpenvoltConsentRecord[]>(OPENVOLT_PATHS.consent(encodeURIComponent(id))),
+      id,
+    );
   }
 
   /** Not retried: a repeated POST could create a second consent. */
-  createConsent(input: ConsentInput): Promise<OpenvoltConsentRecord> {
-    return this.http.post('consents', input);
+  createConsent(input: OpenvoltConsentInput): Promise<OpenvoltConsentRecord> {
+    return this.http.post(OPENVOLT_PATHS.consents, input);
   }
 
   async archiveConsent(id: string): Promise<OpenvoltConsentRecord> {
-    const body = await this.http.post<OpenvoltConsentRecord | undefined>(`consents/${encodeURIComponent(id)}/archive`);
+    const body = await this.http.post<OpenvoltConsentRecord | undefined>(OPENVOLT_PATHS.consentArchive(encodeURIComponent(id)));
     return withId(body) ?? this.getConsent(id);
   }
 
@@ -263,7 +180,7 @@ export class OpenvoltClient {
       'lookback' in window
         ? { lookback: window.lookback, end_date: window.to?.toISOString() }
         : { start_date: window.from.toISOString(), end_date: window.to.toISOString() };
-    const parsed = parseIntervalData(await this.http.get<unknown>('interval-data', { ...selector, granularity, ...span }));
+    const parsed = parseIntervalData(await this.http.get<unknown>(OPENVOLT_PATHS.intervalData, { ...selector, granularity, ...span }));
     if ('lookback' in window) return parsed;
     // Keep only what was asked, whatever the provider's end-bound convention turns out to be.
     return { ...parsed, rows: parsed.rows.filter((row) => row.start >= window.from && row.start < window.to) };
@@ -272,7 +189,7 @@ export class OpenvoltClient {
 
 /**
  * Parses `/interval-data` in both spellings: the spec's (snake_case top level, numeric consumption,
- * "kwh") and the live API's (camelCase top level, string consumption, "kWh").
+ * "kwh") and the live API's (camelCase top level, string consumption, "kWh": `OpenvoltIntervalDataBody`).
  */
 export function parseIntervalData(body: unknown): IntervalData {
   if (!body || typeof body !== 'object') throw malformed('the body is not a JSON object');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OpenvoltClient, OpenvoltMeterRecord } from './client.js';
+import type { OpenvoltClient } from './client.js';
+import type { OpenvoltMeterRecord } from './contract.js';
 import { createOpenvoltLoaders, type OpenvoltAccountShape } from './loaders.js';
 
 /** `metersByNumber`, the MeteringPoint join: one call for all numbers when the account fits one page. */

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { groupBy, perKeyLoader } from '../../shared/connector/batching.js';
-import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltClient, type OpenvoltMeterRecord } from './client.js';
+import type { OpenvoltClient } from './client.js';
+import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltMeterRecord } from './contract.js';
 
 /**
  * Per-request DataLoaders over the Openvolt connector (never module-level: cached records would leak

@@ -6,6 +6,7 @@ import { defineProvider } from '../../shared/subgraph/provider.js';
 import { readWebhookRetentionMs } from '../../shared/subgraph/webhook-inbox.js';
 import { TimeSeriesReader } from '../../shared/time/index.js';
 import { OpenvoltClient } from './client.js';
+import { OPENVOLT_API_BASE_PATH } from './contract.js';
 import { createOpenvoltLoaders, type OpenvoltAccountShape } from './loaders.js';
 import { OPENVOLT_DEFAULT_CALENDAR_ZONE, openvoltReadings } from './readings.js';
 import {
@@ -36,7 +37,7 @@ export const openvolt = defineProvider({
   provider: 'OPENVOLT',
   label: 'Openvolt',
   ports: { subgraph: 4001, simulator: 4101 },
-  simulatorApiPath: '/v1',
+  simulatorApiPath: OPENVOLT_API_BASE_PATH,
   settings: {
     OPENVOLT_API_KEY: str({ default: '', desc: 'Your key from Openvolt’s developer dashboard (required with OPENVOLT_API_URL)' }),
     OPENVOLT_WEBHOOK_TOKEN: str({ default: '', desc: 'When set, webhook deliveries must carry ?token=<this> in the URL' }),
@@ -92,5 +93,5 @@ export const openvolt = defineProvider({
       },
     };
   },
-  simulator: () => import('./simulator.js'),
+  simulator: () => import('./simulator/index.js'),
 });

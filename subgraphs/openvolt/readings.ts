@@ -1,5 +1,6 @@
 import { EnergyUnit, Resolution, type Granularity, type ReadingsSource, type SourceRow } from '../../shared/time/index.js';
-import type { OpenvoltClient, OpenvoltGranularity } from './client.js';
+import type { OpenvoltClient } from './client.js';
+import { OPENVOLT_MAX_CALL_DAYS, OPENVOLT_MAX_CALL_YEARS, type OpenvoltGranularity } from './contract.js';
 
 /**
  * What Openvolt can serve (DESIGN.md, "Time series"): half-hourly kWh per meter, at most 62 days a call
@@ -15,16 +16,17 @@ const HALF_HOURS: Granularity = {
   name: 'hh',
   resolution: Resolution.HALF_HOUR,
   zone: 'UTC',
-  call: { period: Resolution.DAY, maxPeriods: 62 },
+  call: { period: Resolution.DAY, maxPeriods: OPENVOLT_MAX_CALL_DAYS.hh },
 };
 
 /** Calls limits of the coarser rows (CONTRACT.md): 366 days of days, five years of anything coarser. */
 function calendarGranularities(zone: string): Granularity[] {
+  const years = OPENVOLT_MAX_CALL_YEARS;
   return [
-    { name: 'day', resolution: Resolution.DAY, zone, call: { period: Resolution.DAY, maxPeriods: 366 } },
-    { name: 'week', resolution: Resolution.WEEK, zone, call: { period: Resolution.WEEK, maxPeriods: 260 } },
-    { name: 'month', resolution: Resolution.MONTH, zone, call: { period: Resolution.MONTH, maxPeriods: 60 } },
-    { name: 'year', resolution: Resolution.YEAR, zone, call: { period: Resolution.YEAR, maxPeriods: 5 } },
+    { name: 'day', resolution: Resolution.DAY, zone, call: { period: Resolution.DAY, maxPeriods: OPENVOLT_MAX_CALL_DAYS.day } },
+    { name: 'week', resolution: Resolution.WEEK, zone, call: { period: Resolution.WEEK, maxPeriods: years * 52 } },
+    { name: 'month', resolution: Resolution.MONTH, zone, call: { period: Resolution.MONTH, maxPeriods: years * 12 } },
+    { name: 'year', resolution: Resolution.YEAR, zone, call: { period: Resolution.YEAR, maxPeriods: years } },
   ];
 }
 

@@ -11,7 +11,8 @@ import {
   toConnection,
 } from '../../shared/graph/index.js';
 import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
-import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltClient, type OpenvoltCustomerRecord, type OpenvoltMeterRecord } from './client.js';
+import type { OpenvoltClient } from './client.js';
+import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltCustomerRecord, type OpenvoltMeterRecord } from './contract.js';
 import type { OpenvoltLoaders } from './loaders.js';
 import {
   CreateOpenvoltConsentInput,

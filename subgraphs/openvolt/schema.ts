@@ -10,7 +10,7 @@ import type {
   OpenvoltMeterRecord,
   OpenvoltMeterStatus as MeterStatusValue,
   OpenvoltUpdateFrequency as UpdateFrequencyValue,
-} from './client.js';
+} from './contract.js';
 
 /** Openvolt's entities, inputs and enums as GraphQL types. Records from the connector map in here. */
 

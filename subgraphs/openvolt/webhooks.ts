@@ -10,6 +10,7 @@ import {
   type InboxDelivery,
   type InboxList,
 } from '../../shared/subgraph/webhook-inbox.js';
+import type { OpenvoltWebhookEnvelope } from './contract.js';
 import { OpenvoltEvent } from './schema.js';
 
 /**
@@ -24,26 +25,18 @@ import { OpenvoltEvent } from './schema.js';
  */
 export const OPENVOLT_WEBHOOK_PATH = '/webhooks/openvolt';
 
-export interface OpenvoltEnvelope {
-  subscription_id?: string;
-  event_id: string;
-  event_timestamp: string;
-  delivery_id: string;
-  payload: unknown;
-}
-
 const log = createLogger('openvolt-webhooks');
 
 /** Received Openvolt events, listed newest first in all, by type, by meter, and by both. */
 export class OpenvoltEvents {
-  private readonly inbox: WebhookInbox<OpenvoltEnvelope>;
+  private readonly inbox: WebhookInbox<OpenvoltWebhookEnvelope>;
 
   constructor(store: Store, retentionMs: number, now?: () => number) {
     this.inbox = new WebhookInbox(store, 'openvolt', retentionMs, now);
   }
 
   /** Keeps a delivery; a redelivery of the same delivery_id is acknowledged but not kept twice. */
-  async record(envelope: OpenvoltEnvelope): Promise<{ event: OpenvoltEvent; duplicate: boolean }> {
+  async record(envelope: OpenvoltWebhookEnvelope): Promise<{ event: OpenvoltEvent; duplicate: boolean }> {
     const type = envelope.event_id;
     const meterIds = meterIdsOf(envelope);
     const lists: InboxList[] = [{ name: `type:${type}` }];
@@ -84,11 +77,11 @@ export function mountOpenvoltWebhook(app: Express, events: OpenvoltEvents, token
       return;
     }
     try {
-      const { event, duplicate } = await events.record(req.body as OpenvoltEnvelope);
+      const { event, duplicate } = await events.record(req.body as OpenvoltWebhookEnvelope);
       log.debug(`${duplicate ? 'redelivery of' : 'received'} ${event.type} ${event.id}`);
       res.status(204).end();
     } catch (error) {
-      log.error(`could not store Openvolt delivery ${(req.body as OpenvoltEnvelope).delivery_id}: ${(error as Error).message}`);
+      log.error(`could not store Openvolt delivery ${(req.body as OpenvoltWebhookEnvelope).delivery_id}: ${(error as Error).message}`);
       res.status(503).json({ error: 'The delivery could not be stored; deliver it again.' });
     }
   });
@@ -114,7 +107,7 @@ export function envelopeProblem(body: unknown): string | null {
   return null;
 }
 
-function toEvent({ body: envelope, receivedAt }: InboxDelivery<OpenvoltEnvelope>): OpenvoltEvent {
+function toEvent({ body: envelope, receivedAt }: InboxDelivery<OpenvoltWebhookEnvelope>): OpenvoltEvent {
   return Object.assign(new OpenvoltEvent(), {
     id: envelope.delivery_id,
     type: envelope.event_id,
@@ -126,7 +119,7 @@ function toEvent({ body: envelope, receivedAt }: InboxDelivery<OpenvoltEnvelope>
   });
 }
 
-function meterIdsOf(envelope: OpenvoltEnvelope): string[] {
+function meterIdsOf(envelope: OpenvoltWebhookEnvelope): string[] {
   const payload = envelope.payload;
   if (Array.isArray(payload)) {
     return [

@@ -6,7 +6,7 @@ import { ReadingRange, Resolution, TimeSeriesReader } from '../../shared/time/in
 import { UmeterClient, parseCustomer, parseP4 } from './client.js';
 import { parseMeasurements } from './measurements.js';
 import { umeterReadings } from './readings.js';
-import { UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME, startUmeterSimulator, type UmeterSimulator } from './simulator.js';
+import { UMETER_SIMULATOR_PASSWORD, UMETER_SIMULATOR_USERNAME, startUmeterSimulator, type UmeterSimulator } from './simulator/index.js';
 
 /** The UMeter connector: real fixtures, Dutch local time, route choice, and login behaviour against the simulator. */
 

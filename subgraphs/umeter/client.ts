@@ -2,7 +2,17 @@ import { UpstreamRejectedError, UpstreamUnavailableError, type GridgraphError } 
 import { createHttpClient, type HttpClient, type UpstreamCallSettings } from '../../shared/connector/http-client.js';
 import { WallClockReader } from '../../shared/time/wall-clock.js';
 import { bearerAuth, createCredentialCache, credentialKey, type CredentialCache } from '../../shared/connector/upstream-auth.js';
-import { parseMeasurements, UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute, type MeasurementSeries } from './measurements.js';
+import {
+  UMETER_PATHS,
+  UMETER_TIME_ZONE,
+  type MeasKey,
+  type MeasurementRoute,
+  type Registers,
+  type UmeterAddressRecord,
+  type UmeterCustomerRecord,
+  type UmeterTokenRecord,
+} from './contract.js';
+import { parseMeasurements, type MeasurementSeries } from './measurements.js';
 import type { Store } from '../../shared/store/index.js';
 
 /**
@@ -10,69 +20,6 @@ import type { Store } from '../../shared/store/index.js';
  * host, measurements on the measurement host (three base URLs; CONTRACT.md). Records keep UMeter's
  * field names; the GraphQL layer maps them.
  */
-
-export interface UmeterEanRecord {
-  ean: string;
-  pricePeak?: number;
-  priceOffPeak?: number;
-  flatFee?: number;
-  peakHourEndsOn?: number;
-  status?: string;
-}
-
-export interface UmeterDeviceRecord {
-  id: string;
-  name?: string;
-  type?: string;
-}
-
-export interface UmeterAddressRecord {
-  id: number;
-  gId?: string;
-  title?: string;
-  status?: string;
-  elecMeterNumber?: string;
-  street?: string;
-  buildingNr?: number;
-  buildingNrEx?: string;
-  city?: string;
-  zipCode?: string;
-  yearBuilt?: number;
-  sqMeters?: number;
-  buildingType?: string;
-  residents?: number;
-  knmiStationId?: number;
-  supplier?: string;
-  /** yyyyMMdd */
-  energyContractEndsOn?: string;
-  energyContractStartsOn?: string;
-  contractAlarm?: boolean;
-  inclVAT?: boolean;
-  energyYearStartsOn?: number;
-  eEan?: UmeterEanRecord | null;
-  devices?: UmeterDeviceRecord[];
-  /** ISO 8601 with Z. */
-  createdAt?: string;
-}
-
-export interface UmeterCustomerRecord {
-  id: string;
-  surName?: string;
-  email?: string;
-  adviserCode?: string;
-  lang?: string;
-  hasAcceptedGDPR?: boolean;
-  isDemoCustomer?: boolean;
-  addresses: UmeterAddressRecord[];
-}
-
-/** The four registers of a Dutch smart meter (OBIS 1.8.1/1.8.2 import, 2.8.1/2.8.2 export), in kWh or EUR. */
-export interface Registers {
-  r181: number;
-  r182: number;
-  r281: number;
-  r282: number;
-}
 
 export interface P4Interval {
   start: Date;
@@ -114,9 +61,6 @@ export interface UmeterClientOptions {
   now?: () => number;
 }
 
-/** Inferred: the measurement host takes at most this many EANs per call; larger batches are split. */
-export const UMETER_MAX_EANS_PER_CALL = 50;
-
 export class UmeterClient {
   readonly tokens: CredentialCache<string>;
   private readonly app: HttpClient;
@@ -144,11 +88,11 @@ export class UmeterClient {
 
   /** Password grant; never retried (a refused login is final until the settings change). */
   private async login(): Promise<{ value: string; expiresInSeconds?: number }> {
-    let body: Record<string, unknown>;
+    let body: Partial<UmeterTokenRecord>;
     try {
-      const response = await this.auth.request<Record<string, unknown>>({
+      const response = await this.auth.request<Partial<UmeterTokenRecord>>({
         method: 'POST',
-        path: 'token',
+        path: UMETER_PATHS.token,
         form: { grant_type: 'password', username: this.options.username, password: this.options.password },
       });
       body = response.body ?? {};
@@ -171,7 +115,7 @@ export class UmeterClient {
   }
 
   async getCustomer(): Promise<UmeterCustomerRecord> {
-    return parseCustomer(await this.app.get<unknown>('api/customer'));
+    return parseCustomer(await this.app.get<unknown>(UMETER_PATHS.customer));
   }
 
   /** One call on the measurement host for several EANs and keys. */
@@ -181,7 +125,7 @@ export class UmeterClient {
     eans: readonly string[],
     keys: readonly MeasKey[],
   ): Promise<MeasurementSeries[]> {
-    const body = await this.meas.get<unknown>(`api/v2/measurements/${route}/${period}`, {
+    const body = await this.meas.get<unknown>(UMETER_PATHS.measurements(route, period), {
       meteringPointIds: eans.join(','),
       measKeys: keys.join(','),
     });
@@ -190,7 +134,7 @@ export class UmeterClient {
 
   /** P4 usage and cost from the first day (inclusive) to the last (exclusive), both yyyyMMdd, Dutch days. */
   async p4(ean: string, fromDay: string, toDay: string): Promise<P4Usage> {
-    const path = `api/P4/${encodeURIComponent(ean)}/${fromDay}/${toDay}`;
+    const path = UMETER_PATHS.p4(encodeURIComponent(ean), fromDay, toDay);
     return parseP4(await this.app.get<unknown>(path, { explain: false }));
   }
 }

@@ -1,5 +1,6 @@
 import { perKeyLoader } from '../../shared/connector/batching.js';
-import type { UmeterClient, UmeterCustomerRecord } from './client.js';
+import type { UmeterClient } from './client.js';
+import type { UmeterCustomerRecord } from './contract.js';
 
 /**
  * Per-request loaders over the UMeter connector (never module-level: cached records would leak between

@@ -1,21 +1,13 @@
 import { UpstreamUnavailableError } from '../../shared/graph/errors.js';
 import { WallClockReader } from '../../shared/time/wall-clock.js';
+import { UMETER_TIME_ZONE } from './contract.js';
 
 /**
- * UMeter's measurement host (`/api/v2/measurements/{year|month|date}/…`): its vocabulary and the one
- * parser of its answer. No public source shows the response body; the shape read here is inferred and
- * written down in CONTRACT.md. When a live capture shows the real body, this file is the only place to
- * change. What each route serves, and how calls batch, is the readings contract (readings.ts).
+ * The one parser of UMeter's measurement answers (`/api/v2/measurements/{year|month|date}/…`). No public
+ * source shows the response body; the shape read here is inferred (`UmeterMeasurementsRecord` in
+ * contract.ts, CONTRACT.md). When a live capture shows the real body, the record type and this parser are
+ * the places to change. What each route serves, and how calls batch, is the readings contract (readings.ts).
  */
-
-/** Dutch timestamps without an offset are wall-clock time here. */
-export const UMETER_TIME_ZONE = 'Europe/Amsterdam';
-
-export type MeasKey = 'import' | 'export';
-export const MEAS_KEYS: readonly MeasKey[] = ['import', 'export'];
-
-/** A route is addressed by one Dutch year (its months), month (its days) or day (its quarter hours). */
-export type MeasurementRoute = 'year' | 'month' | 'date';
 
 /** One value as parsed: energy in kWh over the interval starting at `at` (epoch ms), or null when UMeter has none. */
 export interface MeasuredValue {
@@ -30,10 +22,8 @@ export interface MeasurementSeries {
 }
 
 /**
- * Parses a measurement answer (inferred shape, CONTRACT.md):
- * `{ meteringPoints: [{ meteringPointId, measurements: [{ measKey, unit?, values: [{ timestamp, value }] }] }] }`
- * with zone-less Dutch timestamps, each the start of the interval the route's resolution gives it, in
- * time order; `value` in kWh (Wh when `unit` says so), null for a gap.
+ * Parses a measurement answer (`UmeterMeasurementsRecord`, checked field by field since it is inferred):
+ * zone-less Dutch timestamps, each the start of its interval, in time order; kWh (Wh when `unit` says so).
  */
 export function parseMeasurements(body: unknown): MeasurementSeries[] {
   const points = field(body, 'meteringPoints');

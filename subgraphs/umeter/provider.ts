@@ -72,5 +72,5 @@ export const umeter = defineProvider({
       context: (): UmeterContext => ({ client, store, loaders: createUmeterLoaders(client), readings: new TimeSeriesReader(source, now) }),
     };
   },
-  simulator: () => import('./simulator.js'),
+  simulator: () => import('./simulator/index.js'),
 });

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { EnergyUnit, ReadingQuality, Resolution, type Granularity, type ReadingsSource, type SourceRow } from '../../shared/time/index.js';
-import { UMETER_MAX_EANS_PER_CALL, type UmeterClient } from './client.js';
-import { UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute } from './measurements.js';
+import type { UmeterClient } from './client.js';
+import { MEASUREMENT_PERIOD_FORMAT, UMETER_MAX_EANS_PER_CALL, UMETER_TIME_ZONE, type MeasKey, type MeasurementRoute } from './contract.js';
 
 /**
  * What UMeter can serve (DESIGN.md, "Time series"): quarter hours (`date` route, one Dutch day a call),
@@ -27,9 +27,6 @@ const ROUTES: readonly Granularity[] = [
   route('year', Resolution.MONTH, Resolution.YEAR, 3660),
 ];
 
-/** How each route names its period in the path: `20260329`, `202603`, `2026`. */
-const PATH_FORMAT: Record<string, string> = { date: 'yyyyMMdd', month: 'yyyyMM', year: 'yyyy' };
-
 export function umeterReadings(client: UmeterClient): ReadingsSource<UmeterMeter> {
   return {
     provider: 'UMETER',
@@ -39,14 +36,13 @@ export function umeterReadings(client: UmeterClient): ReadingsSource<UmeterMeter
     meterKey: ({ ean, measKey }) => `${ean}|${measKey}`,
     unit: () => EnergyUnit.KWH,
     async load(meters, granularity, window) {
-      const period = DateTime.fromMillis(window.fromMs, { zone: UMETER_TIME_ZONE }).toFormat(PATH_FORMAT[granularity.name]!);
+      const measurementRoute = granularity.name as MeasurementRoute;
+      const period = DateTime.fromMillis(window.fromMs, { zone: UMETER_TIME_ZONE }).toFormat(MEASUREMENT_PERIOD_FORMAT[measurementRoute]);
       const eans = [...new Set(meters.map((meter) => meter.ean))].sort();
       const measKeys = [...new Set(meters.map((meter) => meter.measKey))].sort();
       const calls: string[][] = [];
       for (let i = 0; i < eans.length; i += UMETER_MAX_EANS_PER_CALL) calls.push(eans.slice(i, i + UMETER_MAX_EANS_PER_CALL));
-      const answers = await Promise.all(
-        calls.map((part) => client.measurements(granularity.name as MeasurementRoute, period, part, measKeys)),
-      );
+      const answers = await Promise.all(calls.map((part) => client.measurements(measurementRoute, period, part, measKeys)));
       const rows = new Map<string, SourceRow[]>();
       for (const series of answers.flat()) {
         rows.set(

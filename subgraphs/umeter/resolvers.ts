@@ -3,9 +3,15 @@ import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError } from '../../shared/graph/errors.js';
 import { MeteringPoint } from '../../shared/graph/index.js';
 import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
-import type { UmeterAddressRecord, UmeterClient, UmeterCustomerRecord } from './client.js';
+import type { UmeterClient } from './client.js';
+import {
+  UMETER_DAY_FORMAT,
+  UMETER_MAX_P4_DAYS,
+  UMETER_TIME_ZONE,
+  type UmeterAddressRecord,
+  type UmeterCustomerRecord,
+} from './contract.js';
 import type { UmeterLoaders } from './loaders.js';
-import { UMETER_TIME_ZONE } from './measurements.js';
 import type { UmeterMeter } from './readings.js';
 import { UmeterAddress, UmeterConnection, UmeterCustomer, UmeterUsage } from './schema.js';
 import type { Store } from '../../shared/store/index.js';
@@ -20,8 +26,6 @@ export interface UmeterContext {
 }
 
 const EAN = /^\d{18}$/;
-/** The longest P4 usage request this service sends (UMeter documents none; CONTRACT.md). */
-export const UMETER_MAX_USAGE_DAYS = 366;
 const EAN_ARG = { description: 'The connection’s EAN: 18 digits, e.g. "871687120000000011".' };
 
 function checkEan(ean: string): string {
@@ -130,7 +134,7 @@ export class UmeterConnectionResolver {
 
   @FieldResolver(() => UmeterUsage, {
     nullable: true,
-    description: `Usage per register and its cost from UMeter’s P4 data, over whole days of Europe/Amsterdam; at most ${UMETER_MAX_USAGE_DAYS} days.`,
+    description: `Usage per register and its cost from UMeter’s P4 data, over whole days of Europe/Amsterdam; at most ${UMETER_MAX_P4_DAYS} days.`,
   })
   async usage(
     @Root() connection: UmeterConnection,
@@ -149,17 +153,17 @@ export class UmeterConnectionResolver {
         provider: 'UMETER',
         field: 'to',
       });
-    if (days > UMETER_MAX_USAGE_DAYS) {
+    if (days > UMETER_MAX_P4_DAYS) {
       throw new BadUserInputError(
-        `The usage period covers ${days} days; UMeter usage is served for at most ${UMETER_MAX_USAGE_DAYS} days per request.`,
+        `The usage period covers ${days} days; UMeter usage is served for at most ${UMETER_MAX_P4_DAYS} days per request.`,
         {
           provider: 'UMETER',
           field: 'to',
-          maxSpanDays: UMETER_MAX_USAGE_DAYS,
+          maxSpanDays: UMETER_MAX_P4_DAYS,
         },
       );
     }
-    const usage = await client.p4(connection.ean, first.toFormat('yyyyMMdd'), end.toFormat('yyyyMMdd'));
+    const usage = await client.p4(connection.ean, first.toFormat(UMETER_DAY_FORMAT), end.toFormat(UMETER_DAY_FORMAT));
     return UmeterUsage.from(connection.ean, first.toJSDate(), end.toJSDate(), usage);
   }
 

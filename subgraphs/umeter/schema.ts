@@ -3,7 +3,8 @@ import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Meter, nationalMeterPointId } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/graph/provider-names.js';
 import { Resolution } from '../../shared/time/index.js';
-import type { P4Interval, P4Usage, Registers, UmeterAddressRecord, UmeterCustomerRecord } from './client.js';
+import type { P4Interval, P4Usage } from './client.js';
+import type { Registers, UmeterAddressRecord, UmeterCustomerRecord } from './contract.js';
 
 /** UMeter's entities as GraphQL types. Records from the connector map in here. */
 

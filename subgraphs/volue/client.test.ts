@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VolueClient, differingFields, type VolueClientOptions } from './client.js';
-import {
-  SEED_USER_IDS,
-  VOLUE_SIMULATOR_CLIENT_ID,
-  VOLUE_SIMULATOR_CLIENT_SECRET,
-  startVolueSimulator,
-  type VolueSimulator,
-} from './simulator.js';
+import { VOLUE_SIMULATOR_CLIENT_ID, VOLUE_SIMULATOR_CLIENT_SECRET, startVolueSimulator, type VolueSimulator } from './simulator/index.js';
+import { SEED_USER_IDS } from './simulator/seed.js';
 
 /** The connector against the simulator: token handling, registration idempotency, no blind POST retries. */
 

@@ -3,6 +3,26 @@ import { GridgraphError, UpstreamRejectedError, UpstreamUnavailableError } from 
 import { createHttpClient, type HttpClient, type UpstreamCallSettings } from '../../shared/connector/http-client.js';
 import { bearerAuth, createCredentialCache, credentialKey, type CredentialCache } from '../../shared/connector/upstream-auth.js';
 import type { Store } from '../../shared/store/index.js';
+import {
+  VOLUE_MAX_PAGE_SIZE,
+  VOLUE_PATHS,
+  type VolueEventPage,
+  type VolueEventRecord,
+  type VolueMeterInput,
+  type VolueMeterRecord,
+  type VolueReportRecord,
+  type VolueReportRequest,
+  type VolueResourceMetadata,
+  type VolueResourceRecord,
+  type VolueTokenResponse,
+  type VolueUserPage,
+  type VolueUserRecord,
+  type VolueVehicleMetadata,
+  type VolueVehicleRecord,
+  type VolueWebhookInput,
+  type VolueWebhookRecord,
+  type VolueWebhookTestRecord,
+} from './contract.js';
 
 /**
  * The Volue Energy Coordination connector: OAuth2 client credentials (token cached, renewed before it
@@ -10,133 +30,6 @@ import type { Store } from '../../shared/store/index.js';
  * seed's registration routes with idempotent registration, and the current partner API's events,
  * webhooks and reports. Records keep Volue's field names; the GraphQL layer maps them.
  */
-
-export interface VolueAddress {
-  street?: string;
-  city?: string;
-  zipCode?: string;
-}
-
-export interface VolueCoordinates {
-  latitude: number;
-  longitude: number;
-}
-
-export type VolueLocationType = 'Unknown' | 'Residential' | 'Commercial' | 'Other';
-
-export interface VolueMeterInput {
-  address?: VolueAddress;
-  location?: VolueCoordinates;
-  meterPointId: string;
-  meterNumber?: string;
-  locationType?: VolueLocationType;
-}
-
-export interface VolueMeterRecord extends VolueMeterInput {
-  meterId: string;
-  userId?: string;
-  location?: VolueCoordinates | undefined;
-}
-
-export interface VolueVehicleMetadata {
-  resourceType: 'Vehicle';
-  brand?: string;
-  model?: string;
-  year?: number;
-  vin?: string;
-}
-
-export interface VolueVehicleRecord {
-  id?: string;
-  userId?: string;
-  vehicleId: string;
-  metadata: VolueVehicleMetadata;
-}
-
-export interface VolueResourceMetadata {
-  resourceType: string;
-  [field: string]: unknown;
-}
-
-export interface VolueResourceRecord {
-  id?: string;
-  userId?: string;
-  resourceId: string;
-  metadata: VolueResourceMetadata;
-}
-
-export interface VoluePagination {
-  totalRecords: number;
-  pageSize: number;
-  currentPage: number;
-  totalPages?: number;
-  nextPage?: number | null;
-  previousPage?: number | null;
-}
-
-export interface VolueEventRecord {
-  id: string;
-  createdAt?: string;
-  payload?: { payloadType?: string; [field: string]: unknown };
-}
-
-export type VolueNotificationType =
-  | 'Unknown'
-  | 'PriceCurveCreated'
-  | 'UserEligibilityUpdated'
-  | 'LocationLPCRequested'
-  | 'ResourceLPCRequested'
-  | 'LPCReservationCreated';
-
-export interface VolueWebhookRecord {
-  webhookId: string;
-  webhookUrl: string;
-  name?: string | null;
-  notificationTypes?: VolueNotificationType[];
-  enabled?: boolean;
-  status?: 'New' | 'Healthy' | 'Unhealthy' | 'TimeOut';
-  createdDate?: string;
-  modifiedDate?: string;
-  lastAnalyzedTimestamp?: string;
-}
-
-export interface VolueWebhookInput {
-  webhookUrl?: string;
-  name?: string | null;
-  webhookSecret?: string | null;
-  notificationTypes?: VolueNotificationType[];
-  enabled?: boolean;
-}
-
-export interface VolueWebhookTestRecord {
-  webhookId: string;
-  notificationId?: string;
-  eventId?: string;
-  responseStatusCode?: number | null;
-}
-
-export interface VolueEnergyPoint {
-  /** UTC, at the start of the hour the energy was used in. */
-  timestamp: string;
-  kiloWattHours: number;
-}
-
-export type VolueReportPayload =
-  | {
-      payloadType: 'EnergyUsage';
-      resourceId: string;
-      locationId?: string;
-      meterPointId?: string;
-      points: VolueEnergyPoint[];
-      resolution: '01:00:00';
-    }
-  | { payloadType: 'LocationEnergyUsage'; locationId: string; meterPointId: string; points: VolueEnergyPoint[]; resolution: '01:00:00' };
-
-export interface VolueReportRecord {
-  id: string;
-  eventId?: string | null;
-  createdAt?: string;
-}
 
 export interface VolueClientOptions {
   /** Timeouts, concurrency, retries and breaker of the calls to the provider (`<PROVIDER>_*` settings). */
@@ -154,9 +47,6 @@ export interface VolueClientOptions {
   /** The clock the token cache uses (tests). */
   now?: () => number;
 }
-
-/** Volue's largest page (partner OpenAPI: "Maximum pageSize is 1000"). */
-export const VOLUE_MAX_PAGE_SIZE = 1000;
 
 export class VolueClient {
   private readonly http: HttpClient;
@@ -193,7 +83,7 @@ export class VolueClient {
   }
 
   private async requestToken(): Promise<{ value: string; expiresInSeconds?: number }> {
-    let body: { access_token?: unknown; expires_in?: unknown };
+    let body: Partial<VolueTokenResponse> | undefined;
     try {
       ({ body } = await this.identity.request<typeof body>({
         method: 'POST',
@@ -220,8 +110,8 @@ export class VolueClient {
 
   // Users
 
-  async listUsers(page: number, pageSize: number): Promise<{ pagination: VoluePagination; users: Array<{ userId: string }> }> {
-    const body = await this.http.get<{ pagination?: VoluePagination; users?: Array<{ userId: string }> }>('users', { page, pageSize });
+  async listUsers(page: number, pageSize: number): Promise<VolueUserPage> {
+    const body = await this.http.get<Partial<VolueUserPage>>(VOLUE_PATHS.users, { page, pageSize });
     if (!body?.pagination || !Array.isArray(body.users)) throw malformed('GET /users', 'no pagination and users');
     return { pagination: body.pagination, users: body.users };
   }
@@ -236,14 +126,14 @@ export class VolueClient {
     }
   }
 
-  async getUser(userId: string): Promise<{ userId: string }> {
-    return this.http.get(`users/${seg(userId)}`);
+  async getUser(userId: string): Promise<VolueUserRecord> {
+    return this.http.get(VOLUE_PATHS.user(seg(userId)));
   }
 
   /** Idempotent: a 409 means the user exists, which is what was asked (a user is only its id). */
-  async registerUser(userId: string): Promise<{ userId: string }> {
+  async registerUser(userId: string): Promise<VolueUserRecord> {
     return this.idempotentPost(
-      'users',
+      VOLUE_PATHS.users,
       { userId },
       async () => this.getUser(userId),
       (existing) => ({ userId: existing.userId }),
@@ -254,13 +144,13 @@ export class VolueClient {
   // Meters
 
   async listMeters(userId: string): Promise<VolueMeterRecord[]> {
-    return list(await this.http.get<VolueMeterRecord[]>(`users/${seg(userId)}/meters`), `GET /users/${userId}/meters`);
+    return list(await this.http.get<VolueMeterRecord[]>(VOLUE_PATHS.meters(seg(userId))), `GET /users/${userId}/meters`);
   }
 
   /** Idempotent on (user, meterPointId): a 409 for the same meter with the same fields returns it. */
   async registerMeter(userId: string, input: VolueMeterInput): Promise<VolueMeterRecord> {
     return this.idempotentPost(
-      `users/${seg(userId)}/meters`,
+      VOLUE_PATHS.meters(seg(userId)),
       input,
       async () => (await this.listMeters(userId)).find((meter) => meter.meterPointId === input.meterPointId),
       (existing) => ({
@@ -277,12 +167,12 @@ export class VolueClient {
   // Vehicles
 
   async listVehicles(userId: string): Promise<VolueVehicleRecord[]> {
-    return list(await this.http.get<VolueVehicleRecord[]>(`users/${seg(userId)}/vehicles`), `GET /users/${userId}/vehicles`);
+    return list(await this.http.get<VolueVehicleRecord[]>(VOLUE_PATHS.vehicles(seg(userId))), `GET /users/${userId}/vehicles`);
   }
 
   async registerVehicle(userId: string, input: { vehicleId: string; metadata: VolueVehicleMetadata }): Promise<VolueVehicleRecord> {
     return this.idempotentPost(
-      `users/${seg(userId)}/vehicles`,
+      VOLUE_PATHS.vehicles(seg(userId)),
       input,
       async () => (await this.listVehicles(userId)).find((vehicle) => vehicle.vehicleId === input.vehicleId),
       (existing) => ({ vehicleId: existing.vehicleId, metadata: existing.metadata }),
@@ -293,13 +183,13 @@ export class VolueClient {
   // Resources
 
   async listResources(userId: string): Promise<VolueResourceRecord[]> {
-    const body = await this.http.get<{ resources?: VolueResourceRecord[] }>(`users/${seg(userId)}/resources`);
+    const body = await this.http.get<{ resources?: VolueResourceRecord[] }>(VOLUE_PATHS.resources(seg(userId)));
     return list(body?.resources, `GET /users/${userId}/resources`);
   }
 
   async registerResource(userId: string, input: { resourceId: string; metadata: VolueResourceMetadata }): Promise<VolueResourceRecord> {
     return this.idempotentPost(
-      `users/${seg(userId)}/resources`,
+      VOLUE_PATHS.resources(seg(userId)),
       input,
       async () => (await this.listResources(userId)).find((resource) => resource.resourceId === input.resourceId),
       (existing) => ({ resourceId: existing.resourceId, metadata: existing.metadata }),
@@ -338,50 +228,54 @@ export class VolueClient {
 
   // Events
 
-  async listEvents(page: number, pageSize: number): Promise<{ pagination: VoluePagination; events: VolueEventRecord[] }> {
-    const body = await this.http.get<{ pagination?: VoluePagination; events?: VolueEventRecord[] }>('events', { page, pageSize });
+  async listEvents(page: number, pageSize: number): Promise<VolueEventPage> {
+    const body = await this.http.get<Partial<VolueEventPage>>(VOLUE_PATHS.events, { page, pageSize });
     if (!body?.pagination) throw malformed('GET /events', 'no pagination');
     return { pagination: body.pagination, events: body.events ?? [] };
   }
 
   getEvent(eventId: string): Promise<VolueEventRecord> {
-    return this.http.get(`events/${seg(eventId)}`);
+    return this.http.get(VOLUE_PATHS.event(seg(eventId)));
   }
 
   // Webhooks
 
   async listWebhooks(): Promise<VolueWebhookRecord[]> {
-    const body = await this.http.get<{ webhooks?: VolueWebhookRecord[] }>('webhooks');
+    const body = await this.http.get<{ webhooks?: VolueWebhookRecord[] }>(VOLUE_PATHS.webhooks);
     return list(body?.webhooks, 'GET /webhooks');
   }
 
   getWebhook(webhookId: string): Promise<VolueWebhookRecord> {
-    return this.http.get(`webhooks/${seg(webhookId)}`);
+    return this.http.get(VOLUE_PATHS.webhook(seg(webhookId)));
   }
 
   /** Not retried: a repeated POST would create a second webhook. */
   createWebhook(input: VolueWebhookInput & { webhookUrl: string }): Promise<VolueWebhookRecord> {
-    return this.http.post('webhooks', input);
+    return this.http.post(VOLUE_PATHS.webhooks, input);
   }
 
   async updateWebhook(webhookId: string, changes: VolueWebhookInput): Promise<VolueWebhookRecord> {
-    const { body } = await this.http.request<VolueWebhookRecord>({ method: 'PATCH', path: `webhooks/${seg(webhookId)}`, json: changes });
+    const { body } = await this.http.request<VolueWebhookRecord>({
+      method: 'PATCH',
+      path: VOLUE_PATHS.webhook(seg(webhookId)),
+      json: changes,
+    });
     return body;
   }
 
   async deleteWebhook(webhookId: string): Promise<void> {
-    await this.http.request({ method: 'DELETE', path: `webhooks/${seg(webhookId)}`, responseType: 'text' });
+    await this.http.request({ method: 'DELETE', path: VOLUE_PATHS.webhook(seg(webhookId)), responseType: 'text' });
   }
 
   testWebhook(webhookId: string): Promise<VolueWebhookTestRecord> {
-    return this.http.post(`webhooks/${seg(webhookId)}/test`);
+    return this.http.post(VOLUE_PATHS.webhookTest(seg(webhookId)));
   }
 
   // Reports
 
   /** Not retried: Volue would store the report twice. */
-  sendReport(report: { eventId?: string | null; payloads: VolueReportPayload[] }): Promise<VolueReportRecord> {
-    return this.http.post('reports', report);
+  sendReport(report: VolueReportRequest): Promise<VolueReportRecord> {
+    return this.http.post(VOLUE_PATHS.reports, report);
   }
 }
 

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { perKeyLoader } from '../../shared/connector/batching.js';
-import type { VolueClient, VolueMeterRecord } from './client.js';
+import type { VolueClient } from './client.js';
+import type { VolueMeterRecord } from './contract.js';
 
 /**
  * Per-request DataLoaders over the Volue connector (never module-level: cached records would leak

@@ -4,6 +4,7 @@ import type { ProviderServerConfig } from '../../shared/subgraph/module.js';
 import { defineProvider } from '../../shared/subgraph/provider.js';
 import { readWebhookRetentionMs } from '../../shared/subgraph/webhook-inbox.js';
 import { VolueClient } from './client.js';
+import { VOLUE_API_BASE_PATH, VOLUE_TOKEN_PATH } from './contract.js';
 import { createVolueLoaders } from './loaders.js';
 import {
   VolueMeteringPointResolver,
@@ -16,7 +17,7 @@ import {
 } from './resolvers.js';
 import { VOLUE_WEBHOOK_PATH, VolueNotifications, mountVolueWebhook } from './webhooks.js';
 
-export const VOLUE_DEFAULT_TOKEN_URL = 'https://auth.identity.volue.com/connect/token';
+export const VOLUE_DEFAULT_TOKEN_URL = `https://auth.identity.volue.com${VOLUE_TOKEN_PATH}`;
 
 export interface VolueConfig extends ProviderServerConfig {
   tokenUrl: string;
@@ -35,7 +36,7 @@ export const volue = defineProvider({
   provider: 'VOLUE',
   label: 'Volue',
   ports: { subgraph: 4002, simulator: 4102 },
-  simulatorApiPath: '/energy-coordination/v1',
+  simulatorApiPath: VOLUE_API_BASE_PATH,
   settings: {
     VOLUE_TOKEN_URL: url({ default: VOLUE_DEFAULT_TOKEN_URL, desc: 'OAuth token endpoint (client credentials)' }),
     VOLUE_CLIENT_ID: str({ default: '', desc: 'OAuth client id from the Spark Portal (required with VOLUE_API_URL)' }),
@@ -91,5 +92,5 @@ export const volue = defineProvider({
       },
     };
   },
-  simulator: () => import('./simulator.js'),
+  simulator: () => import('./simulator/index.js'),
 });

@@ -9,7 +9,8 @@ import {
   offsetAfter,
   toConnection,
 } from '../../shared/graph/index.js';
-import type { VolueClient, VolueEnergyPoint, VolueReportPayload, VolueWebhookInput } from './client.js';
+import type { VolueClient } from './client.js';
+import { VOLUE_REPORT_RESOLUTION, type VolueEnergyPoint, type VolueReportPayload, type VolueWebhookInput } from './contract.js';
 import type { VolueLoaders } from './loaders.js';
 import {
   RegisterVolueMeterInput,
@@ -371,7 +372,7 @@ export class VolueMutationResolver {
           ...(usage.locationId ? { locationId: usage.locationId } : {}),
           ...(usage.meterPointId ? { meterPointId: usage.meterPointId } : {}),
           points: hourlyPoints(usage.points, `energyUsage[${index}]`),
-          resolution: '01:00:00',
+          resolution: VOLUE_REPORT_RESOLUTION,
         }),
       ),
       ...(input.locationEnergyUsage ?? []).map(
@@ -380,7 +381,7 @@ export class VolueMutationResolver {
           locationId: usage.locationId,
           meterPointId: usage.meterPointId,
           points: hourlyPoints(usage.points, `locationEnergyUsage[${index}]`),
-          resolution: '01:00:00',
+          resolution: VOLUE_REPORT_RESOLUTION,
         }),
       ),
     ];

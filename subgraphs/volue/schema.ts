@@ -3,14 +3,15 @@ import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/graph/provider-names.js';
-import type {
-  VolueEventRecord,
-  VolueMeterRecord,
-  VolueNotificationType as NotificationTypeValue,
-  VolueResourceRecord,
-  VolueVehicleRecord,
-  VolueWebhookRecord,
-} from './client.js';
+import {
+  VOLUE_VEHICLE_YEARS,
+  type VolueEventRecord,
+  type VolueMeterRecord,
+  type VolueNotificationType as NotificationTypeValue,
+  type VolueResourceRecord,
+  type VolueVehicleRecord,
+  type VolueWebhookRecord,
+} from './contract.js';
 
 /** Volue's entities, inputs and enums as GraphQL types. Records from the connector map in here. */
 
@@ -470,11 +471,11 @@ export class RegisterVolueVehicleInput {
   @MaxLength(100)
   model?: string;
 
-  @Field(() => Int, { nullable: true, description: 'Model year, 1900 to 2100.' })
+  @Field(() => Int, { nullable: true, description: `Model year, ${VOLUE_VEHICLE_YEARS.min} to ${VOLUE_VEHICLE_YEARS.max}.` })
   @IsOptional()
   @IsInt()
-  @Min(1900)
-  @Max(2100)
+  @Min(VOLUE_VEHICLE_YEARS.min)
+  @Max(VOLUE_VEHICLE_YEARS.max)
   year?: number;
 
   @Field(() => String, { nullable: true, description: 'The vehicle identification number (VIN).' })

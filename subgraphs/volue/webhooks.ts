@@ -1,9 +1,10 @@
 import express, { type Express } from 'express';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Connection, ConnectionArgs } from '../../shared/graph/index.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import type { Store } from '../../shared/store/index.js';
 import { MAX_DELIVERY_ID_LENGTH, WebhookInbox, countDeliveries, type InboxDelivery } from '../../shared/subgraph/webhook-inbox.js';
+import { VOLUE_SIGNATURE_HEADER, signPayload } from './contract.js';
 import { VolueNotification, VolueNotificationType } from './schema.js';
 
 /**
@@ -17,7 +18,6 @@ import { VolueNotification, VolueNotificationType } from './schema.js';
  * replica sharing the store reads the same notifications.
  */
 export const VOLUE_WEBHOOK_PATH = '/webhooks/volue';
-export const VOLUE_SIGNATURE_HEADER = 'x-payload-signature';
 
 const log = createLogger('volue-webhooks');
 const KNOWN_TYPES = new Set<string>(Object.values(VolueNotificationType));
@@ -25,7 +25,7 @@ const KNOWN_TYPES = new Set<string>(Object.values(VolueNotificationType));
 /** True when `signature` is Base64(HMAC-SHA256(rawBody, secret)); compared in constant time. */
 export function verifySignature(rawBody: Buffer, signature: string | undefined, secret: string): boolean {
   if (!signature || !secret) return false;
-  const expected = createHmac('sha256', secret).update(rawBody).digest();
+  const expected = Buffer.from(signPayload(rawBody, secret), 'base64');
   const given = Buffer.from(signature.trim(), 'base64');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

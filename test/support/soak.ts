@@ -1,5 +1,5 @@
 import { gql } from 'graphql-request';
-import { SEED_USER_IDS } from '../../subgraphs/volue/simulator.js';
+import { SEED_USER_IDS } from '../../subgraphs/volue/simulator/seed.js';
 import type { GraphQLErrorShape } from './stack.js';
 
 /**

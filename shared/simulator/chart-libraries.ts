@@ -1,0 +1,11 @@
+import { createCanvas } from '@napi-rs/canvas';
+import { Chart, registerables } from 'chart.js';
+import PDFDocument from 'pdfkit';
+
+/**
+ * The simulators' drawing libraries, in one module that charts.ts imports only when a chart is drawn:
+ * they are devDependencies, absent from the production image.
+ */
+Chart.register(...registerables);
+
+export { Chart, createCanvas, PDFDocument };

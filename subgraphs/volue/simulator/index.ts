@@ -1,0 +1,108 @@
+import type { RequestHandler } from 'express';
+import { type RunningSimulator, type SimulatorOptions, startSimulator, TokenIssuer } from '../../../shared/simulator/index.js';
+import { numberInRange, readConfig } from '../../../shared/subgraph/config.js';
+import type { SimulatorForSubgraph, SimulatorPlacement } from '../../../shared/subgraph/provider.js';
+import { VOLUE_API_BASE_PATH, VOLUE_DEFAULT_TOKEN_LIFETIME_SECONDS, VOLUE_TOKEN_PATH, type VolueEventRecord } from '../contract.js';
+import { volueErrorBody } from './http.js';
+import { type SimulatedEventType, VolueNotifier } from './notifier.js';
+import { registerVolueRoutes } from './routes/index.js';
+import { type StoredReport, type VolueNotificationDelivery, VolueSimulatorStore } from './store.js';
+
+/**
+ * A local Volue Energy Coordination API (Spark). Registration follows the seed's Quickstart generation
+ * (late 2023: users, vehicles, meters, resources under /users/:userId); events, webhooks, reports,
+ * pagination and errors follow the current partner OpenAPI (2026-01). Auth is OAuth2 client credentials
+ * at `/connect/token` (the identity server, served by the same process here). contract.ts holds the
+ * paths, values and shapes; routes/ one file per resource; CONTRACT.md what is confirmed and inferred.
+ */
+
+export const VOLUE_SIMULATOR_CLIENT_ID = 'gridgraph-volue-simulator';
+export const VOLUE_SIMULATOR_CLIENT_SECRET = 'gridgraph-volue-simulator-secret';
+/** The webhook secret the subgraph uses with the simulator when VOLUE_WEBHOOK_SECRET is unset. */
+export const VOLUE_SIMULATOR_WEBHOOK_SECRET = 'gridgraph-volue-simulator-webhook-secret';
+
+/** Where it listens and its faults, as for any simulator; then Volue's own. */
+export interface VolueSimulatorOptions extends Pick<SimulatorOptions, 'port' | 'host' | 'faults'> {
+  clientId?: string;
+  clientSecret?: string;
+  /** Seconds an access token lives (tests shorten it to make a token expire). */
+  tokenLifetimeSeconds?: number;
+  /** The simulator's clock (token expiry, timestamps of created objects). */
+  now?: () => Date;
+}
+
+export interface VolueSimulator extends RunningSimulator {
+  /** The identity server's token URL (`<url>/connect/token`). */
+  tokenUrl: string;
+  /** The API base URL (`<url>/energy-coordination/v1`). */
+  apiUrl: string;
+  tokens: TokenIssuer<string>;
+  /** Creates an event (as Volue's simulation routes do) and delivers it to every matching webhook. */
+  createEvent(payloadType: SimulatedEventType): Promise<VolueEventRecord>;
+  /** Reports received by POST /reports, oldest first. */
+  reports(): StoredReport[];
+  /** Every webhook delivery attempted, oldest first. */
+  deliveries(): VolueNotificationDelivery[];
+}
+
+export async function startVolueSimulator(options: VolueSimulatorOptions = {}): Promise<VolueSimulator> {
+  const clientId = options.clientId ?? VOLUE_SIMULATOR_CLIENT_ID;
+  const clientSecret = options.clientSecret ?? VOLUE_SIMULATOR_CLIENT_SECRET;
+  const now = options.now ?? (() => new Date());
+  const tokens = new TokenIssuer<string>(options.tokenLifetimeSeconds ?? VOLUE_DEFAULT_TOKEN_LIFETIME_SECONDS, () => now().getTime());
+  const store = new VolueSimulatorStore();
+  const notifier = new VolueNotifier(store, now);
+  const requireBearer: RequestHandler = (req, _res, next) => {
+    tokens.requireBearer(req);
+    next();
+  };
+
+  const simulator = await startSimulator({
+    name: 'volue',
+    port: options.port,
+    host: options.host,
+    faults: options.faults,
+    configure: (app) => registerVolueRoutes(app, { clientId, clientSecret, tokens }, { store, now, requireBearer, notifier }),
+    onReset: () => store.reset(),
+    errorBody: volueErrorBody,
+  });
+
+  return Object.assign(simulator, {
+    tokenUrl: `${simulator.url}${VOLUE_TOKEN_PATH}`,
+    apiUrl: `${simulator.url}${VOLUE_API_BASE_PATH}`,
+    tokens,
+    createEvent: (payloadType: SimulatedEventType) => notifier.createEvent(payloadType),
+    reports: () => store.reports,
+    deliveries: () => store.deliveries,
+  });
+}
+
+/** The simulator's own settings. */
+export const settings = {
+  VOLUE_SIM_TOKEN_LIFETIME_S: numberInRange(
+    1,
+    86_400,
+  )({ default: VOLUE_DEFAULT_TOKEN_LIFETIME_SECONDS, desc: 'Lifetime of the simulator’s access tokens' }),
+};
+
+/** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without VOLUE_API_URL runs against. */
+export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: SimulatorPlacement): Promise<SimulatorForSubgraph> {
+  const clientId = env.VOLUE_CLIENT_ID || VOLUE_SIMULATOR_CLIENT_ID;
+  const clientSecret = env.VOLUE_CLIENT_SECRET || VOLUE_SIMULATOR_CLIENT_SECRET;
+  const simulator = await startVolueSimulator({
+    ...placement,
+    clientId,
+    clientSecret,
+    tokenLifetimeSeconds: readConfig(settings, env).VOLUE_SIM_TOKEN_LIFETIME_S,
+  });
+  return {
+    simulator,
+    env: {
+      VOLUE_API_URL: simulator.apiUrl,
+      VOLUE_TOKEN_URL: simulator.tokenUrl,
+      VOLUE_CLIENT_ID: clientId,
+      VOLUE_CLIENT_SECRET: clientSecret,
+      VOLUE_WEBHOOK_SECRET: env.VOLUE_WEBHOOK_SECRET || VOLUE_SIMULATOR_WEBHOOK_SECRET,
+    },
+  };
+}
