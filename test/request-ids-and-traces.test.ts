@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTracing, type Tracing } from '../shared/observability/tracing.js';
 import { startStack, type TestStack } from './support/stack.js';
 
@@ -89,26 +89,31 @@ describe('traces', () => {
     await expect.poll(findGateway).toBeDefined();
     const gateway = findGateway()!;
     const traceId = gateway.spanContext().traceId;
-    await expect.poll(() => spansOf(traceId).some((span) => span.attributes['gridgraph.provider'] === 'ENERKEY')).toBe(true);
-    const spans = spansOf(traceId);
-    const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
-    const ancestors = (span: ReadableSpan): ReadableSpan[] => {
-      const parent = byId.get(parentOf(span) ?? '');
-      return parent ? [parent, ...ancestors(parent)] : [];
-    };
+    // Spans are exported as each one ends, and some of @apollo/gateway's end after the answer: retry until all are in.
+    await vi.waitFor(
+      () => {
+        const spans = spansOf(traceId);
+        const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
+        const ancestors = (span: ReadableSpan): ReadableSpan[] => {
+          const parent = byId.get(parentOf(span) ?? '');
+          return parent ? [parent, ...ancestors(parent)] : [];
+        };
 
-    expect(gateway).toMatchObject({ kind: SpanKind.SERVER, name: 'gateway TraceCheck' });
-    expect(parentOf(gateway)).toBeUndefined();
-    const subgraphCall = spans.find((span) => span.name === 'subgraph enerkey')!;
-    expect(subgraphCall.kind).toBe(SpanKind.CLIENT);
-    const subgraph = spans.find((span) => span.kind === SpanKind.SERVER && span.attributes['gridgraph.server'] === 'enerkey')!;
-    // The subgraph continued the trace the gateway's fetch sent in traceparent.
-    expect(parentOf(subgraph)).toBe(subgraphCall.spanContext().spanId);
-    expect(ancestors(subgraph)).toContain(gateway);
-    const upstream = spans.find((span) => span.attributes['gridgraph.provider'] === 'ENERKEY')!;
-    expect(upstream).toMatchObject({ kind: SpanKind.CLIENT, name: 'GET api/v1/facilities' });
-    expect(upstream.attributes['http.response.status_code']).toBe(200);
-    expect(ancestors(upstream)).toEqual(expect.arrayContaining([subgraph, subgraphCall, gateway]));
+        expect(gateway).toMatchObject({ kind: SpanKind.SERVER, name: 'gateway TraceCheck' });
+        expect(parentOf(gateway)).toBeUndefined();
+        const subgraphCall = spans.find((span) => span.name === 'subgraph enerkey')!;
+        expect(subgraphCall.kind).toBe(SpanKind.CLIENT);
+        const subgraph = spans.find((span) => span.kind === SpanKind.SERVER && span.attributes['gridgraph.server'] === 'enerkey')!;
+        // The subgraph continued the trace the gateway's fetch sent in traceparent.
+        expect(parentOf(subgraph)).toBe(subgraphCall.spanContext().spanId);
+        expect(ancestors(subgraph)).toContain(gateway);
+        const upstream = spans.find((span) => span.attributes['gridgraph.provider'] === 'ENERKEY')!;
+        expect(upstream).toMatchObject({ kind: SpanKind.CLIENT, name: 'GET api/v1/facilities' });
+        expect(upstream.attributes['http.response.status_code']).toBe(200);
+        expect(ancestors(upstream)).toEqual(expect.arrayContaining([subgraph, subgraphCall, gateway]));
+      },
+      { timeout: 5_000 },
+    );
   });
 
   it('continue the caller’s trace from its traceparent, whose trace id is then the request id', async () => {

@@ -19,14 +19,16 @@ export function renderDockerfile(dockerfile: string, providers: readonly Provide
     `all) exec node dist/scripts/start-all.js ;; ` +
     `*) echo "ROLE must be gateway, ${names.join(', ')} or all (got '$role')" >&2; exit 64 ;; esac`;
   // The health check finds the role's port from the role the entry point noted (it may come as an argument).
-  const ports = {
-    gateway: gatewayPort,
-    all: gatewayPort,
-    ...Object.fromEntries(providers.map(({ name, ports }) => [name, ports.subgraph])),
-  };
+  // Role names are lower-case words, so they stand as bare keys in the probe's object literal.
+  const rolePorts: Array<[string, number]> = [
+    ['gateway', gatewayPort],
+    ['all', gatewayPort],
+    ...providers.map(({ name, ports }) => [name, ports.subgraph] as [string, number]),
+  ];
+  const ports = `{${rolePorts.map(([role, port]) => `${role}:${port}`).join(',')}}`;
   const probe =
     `const fs=require('fs'),e=process.env,f='/tmp/gridgraph-role',r=(fs.existsSync(f)?fs.readFileSync(f,'utf8'):e.ROLE).trim(),` +
-    `p=e[r==='gateway'||r==='all'?'GATEWAY_PORT':r.toUpperCase()+'_SUBGRAPH_PORT']||${JSON.stringify(ports)}[r];` +
+    `p=e[r==='gateway'||r==='all'?'GATEWAY_PORT':r.toUpperCase()+'_SUBGRAPH_PORT']||${ports}[r];` +
     `fetch('http://127.0.0.1:'+p+'/health/ready').then(a=>process.exit(a.ok?0:1),()=>process.exit(1))`;
   const generated = [
     BEGIN,
