@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { subgraphUrlSetting } from '../gateway/config.js';
 import { SUPERGRAPH_PATH, subgraphsOf } from '../gateway/index.js';
 import { startThrowawayStack } from '../scripts/stack.js';
 
@@ -270,7 +271,7 @@ async function firstOpenvoltMeter(url: string): Promise<string> {
 async function startOurGateway(urls: Array<[string, string]>, name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Target> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, LOG_LEVEL: 'error', GATEWAY_PORT: String(port) };
-  for (const [name, url] of urls) env[`${name.toUpperCase()}_SUBGRAPH_URL`] = url;
+  for (const [name, url] of urls) env[subgraphUrlSetting(name)] = url;
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/gateway-child.ts')], {
     cwd: ROOT,
     env,

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { ROOT, TSX } from './support/process.js';
+import { subgraphUrlSetting } from '../gateway/config.js';
 import { gatewayClient, unusedPort } from './support/stack.js';
 
 /**
@@ -120,7 +121,7 @@ describe('the production build', () => {
     );
     // Every other subgraph of the supergraph is down.
     const down = `http://127.0.0.1:${await unusedPort()}/graphql`;
-    const subgraphUrls = Object.fromEntries(PROVIDERS.map((module) => [`${module.name.toUpperCase()}_SUBGRAPH_URL`, down]));
+    const subgraphUrls = Object.fromEntries(PROVIDERS.map((module) => [subgraphUrlSetting(module.name), down]));
     const gateway = await startCompiled(
       join(dist, 'gateway/index.js'),
       { ...subgraphUrls, INTELLIMETER_SUBGRAPH_URL: subgraph.match[1], GATEWAY_PORT: '0' },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERGRAPH_PATH, readGatewayConfig, startGateway } from '../gateway/index.js';
 import type { RunningServer } from '../shared/subgraph/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
-import { startProvider } from '../shared/subgraph/provider.js';
+import { settingPrefix, startProvider } from '../shared/subgraph/provider.js';
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
@@ -47,7 +47,7 @@ let graph: ReturnType<typeof gatewayClient>;
 
 async function startReplica(name: string, port = 0): Promise<RunningServer> {
   const module = PROVIDERS.find((candidate) => candidate.name === name)!;
-  const { subgraph } = await startProvider(module, { ...env[name], [`${name.toUpperCase()}_SUBGRAPH_PORT`]: String(port) });
+  const { subgraph } = await startProvider(module, { ...env[name], [`${settingPrefix(module)}_SUBGRAPH_PORT`]: String(port) });
   return subgraph;
 }
 
