@@ -279,3 +279,37 @@ describe('gateway → subgraph: a list of N entities', () => {
     });
   });
 });
+
+describe('the same root list under two aliases', () => {
+  it('costs one upstream list call, also when the aliases ask different page lengths', async () => {
+    const counter = countUpstreamCalls(stack);
+    const nodes = 'nodes { id }';
+    const { data, errors } = await stack.query<Record<string, { nodes: Array<{ id: string }> }>>(/* GraphQL */ `
+      {
+        a: openvoltMeters(first: 30) { ${nodes} }
+        b: openvoltMeters(first: 30) { ${nodes} }
+        c: openvoltMeters(first: 10) { ${nodes} }
+        d: volueUsers(first: 30) { ${nodes} }
+        e: volueUsers(first: 30) { ${nodes} }
+        f: enerkeyMeters(first: 30) { ${nodes} }
+        g: enerkeyMeters(first: 30) { ${nodes} }
+      }
+    `);
+    expect(describeErrors(errors)).toEqual([]);
+    expect(data.a!.nodes).toHaveLength(30);
+    expect(data.b).toEqual(data.a);
+    expect(data.c!.nodes).toEqual(data.a!.nodes.slice(0, 10));
+    expect(data.d!.nodes.length).toBeGreaterThan(0);
+    expect(data.e).toEqual(data.d);
+    expect(data.f!.nodes).toHaveLength(11);
+    expect(data.g).toEqual(data.f);
+    expect(counter.calls()).toEqual({
+      // Each connection reads page 1 of 100 meters; one call answers all three.
+      openvolt: { 'GET /v1/meters': 1 },
+      volue: { 'GET /energy-coordination/v1/users': 1 },
+      umeter: {},
+      enerkey: { 'GET /api/v1/facilities': 1, 'GET /api/v1/meters': 1 },
+      intellimeter: {},
+    });
+  });
+});

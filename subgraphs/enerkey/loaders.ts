@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { groupBy, perKeyLoader } from '../../shared/connector/batching.js';
+import { groupBy, oncePerArguments, perKeyLoader } from '../../shared/connector/batching.js';
 import { NotFoundError } from '../../shared/graph/errors.js';
 import type { EnerkeyClient, EnerkeyValue } from './client.js';
 import {
@@ -55,6 +55,10 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
     return pointIds.map((id) => byPoint.get(id) ?? []);
   });
 
+  /** Listings per distinct filter: a list asked twice in one request (aliases) costs one call. */
+  const facilityList = oncePerArguments(({ ids }: { ids?: readonly number[] }) => client.facilities(ids));
+  const meterList = oncePerArguments((filter: Parameters<EnerkeyClient['meters']>[0]) => client.meters(filter));
+
   const quantities = perKeyLoader((_all: 'all') => client.quantities());
 
   const actionById = perKeyLoader((id: number) => client.action(id));
@@ -104,7 +108,7 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
     { cacheKeyFn: (key) => `${key.kind}|${key.meterId}|${key.from}|${key.to}` },
   );
 
-  return { facilityById, meterById, metersByFacility, metersByPoint, quantities, actionById, values };
+  return { facilityById, facilityList, meterById, meterList, metersByFacility, metersByPoint, quantities, actionById, values };
 }
 
 export type EnerkeyLoaders = ReturnType<typeof createEnerkeyLoaders>;

@@ -80,7 +80,7 @@ export class EnerkeyQueryResolver {
     @Ctx() { client, loaders }: EnerkeyContext,
   ): Promise<Connection<EnerkeyFacility>> {
     const wanted = ids?.map((id) => enerkeyId(id, 'facility', 'ids'));
-    const records = await client.facilities(wanted);
+    const records = await loaders.facilityList({ ids: wanted });
     for (const record of records) loaders.facilityById.prime(record.id, record);
     return connectionOf(records.map(EnerkeyFacility.fromRecord), args);
   }
@@ -105,9 +105,9 @@ export class EnerkeyQueryResolver {
     let facilities = facilityIds?.map((id) => enerkeyId(id, 'facility', 'facilityIds'));
     const point = meteringPointId?.trim() || undefined;
     // As EnerKey advises: all facilities first, then their meters, so new meters are in and removed ones out.
-    if (!facilities?.length && !point) facilities = (await client.facilities()).map((f) => f.id);
+    if (!facilities?.length && !point) facilities = (await loaders.facilityList({})).map((f) => f.id);
     if (facilities?.length === 0) return connectionOf([], args);
-    const records = await client.meters({ facilityIds: facilities, meteringPointIds: point ? [point] : undefined });
+    const records = await loaders.meterList({ facilityIds: facilities, meteringPointIds: point ? [point] : undefined });
     for (const record of records) loaders.meterById.prime(record.id, record);
     return connectionOf(records.map(EnerkeyMeter.fromRecord), args);
   }

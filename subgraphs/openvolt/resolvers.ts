@@ -117,14 +117,14 @@ export class OpenvoltQueryResolver {
     meterNumber: string | null,
     @Arg('status', () => OpenvoltMeterStatus, { nullable: true, description: 'Only meters in this status.' })
     status: OpenvoltMeterStatus | null,
-    @Ctx() { client }: OpenvoltContext,
+    @Ctx() { loaders }: OpenvoltContext,
   ): Promise<Connection<OpenvoltMeter>> {
     const filters = {
       customer_id: customerId ? openvoltId(customerId, 'customer') : undefined,
       meter_number: meterNumber?.trim() || undefined,
       status: status ?? undefined,
     };
-    return page(args, (p, size) => client.listMeters({ ...filters, page: p, pageSize: size }), OpenvoltMeter.fromRecord);
+    return page(args, (p, size) => loaders.meterPage({ ...filters, page: p, pageSize: size }), OpenvoltMeter.fromRecord);
   }
 
   @Query(() => OpenvoltMeter, { nullable: true, description: 'One Openvolt meter by id; a NOT_FOUND error when there is none.' })
@@ -352,9 +352,9 @@ export class OpenvoltCustomerResolver {
   meters(
     @Root() customer: OpenvoltCustomer,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Ctx() { client }: OpenvoltContext,
+    @Ctx() { loaders }: OpenvoltContext,
   ): Promise<Connection<OpenvoltMeter>> {
-    return page(args, (p, size) => client.listMeters({ customer_id: customer.id, page: p, pageSize: size }), OpenvoltMeter.fromRecord);
+    return page(args, (p, size) => loaders.meterPage({ customer_id: customer.id, page: p, pageSize: size }), OpenvoltMeter.fromRecord);
   }
 
   @FieldResolver(() => OpenvoltConsentConnection, { nullable: true, description: 'The consents this customer has given.' })

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { perKeyLoader } from '../../shared/connector/batching.js';
+import { oncePerArguments, perKeyLoader } from '../../shared/connector/batching.js';
 import type { VolueClient } from './client.js';
 import type { VolueMeterRecord } from './contract.js';
 
@@ -16,6 +16,8 @@ export function createVolueLoaders(client: VolueClient) {
   const resourcesByUser = perKeyLoader((userId: string) => client.listResources(userId));
   const eventById = perKeyLoader((eventId: string) => client.getEvent(eventId));
   const webhookById = perKeyLoader((webhookId: string) => client.getWebhook(webhookId));
+  /** One page of users per distinct page: a list asked twice (aliases) shares it. */
+  const userPage = oncePerArguments(({ page, pageSize }: { page: number; pageSize: number }) => client.listUsers(page, pageSize));
 
   let allMeters: Promise<VolueMeterRecord[]> | undefined;
   const metersByPointId = new DataLoader<string, VolueMeterRecord[]>(async (pointIds) => {
@@ -33,7 +35,7 @@ export function createVolueLoaders(client: VolueClient) {
     return pointIds.map((id) => meters.filter((meter) => meter.meterPointId === id));
   });
 
-  return { userById, metersByUser, vehiclesByUser, resourcesByUser, eventById, webhookById, metersByPointId };
+  return { userById, userPage, metersByUser, vehiclesByUser, resourcesByUser, eventById, webhookById, metersByPointId };
 }
 
 export type VolueLoaders = ReturnType<typeof createVolueLoaders>;

@@ -102,11 +102,11 @@ function hourlyPoints(points: VolueEnergyPointInput[], where: string): VolueEner
 @Resolver()
 export class VolueQueryResolver {
   @Query(() => VolueUserConnection, { nullable: true, description: 'Users registered with Volue, in Volue’s order.' })
-  async volueUsers(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { client }: VolueContext): Promise<Connection<VolueUser>> {
+  async volueUsers(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { loaders }: VolueContext): Promise<Connection<VolueUser>> {
     const offset = offsetAfter(args.after);
     let total: number | null = null;
     const users = await collectPages(offset, args.first, VOLUE_PAGE_SIZE, async (page, size) => {
-      const answer = await client.listUsers(page, size);
+      const answer = await loaders.userPage({ page, pageSize: size });
       total = answer.pagination.totalRecords;
       return answer.users;
     });
