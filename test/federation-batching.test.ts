@@ -15,6 +15,11 @@ import { countUpstreamCalls, startCountingGateway, type CountingGateway } from '
 
 /** 2 to 8 November 2026 by Dutch day: one UMeter month call, one EnerKey values window, one Intellimeter file. */
 const WEEK = { from: '2026-11-02T00:00:00+01:00', to: '2026-11-09T00:00:00+01:00', resolution: 'DAY', timeZone: 'Europe/Amsterdam' };
+/**
+ * 5 to 11 October 2026 by Dutch day, the same shape of calls: each test asks its own weeks, so none is
+ * answered from the history cache an earlier test filled (what the cache saves, history-cache.test.ts counts).
+ */
+const OTHER_WEEK = { from: '2026-10-05T00:00:00+02:00', to: '2026-10-12T00:00:00+02:00', resolution: 'DAY', timeZone: 'Europe/Amsterdam' };
 
 let stack: TestStack;
 let counting: CountingGateway;
@@ -194,7 +199,7 @@ describe('gateway → subgraph: a list of N entities', () => {
     const counter = countUpstreamCalls(stack);
     const { data, errors } = await new GraphQLClient(counting.url, { errorPolicy: 'all' }).rawRequest<{
       openvoltMeters: { nodes: Array<{ meteringPoint: { id: string; umeterConnection: unknown; enerkeyMeters: unknown[] } }> };
-    }>(JOIN_FROM_EVERY_OPENVOLT_METER, { range: WEEK });
+    }>(JOIN_FROM_EVERY_OPENVOLT_METER, { range: OTHER_WEEK });
     expect(errors ?? []).toEqual([]);
     const nodes = data.openvoltMeters.nodes;
     expect(nodes).toHaveLength(52);

@@ -31,6 +31,8 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   calls: UpstreamCallSettings;
   /** Where state that must survive a restart lives: STORE_URL (Redis) or a file under DATA_DIR. */
   store: StoreSettings;
+  /** The history cache in the store (HISTORY_CACHE_TTL_HOURS, HISTORY_CACHE_MAX_MB); either 0 turns it off. */
+  historyCache: { ttlMs: number; maxBytes: number };
 }
 
 /**
@@ -66,6 +68,17 @@ export const SERVER_SETTINGS = {
     example: './data',
     desc: 'Folder of the embedded stores (one file per subgraph; default data/ in the project); private, on a local disk',
   }),
+  HISTORY_CACHE_TTL_HOURS: numberInRange(
+    0,
+    24 * 366,
+  )({
+    default: 24,
+    desc: 'How long readings a provider will not change any more (its finality rule, CONTRACT.md) are kept in the store and answered from it; 0 = never cached',
+  }),
+  HISTORY_CACHE_MAX_MB: numberInRange(
+    0,
+    100_000,
+  )({ default: 256, desc: 'Most megabytes of cached history per subgraph in the store; the oldest written go first; 0 = never cached' }),
   KEEP_ALIVE_TIMEOUT_MS: keepAliveTimeoutSetting,
   SUBGRAPH_REQUEST_TIMEOUT_MS: numberInRange(
     100,
@@ -135,6 +148,10 @@ export function readProviderServerConfig(
     store: {
       url: (config.STORE_URL as string) || undefined,
       path: join(resolve(config.DATA_DIR as string), `${prefix.toLowerCase()}.mdb`),
+    },
+    historyCache: {
+      ttlMs: (config.HISTORY_CACHE_TTL_HOURS as number) * 3_600_000,
+      maxBytes: (config.HISTORY_CACHE_MAX_MB as number) * 1_048_576,
     },
     keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS as number,
     requestTimeoutMs: config.SUBGRAPH_REQUEST_TIMEOUT_MS as number,

@@ -8,6 +8,7 @@ import { ServerMetrics, reportingTo, type RequestBudget } from '../observability
 import { startTracing } from '../observability/tracing.js';
 import type { FaultSettings, RunningSimulator } from '../simulator/server.js';
 import { createStore, reportingErrors, type Store } from '../store/index.js';
+import { HistoryCache } from '../time/history-cache.js';
 import { readConfig } from './config.js';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation.js';
 import { closingStore, readProviderServerConfig, subgraphServerSettings, type ProviderServerConfig, type StartOptions } from './module.js';
@@ -40,14 +41,26 @@ export interface ProviderDescriptor<
    * (credentials are required once `<PREFIX>_API_URL` points at the real API), it throws a ConfigError.
    */
   config(server: ProviderServerConfig, settings: Settings, env: NodeJS.ProcessEnv): Config;
+  /**
+   * The provider's finality rule (its CONTRACT.md, "Finality"): its readings of an interval no longer
+   * change once the interval ended this many days ago, so the kit keeps them in the history cache.
+   * Omitted (a provider without readings): nothing is cached.
+   */
+  finalAfterDays?: number;
   /** The resolver classes and reference resolvers; the kit adds the shared `meteringPoint` root. */
   schema: SubgraphSchemaOptions<Context>;
   /** What one process holds (clients, inboxes) for the provider at `config.apiUrl`, and each request's context. */
-  serve(config: Config & { apiUrl: string }, store: Store, options: Required<StartOptions>): ProviderService<Context>;
+  serve(config: Config & { apiUrl: string }, store: Store, options: ServeOptions): ProviderService<Context>;
   /** The provider's simulator, loaded only when it is started: a subgraph against the real API loads none of it. */
   simulator(): Promise<ProviderSimulatorModule>;
   /** Shown after the simulator's URL when the subgraph runs alone (its API's base path, e.g. `/v1`). */
   simulatorApiPath?: string;
+}
+
+/** What the kit hands a provider's `serve` beside its config and store. */
+export interface ServeOptions extends Required<StartOptions> {
+  /** The history cache for the provider's `TimeSeriesReader`s; undefined when off or the provider has no finality rule. */
+  history: HistoryCache | undefined;
 }
 
 export interface ProviderService<Context> {
@@ -175,7 +188,8 @@ async function serveProvider(
   const store = reportingErrors(createStore(config.store), (operation) => metrics.storeError(operation));
   try {
     // What the provider builds (its clients, its webhook receivers) reports to this server's metrics.
-    const service = reportingTo(metrics, () => descriptor.serve(config, store, { now }));
+    const history = historyCache(descriptor, config, store);
+    const service = reportingTo(metrics, () => descriptor.serve(config, store, { now, history }));
     if (service.requestBudgets) metrics.watchBudgets(descriptor.provider, () => service.requestBudgets!());
     const server = await startGraphQLServer({
       name: descriptor.name,
@@ -192,6 +206,13 @@ async function serveProvider(
     await store.close();
     throw error;
   }
+}
+
+function historyCache(descriptor: ProviderDescriptor, config: ProviderServerConfig & { apiUrl: string }, store: Store) {
+  const { ttlMs, maxBytes } = config.historyCache;
+  if (descriptor.finalAfterDays === undefined || ttlMs === 0 || maxBytes === 0) return undefined;
+  const finalAfterMs = descriptor.finalAfterDays * 86_400_000;
+  return new HistoryCache(store, { provider: descriptor.name, apiUrl: config.apiUrl, finalAfterMs, ttlMs, maxBytes });
 }
 
 /** How long a readiness check waits for the store. */

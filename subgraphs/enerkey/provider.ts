@@ -40,6 +40,8 @@ export const enerkey = defineProvider({
     }
     return { ...server, apiKeys: [settings.ENERKEY_API_KEY, settings.ENERKEY_API_KEY_SECONDARY].filter(Boolean) };
   },
+  // Readings of an interval that ended this long ago no longer change (CONTRACT.md, "Finality").
+  finalAfterDays: 7,
   schema: {
     resolvers: [
       EnerkeyQueryResolver,
@@ -51,7 +53,7 @@ export const enerkey = defineProvider({
     ],
     referenceResolvers: enerkeyReferenceResolvers,
   },
-  serve(config, store, { now }) {
+  serve(config, store, { now, history }) {
     // One client per process: the key ring's budget is the process's view of the keys' daily budgets.
     const client = new EnerkeyClient({ store, baseUrl: config.apiUrl, apiKeys: config.apiKeys, calls: config.calls });
     const source = enerkeyReadings(client);
@@ -60,7 +62,7 @@ export const enerkey = defineProvider({
         client,
         store,
         loaders: createEnerkeyLoaders(client),
-        readings: new TimeSeriesReader(source, now),
+        readings: new TimeSeriesReader(source, now, history),
       }),
       // Each key's daily budget as the key ring counts it (shared by replicas on one store).
       requestBudgets: () =>

@@ -300,7 +300,7 @@ export class EnerkeyMutationResolver {
 }
 
 async function push(
-  { client, loaders, store }: EnerkeyContext,
+  { client, loaders, store, readings }: EnerkeyContext,
   meterId: string,
   input: EnerkeyHourlyValueInput[],
   type: EnerkeyMeterType,
@@ -328,7 +328,7 @@ async function push(
       type === EnerkeyMeterType.CUMULATIVE ? client.pushCumulativeReadings(meter.id, points) : client.pushConsumptions(meter.id, points),
     // No reconcile: EnerKey sums pushed values into whatever the hour held, so its state cannot tell
     // whether a lost push was stored; such a retry is told so (UPSTREAM_TIMEOUT, IDEMPOTENCY_OUTCOME_UNKNOWN).
-  });
+  }).finally(() => readings.forgetHistory(String(meter.id))); // whether or not it was stored, the cached hours may be stale
   return Object.assign(new EnerkeyPushResult(), {
     meterId: String(result.meterId),
     unit: result.unit,

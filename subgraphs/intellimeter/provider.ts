@@ -59,6 +59,8 @@ export const intellimeter = defineProvider({
       fileType: settings.INTELLIMETER_FILE_TYPE as FileType,
     };
   },
+  // Readings of an interval that ended this long ago no longer change (CONTRACT.md, "Finality").
+  finalAfterDays: 2,
   schema: {
     resolvers: [
       IntellimeterQueryResolver,
@@ -69,7 +71,7 @@ export const intellimeter = defineProvider({
     ],
     referenceResolvers: intellimeterReferenceResolvers,
   },
-  serve(config, store, { now }) {
+  serve(config, store, { now, history }) {
     // One client per process: it holds the session.
     const client = new IntellimeterClient({
       store,
@@ -87,7 +89,7 @@ export const intellimeter = defineProvider({
         client,
         store,
         loaders: createIntellimeterLoaders(client),
-        readings: new TimeSeriesReader(source, now),
+        readings: new TimeSeriesReader(source, now, history),
       }),
     };
   },

@@ -62,6 +62,8 @@ export const openvolt = defineProvider({
       calendarZone: OPENVOLT_CALENDAR_ZONE === 'none' ? null : OPENVOLT_CALENDAR_ZONE,
     };
   },
+  // Readings of an interval that ended this long ago no longer change (CONTRACT.md, "Finality").
+  finalAfterDays: 35,
   schema: {
     resolvers: [
       OpenvoltQueryResolver,
@@ -73,9 +75,9 @@ export const openvolt = defineProvider({
     ],
     referenceResolvers: openvoltReferenceResolvers,
   },
-  serve(config, store, { now }) {
+  serve(config, store, { now, history }) {
     const client = new OpenvoltClient({ baseUrl: config.apiUrl, apiKey: config.apiKey, calls: config.calls });
-    const events = new OpenvoltEvents(store, config.webhookRetentionMs);
+    const events = new OpenvoltEvents(store, config.webhookRetentionMs, history);
     const source = openvoltReadings(client, config.calendarZone);
     const account: OpenvoltAccountShape = { moreThanOnePage: false };
     return {
@@ -84,7 +86,7 @@ export const openvolt = defineProvider({
         store,
         loaders: createOpenvoltLoaders(client, account),
         events,
-        readings: new TimeSeriesReader(source, now),
+        readings: new TimeSeriesReader(source, now, history),
       }),
       routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
       webhookUrl: (serverUrl) => {

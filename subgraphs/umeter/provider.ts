@@ -53,11 +53,13 @@ export const umeter = defineProvider({
       password: settings.UMETER_PASSWORD,
     };
   },
+  // Readings of an interval that ended this long ago no longer change (CONTRACT.md, "Finality").
+  finalAfterDays: 10,
   schema: {
     resolvers: [UmeterQueryResolver, UmeterCustomerResolver, UmeterAddressResolver, UmeterConnectionResolver, UmeterMeteringPointResolver],
     referenceResolvers: umeterReferenceResolvers,
   },
-  serve(config, store, { now }) {
+  serve(config, store, { now, history }) {
     const client = new UmeterClient({
       store,
       authUrl: config.authUrl,
@@ -69,7 +71,12 @@ export const umeter = defineProvider({
     });
     const source = umeterReadings(client);
     return {
-      context: (): UmeterContext => ({ client, store, loaders: createUmeterLoaders(client), readings: new TimeSeriesReader(source, now) }),
+      context: (): UmeterContext => ({
+        client,
+        store,
+        loaders: createUmeterLoaders(client),
+        readings: new TimeSeriesReader(source, now, history),
+      }),
     };
   },
   simulator: () => import('./simulator/index.js'),
