@@ -184,7 +184,13 @@ export function addSimulatedPartnerData(store: VolueSimulatorStore, createdAt: s
       },
       meterPointIds: [meterPointId],
     });
-    store.addResource({ resourceId: uuidFromSeed(`${seed}:vehicle`), resourceType: 'Vehicle', userId: user.userId, locationId: null, meterPointId: null });
+    store.addResource({
+      resourceId: uuidFromSeed(`${seed}:vehicle`),
+      resourceType: 'Vehicle',
+      userId: user.userId,
+      locationId: null,
+      meterPointId: null,
+    });
     const bound = VOLUE_RESOURCE_TYPES.filter((type) => type !== 'Vehicle');
     store.addResource({
       resourceId: uuidFromSeed(`${seed}:resource`),

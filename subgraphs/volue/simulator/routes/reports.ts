@@ -59,13 +59,15 @@ function checkReportPayload(payload: unknown, index: number): void {
   if (!VOLUE_REPORT_PAYLOAD_TYPES.includes(type)) {
     throw new StringBodyError(400, `${where}.payloadType must be one of ${VOLUE_REPORT_PAYLOAD_TYPES.join(', ')}`);
   }
-  for (const key of REQUIRED_FIELDS[type]) if (typeof p[key] !== 'string' || !p[key]) throw new StringBodyError(400, `${where}.${key} is required`);
+  for (const key of REQUIRED_FIELDS[type])
+    if (typeof p[key] !== 'string' || !p[key]) throw new StringBodyError(400, `${where}.${key} is required`);
   if (POINT_LISTS[type].length > 0 && p.resolution !== VOLUE_REPORT_RESOLUTION) {
     throw new StringBodyError(400, `${where}.resolution must be ${VOLUE_REPORT_RESOLUTION} (only hourly is supported)`);
   }
   for (const list of POINT_LISTS[type]) checkEnergyPoints(p[list], `${where}.${list}`);
   if (POINT_LISTS[type].length === 0) {
-    const targetKeys = type === 'ResourceLPCAcknowledgement' ? ['resourceId', 'locationId', 'meterPointId'] : ['locationId', 'meterPointId'];
+    const targetKeys =
+      type === 'ResourceLPCAcknowledgement' ? ['resourceId', 'locationId', 'meterPointId'] : ['locationId', 'meterPointId'];
     for (const list of ['acknowledgedTargets', 'declinedTargets']) {
       const targets = p[list] ?? [];
       if (!Array.isArray(targets) || !targets.every((t) => t && targetKeys.every((key) => typeof t[key] === 'string' && t[key])))

@@ -36,18 +36,26 @@ export function registerResourceRoutes(app: Express, { store, requireBearer }: V
   app.post(apiRoute(VOLUE_PATHS.locationResources(':userId', ':locationId')), requireBearer, (req, res) => {
     const user = store.users.get(String(req.params.userId));
     const location = user?.locations.get(String(req.params.locationId));
-    if (!user || !location) throw new StringBodyError(404, `User ${String(req.params.userId)} has no location ${String(req.params.locationId)}`);
+    if (!user || !location)
+      throw new StringBodyError(404, `User ${String(req.params.userId)} has no location ${String(req.params.locationId)}`);
     const body = requestBody(req, 'string');
     const errors: FieldErrors = {};
     const resourceId = newResourceId(store, body, errors);
     const resourceType = optionalEnum(body, 'resourceType', VOLUE_RESOURCE_TYPES, errors);
-    if (body.resourceType === undefined || body.resourceType === null) addError(errors, 'resourceType', 'The resourceType field is required.');
+    if (body.resourceType === undefined || body.resourceType === null)
+      addError(errors, 'resourceType', 'The resourceType field is required.');
     const meterPointId = optionalString(body, 'meterPointId', errors) ?? null;
     // [I] A resource sits behind one of its location's meter points.
     if (meterPointId !== null && !location.meterPointIds.includes(meterPointId))
       addError(errors, 'meterPointId', `The meterPointId must be one of the location's (${location.meterPointIds.join(', ') || 'none'}).`);
     throwIfInvalid(errors, 'string');
-    const resource: StoredResource = { resourceId: resourceId!, resourceType: resourceType!, userId: user.userId, locationId: location.locationId, meterPointId };
+    const resource: StoredResource = {
+      resourceId: resourceId!,
+      resourceType: resourceType!,
+      userId: user.userId,
+      locationId: location.locationId,
+      meterPointId,
+    };
     res.status(201).json(store.addResource(resource));
   });
 
@@ -66,6 +74,7 @@ export function registerResourceRoutes(app: Express, { store, requireBearer }: V
 /** The body's resourceId, required and not yet used by any resource ([I] the spec declares no 409: a 400). */
 function newResourceId(store: VolueSimulatorStore, body: Record<string, unknown>, errors: FieldErrors): string | undefined {
   const resourceId = requiredString(body, 'resourceId', errors);
-  if (resourceId !== undefined && store.resources.has(resourceId)) addError(errors, 'resourceId', `A resource with resourceId ${resourceId} already exists.`);
+  if (resourceId !== undefined && store.resources.has(resourceId))
+    addError(errors, 'resourceId', `A resource with resourceId ${resourceId} already exists.`);
   return resourceId;
 }

@@ -72,14 +72,18 @@ export function registerSimulationRoutes(app: Express, { store, now, requireBear
 /** The body, which every simulation route may leave out. */
 function optionalBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
-  if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body))) return (body ?? {}) as Record<string, unknown>;
+  if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body)))
+    return (body ?? {}) as Record<string, unknown>;
   throw new StringBodyError(400, 'The request body must be a JSON object');
 }
 
 function checkPriceCurveRequest(body: VolueSimulatePriceCurveRequest): void {
   const errors: FieldErrors = {};
   optionalEnum(body as Record<string, unknown>, 'priceArea', VOLUE_PRICE_AREAS, errors);
-  if (body.targets != null && !(Array.isArray(body.targets) && body.targets.every((t) => typeof t?.resourceId === 'string' && typeof t?.locationId === 'string')))
+  if (
+    body.targets != null &&
+    !(Array.isArray(body.targets) && body.targets.every((t) => typeof t?.resourceId === 'string' && typeof t?.locationId === 'string'))
+  )
     addError(errors, 'targets', 'Each target needs a resourceId and a locationId.');
   const curve = body.priceCurveDelta as Record<string, unknown> | undefined;
   if (curve != null) {
@@ -87,7 +91,10 @@ function checkPriceCurveRequest(body: VolueSimulatePriceCurveRequest): void {
     optionalEnum(curve, 'currency', VOLUE_CURRENCIES, errors, 'priceCurveDelta.');
     if (curve.resolution != null && !/^\d{2}:\d{2}:\d{2}$/.test(String(curve.resolution)))
       addError(errors, 'priceCurveDelta.resolution', 'The resolution must be a time span such as 01:00:00.');
-    if (curve.points != null && !(Array.isArray(curve.points) && curve.points.every((p: any) => typeof p?.price === 'number' && typeof p?.timestamp === 'string')))
+    if (
+      curve.points != null &&
+      !(Array.isArray(curve.points) && curve.points.every((p: any) => typeof p?.price === 'number' && typeof p?.timestamp === 'string'))
+    )
       addError(errors, 'priceCurveDelta.points', 'Each point needs a price and a timestamp.');
   }
   throwIfInvalid(errors, 'string');

@@ -60,7 +60,8 @@ export function registerWebhookRoutes(app: Express, deps: VolueRouteDeps): void 
 
   // The spec declares this 404 with a string body.
   app.delete(apiRoute(VOLUE_PATHS.webhook(':webhookId')), requireBearer, (req, res) => {
-    if (!store.webhooks.delete(String(req.params.webhookId))) throw new StringBodyError(404, `Webhook ${String(req.params.webhookId)} not found`);
+    if (!store.webhooks.delete(String(req.params.webhookId)))
+      throw new StringBodyError(404, `Webhook ${String(req.params.webhookId)} not found`);
     res.status(204).end();
   });
 
