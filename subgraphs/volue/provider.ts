@@ -11,6 +11,7 @@ import { VolueMutationResolver } from './mutations.js';
 import {
   VolueLocationResolver,
   VolueMeteringPointResolver,
+  VolueMeterPointEligibilityResolver,
   VolueMeterResolver,
   VolueQueryResolver,
   VolueResourceResolver,
@@ -80,6 +81,7 @@ export const volue = defineProvider({
       VolueLocationResolver,
       VolueResourceResolver,
       VolueMeterResolver,
+      VolueMeterPointEligibilityResolver,
       VolueWebhookResolver,
       VolueMeteringPointResolver,
     ],

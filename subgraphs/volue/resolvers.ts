@@ -13,6 +13,7 @@ import {
   VolueEventConnection,
   VolueLocation,
   VolueMeter,
+  VolueMeterPointEligibility,
   VolueNotification,
   VolueNotificationConnection,
   VolueNotificationType,
@@ -133,6 +134,19 @@ export class VolueQueryResolver {
     @Ctx() { loaders }: VolueContext,
   ): Promise<VolueResource> {
     return resourceOf(await orNotFound(loaders.resourceById.load(requireId(id, 'id')), `No Volue resource has id ${id}.`), loaders);
+  }
+
+  @Query(() => VolueMeterPointEligibility, {
+    nullable: true,
+    description: 'Whether Volue’s flexibility market covers a metering point (registered with Volue or not).',
+  })
+  async volueMeterPointEligibility(
+    @Arg('meterPointId', () => ID, { description: 'The national metering point id, e.g. an 18-digit Norwegian MPID.' })
+    meterPointId: string,
+    @Ctx() { loaders }: VolueContext,
+  ): Promise<VolueMeterPointEligibility> {
+    const record = await loaders.eligibilityByPointId.load(requireId(meterPointId, 'meterPointId'));
+    return Object.assign(new VolueMeterPointEligibility(), { meterPointId: record.meterPointId, isEligible: record.isEligible });
   }
 
   @Query(() => VolueEventConnection, { nullable: true, description: 'Events Volue has announced to you, newest first.' })
@@ -322,6 +336,14 @@ export class VolueMeterResolver {
   }
 }
 
+@Resolver(() => VolueMeterPointEligibility)
+export class VolueMeterPointEligibilityResolver {
+  @FieldResolver(() => MeteringPoint, { description: 'The metering point, joining what every provider knows about it.' })
+  meteringPoint(@Root() eligibility: VolueMeterPointEligibility): MeteringPoint {
+    return new MeteringPoint(eligibility.meterPointId);
+  }
+}
+
 @Resolver(() => VolueWebhook)
 export class VolueWebhookResolver {
   @FieldResolver(() => VolueWebhookDeliveryConnection, {
@@ -347,11 +369,6 @@ export class VolueMeteringPointResolver {
   async volueLocations(@Root() point: MeteringPoint, @Ctx() { loaders }: VolueContext): Promise<VolueLocation[]> {
     const records = await loaders.locationsByPointId.load(point.id);
     return Promise.all(records.map((record) => locationOf(record, record.userId ?? '', loaders)));
-  }
-
-  @FieldResolver(() => Boolean, { nullable: true, description: 'Whether Volue’s flexibility market covers this metering point.' })
-  async volueEligible(@Root() point: MeteringPoint, @Ctx() { loaders }: VolueContext): Promise<boolean> {
-    return (await loaders.eligibilityByPointId.load(point.id)).isEligible;
   }
 
   @FieldResolver(() => [VolueMeter], {

@@ -185,6 +185,15 @@ export class VolueEnrollment {
   }
 }
 
+@ObjectType('VolueMeterPointEligibility', { description: 'Whether Volue’s flexibility market covers a metering point.' })
+export class VolueMeterPointEligibility {
+  @Field(() => ID, { description: 'The national metering point id.' })
+  meterPointId: string;
+
+  @Field(() => Boolean, { description: 'True when a location with this metering point can take part.' })
+  isEligible: boolean;
+}
+
 @ObjectType('VolueCompensationProblem', { description: 'Why Volue cannot compensate a location (fully).' })
 export class VolueCompensationProblem {
   @Field(() => VolueCompensationProblemType, { nullable: true, description: 'The kind of problem.' })
