@@ -16,7 +16,7 @@ import {
 } from './contract.js';
 import { givenFields, type KeptLocationFields, type KeptResourceFields } from './kept-fields.js';
 import type { VolueLoaders } from './loaders.js';
-import { locationOf, requireId, resourceOf, type VolueContext } from './resolvers.js';
+import { locationOf, requireId, requireWebhookId, resourceOf, type VolueContext } from './resolvers.js';
 import {
   RegisterVolueLocationInput,
   RegisterVolueLocationResourceInput,
@@ -49,18 +49,6 @@ import {
 const HOUR_MS = 3_600_000;
 const WEBHOOK_ID_ARG = { description: 'Volue’s id of the webhook.' };
 const USER_ID_ARG = { description: 'Your own id of the Volue user.' };
-
-/** Volue's webhook ids are GUIDs: anything else is refused before it reaches a URL path. */
-function requireWebhookId(id: string): string {
-  const trimmed = id.trim();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(trimmed)) {
-    throw new BadUserInputError(`id must be a Volue webhook id (a GUID such as 3f2b…-…), got "${trimmed.slice(0, 60)}".`, {
-      provider: 'VOLUE',
-      field: 'id',
-    });
-  }
-  return trimmed;
-}
 
 /** Registrations name their user: check it exists first, so an unknown user costs no write. */
 async function existingUser(loaders: VolueLoaders, userId: string): Promise<string> {
@@ -249,11 +237,9 @@ export class VolueMutationResolver {
     const keptChanges = keptLocationFields(input);
     if (Object.keys(changes).length === 0 && Object.keys(keptChanges).length === 0)
       throw new BadUserInputError('Give at least one field to change.', { provider: 'VOLUE', field: 'input' });
-    const notFound = `User ${userId} has no Volue location ${locationId}.`;
-    const record = await orNotFound(
-      Object.keys(changes).length > 0 ? client.updateLocation(userId, locationId, changes) : client.getLocation(userId, locationId),
-      notFound,
-    );
+    // Read first: an unknown user or location costs no write.
+    let record = await orNotFound(client.getLocation(userId, locationId), `User ${userId} has no Volue location ${locationId}.`);
+    if (Object.keys(changes).length > 0) record = await client.updateLocation(userId, locationId, changes);
     if (Object.keys(keptChanges).length > 0) {
       const before = await loaders.kept.location.load({ userId, locationId });
       await kept.setLocation(userId, locationId, { ...before, ...keptChanges });
@@ -340,9 +326,10 @@ export class VolueMutationResolver {
   })
   async deleteVolueResource(
     @Arg('id', () => ID, { description: 'Your own id of the resource.' }) id: string,
-    @Ctx() { client, kept }: VolueContext,
+    @Ctx() { client, kept, loaders }: VolueContext,
   ): Promise<Deletion> {
     const resourceId = requireId(id, 'id');
+    await orNotFound(loaders.resourceById.load(resourceId), `No Volue resource has id ${resourceId}.`); // an unknown one costs no write
     await orNotFound(client.deleteResource(resourceId), `No Volue resource has id ${resourceId}.`);
     await kept.deleteResource(resourceId);
     return { id: resourceId, provider: 'VOLUE', deleted: true };
@@ -352,8 +339,8 @@ export class VolueMutationResolver {
     nullable: true,
     description: 'Deletes a user with their locations and resources (and what Gridgraph kept for them).',
   })
-  async deleteVolueUser(@Arg('id', () => ID, USER_ID_ARG) id: string, @Ctx() { client, kept }: VolueContext): Promise<Deletion> {
-    const userId = requireId(id, 'id');
+  async deleteVolueUser(@Arg('id', () => ID, USER_ID_ARG) id: string, @Ctx() { client, kept, loaders }: VolueContext): Promise<Deletion> {
+    const userId = await existingUser(loaders, id);
     const notFound = `No Volue user has id ${userId}.`;
     const [locations, resources] = await Promise.all([
       orNotFound(client.listLocations(userId), notFound),
@@ -372,14 +359,20 @@ export class VolueMutationResolver {
     description:
       'Enrolls a user in Volue’s flexibility programme (needs a location with a metering point). Enrolling again returns the enrollment.',
   })
-  async enrollVolueUser(@Arg('userId', () => ID, USER_ID_ARG) userId: string, @Ctx() { client }: VolueContext): Promise<VolueEnrollment> {
-    const id = requireId(userId, 'userId');
+  async enrollVolueUser(
+    @Arg('userId', () => ID, USER_ID_ARG) userId: string,
+    @Ctx() { client, loaders }: VolueContext,
+  ): Promise<VolueEnrollment> {
+    const id = await existingUser(loaders, userId);
     return VolueEnrollment.of(await orNotFound(client.enroll(id), `No Volue user has id ${id}.`));
   }
 
   @Mutation(() => VolueEnrollment, { nullable: true, description: 'Ends a user’s enrollment; returns the enrollment as it is now.' })
-  async unenrollVolueUser(@Arg('userId', () => ID, USER_ID_ARG) userId: string, @Ctx() { client }: VolueContext): Promise<VolueEnrollment> {
-    const id = requireId(userId, 'userId');
+  async unenrollVolueUser(
+    @Arg('userId', () => ID, USER_ID_ARG) userId: string,
+    @Ctx() { client, loaders }: VolueContext,
+  ): Promise<VolueEnrollment> {
+    const id = await existingUser(loaders, userId);
     await orNotFound(client.unenroll(id), `No Volue user has id ${id}.`);
     return VolueEnrollment.of(await client.getEnrollment(id));
   }

@@ -49,9 +49,29 @@ const VOLUE_PAGE_SIZE = 100;
 const USER_ID_ARG = { description: 'Your own id of the Volue user.' };
 const EVENT_ID_ARG = { description: 'Volue’s id of the event.' };
 
+/** Ids go into Volue's URL paths: refused unless they are a plain segment, so bad input costs no call. */
+const ID_SEGMENT = /^[^/?#\s]{1,200}$/;
+
 export function requireId(id: string, what: string): string {
   const trimmed = id.trim();
-  if (!trimmed) throw new BadUserInputError(`${what} must not be empty.`, { provider: 'VOLUE', field: what });
+  if (!ID_SEGMENT.test(trimmed)) {
+    throw new BadUserInputError(`${what} must be 1 to 200 characters, without spaces, "/", "?" or "#".`, {
+      provider: 'VOLUE',
+      field: what,
+    });
+  }
+  return trimmed;
+}
+
+/** Volue's webhook ids are GUIDs: anything else is refused before it reaches a URL path. */
+export function requireWebhookId(id: string, what = 'id'): string {
+  const trimmed = id.trim();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(trimmed)) {
+    throw new BadUserInputError(`${what} must be a Volue webhook id (a GUID such as 3f2b…-…), got "${trimmed.slice(0, 60)}".`, {
+      provider: 'VOLUE',
+      field: what,
+    });
+  }
   return trimmed;
 }
 
@@ -180,7 +200,7 @@ export class VolueQueryResolver {
     @Arg('webhookId', () => ID, { nullable: true, description: 'Only deliveries to this webhook.' }) webhookId: string | null,
     @Ctx() { client }: VolueContext,
   ): Promise<Connection<VolueWebhookDelivery>> {
-    return webhookDeliveries(client, webhookId ? requireId(webhookId, 'webhookId') : undefined, args);
+    return webhookDeliveries(client, webhookId ? requireWebhookId(webhookId, 'webhookId') : undefined, args);
   }
 
   @Query(() => VolueWebhookDelivery, {
