@@ -14,7 +14,7 @@ let simulator: EnerkeySimulator;
 function client(keys: string[] = [ENERKEY_SIMULATOR_KEYS.primary]): EnerkeyClient {
   return new EnerkeyClient({
     baseUrl: simulator.url,
-    apiKeys: keys,
+    keys: keys.map((key) => ({ key })),
     calls: { timeoutMs: 5_000, concurrency: 4, retries: 0 },
     now: () => NOW.getTime(),
   });
@@ -100,7 +100,7 @@ describe('values', () => {
   function bigClient() {
     return new EnerkeyClient({
       baseUrl: big.url,
-      apiKeys: [ENERKEY_SIMULATOR_KEYS.primary],
+      keys: [{ key: ENERKEY_SIMULATOR_KEYS.primary }],
       calls: { timeoutMs: 5_000, concurrency: 4, retries: 0 },
     });
   }
@@ -170,9 +170,11 @@ describe('push', () => {
 
   it('refuses a bad push before sending it', () => {
     const at = (iso: string, value: number) => ({ timestamp: new Date(iso), value });
-    expect(() => checkPush([at('2020-01-01T00:30:00Z', 1)], false)).toThrow(/not on the hour/);
+    expect(() => checkPush([at('2020-01-01T00:30:00Z', 1)], false)).not.toThrow();
+    expect(() => checkPush([at('2020-01-01T00:00:00Z', Number.NaN)], false)).toThrow(/finite number/);
     expect(() => checkPush([at('2020-01-01T00:00:00Z', 1), at('2021-01-01T00:00:00Z', 1)], false)).toThrow(/at most 365 days/);
-    expect(() => checkPush([at('2020-01-01T00:00:00Z', 1), at('2020-12-30T23:00:00Z', 1)], false)).not.toThrow();
+    expect(() => checkPush([at('2020-01-01T00:00:00Z', 1), at('2020-12-30T23:59:59Z', 1)], false)).not.toThrow();
+    expect(() => checkPush([at('2020-01-01T00:59:00Z', 1), at('2020-12-31T00:00:00Z', 1)], false)).toThrow(/at most 365 days/);
     expect(() => checkPush([at('2020-01-01T00:00:00Z', 5), at('2020-01-01T01:00:00Z', 4)], true)).toThrow(/never runs backwards/);
     expect(() => checkPush([], true)).toThrow(/at least one/);
   });
