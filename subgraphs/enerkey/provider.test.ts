@@ -18,7 +18,10 @@ describe('the EnerKey configuration', () => {
   it('against the simulator: its two keys unless keys are configured, and the 40,000 budget', async () => {
     const started = await startForSubgraph({}, { host: '127.0.0.1', port: 0, faults: {} });
     try {
-      expect(readEnerkeyConfig(started.env).apiKeys.map((k) => k.key)).toEqual([ENERKEY_SIMULATOR_KEYS.primary, ENERKEY_SIMULATOR_KEYS.secondary]);
+      expect(readEnerkeyConfig(started.env).apiKeys.map((k) => k.key)).toEqual([
+        ENERKEY_SIMULATOR_KEYS.primary,
+        ENERKEY_SIMULATOR_KEYS.secondary,
+      ]);
       // The simulator imposes no burst limit by default, and tells the subgraph so.
       expect(readEnerkeyConfig(started.env).burst).toBeUndefined();
       expect(readConfig(simulatorSettings, {}).ENERKEY_SIM_DAILY_LIMIT).toBe(40_000);
