@@ -12,7 +12,8 @@ import { ENERKEY_BUDGET_WINDOW_MS } from './contract.js';
  *   is within the renewal margin of its end; when every key is that close, it warns (log, metric);
  * - a key EnerKey refused (401) rests for a configured pause, then is tried again (it may have been renewed);
  * - each key's 24-hour request budget is tracked from `X-Rate-Limit`; a spent key gives way to the other;
- * - a burst limit (requests per window, per key) is counted before each call.
+ * - a burst limit (requests per window) is counted for the key chosen before each call; a full window
+ *   waits, it does not move to the other key.
  * When nothing may be sent it throws UPSTREAM_RATE_LIMITED (or UPSTREAM_REJECTED) before anything is sent.
  *
  * Budgets, burst counts and refusals live in a store (README "Scale-out"): in memory for one process, in
@@ -147,11 +148,12 @@ export class EnerkeyKeyRing implements UpstreamAuth {
       // Reserve the call now, so that concurrent requests (of every replica) cannot together overshoot the budget.
       const reserved = await this.store.increment(`${this.storeKeys[index]}:sent`, 1, ENERKEY_BUDGET_WINDOW_MS);
       if (state.left !== undefined && state.left - (reserved - (state.sentAt ?? 0)) < 0) continue;
+      // The key's burst limit is not a reason to use the other key: the two keys are for renewal, not for twice the rate.
       const wait = await this.takeBurstSlot(index, at);
       if (wait !== undefined) {
         await this.store.increment(`${this.storeKeys[index]}:sent`, -1);
-        burstWaitMs = burstWaitMs === undefined ? wait : Math.min(burstWaitMs, wait);
-        continue;
+        burstWaitMs = wait;
+        break;
       }
       this.current = index;
       return { authorization: this.keys[index]!.key };
