@@ -49,8 +49,8 @@ describe('the EnerKey configuration', () => {
       ENERKEY_API_KEY_VALID_UNTIL: '2026-06-30',
       ENERKEY_API_KEY_SECONDARY: 'k2',
       ENERKEY_API_KEY_SECONDARY_VALID_UNTIL: '2027-06-30T12:00:00+02:00',
-      ENERKEY_KEY_RENEWAL_DAYS: '7',
-      ENERKEY_REFUSED_KEY_PAUSE_SECONDS: '600',
+      ENERKEY_RENEWAL_MARGIN_DAYS: '7',
+      ENERKEY_REFUSAL_PAUSE_SECONDS: '600',
     });
     expect(config.apiKeys).toEqual([
       { key: 'k1', validFrom: Date.parse('2026-01-01T00:00:00Z'), validUntil: Date.parse('2026-07-01T00:00:00Z') },

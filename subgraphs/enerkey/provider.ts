@@ -65,14 +65,14 @@ export const enerkey = defineProvider({
     ENERKEY_API_KEY_VALID_UNTIL: str({ default: '', desc: 'Last day (UTC) the first key is valid, e.g. 2026-12-31; empty = no end known' }),
     ENERKEY_API_KEY_SECONDARY_VALID_FROM: str({ default: '', desc: 'First day (UTC) the second key is valid' }),
     ENERKEY_API_KEY_SECONDARY_VALID_UNTIL: str({ default: '', desc: 'Last day (UTC) the second key is valid' }),
-    ENERKEY_KEY_RENEWAL_DAYS: numberInRange(
+    ENERKEY_RENEWAL_MARGIN_DAYS: numberInRange(
       0,
       365,
     )({
       default: 14,
       desc: 'A key this many days from its end is near expiry: requests move to the other key, and when every key is that close the subgraph warns (log, gridgraph_upstream_credentials_expiring)',
     }),
-    ENERKEY_REFUSED_KEY_PAUSE_SECONDS: numberInRange(
+    ENERKEY_REFUSAL_PAUSE_SECONDS: numberInRange(
       1,
       7 * 86_400,
     )({
@@ -120,8 +120,8 @@ export const enerkey = defineProvider({
     return {
       ...server,
       apiKeys,
-      renewalMarginMs: settings.ENERKEY_KEY_RENEWAL_DAYS * DAY_MS,
-      refusedKeyPauseMs: settings.ENERKEY_REFUSED_KEY_PAUSE_SECONDS * 1000,
+      renewalMarginMs: settings.ENERKEY_RENEWAL_MARGIN_DAYS * DAY_MS,
+      refusedKeyPauseMs: settings.ENERKEY_REFUSAL_PAUSE_SECONDS * 1000,
       burst: burstLimit > 0 ? { limit: burstLimit, windowMs: settings.ENERKEY_BURST_WINDOW_SECONDS * 1000 } : undefined,
     };
   },
