@@ -730,6 +730,39 @@ describe('Openvolt simulator behaviour', () => {
     expect(sim.stats().requests.some((r) => r.path.startsWith('/_simulator'))).toBe(false);
   });
 
+  it('pulls daily: meter_data.received lists every active meter for the last full UTC day, and their pull date moves', async () => {
+    sim.reset();
+    const meters: Json[] = (await call(sim, 'GET', '/meters', { query: { page_size: '100' } })).body.data;
+    const pulled = meters.filter((meter) => meter.status === 'active' && !meter.validity_state.is_disabled_by_user);
+    await sim.pullDailyData();
+    const delivery = await receiver.next();
+    expect(delivery.body).toMatchObject({ event_id: 'meter_data.received', event_timestamp: NOW.toISOString() });
+    expect(delivery.body.payload.map((item: Json) => item.meter_id).sort()).toEqual(pulled.map((meter) => meter._id).sort());
+    expect(delivery.body.payload[0]).toEqual({
+      meter_id: delivery.body.payload[0].meter_id,
+      start_interval: '2024-03-14T00:00:00.000Z',
+      end_interval: '2024-03-15T00:00:00.000Z',
+    });
+    const today = await call(sim, 'GET', '/meters', { query: { last_data_pull_date: '2024-03-15', page_size: '100' } });
+    expect(today.body.data).toHaveLength(pulled.length);
+    expect(today.body.data.every((meter: Json) => meter.last_data_pull_status === 'success')).toBe(true);
+  });
+
+  it('pulls by itself every dataPullEveryMs (a compressed day)', async () => {
+    const ownReceiver = await startWebhookReceiver();
+    const compressed = await startOpenvoltSimulator({ now: () => NOW, webhookUrl: `${ownReceiver.url}/hooks`, dataPullEveryMs: 20 });
+    try {
+      const first = await ownReceiver.next();
+      const second = await ownReceiver.next();
+      for (const delivery of [first, second]) expect(delivery.body.event_id).toBe('meter_data.received');
+      expect(second.body.delivery_id).not.toBe(first.body.delivery_id);
+      expect(second.body.payload).toEqual(first.body.payload);
+    } finally {
+      await compressed.stop();
+      await ownReceiver.stop();
+    }
+  });
+
   it('answers the API call even when the webhook receiver is down', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
