@@ -54,20 +54,14 @@ const REGISTER = gql`
 
 describe('registerOpenvoltMeter for a Dutch connection', () => {
   it('sends provider_info (credentials included) and notes; the answer shows neither credential', async () => {
+    const connection = { postalCode: '2511CV', houseNumber: '12A', ean: '871687120000000035', meterType: 'GAS' };
     const response = await stack.client.rawRequest(REGISTER, {
       input: {
         customerId: DUTCH_CUSTOMER_ID,
         meterNumber: '871687120000000035',
         dataSource: 'KENTER',
         notes: [{ content: 'Sports hall, gas', author: 'facilities' }],
-        providerInfo: {
-          postalCode: '2511CV',
-          houseNumber: '12A',
-          ean: '871687120000000035',
-          meterType: 'GAS',
-          username: 'hvs-kenter',
-          password: 'kenter-secret-9f1',
-        },
+        providerInfo: { ...connection, username: 'hvs-kenter', password: 'kenter-secret-9f1' },
       },
     });
     expect(response.errors).toBeUndefined();
@@ -77,15 +71,7 @@ describe('registerOpenvoltMeter for a Dutch connection', () => {
     expect(meter).toMatchObject({
       dataSource: 'KENTER',
       notes: [{ content: 'Sports hall, gas', author: 'facilities' }],
-      providerInfo: {
-        postalCode: '2511CV',
-        houseNumber: '12A',
-        ean: '871687120000000035',
-        meterType: 'GAS',
-        edsnMeterNumber: null,
-        sourceMeterId: null,
-        subcode: null,
-      },
+      providerInfo: { ...connection, edsnMeterNumber: null, sourceMeterId: null, subcode: null },
     });
     // Openvolt got the credentials it needs to reach Kenter.
     const stored = await fetch(`${stack.simulator('openvolt').url}/v1/meters/${String(meter.id)}`, {
