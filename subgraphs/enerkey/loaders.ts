@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { groupBy, oncePerArguments, perKeyLoader } from '../../shared/connector/batching.js';
 import { NotFoundError } from '../../shared/graph/errors.js';
-import type { EnerkeyClient, EnerkeyValue } from './client.js';
+import type { EnerkeyClient, EnerkeyPageRequest, EnerkeyValue } from './client.js';
 import {
   DAY_MS,
   ENERKEY_MAX_METERING_POINTS_PER_CALL,
@@ -23,6 +23,8 @@ export interface ValuesKey {
   /** [from, to) in epoch ms. */
   from: number;
   to: number;
+  /** The zone (a fixed offset, e.g. `UTC+02:00`) EnerKey is asked in: it cuts months there. */
+  zone: string;
 }
 
 export function createEnerkeyLoaders(client: EnerkeyClient) {
@@ -56,8 +58,12 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
   });
 
   /** Listings per distinct filter: a list asked twice in one request (aliases) costs one call. */
-  const facilityList = oncePerArguments(({ ids }: { ids?: readonly number[] }) => client.facilities(ids));
-  const meterList = oncePerArguments((filter: Parameters<EnerkeyClient['meters']>[0]) => client.meters(filter));
+  const facilityPage = oncePerArguments(({ ids, page }: { ids?: readonly number[]; page: EnerkeyPageRequest }) =>
+    client.facilityPage(ids, page),
+  );
+  const meterPage = oncePerArguments(({ filter, page }: { filter: Parameters<EnerkeyClient['meterPage']>[0]; page: EnerkeyPageRequest }) =>
+    client.meterPage(filter, page),
+  );
 
   const quantities = perKeyLoader((_all: 'all') => client.quantities());
 
@@ -67,7 +73,8 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
     async (keys) => {
       const results = new Map<string, Promise<Map<number, { unit: string; values: EnerkeyValue[] }>>>();
       const windowOf = new Map<ValuesKey, string>();
-      for (const [kind, kindKeys] of groupBy(keys, (key) => key.kind)) {
+      for (const [kindAndZone, kindKeys] of groupBy(keys, (key) => `${key.kind}|${key.zone}`)) {
+        const { kind, zone } = kindKeys[0]!;
         // One window for all meters when it fits one call; otherwise one per distinct window.
         const from = Math.min(...kindKeys.map((k) => k.from));
         const to = Math.max(...kindKeys.map((k) => k.to));
@@ -77,7 +84,7 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
             : groupBy(kindKeys, (k) => `${k.from}|${k.to}`);
         for (const [window, windowKeys] of windows) {
           const [start, end] = window.split('|').map(Number) as [number, number];
-          const id = `${kind}|${window}`;
+          const id = `${kindAndZone}|${window}`;
           for (const key of windowKeys) windowOf.set(key, id);
           results.set(
             id,
@@ -87,6 +94,7 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
                 windowKeys.map((k) => k.meterId),
                 new Date(start),
                 new Date(end),
+                zone,
               )
               .then((series) => new Map(series.map((s) => [s.meterId, { unit: s.unit, values: s.values }]))),
           );
@@ -105,10 +113,10 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
         }),
       );
     },
-    { cacheKeyFn: (key) => `${key.kind}|${key.meterId}|${key.from}|${key.to}` },
+    { cacheKeyFn: (key) => `${key.kind}|${key.zone}|${key.meterId}|${key.from}|${key.to}` },
   );
 
-  return { facilityById, facilityList, meterById, meterList, metersByFacility, metersByPoint, quantities, actionById, values };
+  return { facilityById, facilityPage, meterById, meterPage, metersByFacility, metersByPoint, quantities, actionById, values };
 }
 
 export type EnerkeyLoaders = ReturnType<typeof createEnerkeyLoaders>;

@@ -30,6 +30,8 @@ export function createOpenvoltLoaders(client: OpenvoltClient, account: OpenvoltA
 
   const consentById = perKeyLoader((id: string) => client.getConsent(id));
 
+  const documentById = perKeyLoader((id: string) => client.getDocument(id));
+
   /** One page of GET /meters per distinct filters and page: lists asked twice (aliases) share it. */
   const meterPage = oncePerArguments((filters: Parameters<OpenvoltClient['listMeters']>[0]) => client.listMeters(filters));
 
@@ -63,7 +65,7 @@ export function createOpenvoltLoaders(client: OpenvoltClient, account: OpenvoltA
     );
   });
 
-  return { customerById, meterById, consentById, meterPage, metersByNumber };
+  return { customerById, meterById, consentById, documentById, meterPage, metersByNumber };
 }
 
 export type OpenvoltLoaders = ReturnType<typeof createOpenvoltLoaders>;
