@@ -69,9 +69,17 @@ describe('readConfig', () => {
       },
       // Nothing configured: an embedded store per subgraph in the project's (git-ignored) data/ folder.
       store: { url: undefined, path: join(ROOT, 'data', 'openvolt.mdb') },
+      // Final readings kept a day, at most 256 MiB of them per subgraph.
+      historyCache: { ttlMs: 86_400_000, maxBytes: 256 * 1_048_576 },
       keepAliveTimeoutMs: 30_000,
       requestTimeoutMs: 10_000,
     });
+  });
+
+  it('reads the history cache settings; 0 turns it off', () => {
+    const read = (env: Record<string, string>) => readProviderServerConfig('UMETER', { subgraphPort: 4003, simulatorPort: 4103 }, env);
+    expect(read({ HISTORY_CACHE_TTL_HOURS: '2', HISTORY_CACHE_MAX_MB: '0' }).historyCache).toEqual({ ttlMs: 7_200_000, maxBytes: 0 });
+    expect(() => read({ HISTORY_CACHE_MAX_MB: '-1' })).toThrow(/HISTORY_CACHE_MAX_MB/);
   });
 
   it('reads the keep-alive and request timeouts every subgraph server shares', () => {
