@@ -64,6 +64,7 @@ describe('readConfig', () => {
       calls: {
         timeoutMs: 5000,
         concurrency: 8,
+        maxConcurrency: 64,
         retries: 2,
         breaker: { errorThresholdPercentage: 50, volumeThreshold: 10, windowMs: 10_000, resetMs: 30_000 },
       },

@@ -25,7 +25,7 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   apiUrl: string | undefined;
   /**
    * How the connector calls the provider: one attempt's timeout (`<PREFIX>_TIMEOUT_MS`; the request's
-   * deadline may cut it shorter), `_CONCURRENCY`, `_RETRIES` and the circuit breaker
+   * deadline may cut it shorter), `_CONCURRENCY` and `_CONCURRENCY_MAX`, `_RETRIES` and the circuit breaker
    * (`<PREFIX>_BREAKER_ERROR_THRESHOLD`, `_VOLUME_THRESHOLD`, `_WINDOW_MS`, `_RESET_MS`).
    */
   calls: UpstreamCallSettings;
@@ -98,7 +98,17 @@ export function providerServerSettings(prefix: string, defaults: { subgraphPort:
       100,
       120_000,
     )({ default: 10_000, desc: 'Timeout of one attempt of a call to the provider (ms); the request’s deadline may cut it shorter' }),
-    [`${prefix}_CONCURRENCY`]: numberInRange(1, 256)({ default: 8, desc: 'Calls to the provider in flight at once from one process' }),
+    [`${prefix}_CONCURRENCY`]: numberInRange(
+      1,
+      256,
+    )({ default: 8, desc: 'Calls to the provider in flight at once from one process, at first' }),
+    [`${prefix}_CONCURRENCY_MAX`]: numberInRange(
+      1,
+      256,
+    )({
+      default: 64,
+      desc: 'How far that cap may grow while the provider keeps up (one more per call that went well with others waiting; halved on a 429, 503 or timeout); at most _CONCURRENCY turns this off',
+    }),
     [`${prefix}_RETRIES`]: numberInRange(0, 5)({ default: 2, desc: 'Retries of a failed GET, within the request’s deadline' }),
     [`${prefix}_BREAKER_ERROR_THRESHOLD`]: numberInRange(
       1,
@@ -137,6 +147,7 @@ export function readProviderServerConfig(
     calls: {
       timeoutMs: config[`${prefix}_TIMEOUT_MS`] as number,
       concurrency: config[`${prefix}_CONCURRENCY`] as number,
+      maxConcurrency: Math.max(config[`${prefix}_CONCURRENCY`] as number, config[`${prefix}_CONCURRENCY_MAX`] as number),
       retries: config[`${prefix}_RETRIES`] as number,
       breaker: {
         errorThresholdPercentage: config[`${prefix}_BREAKER_ERROR_THRESHOLD`] as number,
