@@ -31,7 +31,8 @@ import { everyProvidersMeteringPointField } from '../test/support/providers.js';
 const L = Number(process.env.LATENCY_MS ?? 100);
 const ROUNDS = Number(process.env.LATENCY_ROUNDS ?? 7);
 const WARMUP = Number(process.env.LATENCY_WARMUP ?? 3);
-const OPENVOLT_CONCURRENCY = Number(process.env.OPENVOLT_CONCURRENCY ?? 8);
+/** How many Openvolt calls may run at once once the adaptive cap has grown (OPENVOLT_CONCURRENCY_MAX). */
+const OPENVOLT_CONCURRENCY = Math.max(Number(process.env.OPENVOLT_CONCURRENCY ?? 8), Number(process.env.OPENVOLT_CONCURRENCY_MAX ?? 64));
 const OPENVOLT_METERS = 52;
 
 interface Case {
@@ -66,8 +67,8 @@ const CASES: Case[] = [
     variables: portfolio.variables ?? { range: WEEK },
     floor: Math.max(3, 1 + openvoltWaves),
     floorReason:
-      `Openvolt: the meter list, then ${OPENVOLT_METERS} interval-data calls at most OPENVOLT_CONCURRENCY=${OPENVOLT_CONCURRENCY} ` +
-      `at a time (${openvoltWaves} rounds); EnerKey and Intellimeter need 3 in a row`,
+      `Openvolt: the meter list, then ${OPENVOLT_METERS} interval-data calls, at most ${OPENVOLT_CONCURRENCY} at a time once the ` +
+      `adaptive cap has grown in the warm-up (${openvoltWaves} round(s)); EnerKey and Intellimeter need 3 in a row`,
   },
 ];
 

@@ -13,8 +13,12 @@ import { subgraphUrlSetting } from '../gateway/config.js';
  */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Room for a large series on a busy machine: a benchmark measures slow answers, it does not cut them off. */
-const BENCH_DEADLINES = { GATEWAY_REQUEST_TIMEOUT_MS: '120000', SUBGRAPH_REQUEST_TIMEOUT_MS: '120000' };
+/**
+ * What every process of a benchmark runs with: production mode, as the image does (Dockerfile; graphql-js
+ * checks every type test twice in development) and as Hive Gateway is run; room for a large series on a
+ * busy machine, since a benchmark measures slow answers and does not cut them off.
+ */
+const BENCH_ENV = { NODE_ENV: 'production', GATEWAY_REQUEST_TIMEOUT_MS: '120000', SUBGRAPH_REQUEST_TIMEOUT_MS: '120000' };
 
 export interface BenchProcess {
   name: string;
@@ -41,10 +45,10 @@ export function stopAll(): void {
 }
 
 /** A TypeScript program under bench/ in a child process; resolves with the first line it prints, as JSON. */
-async function startChild<T>(name: string, script: string, env: NodeJS.ProcessEnv): Promise<T & BenchProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script)], {
+async function startChild<T>(name: string, script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<T & BenchProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'bench', script)], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'error', ...env },
+    env: { ...process.env, LOG_LEVEL: 'error', ...BENCH_ENV, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -60,24 +64,37 @@ export function startSimulators(env: NodeJS.ProcessEnv = {}): Promise<Simulators
   return startChild<Omit<Simulators, keyof BenchProcess>>('simulators', 'simulators-child.ts', env);
 }
 
-/** Every subgraph on a free port, against the simulators, with its state in `dataDir`. */
-export function startSubgraphs(simulators: Simulators, dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Subgraphs> {
+/** Every subgraph on a free port, against the simulators, with its state in `dataDir`; `nodeArgs` such as `--cpu-prof`. */
+export function startSubgraphs(
+  simulators: Simulators,
+  dataDir: string,
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: string[] = [],
+): Promise<Subgraphs> {
   const ports = Object.fromEntries(Object.keys(simulators.urls).map((name) => [`${name.toUpperCase()}_SUBGRAPH_PORT`, '0']));
-  return startChild<Omit<Subgraphs, keyof BenchProcess>>('subgraphs', 'subgraphs-child.ts', {
-    ...simulators.env,
-    ...ports,
-    ...BENCH_DEADLINES,
-    DATA_DIR: dataDir,
-    ...env,
-  });
+  return startChild<Omit<Subgraphs, keyof BenchProcess>>(
+    'subgraphs',
+    'subgraphs-child.ts',
+    {
+      ...simulators.env,
+      ...ports,
+      DATA_DIR: dataDir,
+      ...env,
+    },
+    nodeArgs,
+  );
 }
 
 /** Our gateway (bench/gateway-child.ts) over the subgraphs; resolves with its GraphQL URL once it answers. */
-export async function startOurGateway(subgraphs: Subgraphs, name = 'gridgraph gateway'): Promise<BenchProcess & { url: string }> {
+export async function startOurGateway(
+  subgraphs: Subgraphs,
+  name = 'gridgraph gateway',
+  nodeArgs: string[] = [],
+): Promise<BenchProcess & { url: string }> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'error', ...BENCH_DEADLINES, GATEWAY_PORT: String(port) };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'error', ...BENCH_ENV, GATEWAY_PORT: String(port) };
   for (const [subgraph, url] of Object.entries(subgraphs.urls)) env[subgraphUrlSetting(subgraph)] = url;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/gateway-child.ts')], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'bench/gateway-child.ts')], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
