@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUPERGRAPH_PATH, subgraphsOf } from '../gateway/index.js';
+import { unusedPort as freePort } from '../test/support/stack.js';
 import {
   ROOT,
   cpuSeconds,
-  freePort,
   post,
   rssMiB,
   startOurGateway,
