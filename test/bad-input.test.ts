@@ -60,6 +60,7 @@ const QUERIES: Record<string, Row> = {
   enerkeyQuantities: {},
   enerkeyActions: {},
   enerkeyAction: {},
+  enerkeyAlarm: {},
   enerkeyProvisioningStatus: {},
   intellimeterAccount: {},
   intellimeterUsers: {},
@@ -229,15 +230,18 @@ function cases(field: GraphQLField<unknown, unknown>, row: Row): Case[] {
     else if (isNonNullType(arg.type) && arg.defaultValue === undefined) base[arg.name] = baseline(arg.type);
   }
   const out: Case[] = [];
-  const visit = (type: GraphQLInputType, path: Array<string | number>, current: unknown) => {
+  const visit = (type: GraphQLInputType, path: Array<string | number>, current: unknown, enclosing: string[] = []) => {
     const nullable = getNullableType(type);
     if (isListType(nullable)) {
-      visit(nullable.ofType, [...path, 0], Array.isArray(current) ? current[0] : baseline(nullable.ofType));
+      visit(nullable.ofType, [...path, 0], Array.isArray(current) ? current[0] : baseline(nullable.ofType), enclosing);
       return;
     }
     if (isInputObjectType(nullable)) {
+      // A recursive input (a meter's subMeters) has the same leaves one level down: visit each type once per path.
+      if (enclosing.includes(nullable.name)) return;
       const object = (current ?? baseline(nullable)) as Record<string, unknown>;
-      for (const child of Object.values(nullable.getFields())) visit(child.type, [...path, child.name], object[child.name]);
+      for (const child of Object.values(nullable.getFields()))
+        visit(child.type, [...path, child.name], object[child.name], [...enclosing, nullable.name]);
       return;
     }
     if (!isLeafType(nullable)) return;
