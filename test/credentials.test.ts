@@ -18,7 +18,7 @@ const EVERY_PROVIDER = `query LeakCheck { meteringPoint(id: "${SHARED_METERING_P
 /** A refused value for every credential a provider's settings name (keys, secrets, passwords, tokens; not URLs). */
 const SECRETS: Record<string, string> = Object.fromEntries(
   PROVIDERS.flatMap((provider) => Object.keys(provider.settings))
-    .filter((name) => looksSecret(name) && !name.endsWith('_URL'))
+    .filter(looksSecret)
     .map((name) => [name, `leakcheck-${name.toLowerCase()}-5b1f0c`]),
 );
 

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../test/support/process.js';
-import { ConfigError, numberInRange, optionalUrl, port, readConfig, str } from './config.js';
+import { ConfigError, looksSecret, numberInRange, optionalUrl, port, readConfig, str } from './config.js';
 import { readProviderServerConfig } from './module.js';
 
 describe('readConfig', () => {
@@ -100,5 +100,28 @@ describe('readConfig', () => {
     expect(() => readProviderServerConfig('VOLUE', { subgraphPort: 4002, simulatorPort: 4102 }, { VOLUE_BREAKER_RESET_MS: '10' })).toThrow(
       /VOLUE_BREAKER_RESET_MS/,
     );
+  });
+});
+
+describe('looksSecret', () => {
+  it('hides credentials by whole name segment, not a provider name or a credential’s dates, URL or lifetime', () => {
+    const secret = [
+      'ENERKEY_API_KEY',
+      'ENERKEY_API_KEY_SECONDARY',
+      'GATEWAY_API_KEYS',
+      'VOLUE_CLIENT_SECRET',
+      'UMETER_PASSWORD',
+      'OPENVOLT_WEBHOOK_TOKEN',
+    ];
+    const plain = [
+      'ENERKEY_BURST_LIMIT',
+      'ENERKEY_API_KEY_VALID_FROM',
+      'ENERKEY_API_KEY_VALID_UNTIL',
+      'VOLUE_TOKEN_URL',
+      'UMETER_SIM_TOKEN_LIFETIME_S',
+      'GATEWAY_MAX_TOKENS',
+    ];
+    expect(secret.filter((name) => !looksSecret(name))).toEqual([]);
+    expect(plain.filter(looksSecret)).toEqual([]);
   });
 });

@@ -68,5 +68,8 @@ export function readConfig<S extends Record<string, ValidatorSpec<unknown>>>(spe
 
 /** A setting whose value is never echoed: keys, secrets, passwords, tokens. */
 export function looksSecret(name: string): boolean {
-  return /KEY|SECRET|PASSWORD|TOKEN/i.test(name);
+  // By whole name segments (ENERKEY_ is a provider, not a key); a credential's dates, URL or lifetime are not secret.
+  const segments = name.toUpperCase().split('_');
+  if (['URL', 'FROM', 'UNTIL', 'S', 'MS', 'PORT'].includes(segments.at(-1)!)) return false;
+  return segments.some((segment) => ['KEY', 'KEYS', 'SECRET', 'PASSWORD', 'TOKEN'].includes(segment));
 }
