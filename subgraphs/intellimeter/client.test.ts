@@ -68,7 +68,6 @@ describe('the seed’s examples in every format parse to the same typed records'
         modbusMap: 'Priority.ici',
         saveEveryMinutes: 5,
         startAddress: 1100,
-        meteringPointId: null,
       });
     });
   }

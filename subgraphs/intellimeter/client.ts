@@ -53,8 +53,6 @@ export interface IntellimeterPointRecord {
   modbusMap: string | null;
   saveEveryMinutes: number | null;
   startAddress: number | null;
-  /** The utility's metering point id (EAN), when the site records one (CONTRACT.md). */
-  meteringPointId: string | null;
 }
 
 /** One reading of `/data`, `/interval` or `/file`: `value` at the instant `at` (kWh). */
@@ -435,7 +433,6 @@ export function parsePoint(body: unknown, where: string): IntellimeterPointRecor
     modbusMap: point.optionalText('ModbusMap'),
     saveEveryMinutes: point.optionalNumber('SaveEvery'),
     startAddress: point.optionalNumber('startAddress'),
-    meteringPointId: point.optionalText('MeteringPointId'),
   };
 }
 

@@ -69,7 +69,8 @@ export const intellimeter = defineProvider({
     ],
     referenceResolvers: intellimeterReferenceResolvers,
   },
-  serve(config, store, { now }) {
+  mapsMeteringPoints: true,
+  serve(config, store, { now, meteringPoints }) {
     // One client per process: it holds the session.
     const client = new IntellimeterClient({
       store,
@@ -88,6 +89,7 @@ export const intellimeter = defineProvider({
         store,
         loaders: createIntellimeterLoaders(client),
         readings: new TimeSeriesReader(source, now),
+        meteringPoints: meteringPoints.forRequest(),
       }),
     };
   },

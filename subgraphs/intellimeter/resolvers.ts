@@ -27,6 +27,7 @@ import {
   UpdateIntellimeterAccountInput,
 } from './schema.js';
 import type { Store } from '../../shared/store/index.js';
+import type { MeteringPointLookup } from '../../shared/subgraph/metering-point-mapping.js';
 import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/connector/idempotency.js';
 
 export interface IntellimeterContext {
@@ -36,6 +37,8 @@ export interface IntellimeterContext {
   loaders: IntellimeterLoaders;
   /** The time-series pipeline over readings.ts, for this request. */
   readings: TimeSeriesReader<string>;
+  /** Which metering point each point measures (Intellimeter records none), for this request. */
+  meteringPoints: MeteringPointLookup;
 }
 
 const PROVIDER = 'INTELLIMETER' as const;
@@ -373,13 +376,23 @@ export class IntellimeterPointResolver {
     return drawChart(client, { type: 'line', meter: point.name!, width, height });
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The national metering point id (EAN, …) of the grid connection this meter measures. Intellimeter records none: it comes from the metering-point mapping (METERING_POINT_MAPPING_FILE or setIntellimeterMeteringPoint, by this point’s id); null when unmapped.',
+  })
+  meterPointId(@Root() point: IntellimeterPoint, @Ctx() { meteringPoints }: IntellimeterContext): Promise<string | null> {
+    return meteringPoints.meteringPointOf(point.id, null);
+  }
+
   @FieldResolver(() => MeteringPoint, {
     nullable: true,
     description:
-      'The grid connection (EAN) this meter measures, joining what every provider knows about it; null when the site records none.',
+      'The grid connection this meter measures (by the metering-point mapping), joining what every provider knows about it; null when unmapped.',
   })
-  meteringPoint(@Root() point: IntellimeterPoint): MeteringPoint | null {
-    return point.meterPointId ? new MeteringPoint(point.meterPointId) : null;
+  async meteringPoint(@Root() point: IntellimeterPoint, @Ctx() { meteringPoints }: IntellimeterContext): Promise<MeteringPoint | null> {
+    const id = await meteringPoints.meteringPointOf(point.id, null);
+    return id ? new MeteringPoint(id) : null;
   }
 }
 
@@ -388,11 +401,18 @@ export class IntellimeterMeteringPointResolver {
   @FieldResolver(() => [IntellimeterPoint], {
     nullable: true,
     description:
-      'Intellimeter points that measure this metering point (empty when none; null, with a coded error, when Intellimeter is failing).',
+      'Intellimeter points mapped to this metering point (the metering-point mapping: Intellimeter records none); empty when none, null with a coded error when Intellimeter is failing.',
   })
-  async intellimeterPoints(@Root() meteringPoint: MeteringPoint, @Ctx() { loaders }: IntellimeterContext): Promise<IntellimeterPoint[]> {
-    const points = await loaders.allPoints();
-    return points.filter((point) => point.meteringPointId === meteringPoint.id).map(IntellimeterPoint.fromRecord);
+  async intellimeterPoints(
+    @Root() meteringPoint: MeteringPoint,
+    @Ctx() { loaders, meteringPoints }: IntellimeterContext,
+  ): Promise<IntellimeterPoint[]> {
+    const ids = (await meteringPoints.metersAt(meteringPoint.id)).filter((id) => /^\d+$/.test(id)).map(Number);
+    const points = await loaders.pointById.loadMany(ids);
+    // A mapped point the site no longer has is left out; any other failure fails the field.
+    const failed = points.find((point): point is Error => point instanceof Error && !(point instanceof NotFoundError));
+    if (failed) throw failed;
+    return points.filter((point): point is IntellimeterPointRecord => !(point instanceof Error)).map(IntellimeterPoint.fromRecord);
   }
 }
 

@@ -1,7 +1,7 @@
 import { IsEmail, IsNotEmpty, IsOptional, MaxLength } from 'class-validator';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionType, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
+import { ConnectionType, Meter } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/graph/provider-names.js';
 import type { IntellimeterAccountRecord, IntellimeterPointRecord, IntellimeterUserRecord } from './client.js';
 
@@ -122,7 +122,8 @@ export class IntellimeterPoint extends Meter {
     return Object.assign(new IntellimeterPoint(), {
       id: String(record.id),
       provider: 'INTELLIMETER' as ProviderName,
-      meterPointId: nationalMeterPointId(record.meteringPointId),
+      // Intellimeter records none: IntellimeterPointResolver answers it from the metering-point mapping.
+      meterPointId: null,
       name: record.name,
       modbus: Object.assign(new IntellimeterModbusDetails(), {
         modbusId: record.modbusId,
