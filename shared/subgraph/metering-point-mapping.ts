@@ -27,7 +27,8 @@ export interface MeteringPointMappingEntry {
 /** Longest ids accepted; national ids are 13 (MPAN) to 18 (EAN) characters, provider meter ids rarely more than a UUID. */
 export const MAX_METER_ID_LENGTH = 200;
 export const MAX_METERING_POINT_ID_LENGTH = 64;
-const METERING_POINT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** What both ids are made of (provider ids are numbers, hex, UUIDs): no spaces, paths or markup. */
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 /** One provider's mapping: the configured defaults under what was set through the mutation (in the store). */
 export class MeteringPointMapping {
@@ -105,17 +106,20 @@ export class MeteringPointLookup {
 
 function checkedMeterId(value: string, details: ErrorDetails = {}): string {
   const trimmed = value.trim();
-  if (!trimmed || trimmed.length > MAX_METER_ID_LENGTH) {
-    throw new BadUserInputError(`meterId must have 1 to ${MAX_METER_ID_LENGTH} characters.`, { ...details, field: 'meterId' });
+  if (!ID_PATTERN.test(trimmed) || trimmed.length > MAX_METER_ID_LENGTH) {
+    throw new BadUserInputError(
+      `meterId must be the provider's id of a meter (letters, digits, ".", "_", ":" or "-"; at most ${MAX_METER_ID_LENGTH} characters).`,
+      { ...details, field: 'meterId' },
+    );
   }
   return trimmed;
 }
 
 function checkedMeteringPointId(value: string, details: ErrorDetails = {}): string {
   const trimmed = value.trim();
-  if (!METERING_POINT_ID_PATTERN.test(trimmed) || trimmed.length > MAX_METERING_POINT_ID_LENGTH) {
+  if (!ID_PATTERN.test(trimmed) || trimmed.length > MAX_METERING_POINT_ID_LENGTH) {
     throw new BadUserInputError(
-      `meteringPointId must be a national metering point id (letters, digits, ".", "_" or "-"; at most ${MAX_METERING_POINT_ID_LENGTH} characters), e.g. an 18-digit EAN; use null for none.`,
+      `meteringPointId must be a national metering point id (letters, digits, ".", "_", ":" or "-"; at most ${MAX_METERING_POINT_ID_LENGTH} characters), e.g. an 18-digit EAN; use null for none.`,
       { ...details, field: 'meteringPointId' },
     );
   }

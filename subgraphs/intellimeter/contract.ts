@@ -41,6 +41,12 @@ export const INTELLIMETER_SAVE_EVERY_MS = 5 * 60_000;
 export const INTELLIMETER_MAX_FILE_DAYS = 93;
 
 /**
+ * The most site days the graph's raw history export (`intellimeterHistoryFile`) asks for at once, so
+ * that one answer stays a few MB (every point, every five minutes) [I: a choice here, not Intellimeter's].
+ */
+export const INTELLIMETER_MAX_EXPORT_DAYS = 31;
+
+/**
  * `/graphics` takes `width` and `height` "in thousands of pixels" (default 16 × 9), read as hundreds [I]:
  * a size in pixels is sent divided by this.
  */

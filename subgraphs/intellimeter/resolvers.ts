@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError, UpstreamRejectedError, orNotFound } from '../../shared/graph/errors.js';
 import { type Connection, ConnectionArgs, Deletion, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
@@ -8,16 +9,21 @@ import {
   INTELLIMETER_CHART_DEFAULT_UNITS,
   INTELLIMETER_CHART_PIXELS,
   INTELLIMETER_CHART_PIXELS_PER_UNIT,
+  INTELLIMETER_MAX_EXPORT_DAYS,
   INTELLIMETER_SAVE_EVERY_MS,
 } from './contract.js';
 import type { IntellimeterLoaders } from './loaders.js';
 import {
   CreateIntellimeterUserInput,
   IntellimeterAccount,
+  IntellimeterApiKeyInfo,
   IntellimeterChart,
   IntellimeterChartType,
+  IntellimeterFileType,
+  IntellimeterHistoryFile,
   IntellimeterIntervalReading,
   IntellimeterKeyRotation,
+  IntellimeterLogout,
   IntellimeterPoint,
   IntellimeterPointConnection,
   IntellimeterRegisterReading,
@@ -64,6 +70,15 @@ function pointSelector(id: string | null | undefined, name: string | null | unde
   }
   if (trimmedName) return { name: trimmedName };
   throw new BadUserInputError('Name the Intellimeter point by `id` or by `name`.', { provider: PROVIDER, field: 'id' });
+}
+
+/** A `YYYY-MM-DD` calendar day, as Intellimeter's /file takes it; anything else is BAD_USER_INPUT. */
+function siteDay(value: string, field: string): string {
+  const trimmed = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(trimmed) || !DateTime.fromISO(trimmed).isValid) {
+    throw new BadUserInputError(`${field} must be a day as YYYY-MM-DD, got "${value}".`, { provider: PROVIDER, field });
+  }
+  return trimmed;
 }
 
 function describe(selector: PointSelector): string {
@@ -133,6 +148,60 @@ export class IntellimeterQueryResolver {
   @Query(() => IntellimeterAccount, { nullable: true, description: 'The Intellimeter API account this server is logged in as.' })
   async intellimeterAccount(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterAccount> {
     return IntellimeterAccount.fromRecord(await client.account());
+  }
+
+  @Query(() => IntellimeterApiKeyInfo, {
+    nullable: true,
+    description:
+      'The API key of the account this server is logged in as (Intellimeter’s GET /key), told by its fingerprint: the key itself is a credential and never leaves this server. Needs the admin role.',
+  })
+  async intellimeterApiKey(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterApiKeyInfo> {
+    return Object.assign(new IntellimeterApiKeyInfo(), { ...(await client.apiKeyInfo()), checkedAt: new Date() });
+  }
+
+  @Query(() => IntellimeterHistoryFile, {
+    nullable: true,
+    description: `A history file exactly as Intellimeter exports it (its /file): the registers of one point or all, every five minutes, for the site days \`from\` to \`to\` (either order, both included, at most ${INTELLIMETER_MAX_EXPORT_DAYS} days). For energy per interval, ask a point's \`consumption\`.`,
+  })
+  async intellimeterHistoryFile(
+    @Arg('from', () => String, { description: 'A site day, YYYY-MM-DD.' }) from: string,
+    @Arg('to', () => String, { description: 'Another site day, YYYY-MM-DD (may be before `from`).' }) to: string,
+    @Arg('type', () => IntellimeterFileType, { defaultValue: IntellimeterFileType.CSV, description: 'The file’s format. Default CSV.' })
+    type: IntellimeterFileType,
+    @Arg('pointName', () => String, { nullable: true, description: 'Only this point (its name); omit for every point.' })
+    pointName: string | null | undefined,
+    @Ctx() { client }: IntellimeterContext,
+  ): Promise<IntellimeterHistoryFile> {
+    const [firstDay, lastDay] = [siteDay(from, 'from'), siteDay(to, 'to')].sort();
+    const days = Math.round(DateTime.fromISO(lastDay!).diff(DateTime.fromISO(firstDay!), 'days').days) + 1;
+    if (days > INTELLIMETER_MAX_EXPORT_DAYS) {
+      throw new BadUserInputError(
+        `A history file covers at most ${INTELLIMETER_MAX_EXPORT_DAYS} days; ${firstDay} to ${lastDay} is ${days}.`,
+        {
+          provider: PROVIDER,
+          field: 'to',
+        },
+      );
+    }
+    const meter = pointName?.trim() || undefined;
+    // An omitted argument is undefined, an explicit one null: both mean every point.
+    if (pointName !== null && pointName !== undefined && (!meter || meter.length > MAX_POINT_NAME_LENGTH)) {
+      throw new BadUserInputError(`pointName must have 1 to ${MAX_POINT_NAME_LENGTH} characters; omit it for every point.`, {
+        provider: PROVIDER,
+        field: 'pointName',
+      });
+    }
+    const file = await orNotFound(client.historyFile(firstDay!, lastDay!, type, meter), `No Intellimeter point is named "${meter}".`);
+    return Object.assign(new IntellimeterHistoryFile(), {
+      type,
+      mimeType: file.mimeType,
+      fileName: `history_${firstDay}_${lastDay}.${type}`,
+      firstDay,
+      lastDay,
+      pointName: meter ?? null,
+      content: file.content,
+      byteLength: Buffer.byteLength(file.content),
+    });
   }
 
   @Query(() => IntellimeterUserConnection, {
@@ -205,6 +274,16 @@ export class IntellimeterMutationResolver {
   async rotateIntellimeterApiKey(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterKeyRotation> {
     const apiKey = await client.rotateKey();
     return Object.assign(new IntellimeterKeyRotation(), { apiKey, rotatedAt: new Date() });
+  }
+
+  @Mutation(() => IntellimeterLogout, {
+    nullable: true,
+    description:
+      'Ends this server’s Intellimeter session (DELETE /session), e.g. after changing the account’s password; the next call logs in again with the configured credentials. Needs the admin role.',
+  })
+  async logoutIntellimeterSession(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterLogout> {
+    await client.logout();
+    return Object.assign(new IntellimeterLogout(), { loggedOutAt: new Date() });
   }
 
   @Mutation(() => IntellimeterUser, {

@@ -84,7 +84,12 @@ export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: Simula
   });
   return {
     simulator,
-    env: { INTELLIMETER_API_URL: simulator.url, INTELLIMETER_API_KEY: apiKey },
+    env: {
+      INTELLIMETER_API_URL: simulator.url,
+      INTELLIMETER_API_KEY: apiKey,
+      INTELLIMETER_USERNAME: INTELLIMETER_SIMULATOR_USERNAME,
+      INTELLIMETER_PASSWORD: INTELLIMETER_SIMULATOR_PASSWORD,
+    },
     meteringPoints: SEED_METERING_POINTS,
   };
 }
