@@ -31,6 +31,8 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   calls: UpstreamCallSettings;
   /** Where state that must survive a restart lives: STORE_URL (Redis) or a file under DATA_DIR. */
   store: StoreSettings;
+  /** METERING_POINT_MAPPING_FILE: which metering point meters without one of their own measure (shared/subgraph/metering-point-mapping.ts). */
+  meteringPointMappingFile: string | undefined;
 }
 
 /**
@@ -65,6 +67,11 @@ export const SERVER_SETTINGS = {
     // The default is data/ in the project folder, wherever that is: shown as an example, not a value.
     example: './data',
     desc: 'Folder of the embedded stores (one file per subgraph; default data/ in the project); private, on a local disk',
+  }),
+  METERING_POINT_MAPPING_FILE: str({
+    default: '',
+    example: './metering-points.csv',
+    desc: 'JSON or CSV file (provider,meterId,meteringPointId) naming the metering point of meters whose provider records none; entries set through set<Provider>MeteringPoint win',
   }),
   KEEP_ALIVE_TIMEOUT_MS: keepAliveTimeoutSetting,
   SUBGRAPH_REQUEST_TIMEOUT_MS: numberInRange(
@@ -136,6 +143,7 @@ export function readProviderServerConfig(
       url: (config.STORE_URL as string) || undefined,
       path: join(resolve(config.DATA_DIR as string), `${prefix.toLowerCase()}.mdb`),
     },
+    meteringPointMappingFile: (config.METERING_POINT_MAPPING_FILE as string) || undefined,
     keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS as number,
     requestTimeoutMs: config.SUBGRAPH_REQUEST_TIMEOUT_MS as number,
   };

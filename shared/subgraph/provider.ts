@@ -3,6 +3,7 @@ import type { ValidatorSpec } from 'envalid';
 import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../graph/metering-point.js';
+import { meteringPointMappingResolver } from '../graph/metering-point-mapping.js';
 import type { ProviderName } from '../graph/provider-names.js';
 import { ServerMetrics, reportingTo, type CredentialValidity, type RequestBudget } from '../observability/metrics.js';
 import { startTracing } from '../observability/tracing.js';
@@ -10,6 +11,7 @@ import type { FaultSettings, RunningSimulator } from '../simulator/server.js';
 import { createStore, reportingErrors, type Store } from '../store/index.js';
 import { readConfig } from './config.js';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation.js';
+import { MeteringPointMapping, readMeteringPointMappingFile } from './metering-point-mapping.js';
 import { closingStore, readProviderServerConfig, subgraphServerSettings, type ProviderServerConfig, type StartOptions } from './module.js';
 import { pathToFileURL } from 'node:url';
 import { startGraphQLServer, stopOnSignals, type HealthReport, type RunningServer } from './server.js';
@@ -42,12 +44,23 @@ export interface ProviderDescriptor<
   config(server: ProviderServerConfig, settings: Settings, env: NodeJS.ProcessEnv): Config;
   /** The resolver classes and reference resolvers; the kit adds the shared `meteringPoint` root. */
   schema: SubgraphSchemaOptions<Context>;
+  /**
+   * The provider's meters may lack a national metering point id: the kit adds the mapping's root fields
+   * (`<name>MeteringPointMappings`, `set<Name>MeteringPoint`), which read `meteringPoints` from the
+   * context (`options.meteringPoints.forRequest()`); the provider's joins ask that lookup.
+   */
+  mapsMeteringPoints?: boolean;
   /** What one process holds (clients, inboxes) for the provider at `config.apiUrl`, and each request's context. */
-  serve(config: Config & { apiUrl: string }, store: Store, options: Required<StartOptions>): ProviderService<Context>;
+  serve(config: Config & { apiUrl: string }, store: Store, options: ServeOptions): ProviderService<Context>;
   /** The provider's simulator, loaded only when it is started: a subgraph against the real API loads none of it. */
   simulator(): Promise<ProviderSimulatorModule>;
   /** Shown after the simulator's URL when the subgraph runs alone (its API's base path, e.g. `/v1`). */
   simulatorApiPath?: string;
+}
+
+export interface ServeOptions extends Required<StartOptions> {
+  /** This provider's metering-point mapping: the configured file and a simulator's seed, under what was set (in the store). */
+  meteringPoints: MeteringPointMapping;
 }
 
 export interface ProviderService<Context> {
@@ -89,6 +102,11 @@ export interface SimulatorForSubgraph {
   simulator: RunningSimulator;
   /** `<PREFIX>_API_URL`, credentials…: what the subgraph reads to use this simulator. */
   env: Record<string, string>;
+  /**
+   * Meter id → metering point id, as the operator of the simulated site would configure it
+   * (METERING_POINT_MAPPING_FILE's entries win), for a provider whose meters record none.
+   */
+  meteringPoints?: Record<string, string>;
   /** Called once the subgraph listens (a simulator that sends webhooks learns where to). */
   subgraphStarted?(subgraph: { url: string; webhookUrl?: string }): void;
 }
@@ -129,8 +147,11 @@ export function buildProviderSchema(descriptor: AnyProvider): Promise<GraphQLSch
   let schema = schemas.get(descriptor);
   if (!schema) {
     const { resolvers, referenceResolvers } = descriptor.schema as SubgraphSchemaOptions<unknown>;
+    const mapping = descriptor.mapsMeteringPoints
+      ? [meteringPointMappingResolver(descriptor.name, descriptor.provider, descriptor.label)]
+      : [];
     schema = buildFederatedSchema({
-      resolvers: [...resolvers, MeteringPointRootResolver],
+      resolvers: [...resolvers, MeteringPointRootResolver, ...mapping],
       referenceResolvers: { ...referenceResolvers, MeteringPoint: resolveMeteringPointReference },
     });
     schemas.set(descriptor, schema);
@@ -146,7 +167,7 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
   const provider: ProviderDescriptor = descriptor;
   const config = readProviderConfig(provider, env);
   const now = options.now ?? Date.now;
-  if (config.apiUrl) return { subgraph: (await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, now)).server };
+  if (config.apiUrl) return { subgraph: (await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, { now })).server };
 
   // Simulator code (the provider's and the kit's) is loaded only here, when a simulator is started.
   const [simulatorModule, { faultsFromEnv }] = await Promise.all([provider.simulator(), import('../simulator/faults.js')]);
@@ -159,7 +180,11 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
   try {
     const simulatedEnv = { ...env, ...connection.env };
     const simulated = readProviderConfig(provider, simulatedEnv);
-    const { server, webhookUrl } = await serveProvider(provider, { ...simulated, apiUrl: simulated.apiUrl! }, now);
+    const { server, webhookUrl } = await serveProvider(
+      provider,
+      { ...simulated, apiUrl: simulated.apiUrl! },
+      { now, seededMeteringPoints: connection.meteringPoints },
+    );
     connection.subgraphStarted?.({ url: server.url, webhookUrl });
     return { subgraph: server, simulator: connection.simulator };
   } catch (error) {
@@ -171,13 +196,21 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
 async function serveProvider(
   descriptor: ProviderDescriptor,
   config: ProviderServerConfig & { apiUrl: string },
-  now: () => number,
+  { now, seededMeteringPoints = {} }: { now: () => number; seededMeteringPoints?: Record<string, string> },
 ): Promise<{ server: RunningServer; webhookUrl?: string }> {
+  // Read before the store opens: a bad file stops the start with a ConfigError.
+  const configuredMeteringPoints = new Map<string, string | null>([
+    ...Object.entries(seededMeteringPoints),
+    ...(config.meteringPointMappingFile
+      ? (readMeteringPointMappingFile(config.meteringPointMappingFile).get(descriptor.provider) ?? [])
+      : []),
+  ]);
   const metrics = new ServerMetrics();
   const store = reportingErrors(createStore(config.store), (operation) => metrics.storeError(operation));
   try {
+    const meteringPoints = new MeteringPointMapping(store, descriptor.provider, configuredMeteringPoints);
     // What the provider builds (its clients, its webhook receivers) reports to this server's metrics.
-    const service = reportingTo(metrics, () => descriptor.serve(config, store, { now }));
+    const service = reportingTo(metrics, () => descriptor.serve(config, store, { now, meteringPoints }));
     if (service.requestBudgets) metrics.watchBudgets(descriptor.provider, () => service.requestBudgets!());
     if (service.credentialValidity) metrics.watchCredentialValidity(descriptor.provider, () => service.credentialValidity!());
     const server = await startGraphQLServer({

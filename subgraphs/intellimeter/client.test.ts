@@ -5,6 +5,7 @@ import { MemoryStore } from '../../shared/store/index.js';
 import {
   IntellimeterClient,
   type IntellimeterClientOptions,
+  keyFingerprint,
   parseAccount,
   parseHistoryFile,
   parseKey,
@@ -68,7 +69,6 @@ describe('the seed’s examples in every format parse to the same typed records'
         modbusMap: 'Priority.ici',
         saveEveryMinutes: 5,
         startAddress: 1100,
-        meteringPointId: null,
       });
     });
   }
@@ -122,6 +122,16 @@ describe('configuration', () => {
     expect(() => readIntellimeterConfig({ INTELLIMETER_TIME_ZONE: 'Mars/Olympus' })).toThrow(/INTELLIMETER_TIME_ZONE/);
     expect(() => readIntellimeterConfig({ INTELLIMETER_API_URL: 'https://api.intellimeter.ca' })).toThrow(/INTELLIMETER_API_KEY/);
     expect(readIntellimeterConfig({ INTELLIMETER_RESPONSE_TYPE: 'yaml' })).toMatchObject({ responseType: 'yaml', timeZone: TORONTO });
+    const real = { INTELLIMETER_API_URL: 'https://api.intellimeter.ca', INTELLIMETER_LOGIN: 'password' };
+    expect(() => readIntellimeterConfig({ ...real, INTELLIMETER_USERNAME: 'api' })).toThrow(
+      /INTELLIMETER_USERNAME and INTELLIMETER_PASSWORD/,
+    );
+    expect(() => readIntellimeterConfig({ INTELLIMETER_LOGIN: 'token' })).toThrow(ConfigError);
+    expect(readIntellimeterConfig({ ...real, INTELLIMETER_USERNAME: 'api', INTELLIMETER_PASSWORD: 'pw' })).toMatchObject({
+      loginMethod: 'password',
+      username: 'api',
+      apiKey: '',
+    });
   });
 });
 
@@ -176,6 +186,38 @@ describe('the connector against the simulator', () => {
     expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_REJECTED', provider: 'INTELLIMETER', upstreamStatus: 401 } });
     expect(String((error as Error).message)).not.toContain('aaaaaaaaaa');
     expect(simulator.callCount('GET', '/session')).toBe(0);
+  });
+
+  it('logs in by username and password when configured so, in a form body, and renews that session on 401', async () => {
+    const connector = client({
+      apiKey: '',
+      loginMethod: 'password',
+      username: INTELLIMETER_SIMULATOR_USERNAME,
+      password: INTELLIMETER_SIMULATOR_PASSWORD,
+    });
+    expect((await connector.account()).username).toBe(INTELLIMETER_SIMULATOR_USERNAME);
+    simulator.expireSessions();
+    await connector.users();
+    expect(connector.logins).toBe(2);
+    expect(simulator.callCount('PUT', '/session')).toBe(2);
+    // The key is told only by its fingerprint, and this connector does not log in with it.
+    expect(await connector.apiKeyInfo()).toEqual({ fingerprint: keyFingerprint(INTELLIMETER_SIMULATOR_API_KEY), inUse: false });
+  });
+
+  it('refuses a wrong password with UPSTREAM_REJECTED that names no password', async () => {
+    const wrong = 'wrong-intellimeter-password-51c2';
+    const connector = client({ apiKey: '', loginMethod: 'password', username: INTELLIMETER_SIMULATOR_USERNAME, password: wrong });
+    const error = await connector.account().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_REJECTED', provider: 'INTELLIMETER', upstreamStatus: 401 } });
+    expect(JSON.stringify({ message: (error as Error).message, extensions: (error as { extensions: unknown }).extensions })).not.toContain(
+      wrong,
+    );
+  });
+
+  it('tells the key it logs in with by fingerprint, never the key', async () => {
+    const info = await client().apiKeyInfo();
+    expect(info).toEqual({ fingerprint: keyFingerprint(INTELLIMETER_SIMULATOR_API_KEY), inUse: true });
+    expect(info.fingerprint).not.toContain(INTELLIMETER_SIMULATOR_API_KEY.slice(0, 10));
   });
 
   it('answers 401 without a session, and logs in by username and password too', async () => {
