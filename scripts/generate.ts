@@ -45,7 +45,7 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
     servers: { ...SERVER_SETTINGS, ...LOG_SETTINGS, ...TRACING_SETTINGS, ...WEBHOOK_SETTINGS },
     gateway: GATEWAY_SETTINGS,
     provider: ({ prefix, ports }: { prefix: string; ports: { subgraph: number; simulator: number } }) =>
-      providerServerSettings(prefix, { subgraphPort: ports.subgraph, simulatorPort: ports.simulator }),
+      providerServerSettings(prefix, ports),
     simulatorFaults: ({ prefix }: { prefix: string }) => simulatorFaultSettings(prefix),
   };
   return [

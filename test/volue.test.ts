@@ -479,7 +479,7 @@ describe('webhooks', () => {
     expect(errors).toEqual([]);
     const webhook = data.subscribeVolueEvents;
     expect(webhook).toMatchObject({ name: 'gridgraph', notificationTypes: ['PRICE_CURVE_CREATED'], enabled: true, status: 'NEW' });
-    expect(webhook.url).toBe(`${stack.subgraphs.volue!.subgraph.url}/webhooks/volue`);
+    expect(webhook.url).toBe(`${stack.subgraphs.volue!.webhooks!.url}/webhooks/volue`);
 
     const event = await sim().createEvent('PriceCurve');
     await sim().createEvent('UserEligibility'); // not subscribed: not delivered
