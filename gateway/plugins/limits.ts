@@ -5,7 +5,7 @@ import { limitValidationRules, readingsCap, tokenLimit, type QueryLimits } from 
 import type { GatewayPlugin } from './plugin.js';
 
 /**
- * Query limits at the gateway (README, "Security and limits"), the kit's (shared/subgraph/query-limits.ts,
+ * Query limits at the gateway (README, "Limits"), the kit's (shared/subgraph/query-limits.ts,
  * which every subgraph enforces too): a query over any limit — depth, aliases, tokens, directives, cost,
  * estimated readings — is refused before the gateway plans it, so no subgraph and no provider is called.
  * With introspection off, Armor also masks GraphQL's "Did you mean …" suggestions, which would otherwise

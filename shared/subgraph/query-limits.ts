@@ -13,7 +13,7 @@ import { numberInRange } from './config.js';
 import { estimateReadings } from './readings-estimator.js';
 
 /**
- * Query limits, one implementation for every server (README, "Security and limits"): the gateway refuses
+ * Query limits, one implementation for every server (README, "Limits"): the gateway refuses
  * a query over a limit before it plans it, and every subgraph refuses one before it runs it, so a request
  * sent straight to a subgraph cannot exhaust it either. GraphQL Armor's depth, alias, token, directive and
  * cost limits, and the readings estimate, which Armor's cost model cannot express.
