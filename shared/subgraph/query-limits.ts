@@ -152,28 +152,16 @@ function rejectWith(code: string, limit: string, max: number, advice: string): G
 
 /** Armor's protections as validation rules, each rejecting with its own code. */
 export function limitValidationRules(limits: QueryLimits): ValidationRule[] {
-  const common = { exposeLimits: true, propagateOnRejection: false } as const;
+  const refusing = (code: string, limit: keyof QueryLimits, advice: string) => ({
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [rejectWith(code, limit, limits[limit], advice)],
+  });
   return [
-    maxDepthRule({
-      ...common,
-      n: limits.maxDepth,
-      onReject: [rejectWith('QUERY_TOO_DEEP', 'maxDepth', limits.maxDepth, 'Select fewer nested fields or split the query.')],
-    }),
-    maxAliasesRule({
-      ...common,
-      n: limits.maxAliases,
-      onReject: [rejectWith('TOO_MANY_ALIASES', 'maxAliases', limits.maxAliases, 'Use fewer aliases or split the query.')],
-    }),
-    maxDirectivesRule({
-      ...common,
-      n: limits.maxDirectives,
-      onReject: [rejectWith('TOO_MANY_DIRECTIVES', 'maxDirectives', limits.maxDirectives, 'Use fewer directives.')],
-    }),
-    costLimitRule({
-      ...common,
-      maxCost: limits.maxCost,
-      onReject: [rejectWith('QUERY_TOO_COMPLEX', 'maxCost', limits.maxCost, 'Select fewer fields or split the query.')],
-    }),
+    maxDepthRule({ n: limits.maxDepth, ...refusing('QUERY_TOO_DEEP', 'maxDepth', 'Select fewer nested fields or split the query.') }),
+    maxAliasesRule({ n: limits.maxAliases, ...refusing('TOO_MANY_ALIASES', 'maxAliases', 'Use fewer aliases or split the query.') }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...refusing('TOO_MANY_DIRECTIVES', 'maxDirectives', 'Use fewer directives.') }),
+    costLimitRule({ maxCost: limits.maxCost, ...refusing('QUERY_TOO_COMPLEX', 'maxCost', 'Select fewer fields or split the query.') }),
   ];
 }
 
