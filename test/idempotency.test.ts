@@ -143,7 +143,7 @@ const cases: Array<{
         customerId: '6514153c23e3d1424bf82738',
         startDate: '2026-01-01',
         endDate: '2026-12-31',
-        evidenceDocumentId: '65aa00000000000000000009',
+        evidenceDocumentId: '651415c69ffaad98b811ba57',
       },
     },
     other: {
@@ -151,7 +151,7 @@ const cases: Array<{
         customerId: '6514153c23e3d1424bf82738',
         startDate: '2026-02-01',
         endDate: '2026-12-31',
-        evidenceDocumentId: '65aa00000000000000000009',
+        evidenceDocumentId: '651415c69ffaad98b811ba57',
       },
     },
   },
