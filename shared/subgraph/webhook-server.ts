@@ -10,6 +10,9 @@ import { listen, type RunningServer } from './server.js';
  * subgraph's never needs to be (only the gateway calls it). It serves the receivers' routes,
  * `GET /health/live`, and JSON errors like every other server; nothing else.
  */
+/** How long deliveries in progress may take to finish once the receivers stop. */
+const STOP_GRACE_MS = 5_000;
+
 export async function startWebhookServer(options: {
   name: string;
   host: string;
@@ -34,8 +37,12 @@ export async function startWebhookServer(options: {
   let stopping: Promise<void> | undefined;
   const stop = () =>
     new Promise<void>((resolve, reject) => {
+      // A provider delivers over kept-alive connections: once stopping, each answer closes its connection,
+      // idle ones close now, and what is still open after the grace is cut (as Apollo's drain does).
+      httpServer.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => res.setHeader('Connection', 'close'));
       httpServer.close((error) => (error ? reject(error) : resolve()));
       httpServer.closeIdleConnections();
+      setTimeout(() => httpServer.closeAllConnections(), STOP_GRACE_MS).unref();
     });
   return { name: options.name, url, port, stop: () => (stopping ??= stop()) };
 }
