@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { GraphQLClient, gql } from 'graphql-request';
 import { performance } from 'node:perf_hooks';
 import { startThrowawayStack } from '../scripts/stack.js';
+import { SUBGRAPH_SECRET_HEADER } from '../shared/subgraph/gateway-secret.js';
 
 /**
  * `npm run bench`: fifty Openvolt meters × seven days of half-hourly consumption, asked through the
@@ -42,7 +43,9 @@ const stack = await startThrowawayStack({ LOG_LEVEL: 'error' });
 const simulator = stack.simulator('openvolt');
 const targets = {
   gateway: new GraphQLClient(stack.gatewayUrl),
-  subgraph: new GraphQLClient(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`),
+  subgraph: new GraphQLClient(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`, {
+    headers: { [SUBGRAPH_SECRET_HEADER]: stack.subgraphSecret },
+  }),
 };
 const timings: Record<keyof typeof targets, number[]> = { gateway: [], subgraph: [] };
 const upstreamCalls: Record<keyof typeof targets, number[]> = { gateway: [], subgraph: [] };

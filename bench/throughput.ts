@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { subgraphUrlSetting } from '../gateway/config.js';
 import { SUPERGRAPH_PATH, subgraphsOf } from '../gateway/index.js';
 import { startThrowawayStack } from '../scripts/stack.js';
+import { SUBGRAPH_SECRET_HEADER, SUBGRAPH_SECRET_SETTING } from '../shared/subgraph/gateway-secret.js';
 
 /**
  * `npm run bench`: throughput and latency of three queries through our gateway, through Hive Gateway
@@ -257,12 +258,16 @@ function rssMiB(pid: number): number {
   return kib / 1024;
 }
 
-function post(url: string, operation: Operation): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(operation) });
+function post(url: string, operation: Operation, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(operation) });
 }
 
 async function firstOpenvoltMeter(url: string): Promise<string> {
-  const response = await post(url, { query: '{ openvoltMeters(first: 1) { nodes { id } } }' });
+  const response = await post(
+    url,
+    { query: '{ openvoltMeters(first: 1) { nodes { id } } }' },
+    { [SUBGRAPH_SECRET_HEADER]: stack.subgraphSecret },
+  );
   const body = (await response.json()) as { data: { openvoltMeters: { nodes: Array<{ id: string }> } } };
   return body.data.openvoltMeters.nodes[0]!.id;
 }
@@ -270,7 +275,13 @@ async function firstOpenvoltMeter(url: string): Promise<string> {
 /** Our gateway alone in a child process (bench/gateway-child.ts), pointed at this run's subgraphs. */
 async function startOurGateway(urls: Array<[string, string]>, name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Target> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, LOG_LEVEL: 'error', GATEWAY_PORT: String(port) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...extraEnv,
+    LOG_LEVEL: 'error',
+    GATEWAY_PORT: String(port),
+    [SUBGRAPH_SECRET_SETTING]: stack.subgraphSecret,
+  };
   for (const [name, url] of urls) env[subgraphUrlSetting(name)] = url;
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/gateway-child.ts')], {
     cwd: ROOT,

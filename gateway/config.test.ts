@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../test/support/process.js';
-import { DEFAULT_LIMITS, GATEWAY_SETTINGS, readGatewayConfig, subgraphUrlsFromEnv } from './config.js';
+import { DEFAULT_LIMITS } from '../shared/subgraph/query-limits.js';
+import { GATEWAY_SETTINGS, readGatewayConfig, subgraphUrlsFromEnv } from './config.js';
 import { SUPERGRAPH_PATH } from './supergraph.js';
 
 /** The gateway's one configuration object, read from the environment. */

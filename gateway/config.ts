@@ -1,4 +1,6 @@
 import { ConfigError, bool, numberInRange, optionalUrl, port, readConfig, str } from '../shared/subgraph/config.js';
+import { subgraphSecretSetting } from '../shared/subgraph/gateway-secret.js';
+import { DEFAULT_LIMITS, queryLimitSettings, queryLimitsFrom, type QueryLimits } from '../shared/subgraph/query-limits.js';
 import { keepAliveTimeoutSetting } from '../shared/subgraph/server.js';
 import { subgraphsOf } from './supergraph.js';
 
@@ -20,35 +22,6 @@ export interface AccessConfig {
   jwtAudience: string;
 }
 
-/** Query limits (plugins/limits.ts, plugins/readings-estimate.ts). */
-export interface QueryLimits {
-  /** Deepest field nesting (Armor max-depth). */
-  maxDepth: number;
-  /** Aliases in one operation (Armor max-aliases). */
-  maxAliases: number;
-  /** Lexical tokens in one document (Armor max-tokens). */
-  maxTokens: number;
-  /** Directives in one operation (Armor max-directives). */
-  maxDirectives: number;
-  /** Armor's cost: objects and scalars selected, weighted by depth (Armor cost-limit). */
-  maxCost: number;
-  /** Estimated readings: per time series ⌈span ÷ resolution⌉, multiplied by the sizes of the lists around it. */
-  maxReadings: number;
-  /** The size assumed for a list without `first` (or with `first` in a variable that is unset). */
-  defaultListSize: number;
-}
-
-export const DEFAULT_LIMITS: QueryLimits = {
-  maxDepth: 12,
-  maxAliases: 30,
-  maxTokens: 2000,
-  maxDirectives: 30,
-  // Armor weighs fields, not upstream work: the one-fragment query over all five providers costs ~21,000.
-  maxCost: 50_000,
-  maxReadings: 250_000,
-  defaultListSize: 20,
-};
-
 export interface GatewayConfig {
   host: string;
   port: number;
@@ -67,6 +40,8 @@ export interface GatewayConfig {
   keepAliveTimeoutMs: number;
   /** How long an idle connection to a subgraph is kept; shorter than the subgraphs' keep-alive. */
   subgraphIdleTimeoutMs: number;
+  /** Sent on every subgraph fetch, so that the subgraphs serve the gateway alone ('' = none). */
+  subgraphSecret: string;
 }
 
 /**
@@ -103,27 +78,13 @@ export const GATEWAY_SETTINGS = {
     50,
     600_000,
   )({ default: 20_000, desc: 'Close a connection to a subgraph idle this long (ms); shorter than KEEP_ALIVE_TIMEOUT_MS' }),
+  GRIDGRAPH_SUBGRAPH_SECRET: subgraphSecretSetting,
   GATEWAY_API_KEYS: str({ default: '', desc: 'Comma-separated API keys, sent as X-API-Key: <key> or Authorization: Bearer <key>' }),
   GATEWAY_JWT_SECRET: str({ default: '', desc: 'HS256 secret of JSON Web Tokens sent as Authorization: Bearer <token>' }),
   GATEWAY_JWKS_URL: optionalUrl({ default: '', desc: 'JWKS URL of an identity provider whose signed tokens are accepted' }),
   GATEWAY_JWT_ISSUER: str({ default: '', desc: 'Required iss of tokens (empty: not checked)' }),
   GATEWAY_JWT_AUDIENCE: str({ default: '', desc: 'Required aud of tokens (empty: not checked)' }),
-  GATEWAY_MAX_DEPTH: numberInRange(1, 1000)({ default: DEFAULT_LIMITS.maxDepth, desc: 'Deepest field nesting (QUERY_TOO_DEEP)' }),
-  GATEWAY_MAX_ALIASES: numberInRange(0, 10_000)({ default: DEFAULT_LIMITS.maxAliases, desc: 'Aliases per operation (TOO_MANY_ALIASES)' }),
-  GATEWAY_MAX_TOKENS: numberInRange(1, 1_000_000)({ default: DEFAULT_LIMITS.maxTokens, desc: 'Tokens per document (TOO_MANY_TOKENS)' }),
-  GATEWAY_MAX_DIRECTIVES: numberInRange(
-    0,
-    10_000,
-  )({ default: DEFAULT_LIMITS.maxDirectives, desc: 'Directives per operation (TOO_MANY_DIRECTIVES)' }),
-  GATEWAY_MAX_COST: numberInRange(1, 1e9)({ default: DEFAULT_LIMITS.maxCost, desc: 'Armor’s cost of an operation (QUERY_TOO_COMPLEX)' }),
-  GATEWAY_MAX_READINGS: numberInRange(
-    1,
-    1e12,
-  )({ default: DEFAULT_LIMITS.maxReadings, desc: 'Estimated readings per query, lists × time-series lengths (QUERY_TOO_COMPLEX)' }),
-  GATEWAY_DEFAULT_LIST_SIZE: numberInRange(
-    1,
-    10_000,
-  )({ default: DEFAULT_LIMITS.defaultListSize, desc: 'Items the readings estimate assumes for a list without `first`' }),
+  ...queryLimitSettings('GATEWAY', DEFAULT_LIMITS),
 };
 
 /** Reads and checks every gateway setting; one ConfigError names every bad variable. */
@@ -149,21 +110,14 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       jwtIssuer: config.GATEWAY_JWT_ISSUER,
       jwtAudience: config.GATEWAY_JWT_AUDIENCE,
     },
-    limits: {
-      maxDepth: config.GATEWAY_MAX_DEPTH,
-      maxAliases: config.GATEWAY_MAX_ALIASES,
-      maxTokens: config.GATEWAY_MAX_TOKENS,
-      maxDirectives: config.GATEWAY_MAX_DIRECTIVES,
-      maxCost: config.GATEWAY_MAX_COST,
-      maxReadings: config.GATEWAY_MAX_READINGS,
-      defaultListSize: config.GATEWAY_DEFAULT_LIST_SIZE,
-    },
+    limits: queryLimitsFrom('GATEWAY', config),
     introspection: config.GATEWAY_INTROSPECTION,
     playground: config.GATEWAY_PLAYGROUND,
     debug: config.GATEWAY_DEBUG || config.NODE_ENV === 'development',
     requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS,
     subgraphIdleTimeoutMs: config.GATEWAY_SUBGRAPH_IDLE_TIMEOUT_MS,
+    subgraphSecret: config.GRIDGRAPH_SUBGRAPH_SECRET,
   };
 }
 

@@ -23,7 +23,6 @@ import { useMetrics } from './plugins/metrics.js';
 import { usePlanCacheStats, type QueryPlanCacheStats } from './plugins/plan-cache-stats.js';
 import { usePlayground } from './plugins/playground.js';
 import { onlyOne, type GatewayPlugin } from './plugins/plugin.js';
-import { useReadingsEstimate } from './plugins/readings-estimate.js';
 import { useSubgraphDedup } from './plugins/subgraph-dedup.js';
 import { useTracing } from './plugins/tracing.js';
 import { subgraphServices } from './subgraph-calls.js';
@@ -82,7 +81,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     usePlayground({ enabled: config.playground, access: config.access, pagePaths: GRAPHQL_PATHS, endpoint: '/graphql' }),
     useAccess(config.access, GRAPHQL_PATHS),
     useLimits(config.limits, { graphqlPaths: GRAPHQL_PATHS, blockFieldSuggestions: !config.introspection }),
-    useReadingsEstimate(config.limits),
     planCache,
     useSubgraphDedup(),
     useSharedRootFailover(supergraph.ownership),
@@ -97,7 +95,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gateway = new ApolloGateway({
     supergraphSdl,
     queryPlannerConfig: { cache: onlyOne(plugins, 'queryPlanCache') },
-    buildService: subgraphServices(plugins, createSubgraphFetcher(agent), (name, composedUrl) => urlOf.get(name) ?? composedUrl),
+    buildService: subgraphServices(
+      plugins,
+      createSubgraphFetcher(agent, config.subgraphSecret),
+      (name, composedUrl) => urlOf.get(name) ?? composedUrl,
+    ),
   });
   const server = await startGraphQLServer({
     name: 'gateway',

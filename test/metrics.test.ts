@@ -79,7 +79,7 @@ describe('a subgraph’s /metrics', () => {
 
   it('counts webhook deliveries accepted and refused', async () => {
     const deliver = (body: unknown) =>
-      fetch(`${subgraphUrl('openvolt')}${OPENVOLT_WEBHOOK_PATH}`, {
+      fetch(`${stack.subgraphs.openvolt!.webhooks!.url}${OPENVOLT_WEBHOOK_PATH}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),

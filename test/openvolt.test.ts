@@ -888,7 +888,7 @@ describe('webhooks', () => {
     expect(data.openvoltMeter.lastDataReceivedAt).not.toBe(before.data.openvoltMeter.lastDataReceivedAt);
 
     // Openvolt retrying the same delivery must not record it twice.
-    const webhookUrl = `${stack.subgraphs.openvolt!.subgraph.url}/webhooks/openvolt`;
+    const webhookUrl = `${stack.subgraphs.openvolt!.webhooks!.url}/webhooks/openvolt`;
     const envelope = { ...(event.envelope as Record<string, unknown>) };
     const redelivery = await fetch(webhookUrl, {
       method: 'POST',
@@ -909,7 +909,7 @@ describe('webhooks', () => {
   });
 
   it('a malformed delivery is refused with 400', async () => {
-    const response = await fetch(`${stack.subgraphs.openvolt!.subgraph.url}/webhooks/openvolt`, {
+    const response = await fetch(`${stack.subgraphs.openvolt!.webhooks!.url}/webhooks/openvolt`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ event_id: 'meter_data.received' }),

@@ -45,7 +45,13 @@ describe('connections from the gateway to a subgraph', () => {
     const proxy = await startSubgraphProxy(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`);
     let gateway: RunningGateway | undefined;
     try {
-      gateway = await startGateway({ host: '127.0.0.1', port: 0, subgraphUrls: { openvolt: proxy.url }, tuning });
+      gateway = await startGateway({
+        host: '127.0.0.1',
+        port: 0,
+        subgraphUrls: { openvolt: proxy.url },
+        subgraphSecret: stack.subgraphSecret,
+        tuning,
+      });
       for (let i = 0; i < 5; i += 1) {
         const response = await fetch(`${gateway.url}/graphql`, {
           method: 'POST',

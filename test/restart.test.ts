@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProvider } from '../shared/subgraph/provider.js';
+import { SUBGRAPH_SECRET_SETTING } from '../shared/subgraph/gateway-secret.js';
+import { startProvider, type StartedSubgraph } from '../shared/subgraph/provider.js';
 import { openvolt as openvoltProvider } from '../subgraphs/openvolt/provider.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
@@ -19,7 +20,7 @@ import {
   startVolueSimulator,
   type VolueSimulator,
 } from '../subgraphs/volue/simulator/index.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { asGateway, startStack, type TestStack } from './support/stack.js';
 
 /**
  * "Nothing lost across restarts": with nothing configured but the providers (so the simulators outlive
@@ -54,7 +55,7 @@ beforeAll(async () => {
     INTELLIMETER_API_KEY: INTELLIMETER_SIMULATOR_API_KEY,
   };
   stack = await startStack(env);
-  openvolt.setWebhookUrl(`${stack.subgraphs.openvolt!.subgraph.url}${OPENVOLT_WEBHOOK_PATH}`);
+  openvolt.setWebhookUrl(`${stack.subgraphs.openvolt!.webhooks!.url}${OPENVOLT_WEBHOOK_PATH}`);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -142,7 +143,7 @@ describe('a subgraph restarted mid-run', () => {
     expect(intellimeter.currentKey()).toBe(rotateIntellimeterApiKey.apiKey);
 
     // A redelivery after the restart is recognised as one; a new delivery reaches the restarted receiver.
-    const redelivery = await fetch(`${stack.subgraphs.openvolt!.subgraph.url}${OPENVOLT_WEBHOOK_PATH}`, {
+    const redelivery = await fetch(`${stack.subgraphs.openvolt!.webhooks!.url}${OPENVOLT_WEBHOOK_PATH}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(before.openvoltEvents.nodes[0].envelope),
@@ -155,8 +156,10 @@ describe('a subgraph restarted mid-run', () => {
   });
 
   it('shares its store with a second process started before the first one stops (an overlapping restart)', async () => {
-    const { subgraph: second } = await startProvider(openvoltProvider, {
+    const second = await startProvider(openvoltProvider, {
       ...env,
+      // The stack's secret: its gateway's calls reach this process too.
+      [SUBGRAPH_SECRET_SETTING]: stack.subgraphSecret,
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.LOG_LEVEL,
       DATA_DIR: stack.dataDir,
@@ -169,28 +172,28 @@ describe('a subgraph restarted mid-run', () => {
         delivery_id: 'overlap-1',
         payload: { _id: 'c-1' },
       };
-      const post = (url: string) =>
-        fetch(`${url}${OPENVOLT_WEBHOOK_PATH}`, {
+      const post = ({ webhooks }: StartedSubgraph) =>
+        fetch(`${webhooks!.url}${OPENVOLT_WEBHOOK_PATH}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(delivery),
         });
-      const count = async (url: string) => {
-        const response = await fetch(`${url}/graphql`, {
+      const count = async ({ subgraph }: StartedSubgraph) => {
+        const response = await fetch(`${subgraph.url}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...asGateway(stack) },
           body: JSON.stringify({ query: '{ openvoltEvents(type: "customer.created") { totalCount } }' }),
         });
         return ((await response.json()) as { data: { openvoltEvents: { totalCount: number } } }).data.openvoltEvents.totalCount;
       };
-      const first = stack.subgraphs.openvolt!.subgraph.url;
+      const first = stack.subgraphs.openvolt!;
       // Received by the new process, read by the old one; redelivered to the old one, still one.
-      expect((await post(second.url)).status).toBe(204);
+      expect((await post(second)).status).toBe(204);
       expect(await count(first)).toBe(1);
       expect((await post(first)).status).toBe(204);
-      expect(await count(second.url)).toBe(1);
+      expect(await count(second)).toBe(1);
     } finally {
-      await second.stop();
+      await second.subgraph.stop();
     }
   });
 

@@ -919,7 +919,7 @@ describe('webhooks', () => {
   it('subscribes this server to events; a new event arrives signed, typed, and in Volue’s delivery log', async () => {
     const webhook = await subscribe({ name: 'gridgraph', notificationTypes: ['LOCATION_LPC_REQUESTED'] });
     expect(webhook).toMatchObject({ name: 'gridgraph', notificationTypes: ['LOCATION_LPC_REQUESTED'], enabled: true, status: 'NEW' });
-    expect(webhook.url).toBe(`${stack.subgraphs.volue!.subgraph.url}/webhooks/volue`);
+    expect(webhook.url).toBe(`${stack.subgraphs.volue!.webhooks!.url}/webhooks/volue`);
 
     const event = await sim().createEvent('LocationLPC');
     await sim().createEvent('UserEligibility'); // not subscribed: not delivered

@@ -3,6 +3,8 @@ import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { subgraphSecretSetting } from './gateway-secret.js';
+import { DEFAULT_SUBGRAPH_LIMITS, queryLimitSettings, queryLimitsFrom, type QueryLimits } from './query-limits.js';
 import { keepAliveTimeoutSetting, type RunningServer, type ServerTimeouts } from './server.js';
 import type { Store, StoreSettings } from '../store/index.js';
 
@@ -21,6 +23,8 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   host: string;
   subgraphPort: number;
   simulatorPort: number;
+  /** Where the provider's webhook receivers listen (a provider that declares a webhook port). */
+  webhookPort: number | undefined;
   /** The provider's real base URL; undefined means "use the simulator". */
   apiUrl: string | undefined;
   /**
@@ -33,6 +37,18 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   store: StoreSettings;
   /** METERING_POINT_MAPPING_FILE: which metering point meters without one of their own measure (shared/subgraph/metering-point-mapping.ts). */
   meteringPointMappingFile: string | undefined;
+  /** The secret only the gateway sends (GRIDGRAPH_SUBGRAPH_SECRET); '' = GraphQL answers anyone. */
+  gatewaySecret: string;
+  /** What the subgraph answers at most (SUBGRAPH_MAX_DEPTH …), whoever asks. */
+  limits: QueryLimits;
+}
+
+/** The default ports of a provider's servers (DESIGN.md, "Conventions"). */
+export interface ProviderPorts {
+  subgraph: number;
+  simulator: number;
+  /** Only a provider that receives webhooks has one: its receivers' own port, apart from GraphQL. */
+  webhook?: number;
 }
 
 /**
@@ -78,12 +94,20 @@ export const SERVER_SETTINGS = {
     100,
     300_000,
   )({ default: 10_000, desc: 'Longest a subgraph request may take (ms), whatever the caller’s X-Request-Timeout-Ms says' }),
+  GRIDGRAPH_SUBGRAPH_SECRET: subgraphSecretSetting,
+  ...queryLimitSettings('SUBGRAPH', DEFAULT_SUBGRAPH_LIMITS),
 };
 
 /** The settings every provider has, named with its prefix (`OPENVOLT_TIMEOUT_MS`), each with its default and description. */
-export function providerServerSettings(prefix: string, defaults: { subgraphPort: number; simulatorPort: number }) {
+export function providerServerSettings(prefix: string, defaults: ProviderPorts) {
   return {
-    [`${prefix}_SUBGRAPH_PORT`]: port({ default: defaults.subgraphPort, desc: 'Port of the subgraph' }),
+    [`${prefix}_SUBGRAPH_PORT`]: port({ default: defaults.subgraph, desc: 'Port of the subgraph' }),
+    ...(defaults.webhook !== undefined && {
+      [`${prefix}_WEBHOOK_PORT`]: port({
+        default: defaults.webhook,
+        desc: 'Port of the webhook receivers (only they listen there: it may be public while the subgraph’s is not); a free port when the subgraph’s is 0',
+      }),
+    }),
     [`${prefix}_API_URL`]: optionalUrl({
       default: '',
       desc: 'Base URL of the provider’s real API; unset: the subgraph runs its simulator',
@@ -113,20 +137,17 @@ export function providerServerSettings(prefix: string, defaults: { subgraphPort:
       50,
       3_600_000,
     )({ default: 30_000, desc: 'How long an open circuit fails fast before it lets one probe call through (ms)' }),
-    [`${prefix}_SIMULATOR_PORT`]: port({ default: defaults.simulatorPort, desc: 'Port of the simulator, run while the API URL is unset' }),
+    [`${prefix}_SIMULATOR_PORT`]: port({ default: defaults.simulator, desc: 'Port of the simulator, run while the API URL is unset' }),
   };
 }
 
-export function readProviderServerConfig(
-  prefix: string,
-  defaults: { subgraphPort: number; simulatorPort: number },
-  env: NodeJS.ProcessEnv,
-): ProviderServerConfig {
+export function readProviderServerConfig(prefix: string, defaults: ProviderPorts, env: NodeJS.ProcessEnv): ProviderServerConfig {
   const config = readConfig({ ...SERVER_SETTINGS, ...providerServerSettings(prefix, defaults) }, env) as Record<string, unknown>;
   return {
     host: config.HOST as string,
     subgraphPort: config[`${prefix}_SUBGRAPH_PORT`] as number,
     simulatorPort: config[`${prefix}_SIMULATOR_PORT`] as number,
+    webhookPort: webhookPort(prefix, defaults, config, env),
     apiUrl: (config[`${prefix}_API_URL`] as string) || undefined,
     calls: {
       timeoutMs: config[`${prefix}_TIMEOUT_MS`] as number,
@@ -146,7 +167,21 @@ export function readProviderServerConfig(
     meteringPointMappingFile: (config.METERING_POINT_MAPPING_FILE as string) || undefined,
     keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS as number,
     requestTimeoutMs: config.SUBGRAPH_REQUEST_TIMEOUT_MS as number,
+    gatewaySecret: config.GRIDGRAPH_SUBGRAPH_SECRET as string,
+    limits: queryLimitsFrom('SUBGRAPH', config as Parameters<typeof queryLimitsFrom<'SUBGRAPH'>>[1]),
   };
+}
+
+/**
+ * The webhook port of a provider that declares one: as set, else its default — or a free port, like the
+ * subgraph's, when `<PREFIX>_SUBGRAPH_PORT` is 0 (tests), so that two subgraphs on free ports never
+ * compete for the default receiver port.
+ */
+function webhookPort(prefix: string, defaults: ProviderPorts, config: Record<string, unknown>, env: NodeJS.ProcessEnv): number | undefined {
+  // envalid's result throws on a setting it was not given: only a provider with webhooks has this one.
+  if (defaults.webhook === undefined) return undefined;
+  const name = `${prefix}_WEBHOOK_PORT`;
+  return env[name] === undefined && config[`${prefix}_SUBGRAPH_PORT`] === 0 ? 0 : (config[name] as number);
 }
 
 /** Where a provider's subgraph server listens and its timeouts, as startGraphQLServer takes them. */

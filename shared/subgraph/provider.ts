@@ -12,9 +12,20 @@ import { createStore, reportingErrors, type Store } from '../store/index.js';
 import { readConfig } from './config.js';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation.js';
 import { MeteringPointMapping, readMeteringPointMappingFile } from './metering-point-mapping.js';
-import { closingStore, readProviderServerConfig, subgraphServerSettings, type ProviderServerConfig, type StartOptions } from './module.js';
+import {
+  closingStore,
+  readProviderServerConfig,
+  subgraphServerSettings,
+  type ProviderPorts,
+  type ProviderServerConfig,
+  type StartOptions,
+} from './module.js';
 import { pathToFileURL } from 'node:url';
 import { startGraphQLServer, stopOnSignals, type HealthReport, type RunningServer } from './server.js';
+import { SUBGRAPH_SECRET_SETTING } from './gateway-secret.js';
+import { limitValidationRules, readingsCap, tokenLimit } from './query-limits.js';
+import { startWebhookServer } from './webhook-server.js';
+import { createLogger } from '../observability/logger.js';
 
 /**
  * A provider is one declaration (DESIGN.md, "Layout"): `subgraphs/<name>/provider.ts` says what is
@@ -33,8 +44,8 @@ export interface ProviderDescriptor<
   provider: ProviderName;
   /** How a person writes the provider's name. */
   label: string;
-  /** Default ports of the subgraph and of its simulator (DESIGN.md, "Conventions"). */
-  ports: { subgraph: number; simulator: number };
+  /** Default ports of the subgraph, its simulator and its webhook receivers (DESIGN.md, "Conventions"). */
+  ports: ProviderPorts;
   /** The provider's own settings (`<PREFIX>_…`), each with its default and description; every provider also has the kit's. */
   settings: { [Name in keyof Settings]: ValidatorSpec<Settings[Name]> };
   /**
@@ -65,11 +76,14 @@ export interface ServeOptions extends Required<StartOptions> {
 
 export interface ProviderService<Context> {
   context(): Context;
-  /** Extra routes beside GraphQL (webhook receivers). */
+  /**
+   * The webhook receivers' routes, served on the provider's webhook port (`ports.webhook`,
+   * `<PREFIX>_WEBHOOK_PORT`), apart from GraphQL.
+   */
   routes?(app: Express): void;
-  /** Called once the server listens, with its URL (a port of 0 is known only then). */
+  /** Called once the webhook receivers listen, with their base URL (a port of 0 is known only then). */
   listening?(url: string): void;
-  /** Where this subgraph receives the provider's webhooks, given its URL (a simulator that sends them learns it). */
+  /** Where the provider's webhooks are received, given the receivers' base URL (a simulator that sends them learns it). */
   webhookUrl?(serverUrl: string): string;
   /** Request budgets the provider grants and how much is left of each (gridgraph_upstream_budget_remaining). */
   requestBudgets?(): Promise<RequestBudget[]>;
@@ -112,7 +126,10 @@ export interface SimulatorForSubgraph {
 }
 
 export interface StartedSubgraph {
+  /** The subgraph's GraphQL server; stopping it stops its webhook receivers too (one process). */
   subgraph: RunningServer;
+  /** The webhook receivers' server, for a provider that receives webhooks. */
+  webhooks?: RunningServer;
   simulator?: RunningSimulator;
 }
 
@@ -135,8 +152,7 @@ export function readProviderConfig<Settings extends Record<string, unknown>, Con
   descriptor: ProviderDescriptor<Settings, Config, any>,
   env: NodeJS.ProcessEnv,
 ): Config {
-  const { subgraph, simulator } = descriptor.ports;
-  const server = readProviderServerConfig(settingPrefix(descriptor), { subgraphPort: subgraph, simulatorPort: simulator }, env);
+  const server = readProviderServerConfig(settingPrefix(descriptor), descriptor.ports, env);
   return descriptor.config(server, readConfig(descriptor.settings, env) as unknown as Settings, env);
 }
 
@@ -167,7 +183,10 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
   const provider: ProviderDescriptor = descriptor;
   const config = readProviderConfig(provider, env);
   const now = options.now ?? Date.now;
-  if (config.apiUrl) return { subgraph: (await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, { now })).server };
+  if (config.apiUrl) {
+    const { server, webhooks } = await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, { now });
+    return { subgraph: server, webhooks };
+  }
 
   // Simulator code (the provider's and the kit's) is loaded only here, when a simulator is started.
   const [simulatorModule, { faultsFromEnv }] = await Promise.all([provider.simulator(), import('../simulator/faults.js')]);
@@ -180,13 +199,13 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
   try {
     const simulatedEnv = { ...env, ...connection.env };
     const simulated = readProviderConfig(provider, simulatedEnv);
-    const { server, webhookUrl } = await serveProvider(
+    const { server, webhooks, webhookUrl } = await serveProvider(
       provider,
       { ...simulated, apiUrl: simulated.apiUrl! },
       { now, seededMeteringPoints: connection.meteringPoints },
     );
     connection.subgraphStarted?.({ url: server.url, webhookUrl });
-    return { subgraph: server, simulator: connection.simulator };
+    return { subgraph: server, webhooks, simulator: connection.simulator };
   } catch (error) {
     await connection.simulator.stop();
     throw error;
@@ -197,7 +216,7 @@ async function serveProvider(
   descriptor: ProviderDescriptor,
   config: ProviderServerConfig & { apiUrl: string },
   { now, seededMeteringPoints = {} }: { now: () => number; seededMeteringPoints?: Record<string, string> },
-): Promise<{ server: RunningServer; webhookUrl?: string }> {
+): Promise<{ server: RunningServer; webhooks?: RunningServer; webhookUrl?: string }> {
   // Read before the store opens: a bad file stops the start with a ConfigError.
   const configuredMeteringPoints = new Map<string, string | null>([
     ...Object.entries(seededMeteringPoints),
@@ -207,27 +226,76 @@ async function serveProvider(
   ]);
   const metrics = new ServerMetrics();
   const store = reportingErrors(createStore(config.store), (operation) => metrics.storeError(operation));
+  const started: RunningServer[] = [];
   try {
     const meteringPoints = new MeteringPointMapping(store, descriptor.provider, configuredMeteringPoints);
     // What the provider builds (its clients, its webhook receivers) reports to this server's metrics.
     const service = reportingTo(metrics, () => descriptor.serve(config, store, { now, meteringPoints }));
     if (service.requestBudgets) metrics.watchBudgets(descriptor.provider, () => service.requestBudgets!());
     if (service.credentialValidity) metrics.watchCredentialValidity(descriptor.provider, () => service.credentialValidity!());
+    if (!config.gatewaySecret) {
+      createLogger(descriptor.name).warn(
+        `${SUBGRAPH_SECRET_SETTING} is not set: this subgraph answers GraphQL from anyone who reaches its port, not only the gateway`,
+      );
+    }
     const server = await startGraphQLServer({
       name: descriptor.name,
       ...subgraphServerSettings(config),
       schema: await buildProviderSchema(descriptor),
       context: async () => service.context() as object,
-      routes: service.routes && ((app) => reportingTo(metrics, () => service.routes!(app))),
       metrics,
       health: () => subgraphHealth(store, metrics),
+      callerSecret: config.gatewaySecret,
+      // Whoever asks, even past the gateway: the same limits code as the gateway's, with room for its plans.
+      validationRules: limitValidationRules(config.limits),
+      beforeGraphQL: [tokenLimit(config.limits)],
+      plugins: [readingsCap(config.limits)],
     });
-    service.listening?.(server.url);
-    return { server: closingStore(server, store), webhookUrl: service.webhookUrl?.(server.url) };
+    started.push(server);
+    const webhooks = service.routes && (await startWebhooks(descriptor, config, (app) => reportingTo(metrics, () => service.routes!(app))));
+    if (webhooks) started.push(webhooks);
+    if (webhooks) service.listening?.(webhooks.url);
+    return {
+      server: closingStore(stoppingAll(started), store),
+      webhooks,
+      webhookUrl: webhooks && service.webhookUrl?.(webhooks.url),
+    };
   } catch (error) {
+    for (const server of started.reverse()) await server.stop();
     await store.close();
     throw error;
   }
+}
+
+/** The provider's webhook receivers, on its webhook port: a provider with receivers must declare one. */
+function startWebhooks(
+  descriptor: ProviderDescriptor,
+  config: ProviderServerConfig,
+  routes: (app: Express) => void,
+): Promise<RunningServer> {
+  if (config.webhookPort === undefined) {
+    throw new Error(`${descriptor.name} mounts webhook receivers but declares no ports.webhook to serve them on`);
+  }
+  return startWebhookServer({
+    name: `${descriptor.name}-webhooks`,
+    host: config.host,
+    port: config.webhookPort,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    routes,
+  });
+}
+
+/** The first server, whose stop() stops the others first (in reverse start order), then itself. */
+function stoppingAll([first, ...others]: RunningServer[]): RunningServer {
+  let stopping: Promise<void> | undefined;
+  return {
+    ...first!,
+    stop: () =>
+      (stopping ??= (async () => {
+        for (const server of others.reverse()) await server.stop();
+        await first!.stop();
+      })()),
+  };
 }
 
 /** How long a readiness check waits for the store. */
@@ -260,9 +328,10 @@ function timeout(ms: number): Promise<never> {
 export async function runAloneWhenMain(descriptor: AnyProvider, moduleUrl: string): Promise<void> {
   if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
   const tracing = await startTracing(`gridgraph-${descriptor.name}`, process.env);
-  const { subgraph, simulator } = await startProvider(descriptor, process.env);
+  const { subgraph, webhooks, simulator } = await startProvider(descriptor, process.env);
   if (simulator) console.log(`${descriptor.label} simulator  ${simulator.url}${descriptor.simulatorApiPath ?? ''}`);
   console.log(`${descriptor.label} subgraph   ${subgraph.url}/graphql`);
+  if (webhooks) console.log(`${descriptor.label} webhooks   ${webhooks.url}`);
   stopOnSignals(
     () => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined),
     async () => tracing?.stop(),

@@ -40,7 +40,7 @@ export const volue = defineProvider({
   name: 'volue',
   provider: 'VOLUE',
   label: 'Volue',
-  ports: { subgraph: 4002, simulator: 4102 },
+  ports: { subgraph: 4002, simulator: 4102, webhook: 4202 },
   simulatorApiPath: VOLUE_API_BASE_PATH,
   settings: {
     VOLUE_TOKEN_URL: url({ default: VOLUE_DEFAULT_TOKEN_URL, desc: 'OAuth token endpoint (client credentials)' }),

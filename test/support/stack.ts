@@ -1,6 +1,7 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { createServer, type AddressInfo } from 'node:net';
 import { startGateway, type GatewayOptions } from '../../gateway/index.js';
+import { SUBGRAPH_SECRET_HEADER } from '../../shared/subgraph/gateway-secret.js';
 import type { RunningServer } from '../../shared/subgraph/server.js';
 import { startThrowawayStack, type Stack } from '../../scripts/stack.js';
 import type { StartOptions } from '../../shared/subgraph/module.js';
@@ -72,10 +73,16 @@ export async function gatewayOver(
     host: '127.0.0.1',
     port: 0,
     requestTimeoutMs: TEST_REQUEST_TIMEOUT_MS,
+    subgraphSecret: stack.subgraphSecret,
     ...options,
     subgraphUrls: { ...subgraphUrls, ...urls },
   });
   return Object.assign(server, gatewayClient(`${server.url}/graphql`));
+}
+
+/** The header that lets a test call one of the stack's subgraphs itself, as its gateway does. */
+export function asGateway(stack: Stack): Record<string, string> {
+  return { [SUBGRAPH_SECRET_HEADER]: stack.subgraphSecret };
 }
 
 /** A port where nothing listens: to a gateway, a subgraph there is stopped. */
