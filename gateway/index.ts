@@ -24,6 +24,7 @@ import { usePlanCacheStats, type QueryPlanCacheStats } from './plugins/plan-cach
 import { usePlayground } from './plugins/playground.js';
 import { onlyOne, type GatewayPlugin } from './plugins/plugin.js';
 import { useReadingsEstimate } from './plugins/readings-estimate.js';
+import { useRoles } from './plugins/roles.js';
 import { useSubgraphDedup } from './plugins/subgraph-dedup.js';
 import { useTracing } from './plugins/tracing.js';
 import { subgraphServices } from './subgraph-calls.js';
@@ -81,6 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const plugins: GatewayPlugin[] = [
     usePlayground({ enabled: config.playground, access: config.access, pagePaths: GRAPHQL_PATHS, endpoint: '/graphql' }),
     useAccess(config.access, GRAPHQL_PATHS),
+    useRoles(supergraph.mutationRoles),
     useLimits(config.limits, { graphqlPaths: GRAPHQL_PATHS, blockFieldSuggestions: !config.introspection }),
     useReadingsEstimate(config.limits),
     planCache,
@@ -115,7 +117,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     plugins: [ApolloServerPluginLandingPageDisabled(), ...plugins.flatMap((plugin) => plugin.apolloPlugins ?? [])],
     formatError: (formatted, error) =>
       plugins.reduce<GraphQLFormattedError | undefined>((found, plugin) => found ?? plugin.formatError?.(formatted, error), undefined),
-    context: async () => ({}),
+    context: async (req) => Object.assign({}, ...plugins.map((plugin) => plugin.context?.(req))),
     metrics,
     health: onlyOne(plugins, 'health'),
   });

@@ -61,7 +61,7 @@ function upstreamCalls(): number {
 }
 
 const hs256 = (claims: { exp?: number | string; iss?: string; aud?: string } = {}, secret = SECRET) =>
-  new SignJWT({ sub: 'test-user' })
+  new SignJWT({ sub: 'test-user', scope: 'read' })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuedAt()
     .setIssuer(claims.iss ?? ISSUER)
@@ -70,7 +70,7 @@ const hs256 = (claims: { exp?: number | string; iss?: string; aud?: string } = {
     .sign(new TextEncoder().encode(secret));
 
 const rs256 = (key: CryptoKey) =>
-  new SignJWT({ sub: 'jwks-user' })
+  new SignJWT({ sub: 'jwks-user', scope: 'read' })
     .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
     .setIssuedAt()
     .setIssuer(ISSUER)

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError, orNotFound } from '../../shared/graph/errors.js';
+import { RequiresRole } from '../../shared/graph/role-directive.js';
 import { type Connection, ConnectionArgs, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
 import { EnergyUnit, ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
 import type { EnerkeyClient, EnerkeyValue } from './client.js';
@@ -160,6 +161,7 @@ export class EnerkeyQueryResolver {
 
 @Resolver()
 export class EnerkeyMutationResolver {
+  @RequiresRole('write')
   @Mutation(() => EnerkeyPushResult, {
     nullable: true,
     description:
@@ -175,6 +177,7 @@ export class EnerkeyMutationResolver {
     return push(context, meterId, values, EnerkeyMeterType.CONSUMPTION, idempotencyKey);
   }
 
+  @RequiresRole('write')
   @Mutation(() => EnerkeyPushResult, {
     nullable: true,
     description:
@@ -190,6 +193,7 @@ export class EnerkeyMutationResolver {
     return push(context, meterId, readings, EnerkeyMeterType.CUMULATIVE, idempotencyKey);
   }
 
+  @RequiresRole('write')
   @Mutation(() => EnerkeyAction, {
     nullable: true,
     description:
@@ -243,6 +247,7 @@ export class EnerkeyMutationResolver {
     return EnerkeyAction.fromRecord(saved);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => EnerkeyProvisioningCustomersResult, {
     nullable: true,
     description:
@@ -272,6 +277,7 @@ export class EnerkeyMutationResolver {
     );
   }
 
+  @RequiresRole('admin')
   @Mutation(() => EnerkeyProvisioningAcceptance, {
     nullable: true,
     description:

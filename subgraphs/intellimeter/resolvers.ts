@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError, UpstreamRejectedError, orNotFound } from '../../shared/graph/errors.js';
+import { RequiresRole } from '../../shared/graph/role-directive.js';
 import { type Connection, ConnectionArgs, Deletion, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
 import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
 import type { IntellimeterClient, IntellimeterPointRecord, PointSelector } from './client.js';
@@ -169,6 +170,7 @@ export class IntellimeterQueryResolver {
 
 @Resolver()
 export class IntellimeterMutationResolver {
+  @RequiresRole('write')
   @Mutation(() => IntellimeterPoint, {
     nullable: true,
     description:
@@ -194,6 +196,7 @@ export class IntellimeterMutationResolver {
     return IntellimeterPoint.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => IntellimeterKeyRotation, {
     nullable: true,
     description:
@@ -204,6 +207,7 @@ export class IntellimeterMutationResolver {
     return Object.assign(new IntellimeterKeyRotation(), { apiKey, rotatedAt: new Date() });
   }
 
+  @RequiresRole('admin')
   @Mutation(() => IntellimeterUser, {
     nullable: true,
     description: 'Creates a user in the API account’s project. The username must be unique.',
@@ -235,6 +239,7 @@ export class IntellimeterMutationResolver {
     return IntellimeterUser.fromRecord({ ...record, joined: new Date(record.joined) });
   }
 
+  @RequiresRole('admin')
   @Mutation(() => IntellimeterAccount, {
     nullable: true,
     description: 'Changes the API account’s username, password or email; returns the account as stored.',
@@ -253,6 +258,7 @@ export class IntellimeterMutationResolver {
     return IntellimeterAccount.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Deletion, {
     nullable: true,
     description:

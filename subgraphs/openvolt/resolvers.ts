@@ -1,6 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, orNotFound } from '../../shared/graph/errors.js';
+import { RequiresRole } from '../../shared/graph/role-directive.js';
 import {
   collectPages,
   type Connection,
@@ -165,6 +166,7 @@ export class OpenvoltQueryResolver {
 
 @Resolver()
 export class OpenvoltMutationResolver {
+  @RequiresRole('write')
   @Mutation(() => OpenvoltCustomer, { nullable: true, description: 'Creates an Openvolt customer. The email address must not be in use.' })
   async createOpenvoltCustomer(
     @Arg('input', () => CreateOpenvoltCustomerInput, { description: 'The customer to create.' }) input: CreateOpenvoltCustomerInput,
@@ -185,6 +187,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltCustomer.fromRecord(record);
   }
 
+  @RequiresRole('write')
   @Mutation(() => OpenvoltCustomer, { nullable: true, description: 'Changes an Openvolt customer and returns it as stored.' })
   async updateOpenvoltCustomer(
     @Arg('id', () => ID, CUSTOMER_ID_ARG) id: string,
@@ -199,6 +202,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltCustomer.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Deletion, {
     nullable: true,
     description: 'Deletes an Openvolt customer. Openvolt refuses while the customer still has meters.',
@@ -209,6 +213,7 @@ export class OpenvoltMutationResolver {
     return { id: customerId, provider: 'OPENVOLT', deleted: true };
   }
 
+  @RequiresRole('write')
   @Mutation(() => OpenvoltMeter, {
     nullable: true,
     description:
@@ -243,6 +248,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltMeter.fromRecord(record);
   }
 
+  @RequiresRole('write')
   @Mutation(() => OpenvoltMeter, { nullable: true, description: 'Changes an Openvolt meter and returns it as stored.' })
   async updateOpenvoltMeter(
     @Arg('id', () => ID, METER_ID_ARG) id: string,
@@ -264,6 +270,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltMeter.fromRecord(record);
   }
 
+  @RequiresRole('write')
   @Mutation(() => OpenvoltMeter, {
     nullable: true,
     description:
@@ -283,6 +290,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltMeter.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Deletion, { nullable: true, description: 'Deletes an Openvolt meter.' })
   async deleteOpenvoltMeter(@Arg('id', () => ID, METER_ID_ARG) id: string, @Ctx() { client }: OpenvoltContext): Promise<Deletion> {
     const meterId = openvoltId(id, 'meter');
@@ -290,6 +298,7 @@ export class OpenvoltMutationResolver {
     return { id: meterId, provider: 'OPENVOLT', deleted: true };
   }
 
+  @RequiresRole('write')
   @Mutation(() => OpenvoltConsent, { nullable: true, description: 'Records a customer’s consent for Openvolt to pull interval data.' })
   async createOpenvoltConsent(
     @Arg('input', () => CreateOpenvoltConsentInput, { description: 'The consent to record.' }) input: CreateOpenvoltConsentInput,
@@ -336,6 +345,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltConsent.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => OpenvoltConsent, { nullable: true, description: 'Archives a consent: Openvolt stops using it for data pulls.' })
   async archiveOpenvoltConsent(
     @Arg('id', () => ID, CONSENT_ID_ARG) id: string,

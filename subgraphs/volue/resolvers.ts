@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, orNotFound } from '../../shared/graph/errors.js';
+import { RequiresRole } from '../../shared/graph/role-directive.js';
 import {
   collectPages,
   type Connection,
@@ -163,6 +164,7 @@ export class VolueQueryResolver {
 
 @Resolver()
 export class VolueMutationResolver {
+  @RequiresRole('write')
   @Mutation(() => VolueUser, {
     nullable: true,
     description: 'Registers a user with Volue. Idempotent: registering an existing id again succeeds and returns that user.',
@@ -185,6 +187,7 @@ export class VolueMutationResolver {
     return VolueUser.of(user.userId);
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueMeter, {
     nullable: true,
     description:
@@ -215,6 +218,7 @@ export class VolueMutationResolver {
     return VolueMeter.fromRecord(record, userId);
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueVehicle, {
     nullable: true,
     description:
@@ -242,6 +246,7 @@ export class VolueMutationResolver {
     return VolueVehicle.fromRecord(record, userId);
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueResource, {
     nullable: true,
     description:
@@ -275,6 +280,7 @@ export class VolueMutationResolver {
     return VolueResource.fromRecord(record, userId);
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueWebhook, {
     nullable: true,
     description:
@@ -316,6 +322,7 @@ export class VolueMutationResolver {
     return VolueWebhook.fromRecord(record);
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueWebhook, { nullable: true, description: 'Changes a webhook and returns it as Volue stored it.' })
   async updateVolueWebhook(
     @Arg('id', () => ID, WEBHOOK_ID_ARG) id: string,
@@ -334,12 +341,14 @@ export class VolueMutationResolver {
     return VolueWebhook.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Deletion, { nullable: true, description: 'Deletes a webhook; Volue stops posting to it.' })
   async deleteVolueWebhook(@Arg('id', () => ID, WEBHOOK_ID_ARG) id: string, @Ctx() { client }: VolueContext): Promise<Deletion> {
     await orNotFound(client.deleteWebhook(requireWebhookId(id)), `No Volue webhook has id ${id}.`);
     return { id, provider: 'VOLUE', deleted: true };
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueWebhookTest, {
     nullable: true,
     description: 'Asks Volue to send a test notification to a webhook now, and says how the URL answered.',
@@ -355,6 +364,7 @@ export class VolueMutationResolver {
     });
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueReportReceipt, {
     nullable: true,
     description:
