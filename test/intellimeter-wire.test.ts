@@ -1,7 +1,7 @@
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntellimeterSimulator } from '../subgraphs/intellimeter/simulator/index.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /**
  * The subgraph over each of Intellimeter's wire formats (INTELLIMETER_RESPONSE_TYPE and _FILE_TYPE) gives
@@ -131,7 +131,7 @@ describe('API key rotation', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack(OPEN_WITH_ADMIN);
   });
   afterAll(async () => {
     await stack?.stop();

@@ -19,7 +19,7 @@ import {
   startVolueSimulator,
   type VolueSimulator,
 } from '../subgraphs/volue/simulator/index.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /**
  * "Nothing lost across restarts": with nothing configured but the providers (so the simulators outlive
@@ -53,7 +53,7 @@ beforeAll(async () => {
     INTELLIMETER_API_URL: intellimeter.url,
     INTELLIMETER_API_KEY: INTELLIMETER_SIMULATOR_API_KEY,
   };
-  stack = await startStack(env);
+  stack = await startStack({ ...env, ...OPEN_WITH_ADMIN });
   openvolt.setWebhookUrl(`${stack.subgraphs.openvolt!.subgraph.url}${OPENVOLT_WEBHOOK_PATH}`);
 });
 afterAll(async () => {

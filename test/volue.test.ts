@@ -5,7 +5,7 @@ import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import type { VolueSimulator } from '../subgraphs/volue/simulator/index.js';
 import { SEED_NORWEGIAN_MPID, SEED_USER_IDS } from '../subgraphs/volue/simulator/seed.js';
 import { readmeOperations } from './support/readme.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /** The Volue subgraph as a user sees it: through the gateway, against the simulator. */
 
@@ -13,7 +13,7 @@ let stack: TestStack;
 const sim = () => stack.simulator<VolueSimulator>('volue');
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();
