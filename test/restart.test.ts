@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { credentialFingerprint } from '../shared/connector/upstream-auth.js';
 import { startProvider } from '../shared/subgraph/provider.js';
 import { openvolt as openvoltProvider } from '../subgraphs/openvolt/provider.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
@@ -95,7 +96,7 @@ const SUBSCRIBE = gql`
 const ROTATE = gql`
   mutation {
     rotateIntellimeterApiKey {
-      apiKey
+      fingerprint
     }
   }
 `;
@@ -122,7 +123,7 @@ describe('a subgraph restarted mid-run', () => {
     await openvolt.deliverMeterDataReceived([
       { meter_id: METER_ID, start_interval: '2026-11-19T00:00:00.000Z', end_interval: '2026-11-20T00:00:00.000Z' },
     ]);
-    const { rotateIntellimeterApiKey } = await ok<{ rotateIntellimeterApiKey: { apiKey: string } }>(ROTATE);
+    const { rotateIntellimeterApiKey } = await ok<{ rotateIntellimeterApiKey: { fingerprint: string } }>(ROTATE);
     const before = await ok<any>(STATE, { meterId: METER_ID });
     expect(before.openvoltEvents.totalCount).toBe(1);
     expect(before.openvoltMeter.lastDataReceivedAt).not.toBeNull();
@@ -139,7 +140,7 @@ describe('a subgraph restarted mid-run', () => {
     expect(volue.callCount('POST', WEBHOOKS_PATH)).toBe(1);
     expect(volue.callCount('POST', VOLUE_TOKEN_PATH)).toBe(tokensBefore);
     expect((await ok<any>(INTELLIMETER_READ)).intellimeterAccount.username).toBeTruthy();
-    expect(intellimeter.currentKey()).toBe(rotateIntellimeterApiKey.apiKey);
+    expect(credentialFingerprint(intellimeter.currentKey())).toBe(rotateIntellimeterApiKey.fingerprint);
 
     // A redelivery after the restart is recognised as one; a new delivery reaches the restarted receiver.
     const redelivery = await fetch(`${stack.subgraphs.openvolt!.subgraph.url}${OPENVOLT_WEBHOOK_PATH}`, {

@@ -200,11 +200,11 @@ export class IntellimeterMutationResolver {
   @Mutation(() => IntellimeterKeyRotation, {
     nullable: true,
     description:
-      'Generates a new API key for the account. The old key stops working at once; every replica of this server logs in with the new one from now on, also after a restart (it is kept in the store).',
+      'Generates a new API key for the account. The old key stops working at once; every replica of this server logs in with the new one from now on, also after a restart (it is kept in the store). The key itself is never returned.',
   })
   async rotateIntellimeterApiKey(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterKeyRotation> {
-    const apiKey = await client.rotateKey();
-    return Object.assign(new IntellimeterKeyRotation(), { apiKey, rotatedAt: new Date() });
+    const rotation = await client.rotateKey();
+    return Object.assign(new IntellimeterKeyRotation(), { ...rotation, rotatedAt: new Date() });
   }
 
   @RequiresRole('admin')
