@@ -224,7 +224,7 @@ describe('a subgraph restarted mid-run', () => {
       // tokens, sessions and rotated key name the provider by URL, and the fresh simulators refuse them.
       let simulatorPorts: Record<string, string> = {};
       for (let start = 0; start < 2; start++) {
-        const again = await startStack({ DATA_DIR: dataDir, ...simulatorPorts });
+        const again = await startStack({ DATA_DIR: dataDir, ...simulatorPorts, ...OPEN_WITH_ADMIN });
         try {
           answers.push(await again.query(everyProvider));
           if (start === 0) expect((await again.query(ROTATE)).errors).toEqual([]);
