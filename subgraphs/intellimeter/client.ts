@@ -1,7 +1,13 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { GridgraphError, UpstreamUnavailableError } from '../../shared/graph/errors.js';
 import { createHttpClient, type HttpClient, type QueryValue, type UpstreamCallSettings } from '../../shared/connector/http-client.js';
-import { createCredentialCache, credentialFingerprint, credentialKey, headerAuth, type CredentialCache } from '../../shared/connector/upstream-auth.js';
+import {
+  createCredentialCache,
+  credentialFingerprint,
+  credentialKey,
+  headerAuth,
+  type CredentialCache,
+} from '../../shared/connector/upstream-auth.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import { WallClockReader, wallClockCandidates } from '../../shared/time/wall-clock.js';
 import {
