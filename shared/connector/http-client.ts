@@ -259,7 +259,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }),
       );
     } catch (error) {
-      if (credentials && error instanceof HTTPError && error.response.statusCode === 401) options.auth!.refused(credentials);
+      if (credentials && error instanceof HTTPError && error.response.statusCode === 401) {
+        const said = upstreamMessage(error.response.body);
+        options.auth!.refused(credentials, said === undefined ? undefined : redact(said, options.secrets));
+      }
       throw error;
     }
   }
