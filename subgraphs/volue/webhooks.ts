@@ -4,8 +4,8 @@ import type { Connection, ConnectionArgs } from '../../shared/graph/index.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import type { Store } from '../../shared/store/index.js';
 import { MAX_DELIVERY_ID_LENGTH, WebhookInbox, countDeliveries, type InboxDelivery } from '../../shared/subgraph/webhook-inbox.js';
-import { VOLUE_SIGNATURE_HEADER, signPayload } from './contract.js';
-import { VolueNotification, VolueNotificationType } from './schema.js';
+import { VOLUE_NOTIFICATION_TYPE_ALIASES, VOLUE_SIGNATURE_HEADER, signPayload } from './contract.js';
+import { typedPayload, VolueNotification, VolueNotificationType } from './schema/index.js';
 
 /**
  * Volue's webhook deliveries: an HTTP POST of an EventNotification
@@ -101,8 +101,10 @@ export function notificationProblem(body: unknown): string | null {
   return null;
 }
 
+/** The notification's type; the docs' spellings (LocationLPCCreated) read as the spec's. */
 function typeOf(body: Record<string, unknown>): VolueNotificationType {
-  const type = String(body.notificationType);
+  const given = String(body.notificationType);
+  const type = VOLUE_NOTIFICATION_TYPE_ALIASES[given] ?? given;
   return (KNOWN_TYPES.has(type) ? type : VolueNotificationType.UNKNOWN) as VolueNotificationType;
 }
 
@@ -114,6 +116,7 @@ function toNotification({ id, body, receivedAt }: InboxDelivery<Record<string, u
     eventCreatedAt: toDate(body.eventCreatedAtUtc),
     sentAt: toDate(body.notificationSentUtc),
     receivedAt: new Date(receivedAt),
+    typedPayload: typedPayload(body.payload as Record<string, unknown>),
     payload: body.payload as Record<string, unknown>,
   });
 }
