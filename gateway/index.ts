@@ -14,7 +14,9 @@ import {
   type GatewayConfig,
   type GatewayTuning,
 } from './config.js';
+import { createStore, reportingErrors } from '../shared/store/index.js';
 import { useAccess } from './plugins/access.js';
+import { useCors } from './plugins/cors.js';
 import { useErrors } from './plugins/errors.js';
 import { useSharedRootFailover } from './plugins/failover.js';
 import { useHealth } from './plugins/health.js';
@@ -23,6 +25,8 @@ import { useMetrics } from './plugins/metrics.js';
 import { usePlanCacheStats, type QueryPlanCacheStats } from './plugins/plan-cache-stats.js';
 import { usePlayground } from './plugins/playground.js';
 import { onlyOne, type GatewayPlugin } from './plugins/plugin.js';
+import { rateLimited, useRateLimits } from './plugins/rate-limits.js';
+import { useRoles } from './plugins/roles.js';
 import { useSubgraphDedup } from './plugins/subgraph-dedup.js';
 import { useTracing } from './plugins/tracing.js';
 import { subgraphServices } from './subgraph-calls.js';
@@ -74,12 +78,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const planCache = usePlanCacheStats(tuning.queryPlanCacheMiB);
   const metrics = new ServerMetrics();
-  // In this order: express routes run in it (the playground's page, then the credential check, then the
-  // token limit), and so does a subgraph call (deduplicated, failed over, its errors made the client's,
-  // then traced and measured as it is fetched).
+  // The rate-limit counters, shared by every replica on the same store; only opened when a limit is set.
+  const store = rateLimited(config.rateLimits)
+    ? reportingErrors(createStore(config.store), (operation) => metrics.storeError(operation))
+    : undefined;
+  // In this order: express routes run in it (CORS and preflights, the playground's page, the credential
+  // check, the rate limit, then the token limit), and so does a subgraph call (deduplicated, failed over,
+  // its errors made the client's, then traced and measured as it is fetched).
   const plugins: GatewayPlugin[] = [
+    useCors(config.corsOrigins, GRAPHQL_PATHS),
     usePlayground({ enabled: config.playground, access: config.access, pagePaths: GRAPHQL_PATHS, endpoint: '/graphql' }),
     useAccess(config.access, GRAPHQL_PATHS),
+    useRateLimits(config.rateLimits, store, GRAPHQL_PATHS),
+    useRoles(supergraph.mutationRoles),
     useLimits(config.limits, { graphqlPaths: GRAPHQL_PATHS, blockFieldSuggestions: !config.introspection }),
     planCache,
     useSubgraphDedup(),
@@ -117,16 +128,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     plugins: [ApolloServerPluginLandingPageDisabled(), ...plugins.flatMap((plugin) => plugin.apolloPlugins ?? [])],
     formatError: (formatted, error) =>
       plugins.reduce<GraphQLFormattedError | undefined>((found, plugin) => found ?? plugin.formatError?.(formatted, error), undefined),
-    context: async () => ({}),
+    context: async (req) => Object.assign({}, ...plugins.map((plugin) => plugin.context?.(req))),
     metrics,
     health: onlyOne(plugins, 'health'),
+  }).catch(async (error: unknown) => {
+    agent.destroy();
+    await store?.close();
+    throw error;
   });
   return {
     ...server,
     queryPlanCache: planCache.stats,
     stop: async () => {
-      await server.stop();
-      agent.destroy();
+      try {
+        await server.stop();
+      } finally {
+        agent.destroy();
+        await store?.close();
+      }
     },
   };
 }

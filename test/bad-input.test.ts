@@ -16,7 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERGRAPH_PATH } from '../gateway/supergraph.js';
 import { describeErrors } from './support/operations.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /**
  * Bad input, everywhere: every root field of the supergraph gets malformed variables — wrong types,
@@ -283,7 +283,7 @@ function document(kind: 'query' | 'mutation', field: GraphQLField<unknown, unkno
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
-import { startStack, type GraphQLErrorShape, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type GraphQLErrorShape, type TestStack } from './support/stack.js';
 
 /** The EnerKey subgraph as a user sees it: through the gateway, against the simulator. */
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();

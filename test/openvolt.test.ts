@@ -1,7 +1,7 @@
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /** The Openvolt subgraph as a user sees it: through the gateway, against the simulator. */
 
@@ -11,7 +11,7 @@ const TEST_CUSTOMER_ID = '6514153c23e3d1424bf82738';
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBGRAPH_SECRET_SETTING } from '../shared/subgraph/gateway-secret.js';
+import { credentialFingerprint } from '../shared/connector/upstream-auth.js';
 import { startProvider, type StartedSubgraph } from '../shared/subgraph/provider.js';
 import { openvolt as openvoltProvider } from '../subgraphs/openvolt/provider.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
@@ -20,7 +21,7 @@ import {
   startVolueSimulator,
   type VolueSimulator,
 } from '../subgraphs/volue/simulator/index.js';
-import { asGateway, startStack, type TestStack } from './support/stack.js';
+import { asGateway, OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /**
  * "Nothing lost across restarts": with nothing configured but the providers (so the simulators outlive
@@ -54,7 +55,7 @@ beforeAll(async () => {
     INTELLIMETER_API_URL: intellimeter.url,
     INTELLIMETER_API_KEY: INTELLIMETER_SIMULATOR_API_KEY,
   };
-  stack = await startStack(env);
+  stack = await startStack({ ...env, ...OPEN_WITH_ADMIN });
   openvolt.setWebhookUrl(`${stack.subgraphs.openvolt!.webhooks!.url}${OPENVOLT_WEBHOOK_PATH}`);
 });
 afterAll(async () => {
@@ -96,7 +97,7 @@ const SUBSCRIBE = gql`
 const ROTATE = gql`
   mutation {
     rotateIntellimeterApiKey {
-      apiKey
+      fingerprint
     }
   }
 `;
@@ -123,7 +124,7 @@ describe('a subgraph restarted mid-run', () => {
     await openvolt.deliverMeterDataReceived([
       { meter_id: METER_ID, start_interval: '2026-11-19T00:00:00.000Z', end_interval: '2026-11-20T00:00:00.000Z' },
     ]);
-    const { rotateIntellimeterApiKey } = await ok<{ rotateIntellimeterApiKey: { apiKey: string } }>(ROTATE);
+    const { rotateIntellimeterApiKey } = await ok<{ rotateIntellimeterApiKey: { fingerprint: string } }>(ROTATE);
     const before = await ok<any>(STATE, { meterId: METER_ID });
     expect(before.openvoltEvents.totalCount).toBe(1);
     expect(before.openvoltMeter.lastDataReceivedAt).not.toBeNull();
@@ -140,7 +141,7 @@ describe('a subgraph restarted mid-run', () => {
     expect(volue.callCount('POST', WEBHOOKS_PATH)).toBe(1);
     expect(volue.callCount('POST', VOLUE_TOKEN_PATH)).toBe(tokensBefore);
     expect((await ok<any>(INTELLIMETER_READ)).intellimeterAccount.username).toBeTruthy();
-    expect(intellimeter.currentKey()).toBe(rotateIntellimeterApiKey.apiKey);
+    expect(credentialFingerprint(intellimeter.currentKey())).toBe(rotateIntellimeterApiKey.fingerprint);
 
     // A redelivery after the restart is recognised as one; a new delivery reaches the restarted receiver.
     const redelivery = await fetch(`${stack.subgraphs.openvolt!.webhooks!.url}${OPENVOLT_WEBHOOK_PATH}`, {
@@ -226,7 +227,7 @@ describe('a subgraph restarted mid-run', () => {
       // tokens, sessions and rotated key name the provider by URL, and the fresh simulators refuse them.
       let simulatorPorts: Record<string, string> = {};
       for (let start = 0; start < 2; start++) {
-        const again = await startStack({ DATA_DIR: dataDir, ...simulatorPorts });
+        const again = await startStack({ DATA_DIR: dataDir, ...simulatorPorts, ...OPEN_WITH_ADMIN });
         try {
           answers.push(await again.query(everyProvider));
           if (start === 0) expect((await again.query(ROTATE)).errors).toEqual([]);

@@ -17,7 +17,7 @@ import { VOLUE_WEBHOOK_PATH } from '../subgraphs/volue/webhooks.js';
 import { startBalancer, type Balancer } from './support/balancer.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 import { heldAtProviders, runMixedClients, uncoded } from './support/soak.js';
-import { gatewayClient } from './support/stack.js';
+import { OPEN_WITH_ADMIN, gatewayClient } from './support/stack.js';
 import { hasTool } from './support/tools.js';
 
 /**
@@ -97,7 +97,7 @@ beforeAll(async () => {
     if (receivers.length > 0) webhookBalancers[name] = await startBalancer(receivers);
   }
   gateway = await startGateway({
-    ...readGatewayConfig({ HOST: '127.0.0.1', GATEWAY_PORT: '0' }),
+    ...readGatewayConfig({ HOST: '127.0.0.1', GATEWAY_PORT: '0', ...OPEN_WITH_ADMIN }),
     supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
     subgraphUrls: Object.fromEntries(Object.entries(balancers).map(([name, balancer]) => [name, `${balancer.url}/graphql`])),
   });

@@ -12,7 +12,7 @@ import {
   SEED_VEHICLE_ID,
 } from '../subgraphs/volue/simulator/seed.js';
 import { readmeOperations } from './support/readme.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /** The Volue subgraph as a user sees it: through the gateway, against the simulator of the current partner API. */
 
@@ -20,7 +20,7 @@ let stack: TestStack;
 const sim = () => stack.simulator<VolueSimulator>('volue');
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -2,6 +2,7 @@ import { Arg, Ctx, Directive, Field, ID, Mutation, ObjectType, Query, Resolver, 
 import type { MeteringPointLookup, MeteringPointMappingEntry } from '../subgraph/metering-point-mapping.js';
 import type { ProviderName } from './provider-names.js';
 import { Provider } from './provider.js';
+import { RequiresRole } from './role-directive.js';
 
 /**
  * The GraphQL side of the metering-point mapping (shared/subgraph/metering-point-mapping.ts): per
@@ -69,6 +70,7 @@ export function meteringPointMappingResolver(name: string, provider: ProviderNam
       return (await meteringPoints.mapping.entries()).map((entry) => MeteringPointMapping.of(provider, entry));
     }
 
+    @RequiresRole('admin')
     @Mutation(() => MeteringPointMapping, {
       name: `set${prefix}MeteringPoint`,
       nullable: true,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/subgraph/config.js';
+import { credentialFingerprint } from '../../shared/connector/upstream-auth.js';
 import { MemoryStore } from '../../shared/store/index.js';
 import {
   IntellimeterClient,
@@ -236,10 +237,11 @@ describe('the connector against the simulator', () => {
   it('rotates the key: the old key stops working and the connector logs in with the new one', async () => {
     const connector = client();
     const before = await connector.currentKey();
-    const rotated = await connector.rotateKey();
+    const rotation = await connector.rotateKey();
+    const rotated = simulator.currentKey();
     expect(rotated).not.toBe(before);
-    expect(rotated).toMatch(/^[0-9a-f]{10}(-[0-9a-f]{10}){3}$/);
-    expect(simulator.currentKey()).toBe(rotated);
+    // The caller learns the new key's fingerprint, not the key; without a store, no replica shares it.
+    expect(rotation).toEqual({ fingerprint: credentialFingerprint(rotated), keptInStore: false });
     expect((await raw('PUT', `/session?key=${before}`)).status).toBe(401);
 
     simulator.expireSessions();
@@ -249,11 +251,24 @@ describe('the connector against the simulator', () => {
 
   it('keeps a rotated key in the store: another replica, or the process restarted, logs in with it', async () => {
     const store = new MemoryStore();
-    const rotated = await client({ store }).rotateKey();
+    expect((await client({ store }).rotateKey()).keptInStore).toBe(true);
+    const rotated = simulator.currentKey();
     simulator.expireSessions();
     const restarted = client({ store }); // configured with the old key, which no longer works
     expect(await restarted.currentKey()).toBe(rotated);
     expect((await raw('PUT', `/session?key=${INTELLIMETER_SIMULATOR_API_KEY}`)).status).toBe(401);
+  });
+
+  it('says so when the store cannot keep the rotated key, and this process goes on with it', async () => {
+    const store = new MemoryStore();
+    const set = store.set.bind(store);
+    // The session is stored; the rotated key's write fails.
+    store.set = (key, ...rest) => (key.includes('ROTATED') ? Promise.reject(new Error('store away')) : set(key, ...rest));
+    const connector = client({ store });
+    const rotation = await connector.rotateKey();
+    expect(rotation).toEqual({ fingerprint: credentialFingerprint(simulator.currentKey()), keptInStore: false });
+    simulator.expireSessions();
+    expect(await connector.currentKey()).toBe(simulator.currentKey());
   });
 
   it('logs in with the configured key when the stored rotated key is refused (the key was reset since)', async () => {

@@ -2,7 +2,13 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { createHash } from 'node:crypto';
 import { GridgraphError, UpstreamUnavailableError } from '../../shared/graph/errors.js';
 import { createHttpClient, type HttpClient, type QueryValue, type UpstreamCallSettings } from '../../shared/connector/http-client.js';
-import { createCredentialCache, credentialKey, headerAuth, type CredentialCache } from '../../shared/connector/upstream-auth.js';
+import {
+  createCredentialCache,
+  credentialFingerprint,
+  credentialKey,
+  headerAuth,
+  type CredentialCache,
+} from '../../shared/connector/upstream-auth.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import { WallClockReader, wallClockCandidates } from '../../shared/time/wall-clock.js';
 import {
@@ -76,6 +82,14 @@ export interface NewUser {
   username: string;
   password: string;
   email: string;
+}
+
+/** What a key rotation may tell a client: never the key. */
+export interface KeyRotation {
+  /** credentialFingerprint of the new key. */
+  fingerprint: string;
+  /** Whether the store kept it, so that every replica and a restarted process use it. */
+  keptInStore: boolean;
 }
 
 export interface IntellimeterClientOptions {
@@ -249,18 +263,23 @@ export class IntellimeterClient {
 
   /**
    * POST /key: the old key stops working, so later logins (of every replica, also after a restart) use
-   * the new one, kept in the store. Never retried.
+   * the new one, kept in the store. Never retried. The key itself stays here: the caller learns whether
+   * the store kept it and the key's fingerprint.
    */
-  async rotateKey(): Promise<string> {
+  async rotateKey(): Promise<KeyRotation> {
     const key = parseKey(await this.call('POST', INTELLIMETER_PATHS.key), 'POST /key');
     this.useKey(key);
+    const fingerprint = credentialFingerprint(key);
     try {
       await this.options.store?.set(this.rotatedKeyKey, key);
+      return { fingerprint, keptInStore: this.options.store !== undefined };
     } catch (error) {
-      // Intellimeter has rotated already: this process goes on with the key, and the caller gets it.
-      log.error(`the rotated API key could not be stored (${(error as Error).message}); set INTELLIMETER_API_KEY to it before a restart`);
+      // Intellimeter has rotated already: this process goes on with the key, and says the store lacks it.
+      log.error(
+        `the rotated API key (${fingerprint}) could not be stored (${(error as Error).message}); only this process knows it: rotate again once the store answers`,
+      );
+      return { fingerprint, keptInStore: false };
     }
-    return key;
   }
 
   private useKey(key: string): void {

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError, UpstreamRejectedError, orNotFound } from '../../shared/graph/errors.js';
+import { RequiresRole } from '../../shared/graph/role-directive.js';
 import { type Connection, ConnectionArgs, Deletion, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
 import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
 import type { IntellimeterClient, IntellimeterPointRecord, PointSelector } from './client.js';
@@ -241,6 +242,7 @@ export class IntellimeterQueryResolver {
 
 @Resolver()
 export class IntellimeterMutationResolver {
+  @RequiresRole('write')
   @Mutation(() => IntellimeterPoint, {
     nullable: true,
     description:
@@ -266,16 +268,18 @@ export class IntellimeterMutationResolver {
     return IntellimeterPoint.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => IntellimeterKeyRotation, {
     nullable: true,
     description:
-      'Generates a new API key for the account. The old key stops working at once; every replica of this server logs in with the new one from now on, also after a restart (it is kept in the store).',
+      'Generates a new API key for the account. The old key stops working at once; every replica of this server logs in with the new one from now on, also after a restart (it is kept in the store). The key itself is never returned.',
   })
   async rotateIntellimeterApiKey(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterKeyRotation> {
-    const apiKey = await client.rotateKey();
-    return Object.assign(new IntellimeterKeyRotation(), { apiKey, rotatedAt: new Date() });
+    const rotation = await client.rotateKey();
+    return Object.assign(new IntellimeterKeyRotation(), { ...rotation, rotatedAt: new Date() });
   }
 
+  @RequiresRole('admin')
   @Mutation(() => IntellimeterLogout, {
     nullable: true,
     description:
@@ -286,6 +290,7 @@ export class IntellimeterMutationResolver {
     return Object.assign(new IntellimeterLogout(), { loggedOutAt: new Date() });
   }
 
+  @RequiresRole('admin')
   @Mutation(() => IntellimeterUser, {
     nullable: true,
     description: 'Creates a user in the API account’s project. The username must be unique.',
@@ -317,6 +322,7 @@ export class IntellimeterMutationResolver {
     return IntellimeterUser.fromRecord({ ...record, joined: new Date(record.joined) });
   }
 
+  @RequiresRole('admin')
   @Mutation(() => IntellimeterAccount, {
     nullable: true,
     description: 'Changes the API account’s username, password or email; returns the account as stored.',
@@ -335,6 +341,7 @@ export class IntellimeterMutationResolver {
     return IntellimeterAccount.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Deletion, {
     nullable: true,
     description:

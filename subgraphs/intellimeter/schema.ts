@@ -197,17 +197,24 @@ export class IntellimeterChart {
 }
 
 @ObjectType('IntellimeterKeyRotation', {
-  description: 'The outcome of rotating the API key. This server uses the new key from now on; store it where it is configured.',
+  description:
+    'The outcome of rotating the API key. The new key never leaves the server: every replica logs in with it from the store, also after a restart.',
 })
 export class IntellimeterKeyRotation {
-  @Field(() => String, {
-    description:
-      'The new API key. The old key no longer logs in. The server keeps this one in its store; put it in INTELLIMETER_API_KEY too, so that a fresh store (a new DATA_DIR or Redis) starts with it.',
-  })
-  apiKey: string;
-
   @Field(() => DateTimeResolver, { description: 'When Intellimeter issued the new key (this server’s clock).' })
   rotatedAt: Date;
+
+  @Field(() => String, {
+    description:
+      'Identifies the new key without revealing it: "sha256:" and the first 12 hex digits of its SHA-256 (`printf %s KEY | sha256sum`).',
+  })
+  fingerprint: string;
+
+  @Field(() => Boolean, {
+    description:
+      'Whether the store kept the new key, so that every replica and a restarted server use it. False: only the server that rotated knows it (its log says so); rotate again once the store answers.',
+  })
+  keptInStore: boolean;
 }
 
 @InputType('CreateIntellimeterUserInput', { description: 'A new user of the API account’s project.' })

@@ -39,6 +39,12 @@ const TEST_DEADLINES = {
   SUBGRAPH_REQUEST_TIMEOUT_MS: String(TEST_REQUEST_TIMEOUT_MS),
 };
 
+/**
+ * For a test stack in open mode (no credentials) that runs admin operations (deletes, key rotation,
+ * provisioning), which open mode refuses unless this allows them.
+ */
+export const OPEN_WITH_ADMIN = { GATEWAY_OPEN_ALLOW_ADMIN: 'true' };
+
 export async function startStack(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestStack> {
   const stack = await startThrowawayStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...TEST_DEADLINES, ...env }, options);
   return Object.assign(stack, gatewayClient(stack.gatewayUrl));
