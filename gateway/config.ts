@@ -1,4 +1,5 @@
 import { ConfigError, bool, numberInRange, optionalUrl, port, readConfig, str } from '../shared/subgraph/config.js';
+import { INPUT_BOUNDS_SETTINGS, readInputBounds, type InputBounds } from '../shared/subgraph/input-bounds.js';
 import { keepAliveTimeoutSetting } from '../shared/subgraph/server.js';
 import { subgraphsOf } from './supergraph.js';
 
@@ -55,6 +56,8 @@ export interface GatewayConfig {
   /** Who may query (default: anyone, said at startup). */
   access: AccessConfig;
   limits: QueryLimits;
+  /** What argument values may hold (INPUT_MAX_*, the same settings every subgraph reads). */
+  inputBounds: InputBounds;
   /** Answer introspection queries. */
   introspection: boolean;
   /** Serve the playground on GET / and /graphql. */
@@ -87,6 +90,7 @@ export const GATEWAY_SETTINGS = {
   HOST: str({ default: '127.0.0.1', desc: 'Interface the gateway binds to (0.0.0.0 accepts other hosts)' }),
   GATEWAY_PORT: port({ default: 4000, desc: 'Port of the gateway (GraphQL on / and /graphql, the playground, /health)' }),
   KEEP_ALIVE_TIMEOUT_MS: keepAliveTimeoutSetting,
+  ...INPUT_BOUNDS_SETTINGS,
   NODE_ENV: str({
     default: 'production',
     example: 'development',
@@ -158,6 +162,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       maxReadings: config.GATEWAY_MAX_READINGS,
       defaultListSize: config.GATEWAY_DEFAULT_LIST_SIZE,
     },
+    inputBounds: readInputBounds(env),
     introspection: config.GATEWAY_INTROSPECTION,
     playground: config.GATEWAY_PLAYGROUND,
     debug: config.GATEWAY_DEBUG || config.NODE_ENV === 'development',

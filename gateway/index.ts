@@ -106,6 +106,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
     callerTimeoutHeader: false,
+    inputBounds: config.inputBounds,
     gateway,
     graphqlPaths: GRAPHQL_PATHS,
     routes: (app) => plugins.forEach((plugin) => plugin.routes?.(app)),

@@ -71,6 +71,7 @@ describe('readConfig', () => {
       store: { url: undefined, path: join(ROOT, 'data', 'openvolt.mdb') },
       keepAliveTimeoutMs: 30_000,
       requestTimeoutMs: 10_000,
+      inputBounds: { maxIdLength: 256, maxTextLength: 10_000, maxMagnitude: 1e12, maxListItems: 10_000 },
     });
   });
 

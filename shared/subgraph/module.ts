@@ -3,6 +3,7 @@ import { numberInRange, optionalUrl, port, readConfig, str } from './config.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { INPUT_BOUNDS_SETTINGS, readInputBounds, type InputBounds } from './input-bounds.js';
 import { keepAliveTimeoutSetting, type RunningServer, type ServerTimeouts } from './server.js';
 import type { Store, StoreSettings } from '../store/index.js';
 
@@ -31,6 +32,8 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   calls: UpstreamCallSettings;
   /** Where state that must survive a restart lives: STORE_URL (Redis) or a file under DATA_DIR. */
   store: StoreSettings;
+  /** What argument values may hold (INPUT_MAX_*). */
+  inputBounds: InputBounds;
 }
 
 /**
@@ -67,6 +70,7 @@ export const SERVER_SETTINGS = {
     desc: 'Folder of the embedded stores (one file per subgraph; default data/ in the project); private, on a local disk',
   }),
   KEEP_ALIVE_TIMEOUT_MS: keepAliveTimeoutSetting,
+  ...INPUT_BOUNDS_SETTINGS,
   SUBGRAPH_REQUEST_TIMEOUT_MS: numberInRange(
     100,
     300_000,
@@ -138,13 +142,17 @@ export function readProviderServerConfig(
     },
     keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS as number,
     requestTimeoutMs: config.SUBGRAPH_REQUEST_TIMEOUT_MS as number,
+    inputBounds: readInputBounds(env),
   };
 }
 
 /** Where a provider's subgraph server listens and its timeouts, as startGraphQLServer takes them. */
-export function subgraphServerSettings(config: ProviderServerConfig): { host: string; port: number } & ServerTimeouts {
+export function subgraphServerSettings(
+  config: ProviderServerConfig,
+): { host: string; port: number; inputBounds: InputBounds } & ServerTimeouts {
   return {
     host: config.host,
+    inputBounds: config.inputBounds,
     port: config.subgraphPort,
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
