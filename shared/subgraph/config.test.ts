@@ -72,6 +72,7 @@ describe('readConfig', () => {
       keepAliveTimeoutMs: 30_000,
       requestTimeoutMs: 10_000,
       inputBounds: { maxIdLength: 256, maxTextLength: 10_000, maxMagnitude: 1e12, maxListItems: 10_000 },
+      readingBounds: { maxKwhPerHour: 1_000_000 },
     });
   });
 

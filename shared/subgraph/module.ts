@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { INPUT_BOUNDS_SETTINGS, readInputBounds, type InputBounds } from './input-bounds.js';
 import { keepAliveTimeoutSetting, type RunningServer, type ServerTimeouts } from './server.js';
 import type { Store, StoreSettings } from '../store/index.js';
+import { DEFAULT_READING_BOUNDS, type ReadingBounds } from '../time/pipeline.js';
 
 /** What a caller of `start` may set beyond the environment. */
 export interface StartOptions {
@@ -34,6 +35,8 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   store: StoreSettings;
   /** What argument values may hold (INPUT_MAX_*). */
   inputBounds: InputBounds;
+  /** The most energy an interval may hold, pushed or read (`<PREFIX>_MAX_KWH_PER_HOUR`). */
+  readingBounds: ReadingBounds;
 }
 
 /**
@@ -110,6 +113,13 @@ export function providerServerSettings(prefix: string, defaults: { subgraphPort:
       50,
       3_600_000,
     )({ default: 30_000, desc: 'How long an open circuit fails fast before it lets one probe call through (ms)' }),
+    [`${prefix}_MAX_KWH_PER_HOUR`]: numberInRange(
+      0.001,
+      1e9,
+    )({
+      default: DEFAULT_READING_BOUNDS.maxKwhPerHour,
+      desc: 'Most energy an interval may hold, in kWh per hour it lasts: a larger value pushed is refused, one read is MISSING',
+    }),
     [`${prefix}_SIMULATOR_PORT`]: port({ default: defaults.simulatorPort, desc: 'Port of the simulator, run while the API URL is unset' }),
   };
 }
@@ -143,6 +153,7 @@ export function readProviderServerConfig(
     keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS as number,
     requestTimeoutMs: config.SUBGRAPH_REQUEST_TIMEOUT_MS as number,
     inputBounds: readInputBounds(env),
+    readingBounds: { maxKwhPerHour: config[`${prefix}_MAX_KWH_PER_HOUR`] as number },
   };
 }
 

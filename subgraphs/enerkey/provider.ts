@@ -53,14 +53,20 @@ export const enerkey = defineProvider({
   },
   serve(config, store, { now }) {
     // One client per process: the key ring's budget is the process's view of the keys' daily budgets.
-    const client = new EnerkeyClient({ store, baseUrl: config.apiUrl, apiKeys: config.apiKeys, calls: config.calls });
+    const client = new EnerkeyClient({
+      store,
+      baseUrl: config.apiUrl,
+      apiKeys: config.apiKeys,
+      calls: config.calls,
+      readingBounds: config.readingBounds,
+    });
     const source = enerkeyReadings(client);
     return {
       context: (): EnerkeyContext => ({
         client,
         store,
         loaders: createEnerkeyLoaders(client),
-        readings: new TimeSeriesReader(source, now),
+        readings: new TimeSeriesReader(source, now, config.readingBounds),
       }),
       // Each key's daily budget as the key ring counts it (shared by replicas on one store).
       requestBudgets: () =>

@@ -87,7 +87,7 @@ export const intellimeter = defineProvider({
         client,
         store,
         loaders: createIntellimeterLoaders(client),
-        readings: new TimeSeriesReader(source, now),
+        readings: new TimeSeriesReader(source, now, config.readingBounds),
       }),
     };
   },

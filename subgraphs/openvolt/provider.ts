@@ -84,7 +84,7 @@ export const openvolt = defineProvider({
         store,
         loaders: createOpenvoltLoaders(client, account),
         events,
-        readings: new TimeSeriesReader(source, now),
+        readings: new TimeSeriesReader(source, now, config.readingBounds),
       }),
       routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
       webhookUrl: (serverUrl) => {
