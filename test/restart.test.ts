@@ -30,6 +30,7 @@ import { startStack, type TestStack } from './support/stack.js';
  */
 
 const METER_ID = '6514167223e3d1424bf82742';
+const WEBHOOK_TOKEN = 'restart-test-webhook-token';
 let openvolt: OpenvoltSimulator;
 let volue: VolueSimulator;
 let intellimeter: IntellimeterSimulator;
@@ -45,6 +46,7 @@ beforeAll(async () => {
   env = {
     OPENVOLT_API_URL: `${openvolt.url}/v1`,
     OPENVOLT_API_KEY: OPENVOLT_SIMULATOR_API_KEY,
+    OPENVOLT_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
     VOLUE_API_URL: volue.apiUrl,
     VOLUE_TOKEN_URL: volue.tokenUrl,
     VOLUE_CLIENT_ID: VOLUE_SIMULATOR_CLIENT_ID,
@@ -54,7 +56,7 @@ beforeAll(async () => {
     INTELLIMETER_API_KEY: INTELLIMETER_SIMULATOR_API_KEY,
   };
   stack = await startStack(env);
-  openvolt.setWebhookUrl(`${stack.subgraphs.openvolt!.subgraph.url}${OPENVOLT_WEBHOOK_PATH}`);
+  openvolt.setWebhookUrl(stack.subgraphs.openvolt!.webhookUrl);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -142,7 +144,7 @@ describe('a subgraph restarted mid-run', () => {
     expect(intellimeter.currentKey()).toBe(rotateIntellimeterApiKey.apiKey);
 
     // A redelivery after the restart is recognised as one; a new delivery reaches the restarted receiver.
-    const redelivery = await fetch(`${stack.subgraphs.openvolt!.subgraph.url}${OPENVOLT_WEBHOOK_PATH}`, {
+    const redelivery = await fetch(stack.subgraphs.openvolt!.webhookUrl!, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(before.openvoltEvents.nodes[0].envelope),
@@ -170,7 +172,7 @@ describe('a subgraph restarted mid-run', () => {
         payload: { _id: 'c-1' },
       };
       const post = (url: string) =>
-        fetch(`${url}${OPENVOLT_WEBHOOK_PATH}`, {
+        fetch(`${url}${OPENVOLT_WEBHOOK_PATH}?token=${WEBHOOK_TOKEN}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(delivery),

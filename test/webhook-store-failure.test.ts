@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../shared/store/index.js';
+import { readWebhookSettings } from '../shared/subgraph/webhook-inbox.js';
 import { OPENVOLT_WEBHOOK_PATH, OpenvoltEvents, mountOpenvoltWebhook } from '../subgraphs/openvolt/webhooks.js';
 import { VOLUE_SIGNATURE_HEADER, signPayload } from '../subgraphs/volue/contract.js';
 import { VOLUE_WEBHOOK_PATH, VolueNotifications, mountVolueWebhook } from '../subgraphs/volue/webhooks.js';
@@ -41,7 +42,8 @@ describe('when the store fails', () => {
   it('the Openvolt receiver answers 503 and keeps the redelivery once the store is back', async () => {
     const store = brokenStore();
     const events = new OpenvoltEvents(store, 30 * DAY_MS);
-    const url = (await serve((app) => mountOpenvoltWebhook(app, events, undefined))) + OPENVOLT_WEBHOOK_PATH;
+    const receiver = { token: 'store-failure-token', settings: readWebhookSettings({}), now: Date.now };
+    const url = (await serve((app) => mountOpenvoltWebhook(app, events, receiver))) + `${OPENVOLT_WEBHOOK_PATH}?token=store-failure-token`;
     const deliver = () =>
       fetch(url, {
         method: 'POST',
@@ -62,7 +64,8 @@ describe('when the store fails', () => {
     const store = brokenStore();
     const notifications = new VolueNotifications(store, 30 * DAY_MS);
     const secret = 'store-failure-secret';
-    const url = (await serve((app) => mountVolueWebhook(app, notifications, secret))) + VOLUE_WEBHOOK_PATH;
+    const receiver = { secret, settings: readWebhookSettings({}), now: Date.now };
+    const url = (await serve((app) => mountVolueWebhook(app, notifications, receiver))) + VOLUE_WEBHOOK_PATH;
     const body = JSON.stringify({ notificationId: 'n-9', eventId: 'e-9', notificationType: 'PriceCurveCreated', payload: {} });
     const deliver = () =>
       fetch(url, {

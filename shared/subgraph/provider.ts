@@ -11,6 +11,7 @@ import { createStore, reportingErrors, type Store } from '../store/index.js';
 import { readConfig } from './config.js';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation.js';
 import { closingStore, readProviderServerConfig, subgraphServerSettings, type ProviderServerConfig, type StartOptions } from './module.js';
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { startGraphQLServer, stopOnSignals, type HealthReport, type RunningServer } from './server.js';
 
@@ -81,6 +82,12 @@ export interface SimulatorPlacement {
   now?: () => Date;
   /** The provider's `<PREFIX>_SIM_*` fault settings from the environment. */
   faults: Partial<FaultSettings>;
+  /**
+   * A secret made for this run only, for a simulator that sends webhooks to sign (or address) them with,
+   * when none is configured: there is no built-in default secret to forge deliveries with. The kit
+   * always gives one; a test starting a simulator by hand may leave it out.
+   */
+  webhookSecret?: string;
 }
 
 export interface SimulatorForSubgraph {
@@ -94,6 +101,8 @@ export interface SimulatorForSubgraph {
 export interface StartedSubgraph {
   subgraph: RunningServer;
   simulator?: RunningSimulator;
+  /** Where the subgraph receives its provider's webhooks (with the token, where the URL carries one). */
+  webhookUrl?: string;
 }
 
 /** A provider whatever its settings, config and context: what lists of providers hold. */
@@ -144,7 +153,10 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
   const provider: ProviderDescriptor = descriptor;
   const config = readProviderConfig(provider, env);
   const now = options.now ?? Date.now;
-  if (config.apiUrl) return { subgraph: (await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, now)).server };
+  if (config.apiUrl) {
+    const { server, webhookUrl } = await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, now);
+    return { subgraph: server, webhookUrl };
+  }
 
   // Simulator code (the provider's and the kit's) is loaded only here, when a simulator is started.
   const [simulatorModule, { faultsFromEnv }] = await Promise.all([provider.simulator(), import('../simulator/faults.js')]);
@@ -153,13 +165,14 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
     port: config.simulatorPort,
     now: options.now && (() => new Date(options.now!())),
     faults: faultsFromEnv(settingPrefix(provider), env),
+    webhookSecret: randomBytes(32).toString('base64url'),
   });
   try {
     const simulatedEnv = { ...env, ...connection.env };
     const simulated = readProviderConfig(provider, simulatedEnv);
     const { server, webhookUrl } = await serveProvider(provider, { ...simulated, apiUrl: simulated.apiUrl! }, now);
     connection.subgraphStarted?.({ url: server.url, webhookUrl });
-    return { subgraph: server, simulator: connection.simulator };
+    return { subgraph: server, simulator: connection.simulator, webhookUrl };
   } catch (error) {
     await connection.simulator.stop();
     throw error;

@@ -3,7 +3,7 @@ import { IANAZone } from 'luxon';
 import { ConfigError, str } from '../../shared/subgraph/config.js';
 import type { ProviderServerConfig } from '../../shared/subgraph/module.js';
 import { defineProvider } from '../../shared/subgraph/provider.js';
-import { readWebhookRetentionMs } from '../../shared/subgraph/webhook-inbox.js';
+import { readWebhookSettings, type WebhookSettings } from '../../shared/subgraph/webhook-inbox.js';
 import { TimeSeriesReader } from '../../shared/time/index.js';
 import { OpenvoltClient } from './client.js';
 import { OPENVOLT_API_BASE_PATH } from './contract.js';
@@ -23,10 +23,10 @@ import { OPENVOLT_WEBHOOK_PATH, OpenvoltEvents, mountOpenvoltWebhook } from './w
 
 export interface OpenvoltConfig extends ProviderServerConfig {
   apiKey: string;
-  /** When set, webhook deliveries must carry `?token=<this>`. */
+  /** Webhook deliveries must carry `?token=<this>`; unset, none is accepted. */
   webhookToken: string | undefined;
-  /** How long received deliveries are kept (WEBHOOK_RETENTION_DAYS). */
-  webhookRetentionMs: number;
+  /** How long received deliveries are kept, how large they may be, how far ahead their stamps (WEBHOOK_*). */
+  webhooks: WebhookSettings;
   /** The zone Openvolt's day, week, month and year rows are taken to be cut in; null: ask for half hours only. */
   calendarZone: string | null;
 }
@@ -40,7 +40,10 @@ export const openvolt = defineProvider({
   simulatorApiPath: OPENVOLT_API_BASE_PATH,
   settings: {
     OPENVOLT_API_KEY: str({ default: '', desc: 'Your key from Openvolt’s developer dashboard (required with OPENVOLT_API_URL)' }),
-    OPENVOLT_WEBHOOK_TOKEN: str({ default: '', desc: 'When set, webhook deliveries must carry ?token=<this> in the URL' }),
+    OPENVOLT_WEBHOOK_TOKEN: str({
+      default: '',
+      desc: 'Webhook deliveries must carry ?token=<this> in the URL; unset, none is accepted (the simulator gets one per run)',
+    }),
     OPENVOLT_CALENDAR_ZONE: str({
       default: OPENVOLT_DEFAULT_CALENDAR_ZONE,
       desc: 'IANA zone in which Openvolt cuts its day, week, month and year rows (inferred), or "none" to read half hours only',
@@ -58,7 +61,7 @@ export const openvolt = defineProvider({
       ...server,
       apiKey: OPENVOLT_API_KEY,
       webhookToken: OPENVOLT_WEBHOOK_TOKEN || undefined,
-      webhookRetentionMs: readWebhookRetentionMs(env),
+      webhooks: readWebhookSettings(env),
       calendarZone: OPENVOLT_CALENDAR_ZONE === 'none' ? null : OPENVOLT_CALENDAR_ZONE,
     };
   },
@@ -75,7 +78,7 @@ export const openvolt = defineProvider({
   },
   serve(config, store, { now }) {
     const client = new OpenvoltClient({ baseUrl: config.apiUrl, apiKey: config.apiKey, calls: config.calls });
-    const events = new OpenvoltEvents(store, config.webhookRetentionMs);
+    const events = new OpenvoltEvents(store, config.webhooks.retentionMs);
     const source = openvoltReadings(client, config.calendarZone);
     const account: OpenvoltAccountShape = { moreThanOnePage: false };
     return {
@@ -86,7 +89,7 @@ export const openvolt = defineProvider({
         events,
         readings: new TimeSeriesReader(source, now, config.readingBounds),
       }),
-      routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
+      routes: (app) => mountOpenvoltWebhook(app, events, { token: config.webhookToken, settings: config.webhooks, now }),
       webhookUrl: (serverUrl) => {
         const token = config.webhookToken ? `?token=${encodeURIComponent(config.webhookToken)}` : '';
         return `${serverUrl}${OPENVOLT_WEBHOOK_PATH}${token}`;

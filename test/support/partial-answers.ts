@@ -179,7 +179,10 @@ function outcomeProblems({ data, errors }: OperationOutcome, module: AnyProvider
 }
 
 /** A second copy of one provider (its simulator and subgraph) with its own settings, e.g. a short timeout. */
-export async function startProviderCopy(module: AnyProvider, settings: Record<string, string>): Promise<Required<StartedSubgraph>> {
+export async function startProviderCopy(
+  module: AnyProvider,
+  settings: Record<string, string>,
+): Promise<Required<Omit<StartedSubgraph, 'webhookUrl'>>> {
   const started = await startProvider(module, {
     LOG_LEVEL: process.env.LOG_LEVEL,
     HOST: '127.0.0.1',
