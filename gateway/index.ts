@@ -22,6 +22,7 @@ import { useLimits } from './plugins/limits.js';
 import { useMetrics } from './plugins/metrics.js';
 import { usePlanCacheStats, type QueryPlanCacheStats } from './plugins/plan-cache-stats.js';
 import { usePlayground } from './plugins/playground.js';
+import { usePlanningOffThread } from './plugins/query-planning.js';
 import { onlyOne, type GatewayPlugin } from './plugins/plugin.js';
 import { useReadingsEstimate } from './plugins/readings-estimate.js';
 import { useSubgraphDedup } from './plugins/subgraph-dedup.js';
@@ -74,6 +75,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const urlOf = new Map(subgraphs.map(({ name, url }) => [name, url]));
 
   const planCache = usePlanCacheStats(tuning.queryPlanCacheMiB);
+  const planning = usePlanningOffThread(planCache.cache, supergraphSdl);
   const metrics = new ServerMetrics();
   // In this order: express routes run in it (the playground's page, then the credential check, then the
   // token limit), and so does a subgraph call (deduplicated, failed over, its errors made the client's,
@@ -84,6 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     useLimits(config.limits, { graphqlPaths: GRAPHQL_PATHS, blockFieldSuggestions: !config.introspection }),
     useReadingsEstimate(config.limits),
     planCache,
+    planning,
     useSubgraphDedup(),
     useSharedRootFailover(supergraph.ownership),
     useErrors(),
@@ -126,6 +129,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stop: async () => {
       await server.stop();
       agent.destroy();
+      await planning.stop();
     },
   };
 }
