@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
  *   --out-dir <dir>   instead of dist/ (which is emptied first): a folder that is absent or empty
  *   --no-check        skip tsc's type check: the same JavaScript, sooner (npm run typecheck checks types)
  */
-const RUNTIME_FILES = ['supergraph.graphql', 'gateway/playground/page.js', 'gateway/playground/examples'];
+const RUNTIME_FILES = ['supergraph.graphql', 'gateway/playground/page.js', 'gateway/playground/series.js', 'gateway/playground/examples'];
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

@@ -50,6 +50,8 @@ const UNKNOWN_ID = 'unknown-0000-0000';
 const NUL = 'abc\u0000def';
 /** Labels of the values outside the input bounds: refused before any upstream call, GET included. */
 const BOUNDED = new Set(['huge string (100 kB)', 'NUL byte', '1.7e308', '-1.7e308', 'huge JSON string', 'NUL byte in JSON']);
+/** Leaves for which 100 kB is well-formed: a base64 file (its own size cap is tested in openvolt-live-ready.test.ts). */
+const LARGE_BY_DESIGN = new Set(['uploadOpenvoltDocument.input.contentBase64']);
 
 /**
  * One row per root field: values that give the field a well-formed baseline where the generated one
@@ -75,11 +77,18 @@ const QUERIES: Record<string, Row> = {
   openvoltMeters: {},
   openvoltMeter: {},
   openvoltConsents: {},
+  openvoltDocuments: {},
+  openvoltDocument: {},
   openvoltConsent: {},
   openvoltEvents: {},
   umeterCustomer: {},
   umeterConnection: {},
   volueUsers: {},
+  volueEligibleUsers: {},
+  volueResource: {},
+  volueMeterPointEligibility: {},
+  volueWebhookDeliveries: {},
+  volueWebhookDelivery: {},
   volueUser: {},
   volueEvents: {},
   volueEvent: {},
@@ -106,7 +115,20 @@ const MUTATIONS: Record<string, Row> = {
   deleteOpenvoltMeter: {},
   createOpenvoltConsent: {},
   archiveOpenvoltConsent: {},
+  uploadOpenvoltDocument: {},
   registerVolueUser: {},
+  registerVolueUsers: {},
+  registerVolueLocation: {},
+  registerVolueLocations: {},
+  updateVolueLocation: {},
+  deleteVolueLocation: {},
+  registerVolueVehicleResource: {},
+  registerVolueLocationResource: {},
+  deleteVolueResource: {},
+  deleteVolueUser: {},
+  enrollVolueUser: {},
+  unenrollVolueUser: {},
+  setVolueWebhookEnabled: {},
   registerVolueMeter: {},
   registerVolueVehicle: {},
   registerVolueResource: {},
@@ -129,6 +151,9 @@ const unknownIds = (argument: string, reason: string) =>
 const ACCEPTED: Record<string, Record<string, string>> = {
   meteringPoint: unknownIds('id', 'a metering point id no provider knows is answered with empty lists (by design)'),
   openvoltEvents: unknownIds('meterId', 'received events filtered by a meter no event named are an empty list (by design)'),
+  volueMeterPointEligibility: {
+    'meterPointId: unknown id': 'Volue answers any metering point id: one it does not cover is not eligible (by design)',
+  },
 };
 
 /** A plausible value of a type, so that exactly one malformed leaf differs from a sane request. */
@@ -237,6 +262,7 @@ function cases(field: GraphQLField<unknown, unknown>, row: Row): Case[] {
     }
     if (!isLeafType(nullable)) return;
     for (const bad of malformed(type)) {
+      if (bad.value === HUGE && LARGE_BY_DESIGN.has([field.name, ...path].join('.'))) continue;
       out.push({
         label: `${path.join('.')}: ${bad.label}`,
         argument: String(path[0]),

@@ -16,7 +16,7 @@ import { gatewayClient, unusedPort } from './support/stack.js';
  * here). The build goes into a temporary folder laid out like the image's /app: package.json,
  * node_modules holding only what `npm ci --omit=dev` installs (package-lock.json's non-dev packages,
  * linked from the project's node_modules), and dist/. So a compiled module that needs a dev package
- * (tsx, a chart library) or a file the build did not copy fails here as it would in the image.
+ * (tsx, a simulator's drawing library) or a file the build did not copy fails here as it would in the image.
  */
 
 const app = mkdtempSync(join(tmpdir(), 'gridgraph-build-'));
@@ -113,7 +113,7 @@ describe('the production build', () => {
     ).resolves.toBeDefined();
   });
 
-  it('runs the gateway and a subgraph with its simulator as `node dist/…`, with the playground, without chart libraries', async () => {
+  it('runs the gateway and a subgraph with its simulator as `node dist/…`, with the playground, without the simulators’ drawing libraries', async () => {
     const subgraph = await startCompiled(
       join(dist, 'subgraphs/intellimeter/index.js'),
       { INTELLIMETER_SUBGRAPH_PORT: '0', INTELLIMETER_SIMULATOR_PORT: '0' },
@@ -134,7 +134,7 @@ describe('the production build', () => {
       intellimeterAccount: { chart: unknown };
     }>('{ intellimeterPoints(first: 2) { nodes { name } } intellimeterAccount { chart(type: BAR, width: 300, height: 200) { dataUrl } } }');
     expect(data.intellimeterPoints.nodes).toHaveLength(2);
-    // The simulator starts without its chart libraries (devDependencies) and refuses only the chart.
+    // The simulator starts without its drawing libraries (the canvas and PDFKit: devDependencies) and refuses only the chart.
     expect(data.intellimeterAccount.chart).toBeNull();
     expect(errors).toEqual([
       expect.objectContaining({ path: ['intellimeterAccount', 'chart'], extensions: expect.objectContaining({ upstreamStatus: 501 }) }),
@@ -183,11 +183,12 @@ describe('the Dockerfile', () => {
     }
   });
 
-  it('installs neither TypeScript runners nor the simulators’ chart libraries, and no benchmark peer', () => {
+  it('installs neither TypeScript runners nor the simulators’ drawing libraries, and no benchmark peer; the playground’s Chart.js it does', () => {
     const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockedPackage> };
-    for (const name of ['tsx', 'typescript', 'chart.js', '@napi-rs/canvas', 'pdfkit']) {
+    for (const name of ['tsx', 'typescript', '@napi-rs/canvas', 'pdfkit']) {
       expect(lock.packages[`node_modules/${name}`], name).toMatchObject({ dev: true });
     }
+    expect(lock.packages['node_modules/chart.js']).not.toHaveProperty('dev');
     for (const name of ['@graphql-hive/gateway', 'autocannon']) expect(lock.packages).not.toHaveProperty(`node_modules/${name}`);
   });
 });

@@ -465,13 +465,6 @@ describe('push', () => {
     const cases: Array<[string, string, Record<string, unknown>, string, RegExp]> = [
       [
         PUSH,
-        'not on the hour',
-        { meterId: '20001', values: [{ timestamp: '2020-06-01T08:30:00Z', value: 1 }] },
-        'BAD_USER_INPUT',
-        /not on the hour/,
-      ],
-      [
-        PUSH,
         'over 365 days',
         {
           meterId: '20001',
@@ -563,6 +556,148 @@ describe('the physical bound of an hour (ENERKEY_MAX_KWH_PER_HOUR)', () => {
     expect(electricity.consumption.readings[5]).toMatchObject({ start: '2025-01-15T05:00:00.000Z', value: null, quality: 'MISSING' });
     expect(heat.consumption).toMatchObject({ count: 24, missing: 0 });
     expect(calls('GET', '/api/v1/values/hourly')).toBe(1);
+  });
+});
+
+describe('push: the seed’s hourly summing', () => {
+  it('values off the hour count toward their hour, and a later push adds to what the hour holds', async () => {
+    await ok(PUSH, {
+      meterId: '20011',
+      values: [
+        { timestamp: '2020-07-01T08:15:00Z', value: 1 },
+        { timestamp: '2020-07-01T10:45:30+02:00', value: 2 }, // 08:45:30 UTC
+      ],
+    });
+    const pushed = await ok(PUSH, { meterId: '20011', values: [{ timestamp: '2020-07-01T08:59:59Z', value: 0.5 }] });
+    expect(pushed.pushEnerkeyConsumptions).toMatchObject({
+      hoursWritten: 1,
+      from: '2020-07-01T08:00:00.000Z',
+      to: '2020-07-01T09:00:00.000Z',
+    });
+    const read = await ok(HOURS, { id: '20011', range: { from: '2020-07-01T08:00:00Z', to: '2020-07-01T09:00:00Z', resolution: 'HOUR' } });
+    expect(read.enerkeyMeter.consumption.readings).toEqual([{ start: '2020-07-01T08:00:00.000Z', value: 3.5, quality: 'MEASURED' }]);
+  });
+});
+
+describe('lists, a page at a time', () => {
+  const FACILITIES = gql`
+    query ($after: String) {
+      enerkeyFacilities(first: 2, after: $after) {
+        totalCount
+        nodes {
+          id
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  `;
+
+  it('asks EnerKey for one page per page, with the whole count', async () => {
+    const first = await ok(FACILITIES);
+    expect(first.enerkeyFacilities).toMatchObject({
+      totalCount: 4,
+      nodes: [{ id: '1001' }, { id: '1002' }],
+      pageInfo: { hasNextPage: true },
+    });
+    const second = await ok(FACILITIES, { after: first.enerkeyFacilities.pageInfo.endCursor });
+    expect(second.enerkeyFacilities).toMatchObject({ nodes: [{ id: '1003' }, { id: '1004' }], pageInfo: { hasNextPage: false } });
+    expect(calls('GET', '/api/v1/facilities')).toBe(2);
+    const actions = await ok(gql`
+      query {
+        enerkeyActions(first: 1) {
+          totalCount
+          nodes {
+            id
+          }
+        }
+        enerkeyMeters(facilityIds: ["1004"], first: 3) {
+          totalCount
+          pageInfo {
+            hasNextPage
+          }
+        }
+      }
+    `);
+    expect(actions.enerkeyActions).toEqual({ totalCount: 3, nodes: [{ id: '501' }] });
+    expect(actions.enerkeyMeters).toEqual({ totalCount: 4, pageInfo: { hasNextPage: true } });
+  });
+});
+
+describe('monthly values at a UTC offset', () => {
+  const MONTHS = gql`
+    query ($offset: String!) {
+      enerkeyMeter(id: "20001") {
+        monthlyValues(from: "2026-01-15T00:00:00Z", to: "2026-02-15T00:00:00Z", utcOffset: $offset) {
+          utcOffset
+          values {
+            start
+            end
+          }
+        }
+      }
+    }
+  `;
+
+  it('cuts months at the offset asked (EnerKey is asked in it), and refuses one that is not an offset', async () => {
+    const data = await ok(MONTHS, { offset: '+02:00' });
+    expect(data.enerkeyMeter.monthlyValues).toEqual({
+      utcOffset: '+02:00',
+      values: [
+        { start: '2025-12-31T22:00:00.000Z', end: '2026-01-31T22:00:00.000Z' },
+        { start: '2026-01-31T22:00:00.000Z', end: '2026-02-28T22:00:00.000Z' },
+      ],
+    });
+    const { errors } = await query(MONTHS, { offset: 'Europe/Amsterdam' });
+    expect(codes(errors)).toEqual(['BAD_USER_INPUT']);
+    expect(errors[0]!.message).toContain('not a UTC offset');
+  });
+});
+
+describe('alarm logs', () => {
+  it('gives an alarm’s details with its meter, facility and image', async () => {
+    const data = await ok(gql`
+      query {
+        enerkeyAlarm(id: "9001") {
+          alarmType
+          hour
+          value
+          limit
+          unit
+          meter {
+            id
+            name
+          }
+          facility {
+            name
+          }
+          image {
+            mimeType
+            dataUrl
+          }
+        }
+      }
+    `);
+    expect(data.enerkeyAlarm).toMatchObject({
+      alarmType: 'ConsumptionAboveLimit',
+      hour: '2025-01-15T09:00:00.000Z',
+      unit: 'kWh',
+      meter: { id: '20001', name: 'Main electricity' },
+      facility: { name: 'Keizersgracht Office' },
+      image: { mimeType: 'image/png' },
+    });
+    expect(data.enerkeyAlarm.value).toBeGreaterThan(data.enerkeyAlarm.limit);
+    expect(Buffer.from(data.enerkeyAlarm.image.dataUrl.split(',')[1], 'base64').subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
+  it('an unknown alarm is NOT_FOUND and a malformed id BAD_USER_INPUT, before any call', async () => {
+    const unknown = await query('{ enerkeyAlarm(id: "1") { id } }');
+    expect(codes(unknown.errors)).toEqual(['NOT_FOUND']);
+    const malformed = await query('{ enerkeyAlarm(id: "nine") { id } }');
+    expect(codes(malformed.errors)).toEqual(['BAD_USER_INPUT']);
+    expect(calls('GET', '/api/v1/logs/alarms/:id')).toBe(1);
   });
 });
 
@@ -793,6 +928,72 @@ describe('provisioning', () => {
     expect(codes(unknown.errors)).toEqual(['NOT_FOUND']);
     const empty = await query(DATA, { input: { externalCustomerId: 'acme', facilities: [] } });
     expect(codes(empty.errors)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('creates what it says: the facility, its meters and submeters, which the graph then serves and joins', async () => {
+    await ok(CUSTOMERS, { customers: [{ productCode: 1000, externalCustomerName: 'Acme Offices', externalCustomerId: 'acme' }] });
+    const input = {
+      externalCustomerId: 'acme',
+      facilities: [
+        {
+          externalFacilityId: 'acme-depot',
+          name: 'Acme Depot',
+          meters: [
+            {
+              externalMeterId: 'depot-main',
+              name: 'Depot main',
+              quantityId: 1,
+              meteringPointId: '871687120000000059',
+              subMeters: [{ externalMeterId: 'depot-chargers', name: 'Chargers', quantityId: 1 }],
+            },
+            { externalMeterId: 'depot-heat', name: 'Depot heat', quantityId: 3, meterType: 'CUMULATIVE' },
+          ],
+        },
+      ],
+    };
+    const { provisioningId } = (await ok(DATA, { input })).upsertEnerkeyProvisioningData;
+    const status = await ok(
+      gql`
+        query ($id: String!) {
+          enerkeyProvisioningStatus(provisioningId: $id) {
+            alarmsCreated
+            facilities {
+              id
+              name
+            }
+            meters {
+              id
+              name
+              meterType
+              parentMeterId
+            }
+          }
+        }
+      `,
+      { id: provisioningId },
+    );
+    const { facilities, meters, alarmsCreated } = status.enerkeyProvisioningStatus;
+    expect(facilities).toEqual([{ id: expect.any(String), name: 'Acme Depot' }]);
+    expect(meters.map((m: { name: string; meterType: string }) => [m.name, m.meterType])).toEqual([
+      ['Depot main', 'CONSUMPTION'],
+      ['Chargers', 'CONSUMPTION'],
+      ['Depot heat', 'CUMULATIVE'],
+    ]);
+    expect(meters[1].parentMeterId).toBe(meters[0].id);
+    expect(alarmsCreated).toBe(3);
+    const joined = await ok(gql`
+      query {
+        meteringPoint(id: "871687120000000059") {
+          enerkeyMeters {
+            name
+            facility {
+              name
+            }
+          }
+        }
+      }
+    `);
+    expect(joined.meteringPoint.enerkeyMeters).toEqual([{ name: 'Depot main', facility: { name: 'Acme Depot' } }]);
   });
 });
 

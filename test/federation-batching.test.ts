@@ -44,9 +44,9 @@ describe('one query over every meter of every provider', () => {
       volueUsers(first: 100) {
         nodes {
           id
-          meters {
+          locations {
             id
-            meterPointId
+            meterPointIds
           }
         }
       }
@@ -87,7 +87,7 @@ describe('one query over every meter of every provider', () => {
     const counter = countUpstreamCalls(stack);
     const { data, errors } = await stack.query<{
       openvoltMeters: { nodes: Array<{ consumption: { total: number } }> };
-      volueUsers: { nodes: Array<{ meters: unknown[] }> };
+      volueUsers: { nodes: Array<{ locations: unknown[] }> };
       umeterCustomer: { connections: Array<{ consumption: { total: number } }> };
       enerkeyMeters: { nodes: Array<{ id: string; unit: string; monthlyValues: { values: unknown[] } }> };
       intellimeterPoints: { nodes: Array<{ consumption: { total: number } }> };
@@ -99,7 +99,7 @@ describe('one query over every meter of every provider', () => {
     const intellimeterPoints = data.intellimeterPoints.nodes.length;
     expect({
       openvolt,
-      volue: data.volueUsers.nodes.flatMap((user) => user.meters).length,
+      volue: data.volueUsers.nodes.flatMap((user) => user.locations).length,
       umeter: data.umeterCustomer.connections.length,
       enerkey: data.enerkeyMeters.nodes.length,
       intellimeter: intellimeterPoints,
@@ -120,10 +120,10 @@ describe('one query over every meter of every provider', () => {
         'GET /v1/interval-data': openvolt,
       },
       volue: {
-        // Volue has no meter listing across users: one page of users (up to 1000), then each user's
-        // meters. No token request: the token from the warm-up is reused.
+        // Volue has no location listing across users: one page of users (up to 1000), then each user's
+        // locations. No token request: the token from the warm-up is reused.
         'GET /energy-coordination/v1/users': 1,
-        'GET /energy-coordination/v1/users/:userId/meters': volueUsers,
+        'GET /energy-coordination/v1/users/:userId/locations': volueUsers,
       },
       umeter: {
         // One customer document holds every connection (EAN).
@@ -162,7 +162,7 @@ describe('gateway → subgraph: a list of N entities', () => {
           id
           meteringPoint {
             id
-            volueMeters {
+            volueLocations {
               id
             }
             umeterConnection {
@@ -221,8 +221,8 @@ describe('gateway → subgraph: a list of N entities', () => {
     // Each subgraph resolves its 52 references in one loader batch: the same fewest calls as one lookup.
     expect(counter.calls()).toEqual({
       openvolt: { 'GET /v1/meters': 1 },
-      // All users and their meters, once for all 51 metering points.
-      volue: { 'GET /energy-coordination/v1/users': 1, 'GET /energy-coordination/v1/users/:userId/meters': 3 },
+      // All users and their locations, once for all 51 metering points.
+      volue: { 'GET /energy-coordination/v1/users': 1, 'GET /energy-coordination/v1/users/:userId/locations': 3 },
       // The customer document once, and one month call for the connections found (two EANs).
       umeter: { 'GET /api/customer': 1, 'GET /api/v2/measurements/month/:period': 1 },
       // Meters by metering point id, up to 50 ids a call: ⌈51 / 50⌉ = 2; then one values call.

@@ -86,8 +86,8 @@ const cases: Array<{
         }
       }
     `,
-    variables: { input: { userId: SEED_USER_IDS.home, resourceId: 'idem-tank-1', resourceType: 'HOT_WATER_TANK', capacity: 200 } },
-    other: { input: { userId: SEED_USER_IDS.home, resourceId: 'idem-tank-1', resourceType: 'HOT_WATER_TANK', capacity: 300 } },
+    variables: { input: { userId: SEED_USER_IDS.cabin, resourceId: 'idem-tank-1', resourceType: 'HOT_WATER_TANK', capacity: 200 } },
+    other: { input: { userId: SEED_USER_IDS.cabin, resourceId: 'idem-tank-1', resourceType: 'HOT_WATER_TANK', capacity: 300 } },
   },
   {
     name: 'subscribeVolueEvents',
@@ -143,7 +143,7 @@ const cases: Array<{
         customerId: '6514153c23e3d1424bf82738',
         startDate: '2026-01-01',
         endDate: '2026-12-31',
-        evidenceDocumentId: '65aa00000000000000000009',
+        evidenceDocumentId: '651415c69ffaad98b811ba57',
       },
     },
     other: {
@@ -151,7 +151,7 @@ const cases: Array<{
         customerId: '6514153c23e3d1424bf82738',
         startDate: '2026-02-01',
         endDate: '2026-12-31',
-        evidenceDocumentId: '65aa00000000000000000009',
+        evidenceDocumentId: '651415c69ffaad98b811ba57',
       },
     },
   },
@@ -244,12 +244,12 @@ describe('a retry after the provider committed but the answer was lost', () => {
     const first = await lossy.query(REGISTER, { input, key: 'lost-answer' });
     expect(first.errors[0]?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', provider: 'VOLUE' });
     await proxy.committed();
-    expect(volue.callCount('POST', '/energy-coordination/v1/users/:userId/meters')).toBe(1);
+    expect(volue.callCount('POST', '/energy-coordination/v1/users/:userId/locations')).toBe(1);
 
     const retry = await lossy.query(REGISTER, { input, key: 'lost-answer' });
     expect(retry.errors).toEqual([]);
     expect(retry.data.registerVolueMeter).toMatchObject({ meterPointId: '707057500077778888' });
-    expect(volue.callCount('POST', '/energy-coordination/v1/users/:userId/meters')).toBe(1);
+    expect(volue.callCount('POST', '/energy-coordination/v1/users/:userId/locations')).toBe(1);
   });
 
   it('without a key the same retry writes again (and Volue refuses the duplicate as a conflict it resolves)', async () => {
@@ -258,8 +258,8 @@ describe('a retry after the provider committed but the answer was lost', () => {
     const first = await lossy.query(REGISTER, { input: other });
     expect(first.errors[0]?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
     await proxy.committed();
-    const before = volue.callCount('POST', '/energy-coordination/v1/users/:userId/meters');
+    const before = volue.callCount('POST', '/energy-coordination/v1/users/:userId/locations');
     await lossy.query(REGISTER, { input: other });
-    expect(volue.callCount('POST', '/energy-coordination/v1/users/:userId/meters')).toBe(before + 1);
+    expect(volue.callCount('POST', '/energy-coordination/v1/users/:userId/locations')).toBe(before + 1);
   });
 });

@@ -72,6 +72,21 @@ const DEVIATIONS = {
    * required so that the live shape is really what is answered.
    */
   intervalData: intervalDataDeviation(),
+  /**
+   * (3) GET /documents and GET /documents/{_id} [I]: a stored document carries no `file` (the spec's
+   * Document schema is also the upload form, whose `file` part is the bytes); the bytes are at
+   * GET /documents/{_id}/file. Validated against Document without `file` required.
+   */
+  document: {
+    type: 'object',
+    required: ['name', 'purpose'],
+    properties: Object.fromEntries(
+      Object.keys(spec.components.schemas.Document.properties).map((name) => [
+        name,
+        { $ref: pointer('components', 'schemas', 'Document', 'properties', name) },
+      ]),
+    ),
+  } as AnySchema,
 };
 
 function intervalDataDeviation(): AnySchema {
@@ -157,6 +172,10 @@ const SERVED_ROUTES = [
   ['GET', '/v1/consents/:_id', '/consents/{_id}'],
   ['POST', '/v1/consents/:_id/archive', '/consents/{_id}/archive'],
   ['GET', '/v1/interval-data', '/interval-data'],
+  ['GET', '/v1/documents', '/documents'],
+  ['POST', '/v1/documents', '/documents'],
+  ['GET', '/v1/documents/:_id', '/documents/{_id}'],
+  ['GET', '/v1/documents/:_id/file', '/documents/{_id}/file'],
 ] as const;
 
 describe('Openvolt simulator against the OpenAPI spec', () => {
@@ -351,13 +370,14 @@ describe('Openvolt simulator against the OpenAPI spec', () => {
     });
 
     it('POST /consents', async () => {
+      const [evidence] = (await call(sim, 'GET', '/documents')).body.data;
       const body = {
         customer_id: EXAMPLE_CUSTOMER,
         type: 'interval',
         name: 'LOA 2024',
         start_date: '2024-01-01',
         end_date: '2025-12-31',
-        evidence_document_id: '65a0c1d2e3f4a5b6c7d8e9f0',
+        evidence_document_id: evidence._id,
       };
       const created = await call(sim, 'POST', '/consents', { body });
       expectSpecStatus(created, 'POST /consents', 200);
@@ -366,17 +386,22 @@ describe('Openvolt simulator against the OpenAPI spec', () => {
       expectError(await call(sim, 'POST', '/consents', { body: { ...body, start_date: '2026-01-01' } }), 400);
       expectError(await call(sim, 'POST', '/consents', { body: { ...body, type: 'daily' } }), 400);
       expectError(await call(sim, 'POST', '/consents', { body: { ...body, evidence_document_id: undefined } }), 400);
+      // The evidence must be a document Openvolt holds.
+      const unknownEvidence = await call(sim, 'POST', '/consents', { body: { ...body, evidence_document_id: UNKNOWN_ID } });
+      expectError(unknownEvidence, 400);
+      expect(unknownEvidence.body.message).toBe(`No document with _id ${UNKNOWN_ID}`);
       expectError(await call(sim, 'POST', '/consents', { body: { ...body, end_date: '2025-02-30' } }), 400);
     });
 
     it('POST /consents/{_id}/archive', async () => {
+      const [evidence] = (await call(sim, 'GET', '/documents')).body.data;
       const created = await call(sim, 'POST', '/consents', {
         body: {
           customer_id: EXAMPLE_CUSTOMER,
           type: 'interval',
           start_date: '2024-01-01',
           end_date: '2024-12-31',
-          evidence_document_id: '65a0c1d2e3f4a5b6c7d8e9f1',
+          evidence_document_id: evidence._id,
         },
       });
       const archived = await call(sim, 'POST', `/consents/${created.body._id}/archive`);
@@ -384,6 +409,73 @@ describe('Openvolt simulator against the OpenAPI spec', () => {
       expectValid(componentSchema('Consent'), archived.body);
       expect(archived.body).toMatchObject({ status: 'archived', archived_at: NOW.toISOString() });
       expectError(await call(sim, 'POST', `/consents/${UNKNOWN_ID}/archive`), 404, 'POST /consents/{_id}/archive');
+    });
+  });
+
+  describe('documents', () => {
+    /** A multipart upload as the spec's Document form describes it. */
+    async function upload(fields: Record<string, string>, file?: { bytes: string; name: string; type: string }) {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(fields)) form.set(name, value);
+      if (file) form.set('file', new Blob([file.bytes], { type: file.type }), file.name);
+      const response = await fetch(`${sim.url}/v1/documents`, {
+        method: 'POST',
+        headers: { 'x-api-key': OPENVOLT_SIMULATOR_API_KEY },
+        body: form,
+      });
+      return { status: response.status, body: (await response.json()) as Json };
+    }
+
+    it('GET /documents lists each seed consent’s evidence (deviation 3), filtered by name, purpose and metadata', async () => {
+      const all = await call(sim, 'GET', '/documents');
+      expectSpecStatus(all, 'GET /documents', 200);
+      expect(all.body.data).toHaveLength(6);
+      for (const document of all.body.data) expectValid(DEVIATIONS.document, document);
+      const consents = (await call(sim, 'GET', '/consents')).body.data as Json[];
+      expect(consents.map((c) => c.evidence_document_id)).toEqual(expect.arrayContaining(all.body.data.map((d: Json) => d._id)));
+      const named = await call(sim, 'GET', '/documents', { query: { name: all.body.data[2].name, purpose: 'consent_evidence' } });
+      expect(named.body.data.map((d: Json) => d._id)).toEqual([all.body.data[2]._id]);
+      expect((await call(sim, 'GET', '/documents', { query: { 'metadata[kind]': 'loa' } })).body.data).toEqual([]);
+      expectError(await call(sim, 'GET', '/documents', { query: { purpose: 'invoice' } }), 400);
+    });
+
+    it('POST /documents takes the multipart form; GET /documents/{_id} and its file give it back', async () => {
+      const created = await upload(
+        { name: 'LOA Thameside 2026', purpose: 'consent_evidence', 'metadata[kind]': 'loa' },
+        { bytes: '%PDF-1.4 signed', name: 'loa.pdf', type: 'application/pdf' },
+      );
+      expectSpecStatus(created, 'POST /documents', 200);
+      expectValid(DEVIATIONS.document, created.body);
+      expect(created.body).toMatchObject({
+        object: 'document',
+        name: 'LOA Thameside 2026',
+        purpose: 'consent_evidence',
+        metadata: { kind: 'loa' },
+        file_name: 'loa.pdf',
+        content_type: 'application/pdf',
+        size: 15,
+        created_at: NOW.toISOString(),
+      });
+      const read = await call(sim, 'GET', `/documents/${created.body._id}`);
+      expectSpecStatus(read, 'GET /documents/{_id}', 200);
+      expect(read.body).toEqual(created.body);
+      expect((await call(sim, 'GET', '/documents', { query: { 'metadata[kind]': 'loa' } })).body.data).toEqual([created.body]);
+      const file = await fetch(`${sim.url}/v1/documents/${created.body._id}/file`, {
+        headers: { 'x-api-key': OPENVOLT_SIMULATOR_API_KEY },
+      });
+      expectSpecStatus(file, 'GET /documents/{_id}/file', 200);
+      expect(file.headers.get('content-type')).toMatch(/^application\/octet-stream/);
+      expect(await file.text()).toBe('%PDF-1.4 signed');
+      expectError(await call(sim, 'GET', `/documents/${UNKNOWN_ID}`), 404, 'GET /documents/{_id}');
+      expectError(await call(sim, 'GET', `/documents/${UNKNOWN_ID}/file`), 404, 'GET /documents/{_id}/file');
+    });
+
+    it('POST /documents refuses a form without name, purpose or file, and a JSON body', async () => {
+      const file = { bytes: 'x', name: 'a.pdf', type: 'application/pdf' };
+      expectError(await upload({ purpose: 'consent_evidence' }, file), 400);
+      expectError(await upload({ name: 'A', purpose: 'invoice' }, file), 400);
+      expectError(await upload({ name: 'A', purpose: 'consent_evidence' }), 400);
+      expectError(await call(sim, 'POST', '/documents', { body: { name: 'A', purpose: 'consent_evidence', file: 'x' } }), 400);
     });
   });
 
@@ -636,6 +728,39 @@ describe('Openvolt simulator behaviour', () => {
     const unknown = await post([{ ...items[0], meter_id: UNKNOWN_ID }]);
     expect(unknown.status).toBe(404);
     expect(sim.stats().requests.some((r) => r.path.startsWith('/_simulator'))).toBe(false);
+  });
+
+  it('pulls daily: meter_data.received lists every active meter for the last full UTC day, and their pull date moves', async () => {
+    sim.reset();
+    const meters: Json[] = (await call(sim, 'GET', '/meters', { query: { page_size: '100' } })).body.data;
+    const pulled = meters.filter((meter) => meter.status === 'active' && !meter.validity_state.is_disabled_by_user);
+    await sim.pullDailyData();
+    const delivery = await receiver.next();
+    expect(delivery.body).toMatchObject({ event_id: 'meter_data.received', event_timestamp: NOW.toISOString() });
+    expect(delivery.body.payload.map((item: Json) => item.meter_id).sort()).toEqual(pulled.map((meter) => meter._id).sort());
+    expect(delivery.body.payload[0]).toEqual({
+      meter_id: delivery.body.payload[0].meter_id,
+      start_interval: '2024-03-14T00:00:00.000Z',
+      end_interval: '2024-03-15T00:00:00.000Z',
+    });
+    const today = await call(sim, 'GET', '/meters', { query: { last_data_pull_date: '2024-03-15', page_size: '100' } });
+    expect(today.body.data).toHaveLength(pulled.length);
+    expect(today.body.data.every((meter: Json) => meter.last_data_pull_status === 'success')).toBe(true);
+  });
+
+  it('pulls by itself every dataPullEveryMs (a compressed day)', async () => {
+    const ownReceiver = await startWebhookReceiver();
+    const compressed = await startOpenvoltSimulator({ now: () => NOW, webhookUrl: `${ownReceiver.url}/hooks`, dataPullEveryMs: 20 });
+    try {
+      const first = await ownReceiver.next();
+      const second = await ownReceiver.next();
+      for (const delivery of [first, second]) expect(delivery.body.event_id).toBe('meter_data.received');
+      expect(second.body.delivery_id).not.toBe(first.body.delivery_id);
+      expect(second.body.payload).toEqual(first.body.payload);
+    } finally {
+      await compressed.stop();
+      await ownReceiver.stop();
+    }
   });
 
   it('answers the API call even when the webhook receiver is down', async () => {

@@ -571,7 +571,7 @@ describe('mutations', () => {
           name: 'LOA 2026',
           startDate: '2026-01-01',
           endDate: '2027-12-31',
-          evidenceDocumentId: '65aa00000000000000000001',
+          evidenceDocumentId: '651415c69ffaad98b811ba57', // the seed's evidence of Thameside's consent,
         },
       },
     );

@@ -11,7 +11,8 @@ import { findTool } from './support/tools.js';
 
 /**
  * The playground in a real browser (Debian's chromium, driven by playwright-core): it opens on the
- * examples, runs one, shows its result, and loads nothing from any host but the gateway. `.ci/run`
+ * welcome and the examples, runs one, shows its result and charts its time series, shows a provider's
+ * image, and loads nothing from any host but the gateway. `.ci/run`
  * installs chromium when it is missing. The screenshot is for a person to look at (git-ignored;
  * docs/playground.png is a copy).
  */
@@ -21,6 +22,21 @@ const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 export const SCREENSHOT = join(ARTIFACTS, 'playground.png');
 const EXAMPLES = loadExamples();
 const WEEK = EXAMPLES.find((example) => example.file === 'openvolt-meter-week-by-day.graphql')!;
+const FACILITY = EXAMPLES.find((example) => example.file === 'enerkey-facility-overview.graphql')!;
+
+/** In the page: how many pixels of the Charts pane's canvas have the colour of its first series' line. */
+const SERIES_PIXELS = `(() => {
+  const canvas = document.querySelector('.gridgraph-chart canvas');
+  const chart = canvas && Chart.getChart(canvas);
+  if (!chart) return { points: 0, pixels: 0 };
+  const [r, g, b] = chart.data.datasets[0].borderColor.match(/[0-9a-f]{2}/gi).map((hex) => parseInt(hex, 16));
+  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let pixels = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] > 128 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 60) pixels++;
+  }
+  return { points: chart.data.datasets[0].data.length, pixels };
+})()`;
 
 let stack: TestStack;
 let context: BrowserContext;
@@ -54,7 +70,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!CHROMIUM)('the playground in a browser', () => {
-  it('opens on the examples, runs one with Ctrl-Enter, shows its result, documents, remembers and completes, and talks to the gateway only', async () => {
+  it('welcomes, opens on the examples, runs one with Ctrl-Enter, shows its result and charts it, shows images, documents, remembers and completes, and talks to the gateway only', async () => {
     const requested: string[] = [];
     context.on('request', (request) => requested.push(request.url()));
     const problems: string[] = [];
@@ -66,6 +82,9 @@ describe.skipIf(!CHROMIUM)('the playground in a browser', () => {
 
     await page.goto(`${stack.gateway.url}/`);
 
+    // A first visit opens on the welcome, which explains the examples.
+    await page.getByText('Each tab above the editor is an example').waitFor({ timeout: 20_000 });
+
     // One tab per example, in file order; GraphiQL names each after its operation.
     const tabs = page.locator('.graphiql-tab');
     await tabs.first().waitFor({ timeout: 20_000 });
@@ -75,6 +94,8 @@ describe.skipIf(!CHROMIUM)('the playground in a browser', () => {
     await tabs.filter({ has: page.getByText(WEEK.operationName, { exact: true }) }).click();
     const editor = page.locator('.graphiql-query-editor');
     await editor.getByText(`# ${WEEK.title}`).waitFor();
+    // Long comment lines wrap at the editor's edge instead of running off it.
+    await editor.locator('.CodeMirror-wrap').waitFor();
     await page.locator('.graphiql-editor-tool').getByText('"Europe/London"').waitFor(); // its variables
     await page.locator('.graphiql-editor-tools').getByRole('button', { name: 'Headers' }).waitFor();
 
@@ -90,15 +111,33 @@ describe.skipIf(!CHROMIUM)('the playground in a browser', () => {
     await expect(result.innerText()).resolves.toContain('"meterNumber": "9999999999999"');
     await expect(result.innerText()).resolves.not.toContain('"errors"');
 
+    // The result's time series opens in the Charts pane beside it, its seven days plotted.
+    await page.locator('.gridgraph-chart canvas').waitFor();
+    const plotted = (await page.evaluate(SERIES_PIXELS)) as { points: number; pixels: number };
+    expect(plotted.points).toBe(7);
+    expect(plotted.pixels).toBeGreaterThan(100);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.locator('.gridgraph-chart').hover(); // the chart's tooltip, not the editor's, in the picture
+    await expect.poll(() => page.locator('.CodeMirror-info:visible').count()).toBe(0);
+    await page.screenshot({ path: SCREENSHOT });
+
+    // A provider's image (a data: URL) shows as an image, with the monthly values charted.
+    await tabs.filter({ has: page.getByText(FACILITY.operationName, { exact: true }) }).click();
+    await editor.getByText(`# ${FACILITY.title}`).waitFor();
+    await editor.locator('.CodeMirror').click();
+    await page.keyboard.press('Control+Enter');
+    const image = page.locator('.gridgraph-image img');
+    await image.waitFor({ timeout: 20_000 });
+    await expect(image.getAttribute('src')).resolves.toMatch(/^data:image\/png;base64,/);
+    await expect(image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth)).resolves.toBeGreaterThan(0);
+    await expect(page.getByText(/EnerkeyFacilityOverview: \d+ time series, 1 image\./).count()).resolves.toBe(1);
+
     // The documentation explorer reads the schema's descriptions.
     await page.getByLabel('Show Documentation Explorer').click();
     const explorer = page.locator('.graphiql-doc-explorer');
     await explorer.getByText('Query', { exact: true }).click();
     await explorer.getByText('Everything a client can read').waitFor();
     await explorer.getByText('meteringPoint', { exact: true }).waitFor();
-
-    await mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: SCREENSHOT });
 
     // The run is in the history.
     await page.getByLabel('Show History').click();
@@ -114,7 +153,7 @@ describe.skipIf(!CHROMIUM)('the playground in a browser', () => {
     const gatewayOrigin = new URL(stack.gateway.url).origin;
     const elsewhere = requested.filter((url) => !url.startsWith('data:') && new URL(url).origin !== gatewayOrigin);
     expect(elsewhere).toEqual([]);
-    expect(requested.length).toBeGreaterThanOrEqual(7); // the page, 5 assets, introspection and the query
+    expect(requested.length).toBeGreaterThanOrEqual(10); // the page, 7 assets, introspection and two operations
     expect(problems).toEqual([]);
   }, 60_000);
 });

@@ -118,3 +118,90 @@ describe('the webhook receiver', () => {
     });
   });
 });
+
+describe('notification types and payloads', () => {
+  const signed = (body: string) => signPayload(Buffer.from(body), KEY);
+
+  it('the official samples arrive with typed payloads', async () => {
+    for (const sample of SAMPLES) expect(await deliver(sample.body, sample.signature)).toBe(200);
+    const { data } = await stack.client.rawRequest<any>(gql`
+      {
+        volueNotifications {
+          nodes {
+            typedPayload {
+              __typename
+              ... on VoluePriceCurvePayload {
+                priceArea
+              }
+              ... on VolueUserEligibilityPayload {
+                addedUserIds
+                removedUserIds
+              }
+            }
+          }
+        }
+      }
+    `);
+    const eligibility = JSON.parse(SAMPLES[1]!.body.toString('utf8')).payload;
+    expect(data.volueNotifications.nodes).toContainEqual({
+      typedPayload: {
+        __typename: 'VolueUserEligibilityPayload',
+        addedUserIds: eligibility.addedUsers,
+        removedUserIds: eligibility.removedUsers,
+      },
+    });
+    expect(data.volueNotifications.nodes).toContainEqual({
+      typedPayload: { __typename: 'VoluePriceCurvePayload', priceArea: expect.any(String) },
+    });
+  });
+
+  it('reads the docs’ spelling LocationLPCCreated as LocationLPCRequested', async () => {
+    const body = JSON.stringify({
+      notificationId: 'docs-spelling-1',
+      eventId: 'event-docs-1',
+      eventCreatedAtUtc: '2026-01-20T12:00:00+00:00',
+      notificationSentUtc: '2026-01-20T12:00:01+00:00',
+      notificationType: 'LocationLPCCreated',
+      payload: {
+        payloadType: 'LocationLPC',
+        targets: [
+          {
+            locationId: 'l-1',
+            meterPointId: '707057500012345678',
+            resolution: '01:00:00',
+            points: [{ maxPowerInKiloWatts: 4, timestamp: '2026-01-20T13:00:00+00:00' }],
+          },
+        ],
+      },
+    });
+    expect(await deliver(Buffer.from(body), signed(body))).toBe(200);
+    const { data } = await stack.client.rawRequest<any>(gql`
+      {
+        volueNotifications(notificationType: LOCATION_LPC_REQUESTED) {
+          nodes {
+            id
+            notificationType
+            typedPayload {
+              ... on VolueLocationLpcPayload {
+                targets {
+                  locationId
+                  points {
+                    maxPowerInKiloWatts
+                    timestamp
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    `);
+    expect(data.volueNotifications.nodes).toEqual([
+      {
+        id: 'docs-spelling-1',
+        notificationType: 'LOCATION_LPC_REQUESTED',
+        typedPayload: { targets: [{ locationId: 'l-1', points: [{ maxPowerInKiloWatts: 4, timestamp: '2026-01-20T13:00:00.000Z' }] }] },
+      },
+    ]);
+  });
+});

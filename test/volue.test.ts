@@ -3,11 +3,18 @@ import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import type { VolueSimulator } from '../subgraphs/volue/simulator/index.js';
-import { SEED_NORWEGIAN_MPID, SEED_USER_IDS } from '../subgraphs/volue/simulator/seed.js';
+import {
+  SEED_HEAT_PUMP_ID,
+  SEED_LOCATION_IDS,
+  SEED_NORWEGIAN_MPID,
+  SEED_RESOURCE_ID,
+  SEED_USER_IDS,
+  SEED_VEHICLE_ID,
+} from '../subgraphs/volue/simulator/seed.js';
 import { readmeOperations } from './support/readme.js';
 import { startStack, type TestStack } from './support/stack.js';
 
-/** The Volue subgraph as a user sees it: through the gateway, against the simulator. */
+/** The Volue subgraph as a user sees it: through the gateway, against the simulator of the current partner API. */
 
 let stack: TestStack;
 const sim = () => stack.simulator<VolueSimulator>('volue');
@@ -26,149 +33,145 @@ function query<T = Record<string, any>>(document: string, variables?: Record<str
   return stack.query<T>(document, variables);
 }
 
+/** Runs `document` and expects no errors. */
+async function ok<T = Record<string, any>>(document: string, variables?: Record<string, unknown>): Promise<T> {
+  const { data, errors } = await query<T>(document, variables);
+  expect(errors).toEqual([]);
+  return data;
+}
+
 const API = '/energy-coordination/v1';
 const calls = (method: string, route: string) => sim().callCount(method, `${API}${route}`);
 const writes = () =>
-  ['/users', '/users/:userId/meters', '/users/:userId/vehicles', '/users/:userId/resources', '/reports', '/webhooks'].reduce(
-    (sum, route) => sum + calls('POST', route),
-    0,
-  );
+  sim()
+    .stats()
+    .requests.filter((request) => request.method !== 'GET' && request.path.startsWith(API))
+    .reduce((sum, request) => sum + request.count, 0);
 
-const USER = gql`
-  query User($id: ID!) {
-    volueUser(id: $id) {
-      id
-      meters {
+const LOCATION_FIELDS = `id userId locationType coordinates { latitude longitude } meterPointIds address { street city zipCode } meterNumber`;
+const RESOURCE_FIELDS = `id userId resourceType locationId meterPointId brand model year vin capacity heatingElements`;
+
+describe('the seed’s flow (deprecated, seed-shaped) on the current API', () => {
+  const SEED_REGISTER = gql`
+    mutation Register(
+      $user: RegisterVolueUserInput!
+      $meter: RegisterVolueMeterInput!
+      $vehicle: RegisterVolueVehicleInput!
+      $resource: RegisterVolueResourceInput!
+    ) {
+      registerVolueUser(input: $user) {
         id
-        provider
+      }
+      registerVolueMeter(input: $meter) {
+        id
         meterPointId
-        name
-        userId
         meterNumber
-        locationType
         address {
           street
-          city
-          zipCode
-        }
-        location {
-          latitude
-          longitude
-        }
-        meteringPoint {
-          id
         }
       }
-      vehicles {
+      registerVolueVehicle(input: $vehicle) {
         id
-        userId
-        brand
-        model
-        year
         vin
       }
-      resources {
+      registerVolueResource(input: $resource) {
         id
-        userId
         resourceType
-        brand
-        model
-        capacity
+        locationId
         heatingElements
-        metadata
       }
     }
-  }
-`;
+  `;
+  const SEED_READ = gql`
+    query ($id: ID!) {
+      volueUser(id: $id) {
+        meters { id meterPointId name userId meterNumber locationType address { street city zipCode } location { latitude longitude } meteringPoint { id } }
+        vehicles { id userId brand model year vin }
+        resources { id resourceType brand model capacity heatingElements metadata }
+        locations { ${LOCATION_FIELDS} }
+      }
+    }
+  `;
 
-const REGISTER = gql`
-  mutation Register(
-    $user: RegisterVolueUserInput!
-    $meter: RegisterVolueMeterInput!
-    $vehicle: RegisterVolueVehicleInput!
-    $resource: RegisterVolueResourceInput!
-  ) {
-    registerVolueUser(input: $user) {
-      id
-    }
-    registerVolueMeter(input: $meter) {
-      id
-      meterPointId
-    }
-    registerVolueVehicle(input: $vehicle) {
-      id
-      vin
-    }
-    registerVolueResource(input: $resource) {
-      id
-      resourceType
-      heatingElements
-    }
-  }
-`;
+  // The seed's payloads, field for field.
+  const userId = 'c0ffee00-1111-4222-8333-444455556666';
+  const seed = {
+    user: { userId },
+    meter: {
+      userId,
+      address: { street: 'Kongens gate 1', city: 'Trondheim', zipCode: '7011' },
+      location: { latitude: 63.1, longitude: 10.7 },
+      meterPointId: '707057500099887766',
+      meterNumber: '6970631409876543',
+      locationType: 'RESIDENTIAL',
+    },
+    vehicle: { userId, vehicleId: 'ev-0042', brand: 'Tesla', model: 'Model 3', year: 2022, vin: '5YJ3E1EA7NF004242' },
+    resource: {
+      userId,
+      resourceId: 'tank-0042',
+      resourceType: 'HOT_WATER_TANK',
+      brand: 'Oso',
+      model: 'SuperTank',
+      capacity: 500,
+      heatingElements: [1750, 1250],
+    },
+  };
 
-// The seed's payloads, field for field.
-const userId = 'c0ffee00-1111-4222-8333-444455556666';
-const registration = {
-  user: { userId },
-  meter: {
-    userId,
-    address: { street: 'Kongens gate 1', city: 'Trondheim', zipCode: '7011' },
-    location: { latitude: 63.1, longitude: 10.7 },
-    meterPointId: '707057500099887766',
-    meterNumber: '6970631409876543',
-    locationType: 'RESIDENTIAL',
-  },
-  vehicle: { userId, vehicleId: 'ev-0042', brand: 'Tesla', model: 'Model 3', year: 2022, vin: '5YJ3E1EA7NF004242' },
-  resource: {
-    userId,
-    resourceId: 'tank-0042',
-    resourceType: 'HOT_WATER_TANK',
-    brand: 'Oso',
-    model: 'SuperTank',
-    capacity: 500,
-    heatingElements: [1750, 1250],
-  },
-};
+  it('registers a user, a meter, a vehicle and a hot water tank with the seed’s payloads; every field reads back', async () => {
+    const registered = await ok(SEED_REGISTER, seed);
+    expect(registered.registerVolueMeter).toEqual({
+      id: seed.meter.meterPointId,
+      meterPointId: seed.meter.meterPointId,
+      meterNumber: seed.meter.meterNumber,
+      address: { street: 'Kongens gate 1' },
+    });
+    expect(registered.registerVolueResource).toEqual({
+      id: 'tank-0042',
+      resourceType: 'HOT_WATER_TANK',
+      locationId: seed.meter.meterPointId,
+      heatingElements: [1750, 1250],
+    });
+    // What Volue was sent: the current API's shapes only.
+    expect(calls('POST', '/users/:userId/locations')).toBe(1);
+    expect(calls('POST', '/users/:userId/vehicles')).toBe(1);
+    expect(calls('POST', '/users/:userId/locations/:locationId/resources')).toBe(1);
 
-describe('users, meters, vehicles and resources', () => {
-  it('reads a seeded user with its meters, vehicles and resources', async () => {
-    const { data, errors } = await query(USER, { id: SEED_USER_IDS.home });
-    expect(errors).toEqual([]);
-    const user = data.volueUser;
-    expect(user.meters).toEqual([
-      expect.objectContaining({
-        provider: 'VOLUE',
-        meterPointId: SHARED_METERING_POINTS.homeEan,
+    const { volueUser } = await ok(SEED_READ, { id: userId });
+    const { userId: _u, location, ...meterFields } = seed.meter;
+    expect(volueUser.meters).toEqual([
+      {
+        ...meterFields,
+        id: seed.meter.meterPointId,
+        name: 'Kongens gate 1, Trondheim',
+        userId,
+        location,
+        meteringPoint: { id: seed.meter.meterPointId },
+      },
+    ]);
+    expect(volueUser.locations).toEqual([
+      {
+        id: seed.meter.meterPointId,
+        userId,
         locationType: 'RESIDENTIAL',
-        address: { street: 'Keizersgracht 123', city: 'Amsterdam', zipCode: '1015 CJ' },
-        meteringPoint: { id: SHARED_METERING_POINTS.homeEan },
-      }),
+        coordinates: location,
+        meterPointIds: [seed.meter.meterPointId],
+        address: seed.meter.address,
+        meterNumber: seed.meter.meterNumber,
+      },
     ]);
-    expect(user.vehicles).toEqual([
-      { id: 'tesla-model-3-0001', userId: SEED_USER_IDS.home, brand: 'Tesla', model: 'Model 3', year: 2022, vin: '5YJ3E1EA7NF000001' },
-    ]);
-    expect(user.resources[0]).toMatchObject({ resourceType: 'HOT_WATER_TANK', capacity: 500, heatingElements: [1750, 1250] });
-  });
-
-  it('registers a user, meter, vehicle and resource with the seed payloads, and reads every field back', async () => {
-    const { data, errors } = await query(REGISTER, registration);
-    expect(errors).toEqual([]);
-    expect(data.registerVolueUser.id).toBe(userId);
-    const stored = sim()
-      .stats()
-      .requests.filter((r) => r.method === 'POST');
-    expect(stored.length).toBe(4);
-
-    const { data: read } = await query(USER, { id: userId });
-    const { userId: _u, ...meterFields } = registration.meter;
-    expect(read.volueUser.meters).toEqual([
-      expect.objectContaining({ ...meterFields, id: data.registerVolueMeter.id, meteringPoint: { id: meterFields.meterPointId } }),
-    ]);
-    const { vehicleId, ...vehicleFields } = registration.vehicle;
-    expect(read.volueUser.vehicles).toEqual([{ id: vehicleId, ...vehicleFields }]);
-    const { resourceId, ...resourceFields } = registration.resource;
-    expect(read.volueUser.resources).toEqual([
+    const { vehicleId, ...vehicleFields } = seed.vehicle;
+    expect(volueUser.vehicles).toEqual([{ id: vehicleId, ...vehicleFields }]);
+    const { resourceId, userId: _r, ...resourceFields } = seed.resource;
+    expect(volueUser.resources).toEqual([
+      {
+        id: 'ev-0042',
+        resourceType: 'VEHICLE',
+        brand: 'Tesla',
+        model: 'Model 3',
+        capacity: null,
+        heatingElements: null,
+        metadata: { resourceType: 'Vehicle', brand: 'Tesla', model: 'Model 3', year: 2022, vin: '5YJ3E1EA7NF004242' },
+      },
       {
         id: resourceId,
         ...resourceFields,
@@ -178,19 +181,17 @@ describe('users, meters, vehicles and resources', () => {
   });
 
   it('is idempotent: the same registration twice succeeds and stores each object once', async () => {
-    const first = await query(REGISTER, registration);
-    const second = await query(REGISTER, registration);
-    expect(second.errors).toEqual([]);
-    expect(second.data).toEqual(first.data);
-    expect(calls('POST', '/users/:userId/vehicles')).toBe(2); // sent twice, answered 409 once, no retry
-    const { data } = await query(USER, { id: userId });
-    expect(data.volueUser.meters).toHaveLength(1);
-    expect(data.volueUser.vehicles).toHaveLength(1);
-    expect(data.volueUser.resources).toHaveLength(1);
+    const first = await ok(SEED_REGISTER, seed);
+    const second = await ok(SEED_REGISTER, seed);
+    expect(second).toEqual(first);
+    expect(calls('POST', '/users/:userId/vehicles')).toBe(2); // sent twice, refused once (400), read back, no retry
+    const { volueUser } = await ok(SEED_READ, { id: userId });
+    expect(volueUser.locations).toHaveLength(1);
+    expect(volueUser.resources).toHaveLength(2);
   });
 
-  it('refuses to re-register an id with different data, naming the fields', async () => {
-    await query(REGISTER, registration);
+  it('refuses to re-register a vehicle with other details, naming them', async () => {
+    await ok(SEED_REGISTER, seed);
     const { data, errors } = await query(
       gql`
         mutation ($input: RegisterVolueVehicleInput!) {
@@ -199,15 +200,250 @@ describe('users, meters, vehicles and resources', () => {
           }
         }
       `,
-      { input: { ...registration.vehicle, model: 'Model Y' } },
+      { input: { ...seed.vehicle, model: 'Model Y' } },
     );
     expect(data?.registerVolueVehicle ?? null).toBeNull();
-    expect(errors[0]?.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', provider: 'VOLUE', differingFields: ['metadata.model'] });
-    expect(errors[0]?.message).toMatch(/different data/);
+    expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: 'VOLUE', differingFields: ['model'] });
+    expect(errors[0]?.message).toMatch(/registered already with other details/);
+  });
+
+  it('a resource for a user with several locations needs a locationId; without a location it says to register one', async () => {
+    const register = gql`
+      mutation ($input: RegisterVolueResourceInput!) {
+        registerVolueResource(input: $input) {
+          id
+          locationId
+        }
+      }
+    `;
+    const office = await query(register, { input: { userId: SEED_USER_IDS.office, resourceId: 'office-hvac', resourceType: 'HVAC' } });
+    expect(office.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'locationId' });
+    const placed = await ok(register, {
+      input: { userId: SEED_USER_IDS.office, resourceId: 'office-hvac', resourceType: 'HVAC', locationId: SEED_LOCATION_IDS.london },
+    });
+    expect(placed.registerVolueResource).toEqual({ id: 'office-hvac', locationId: SEED_LOCATION_IDS.london });
+    await ok(gql`
+      mutation {
+        registerVolueUser(input: { userId: "no-locations" }) {
+          id
+        }
+      }
+    `);
+    const homeless = await query(register, { input: { userId: 'no-locations', resourceId: 'r', resourceType: 'CHARGER' } });
+    expect(homeless.errors[0]?.message).toMatch(/register one first/);
+  });
+});
+
+describe('users, locations and resources', () => {
+  it('reads a seeded user: locations with their resources and metering points, and every resource', async () => {
+    const { volueUser } = await ok(
+      gql`
+        query ($id: ID!) {
+          volueUser(id: $id) {
+            locations { id locationType meterPointIds meteringPoints { id } resources { id resourceType } user { id } }
+            resources { ${RESOURCE_FIELDS} location { id } meteringPoint { id } user { id } }
+          }
+        }
+      `,
+      { id: SEED_USER_IDS.home },
+    );
+    expect(volueUser.locations).toEqual([
+      {
+        id: SEED_LOCATION_IDS.home,
+        locationType: 'RESIDENTIAL',
+        meterPointIds: [SHARED_METERING_POINTS.homeEan],
+        meteringPoints: [{ id: SHARED_METERING_POINTS.homeEan }],
+        resources: [{ id: SEED_RESOURCE_ID, resourceType: 'HOT_WATER_TANK' }],
+        user: { id: SEED_USER_IDS.home },
+      },
+    ]);
+    expect(volueUser.resources).toMatchObject([
+      { id: SEED_VEHICLE_ID, resourceType: 'VEHICLE', locationId: null, location: null, meteringPoint: null },
+      {
+        id: SEED_RESOURCE_ID,
+        resourceType: 'HOT_WATER_TANK',
+        locationId: SEED_LOCATION_IDS.home,
+        meterPointId: SHARED_METERING_POINTS.homeEan,
+        location: { id: SEED_LOCATION_IDS.home },
+        meteringPoint: { id: SHARED_METERING_POINTS.homeEan },
+        user: { id: SEED_USER_IDS.home },
+      },
+    ]);
+  });
+
+  it('registers, updates and deletes a location; the kept address and meter number follow it', async () => {
+    const location = {
+      userId: SEED_USER_IDS.cabin,
+      locationId: 'boathouse',
+      locationType: 'OTHER',
+      coordinates: { latitude: 60.52, longitude: 5.06 },
+      meterPointIds: ['707057500011110000'],
+      address: { street: 'Sjøveien 2', city: 'Sotra' },
+      meterNumber: 'BH-1',
+    };
+    const registered = await ok(
+      gql`mutation ($input: RegisterVolueLocationInput!) { registerVolueLocation(input: $input) { ${LOCATION_FIELDS} } }`,
+      { input: location },
+    );
+    expect(registered.registerVolueLocation).toEqual({
+      id: 'boathouse',
+      userId: SEED_USER_IDS.cabin,
+      locationType: 'OTHER',
+      coordinates: location.coordinates,
+      meterPointIds: location.meterPointIds,
+      address: { street: 'Sjøveien 2', city: 'Sotra', zipCode: null },
+      meterNumber: 'BH-1',
+    });
+    const updated = await ok(
+      gql`mutation ($input: UpdateVolueLocationInput!) { updateVolueLocation(input: $input) { ${LOCATION_FIELDS} } }`,
+      { input: { userId: SEED_USER_IDS.cabin, locationId: 'boathouse', locationType: 'RESIDENTIAL', meterNumber: 'BH-2' } },
+    );
+    expect(updated.updateVolueLocation).toMatchObject({
+      locationType: 'RESIDENTIAL',
+      meterNumber: 'BH-2',
+      address: { street: 'Sjøveien 2' },
+    });
+    expect(calls('PATCH', '/users/:userId/locations/:locationId')).toBe(1);
+
+    const conflict = await query(
+      gql`
+        mutation ($input: UpdateVolueLocationInput!) {
+          updateVolueLocation(input: $input) {
+            id
+          }
+        }
+      `,
+      { input: { userId: SEED_USER_IDS.cabin, locationId: 'boathouse', meterPointIds: [SEED_NORWEGIAN_MPID] } },
+    );
+    expect(conflict.errors[0]?.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', upstreamStatus: 409 });
+
+    const deleted = await ok(gql`
+      mutation { deleteVolueLocation(userId: "${SEED_USER_IDS.cabin}", locationId: "boathouse") { id provider deleted } }
+    `);
+    expect(deleted.deleteVolueLocation).toEqual({ id: 'boathouse', provider: 'VOLUE', deleted: true });
+    const again = await query(gql`mutation { deleteVolueLocation(userId: "${SEED_USER_IDS.cabin}", locationId: "boathouse") { id } }`);
+    expect(again.errors[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'VOLUE' });
+  });
+
+  it('registers a vehicle and a location-bound resource, reads one by id, deletes them', async () => {
+    const data = await ok(
+      gql`
+        mutation ($vehicle: RegisterVolueVehicleResourceInput!, $tank: RegisterVolueLocationResourceInput!) {
+          registerVolueVehicleResource(input: $vehicle) { ${RESOURCE_FIELDS} }
+          registerVolueLocationResource(input: $tank) { ${RESOURCE_FIELDS} }
+        }
+      `,
+      {
+        vehicle: { userId: SEED_USER_IDS.cabin, resourceId: 'cabin-ev', brand: 'Polestar', year: 2024 },
+        tank: {
+          userId: SEED_USER_IDS.cabin,
+          locationId: SEED_LOCATION_IDS.cabin,
+          resourceId: 'cabin-tank',
+          resourceType: 'HOT_WATER_TANK',
+          meterPointId: SEED_NORWEGIAN_MPID,
+          capacity: 200,
+        },
+      },
+    );
+    expect(data.registerVolueVehicleResource).toMatchObject({ resourceType: 'VEHICLE', locationId: null, brand: 'Polestar', year: 2024 });
+    expect(data.registerVolueLocationResource).toMatchObject({
+      resourceType: 'HOT_WATER_TANK',
+      locationId: SEED_LOCATION_IDS.cabin,
+      meterPointId: SEED_NORWEGIAN_MPID,
+      capacity: 200,
+    });
+    const read = await ok(gql`
+      {
+        volueResource(id: "cabin-tank") {
+          id
+          capacity
+          location {
+            id
+          }
+        }
+      }
+    `);
+    expect(read.volueResource).toEqual({ id: 'cabin-tank', capacity: 200, location: { id: SEED_LOCATION_IDS.cabin } });
+
+    await ok(gql`
+      mutation {
+        deleteVolueResource(id: "cabin-tank") {
+          deleted
+        }
+      }
+    `);
+    const gone = await query(gql`
+      {
+        volueResource(id: "cabin-tank") {
+          id
+        }
+      }
+    `);
+    expect(gone.errors[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'VOLUE' });
+  });
+
+  it('registers users and locations in batches, and deletes a user', async () => {
+    const data = await ok(
+      gql`
+        mutation ($users: RegisterVolueUsersInput!, $locations: RegisterVolueLocationsInput!) {
+          registerVolueUsers(input: $users) {
+            id
+          }
+          registerVolueLocations(input: $locations) {
+            id
+            userId
+            meterPointIds
+            meterNumber
+          }
+        }
+      `,
+      {
+        users: { users: [{ userId: 'batch-a' }, { userId: 'batch-b' }] },
+        locations: {
+          locations: [
+            { userId: 'batch-a', locationId: 'a-home', meterPointIds: ['707057500000000001'], meterNumber: 'A-1' },
+            { userId: 'batch-b', locationId: 'b-home' },
+          ],
+        },
+      },
+    );
+    expect(data.registerVolueUsers).toEqual([{ id: 'batch-a' }, { id: 'batch-b' }]);
+    expect(data.registerVolueLocations).toEqual([
+      { id: 'a-home', userId: 'batch-a', meterPointIds: ['707057500000000001'], meterNumber: 'A-1' },
+      { id: 'b-home', userId: 'batch-b', meterPointIds: [], meterNumber: null },
+    ]);
+    expect(calls('POST', '/users/batch')).toBe(1);
+    expect(calls('POST', '/users/locations/batch')).toBe(1);
+
+    const refused = await query(gql`
+      mutation {
+        registerVolueUsers(input: { users: [{ userId: "batch-c" }, { userId: "batch-a" }] }) {
+          id
+        }
+      }
+    `);
+    expect(refused.errors[0]?.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', upstreamStatus: 400 });
+    expect(refused.errors[0]?.message).toMatch(/batch-a already exists/);
+
+    await ok(gql`
+      mutation {
+        deleteVolueUser(id: "batch-a") {
+          deleted
+        }
+      }
+    `);
+    const gone = await query(gql`
+      {
+        volueUser(id: "batch-a") {
+          id
+        }
+      }
+    `);
+    expect(gone.errors[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('lists users as a connection with totalCount and cursors', async () => {
-    const page1 = await query(gql`
+    const page1 = await ok(gql`
       {
         volueUsers(first: 2) {
           totalCount
@@ -221,10 +457,9 @@ describe('users, meters, vehicles and resources', () => {
         }
       }
     `);
-    expect(page1.data.volueUsers.totalCount).toBe(3);
-    expect(page1.data.volueUsers.nodes.map((n: { id: string }) => n.id)).toEqual([SEED_USER_IDS.home, SEED_USER_IDS.office]);
-    expect(page1.data.volueUsers.pageInfo.hasNextPage).toBe(true);
-    const page2 = await query(
+    expect(page1.volueUsers.totalCount).toBe(3);
+    expect(page1.volueUsers.nodes.map((n: { id: string }) => n.id)).toEqual([SEED_USER_IDS.home, SEED_USER_IDS.office]);
+    const page2 = await ok(
       gql`
         query ($after: String) {
           volueUsers(first: 2, after: $after) {
@@ -237,34 +472,135 @@ describe('users, meters, vehicles and resources', () => {
           }
         }
       `,
-      { after: page1.data.volueUsers.pageInfo.endCursor },
+      {
+        after: page1.volueUsers.pageInfo.endCursor,
+      },
     );
-    expect(page2.data.volueUsers.nodes).toEqual([{ id: SEED_USER_IDS.cabin }]);
-    expect(page2.data.volueUsers.pageInfo.hasNextPage).toBe(false);
+    expect(page2.volueUsers).toEqual({ nodes: [{ id: SEED_USER_IDS.cabin }], pageInfo: { hasNextPage: false } });
   });
 
   it('answers NOT_FOUND for an unknown user', async () => {
-    const { errors } = await query(USER, { id: 'no-such-user' });
+    const { errors } = await query(gql`
+      {
+        volueUser(id: "no-such-user") {
+          id
+          locations {
+            id
+          }
+        }
+      }
+    `);
     expect(errors[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'VOLUE' });
   });
 });
 
-describe('MeteringPoint.volueMeters', () => {
-  it('finds the Volue meters registered with a metering point id, across users', async () => {
-    const { data, errors } = await query(
+describe('enrollment, eligibility and compensation', () => {
+  const STATUS = gql`
+    query ($id: ID!) {
+      volueUser(id: $id) {
+        isEligible
+        enrollment {
+          isEnrolled
+          enrollmentId
+          enrolledAt
+        }
+        compensation {
+          periodFrom
+          periodTo
+          locations {
+            locationId
+            meterPointIds
+            activeAmount
+            blockedAmount
+            currency
+            problems {
+              problemType
+              message
+            }
+          }
+        }
+      }
+    }
+  `;
+
+  it('the enrolled Norwegian cabin: eligible, compensated in NOK per location', async () => {
+    const { volueUser } = await ok(STATUS, { id: SEED_USER_IDS.cabin });
+    expect(volueUser.isEligible).toBe(true);
+    expect(volueUser.enrollment).toMatchObject({ isEnrolled: true, enrolledAt: '2025-12-01T10:00:00.000Z' });
+    expect(volueUser.compensation.periodFrom).toMatch(/^\d{4}-\d{2}-01$/);
+    expect(volueUser.compensation.locations).toEqual([
+      expect.objectContaining({ locationId: SEED_LOCATION_IDS.cabin, meterPointIds: [SEED_NORWEGIAN_MPID], currency: 'NOK', problems: [] }),
+    ]);
+  });
+
+  it('enrolls and unenrolls a user; a location without a metering point shows as a compensation problem', async () => {
+    const enrolled = await ok(gql`mutation { enrollVolueUser(userId: "${SEED_USER_IDS.home}") { userId isEnrolled enrollmentId } }`);
+    expect(enrolled.enrollVolueUser).toMatchObject({ userId: SEED_USER_IDS.home, isEnrolled: true, enrollmentId: expect.any(String) });
+    await ok(gql`mutation { registerVolueLocation(input: { userId: "${SEED_USER_IDS.home}", locationId: "garden" }) { id } }`);
+    const { volueUser } = await ok(STATUS, { id: SEED_USER_IDS.home });
+    expect(volueUser.isEligible).toBe(false); // a Dutch EAN: outside the simulated market
+    expect(volueUser.compensation.locations[1]).toMatchObject({
+      locationId: 'garden',
+      problems: [{ problemType: 'MISSING_MPID_ON_LOCATION' }],
+    });
+    const unenrolled = await ok(gql`mutation { unenrollVolueUser(userId: "${SEED_USER_IDS.home}") { isEnrolled enrollmentId } }`);
+    expect(unenrolled.unenrollVolueUser).toEqual({ isEnrolled: false, enrollmentId: null });
+  });
+
+  it('enrolling a user without a metering point is refused with Volue’s reason', async () => {
+    await ok(gql`
+      mutation {
+        registerVolueUser(input: { userId: "bare-user" }) {
+          id
+        }
+      }
+    `);
+    const { errors } = await query(gql`
+      mutation {
+        enrollVolueUser(userId: "bare-user") {
+          isEnrolled
+        }
+      }
+    `);
+    expect(errors[0]?.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', upstreamStatus: 400 });
+    expect(errors[0]?.message).toMatch(/at least one is required to enroll/);
+  });
+
+  it('lists the eligible users, and a metering point’s eligibility', async () => {
+    const data = await ok(gql`
+      {
+        volueEligibleUsers(first: 10) { totalCount nodes { id } }
+        no: volueMeterPointEligibility(meterPointId: "${SHARED_METERING_POINTS.officeEan}") { isEligible }
+        nordic: volueMeterPointEligibility(meterPointId: "${SEED_NORWEGIAN_MPID}") { meterPointId isEligible meteringPoint { id } }
+      }
+    `);
+    expect(data.volueEligibleUsers).toEqual({ totalCount: 1, nodes: [{ id: SEED_USER_IDS.cabin }] });
+    expect(data.no.isEligible).toBe(false);
+    expect(data.nordic).toEqual({ meterPointId: SEED_NORWEGIAN_MPID, isEligible: true, meteringPoint: { id: SEED_NORWEGIAN_MPID } });
+  });
+});
+
+describe('MeteringPoint.volueLocations and batching', () => {
+  it('finds the Volue locations that list a metering point id, across users, with one user listing', async () => {
+    const data = await ok(
       gql`
         query ($id: ID!, $none: ID!) {
           meteringPoint(id: $id) {
-            volueMeters {
+            volueLocations {
+              id
               userId
-              meterPointId
               user {
                 id
               }
             }
+            volueMeters {
+              id
+              userId
+              meterPointId
+            }
           }
           other: meteringPoint(id: $none) {
-            volueMeters {
+            volueLocations {
               id
             }
           }
@@ -272,82 +608,59 @@ describe('MeteringPoint.volueMeters', () => {
       `,
       { id: SHARED_METERING_POINTS.officeEan, none: '000000000000000000' },
     );
-    expect(errors).toEqual([]);
-    expect(data.meteringPoint.volueMeters).toEqual([
-      { userId: SEED_USER_IDS.office, meterPointId: SHARED_METERING_POINTS.officeEan, user: { id: SEED_USER_IDS.office } },
+    expect(data.meteringPoint.volueLocations).toEqual([
+      { id: SEED_LOCATION_IDS.office, userId: SEED_USER_IDS.office, user: { id: SEED_USER_IDS.office } },
     ]);
-    expect(data.other.volueMeters).toEqual([]);
-    expect(calls('GET', '/users')).toBe(1); // one user listing for both metering points
-    expect(calls('GET', '/users/:userId/meters')).toBe(3);
+    expect(data.meteringPoint.volueMeters).toEqual([
+      { id: SEED_LOCATION_IDS.office, userId: SEED_USER_IDS.office, meterPointId: SHARED_METERING_POINTS.officeEan },
+    ]);
+    expect(data.other.volueLocations).toEqual([]);
+    expect(calls('GET', '/users')).toBe(1); // one user listing for both metering points and both fields
+    expect(calls('GET', '/users/:userId/locations')).toBe(3);
   });
 
-  it('knows the shared metering points it seeds', async () => {
-    for (const id of [SHARED_METERING_POINTS.homeEan, SHARED_METERING_POINTS.testMpan, SEED_NORWEGIAN_MPID]) {
-      const { data } = await query(
-        gql`
-          query ($id: ID!) {
-            meteringPoint(id: $id) {
-              volueMeters {
-                meterPointId
+  it('reads the locations and resources of many users with one call per user for each', async () => {
+    await ok(
+      gql`mutation { registerVolueUsers(input: { users: [${Array.from({ length: 12 }, (_, n) => `{ userId: "many-${n}" }`).join(', ')}] }) { id } }`,
+    );
+    await ok(gql`mutation {
+      registerVolueLocations(input: { locations: [${Array.from({ length: 12 }, (_, n) => `{ userId: "many-${n}", locationId: "l-${n}" }, { userId: "many-${n}", locationId: "m-${n}" }`).join(', ')}] }) { id }
+    }`);
+    const before = { locations: calls('GET', '/users/:userId/locations'), resources: calls('GET', '/users/:userId/resources') };
+    const { volueUsers } = await ok(gql`
+      {
+        volueUsers(first: 15) {
+          nodes {
+            id
+            locations {
+              id
+              resources {
+                id
+              }
+              user {
+                id
               }
             }
-          }
-        `,
-        { id },
-      );
-      expect(data.meteringPoint.volueMeters).toEqual([{ meterPointId: id }]);
-    }
-  });
-});
-
-describe('bad input', () => {
-  const registerMeter = gql`
-    mutation ($input: RegisterVolueMeterInput!) {
-      registerVolueMeter(input: $input) {
-        id
-      }
-    }
-  `;
-
-  it('refuses invalid coordinates, and the simulator saw no write', async () => {
-    const { errors } = await query(registerMeter, {
-      input: { ...registration.meter, userId: SEED_USER_IDS.home, location: { latitude: 95, longitude: 10.7 } },
-    });
-    expect(errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(errors[0]?.message).toMatch(/latitude must be from -90 to 90/);
-    expect(writes()).toBe(0);
-  });
-
-  it('refuses an unknown resource type, and the simulator saw no write', async () => {
-    const { errors } = await query(
-      gql`
-        mutation ($input: RegisterVolueResourceInput!) {
-          registerVolueResource(input: $input) {
-            id
+            resources {
+              id
+              location {
+                id
+              }
+            }
+            meters {
+              id
+            }
+            vehicles {
+              id
+            }
           }
         }
-      `,
-      { input: { ...registration.resource, userId: SEED_USER_IDS.home, resourceType: 'SPACESHIP' } },
-    );
-    expect(errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(errors[0]?.message).toMatch(/SPACESHIP/);
-    expect(writes()).toBe(0);
-  });
-
-  it('refuses a report point not on the hour, and the simulator saw no write', async () => {
-    const { errors } = await query(SEND_REPORT, {
-      input: { energyUsage: [{ resourceId: 'tank', points: [{ timestamp: '2026-01-20T11:30:00Z', kiloWattHours: 1.5 }] }] },
-    });
-    expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'energyUsage[0].points[0].timestamp' });
-    expect(errors[0]?.message).toMatch(/not on the hour/);
-    expect(writes()).toBe(0);
-  });
-
-  it('refuses a registration for an unknown user with NOT_FOUND, and the simulator saw no write', async () => {
-    const { errors } = await query(registerMeter, { input: { ...registration.meter, userId: 'ghost-user' } });
-    expect(errors[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'VOLUE' });
-    expect(errors[0]?.message).toMatch(/registerVolueUser first/);
-    expect(writes()).toBe(0);
+      }
+    `);
+    expect(volueUsers.nodes).toHaveLength(15);
+    expect(calls('GET', '/users/:userId/locations') - before.locations).toBe(15);
+    expect(calls('GET', '/users/:userId/resources') - before.resources).toBe(15);
+    expect(calls('GET', '/users/:userId/locations/:locationId/resources')).toBe(0);
   });
 });
 
@@ -362,32 +675,103 @@ const SEND_REPORT = gql`
 `;
 
 describe('events and reports', () => {
-  it('lists events newest first, pages through them, and reads one', async () => {
-    const { data, errors } = await query(gql`
-      {
-        volueEvents(first: 2) {
-          totalCount
-          nodes {
-            id
-            createdAt
-            payloadType
-            payload
-          }
-          pageInfo {
-            hasNextPage
+  const TYPED = gql`
+    {
+      volueEvents(first: 5) {
+        totalCount
+        nodes {
+          id
+          payloadType
+          typedPayload {
+            __typename
+            ... on VoluePriceCurvePayload {
+              priceArea
+              targets {
+                resourceId
+                locationId
+              }
+              priceCurveDelta {
+                currency
+                energyUnit
+                resolution
+                points {
+                  timestamp
+                  price
+                }
+              }
+            }
+            ... on VolueUserEligibilityPayload {
+              lastUpdated
+              addedUserIds
+              removedUserIds
+            }
+            ... on VolueLocationLpcPayload {
+              targets {
+                locationId
+                meterPointId
+                resolution
+                points {
+                  timestamp
+                  maxPowerInKiloWatts
+                }
+              }
+            }
+            ... on VolueResourceLpcPayload {
+              targets {
+                resourceId
+                locationId
+                meterPointId
+                points {
+                  maxPowerInKiloWatts
+                }
+              }
+            }
+            ... on VolueLpcReservationPayload {
+              targets {
+                locationId
+                points {
+                  maxPowerInKiloWatts
+                }
+              }
+            }
           }
         }
       }
-    `);
-    expect(errors).toEqual([]);
-    const { nodes } = data.volueEvents;
-    expect(data.volueEvents.totalCount).toBe(3);
-    expect(data.volueEvents.pageInfo.hasNextPage).toBe(true);
-    expect(nodes.map((n: { payloadType: string }) => n.payloadType)).toEqual(['PriceCurve', 'UserEligibility']);
-    expect(Date.parse(nodes[0].createdAt)).toBeGreaterThan(Date.parse(nodes[1].createdAt));
-    expect(nodes[0].payload.priceCurveDelta.points).toHaveLength(24);
+    }
+  `;
 
-    const one = await query(
+  it('every event payload type of the spec arrives typed', async () => {
+    for (const type of ['PriceCurve', 'UserEligibility', 'LocationLPC', 'ResourceLPC', 'LPCReservation'] as const)
+      await sim().createEvent(type);
+    const { volueEvents } = await ok(TYPED);
+    expect(volueEvents.totalCount).toBe(8);
+    const [reservation, resourceLpc, locationLpc, eligibility, price] = volueEvents.nodes;
+    expect(price.typedPayload).toMatchObject({
+      __typename: 'VoluePriceCurvePayload',
+      targets: [{ resourceId: SEED_RESOURCE_ID }],
+      priceCurveDelta: { currency: 'NOK', energyUnit: 'KWH', resolution: '01:00:00' },
+    });
+    expect(price.typedPayload.priceCurveDelta.points).toHaveLength(24);
+    expect(eligibility.typedPayload).toMatchObject({
+      __typename: 'VolueUserEligibilityPayload',
+      addedUserIds: [SEED_USER_IDS.cabin],
+      removedUserIds: [],
+    });
+    expect(locationLpc.typedPayload).toMatchObject({
+      __typename: 'VolueLocationLpcPayload',
+      targets: [{ locationId: SEED_LOCATION_IDS.cabin, meterPointId: SEED_NORWEGIAN_MPID, resolution: '01:00:00' }],
+    });
+    expect(locationLpc.typedPayload.targets[0].points[0].maxPowerInKiloWatts).toEqual(expect.any(Number));
+    expect(resourceLpc.typedPayload).toMatchObject({ __typename: 'VolueResourceLpcPayload', targets: [{ resourceId: SEED_HEAT_PUMP_ID }] });
+    expect(reservation.typedPayload).toMatchObject({
+      __typename: 'VolueLpcReservationPayload',
+      targets: [{ locationId: SEED_LOCATION_IDS.cabin }],
+    });
+  });
+
+  it('reads one event; NOT_FOUND for an unknown one', async () => {
+    const event = await sim().createEvent('UserEligibility');
+    const one = await ok(
       gql`
         query ($id: ID!) {
           volueEvent(id: $id) {
@@ -396,149 +780,276 @@ describe('events and reports', () => {
           }
         }
       `,
-      { id: nodes[1].id },
+      { id: event.id },
     );
-    expect(one.data.volueEvent).toEqual({ id: nodes[1].id, payloadType: 'UserEligibility' });
-    const missing = await query(
-      gql`
-        query ($id: ID!) {
-          volueEvent(id: $id) {
-            id
-          }
+    expect(one.volueEvent).toEqual({ id: event.id, payloadType: 'UserEligibility' });
+    const missing = await query(gql`
+      {
+        volueEvent(id: "no-such-event") {
+          id
         }
-      `,
-      { id: 'no-such-event' },
-    );
+      }
+    `);
     expect(missing.errors[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'VOLUE' });
   });
 
-  it('sends EnergyUsage and LocationEnergyUsage payloads as hourly UTC points stamped at the start of the hour', async () => {
-    const { data: events } = await query(gql`
-      {
-        volueEvents(first: 1) {
-          nodes {
-            id
-          }
-        }
-      }
-    `);
-    const eventId = events.volueEvents.nodes[0].id;
-    const { data, errors } = await query(SEND_REPORT, {
+  it('sends a report with every payload type, energy points hourly in UTC at the start of the hour', async () => {
+    const event = await sim().createEvent('LocationLPC');
+    const hour = (at: string, kiloWattHours: number) => ({ timestamp: at, kiloWattHours });
+    const location = { locationId: SEED_LOCATION_IDS.cabin, meterPointId: SEED_NORWEGIAN_MPID };
+    const data = await ok(SEND_REPORT, {
       input: {
-        eventId,
+        eventId: event.id,
         energyUsage: [
-          {
-            resourceId: 'oso-supertank-0001',
-            points: [
-              { timestamp: '2026-01-20T11:00:00Z', kiloWattHours: 1.75 },
-              { timestamp: '2026-01-20T13:00:00+01:00', kiloWattHours: 2.5 },
-            ],
-          },
+          { resourceId: SEED_HEAT_PUMP_ID, points: [hour('2026-01-20T11:00:00Z', 1.75), hour('2026-01-20T13:00:00+01:00', 2.5)] },
         ],
-        locationEnergyUsage: [
-          { locationId: 'loc-1', meterPointId: SEED_NORWEGIAN_MPID, points: [{ timestamp: '2026-01-20T11:00:00Z', kiloWattHours: 72 }] },
+        locationEnergyUsage: [{ ...location, points: [hour('2026-01-20T11:00:00Z', 72)] }],
+        locationEnergyUsagePlan: [
+          { ...location, baseline: [hour('2026-01-21T11:00:00Z', 3)], flexibility: [hour('2026-01-21T11:00:00Z', -1.5)] },
         ],
+        locationLpcAcknowledgements: [{ acknowledged: [location], declined: [] }],
+        resourceLpcAcknowledgements: [{ acknowledged: [], declined: [{ ...location, resourceId: SEED_HEAT_PUMP_ID }] }],
       },
     });
-    expect(errors).toEqual([]);
-    expect(data.sendVolueReport).toMatchObject({ eventId });
-    expect(calls('POST', '/reports')).toBe(1);
+    expect(data.sendVolueReport).toMatchObject({ eventId: event.id });
     expect(sim().reports()[0]?.payloads).toEqual([
       {
         payloadType: 'EnergyUsage',
-        resourceId: 'oso-supertank-0001',
+        resourceId: SEED_HEAT_PUMP_ID,
         resolution: '01:00:00',
-        points: [
-          { timestamp: '2026-01-20T11:00:00.000Z', kiloWattHours: 1.75 },
-          { timestamp: '2026-01-20T12:00:00.000Z', kiloWattHours: 2.5 },
-        ],
+        points: [hour('2026-01-20T11:00:00.000Z', 1.75), hour('2026-01-20T12:00:00.000Z', 2.5)],
       },
+      { payloadType: 'LocationEnergyUsage', ...location, resolution: '01:00:00', points: [hour('2026-01-20T11:00:00.000Z', 72)] },
       {
-        payloadType: 'LocationEnergyUsage',
-        locationId: 'loc-1',
-        meterPointId: SEED_NORWEGIAN_MPID,
+        payloadType: 'LocationEnergyUsagePlan',
+        ...location,
         resolution: '01:00:00',
-        points: [{ timestamp: '2026-01-20T11:00:00.000Z', kiloWattHours: 72 }],
+        baseline: [hour('2026-01-21T11:00:00.000Z', 3)],
+        flexibility: [hour('2026-01-21T11:00:00.000Z', -1.5)],
+      },
+      { payloadType: 'LocationLPCAcknowledgement', acknowledgedTargets: [location], declinedTargets: [] },
+      {
+        payloadType: 'ResourceLPCAcknowledgement',
+        acknowledgedTargets: [],
+        declinedTargets: [{ ...location, resourceId: SEED_HEAT_PUMP_ID }],
       },
     ]);
+  });
+});
+
+describe('bad input is refused before any write', () => {
+  it('invalid coordinates', async () => {
+    const { errors } = await query(
+      gql`
+        mutation ($input: RegisterVolueLocationInput!) {
+          registerVolueLocation(input: $input) {
+            id
+          }
+        }
+      `,
+      { input: { userId: SEED_USER_IDS.home, locationId: 'x', coordinates: { latitude: 95, longitude: 10.7 } } },
+    );
+    expect(errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors[0]?.message).toMatch(/latitude must be from -90 to 90/);
+    expect(writes()).toBe(0);
+  });
+
+  it('an unknown resource type', async () => {
+    const { errors } = await query(
+      gql`
+        mutation ($input: RegisterVolueLocationResourceInput!) {
+          registerVolueLocationResource(input: $input) {
+            id
+          }
+        }
+      `,
+      { input: { userId: SEED_USER_IDS.home, locationId: SEED_LOCATION_IDS.home, resourceId: 'r', resourceType: 'SPACESHIP' } },
+    );
+    expect(errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors[0]?.message).toMatch(/SPACESHIP/);
+    expect(writes()).toBe(0);
+  });
+
+  it('a report point not on the hour', async () => {
+    const { errors } = await query(SEND_REPORT, {
+      input: { energyUsage: [{ resourceId: 'tank', points: [{ timestamp: '2026-01-20T11:30:00Z', kiloWattHours: 1.5 }] }] },
+    });
+    expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'energyUsage[0].points[0].timestamp' });
+    expect(errors[0]?.message).toMatch(/not on the hour/);
+    expect(writes()).toBe(0);
+  });
+
+  it('a registration for an unknown user is NOT_FOUND', async () => {
+    const { errors } = await query(gql`
+      mutation {
+        registerVolueVehicleResource(input: { userId: "ghost-user", resourceId: "ev" }) {
+          id
+        }
+      }
+    `);
+    expect(errors[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'VOLUE' });
+    expect(errors[0]?.message).toMatch(/registerVolueUser first/);
+    expect(writes()).toBe(0);
+  });
+
+  it('an update without a field to change', async () => {
+    const { errors } = await query(gql`
+      mutation {
+        updateVolueLocation(input: { userId: "u", locationId: "l" }) {
+          id
+        }
+      }
+    `);
+    expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
+    expect(sim().stats().total).toBe(0);
   });
 });
 
 describe('webhooks', () => {
   const WEBHOOK_FIELDS = 'id url name notificationTypes enabled status';
 
-  it('subscribes this server to events; a new event arrives signed and shows in volueNotifications', async () => {
-    const { data, errors } = await query(
-      gql`
-        mutation ($input: SubscribeVolueEventsInput!) {
-          subscribeVolueEvents(input: $input) { ${WEBHOOK_FIELDS} }
-        }
-      `,
-      { input: { name: 'gridgraph', notificationTypes: ['PRICE_CURVE_CREATED'] } },
+  async function subscribe(input: Record<string, unknown>): Promise<Record<string, any>> {
+    const data = await ok(
+      gql`mutation ($input: SubscribeVolueEventsInput!) { subscribeVolueEvents(input: $input) { ${WEBHOOK_FIELDS} } }`,
+      { input },
     );
-    expect(errors).toEqual([]);
-    const webhook = data.subscribeVolueEvents;
-    expect(webhook).toMatchObject({ name: 'gridgraph', notificationTypes: ['PRICE_CURVE_CREATED'], enabled: true, status: 'NEW' });
+    return data.subscribeVolueEvents;
+  }
+
+  it('subscribes this server to events; a new event arrives signed, typed, and in Volue’s delivery log', async () => {
+    const webhook = await subscribe({ name: 'gridgraph', notificationTypes: ['LOCATION_LPC_REQUESTED'] });
+    expect(webhook).toMatchObject({ name: 'gridgraph', notificationTypes: ['LOCATION_LPC_REQUESTED'], enabled: true, status: 'NEW' });
     expect(webhook.url).toBe(`${stack.subgraphs.volue!.subgraph.url}/webhooks/volue`);
 
-    const event = await sim().createEvent('PriceCurve');
+    const event = await sim().createEvent('LocationLPC');
     await sim().createEvent('UserEligibility'); // not subscribed: not delivered
     expect(sim().deliveries()).toHaveLength(1);
-    expect(sim().deliveries()[0]).toMatchObject({ responseStatusCode: 200, signature: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
 
-    const { data: received } = await query(gql`
+    const { volueNotifications } = await ok(gql`
       {
-        volueNotifications {
-          totalCount
+        volueNotifications(first: 1) {
           nodes {
+            id
             eventId
             notificationType
-            payload
+            typedPayload {
+              ... on VolueLocationLpcPayload {
+                targets {
+                  locationId
+                }
+              }
+            }
           }
         }
       }
     `);
-    expect(received.volueNotifications.totalCount).toBeGreaterThanOrEqual(1);
-    expect(received.volueNotifications.nodes[0]).toMatchObject({
+    const [notification] = volueNotifications.nodes;
+    expect(notification).toMatchObject({
       eventId: event.id,
-      notificationType: 'PRICE_CURVE_CREATED',
-      payload: event.payload,
+      notificationType: 'LOCATION_LPC_REQUESTED',
+      typedPayload: { targets: [{ locationId: SEED_LOCATION_IDS.cabin }] },
     });
 
-    const { data: listed } = await query(gql`{ volueWebhooks { ${WEBHOOK_FIELDS} } }`);
-    expect(listed.volueWebhooks).toEqual([{ ...webhook, status: 'HEALTHY' }]);
-  });
-
-  it('updates, tests and deletes a webhook', async () => {
-    const { data } = await query(
+    const logs = await ok(
       gql`
-        mutation ($input: SubscribeVolueEventsInput!) {
-          subscribeVolueEvents(input: $input) {
+        query ($id: ID!) {
+          volueWebhooks {
             id
+            status
+            deliveries(first: 5) {
+              totalCount
+              nodes {
+                notificationId
+                eventId
+                notificationType
+                responseStatusCode
+                delivered
+                timedOut
+                signature
+              }
+            }
+          }
+          volueWebhookDelivery(notificationId: $id) {
+            notificationId
+            webhookId
+            content
+          }
+          volueWebhookDeliveries(first: 5) {
+            totalCount
           }
         }
       `,
-      { input: { name: 'to-change' } },
+      { id: notification.id },
     );
-    const id = data.subscribeVolueEvents.id;
+    expect(logs.volueWebhooks).toEqual([
+      {
+        id: webhook.id,
+        status: 'HEALTHY',
+        deliveries: {
+          totalCount: 1,
+          nodes: [
+            {
+              notificationId: notification.id,
+              eventId: event.id,
+              notificationType: 'LOCATION_LPC_REQUESTED',
+              responseStatusCode: 200,
+              delivered: true,
+              timedOut: false,
+              signature: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
+            },
+          ],
+        },
+      },
+    ]);
+    expect(logs.volueWebhookDelivery).toMatchObject({ notificationId: notification.id, webhookId: webhook.id });
+    expect(JSON.parse(logs.volueWebhookDelivery.content)).toMatchObject({ eventId: event.id, notificationType: 'LocationLPCRequested' });
+    expect(logs.volueWebhookDeliveries.totalCount).toBe(1);
+  });
 
-    const updated = await query(
+  it('pauses and resumes a webhook: a paused one gets nothing', async () => {
+    const { id } = await subscribe({ name: 'pausable' });
+    const paused = await ok(
       gql`
-        mutation ($id: ID!, $input: UpdateVolueWebhookInput!) {
-          updateVolueWebhook(id: $id, input: $input) { ${WEBHOOK_FIELDS} }
+        mutation ($id: ID!) {
+          setVolueWebhookEnabled(id: $id, enabled: false) {
+            id
+            enabled
+          }
         }
       `,
-      { id, input: { name: 'renamed', enabled: false, notificationTypes: ['USER_ELIGIBILITY_UPDATED'] } },
+      { id },
     );
-    expect(updated.errors).toEqual([]);
-    expect(updated.data.updateVolueWebhook).toMatchObject({
-      name: 'renamed',
-      enabled: false,
-      notificationTypes: ['USER_ELIGIBILITY_UPDATED'],
-    });
+    expect(paused.setVolueWebhookEnabled).toEqual({ id, enabled: false });
+    expect(calls('PUT', '/webhooks/:webhookId/enabled')).toBe(1);
+    await sim().createEvent('PriceCurve');
+    expect(sim().deliveries()).toHaveLength(0);
+    await ok(
+      gql`
+        mutation ($id: ID!) {
+          setVolueWebhookEnabled(id: $id, enabled: true) {
+            enabled
+          }
+        }
+      `,
+      { id },
+    );
+    await sim().createEvent('PriceCurve');
+    expect(sim().deliveries()).toHaveLength(1);
+  });
+
+  it('updates, tests (deprecated) and deletes a webhook', async () => {
+    const { id } = await subscribe({ name: 'to-change' });
+    const updated = await ok(
+      gql`mutation ($id: ID!, $input: UpdateVolueWebhookInput!) { updateVolueWebhook(id: $id, input: $input) { ${WEBHOOK_FIELDS} } }`,
+      {
+        id,
+        input: { name: 'renamed', notificationTypes: ['USER_ELIGIBILITY_UPDATED'] },
+      },
+    );
+    expect(updated.updateVolueWebhook).toMatchObject({ name: 'renamed', notificationTypes: ['USER_ELIGIBILITY_UPDATED'] });
     expect(calls('PATCH', '/webhooks/:webhookId')).toBe(1);
 
-    const tested = await query(
+    const tested = await ok(
       gql`
         mutation ($id: ID!) {
           testVolueWebhook(id: $id) {
@@ -551,9 +1062,9 @@ describe('webhooks', () => {
       `,
       { id },
     );
-    expect(tested.errors).toEqual([]);
-    expect(tested.data.testVolueWebhook).toMatchObject({ webhookId: id, responseStatusCode: 200, delivered: true });
-    const { data: received } = await query(gql`
+    expect(tested.testVolueWebhook).toMatchObject({ webhookId: id, responseStatusCode: 200, delivered: true });
+    expect(calls('POST', '/simulation/events/usereligibility')).toBe(1);
+    const { volueNotifications } = await ok(gql`
       {
         volueNotifications(first: 1) {
           nodes {
@@ -562,9 +1073,9 @@ describe('webhooks', () => {
         }
       }
     `);
-    expect(received.volueNotifications.nodes[0].id).toBe(tested.data.testVolueWebhook.notificationId);
+    expect(volueNotifications.nodes[0].id).toBe(tested.testVolueWebhook.notificationId);
 
-    const deleted = await query(
+    const deleted = await ok(
       gql`
         mutation ($id: ID!) {
           deleteVolueWebhook(id: $id) {
@@ -576,7 +1087,7 @@ describe('webhooks', () => {
       `,
       { id },
     );
-    expect(deleted.data.deleteVolueWebhook).toEqual({ id, provider: 'VOLUE', deleted: true });
+    expect(deleted.deleteVolueWebhook).toEqual({ id, provider: 'VOLUE', deleted: true });
     const again = await query(
       gql`
         mutation ($id: ID!) {
@@ -599,12 +1110,14 @@ describe('examples', () => {
     return query(text, variables ? JSON.parse(variables) : undefined);
   }
 
-  it('the playground registration runs twice without errors (registration is idempotent)', async () => {
+  it('the playground registration runs twice without errors (registration is idempotent) and uses no deprecated field', async () => {
     const first = await runExample('volue-register-user.graphql');
     expect(first.errors).toEqual([]);
     const second = await runExample('volue-register-user.graphql');
     expect(second.errors).toEqual([]);
     expect(second.data).toEqual(first.data);
+    const text = readFileSync(new URL('../gateway/playground/examples/volue-register-user.graphql', import.meta.url), 'utf8');
+    expect(text).not.toMatch(/registerVolue(Meter|Vehicle|Resource)\b|\bmeters\b|\bvehicles\b/);
   });
 
   it('the README’s Volue blocks run without errors, the registration twice', async () => {

@@ -7,8 +7,9 @@ import { loadExamples, type Example } from './examples.js';
 
 /**
  * The playground: GraphiQL 4, served by the gateway from the npm packages installed with the project
- * (graphiql's and React's prebuilt UMD bundles; GraphiQL's CSS inlines its fonts), so it works with no
- * internet access. It opens with one tab per example in gateway/playground/examples/.
+ * (graphiql's, React's and Chart.js's prebuilt UMD bundles; GraphiQL's CSS inlines its fonts), so it
+ * works with no internet access. It opens with one tab per example in gateway/playground/examples/, a
+ * welcome pane, and a Charts pane that draws the time series and images of a result (page.js).
  */
 
 /** Where the page loads its scripts and styles from, below the gateway's origin. */
@@ -23,7 +24,10 @@ const ASSETS: Record<string, string> = {
   'react-dom.production.min.js': join(packageDir('react-dom'), 'umd/react-dom.production.min.js'),
   'graphiql.min.js': join(packageDir('graphiql'), 'graphiql.min.js'),
   'graphiql.min.css': join(packageDir('graphiql'), 'graphiql.min.css'),
+  // chart.js exports no package.json; its main module sits beside the UMD bundle in dist/.
+  'chart.umd.min.js': join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'),
   'playground.js': fileURLToPath(new URL('./page.js', import.meta.url)),
+  'series.js': fileURLToPath(new URL('./series.js', import.meta.url)),
 };
 
 export interface PlaygroundOptions {
@@ -117,6 +121,12 @@ function renderPage(config: PlaygroundConfig): string {
       body { display: flex; flex-direction: column; }
       #playground { flex: 1; min-height: 0; }
       #playground-credentials { margin: 0; padding: 8px 16px; background: #fff4d6; color: #3d2e00; font: 14px sans-serif; border-bottom: 1px solid #e0c068; }
+      .gridgraph-pane { line-height: 1.5; }
+      .gridgraph-pane li { margin-bottom: 6px; }
+      .gridgraph-chart { position: relative; height: 340px; margin-bottom: 16px; }
+      .gridgraph-image { margin: 0 0 16px; }
+      .gridgraph-image img { max-width: 100%; border: 1px solid hsla(var(--color-neutral), var(--alpha-background-heavy)); }
+      .gridgraph-image figcaption { font-size: 12px; opacity: 0.7; }
     </style>
   </head>
   <body>${notice}
@@ -125,7 +135,8 @@ function renderPage(config: PlaygroundConfig): string {
     <script src="${asset('react.production.min.js')}"></script>
     <script src="${asset('react-dom.production.min.js')}"></script>
     <script src="${asset('graphiql.min.js')}"></script>
-    <script src="${asset('playground.js')}"></script>
+    <script src="${asset('chart.umd.min.js')}"></script>
+    <script type="module" src="${asset('playground.js')}"></script>
   </body>
 </html>
 `;

@@ -9,7 +9,7 @@ import type { GatewayPlugin } from './plugin.js';
 const log = createLogger('gateway');
 
 /**
- * Client access to the gateway (README, "Security and limits"). With API keys, an HS256 secret or a
+ * Client access to the gateway (README, "Authentication and roles"). With API keys, an HS256 secret or a
  * JWKS URL configured, every GraphQL request must carry a valid key or token; without any, the gateway
  * is open, and says so when it starts. Keys and tokens are never logged or echoed.
  */

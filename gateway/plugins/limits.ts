@@ -13,7 +13,7 @@ import type { QueryLimits } from '../config.js';
 import type { GatewayPlugin } from './plugin.js';
 
 /**
- * Query limits at the gateway (README, "Security and limits"): GraphQL Armor's depth, alias, token,
+ * Query limits at the gateway (README, "Limits"): GraphQL Armor's depth, alias, token,
  * directive and cost limits (the readings estimate, which Armor's cost model cannot express, is
  * useReadingsEstimate). A query over any limit is refused before the gateway plans it, so no subgraph
  * and no provider is called. With introspection off, Armor also masks GraphQL's "Did you mean …"

@@ -35,8 +35,8 @@ ${environment.map((line) => `      ${line}`).join('\n')}
 # and Redis as the shared store. Every service runs the same image (Dockerfile) in another role. Each
 # subgraph container also runs its provider's simulator on loopback, because no <PROVIDER>_API_URL is set
 # here (one that draws no charts: the image has no chart libraries, README "Build"); set it (and the
-# provider's credentials, .env.example) to use the real API — see the README's "Using the real … API"
-# sections. Scale a subgraph with
+# provider's credentials, .env.example) to use the real API — see the README's "Connecting real providers"
+# section. Scale a subgraph with
 #   docker compose up --scale ${providers[0]?.name ?? '<provider>'}=3
 # after removing its fixed host port mapping, or put a load balancer in front (README).
 x-subgraph: &subgraph

@@ -88,6 +88,8 @@ export interface HttpRequest {
   searchParams?: Record<string, QueryValue>;
   json?: unknown;
   form?: Record<string, string>;
+  /** A multipart body (file uploads); got sets its content type with the boundary. */
+  body?: FormData;
   headers?: Record<string, string>;
   responseType?: 'json' | 'text' | 'buffer';
 }
@@ -250,6 +252,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             searchParams: req.searchParams ? definedParams(req.searchParams) : undefined,
             json: req.json,
             form: req.form,
+            body: req.body,
             headers: { ...req.headers, ...traced, ...credentials },
             responseType: req.responseType ?? 'json',
             context: { deadline },
@@ -259,7 +262,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }),
       );
     } catch (error) {
-      if (credentials && error instanceof HTTPError && error.response.statusCode === 401) options.auth!.refused(credentials);
+      if (credentials && error instanceof HTTPError && error.response.statusCode === 401) {
+        const said = upstreamMessage(error.response.body);
+        options.auth!.refused(credentials, said === undefined ? undefined : redact(said, options.secrets));
+      }
       throw error;
     }
   }

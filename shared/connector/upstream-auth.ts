@@ -12,9 +12,10 @@ export interface UpstreamAuth {
   headers(): Promise<Record<string, string>>;
   /**
    * The provider refused these headers (from `headers()`) with a 401. Drop them if they are still the
-   * current credentials, so that the retry's `headers()` logs in again.
+   * current credentials, so that the retry's `headers()` logs in again. `reason` is what the provider
+   * said (its message, with the credentials redacted), for an error or log line of the auth's own.
    */
-  refused(refused: Record<string, string>): void;
+  refused(refused: Record<string, string>, reason?: string): void;
 }
 
 export interface Credential<T> {

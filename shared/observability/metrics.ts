@@ -29,6 +29,13 @@ export interface RequestBudget {
   remaining: number | undefined;
 }
 
+/** How a provider's credentials stand against their configured validity dates (EnerKey: its two API keys). */
+export interface CredentialValidity {
+  credentials: Array<{ name: string; secondsLeft: number | undefined }>;
+  /** True when no credential is comfortably valid: each is near its end or past it (time to renew). */
+  expiring: boolean;
+}
+
 export type WebhookOutcome = 'accepted' | 'refused' | 'failed';
 
 /** Seconds; from a 5 ms answer to a request that used its whole 30 s. */
@@ -41,6 +48,7 @@ export class ServerMetrics {
   private readonly operations = new Set<string>();
   private readonly circuits: WatchedCircuit[] = [];
   private readonly budgets: Array<{ provider: string; read: () => Promise<RequestBudget[]> }> = [];
+  private readonly validities: Array<{ provider: string; read: () => CredentialValidity }> = [];
 
   private readonly graphqlRequests = new Histogram({
     name: 'gridgraph_graphql_request_duration_seconds',
@@ -89,7 +97,7 @@ export class ServerMetrics {
   });
 
   constructor() {
-    const { circuits, budgets } = this;
+    const { circuits, budgets, validities } = this;
     new Gauge({
       name: 'gridgraph_upstream_circuit_state',
       help: 'Circuit breaker of each provider API: 0 closed, 1 half-open (the next call probes), 2 open (calls fail fast)',
@@ -111,6 +119,29 @@ export class ServerMetrics {
         for (const { provider, budgets } of read) {
           for (const { name, remaining } of budgets) if (remaining !== undefined) this.set({ provider, budget: name }, remaining);
         }
+      },
+    });
+    new Gauge({
+      name: 'gridgraph_upstream_credential_seconds_left',
+      help: 'Seconds until a provider credential’s configured validity ends (EnerKey: each API key); negative once past',
+      labelNames: ['provider', 'credential'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { provider, read } of validities) {
+          for (const { name, secondsLeft } of read().credentials)
+            if (secondsLeft !== undefined) this.set({ provider, credential: name }, secondsLeft);
+        }
+      },
+    });
+    new Gauge({
+      name: 'gridgraph_upstream_credentials_expiring',
+      help: 'A provider whose every credential is near the end of its validity or past it: 1 = renew now (EnerKey: both API keys)',
+      labelNames: ['provider'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { provider, read } of validities) this.set({ provider }, read().expiring ? 1 : 0);
       },
     });
   }
@@ -152,6 +183,10 @@ export class ServerMetrics {
 
   watchBudgets(provider: string, read: () => Promise<RequestBudget[]>): void {
     this.budgets.push({ provider, read });
+  }
+
+  watchCredentialValidity(provider: string, read: () => CredentialValidity): void {
+    this.validities.push({ provider, read });
   }
 
   /** The text GET /metrics answers: this server's metrics and the process's. */

@@ -4,7 +4,8 @@ import PDFDocument from 'pdfkit';
 
 /**
  * The simulators' drawing libraries, in one module that charts.ts imports only when a chart is drawn:
- * they are devDependencies, absent from the production image.
+ * the canvas and PDFKit are devDependencies, absent from the production image (Chart.js is there, for
+ * the playground, but draws nothing without a canvas).
  */
 Chart.register(...registerables);
 

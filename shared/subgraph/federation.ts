@@ -115,7 +115,8 @@ async function validateArgument(argValue: unknown): Promise<void> {
   const values = Array.isArray(argValue) ? argValue : [argValue];
   const problems: string[] = [];
   for (const value of values) {
-    if (value === null || typeof value !== 'object') continue;
+    // A JSON scalar's value has no prototype (and no validation metadata); class-validator cannot read it.
+    if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) === null) continue;
     const errors = await validate(value, { forbidUnknownValues: false, validationError: { target: false } });
     problems.push(...flattenValidationErrors(errors));
   }

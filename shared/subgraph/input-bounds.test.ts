@@ -90,6 +90,18 @@ describe('input bounds', () => {
     expect(refusal('mutation ($m: JSON) { tag(metadata: $m) }', { m: deep })?.message).toContain('nests deeper than');
   });
 
+  it('leaves a …Base64 field’s size to its own cap, but refuses characters that are not base64', () => {
+    const schema64 = buildSchema(
+      'input Upload { contentBase64: String! } type Query { a: Int } type Mutation { upload(input: Upload!): Boolean }',
+    );
+    const check = (content: string) => {
+      const document = parse('mutation ($c: String!) { upload(input: { contentBase64: $c }) }');
+      return () => checkInputBounds(schema64, document, getOperationAST(document)!, { c: content }, BOUNDS);
+    };
+    expect(check('QUJD'.repeat(1_000))).not.toThrow();
+    expect(check('QUJD\u0000')).toThrow(/input.contentBase64 of Mutation.upload holds characters that are not base64/);
+  });
+
   it('checks arguments inside fragments', () => {
     expect(refusal('{ meter(id: "m") { ...F } } fragment F on Meter { rename(name: "a\\u0001") { id } }')?.extensions.field).toBe(
       'Meter.rename',

@@ -30,7 +30,9 @@ import { numberInRange, readConfig } from './config.js';
  *   tab, line feed and carriage return; the strings inside a JSON value count as free text;
  * - a number is finite and at most INPUT_MAX_MAGNITUDE either side of 0, so sums of inputs cannot
  *   overflow (providers' physical bounds, like the energy one interval can hold, come on top);
- * - a list holds at most INPUT_MAX_LIST_ITEMS items.
+ * - a list holds at most INPUT_MAX_LIST_ITEMS items;
+ * - a String argument or input field named `…Base64` is a file, not text: base64 characters only, its
+ *   size left to the body limit and to the field's own cap (Openvolt's document upload).
  * A value outside them is BAD_USER_INPUT naming the argument (`input.values[3].value`).
  */
 export interface InputBounds {
@@ -140,8 +142,15 @@ function checkValue(value: unknown, type: GraphQLInputType, path: string, refuse
     return;
   }
   if (isEnumType(nullable)) return;
-  checkLeaf(value, getNamedType(nullable).name === 'String' ? 'text' : 'id', path, refuse, bounds, 0);
+  const text = getNamedType(nullable).name === 'String';
+  if (text && path.endsWith('Base64')) {
+    if (typeof value === 'string' && !BASE64.test(value)) refuse(path, 'holds characters that are not base64');
+    return;
+  }
+  checkLeaf(value, text ? 'text' : 'id', path, refuse, bounds, 0);
 }
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** JSON values nested deeper than this are refused (nobody's metadata is this deep; recursion stays shallow). */
 const MAX_JSON_DEPTH = 20;

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../graph/metering-point.js';
 import type { ProviderName } from '../graph/provider-names.js';
-import { ServerMetrics, reportingTo, type RequestBudget } from '../observability/metrics.js';
+import { ServerMetrics, reportingTo, type CredentialValidity, type RequestBudget } from '../observability/metrics.js';
 import { startTracing } from '../observability/tracing.js';
 import type { FaultSettings, RunningSimulator } from '../simulator/server.js';
 import { createStore, reportingErrors, type Store } from '../store/index.js';
@@ -61,6 +61,8 @@ export interface ProviderService<Context> {
   webhookUrl?(serverUrl: string): string;
   /** Request budgets the provider grants and how much is left of each (gridgraph_upstream_budget_remaining). */
   requestBudgets?(): Promise<RequestBudget[]>;
+  /** Credentials with validity dates (gridgraph_upstream_credential_seconds_left, gridgraph_upstream_credentials_expiring). */
+  credentialValidity?(): CredentialValidity;
 }
 
 /** What `subgraphs/<name>/simulator/index.ts` exports for the kit. */
@@ -190,6 +192,7 @@ async function serveProvider(
     // What the provider builds (its clients, its webhook receivers) reports to this server's metrics.
     const service = reportingTo(metrics, () => descriptor.serve(config, store, { now }));
     if (service.requestBudgets) metrics.watchBudgets(descriptor.provider, () => service.requestBudgets!());
+    if (service.credentialValidity) metrics.watchCredentialValidity(descriptor.provider, () => service.credentialValidity!());
     const server = await startGraphQLServer({
       name: descriptor.name,
       ...subgraphServerSettings(config),

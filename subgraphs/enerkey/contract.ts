@@ -17,6 +17,8 @@ export const ENERKEY_PATHS = {
   actions: 'api/v1/actions',
   action: (id: number | string) => `api/v1/actions/${id}`,
   facilityImage: (id: number | string) => `api/v1/images/facilities/${id}/consumption`,
+  alarm: (id: number | string) => `api/v1/logs/alarms/${id}`,
+  alarmImage: (id: number | string) => `api/v1/logs/alarms/${id}/image`,
   provisioningCustomers: 'api/v2/Provisioning/UpsertProvisioningCustomer',
   provisioningData: 'api/v2/Provisioning/UpsertProvisioningData',
   provisioningStatus: 'api/v2/Provisioning/ProvisioningStatus',
@@ -25,6 +27,15 @@ export const ENERKEY_PATHS = {
 /** Requests per key per 24 hours (EnerKey's published limit). */
 export const ENERKEY_DAILY_LIMIT = 40_000;
 export const ENERKEY_BUDGET_WINDOW_MS = 24 * 3_600_000;
+/**
+ * The burst limit EnerKey's development portal states: 20 requests per 10 seconds (not on the production
+ * page, whose only limit is the 24-hour budget). Off unless configured; this is the documented value.
+ */
+export const ENERKEY_DOCUMENTED_BURST = { limit: 20, windowMs: 10_000 } as const;
+/** List endpoints page with `skip` and `take` and tell the whole count in this header (inferred). */
+export const ENERKEY_TOTAL_COUNT_HEADER = 'x-total-count';
+/** Most items one list page may hold (inferred). */
+export const ENERKEY_MAX_PAGE_SIZE = 100;
 /** Meters one values request may name (inferred). */
 export const ENERKEY_MAX_METERS_PER_VALUES_CALL = 50;
 /** Metering point ids one meters request may name (inferred, as for values: keeps the URL short). */
@@ -46,6 +57,9 @@ export const ENERKEY_IMAGE_FORMATS = ['png', 'pdf'] as const;
 export type EnerkeyImageFormat = (typeof ENERKEY_IMAGE_FORMATS)[number];
 export const ENERKEY_IMAGE_LAYOUTS = ['report', 'graph'] as const;
 export type EnerkeyImageLayout = (typeof ENERKEY_IMAGE_LAYOUTS)[number];
+/** What a push does to an hour that already has a value: EnerKey's text says values add up (the default). */
+export const ENERKEY_PUSH_MODES = ['add', 'replace'] as const;
+export type EnerkeyPushMode = (typeof ENERKEY_PUSH_MODES)[number];
 export const ENERKEY_ACTION_STATUSES = ['Planned', 'InProgress', 'Completed', 'Cancelled'] as const;
 
 /** The three values operations: hourly, monthly and weather-normalized monthly. */
@@ -78,6 +92,8 @@ export interface EnerkeyFacilityRecord {
 export interface EnerkeyMeterRecord {
   id: number;
   facilityId: number;
+  /** The meter this one is a submeter of, if any. */
+  parentMeterId?: number;
   name: string;
   quantityId: number;
   unit: string;
@@ -160,8 +176,18 @@ export interface EnerkeyProvisioningData {
     externalFacilityId: string;
     name: string;
     properties?: Array<{ name: string; value: string; unit?: string }>;
-    meters?: Array<{ externalMeterId: string; name: string; quantityId: number; meteringPointId?: string }>;
+    meters?: EnerkeyProvisioningMeter[];
   }>;
+}
+
+export interface EnerkeyProvisioningMeter {
+  externalMeterId: string;
+  name: string;
+  quantityId: number;
+  meterType?: EnerkeyMeterType;
+  meteringPointId?: string;
+  /** Submeters, created under this meter (inferred shape). */
+  subMeters?: EnerkeyProvisioningMeter[];
 }
 
 /** UpsertProvisioningData's answer: 202 with a new id, 208 (with a message) with the id of the same data set. */
@@ -177,6 +203,28 @@ export interface EnerkeyProvisioningRecord {
   externalCustomerId: string;
   facilitiesCreated: number;
   metersCreated: number;
+  /** EnerKey's ids of the facilities and meters the data set created or updated (inferred). */
+  facilityIds: number[];
+  meterIds: number[];
+  /** Default alarms created for the new meters (one per meter, inferred). */
+  alarmsCreated: number;
   errors: string[];
   receivedAt: string;
+}
+
+/** An alarm log entry (Logs: "alarm details and images by id", partners only); the fields are inferred. */
+export interface EnerkeyAlarmRecord {
+  id: number;
+  facilityId: number;
+  meterId: number;
+  /** e.g. "ConsumptionAboveLimit", "ConsumptionBelowLimit", "MissingData". */
+  alarmType: string;
+  message: string;
+  /** Start of the hour the alarm is about, and when it was raised. */
+  hour: string;
+  triggeredAt: string;
+  /** The hour's value and the limit it crossed, in the meter's unit (null for MissingData). */
+  value: number | null;
+  limit: number | null;
+  unit: string;
 }

@@ -23,6 +23,8 @@ export interface ValuesKey {
   /** [from, to) in epoch ms. */
   from: number;
   to: number;
+  /** The zone (a fixed offset, e.g. `UTC+02:00`) EnerKey is asked in: it cuts months there. */
+  zone: string;
 }
 
 export function createEnerkeyLoaders(client: EnerkeyClient) {
@@ -63,7 +65,8 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
     async (keys) => {
       const results = new Map<string, Promise<Map<number, { unit: string; values: EnerkeyValue[] }>>>();
       const windowOf = new Map<ValuesKey, string>();
-      for (const [kind, kindKeys] of groupBy(keys, (key) => key.kind)) {
+      for (const [kindAndZone, kindKeys] of groupBy(keys, (key) => `${key.kind}|${key.zone}`)) {
+        const { kind, zone } = kindKeys[0]!;
         // One window for all meters when it fits one call; otherwise one per distinct window.
         const from = Math.min(...kindKeys.map((k) => k.from));
         const to = Math.max(...kindKeys.map((k) => k.to));
@@ -73,7 +76,7 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
             : groupBy(kindKeys, (k) => `${k.from}|${k.to}`);
         for (const [window, windowKeys] of windows) {
           const [start, end] = window.split('|').map(Number) as [number, number];
-          const id = `${kind}|${window}`;
+          const id = `${kindAndZone}|${window}`;
           for (const key of windowKeys) windowOf.set(key, id);
           results.set(
             id,
@@ -83,6 +86,7 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
                 windowKeys.map((k) => k.meterId),
                 new Date(start),
                 new Date(end),
+                zone,
               )
               .then((series) => new Map(series.map((s) => [s.meterId, { unit: s.unit, values: s.values }]))),
           );
@@ -101,7 +105,7 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
         }),
       );
     },
-    { cacheKeyFn: (key) => `${key.kind}|${key.meterId}|${key.from}|${key.to}` },
+    { cacheKeyFn: (key) => `${key.kind}|${key.zone}|${key.meterId}|${key.from}|${key.to}` },
   );
 
   return { facilityById, meterById, metersByFacility, metersByPoint, quantities, actionById, values };

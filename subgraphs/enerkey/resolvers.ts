@@ -2,15 +2,22 @@ import { DateTime } from 'luxon';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError, orNotFound } from '../../shared/graph/errors.js';
-import { type Connection, ConnectionArgs, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
+import { type Connection, ConnectionArgs, MeteringPoint, connectionOf, offsetAfter, toConnection } from '../../shared/graph/index.js';
 import { EnergyUnit, ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
-import type { EnerkeyClient, EnerkeyValue } from './client.js';
-import { DAY_MS, ENERKEY_MAX_MONTHLY_DAYS, type EnerkeyValuesKind } from './contract.js';
+import type { EnerkeyClient, EnerkeyFile, EnerkeyPage, EnerkeyPageRequest, EnerkeyValue } from './client.js';
+import {
+  DAY_MS,
+  ENERKEY_MAX_MONTHLY_DAYS,
+  ENERKEY_MAX_PAGE_SIZE,
+  type EnerkeyProvisioningMeter,
+  type EnerkeyValuesKind,
+} from './contract.js';
 import type { EnerkeyLoaders } from './loaders.js';
 import type { EnerkeyEnergyMeter } from './readings.js';
 import {
   EnerkeyAction,
   EnerkeyActionConnection,
+  EnerkeyAlarm,
   EnerkeyFacility,
   EnerkeyFacilityConnection,
   EnerkeyHourlyValueInput,
@@ -26,6 +33,7 @@ import {
   EnerkeyProvisioningCustomerInput,
   EnerkeyProvisioningCustomersResult,
   EnerkeyProvisioningDataInput,
+  type EnerkeyProvisioningMeterInput,
   EnerkeyProvisioningStatus,
   EnerkeyPushResult,
   EnerkeyQuantity,
@@ -52,6 +60,40 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const FACILITY_ID_ARG = { description: 'EnerKey’s id of the facility (a whole number).' };
 const METER_ID_ARG = { description: 'EnerKey’s id of the meter (a whole number).' };
 const ACTION_ID_ARG = { description: 'EnerKey’s id of the action (a whole number).' };
+const MONTHS_FROM_ARG = { description: 'Start (inclusive); moved back to the 1st of its month, 00:00 at utcOffset.' };
+const MONTHS_TO_ARG = { description: 'End (exclusive); moved forward to the next 1st of a month, 00:00 at utcOffset.' };
+const UTC_OFFSET_ARG = {
+  defaultValue: 'Z',
+  description:
+    'The UTC offset months are cut at and EnerKey is asked in: "Z" (UTC) or e.g. "+02:00". EnerKey knows offsets, not time zones, so a month across a daylight-saving change is cut at this one offset.',
+};
+const UTC_OFFSET = /^(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
+
+/** One page of a list EnerKey pages: the items asked (and one more, to learn whether more follow) and the count. */
+async function pageOf<Record, Node>(
+  args: ConnectionArgs,
+  fetchPage: (page: EnerkeyPageRequest) => Promise<EnerkeyPage<Record>>,
+  toNode: (record: Record) => Node,
+): Promise<Connection<Node>> {
+  const offset = offsetAfter(args.after);
+  // `first` is at most 100, as is EnerKey's page: one call, or two when the extra item starts the next page.
+  const first = await fetchPage({ skip: offset, take: Math.min(args.first + 1, ENERKEY_MAX_PAGE_SIZE) });
+  let items = first.items;
+  if (items.length === ENERKEY_MAX_PAGE_SIZE && args.first + 1 > ENERKEY_MAX_PAGE_SIZE) {
+    items = items.concat((await fetchPage({ skip: offset + ENERKEY_MAX_PAGE_SIZE, take: 1 })).items);
+  }
+  return toConnection(items.map(toNode), offset, args.first, first.totalCount);
+}
+
+/** A PNG or PDF from EnerKey as the graph returns it: inline, as a data: URL. */
+function imageOf(format: EnerkeyImageFormat, file: EnerkeyFile): EnerkeyImage {
+  return Object.assign(new EnerkeyImage(), {
+    format,
+    mimeType: file.mimeType,
+    byteSize: file.bytes.length,
+    dataUrl: `data:${file.mimeType};base64,${file.bytes.toString('base64')}`,
+  });
+}
 
 /** EnerKey ids are whole numbers: anything else is refused before it costs a call. */
 function enerkeyId(id: string, what: string, field = 'id'): number {
@@ -80,9 +122,14 @@ export class EnerkeyQueryResolver {
     @Ctx() { client, loaders }: EnerkeyContext,
   ): Promise<Connection<EnerkeyFacility>> {
     const wanted = ids?.map((id) => enerkeyId(id, 'facility', 'ids'));
-    const records = await client.facilities(wanted);
-    for (const record of records) loaders.facilityById.prime(record.id, record);
-    return connectionOf(records.map(EnerkeyFacility.fromRecord), args);
+    return pageOf(
+      args,
+      (page) => client.facilityPage(wanted, page),
+      (record) => {
+        loaders.facilityById.prime(record.id, record);
+        return EnerkeyFacility.fromRecord(record);
+      },
+    );
   }
 
   @Query(() => EnerkeyFacility, { nullable: true, description: 'One EnerKey facility by id; a NOT_FOUND error when there is none.' })
@@ -104,12 +151,24 @@ export class EnerkeyQueryResolver {
   ): Promise<Connection<EnerkeyMeter>> {
     let facilities = facilityIds?.map((id) => enerkeyId(id, 'facility', 'facilityIds'));
     const point = meteringPointId?.trim() || undefined;
-    // As EnerKey advises: all facilities first, then their meters, so new meters are in and removed ones out.
-    if (!facilities?.length && !point) facilities = (await client.facilities()).map((f) => f.id);
+    // As EnerKey advises: all facilities first (every page of them), then their meters, so new meters are in and removed ones out.
+    if (!facilities?.length && !point) {
+      facilities = [];
+      for (let skip = 0; ; skip += ENERKEY_MAX_PAGE_SIZE) {
+        const page = await client.facilityPage(undefined, { skip, take: ENERKEY_MAX_PAGE_SIZE });
+        facilities.push(...page.items.map((f) => f.id));
+        if (page.items.length < ENERKEY_MAX_PAGE_SIZE) break;
+      }
+    }
     if (facilities?.length === 0) return connectionOf([], args);
-    const records = await client.meters({ facilityIds: facilities, meteringPointIds: point ? [point] : undefined });
-    for (const record of records) loaders.meterById.prime(record.id, record);
-    return connectionOf(records.map(EnerkeyMeter.fromRecord), args);
+    return pageOf(
+      args,
+      (page) => client.meterPage({ facilityIds: facilities, meteringPointIds: point ? [point] : undefined }, page),
+      (record) => {
+        loaders.meterById.prime(record.id, record);
+        return EnerkeyMeter.fromRecord(record);
+      },
+    );
   }
 
   @Query(() => EnerkeyMeter, { nullable: true, description: 'One EnerKey meter by id; a NOT_FOUND error when there is none.' })
@@ -135,7 +194,19 @@ export class EnerkeyQueryResolver {
     @Ctx() { client }: EnerkeyContext,
   ): Promise<Connection<EnerkeyAction>> {
     const facilities = facilityIds?.map((id) => enerkeyId(id, 'facility', 'facilityIds'));
-    return connectionOf((await client.actions(facilities)).map(EnerkeyAction.fromRecord), args);
+    return pageOf(args, (page) => client.actionPage(facilities, page), EnerkeyAction.fromRecord);
+  }
+
+  @Query(() => EnerkeyAlarm, {
+    nullable: true,
+    description: 'One alarm from EnerKey’s alarm logs by id (EnerKey partners only); NOT_FOUND when there is none.',
+  })
+  async enerkeyAlarm(
+    @Arg('id', () => ID, { description: 'EnerKey’s id of the alarm (a whole number).' }) id: string,
+    @Ctx() { client }: EnerkeyContext,
+  ): Promise<EnerkeyAlarm> {
+    const alarmId = enerkeyId(id, 'alarm');
+    return EnerkeyAlarm.fromRecord(await orNotFound(client.alarm(alarmId), `No EnerKey alarm has id ${alarmId}.`));
   }
 
   @Query(() => EnerkeyAction, { nullable: true, description: 'One action by id; a NOT_FOUND error when there is none.' })
@@ -163,7 +234,7 @@ export class EnerkeyMutationResolver {
   @Mutation(() => EnerkeyPushResult, {
     nullable: true,
     description:
-      'Pushes hourly consumption values to a CONSUMPTION meter (PushConsumptionsForMeter), in the meter’s unit. Values for the same hour are summed; at most 365 days per push; every timestamp on the hour. Nothing is written when any value is refused. With an idempotencyKey, a retry after an attempt that got no answer is refused with UPSTREAM_TIMEOUT (extensions.reason IDEMPOTENCY_OUTCOME_UNKNOWN): EnerKey adds pushed values to the hour, so it cannot tell whether the lost push was stored.',
+      'Pushes consumption values to a CONSUMPTION meter (PushConsumptionsForMeter), in the meter’s unit. EnerKey keeps hourly data: values falling in one hour are summed and ADDED to what the hour already holds (push each value once); at most 365 days per push; timestamps need not be on the hour. Nothing is written when any value is refused. With an idempotencyKey, a retry after an attempt that got no answer is refused with UPSTREAM_TIMEOUT (extensions.reason IDEMPOTENCY_OUTCOME_UNKNOWN): EnerKey adds pushed values to the hour, so it cannot tell whether the lost push was stored.',
   })
   async pushEnerkeyConsumptions(
     @Arg('meterId', () => ID, METER_ID_ARG) meterId: string,
@@ -178,7 +249,7 @@ export class EnerkeyMutationResolver {
   @Mutation(() => EnerkeyPushResult, {
     nullable: true,
     description:
-      'Pushes cumulative register readings to a CUMULATIVE meter (PushCumulativeReadingsForMeter), in the meter’s unit; EnerKey stores the step between consecutive hours as that hour’s consumption. Readings must not decrease; at most 365 days per push; every timestamp on the hour. Nothing is written when any reading is refused. With an idempotencyKey, a retry after an attempt that got no answer is refused with UPSTREAM_TIMEOUT (extensions.reason IDEMPOTENCY_OUTCOME_UNKNOWN): EnerKey adds pushed values to the hour, so it cannot tell whether the lost push was stored.',
+      'Pushes cumulative register readings to a CUMULATIVE meter (PushCumulativeReadingsForMeter), in the meter’s unit; EnerKey stores the step between consecutive hours as that hour’s consumption (the last reading in an hour stands for it). Readings must not decrease; at most 365 days per push. Nothing is written when any reading is refused. With an idempotencyKey, a retry after an attempt that got no answer is refused with UPSTREAM_TIMEOUT (extensions.reason IDEMPOTENCY_OUTCOME_UNKNOWN): EnerKey adds pushed values to the hour, so it cannot tell whether the lost push was stored.',
   })
   async pushEnerkeyCumulativeReadings(
     @Arg('meterId', () => ID, METER_ID_ARG) meterId: string,
@@ -288,15 +359,21 @@ export class EnerkeyMutationResolver {
         externalFacilityId: f.externalFacilityId,
         name: f.name,
         properties: (f.properties ?? []).map((p) => ({ name: p.name, value: p.value, ...(p.unit ? { unit: p.unit } : {}) })),
-        meters: (f.meters ?? []).map((m) => ({
-          externalMeterId: m.externalMeterId,
-          name: m.name,
-          quantityId: m.quantityId,
-          ...(m.meteringPointId ? { meteringPointId: m.meteringPointId } : {}),
-        })),
+        meters: (f.meters ?? []).map(provisioningMeter),
       })),
     });
   }
+}
+
+function provisioningMeter(m: EnerkeyProvisioningMeterInput): EnerkeyProvisioningMeter {
+  return {
+    externalMeterId: m.externalMeterId,
+    name: m.name,
+    quantityId: m.quantityId,
+    meterType: m.meterType ?? EnerkeyMeterType.CONSUMPTION,
+    ...(m.meteringPointId ? { meteringPointId: m.meteringPointId } : {}),
+    ...(m.subMeters?.length ? { subMeters: m.subMeters.map(provisioningMeter) } : {}),
+  };
 }
 
 async function push(
@@ -397,12 +474,7 @@ export class EnerkeyFacilityResolver {
       from: from ?? undefined,
       to: to ?? undefined,
     });
-    return Object.assign(new EnerkeyImage(), {
-      format: format ?? EnerkeyImageFormat.PNG,
-      mimeType: image.mimeType,
-      byteSize: image.bytes.length,
-      dataUrl: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,
-    });
+    return imageOf(format ?? EnerkeyImageFormat.PNG, image);
   }
 }
 
@@ -442,29 +514,31 @@ export class EnerkeyMeterResolver {
   @FieldResolver(() => EnerkeyMonthlySeries, {
     nullable: true,
     description:
-      'EnerKey’s monthly values (calendar months in UTC) in the meter’s unit. The window is widened to whole months; at most 1830 days.',
+      'EnerKey’s monthly values (calendar months at utcOffset, UTC by default) in the meter’s unit. The window is widened to whole months; at most 1830 days.',
   })
   monthlyValues(
     @Root() meter: EnerkeyMeter,
-    @Arg('from', () => DateTimeResolver, { description: 'Start (inclusive); moved back to the 1st of its month, 00:00 UTC.' }) from: Date,
-    @Arg('to', () => DateTimeResolver, { description: 'End (exclusive); moved forward to the next 1st of a month, 00:00 UTC.' }) to: Date,
+    @Arg('from', () => DateTimeResolver, MONTHS_FROM_ARG) from: Date,
+    @Arg('to', () => DateTimeResolver, MONTHS_TO_ARG) to: Date,
+    @Arg('utcOffset', () => String, UTC_OFFSET_ARG) utcOffset: string,
     @Ctx() { loaders }: EnerkeyContext,
   ): Promise<EnerkeyMonthlySeries> {
-    return monthlySeries(loaders, meter, 'monthly', from, to);
+    return monthlySeries(loaders, meter, 'monthly', from, to, utcOffset);
   }
 
   @FieldResolver(() => EnerkeyMonthlySeries, {
     nullable: true,
     description:
-      'EnerKey’s weather-normalized monthly values (by heating degree days; calendar months in UTC) in the meter’s unit. The window is widened to whole months; at most 1830 days.',
+      'EnerKey’s weather-normalized monthly values (by heating degree days; calendar months at utcOffset, UTC by default) in the meter’s unit. The window is widened to whole months; at most 1830 days.',
   })
   normalizedMonthlyValues(
     @Root() meter: EnerkeyMeter,
-    @Arg('from', () => DateTimeResolver, { description: 'Start (inclusive); moved back to the 1st of its month, 00:00 UTC.' }) from: Date,
-    @Arg('to', () => DateTimeResolver, { description: 'End (exclusive); moved forward to the next 1st of a month, 00:00 UTC.' }) to: Date,
+    @Arg('from', () => DateTimeResolver, MONTHS_FROM_ARG) from: Date,
+    @Arg('to', () => DateTimeResolver, MONTHS_TO_ARG) to: Date,
+    @Arg('utcOffset', () => String, UTC_OFFSET_ARG) utcOffset: string,
     @Ctx() { loaders }: EnerkeyContext,
   ): Promise<EnerkeyMonthlySeries> {
-    return monthlySeries(loaders, meter, 'normalized', from, to);
+    return monthlySeries(loaders, meter, 'normalized', from, to, utcOffset);
   }
 
   @FieldResolver(() => MeteringPoint, {
@@ -483,11 +557,19 @@ async function monthlySeries(
   kind: EnerkeyValuesKind,
   from: Date,
   to: Date,
+  utcOffset: string,
 ): Promise<EnerkeyMonthlySeries> {
+  if (!UTC_OFFSET.test(utcOffset)) {
+    throw new BadUserInputError(`utcOffset "${utcOffset}" is not a UTC offset; use "Z" or one such as "+02:00" or "-05:00".`, {
+      provider: 'ENERKEY',
+      field: 'utcOffset',
+    });
+  }
   if (from.getTime() >= to.getTime())
     throw new BadUserInputError('from must be before to; the window is [from, to).', { provider: 'ENERKEY', field: 'to' });
-  const start = DateTime.fromJSDate(from, { zone: 'utc' }).startOf('month');
-  const endFloor = DateTime.fromJSDate(to, { zone: 'utc' }).startOf('month');
+  const zone = utcOffset === 'Z' ? 'UTC' : `UTC${utcOffset}`;
+  const start = DateTime.fromJSDate(from, { zone }).startOf('month');
+  const endFloor = DateTime.fromJSDate(to, { zone }).startOf('month');
   const end = endFloor.toMillis() === to.getTime() ? endFloor : endFloor.plus({ months: 1 });
   if (end.toMillis() - start.toMillis() > ENERKEY_MAX_MONTHLY_DAYS * DAY_MS) {
     throw new BadUserInputError(
@@ -499,14 +581,15 @@ async function monthlySeries(
       },
     );
   }
-  const series = await loaders.values.load({ kind, meterId: Number(meter.id), from: start.toMillis(), to: end.toMillis() });
+  const series = await loaders.values.load({ kind, meterId: Number(meter.id), from: start.toMillis(), to: end.toMillis(), zone });
   return Object.assign(new EnerkeyMonthlySeries(), {
     unit: series?.unit ?? meter.unit,
+    utcOffset,
     normalized: kind === 'normalized',
     values: (series?.values ?? []).map((v) =>
       Object.assign(new EnerkeyMonthlyValue(), {
         start: v.timestamp,
-        end: DateTime.fromJSDate(v.timestamp, { zone: 'utc' }).plus({ months: 1 }).toJSDate(),
+        end: DateTime.fromJSDate(v.timestamp, { zone }).plus({ months: 1 }).toJSDate(),
         value: v.value,
       }),
     ),
@@ -518,6 +601,47 @@ export class EnerkeyActionResolver {
   @FieldResolver(() => EnerkeyFacility, { nullable: true, description: 'The facility the action concerns.' })
   async facility(@Root() action: EnerkeyAction, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyFacility> {
     return EnerkeyFacility.fromRecord(await loaders.facilityById.load(Number(action.facilityId)));
+  }
+}
+
+@Resolver(() => EnerkeyAlarm)
+export class EnerkeyAlarmResolver {
+  @FieldResolver(() => EnerkeyMeter, { nullable: true, description: 'The meter the alarm is about.' })
+  async meter(@Root() alarm: EnerkeyAlarm, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyMeter> {
+    return EnerkeyMeter.fromRecord(await loadMeter(loaders, alarm.meterId));
+  }
+
+  @FieldResolver(() => EnerkeyFacility, { nullable: true, description: 'The facility of the alarm’s meter.' })
+  async facility(@Root() alarm: EnerkeyAlarm, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyFacility> {
+    return EnerkeyFacility.fromRecord(await loaders.facilityById.load(Number(alarm.facilityId)));
+  }
+
+  @FieldResolver(() => EnerkeyImage, {
+    nullable: true,
+    description: 'EnerKey’s image of the alarm (the meter’s hours around it beside the limit), inline as a data: URL.',
+  })
+  async image(
+    @Root() alarm: EnerkeyAlarm,
+    @Arg('format', () => EnerkeyImageFormat, { nullable: true, description: 'PNG (the default) or PDF.' })
+    format: EnerkeyImageFormat | null,
+    @Ctx() { client }: EnerkeyContext,
+  ): Promise<EnerkeyImage> {
+    return imageOf(format ?? EnerkeyImageFormat.PNG, await client.alarmImage(Number(alarm.id), format ?? EnerkeyImageFormat.PNG));
+  }
+}
+
+@Resolver(() => EnerkeyProvisioningStatus)
+export class EnerkeyProvisioningStatusResolver {
+  @FieldResolver(() => [EnerkeyFacility], { nullable: true, description: 'The facilities the data set created or updated.' })
+  async facilities(@Root() status: EnerkeyProvisioningStatus, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyFacility[]> {
+    const records = await Promise.all(status.facilityIds.map((id) => loaders.facilityById.load(Number(id))));
+    return records.map(EnerkeyFacility.fromRecord);
+  }
+
+  @FieldResolver(() => [EnerkeyMeter], { nullable: true, description: 'The meters and submeters the data set created or updated.' })
+  async meters(@Root() status: EnerkeyProvisioningStatus, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyMeter[]> {
+    const records = await Promise.all(status.meterIds.map((id) => loaders.meterById.load(Number(id))));
+    return records.map(EnerkeyMeter.fromRecord);
   }
 }
 

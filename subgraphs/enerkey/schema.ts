@@ -5,6 +5,7 @@ import { ConnectionType, Meter, nationalMeterPointId } from '../../shared/graph/
 import type { ProviderName } from '../../shared/graph/provider-names.js';
 import type {
   EnerkeyActionRecord,
+  EnerkeyAlarmRecord,
   EnerkeyFacilityRecord,
   EnerkeyMeterRecord,
   EnerkeyProvisioningRecord,
@@ -194,6 +195,9 @@ export class EnerkeyMeter extends Meter {
   @Field(() => EnerkeyMeterType, { description: 'Whether the meter records consumption or cumulative readings.' })
   meterType: EnerkeyMeterType;
 
+  @Field(() => ID, { nullable: true, description: 'Id of the meter this one is a submeter of; null for a main meter.' })
+  parentMeterId: string | null;
+
   static fromRecord(record: EnerkeyMeterRecord): EnerkeyMeter {
     const provider: ProviderName = 'ENERKEY';
     return Object.assign(new EnerkeyMeter(), {
@@ -205,13 +209,14 @@ export class EnerkeyMeter extends Meter {
       quantityId: String(record.quantityId),
       unit: record.unit,
       meterType: record.meterType === 'cumulative' ? EnerkeyMeterType.CUMULATIVE : EnerkeyMeterType.CONSUMPTION,
+      parentMeterId: record.parentMeterId === undefined ? null : String(record.parentMeterId),
     });
   }
 }
 
-@ObjectType('EnerkeyMonthlyValue', { description: 'A meter’s value for one calendar month (UTC).' })
+@ObjectType('EnerkeyMonthlyValue', { description: 'A meter’s value for one calendar month (at the UTC offset asked).' })
 export class EnerkeyMonthlyValue {
-  @Field(() => DateTimeResolver, { description: 'First instant of the month (inclusive), 00:00 UTC on the 1st.' })
+  @Field(() => DateTimeResolver, { description: 'First instant of the month (inclusive), 00:00 on the 1st at the offset asked.' })
   start: Date;
 
   @Field(() => DateTimeResolver, { description: 'First instant of the next month (exclusive).' })
@@ -225,6 +230,9 @@ export class EnerkeyMonthlyValue {
   description: 'A meter’s monthly values as EnerKey reports them. Months without any data are left out.',
 })
 export class EnerkeyMonthlySeries {
+  @Field(() => String, { description: 'The UTC offset the months are cut at, as asked: "Z" or e.g. "+02:00".' })
+  utcOffset: string;
+
   @Field(() => String, { description: 'Unit of the values: the meter’s unit, e.g. "kWh" or "m3".' })
   unit: string;
 
@@ -303,16 +311,16 @@ export const EnerkeyActionConnection = ConnectionType(EnerkeyAction, 'EnerkeyAct
 
 // Push
 
-@InputType('EnerkeyHourlyValueInput', { description: 'One value for one hour, pushed to an EnerKey meter.' })
+@InputType('EnerkeyHourlyValueInput', { description: 'One value pushed to an EnerKey meter, which keeps hourly data.' })
 export class EnerkeyHourlyValueInput {
   @Field(() => DateTimeResolver, {
-    description: 'Start of the hour the value belongs to, ISO 8601 with offset; must be on the hour (minutes and seconds zero in UTC).',
+    description: 'When the value was measured, ISO 8601 with offset. It counts toward the hour it falls in (need not be on the hour).',
   })
   timestamp: Date;
 
   @Field(() => Float, {
     description:
-      'For consumption: the hour’s consumption in the meter’s unit (several values for one hour are summed). For cumulative readings: the register reading at that instant, in the meter’s unit.',
+      'For consumption: consumption in the meter’s unit; values falling in one hour are summed and added to what the hour already holds. For cumulative readings: the register reading at that instant, in the meter’s unit (the last one in an hour stands for it).',
   })
   value: number;
 }
@@ -458,6 +466,15 @@ export class EnerkeyProvisioningMeterInput {
   @IsOptional()
   @MaxLength(64)
   meteringPointId?: string;
+
+  @Field(() => EnerkeyMeterType, { nullable: true, description: 'What the meter records (default CONSUMPTION).' })
+  meterType?: EnerkeyMeterType;
+
+  @Field(() => [EnerkeyProvisioningMeterInput], { nullable: true, description: 'Submeters of this meter, created under it.' })
+  @IsOptional()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  subMeters?: EnerkeyProvisioningMeterInput[];
 }
 
 @InputType('EnerkeyProvisioningFacilityInput', { description: 'A facility to create or update with its properties and meters.' })
@@ -522,8 +539,17 @@ export class EnerkeyProvisioningStatus {
   @Field(() => Int, { description: 'Facilities created or updated.' })
   facilitiesCreated: number;
 
-  @Field(() => Int, { description: 'Meters created or updated.' })
+  @Field(() => Int, { description: 'Meters (and submeters) created or updated.' })
   metersCreated: number;
+
+  @Field(() => [ID], { description: 'EnerKey’s ids of the facilities created or updated (their fields: the facilities field).' })
+  facilityIds: string[];
+
+  @Field(() => [ID], { description: 'EnerKey’s ids of the meters and submeters created or updated.' })
+  meterIds: string[];
+
+  @Field(() => Int, { description: 'Default alarms created for the meters.' })
+  alarmsCreated: number;
 
   @Field(() => [String], { description: 'What went wrong, when the status is "Failed"; empty otherwise.' })
   errors: string[];
@@ -532,6 +558,58 @@ export class EnerkeyProvisioningStatus {
   receivedAt: Date;
 
   static fromRecord(record: EnerkeyProvisioningRecord): EnerkeyProvisioningStatus {
-    return Object.assign(new EnerkeyProvisioningStatus(), { ...record, receivedAt: new Date(record.receivedAt) });
+    return Object.assign(new EnerkeyProvisioningStatus(), {
+      ...record,
+      facilityIds: (record.facilityIds ?? []).map(String),
+      meterIds: (record.meterIds ?? []).map(String),
+      alarmsCreated: record.alarmsCreated ?? 0,
+      receivedAt: new Date(record.receivedAt),
+    });
+  }
+}
+
+// Logs
+
+@ObjectType('EnerkeyAlarm', { description: 'An alarm EnerKey raised for a meter’s hour (alarm logs; EnerKey partners only).' })
+export class EnerkeyAlarm {
+  @Field(() => ID, { description: 'EnerKey’s id of the alarm (a whole number).' })
+  id: string;
+
+  @Field(() => String, { description: 'Kind of alarm, e.g. "ConsumptionAboveLimit", "ConsumptionBelowLimit", "MissingData".' })
+  alarmType: string;
+
+  @Field(() => String, { description: 'EnerKey’s text about the alarm.' })
+  message: string;
+
+  @Field(() => ID, { description: 'Id of the meter the alarm is about.' })
+  meterId: string;
+
+  @Field(() => ID, { description: 'Id of the meter’s facility.' })
+  facilityId: string;
+
+  @Field(() => DateTimeResolver, { description: 'Start of the hour the alarm is about.' })
+  hour: Date;
+
+  @Field(() => DateTimeResolver, { description: 'When EnerKey raised the alarm.' })
+  triggeredAt: Date;
+
+  @Field(() => Float, { nullable: true, description: 'The hour’s value in `unit`; null when the alarm is about missing data.' })
+  value: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'The limit the value crossed, in `unit`; null when the alarm has none.' })
+  limit: number | null;
+
+  @Field(() => String, { description: 'Unit of value and limit: the meter’s unit.' })
+  unit: string;
+
+  static fromRecord(record: EnerkeyAlarmRecord): EnerkeyAlarm {
+    return Object.assign(new EnerkeyAlarm(), {
+      ...record,
+      id: String(record.id),
+      meterId: String(record.meterId),
+      facilityId: String(record.facilityId),
+      hour: new Date(record.hour),
+      triggeredAt: new Date(record.triggeredAt),
+    });
   }
 }

@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GridgraphError } from '../../shared/graph/errors.js';
 import { ReadingRange, Resolution, TimeSeriesReader } from '../../shared/time/index.js';
@@ -118,12 +120,17 @@ describe('OpenvoltClient', () => {
     expect(customer).toMatchObject({ name: 'Dock 4', email: 'dock4@example.com' });
     expect((await client.updateCustomer(customer._id, { address: 'Dock Road 4' })).address).toBe('Dock Road 4');
 
+    const evidence = await client.uploadDocument({
+      name: 'Dock 4 LOA',
+      purpose: 'consent_evidence',
+      file: { bytes: Buffer.from('%PDF-1.4 LOA'), fileName: 'loa.pdf', contentType: 'application/pdf' },
+    });
     const consent = await client.createConsent({
       customer_id: customer._id,
       type: 'interval',
       start_date: '2026-01-01',
       end_date: '2026-12-31',
-      evidence_document_id: '65aa00000000000000000001',
+      evidence_document_id: evidence._id,
     });
     const meter = await client.createMeter({ customer_id: customer._id, meter_number: '1900000000011', data_source: 'dcc' });
     expect(meter.status).toBe('inactive');
@@ -131,7 +138,7 @@ describe('OpenvoltClient', () => {
     expect(consented).toMatchObject({ status: 'active', consent_id: consent._id });
     expect((await client.updateMeter(meter._id, { description: 'Cold room' })).description).toBe('Cold room');
     expect((await client.archiveConsent(consent._id)).status).toBe('archived');
-    expect(await client.listConsents({ customerId: customer._id, page: 1, pageSize: 20 })).toHaveLength(1);
+    expect(await client.listConsents({ customer_id: customer._id, page: 1, pageSize: 20 })).toHaveLength(1);
 
     await client.deleteMeter(meter._id);
     await expect(client.getMeter(meter._id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
@@ -179,6 +186,122 @@ describe('OpenvoltClient', () => {
     const dcc = await client.listMeters({ data_source: 'dcc', page: 1, pageSize: 100 });
     expect(dcc.length).toBeGreaterThan(0);
     expect(dcc.every((meter) => meter.data_source === 'dcc')).toBe(true);
+  });
+});
+
+describe('OpenvoltClient documents and Dutch meters', () => {
+  it('uploads a document as the spec’s multipart form, and reads it back', async () => {
+    const bytes = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x10]); // binary, not text
+    const created = await client.uploadDocument({
+      name: 'LOA Dock 4',
+      purpose: 'consent_evidence',
+      metadata: { site: 'dock-4', kind: 'loa' },
+      file: { bytes, fileName: 'loa-dock-4.pdf', contentType: 'application/pdf' },
+    });
+    expect(created).toMatchObject({
+      name: 'LOA Dock 4',
+      purpose: 'consent_evidence',
+      metadata: { site: 'dock-4', kind: 'loa' },
+      file_name: 'loa-dock-4.pdf',
+      content_type: 'application/pdf',
+      size: bytes.length,
+    });
+    expect(await client.getDocument(created._id)).toEqual(created);
+    const file = await fetch(`${simulator.url}/v1/documents/${created._id}/file`, { headers: { 'x-api-key': OPENVOLT_SIMULATOR_API_KEY } });
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(bytes);
+    expect(await client.listDocuments({ metadata: { site: 'dock-4' }, page: 1, pageSize: 20 })).toEqual([created]);
+    expect(simulator.callCount('POST', '/v1/documents')).toBe(1);
+  });
+
+  it('sends provider_info and notes when registering, and keeps none of the Dutch source’s credentials', async () => {
+    const meter = await client.createMeter({
+      customer_id: CUSTOMER,
+      meter_number: '871687120000009999',
+      data_source: 'kenter',
+      notes: [{ content: 'Gas meter in the boiler room', author: 'ops' }],
+      provider_info: {
+        postal_code: '1012AB',
+        ean: '871687120000009999',
+        meter_type: 'gas',
+        username: 'kenter-user',
+        password: 'hunter2-kenter',
+      },
+    });
+    expect(meter.provider_info).toEqual({ postal_code: '1012AB', ean: '871687120000009999', meter_type: 'gas' });
+    expect(meter.notes).toEqual([{ content: 'Gas meter in the boiler room', author: 'ops' }]);
+    // Openvolt did receive the credentials: it answers them back, and the connector drops them on every read.
+    const raw = await fetch(`${simulator.url}/v1/meters/${meter._id}`, { headers: { 'x-api-key': OPENVOLT_SIMULATOR_API_KEY } });
+    expect(((await raw.json()) as { provider_info: Record<string, string> }).provider_info.password).toBe('hunter2-kenter');
+    expect(JSON.stringify(await client.getMeter(meter._id))).not.toContain('hunter2-kenter');
+    expect(JSON.stringify(await client.listMeters({ meter_number: '871687120000009999', page: 1, pageSize: 20 }))).not.toContain(
+      'kenter-user',
+    );
+  });
+});
+
+describe('OpenvoltClient list filters on the wire', () => {
+  /** A stand-in for Openvolt that records each request's path and query and answers an empty list. */
+  async function recordingOpenvolt() {
+    const requests: URL[] = [];
+    const server = createServer((req: IncomingMessage, res) => {
+      requests.push(new URL(req.url!, 'http://openvolt.test'));
+      res.setHeader('content-type', 'application/json');
+      res.end('{"data":[]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const recorded = new OpenvoltClient({ baseUrl: url, apiKey: 'k', calls: { timeoutMs: 5_000, concurrency: 1, retries: 0 } });
+    return { client: recorded, requests, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it('sends metadata as deepObject, and every meter, consent, customer and document filter by the spec’s name', async () => {
+    const openvolt = await recordingOpenvolt();
+    try {
+      await openvolt.client.listMeters({
+        metadata: { site: 'Dock 4', 'cost centre': 'CC-1' },
+        last_data_pull_date: '2026-06-14',
+        last_data_pull_status: 'success',
+        missing_consent: false,
+        page: 2,
+        pageSize: 50,
+      });
+      await openvolt.client.listConsents({
+        name: 'LOA 2026',
+        start_date: '2026-01-01',
+        end_date: '2026-12-31',
+        sort_by: 'end_date',
+        metadata: { crm: 'x' },
+        page: 1,
+        pageSize: 20,
+      });
+      await openvolt.client.listCustomers({ metadata: { segment: 'retail' }, page: 1, pageSize: 20 });
+      await openvolt.client.listDocuments({ name: 'LOA', purpose: 'consent_evidence', page: 1, pageSize: 20 });
+      const [meters, consents, customers, documents] = openvolt.requests;
+      expect(meters!.pathname).toBe('/v1/meters');
+      expect([...meters!.searchParams]).toEqual([
+        ['last_data_pull_date', '2026-06-14'],
+        ['last_data_pull_status', 'success'],
+        ['missing_consent', 'false'],
+        ['metadata[site]', 'Dock 4'],
+        ['metadata[cost centre]', 'CC-1'],
+        ['page', '2'],
+        ['page_size', '50'],
+      ]);
+      expect(consents!.pathname).toBe('/v1/consents');
+      expect(Object.fromEntries(consents!.searchParams)).toEqual({
+        name: 'LOA 2026',
+        start_date: '2026-01-01',
+        end_date: '2026-12-31',
+        sort_by: 'end_date',
+        'metadata[crm]': 'x',
+        page: '1',
+        page_size: '20',
+      });
+      expect(Object.fromEntries(customers!.searchParams)).toEqual({ 'metadata[segment]': 'retail', page: '1', page_size: '20' });
+      expect(Object.fromEntries(documents!.searchParams)).toEqual({ name: 'LOA', purpose: 'consent_evidence', page: '1', page_size: '20' });
+    } finally {
+      await openvolt.close();
+    }
   });
 });
 

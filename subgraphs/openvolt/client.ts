@@ -3,10 +3,16 @@ import { UpstreamUnavailableError } from '../../shared/graph/errors.js';
 import {
   OPENVOLT_MAX_PAGE_SIZE,
   OPENVOLT_PATHS,
+  OPENVOLT_PROVIDER_INFO_SECRETS,
+  type OpenvoltConsentFilters,
   type OpenvoltConsentInput,
   type OpenvoltConsentRecord,
+  type OpenvoltCustomerFilters,
   type OpenvoltCustomerInput,
   type OpenvoltCustomerRecord,
+  type OpenvoltDocumentFilters,
+  type OpenvoltDocumentInput,
+  type OpenvoltDocumentRecord,
   type OpenvoltGranularity,
   type OpenvoltMeterFilters,
   type OpenvoltMeterInput,
@@ -31,6 +37,12 @@ export interface IntervalData {
   granularity: OpenvoltGranularity;
   rows: IntervalRow[];
 }
+
+/** Which page of a list: Openvolt's `page` (from 1) and `page_size`. */
+export type Paging = {
+  page: number;
+  pageSize: number;
+};
 
 export type MeterSelector = { meterId: string } | { meterNumber: string; customerId: string };
 
@@ -57,15 +69,15 @@ export class OpenvoltClient {
     });
   }
 
+  /** One page of a list route: `{data: [...]}` is the whole envelope (the spec's; no total comes back). */
+  private async list<T>(path: ListPath, query: ListQuery): Promise<T[]> {
+    return listData(await this.http.get<{ data?: T[] }>(path, listQuery(query)), path);
+  }
+
   // Customers
 
-  async listCustomers(query: { email?: string; page: number; pageSize: number }): Promise<OpenvoltCustomerRecord[]> {
-    const body = await this.http.get<{ data?: OpenvoltCustomerRecord[] }>(OPENVOLT_PATHS.customers, {
-      email: query.email,
-      page: query.page,
-      page_size: query.pageSize,
-    });
-    return listData(body, 'GET /customers');
+  listCustomers(query: OpenvoltCustomerFilters & Paging): Promise<OpenvoltCustomerRecord[]> {
+    return this.list(OPENVOLT_PATHS.customers, query);
   }
 
   getCustomer(id: string): Promise<OpenvoltCustomerRecord> {
@@ -95,10 +107,8 @@ export class OpenvoltClient {
 
   // Meters
 
-  async listMeters(filters: OpenvoltMeterFilters & { page: number; pageSize: number }): Promise<OpenvoltMeterRecord[]> {
-    const { page, pageSize, ...rest } = filters;
-    const query: Record<string, QueryValue> = { ...rest, page, page_size: pageSize };
-    return listData(await this.http.get<{ data?: OpenvoltMeterRecord[] }>(OPENVOLT_PATHS.meters, query), 'GET /meters');
+  async listMeters(query: OpenvoltMeterFilters & Paging): Promise<OpenvoltMeterRecord[]> {
+    return (await this.list<OpenvoltMeterRecord>(OPENVOLT_PATHS.meters, query)).map(withoutProviderSecrets);
   }
 
   /** Every meter matching the filters, following Openvolt's pages. */
@@ -113,13 +123,17 @@ export class OpenvoltClient {
 
   /** The spec says an array; the live API answers one object. Both are accepted. */
   async getMeter(id: string): Promise<OpenvoltMeterRecord> {
-    return singleObject(await this.http.get<OpenvoltMeterRecord | OpenvoltMeterRecord[]>(OPENVOLT_PATHS.meter(encodeURIComponent(id))), id);
+    const body = await this.http.get<OpenvoltMeterRecord | OpenvoltMeterRecord[]>(OPENVOLT_PATHS.meter(encodeURIComponent(id)));
+    return withoutProviderSecrets(singleObject(body, id));
   }
 
-  /** Not retried: a repeated POST could register the meter twice. */
+  /**
+   * Not retried: a repeated POST could register the meter twice. `provider_info` may carry the Dutch
+   * provider's credentials: they go to Openvolt and are dropped from every meter read back.
+   */
   async createMeter(input: OpenvoltMeterInput): Promise<OpenvoltMeterRecord> {
     const body = await this.http.post<OpenvoltMeterRecord | undefined>(OPENVOLT_PATHS.meters, input);
-    if (withId(body)) return body!;
+    if (withId(body)) return withoutProviderSecrets(body!);
     // The spec documents no response body: find the meter by its unique (customer, meter number).
     const [meter] = await this.listMeters({ customer_id: input.customer_id, meter_number: input.meter_number, page: 1, pageSize: 1 });
     if (!meter) throw new UpstreamUnavailableError('Openvolt accepted the meter but does not list it', { provider: 'OPENVOLT' });
@@ -128,7 +142,8 @@ export class OpenvoltClient {
 
   async updateMeter(id: string, input: OpenvoltMeterInput): Promise<OpenvoltMeterRecord> {
     const body = await this.http.put<OpenvoltMeterRecord | undefined>(OPENVOLT_PATHS.meter(encodeURIComponent(id)), input);
-    return withId(body) ?? this.getMeter(id);
+    const updated = withId(body);
+    return updated ? withoutProviderSecrets(updated) : this.getMeter(id);
   }
 
   async deleteMeter(id: string): Promise<void> {
@@ -140,18 +155,14 @@ export class OpenvoltClient {
     const body = await this.http.put<OpenvoltMeterRecord | undefined>(OPENVOLT_PATHS.meterConsent(encodeURIComponent(id)), {
       consent_id: consentId,
     });
-    return withId(body) ?? this.getMeter(id);
+    const updated = withId(body);
+    return updated ? withoutProviderSecrets(updated) : this.getMeter(id);
   }
 
   // Consents
 
-  async listConsents(query: { customerId?: string; page: number; pageSize: number }): Promise<OpenvoltConsentRecord[]> {
-    const body = await this.http.get<{ data?: OpenvoltConsentRecord[] }>(OPENVOLT_PATHS.consents, {
-      customer_id: query.customerId,
-      page: query.page,
-      page_size: query.pageSize,
-    });
-    return listData(body, 'GET /consents');
+  listConsents(query: OpenvoltConsentFilters & Paging): Promise<OpenvoltConsentRecord[]> {
+    return this.list(OPENVOLT_PATHS.consents, query);
   }
 
   async getConsent(id: string): Promise<OpenvoltConsentRecord> {
@@ -171,6 +182,44 @@ export class OpenvoltClient {
     return withId(body) ?? this.getConsent(id);
   }
 
+  // Documents
+
+  listDocuments(query: OpenvoltDocumentFilters & Paging): Promise<OpenvoltDocumentRecord[]> {
+    return this.list(OPENVOLT_PATHS.documents, query);
+  }
+
+  async getDocument(id: string): Promise<OpenvoltDocumentRecord> {
+    return singleObject(
+      await this.http.get<OpenvoltDocumentRecord | OpenvoltDocumentRecord[]>(OPENVOLT_PATHS.document(encodeURIComponent(id))),
+      id,
+    );
+  }
+
+  /**
+   * Uploads a document as the spec's multipart form (`name`, `purpose`, `metadata`, `file`). Metadata goes
+   * as `metadata[key]` parts, the form encoding of Openvolt's deepObject style (inferred, CONTRACT.md).
+   * Not retried: a repeated POST could store the document twice.
+   */
+  async uploadDocument(input: OpenvoltDocumentInput): Promise<OpenvoltDocumentRecord> {
+    const form = new FormData();
+    form.set('name', input.name);
+    form.set('purpose', input.purpose);
+    for (const [key, value] of Object.entries(input.metadata ?? {})) form.set(`metadata[${key}]`, value);
+    form.set('file', new Blob([input.file.bytes], { type: input.file.contentType }), input.file.fileName);
+    const { body } = await this.http.request<OpenvoltDocumentRecord | undefined>({
+      method: 'POST',
+      path: OPENVOLT_PATHS.documents,
+      body: form,
+    });
+    const created = withId(body);
+    if (created) return created;
+    // The spec documents no response body: the newest document of that name is the one just stored.
+    const named = await this.listDocuments({ name: input.name, page: 1, pageSize: OPENVOLT_MAX_PAGE_SIZE });
+    const newest = named.at(-1);
+    if (!newest) throw new UpstreamUnavailableError('Openvolt accepted the document but does not list it', { provider: 'OPENVOLT' });
+    return newest;
+  }
+
   // Interval data
 
   /** One `/interval-data` call. With exact instants, rows outside [from, to) are dropped. */
@@ -185,6 +234,35 @@ export class OpenvoltClient {
     // Keep only what was asked, whatever the provider's end-bound convention turns out to be.
     return { ...parsed, rows: parsed.rows.filter((row) => row.start >= window.from && row.start < window.to) };
   }
+}
+
+/** A list call's filters (Openvolt's names) and page. */
+type ListQuery = Paging & { metadata?: Record<string, string> } & { [filter: string]: QueryValue | Record<string, string> };
+
+/** Which list route answered: in the message of a malformed answer. */
+type ListPath =
+  | typeof OPENVOLT_PATHS.customers
+  | typeof OPENVOLT_PATHS.meters
+  | typeof OPENVOLT_PATHS.consents
+  | typeof OPENVOLT_PATHS.documents;
+
+/**
+ * The query string of a list call: the filters as they are, `metadata` in the spec's deepObject style
+ * (`metadata[key]=value`), and the page.
+ */
+export function listQuery(query: ListQuery): Record<string, QueryValue> {
+  const { metadata, page, pageSize, ...filters } = query;
+  const params = { ...filters } as Record<string, QueryValue>;
+  for (const [key, value] of Object.entries(metadata ?? {})) params[`metadata[${key}]`] = value;
+  return { ...params, page, page_size: pageSize };
+}
+
+/** A meter as Gridgraph keeps and shows it: without the Dutch provider's credentials in `provider_info`. */
+function withoutProviderSecrets(meter: OpenvoltMeterRecord): OpenvoltMeterRecord {
+  if (!meter.provider_info) return meter;
+  const info = { ...meter.provider_info };
+  for (const secret of OPENVOLT_PROVIDER_INFO_SECRETS) delete info[secret];
+  return { ...meter, provider_info: info };
 }
 
 /**
@@ -227,9 +305,9 @@ function malformed(reason: string) {
   });
 }
 
-function listData<T>(body: { data?: T[] } | undefined, where: string): T[] {
+function listData<T>(body: { data?: T[] } | undefined, path: ListPath): T[] {
   if (!body || !Array.isArray(body.data)) {
-    throw new UpstreamUnavailableError(`Openvolt answered ${where} without a data list`, { provider: 'OPENVOLT' });
+    throw new UpstreamUnavailableError(`Openvolt answered GET /${path} without a data list`, { provider: 'OPENVOLT' });
   }
   return body.data;
 }

@@ -18,6 +18,9 @@ export const OPENVOLT_PATHS = {
   consent: (id: string) => `consents/${id}`,
   consentArchive: (id: string) => `consents/${id}/archive`,
   intervalData: 'interval-data',
+  documents: 'documents',
+  document: (id: string) => `documents/${id}`,
+  documentFile: (id: string) => `documents/${id}/file`,
 } as const;
 
 export const OPENVOLT_DATA_SOURCES = ['electralink', 'dcc', 'anexo', 'edsn', 'joulz', 'kenter', 'meetbedrijf', 'solaredge'] as const;
@@ -29,6 +32,26 @@ export const OPENVOLT_GRANULARITIES = ['hh', 'day', 'week', 'month', 'year'] as 
 export const OPENVOLT_METER_SORT_ORDERS = ['last_data_pull_date'] as const;
 export const OPENVOLT_CONSENT_SORT_ORDERS = ['end_date', 'start_date', 'end_date, start_date'] as const;
 export const OPENVOLT_CONSENT_TYPES = ['interval'] as const;
+/** The only purpose of a document in the spec. */
+export const OPENVOLT_DOCUMENT_PURPOSES = ['consent_evidence'] as const;
+export const OPENVOLT_METER_TYPES = ['electricity', 'gas'] as const;
+/** The Dutch data sources, the only ones that take `provider_info` (the spec's discriminator). */
+export const OPENVOLT_PROVIDER_INFO_SOURCES = ['anexo', 'edsn', 'joulz', 'kenter', 'meetbedrijf', 'solaredge'] as const;
+/**
+ * The `provider_info` fields every Dutch data source takes (BaseNLProviderInfo), and those only one source
+ * takes: each source's own schema in the spec (AnexoProviderInfo, EdsnProviderInfo, …).
+ */
+export const OPENVOLT_PROVIDER_INFO_COMMON_FIELDS = ['postal_code', 'house_number', 'ean', 'meter_type'] as const;
+export const OPENVOLT_PROVIDER_INFO_FIELDS = {
+  anexo: ['meter_id', 'client_id', 'client_secret'],
+  edsn: ['meterNumber'],
+  joulz: ['api_key', 'subcode'],
+  kenter: ['username', 'password'],
+  meetbedrijf: ['api_key'],
+  solaredge: ['api_key', 'meter_id'],
+} as const satisfies Record<(typeof OPENVOLT_PROVIDER_INFO_SOURCES)[number], readonly string[]>;
+/** The `provider_info` fields that are the Dutch provider's credentials: sent to Openvolt, never kept or shown. */
+export const OPENVOLT_PROVIDER_INFO_SECRETS = ['client_id', 'client_secret', 'api_key', 'username', 'password'] as const;
 /** Inferred: the spec gives a consent no status; archiving is its only change. */
 export const OPENVOLT_CONSENT_STATUSES = ['active', 'archived'] as const;
 /** The flags of a meter's `validity_state`, each also a boolean filter of `GET /meters`. */
@@ -41,6 +64,9 @@ export type OpenvoltPullStatus = (typeof OPENVOLT_PULL_STATUSES)[number];
 export type OpenvoltGranularity = (typeof OPENVOLT_GRANULARITIES)[number];
 export type OpenvoltConsentStatus = (typeof OPENVOLT_CONSENT_STATUSES)[number];
 export type OpenvoltValidityFlag = (typeof OPENVOLT_VALIDITY_FLAGS)[number];
+
+export type OpenvoltDocumentPurpose = (typeof OPENVOLT_DOCUMENT_PURPOSES)[number];
+export type OpenvoltProviderInfoSource = (typeof OPENVOLT_PROVIDER_INFO_SOURCES)[number];
 
 /** The spec's default page size of the list routes. */
 export const OPENVOLT_DEFAULT_PAGE_SIZE = 20;
@@ -118,15 +144,39 @@ export interface OpenvoltConsentRecord {
   __v?: number;
 }
 
+/** A document (spec: Document); `POST /documents` takes it as multipart with its `file`. */
+export interface OpenvoltDocumentRecord {
+  _id: string;
+  object?: 'document';
+  account?: string;
+  name: string;
+  purpose: OpenvoltDocumentPurpose;
+  metadata?: Record<string, string>;
+  /** Inferred: what the stored file is (its name, media type and size in bytes). */
+  file_name?: string;
+  content_type?: string;
+  size?: number;
+  created_at?: string;
+  __v?: number;
+}
+
 /** What a write may send: the writable fields of each record. */
 export type OpenvoltCustomerInput = Partial<Pick<OpenvoltCustomerRecord, 'name' | 'email' | 'address' | 'metadata' | 'logo_url' | 'notes'>>;
 
 export type OpenvoltMeterInput = Partial<
   Pick<
     OpenvoltMeterRecord,
-    'meter_number' | 'customer_id' | 'data_source' | 'description' | 'address' | 'update_frequency' | 'metadata' | 'notes'
+    'meter_number' | 'customer_id' | 'data_source' | 'description' | 'address' | 'update_frequency' | 'metadata' | 'notes' | 'provider_info'
   >
 > & { consent_id?: string };
+
+/** A document to upload: its fields and the file's bytes. */
+export interface OpenvoltDocumentInput {
+  name: string;
+  purpose: OpenvoltDocumentPurpose;
+  metadata?: Record<string, string>;
+  file: { bytes: Uint8Array; fileName: string; contentType: string };
+}
 
 export type OpenvoltConsentInput = Pick<
   OpenvoltConsentRecord,
@@ -142,7 +192,36 @@ export type OpenvoltMeterFilters = Partial<Record<OpenvoltValidityFlag, boolean>
   data_source?: OpenvoltDataSource;
   update_frequency?: OpenvoltUpdateFrequency;
   last_data_pull_status?: OpenvoltPullStatus;
+  /** A calendar date, YYYY-MM-DD: meters last pulled on that day. */
+  last_data_pull_date?: string;
+  /** Sent as `metadata[key]=value` (OpenAPI deepObject). */
+  metadata?: Record<string, string>;
   sort_by?: (typeof OPENVOLT_METER_SORT_ORDERS)[number];
+};
+
+/** The spec's filters of GET /consents. */
+export type OpenvoltConsentFilters = {
+  customer_id?: string;
+  name?: string;
+  /** YYYY-MM-DD */
+  start_date?: string;
+  /** YYYY-MM-DD */
+  end_date?: string;
+  metadata?: Record<string, string>;
+  sort_by?: (typeof OPENVOLT_CONSENT_SORT_ORDERS)[number];
+};
+
+/** The spec's filters of GET /customers. */
+export type OpenvoltCustomerFilters = {
+  email?: string;
+  metadata?: Record<string, string>;
+};
+
+/** The spec's filters of GET /documents. */
+export type OpenvoltDocumentFilters = {
+  name?: string;
+  purpose?: OpenvoltDocumentPurpose;
+  metadata?: Record<string, string>;
 };
 
 /**

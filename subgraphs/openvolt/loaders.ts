@@ -30,6 +30,8 @@ export function createOpenvoltLoaders(client: OpenvoltClient, account: OpenvoltA
 
   const consentById = perKeyLoader((id: string) => client.getConsent(id));
 
+  const documentById = perKeyLoader((id: string) => client.getDocument(id));
+
   /**
    * All meters registered under one meter number, across customers (the MeteringPoint join). GET /meters
    * filters by one meter_number, so K metering points are K calls; but an account whose meters fit one
@@ -60,7 +62,7 @@ export function createOpenvoltLoaders(client: OpenvoltClient, account: OpenvoltA
     );
   });
 
-  return { customerById, meterById, consentById, metersByNumber };
+  return { customerById, meterById, consentById, documentById, metersByNumber };
 }
 
 export type OpenvoltLoaders = ReturnType<typeof createOpenvoltLoaders>;

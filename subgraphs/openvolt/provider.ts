@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { IANAZone } from 'luxon';
-import { ConfigError, str } from '../../shared/subgraph/config.js';
+import { ConfigError, numberInRange, str } from '../../shared/subgraph/config.js';
 import type { ProviderServerConfig } from '../../shared/subgraph/module.js';
 import { defineProvider } from '../../shared/subgraph/provider.js';
 import { readWebhookSettings, type WebhookSettings } from '../../shared/subgraph/webhook-inbox.js';
@@ -12,6 +12,7 @@ import { OPENVOLT_DEFAULT_CALENDAR_ZONE, openvoltReadings } from './readings.js'
 import {
   OpenvoltConsentResolver,
   OpenvoltCustomerResolver,
+  OpenvoltDocumentMutationResolver,
   OpenvoltMeterResolver,
   OpenvoltMeteringPointResolver,
   OpenvoltMutationResolver,
@@ -21,12 +22,19 @@ import {
 } from './resolvers.js';
 import { OPENVOLT_WEBHOOK_PATH, OpenvoltEvents, mountOpenvoltWebhook } from './webhooks.js';
 
+/** Default cap of an uploaded document: 512 KiB, about 700 kB as base64. */
+const OPENVOLT_DEFAULT_DOCUMENT_MAX_BYTES = 512 * 1024;
+/** The highest cap allowed: its base64 (4/3 of it) stays under the 1 MB request bodies the servers take. */
+const OPENVOLT_DOCUMENT_MAX_BYTES_LIMIT = 700_000;
+
 export interface OpenvoltConfig extends ProviderServerConfig {
   apiKey: string;
   /** Webhook deliveries must carry `?token=<this>`; unset, none is accepted. */
   webhookToken: string | undefined;
   /** How long received deliveries are kept, how large they may be, how far ahead their stamps (WEBHOOK_*). */
   webhooks: WebhookSettings;
+  /** The largest document uploadOpenvoltDocument passes on, in bytes. */
+  documentMaxBytes: number;
   /** The zone Openvolt's day, week, month and year rows are taken to be cut in; null: ask for half hours only. */
   calendarZone: string | null;
 }
@@ -44,13 +52,18 @@ export const openvolt = defineProvider({
       default: '',
       desc: 'Webhook deliveries must carry ?token=<this> in the URL; unset, none is accepted (the simulator gets one per run)',
     }),
+    // Base64 of the largest allowed document must fit the 1 MB request bodies of the gateway and subgraph.
+    OPENVOLT_DOCUMENT_MAX_BYTES: numberInRange(
+      1,
+      OPENVOLT_DOCUMENT_MAX_BYTES_LIMIT,
+    )({ default: OPENVOLT_DEFAULT_DOCUMENT_MAX_BYTES, desc: 'Largest document (decoded bytes) uploadOpenvoltDocument sends to Openvolt' }),
     OPENVOLT_CALENDAR_ZONE: str({
       default: OPENVOLT_DEFAULT_CALENDAR_ZONE,
       desc: 'IANA zone in which Openvolt cuts its day, week, month and year rows (inferred), or "none" to read half hours only',
     }),
   },
   config(server, settings, env): OpenvoltConfig {
-    const { OPENVOLT_API_KEY, OPENVOLT_WEBHOOK_TOKEN, OPENVOLT_CALENDAR_ZONE } = settings;
+    const { OPENVOLT_API_KEY, OPENVOLT_WEBHOOK_TOKEN, OPENVOLT_CALENDAR_ZONE, OPENVOLT_DOCUMENT_MAX_BYTES } = settings;
     if (OPENVOLT_CALENDAR_ZONE !== 'none' && !IANAZone.isValidZone(OPENVOLT_CALENDAR_ZONE)) {
       throw new ConfigError(`OPENVOLT_CALENDAR_ZONE must be an IANA time zone such as UTC, or "none" (got "${OPENVOLT_CALENDAR_ZONE}").`);
     }
@@ -62,6 +75,7 @@ export const openvolt = defineProvider({
       apiKey: OPENVOLT_API_KEY,
       webhookToken: OPENVOLT_WEBHOOK_TOKEN || undefined,
       webhooks: readWebhookSettings(env),
+      documentMaxBytes: Math.floor(OPENVOLT_DOCUMENT_MAX_BYTES),
       calendarZone: OPENVOLT_CALENDAR_ZONE === 'none' ? null : OPENVOLT_CALENDAR_ZONE,
     };
   },
@@ -69,6 +83,7 @@ export const openvolt = defineProvider({
     resolvers: [
       OpenvoltQueryResolver,
       OpenvoltMutationResolver,
+      OpenvoltDocumentMutationResolver,
       OpenvoltCustomerResolver,
       OpenvoltMeterResolver,
       OpenvoltConsentResolver,
@@ -88,6 +103,7 @@ export const openvolt = defineProvider({
         loaders: createOpenvoltLoaders(client, account),
         events,
         readings: new TimeSeriesReader(source, now, config.readingBounds),
+        documentMaxBytes: config.documentMaxBytes,
       }),
       routes: (app) => mountOpenvoltWebhook(app, events, { token: config.webhookToken, settings: config.webhooks, now }),
       webhookUrl: (serverUrl) => {

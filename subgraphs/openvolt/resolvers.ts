@@ -1,34 +1,46 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, orNotFound } from '../../shared/graph/errors.js';
-import {
-  collectPages,
-  type Connection,
-  ConnectionArgs,
-  Deletion,
-  MeteringPoint,
-  offsetAfter,
-  toConnection,
-} from '../../shared/graph/index.js';
+import { JSONObjectResolver } from 'graphql-scalars';
+import { DateTime } from 'luxon';
+import { type Connection, ConnectionArgs, Deletion, MeteringPoint, offsetAfter, pagesFor, toConnection } from '../../shared/graph/index.js';
 import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
 import type { OpenvoltClient } from './client.js';
-import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltCustomerRecord, type OpenvoltMeterRecord } from './contract.js';
+import {
+  OPENVOLT_MAX_PAGE_SIZE,
+  OPENVOLT_PROVIDER_INFO_COMMON_FIELDS,
+  OPENVOLT_PROVIDER_INFO_FIELDS,
+  OPENVOLT_PROVIDER_INFO_SOURCES,
+  type OpenvoltCustomerRecord,
+  type OpenvoltDataSource as DataSourceValue,
+  type OpenvoltMeterRecord,
+} from './contract.js';
 import type { OpenvoltLoaders } from './loaders.js';
 import {
   CreateOpenvoltConsentInput,
   CreateOpenvoltCustomerInput,
   OpenvoltConsent,
   OpenvoltConsentConnection,
+  OpenvoltConsentOrder,
   OpenvoltCustomer,
   OpenvoltCustomerConnection,
+  OpenvoltDataSource,
+  OpenvoltDocument,
+  OpenvoltDocumentConnection,
+  OpenvoltDocumentPurpose,
   OpenvoltEvent,
   OpenvoltEventConnection,
   OpenvoltMeter,
   OpenvoltMeterConnection,
   OpenvoltMeterStatus,
+  OpenvoltProviderInfoInput,
+  OpenvoltPullStatus,
+  OpenvoltUpdateFrequency,
+  PROVIDER_INFO_WIRE_NAMES,
   RegisterOpenvoltMeterInput,
   UpdateOpenvoltCustomerInput,
   UpdateOpenvoltMeterInput,
+  UploadOpenvoltDocumentInput,
 } from './schema.js';
 import type { OpenvoltEvents } from './webhooks.js';
 import type { Store } from '../../shared/store/index.js';
@@ -42,12 +54,19 @@ export interface OpenvoltContext {
   /** The time-series pipeline over readings.ts, for this request. */
   readings: TimeSeriesReader<string>;
   events: OpenvoltEvents;
+  /** The largest document uploadOpenvoltDocument passes on, in bytes (OPENVOLT_DOCUMENT_MAX_BYTES). */
+  documentMaxBytes: number;
 }
 
 const OPENVOLT_ID = /^[0-9a-f]{24}$/i;
 const CUSTOMER_ID_ARG = { description: 'Openvolt’s id of the customer (24 hex characters).' };
 const METER_ID_ARG = { description: 'Openvolt’s id of the meter (24 hex characters).' };
 const CONSENT_ID_ARG = { description: 'Openvolt’s id of the consent (24 hex characters).' };
+const DOCUMENT_ID_ARG = { description: 'Openvolt’s id of the document (24 hex characters).' };
+const METADATA_FILTER_ARG = {
+  nullable: true,
+  description: 'Only those whose metadata holds every one of these key–value pairs (string values).',
+} as const;
 
 /** Refuses ids that cannot be Openvolt ids before spending an upstream call on them. */
 function openvoltId(id: string, what: string): string {
@@ -61,14 +80,107 @@ function openvoltId(id: string, what: string): string {
   return trimmed;
 }
 
+/**
+ * A connection over one of Openvolt's list routes. Its envelope is only `{data: [...]}` (the spec's), so
+ * the total is known once a short page has been read: free when this page reached the end, otherwise
+ * counted by reading on, and only when the client selects `totalCount` (a getter: graphql reads it
+ * only then; a failure nulls `totalCount` alone).
+ */
 async function page<T, R>(
   args: ConnectionArgs,
   fetchPage: (page: number, pageSize: number) => Promise<R[]>,
   map: (record: R) => T,
 ): Promise<Connection<T>> {
   const offset = offsetAfter(args.after);
-  const records = await collectPages(offset, args.first, OPENVOLT_MAX_PAGE_SIZE, fetchPage);
-  return toConnection(records.map(map), offset, args.first);
+  const { pages, skip } = pagesFor(offset, args.first, OPENVOLT_MAX_PAGE_SIZE);
+  const records: R[] = [];
+  let total: number | undefined;
+  let nextPage = pages[0]!;
+  for (; nextPage <= pages.at(-1)! && total === undefined; nextPage += 1) {
+    const batch = await fetchPage(nextPage, OPENVOLT_MAX_PAGE_SIZE);
+    records.push(...batch);
+    if (batch.length < OPENVOLT_MAX_PAGE_SIZE) total = (nextPage - 1) * OPENVOLT_MAX_PAGE_SIZE + batch.length;
+  }
+  const connection = toConnection(records.slice(skip, skip + args.first + 1).map(map), offset, args.first);
+  let counted: Promise<number> | undefined;
+  return Object.defineProperty(connection, 'totalCount', {
+    enumerable: true,
+    get: () => (total !== undefined ? total : (counted ??= countFrom(nextPage, fetchPage))),
+  });
+}
+
+/** The length of a list, reading its pages from `page` on until a short one. */
+async function countFrom(page: number, fetchPage: (page: number, pageSize: number) => Promise<unknown[]>): Promise<number> {
+  for (; ; page += 1) {
+    const { length } = await fetchPage(page, OPENVOLT_MAX_PAGE_SIZE);
+    if (length < OPENVOLT_MAX_PAGE_SIZE) return (page - 1) * OPENVOLT_MAX_PAGE_SIZE + length;
+  }
+}
+
+/** A `YYYY-MM-DD` argument that is a real calendar date, or a BAD_USER_INPUT naming `field`. */
+function calendarDate(value: string, field: string): string {
+  const trimmed = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(trimmed) || !DateTime.fromISO(trimmed, { zone: 'utc' }).isValid) {
+    throw new BadUserInputError(`${field} ${value} is not a calendar date as YYYY-MM-DD.`, { provider: 'OPENVOLT', field });
+  }
+  return trimmed;
+}
+
+/** A metadata filter argument: an object of string values, or a BAD_USER_INPUT. */
+function metadataFilter(value: Record<string, unknown> | null | undefined): Record<string, string> | undefined {
+  if (!value) return undefined;
+  if (!Object.values(value).every((entry) => typeof entry === 'string')) {
+    throw new BadUserInputError('metadata must be an object whose values are all strings.', { provider: 'OPENVOLT', field: 'metadata' });
+  }
+  return value as Record<string, string>;
+}
+
+/**
+ * A meter's `provider_info` as the spec names its fields, after checking that the data source takes it
+ * (only the Dutch ones do) and takes each given field (the spec's schema per data source).
+ */
+function providerInfo(input: OpenvoltProviderInfoInput | undefined, dataSource: DataSourceValue): Record<string, string> | undefined {
+  if (!input) return undefined;
+  const source = OPENVOLT_PROVIDER_INFO_SOURCES.find((name) => name === dataSource);
+  if (!source) {
+    throw new BadUserInputError(
+      `providerInfo is only for the Dutch data sources (${OPENVOLT_PROVIDER_INFO_SOURCES.join(', ')}), not ${dataSource}.`,
+      {
+        provider: 'OPENVOLT',
+        field: 'providerInfo',
+      },
+    );
+  }
+  const allowed: readonly string[] = [...OPENVOLT_PROVIDER_INFO_COMMON_FIELDS, ...OPENVOLT_PROVIDER_INFO_FIELDS[source]];
+  const info: Record<string, string> = {};
+  for (const [field, wireName] of Object.entries(PROVIDER_INFO_WIRE_NAMES)) {
+    const value = input[field as keyof OpenvoltProviderInfoInput];
+    if (value === undefined || value === null) continue;
+    if (!allowed.includes(wireName)) {
+      throw new BadUserInputError(`providerInfo.${field} does not apply to the data source ${dataSource}.`, {
+        provider: 'OPENVOLT',
+        field: `providerInfo.${field}`,
+      });
+    }
+    info[wireName] = value;
+  }
+  return info;
+}
+
+/** The bytes of a base64 document, refused beyond `maxBytes` before they are decoded or sent anywhere. */
+function documentBytes(contentBase64: string, maxBytes: number): Buffer {
+  const padding = contentBase64.endsWith('==') ? 2 : contentBase64.endsWith('=') ? 1 : 0;
+  const size = Math.floor((contentBase64.length * 3) / 4) - padding;
+  if (size > maxBytes) {
+    throw new BadUserInputError(`The document is ${size} bytes; Openvolt documents are limited to ${maxBytes} bytes here.`, {
+      provider: 'OPENVOLT',
+      field: 'contentBase64',
+      size,
+      maxBytes,
+    });
+  }
+  if (size === 0) throw new BadUserInputError('The document is empty.', { provider: 'OPENVOLT', field: 'contentBase64' });
+  return Buffer.from(contentBase64, 'base64');
 }
 
 function customerInput(input: CreateOpenvoltCustomerInput | UpdateOpenvoltCustomerInput) {
@@ -91,13 +203,11 @@ export class OpenvoltQueryResolver {
   openvoltCustomers(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('email', () => String, { nullable: true, description: 'Only the customer with this email address.' }) email: string | null,
+    @Arg('metadata', () => JSONObjectResolver, METADATA_FILTER_ARG) metadata: Record<string, unknown> | null,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<Connection<OpenvoltCustomer>> {
-    return page(
-      args,
-      (p, size) => client.listCustomers({ email: email ?? undefined, page: p, pageSize: size }),
-      OpenvoltCustomer.fromRecord,
-    );
+    const filters = { email: email ?? undefined, metadata: metadataFilter(metadata) };
+    return page(args, (p, size) => client.listCustomers({ ...filters, page: p, pageSize: size }), OpenvoltCustomer.fromRecord);
   }
 
   @Query(() => OpenvoltCustomer, { nullable: true, description: 'One Openvolt customer by id; a NOT_FOUND error when there is none.' })
@@ -106,7 +216,10 @@ export class OpenvoltQueryResolver {
     return OpenvoltCustomer.fromRecord(record);
   }
 
-  @Query(() => OpenvoltMeterConnection, { nullable: true, description: 'Openvolt meters, filtered by customer, meter number and status.' })
+  @Query(() => OpenvoltMeterConnection, {
+    nullable: true,
+    description: 'Openvolt meters, most recently pulled first, filtered by any of Openvolt’s meter filters.',
+  })
   openvoltMeters(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('customerId', () => ID, { nullable: true, description: 'Only meters registered for this customer.' }) customerId: string | null,
@@ -117,12 +230,41 @@ export class OpenvoltQueryResolver {
     meterNumber: string | null,
     @Arg('status', () => OpenvoltMeterStatus, { nullable: true, description: 'Only meters in this status.' })
     status: OpenvoltMeterStatus | null,
+    @Arg('dataSource', () => OpenvoltDataSource, { nullable: true, description: 'Only meters read from this data source.' })
+    dataSource: OpenvoltDataSource | null,
+    @Arg('updateFrequency', () => OpenvoltUpdateFrequency, { nullable: true, description: 'Only meters refreshed this often.' })
+    updateFrequency: OpenvoltUpdateFrequency | null,
+    @Arg('lastDataPullDate', () => String, { nullable: true, description: 'Only meters last pulled on this day (YYYY-MM-DD, UTC).' })
+    lastDataPullDate: string | null,
+    @Arg('lastDataPullStatus', () => OpenvoltPullStatus, { nullable: true, description: 'Only meters whose last pull went this way.' })
+    lastDataPullStatus: OpenvoltPullStatus | null,
+    @Arg('missingConsent', () => Boolean, { nullable: true, description: 'Only meters with (true) or without (false) a missing consent.' })
+    missingConsent: boolean | null,
+    @Arg('expiredConsent', () => Boolean, { nullable: true, description: 'Only meters with (true) or without (false) an expired consent.' })
+    expiredConsent: boolean | null,
+    @Arg('disabledByUser', () => Boolean, { nullable: true, description: 'Only meters a user disabled (true) or did not (false).' })
+    disabledByUser: boolean | null,
+    @Arg('invalidMeterNumber', () => Boolean, {
+      nullable: true,
+      description: 'Only meters whose number is invalid (true) or valid (false).',
+    })
+    invalidMeterNumber: boolean | null,
+    @Arg('metadata', () => JSONObjectResolver, METADATA_FILTER_ARG) metadata: Record<string, unknown> | null,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<Connection<OpenvoltMeter>> {
     const filters = {
       customer_id: customerId ? openvoltId(customerId, 'customer') : undefined,
       meter_number: meterNumber?.trim() || undefined,
       status: status ?? undefined,
+      data_source: dataSource ?? undefined,
+      update_frequency: updateFrequency ?? undefined,
+      last_data_pull_date: lastDataPullDate == null ? undefined : calendarDate(lastDataPullDate, 'lastDataPullDate'),
+      last_data_pull_status: lastDataPullStatus ?? undefined,
+      missing_consent: missingConsent ?? undefined,
+      expired_consent: expiredConsent ?? undefined,
+      is_disabled_by_user: disabledByUser ?? undefined,
+      has_invalid_meter_number: invalidMeterNumber ?? undefined,
+      metadata: metadataFilter(metadata),
     };
     return page(args, (p, size) => client.listMeters({ ...filters, page: p, pageSize: size }), OpenvoltMeter.fromRecord);
   }
@@ -133,20 +275,60 @@ export class OpenvoltQueryResolver {
     return OpenvoltMeter.fromRecord(record);
   }
 
-  @Query(() => OpenvoltConsentConnection, { nullable: true, description: 'Openvolt consents, optionally of one customer.' })
+  @Query(() => OpenvoltConsentConnection, {
+    nullable: true,
+    description: 'Openvolt consents (in the order they were recorded unless sorted), filtered by any of Openvolt’s consent filters.',
+  })
   openvoltConsents(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('customerId', () => ID, { nullable: true, description: 'Only consents given by this customer.' }) customerId: string | null,
+    @Arg('name', () => String, { nullable: true, description: 'Only consents with exactly this name.' }) name: string | null,
+    @Arg('startDate', () => String, { nullable: true, description: 'Only consents starting on or after this day (YYYY-MM-DD).' })
+    startDate: string | null,
+    @Arg('endDate', () => String, { nullable: true, description: 'Only consents ending on or before this day (YYYY-MM-DD).' })
+    endDate: string | null,
+    @Arg('sortBy', () => OpenvoltConsentOrder, { nullable: true, description: 'Sort ascending by this date instead.' })
+    sortBy: OpenvoltConsentOrder | null,
+    @Arg('metadata', () => JSONObjectResolver, METADATA_FILTER_ARG) metadata: Record<string, unknown> | null,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<Connection<OpenvoltConsent>> {
-    const customer = customerId ? openvoltId(customerId, 'customer') : undefined;
-    return page(args, (p, size) => client.listConsents({ customerId: customer, page: p, pageSize: size }), OpenvoltConsent.fromRecord);
+    const filters = {
+      customer_id: customerId ? openvoltId(customerId, 'customer') : undefined,
+      name: name ?? undefined,
+      start_date: startDate == null ? undefined : calendarDate(startDate, 'startDate'),
+      end_date: endDate == null ? undefined : calendarDate(endDate, 'endDate'),
+      sort_by: sortBy ?? undefined,
+      metadata: metadataFilter(metadata),
+    };
+    return page(args, (p, size) => client.listConsents({ ...filters, page: p, pageSize: size }), OpenvoltConsent.fromRecord);
   }
 
   @Query(() => OpenvoltConsent, { nullable: true, description: 'One Openvolt consent by id; a NOT_FOUND error when there is none.' })
   async openvoltConsent(@Arg('id', () => ID, CONSENT_ID_ARG) id: string, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltConsent> {
     const record = await orNotFound(loaders.consentById.load(openvoltId(id, 'consent')), `No Openvolt consent has id ${id}.`);
     return OpenvoltConsent.fromRecord(record);
+  }
+
+  @Query(() => OpenvoltDocumentConnection, {
+    nullable: true,
+    description: 'Documents stored at Openvolt, filtered by name, purpose and metadata.',
+  })
+  openvoltDocuments(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('name', () => String, { nullable: true, description: 'Only documents with exactly this name.' }) name: string | null,
+    @Arg('purpose', () => OpenvoltDocumentPurpose, { nullable: true, description: 'Only documents for this purpose.' })
+    purpose: OpenvoltDocumentPurpose | null,
+    @Arg('metadata', () => JSONObjectResolver, METADATA_FILTER_ARG) metadata: Record<string, unknown> | null,
+    @Ctx() { client }: OpenvoltContext,
+  ): Promise<Connection<OpenvoltDocument>> {
+    const filters = { name: name ?? undefined, purpose: purpose ?? undefined, metadata: metadataFilter(metadata) };
+    return page(args, (p, size) => client.listDocuments({ ...filters, page: p, pageSize: size }), OpenvoltDocument.fromRecord);
+  }
+
+  @Query(() => OpenvoltDocument, { nullable: true, description: 'One Openvolt document by id; a NOT_FOUND error when there is none.' })
+  async openvoltDocument(@Arg('id', () => ID, DOCUMENT_ID_ARG) id: string, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltDocument> {
+    const record = await orNotFound(loaders.documentById.load(openvoltId(id, 'document')), `No Openvolt document has id ${id}.`);
+    return OpenvoltDocument.fromRecord(record);
   }
 
   @Query(() => OpenvoltEventConnection, {
@@ -228,6 +410,8 @@ export class OpenvoltMutationResolver {
       address: input.address,
       update_frequency: input.updateFrequency,
       metadata: input.metadata,
+      notes: input.notes,
+      provider_info: providerInfo(input.providerInfo, input.dataSource),
     };
     const record = await idempotent({
       store,
@@ -296,11 +480,7 @@ export class OpenvoltMutationResolver {
     @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() { client, store }: OpenvoltContext,
   ): Promise<OpenvoltConsent> {
-    for (const field of ['startDate', 'endDate'] as const) {
-      if (Number.isNaN(Date.parse(`${input[field]}T00:00:00Z`))) {
-        throw new BadUserInputError(`${field} ${input[field]} is not a calendar date.`, { provider: 'OPENVOLT', field });
-      }
-    }
+    for (const field of ['startDate', 'endDate'] as const) calendarDate(input[field], field);
     if (input.startDate > input.endDate) {
       throw new BadUserInputError(`startDate (${input.startDate}) must not be after endDate (${input.endDate}).`, {
         provider: 'OPENVOLT',
@@ -325,7 +505,7 @@ export class OpenvoltMutationResolver {
       perform: () => client.createConsent(consent),
       // The newest consent of the customer with the same evidence and dates is the one the lost attempt recorded.
       reconcile: async () =>
-        (await client.listConsents({ customerId: consent.customer_id, page: 1, pageSize: 100 })).findLast(
+        (await client.listConsents({ customer_id: consent.customer_id, page: 1, pageSize: 100 })).findLast(
           (c) =>
             c.evidence_document_id === consent.evidence_document_id &&
             c.start_date === consent.start_date &&
@@ -346,6 +526,38 @@ export class OpenvoltMutationResolver {
   }
 }
 
+@Resolver()
+export class OpenvoltDocumentMutationResolver {
+  @Mutation(() => OpenvoltDocument, {
+    nullable: true,
+    description:
+      'Stores a document at Openvolt (e.g. the signed letter of authority a consent needs) and returns it with its id. The file comes base64-encoded, at most OPENVOLT_DOCUMENT_MAX_BYTES once decoded; a larger one is a BAD_USER_INPUT error and is not sent.',
+  })
+  async uploadOpenvoltDocument(
+    @Arg('input', () => UploadOpenvoltDocumentInput, { description: 'The document and its file.' }) input: UploadOpenvoltDocumentInput,
+    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
+    @Ctx() { client, store, documentMaxBytes }: OpenvoltContext,
+  ): Promise<OpenvoltDocument> {
+    const bytes = documentBytes(input.contentBase64, documentMaxBytes);
+    const name = input.name.trim();
+    const document = {
+      name,
+      purpose: input.purpose,
+      metadata: input.metadata,
+      file: { bytes, fileName: input.fileName ?? name, contentType: input.contentType },
+    };
+    const record = await idempotent({
+      store,
+      provider: 'OPENVOLT',
+      operation: 'uploadOpenvoltDocument',
+      key: idempotencyKey,
+      payload: { ...document, file: { ...document.file, bytes: input.contentBase64 } },
+      perform: () => client.uploadDocument(document),
+    });
+    return OpenvoltDocument.fromRecord(record);
+  }
+}
+
 @Resolver(() => OpenvoltCustomer)
 export class OpenvoltCustomerResolver {
   @FieldResolver(() => OpenvoltMeterConnection, { nullable: true, description: 'The meters registered for this customer.' })
@@ -363,7 +575,7 @@ export class OpenvoltCustomerResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() { client }: OpenvoltContext,
   ): Promise<Connection<OpenvoltConsent>> {
-    return page(args, (p, size) => client.listConsents({ customerId: customer.id, page: p, pageSize: size }), OpenvoltConsent.fromRecord);
+    return page(args, (p, size) => client.listConsents({ customer_id: customer.id, page: p, pageSize: size }), OpenvoltConsent.fromRecord);
   }
 }
 
@@ -418,6 +630,11 @@ export class OpenvoltConsentResolver {
   @FieldResolver(() => OpenvoltCustomer, { nullable: true, description: 'The customer who gave the consent.' })
   async customer(@Root() consent: OpenvoltConsent, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltCustomer> {
     return OpenvoltCustomer.fromRecord(await loaders.customerById.load(consent.customerId));
+  }
+
+  @FieldResolver(() => OpenvoltDocument, { nullable: true, description: 'The document holding the consent’s evidence.' })
+  async evidenceDocument(@Root() consent: OpenvoltConsent, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltDocument> {
+    return OpenvoltDocument.fromRecord(await loaders.documentById.load(consent.evidenceDocumentId));
   }
 }
 

@@ -1,14 +1,16 @@
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
-import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType, IsStringMap, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/graph/provider-names.js';
 import type {
   OpenvoltConsentRecord,
   OpenvoltCustomerRecord,
   OpenvoltDataSource as DataSourceValue,
+  OpenvoltDocumentRecord,
   OpenvoltMeterRecord,
   OpenvoltMeterStatus as MeterStatusValue,
+  OpenvoltPullStatus as PullStatusValue,
   OpenvoltUpdateFrequency as UpdateFrequencyValue,
 } from './contract.js';
 
@@ -69,6 +71,45 @@ registerEnumType(OpenvoltUpdateFrequency, {
     WEEKLY: { description: 'Every week.' },
     MONTHLY: { description: 'Every month.' },
   },
+});
+
+export enum OpenvoltPullStatus {
+  SUCCESS = 'success',
+  FAILURE = 'failure',
+}
+registerEnumType(OpenvoltPullStatus, {
+  name: 'OpenvoltPullStatus',
+  description: 'How Openvolt’s last pull of a meter’s data went.',
+  valuesConfig: { SUCCESS: { description: 'The pull succeeded.' }, FAILURE: { description: 'The pull failed.' } },
+});
+
+export enum OpenvoltMeterType {
+  ELECTRICITY = 'electricity',
+  GAS = 'gas',
+}
+registerEnumType(OpenvoltMeterType, {
+  name: 'OpenvoltMeterType',
+  description: 'What a Dutch connection meters.',
+  valuesConfig: { ELECTRICITY: { description: 'An electricity connection.' }, GAS: { description: 'A gas connection.' } },
+});
+
+export enum OpenvoltConsentOrder {
+  START_DATE = 'start_date',
+  END_DATE = 'end_date',
+}
+registerEnumType(OpenvoltConsentOrder, {
+  name: 'OpenvoltConsentOrder',
+  description: 'How Openvolt sorts consents (ascending).',
+  valuesConfig: { START_DATE: { description: 'By first day covered.' }, END_DATE: { description: 'By last day covered.' } },
+});
+
+export enum OpenvoltDocumentPurpose {
+  CONSENT_EVIDENCE = 'consent_evidence',
+}
+registerEnumType(OpenvoltDocumentPurpose, {
+  name: 'OpenvoltDocumentPurpose',
+  description: 'What a document is for.',
+  valuesConfig: { CONSENT_EVIDENCE: { description: 'Evidence of a consent, e.g. a signed letter of authority.' } },
 });
 
 @ObjectType('OpenvoltNote', { description: 'A free-text note attached to an Openvolt customer or meter.' })
@@ -151,6 +192,132 @@ export class OpenvoltValidity {
   invalidMeterNumber: boolean;
 }
 
+@ObjectType('OpenvoltProviderInfo', {
+  description: 'What Openvolt needs to reach a Dutch connection through its data source. The data source’s credentials are never shown.',
+})
+export class OpenvoltProviderInfo {
+  @Field(() => String, { nullable: true, description: 'Postal code of the connection, e.g. 1234AB.' })
+  postalCode: string | null;
+
+  @Field(() => String, { nullable: true, description: 'House number of the connection.' })
+  houseNumber: string | null;
+
+  @Field(() => String, { nullable: true, description: 'EAN of the connection (18 digits).' })
+  ean: string | null;
+
+  @Field(() => OpenvoltMeterType, { nullable: true, description: 'Electricity or gas.' })
+  meterType: OpenvoltMeterType | null;
+
+  @Field(() => String, { nullable: true, description: 'EDSN’s meter number (edsn only).' })
+  edsnMeterNumber: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The data source’s own meter id (anexo, solaredge).' })
+  sourceMeterId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Joulz’s subcode of the meter (joulz only).' })
+  subcode: string | null;
+
+  static fromRecord(info: Record<string, unknown>): OpenvoltProviderInfo {
+    const text = (key: string) => (typeof info[key] === 'string' ? (info[key] as string) : null);
+    return Object.assign(new OpenvoltProviderInfo(), {
+      postalCode: text('postal_code'),
+      houseNumber: text('house_number'),
+      ean: text('ean'),
+      meterType: text('meter_type') as OpenvoltMeterType | null,
+      edsnMeterNumber: text('meterNumber'),
+      sourceMeterId: text('meter_id'),
+      subcode: text('subcode'),
+    });
+  }
+}
+
+@InputType('OpenvoltProviderInfoInput', {
+  description:
+    'What Openvolt needs to reach a Dutch connection (dataSource anexo, edsn, joulz, kenter, meetbedrijf or solaredge). Each field says which data sources take it; the credentials go to Openvolt and are never stored or shown by Gridgraph.',
+})
+export class OpenvoltProviderInfoInput {
+  @Field(() => String, {
+    nullable: true,
+    description: 'Postal code of the connection, four digits and two capitals: 1234AB (every Dutch source).',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}[A-Z]{2}$/, { message: 'providerInfo.postalCode must be four digits and two capitals, such as 1234AB' })
+  postalCode?: string;
+
+  @Field(() => String, { nullable: true, description: 'House number of the connection (every Dutch source).' })
+  @IsOptional()
+  @MaxLength(20)
+  houseNumber?: string;
+
+  @Field(() => String, { nullable: true, description: 'EAN of the connection, 18 digits (every Dutch source).' })
+  @IsOptional()
+  @Matches(/^\d{18}$/, { message: 'providerInfo.ean must be 18 digits' })
+  ean?: string;
+
+  @Field(() => OpenvoltMeterType, { nullable: true, description: 'Electricity or gas (every Dutch source).' })
+  @IsOptional()
+  meterType?: OpenvoltMeterType;
+
+  @Field(() => String, { nullable: true, description: 'EDSN’s meter number, e.g. E0011223344556677 (edsn).' })
+  @IsOptional()
+  @MaxLength(64)
+  edsnMeterNumber?: string;
+
+  @Field(() => String, { nullable: true, description: 'The data source’s meter id (anexo, solaredge).' })
+  @IsOptional()
+  @MaxLength(64)
+  sourceMeterId?: string;
+
+  @Field(() => String, { nullable: true, description: 'Joulz’s subcode of the meter (joulz).' })
+  @IsOptional()
+  @MaxLength(64)
+  subcode?: string;
+
+  @Field(() => String, { nullable: true, description: 'OAuth client id at the data source (anexo). A credential.' })
+  @IsOptional()
+  @MaxLength(200)
+  clientId?: string;
+
+  @Field(() => String, { nullable: true, description: 'OAuth client secret at the data source (anexo). A credential.' })
+  @IsOptional()
+  @MaxLength(200)
+  clientSecret?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'API key of the account at the data source (joulz, meetbedrijf, solaredge). A credential.',
+  })
+  @IsOptional()
+  @MaxLength(200)
+  apiKey?: string;
+
+  @Field(() => String, { nullable: true, description: 'User name of the Kenter account (kenter). A credential.' })
+  @IsOptional()
+  @MaxLength(200)
+  username?: string;
+
+  @Field(() => String, { nullable: true, description: 'Password of the Kenter account (kenter). A credential.' })
+  @IsOptional()
+  @MaxLength(200)
+  password?: string;
+}
+
+/** Each OpenvoltProviderInfoInput field and the `provider_info` field it is on the wire. */
+export const PROVIDER_INFO_WIRE_NAMES = {
+  postalCode: 'postal_code',
+  houseNumber: 'house_number',
+  ean: 'ean',
+  meterType: 'meter_type',
+  edsnMeterNumber: 'meterNumber',
+  sourceMeterId: 'meter_id',
+  subcode: 'subcode',
+  clientId: 'client_id',
+  clientSecret: 'client_secret',
+  apiKey: 'api_key',
+  username: 'username',
+  password: 'password',
+} as const satisfies Record<keyof OpenvoltProviderInfoInput, string>;
+
 @ObjectType('OpenvoltMeter', {
   implements: Meter,
   description:
@@ -191,6 +358,21 @@ export class OpenvoltMeter extends Meter {
   @Field(() => [OpenvoltNote], { description: 'Notes attached to the meter.' })
   notes: OpenvoltNote[];
 
+  @Field(() => OpenvoltProviderInfo, {
+    nullable: true,
+    description: 'How Openvolt reaches a Dutch connection; null for other data sources.',
+  })
+  providerInfo: OpenvoltProviderInfo | null;
+
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When Openvolt last pulled this meter’s data (UTC); null before the first pull.',
+  })
+  lastDataPullDate: Date | null;
+
+  @Field(() => OpenvoltPullStatus, { nullable: true, description: 'How Openvolt’s last pull of this meter’s data went.' })
+  lastDataPullStatus: PullStatusValue | null;
+
   @Field(() => DateTimeResolver, { nullable: true, description: 'When the meter was registered in Openvolt (UTC).' })
   createdAt: Date | null;
 
@@ -225,6 +407,9 @@ export class OpenvoltMeter extends Meter {
         : null,
       metadata: record.metadata ?? null,
       notes: (record.notes ?? []).map(toNote),
+      providerInfo: record.provider_info ? OpenvoltProviderInfo.fromRecord(record.provider_info) : null,
+      lastDataPullDate: toDate(record.last_data_pull_date),
+      lastDataPullStatus: record.last_data_pull_status ?? null,
       createdAt: toDate(record.created_at),
       embeddedCustomer: record.customer ?? null,
     });
@@ -282,6 +467,46 @@ export class OpenvoltConsent {
   }
 }
 
+@ObjectType('OpenvoltDocument', { description: 'A document stored at Openvolt, such as the evidence of a consent.' })
+export class OpenvoltDocument {
+  @Field(() => ID, { description: 'Openvolt’s id of the document: what a consent’s evidenceDocumentId names.' })
+  id: string;
+
+  @Field(() => String, { description: 'Name of the document.' })
+  name: string;
+
+  @Field(() => OpenvoltDocumentPurpose, { description: 'What the document is for.' })
+  purpose: OpenvoltDocumentPurpose;
+
+  @Field(() => String, { nullable: true, description: 'Name of the uploaded file, when Openvolt reports it.' })
+  fileName: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Media type of the uploaded file, when Openvolt reports it.' })
+  contentType: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Size of the uploaded file in bytes, when Openvolt reports it.' })
+  size: number | null;
+
+  @Field(() => JSONObjectResolver, { nullable: true, description: 'Your own key–value pairs (string values) stored with the document.' })
+  metadata: Record<string, string> | null;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the document was uploaded (UTC).' })
+  createdAt: Date | null;
+
+  static fromRecord(record: OpenvoltDocumentRecord): OpenvoltDocument {
+    return Object.assign(new OpenvoltDocument(), {
+      id: record._id,
+      name: record.name,
+      purpose: record.purpose as OpenvoltDocumentPurpose,
+      fileName: record.file_name ?? null,
+      contentType: record.content_type ?? null,
+      size: record.size ?? null,
+      metadata: record.metadata ?? null,
+      createdAt: toDate(record.created_at),
+    });
+  }
+}
+
 @ObjectType('OpenvoltEvent', {
   description: 'A webhook delivery received from Openvolt (newest first when listed). Kept in this server’s memory.',
 })
@@ -314,6 +539,7 @@ export const OpenvoltCustomerConnection = ConnectionType(OpenvoltCustomer, 'Open
 export const OpenvoltMeterConnection = ConnectionType(OpenvoltMeter, 'OpenvoltMeter');
 export const OpenvoltConsentConnection = ConnectionType(OpenvoltConsent, 'OpenvoltConsent');
 export const OpenvoltEventConnection = ConnectionType(OpenvoltEvent, 'OpenvoltEvent');
+export const OpenvoltDocumentConnection = ConnectionType(OpenvoltDocument, 'OpenvoltDocument');
 
 // Inputs. Validation runs before any upstream call (shared/subgraph/federation.ts), so bad input costs no call.
 
@@ -423,6 +649,20 @@ export class RegisterOpenvoltMeterInput {
   @IsOptional()
   @IsStringMap()
   metadata?: Record<string, string>;
+
+  @Field(() => [OpenvoltNoteInput], { nullable: true, description: 'Notes to attach.' })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  notes?: OpenvoltNoteInput[];
+
+  @Field(() => OpenvoltProviderInfoInput, {
+    nullable: true,
+    description:
+      'How Openvolt reaches a Dutch connection; only with a Dutch dataSource (anexo, edsn, joulz, kenter, meetbedrijf, solaredge).',
+  })
+  @IsOptional()
+  @ValidateNested()
+  providerInfo?: OpenvoltProviderInfoInput;
 }
 
 @InputType('UpdateOpenvoltMeterInput', { description: 'Changes to an Openvolt meter; omitted fields stay as they are.' })
@@ -476,9 +716,46 @@ export class CreateOpenvoltConsentInput {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'endDate must be a date as YYYY-MM-DD' })
   endDate: string;
 
-  @Field(() => ID, { description: 'Id of the Openvolt document holding the evidence (a signed letter of authority).' })
-  @IsNotEmpty({ message: 'evidenceDocumentId must not be empty' })
+  @Field(() => ID, {
+    description: 'Id of the Openvolt document holding the evidence (a signed letter of authority), as uploadOpenvoltDocument returns it.',
+  })
+  @Matches(/^[0-9a-f]{24}$/i, { message: 'evidenceDocumentId must be an Openvolt document id (24 hex characters)' })
   evidenceDocumentId: string;
+
+  @Field(() => JSONObjectResolver, { nullable: true, description: METADATA_DESCRIPTION })
+  @IsOptional()
+  @IsStringMap()
+  metadata?: Record<string, string>;
+}
+
+@InputType('UploadOpenvoltDocumentInput', { description: 'A document to store at Openvolt, such as a signed letter of authority.' })
+export class UploadOpenvoltDocumentInput {
+  @Field(() => String, { description: 'Name of the document.' })
+  @Matches(/\S/, { message: 'name must not be empty' })
+  @MaxLength(200)
+  name: string;
+
+  @Field(() => String, {
+    description: 'The file’s bytes, base64-encoded; at most OPENVOLT_DOCUMENT_MAX_BYTES once decoded (default 512 KiB).',
+  })
+  @Matches(/^[A-Za-z0-9+/]+={0,2}$/, { message: 'contentBase64 must be base64 (A–Z, a–z, 0–9, +, / and = padding)' })
+  contentBase64: string;
+
+  @Field(() => String, { nullable: true, description: 'Name of the file as uploaded; default the document’s name.' })
+  @IsOptional()
+  @Matches(/^[^\\/\r\n"]+$/, { message: 'fileName must be a plain file name' })
+  @MaxLength(200)
+  fileName?: string;
+
+  @Field(() => String, { defaultValue: 'application/pdf', description: 'Media type of the file.' })
+  @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: 'contentType must be a media type such as application/pdf' })
+  contentType: string;
+
+  @Field(() => OpenvoltDocumentPurpose, {
+    defaultValue: OpenvoltDocumentPurpose.CONSENT_EVIDENCE,
+    description: 'What the document is for.',
+  })
+  purpose: OpenvoltDocumentPurpose;
 
   @Field(() => JSONObjectResolver, { nullable: true, description: METADATA_DESCRIPTION })
   @IsOptional()

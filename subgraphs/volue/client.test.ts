@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VolueClient, differingFields, type VolueClientOptions } from './client.js';
 import { VOLUE_SIMULATOR_CLIENT_ID, VOLUE_SIMULATOR_CLIENT_SECRET, startVolueSimulator, type VolueSimulator } from './simulator/index.js';
-import { SEED_USER_IDS } from './simulator/seed.js';
+import { SEED_LOCATION_IDS, SEED_USER_IDS } from './simulator/seed.js';
 
 /** The connector against the simulator: token handling, registration idempotency, no blind POST retries. */
 
@@ -74,31 +74,59 @@ describe('OAuth2 client credentials', () => {
   });
 });
 
-describe('idempotent registration', () => {
-  const vehicle = {
-    vehicleId: 'ev-123',
-    metadata: { resourceType: 'Vehicle' as const, brand: 'Tesla', model: 'Model 3', year: 2022, vin: '5YJ3E1EA7NF000123' },
-  };
+describe('idempotent registration: 409 where the spec declares it, read-back by id where it does not', () => {
+  const location = { locationId: 'loc-123', locationType: 'Residential' as const, meterPointIds: ['707057500011112222'] };
 
-  it('counts a 409 for an identical payload as success and returns the stored object', async () => {
+  it('a location answered 409 with the same fields is success, and returns the stored location', async () => {
     const volue = client();
-    const first = await volue.registerVehicle(SEED_USER_IDS.office, vehicle);
-    const again = await volue.registerVehicle(SEED_USER_IDS.office, vehicle);
+    const first = await volue.registerLocation(SEED_USER_IDS.office, location);
+    const again = await volue.registerLocation(SEED_USER_IDS.office, location);
     expect(again).toEqual(first);
-    expect(simulator.callCount('POST', '/energy-coordination/v1/users/:userId/vehicles')).toBe(2);
-    expect(await volue.listVehicles(SEED_USER_IDS.office)).toHaveLength(1);
+    expect(simulator.callCount('POST', '/energy-coordination/v1/users/:userId/locations')).toBe(2);
+    expect(simulator.callCount('GET', '/energy-coordination/v1/users/:userId/locations/:locationId')).toBe(1);
   });
 
-  it('turns a 409 for a different payload into an error naming the differing fields', async () => {
+  it('a location answered 409 with different fields is an error naming them', async () => {
     const volue = client();
-    await volue.registerVehicle(SEED_USER_IDS.office, vehicle);
-    const error = await volue
-      .registerVehicle(SEED_USER_IDS.office, { ...vehicle, metadata: { ...vehicle.metadata, year: 2023 } })
-      .catch((e: Error) => e);
-    expect(error).toMatchObject({
-      extensions: { code: 'UPSTREAM_REJECTED', upstreamStatus: 409, differingFields: ['metadata.year'] },
+    await volue.registerLocation(SEED_USER_IDS.office, location);
+    const error = await volue.registerLocation(SEED_USER_IDS.office, { ...location, locationType: 'Commercial' }).catch((e: Error) => e);
+    expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_REJECTED', upstreamStatus: 409, differingFields: ['locationType'] } });
+    expect((error as Error).message).toMatch(/location loc-123 registered with different data/);
+  });
+
+  it('a vehicle refused with 400 (no 409 in the spec) is read back by id: the same user’s vehicle is success', async () => {
+    const volue = client();
+    const first = await volue.registerVehicle(SEED_USER_IDS.office, 'ev-123');
+    expect(first).toEqual({
+      resourceId: 'ev-123',
+      resourceType: 'Vehicle',
+      userId: SEED_USER_IDS.office,
+      locationId: null,
+      meterPointId: null,
     });
-    expect((error as Error).message).toMatch(/vehicle ev-123 registered with different data/);
+    expect(await volue.registerVehicle(SEED_USER_IDS.office, 'ev-123')).toEqual(first);
+    expect(simulator.callCount('GET', '/energy-coordination/v1/resources/:resourceId')).toBe(1);
+    const error = await volue.registerVehicle(SEED_USER_IDS.cabin, 'ev-123').catch((e: Error) => e);
+    expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_REJECTED', upstreamStatus: 400, differingFields: ['userId'] } });
+  });
+
+  it('a 400 that is not a duplicate stands: nothing to read back', async () => {
+    const error = await client()
+      .registerLocationResource(SEED_USER_IDS.home, SEED_LOCATION_IDS.home, {
+        resourceId: 'x',
+        resourceType: 'HotWaterTank',
+        meterPointId: 'not-its-meter',
+      })
+      .catch((e: Error) => e);
+    expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_REJECTED', upstreamStatus: 400 } });
+    expect((error as Error).message).toMatch(/meterPointId must be one of the location/);
+  });
+
+  it('a user refused with 400 because it exists is read back and returned', async () => {
+    const volue = client();
+    expect(await volue.registerUser(SEED_USER_IDS.home)).toEqual({ userId: SEED_USER_IDS.home });
+    expect(simulator.callCount('POST', '/energy-coordination/v1/users')).toBe(1);
+    expect(simulator.callCount('GET', '/energy-coordination/v1/users/:userId')).toBe(1);
   });
 
   it('never retries a registration POST that failed upstream', async () => {

@@ -2,9 +2,10 @@ import { createHmac } from 'node:crypto';
 
 /**
  * The Volue Energy Coordination contract (CONTRACT.md) that the connector calls and the simulator
- * serves: paths, allowed values, page sizes, limits, the webhook signature and the JSON shapes of the
- * API. Registration follows the seed's Quickstart generation (late 2023); events, webhooks, reports and
- * pagination follow the current partner OpenAPI (2026-01). Records keep Volue's field names.
+ * serves: the current partner OpenAPI (2026-01; a copy in test/fixtures/volue-partner-openapi-2026-01.json).
+ * Paths, allowed values, page sizes, limits, the webhook signature and the JSON shapes, named after the
+ * spec's schemas (`GetLocationResponse` → `VolueLocationRecord`, …). test/volue-contract.test.ts checks
+ * that what the simulator answers and what the connector sends validate against the spec's schemas.
  */
 
 export const VOLUE_API_BASE_PATH = '/energy-coordination/v1';
@@ -14,21 +15,33 @@ export const VOLUE_TOKEN_PATH = '/connect/token';
 /** API paths below VOLUE_API_BASE_PATH; ids are given encoded (the connector) or as `:name` (the simulator's routes). */
 export const VOLUE_PATHS = {
   users: 'users',
+  usersBatch: 'users/batch',
+  eligibleUsers: 'users/eligible',
   user: (userId: string) => `users/${userId}`,
-  meters: (userId: string) => `users/${userId}/meters`,
-  meter: (userId: string, meterId: string) => `users/${userId}/meters/${meterId}`,
+  locations: (userId: string) => `users/${userId}/locations`,
+  location: (userId: string, locationId: string) => `users/${userId}/locations/${locationId}`,
+  locationsBatch: 'users/locations/batch',
+  locationResources: (userId: string, locationId: string) => `users/${userId}/locations/${locationId}/resources`,
   vehicles: (userId: string) => `users/${userId}/vehicles`,
-  vehicle: (userId: string, vehicleId: string) => `users/${userId}/vehicles/${vehicleId}`,
-  resources: (userId: string) => `users/${userId}/resources`,
-  resource: (userId: string, resourceId: string) => `users/${userId}/resources/${resourceId}`,
+  userResources: (userId: string) => `users/${userId}/resources`,
+  resource: (resourceId: string) => `resources/${resourceId}`,
+  enrollment: (userId: string) => `users/${userId}/enrollment`,
+  eligibility: (userId: string) => `users/${userId}/eligibility`,
+  compensation: (userId: string) => `users/${userId}/compensation`,
+  meterPointEligibility: (meterPointId: string) => `meters/${meterPointId}/eligible`,
   events: 'events',
   event: (eventId: string) => `events/${eventId}`,
-  simulatePriceCurve: 'simulation/events/pricecurve',
-  simulateUserEligibility: 'simulation/events/usereligibility',
+  reports: 'reports',
   webhooks: 'webhooks',
   webhook: (webhookId: string) => `webhooks/${webhookId}`,
-  webhookTest: (webhookId: string) => `webhooks/${webhookId}/test`,
-  reports: 'reports',
+  webhookEnabled: (webhookId: string) => `webhooks/${webhookId}/enabled`,
+  webhookLogs: 'webhooks/logs',
+  webhookLog: (notificationId: string) => `webhooks/logs/${notificationId}`,
+  simulatePriceCurve: 'simulation/events/pricecurve',
+  simulateUserEligibility: 'simulation/events/usereligibility',
+  simulateLocationLpc: 'simulation/events/lpc/locations',
+  simulateResourceLpc: 'simulation/events/lpc/resources',
+  simulatePartnerData: 'simulation/partner',
 } as const;
 
 /** Volue's largest page (partner OpenAPI: "Maximum pageSize is 1000"). */
@@ -40,9 +53,20 @@ export const VOLUE_DEFAULT_PAGE_SIZE = 100;
 export const VOLUE_DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
 
 export const VOLUE_RESOURCE_TYPES = ['Generic', 'Vehicle', 'Charger', 'HotWaterTank', 'HVAC', 'SolarInverter'] as const;
+export type VolueResourceTypeName = (typeof VOLUE_RESOURCE_TYPES)[number];
 
 export const VOLUE_LOCATION_TYPES = ['Unknown', 'Residential', 'Commercial', 'Other'] as const;
-export type VolueLocationType = (typeof VOLUE_LOCATION_TYPES)[number];
+export type VolueLocationTypeName = (typeof VOLUE_LOCATION_TYPES)[number];
+
+export const VOLUE_CURRENCIES = ['NOK', 'EUR', 'SEK', 'DKK'] as const;
+export type VolueCurrencyName = (typeof VOLUE_CURRENCIES)[number];
+
+export const VOLUE_ENERGY_UNITS = ['kWh', 'MWh'] as const;
+
+export const VOLUE_PRICE_AREAS = ['Unknown', 'NO1', 'NO2', 'NO3', 'NO4', 'NO5', 'FI', 'DK1', 'DK2', 'SE1', 'SE2', 'SE3', 'SE4'] as const;
+export type VoluePriceAreaName = (typeof VOLUE_PRICE_AREAS)[number];
+
+export const VOLUE_COMPENSATION_PROBLEM_TYPES = ['MissingMpidOnLocation', 'CompensationMpidDoesNotMatchLocation'] as const;
 
 export const VOLUE_NOTIFICATION_TYPES = [
   'Unknown',
@@ -52,10 +76,18 @@ export const VOLUE_NOTIFICATION_TYPES = [
   'ResourceLPCRequested',
   'LPCReservationCreated',
 ] as const;
-export type VolueNotificationType = (typeof VOLUE_NOTIFICATION_TYPES)[number];
+export type VolueNotificationTypeName = (typeof VOLUE_NOTIFICATION_TYPES)[number];
+
+/** Spellings Volue's docs use for a notification type, read as the spec's (`LocationLPCCreated` in the webhook docs). */
+export const VOLUE_NOTIFICATION_TYPE_ALIASES: Readonly<Record<string, VolueNotificationTypeName>> = {
+  LocationLPCCreated: 'LocationLPCRequested',
+};
+
+export const VOLUE_EVENT_PAYLOAD_TYPES = ['PriceCurve', 'UserEligibility', 'LocationLPC', 'ResourceLPC', 'LPCReservation'] as const;
+export type VolueEventPayloadType = (typeof VOLUE_EVENT_PAYLOAD_TYPES)[number];
 
 /** The notification type a webhook receives for an event of each payload type. */
-export const VOLUE_NOTIFICATION_TYPE_OF_PAYLOAD: Readonly<Record<string, VolueNotificationType>> = {
+export const VOLUE_NOTIFICATION_TYPE_OF_PAYLOAD: Readonly<Record<VolueEventPayloadType, VolueNotificationTypeName>> = {
   PriceCurve: 'PriceCurveCreated',
   UserEligibility: 'UserEligibilityUpdated',
   LocationLPC: 'LocationLPCRequested',
@@ -64,15 +96,18 @@ export const VOLUE_NOTIFICATION_TYPE_OF_PAYLOAD: Readonly<Record<string, VolueNo
 };
 
 export const VOLUE_WEBHOOK_STATUSES = ['New', 'Healthy', 'Unhealthy', 'TimeOut'] as const;
-export type VolueWebhookStatus = (typeof VOLUE_WEBHOOK_STATUSES)[number];
+export type VolueWebhookStatusName = (typeof VOLUE_WEBHOOK_STATUSES)[number];
 
-/** The report payload types built here (the docs call EnergyUsage the official one). */
-export const VOLUE_REPORT_PAYLOAD_TYPES = ['EnergyUsage', 'LocationEnergyUsage'] as const;
+/** SparkReportPayloadType: every payload a report may carry. */
+export const VOLUE_REPORT_PAYLOAD_TYPES = [
+  'EnergyUsage',
+  'LocationEnergyUsage',
+  'LocationEnergyUsagePlan',
+  'ResourceLPCAcknowledgement',
+  'LocationLPCAcknowledgement',
+] as const;
 /** The only resolution Volue accepts in energy-usage reports (.NET TimeSpan: one hour). */
 export const VOLUE_REPORT_RESOLUTION = '01:00:00';
-
-/** [I] The model years a vehicle may state. */
-export const VOLUE_VEHICLE_YEARS = { min: 1900, max: 2100 } as const;
 
 /** The header a webhook delivery is signed in. */
 export const VOLUE_SIGNATURE_HEADER = 'x-payload-signature';
@@ -82,7 +117,7 @@ export function signPayload(rawBody: string | Buffer, secret: string): string {
   return createHmac('sha256', secret).update(rawBody).digest('base64');
 }
 
-// The JSON shapes of the API
+// The JSON shapes of the API, named after the spec's schemas.
 
 /** The identity server's answer to a client-credentials request. */
 export interface VolueTokenResponse {
@@ -102,79 +137,149 @@ export interface VoluePagination {
   previousPage?: number | null;
 }
 
+/** GetUserResponse / PostUserRequest. */
 export interface VolueUserRecord {
   userId: string;
 }
 
+/** GetUsersResponse and GetEligibleUsersResponse. */
 export interface VolueUserPage {
   pagination: VoluePagination;
-  users: VolueUserRecord[];
+  users?: VolueUserRecord[];
 }
 
-export interface VolueAddress {
-  street?: string;
-  city?: string;
-  zipCode?: string;
-}
-
+/** Coordinate. */
 export interface VolueCoordinates {
   latitude: number;
   longitude: number;
 }
 
-export interface VolueMeterInput {
-  address?: VolueAddress;
-  location?: VolueCoordinates;
-  meterPointId: string;
-  meterNumber?: string;
-  locationType?: VolueLocationType;
+/** PostLocationRequest / PutLocationRequest (`meterPointId` is deprecated in the spec: this project sends `meterPointIds`). */
+export interface VolueLocationInput {
+  locationId: string;
+  locationType?: VolueLocationTypeName;
+  coordinates?: VolueCoordinates;
+  meterPointIds?: string[] | null;
 }
 
-/** [I] A registered meter: the fields sent (null where none was sent), plus `meterId` and its `userId`. */
-export interface VolueMeterRecord {
-  meterId: string;
-  userId?: string;
-  address?: VolueAddress;
-  location?: VolueCoordinates | null;
-  meterPointId: string;
-  meterNumber?: string | null;
-  locationType?: VolueLocationType;
+/** PatchLocationRequest: any subset. */
+export type VolueLocationPatch = Partial<Pick<VolueLocationInput, 'locationType' | 'coordinates' | 'meterPointIds'>>;
+
+/** GetLocationResponse. */
+export interface VolueLocationRecord {
+  locationId: string;
+  locationType?: VolueLocationTypeName;
+  coordinates?: VolueCoordinates;
+  /** Deprecated by Volue: the first of meterPointIds. */
+  meterPointId?: string | null;
+  meterPointIds?: string[];
+  userId?: string | null;
 }
 
-export interface VolueVehicleMetadata {
-  resourceType: 'Vehicle';
-  brand?: string;
-  model?: string;
-  year?: number;
-  vin?: string;
-}
-
-/** [I] A registered vehicle: the fields sent, plus Volue's `id` and the `userId`. */
-export interface VolueVehicleRecord {
-  id?: string;
-  userId?: string;
-  vehicleId: string;
-  metadata: VolueVehicleMetadata;
-}
-
-export interface VolueResourceMetadata {
-  resourceType: string;
-  [field: string]: unknown;
-}
-
-/** [I] A registered resource: the fields sent, plus Volue's `id` and the `userId`. */
-export interface VolueResourceRecord {
-  id?: string;
-  userId?: string;
+/** PostVehicleResourceRequest. */
+export interface VolueVehicleInput {
   resourceId: string;
-  metadata: VolueResourceMetadata;
+  resourceType: 'Vehicle';
+}
+
+/** PostLocationBoundResourceRequest. */
+export interface VolueLocationResourceInput {
+  resourceId: string;
+  resourceType: VolueResourceTypeName;
+  meterPointId?: string | null;
+}
+
+/** GetResourceResponse (GetLocationBoundResourceResponse is the same with `locationId` required). */
+export interface VolueResourceRecord {
+  resourceId: string;
+  resourceType: VolueResourceTypeName;
+  userId: string;
+  locationId?: string | null;
+  meterPointId?: string | null;
+}
+
+/** GetUserEnrollmentResponse. */
+export interface VolueEnrollmentRecord {
+  userId: string;
+  isEnrolled?: boolean;
+  enrollmentId?: string | null;
+  enrollmentDate?: string | null;
+}
+
+/** GetUserEligibilityResponse. */
+export interface VolueUserEligibilityRecord {
+  userId: string;
+  isEligible: boolean;
+}
+
+/** GetMpidEligibilityResponse. */
+export interface VolueMeterPointEligibilityRecord {
+  meterPointId: string;
+  isEligible: boolean;
+}
+
+/** Problem. */
+export interface VolueCompensationProblem {
+  problemType?: (typeof VOLUE_COMPENSATION_PROBLEM_TYPES)[number];
+  message: string;
+}
+
+/** LocationCompensation. */
+export interface VolueLocationCompensation {
+  locationId?: string;
+  meterPointIds?: string[];
+  activeAmount?: number;
+  blockedAmount?: number;
+  currency?: VolueCurrencyName;
+  problems?: VolueCompensationProblem[];
+}
+
+/** GetUserCompensationForCurrentMonthResponse; `period` dates are `yyyy-MM-dd`. */
+export interface VolueCompensationRecord {
+  userId?: string;
+  period: { from?: string; to?: string };
+  locationCompensations?: VolueLocationCompensation[];
+}
+
+/** LPCDataPoint. */
+export interface VolueLpcPoint {
+  maxPowerInKiloWatts?: number;
+  timestamp?: string;
+}
+
+/** PriceCurvePoint / PriceCurve. */
+export interface VoluePriceCurve {
+  points?: Array<{ price?: number; timestamp?: string }>;
+  energyUnit?: (typeof VOLUE_ENERGY_UNITS)[number];
+  currency?: VolueCurrencyName;
+  resolution?: string;
+}
+
+/** LocationLPCTarget (also the targets of an LPCReservation). */
+export interface VolueLocationLpcTarget {
+  locationId: string;
+  meterPointId: string;
+  resolution: string;
+  points: VolueLpcPoint[];
+}
+
+/** ResourceLPCTarget. */
+export interface VolueResourceLpcTarget extends VolueLocationLpcTarget {
+  resourceId: string;
 }
 
 /** SparkEventPayload: polymorphic on `payloadType`. */
-export interface VolueEventPayload {
-  payloadType: string;
-  [field: string]: unknown;
-}
+export type VolueEventPayload =
+  | {
+      payloadType: 'PriceCurve';
+      targets: Array<{ resourceId: string; locationId: string }>;
+      priceCurveDelta: VoluePriceCurve;
+      priceArea: VoluePriceAreaName;
+    }
+  | { payloadType: 'UserEligibility'; lastUpdated: string; addedUsers: string[]; removedUsers: string[] }
+  | { payloadType: 'LocationLPC'; targets: VolueLocationLpcTarget[] }
+  | { payloadType: 'ResourceLPC'; targets: VolueResourceLpcTarget[] }
+  | { payloadType: 'LPCReservation'; targets: VolueLocationLpcTarget[] };
 
 /** GetEventResponse. */
 export interface VolueEventRecord {
@@ -183,9 +288,35 @@ export interface VolueEventRecord {
   payload: VolueEventPayload;
 }
 
+/** GetEventsResponse. */
 export interface VolueEventPage {
   pagination: VoluePagination;
-  events: VolueEventRecord[];
+  events?: VolueEventRecord[];
+}
+
+/** SimulateEventResponse. */
+export interface VolueSimulatedEvent {
+  simulatedEvent?: VolueEventRecord;
+}
+
+/** SimulatePriceCurveEventRequest: every field optional (Volue picks random values for what is missing). */
+export interface VolueSimulatePriceCurveRequest {
+  targets?: Array<{ resourceId: string; locationId: string }> | null;
+  priceCurveDelta?: VoluePriceCurve;
+  priceArea?: VoluePriceAreaName;
+}
+
+/** SimulateLocationLPCEventRequest. */
+export interface VolueSimulateLocationLpcRequest {
+  locations?: Array<{ location?: { locationId?: string; meterPointId?: string }; points?: VolueLpcPoint[] | null }> | null;
+}
+
+/** SimulateResourceLPCEventRequest. */
+export interface VolueSimulateResourceLpcRequest {
+  resources?: Array<{
+    resource?: { locationId?: string; resourceId?: string; meterPointId?: string };
+    points?: VolueLpcPoint[] | null;
+  }> | null;
 }
 
 /** EventNotification: the body of a webhook delivery. */
@@ -194,7 +325,7 @@ export interface VolueEventNotification {
   eventId: string;
   eventCreatedAtUtc: string;
   notificationSentUtc: string;
-  notificationType: VolueNotificationType;
+  notificationType: VolueNotificationTypeName;
   payload: VolueEventPayload;
 }
 
@@ -203,36 +334,69 @@ export interface VolueWebhookRecord {
   webhookId: string;
   webhookUrl: string;
   name?: string | null;
-  notificationTypes?: VolueNotificationType[];
+  notificationTypes?: VolueNotificationTypeName[];
   enabled?: boolean;
-  status?: VolueWebhookStatus;
+  status?: VolueWebhookStatusName;
   createdDate?: string;
   modifiedDate?: string;
   lastAnalyzedTimestamp?: string;
 }
 
+/** PostWebhookRequest / PatchWebhookRequest. */
 export interface VolueWebhookInput {
   webhookUrl?: string;
   name?: string | null;
   webhookSecret?: string | null;
-  notificationTypes?: VolueNotificationType[];
+  notificationTypes?: VolueNotificationTypeName[];
   enabled?: boolean;
 }
 
-/** [I] The answer to `POST /webhooks/:id/test` (Volue documents none). */
-export interface VolueWebhookTestRecord {
+/** WebhookNotificationLog: one delivery attempt of a notification to a webhook. */
+export interface VolueWebhookLogRecord {
   webhookId: string;
+  tenantId: string;
+  webhookUrl: string;
+  partnerEventId?: string;
   notificationId?: string;
-  eventId?: string;
+  notificationType?: VolueNotificationTypeName;
+  notificationSent?: string;
+  sparkSignature?: string | null;
+  requestTimeout?: boolean;
   responseStatusCode?: number | null;
+  requestDurationMs?: number | null;
 }
 
+/** GetWebhookNotificationLogsResponse. */
+export interface VolueWebhookLogPage {
+  webhookNotificationLogs?: VolueWebhookLogRecord[];
+  pagination?: VoluePagination;
+}
+
+/** GetWebhookNotificationLogByIdResponse: the log and the body that was sent. */
+export interface VolueWebhookLogDetail {
+  webhookNotificationLog?: VolueWebhookLogRecord;
+  notificationContent?: string;
+}
+
+/** EnergyCurvePoint. */
 export interface VolueEnergyPoint {
   /** UTC, at the start of the hour the energy was used in. */
   timestamp: string;
   kiloWattHours: number;
 }
 
+/** LPCLocation. */
+export interface VolueLpcLocation {
+  locationId: string;
+  meterPointId: string;
+}
+
+/** LPCResource. */
+export interface VolueLpcResource extends VolueLpcLocation {
+  resourceId: string;
+}
+
+/** SparkReportPayload: polymorphic on `payloadType`. */
 export type VolueReportPayload =
   | {
       payloadType: 'EnergyUsage';
@@ -248,13 +412,25 @@ export type VolueReportPayload =
       meterPointId: string;
       points: VolueEnergyPoint[];
       resolution: typeof VOLUE_REPORT_RESOLUTION;
-    };
+    }
+  | {
+      payloadType: 'LocationEnergyUsagePlan';
+      locationId: string;
+      meterPointId: string;
+      resolution: typeof VOLUE_REPORT_RESOLUTION;
+      baseline: VolueEnergyPoint[];
+      flexibility: VolueEnergyPoint[];
+    }
+  | { payloadType: 'ResourceLPCAcknowledgement'; acknowledgedTargets: VolueLpcResource[]; declinedTargets: VolueLpcResource[] }
+  | { payloadType: 'LocationLPCAcknowledgement'; acknowledgedTargets: VolueLpcLocation[]; declinedTargets: VolueLpcLocation[] };
 
+/** PostReportRequest. */
 export interface VolueReportRequest {
   eventId?: string | null;
   payloads: VolueReportPayload[];
 }
 
+/** GetReportResponse. */
 export interface VolueReportRecord {
   id: string;
   eventId?: string | null;

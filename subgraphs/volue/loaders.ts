@@ -1,39 +1,59 @@
 import DataLoader from 'dataloader';
 import { perKeyLoader } from '../../shared/connector/batching.js';
 import type { VolueClient } from './client.js';
-import type { VolueMeterRecord } from './contract.js';
+import type { VolueLocationRecord } from './contract.js';
+import type { VolueKeptFields } from './kept-fields.js';
 
 /**
  * Per-request DataLoaders over the Volue connector (never module-level: cached records would leak
- * between users). Volue has no batch reads, so batching means one call per distinct key per request.
- * Volue has no lookup of meters by metering point id: `metersByPointId` lists the users once per
- * request and reads each user's meters (through `metersByUser`, so those calls are shared).
+ * between users). Volue has no batch reads, so batching means one call per distinct key per request:
+ * a user's locations and resources are read once however many fields ask for them (a location's
+ * resources are its user's, filtered). Volue has no lookup of locations by metering point id:
+ * `locationsByPointId` lists the users once per request and reads each user's locations (through
+ * `locationsByUser`, so those calls are shared).
  */
-export function createVolueLoaders(client: VolueClient) {
+export function createVolueLoaders(client: VolueClient, kept: VolueKeptFields) {
   const userById = perKeyLoader((userId: string) => client.getUser(userId));
-  const metersByUser = perKeyLoader((userId: string) => client.listMeters(userId));
-  const vehiclesByUser = perKeyLoader((userId: string) => client.listVehicles(userId));
-  const resourcesByUser = perKeyLoader((userId: string) => client.listResources(userId));
+  const locationsByUser = perKeyLoader((userId: string) => client.listLocations(userId));
+  const resourcesByUser = perKeyLoader((userId: string) => client.listUserResources(userId));
+  const resourceById = perKeyLoader((resourceId: string) => client.getResource(resourceId));
+  const enrollmentByUser = perKeyLoader((userId: string) => client.getEnrollment(userId));
+  const eligibilityByUser = perKeyLoader((userId: string) => client.getUserEligibility(userId));
+  const compensationByUser = perKeyLoader((userId: string) => client.getCompensation(userId));
+  const eligibilityByPointId = perKeyLoader((meterPointId: string) => client.getMeterPointEligibility(meterPointId));
   const eventById = perKeyLoader((eventId: string) => client.getEvent(eventId));
   const webhookById = perKeyLoader((webhookId: string) => client.getWebhook(webhookId));
 
-  let allMeters: Promise<VolueMeterRecord[]> | undefined;
-  const metersByPointId = new DataLoader<string, VolueMeterRecord[]>(async (pointIds) => {
-    allMeters ??= (async () => {
+  let allLocations: Promise<VolueLocationRecord[]> | undefined;
+  const locationsByPointId = new DataLoader<string, VolueLocationRecord[]>(async (pointIds) => {
+    allLocations ??= (async () => {
       const userIds = await client.listAllUserIds();
-      const lists = await metersByUser.loadMany(userIds);
-      // One user's meters failing fails the lookup: a partial answer would silently miss meters.
+      const lists = await locationsByUser.loadMany(userIds);
+      // One user's locations failing fails the lookup: a partial answer would silently miss locations.
       const failed = lists.find((list): list is Error => list instanceof Error);
       if (failed) throw failed;
-      return (lists as VolueMeterRecord[][]).flatMap((list, index) =>
-        list.map((meter) => ({ ...meter, userId: meter.userId ?? userIds[index] })),
+      return (lists as VolueLocationRecord[][]).flatMap((list, index) =>
+        list.map((location) => ({ ...location, userId: location.userId ?? userIds[index]! })),
       );
     })();
-    const meters = await allMeters;
-    return pointIds.map((id) => meters.filter((meter) => meter.meterPointId === id));
+    const locations = await allLocations;
+    return pointIds.map((id) => locations.filter((location) => (location.meterPointIds ?? []).includes(id)));
   });
 
-  return { userById, metersByUser, vehiclesByUser, resourcesByUser, eventById, webhookById, metersByPointId };
+  return {
+    userById,
+    locationsByUser,
+    resourcesByUser,
+    resourceById,
+    enrollmentByUser,
+    eligibilityByUser,
+    compensationByUser,
+    eligibilityByPointId,
+    eventById,
+    webhookById,
+    locationsByPointId,
+    kept: kept.loaders(),
+  };
 }
 
 export type VolueLoaders = ReturnType<typeof createVolueLoaders>;

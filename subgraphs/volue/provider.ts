@@ -6,12 +6,17 @@ import { readWebhookSettings, type WebhookSettings } from '../../shared/subgraph
 import { VolueClient } from './client.js';
 import { VOLUE_API_BASE_PATH, VOLUE_TOKEN_PATH } from './contract.js';
 import { createVolueLoaders } from './loaders.js';
+import { VolueKeptFields } from './kept-fields.js';
+import { VolueMutationResolver } from './mutations.js';
 import {
+  VolueLocationResolver,
   VolueMeteringPointResolver,
+  VolueMeterPointEligibilityResolver,
   VolueMeterResolver,
-  VolueMutationResolver,
   VolueQueryResolver,
+  VolueResourceResolver,
   VolueUserResolver,
+  VolueWebhookResolver,
   volueReferenceResolvers,
   type VolueContext,
 } from './resolvers.js';
@@ -30,7 +35,7 @@ export interface VolueConfig extends ProviderServerConfig {
   webhooks: WebhookSettings;
 }
 
-/** Volue Energy Coordination: users, meters, vehicles, resources, events and their webhooks. */
+/** Volue Energy Coordination: users, locations, resources, enrollment, events, reports and webhooks. */
 export const volue = defineProvider({
   name: 'volue',
   provider: 'VOLUE',
@@ -69,7 +74,17 @@ export const volue = defineProvider({
     };
   },
   schema: {
-    resolvers: [VolueQueryResolver, VolueMutationResolver, VolueUserResolver, VolueMeterResolver, VolueMeteringPointResolver],
+    resolvers: [
+      VolueQueryResolver,
+      VolueMutationResolver,
+      VolueUserResolver,
+      VolueLocationResolver,
+      VolueResourceResolver,
+      VolueMeterResolver,
+      VolueMeterPointEligibilityResolver,
+      VolueWebhookResolver,
+      VolueMeteringPointResolver,
+    ],
     referenceResolvers: volueReferenceResolvers,
   },
   serve(config, store, { now }) {
@@ -82,10 +97,11 @@ export const volue = defineProvider({
       calls: config.calls,
     });
     const notifications = new VolueNotifications(store, config.webhooks.retentionMs);
+    const kept = new VolueKeptFields(store);
     // With port 0 the receiver's URL is known only once listening; `receiverUrl` is filled in then.
     const webhooks: VolueContext['webhooks'] = { secret: config.webhookSecret, receiverUrl: config.webhookReceiverUrl };
     return {
-      context: (): VolueContext => ({ client, store, loaders: createVolueLoaders(client), notifications, webhooks }),
+      context: (): VolueContext => ({ client, store, kept, loaders: createVolueLoaders(client, kept), notifications, webhooks }),
       routes: (app) => mountVolueWebhook(app, notifications, { secret: config.webhookSecret, settings: config.webhooks, now }),
       listening: (serverUrl) => {
         webhooks.receiverUrl ??= `${serverUrl}${VOLUE_WEBHOOK_PATH}`;

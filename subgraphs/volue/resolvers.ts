@@ -1,48 +1,39 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, orNotFound } from '../../shared/graph/errors.js';
-import {
-  collectPages,
-  type Connection,
-  ConnectionArgs,
-  Deletion,
-  MeteringPoint,
-  offsetAfter,
-  toConnection,
-} from '../../shared/graph/index.js';
+import { collectPages, type Connection, ConnectionArgs, MeteringPoint, offsetAfter, toConnection } from '../../shared/graph/index.js';
+import type { Store } from '../../shared/store/index.js';
 import type { VolueClient } from './client.js';
-import { VOLUE_REPORT_RESOLUTION, type VolueEnergyPoint, type VolueReportPayload, type VolueWebhookInput } from './contract.js';
+import type { VolueLocationRecord, VoluePagination, VolueResourceRecord } from './contract.js';
+import type { VolueKeptFields } from './kept-fields.js';
 import type { VolueLoaders } from './loaders.js';
 import {
-  RegisterVolueMeterInput,
-  RegisterVolueResourceInput,
-  RegisterVolueUserInput,
-  RegisterVolueVehicleInput,
-  SendVolueReportInput,
-  SubscribeVolueEventsInput,
-  UpdateVolueWebhookInput,
-  VolueEnergyPointInput,
+  VolueCompensation,
+  VolueEnrollment,
   VolueEvent,
   VolueEventConnection,
+  VolueLocation,
   VolueMeter,
+  VolueMeterPointEligibility,
   VolueNotification,
   VolueNotificationConnection,
   VolueNotificationType,
-  VolueReportReceipt,
   VolueResource,
+  VolueResourceType,
   VolueUser,
   VolueUserConnection,
   VolueVehicle,
   VolueWebhook,
-  VolueWebhookTest,
-} from './schema.js';
+  VolueWebhookDelivery,
+  VolueWebhookDeliveryConnection,
+} from './schema/index.js';
 import type { VolueNotifications } from './webhooks.js';
-import type { Store } from '../../shared/store/index.js';
-import { IDEMPOTENCY_KEY_ARG, idempotent, stableJson, undefinedIfNotFound } from '../../shared/connector/idempotency.js';
 
 export interface VolueContext {
   client: VolueClient;
   /** Shared between replicas: idempotency records (shared/connector/idempotency.ts). */
   store: Store;
+  /** The fields Volue has no place for, kept beside its ids (kept-fields.ts). */
+  kept: VolueKeptFields;
   loaders: VolueLoaders;
   notifications: VolueNotifications;
   webhooks: {
@@ -55,66 +46,96 @@ export interface VolueContext {
 
 /** Volue pages are up to 1000 items; a GraphQL page is at most 100, so ask for 100 at a time. */
 const VOLUE_PAGE_SIZE = 100;
-const HOUR_MS = 3_600_000;
 const USER_ID_ARG = { description: 'Your own id of the Volue user.' };
 const EVENT_ID_ARG = { description: 'Volue’s id of the event.' };
-const WEBHOOK_ID_ARG = { description: 'Volue’s id of the webhook.' };
 
-function requireId(id: string, what: string): string {
-  const trimmed = id.trim();
-  if (!trimmed) throw new BadUserInputError(`${what} must not be empty.`, { provider: 'VOLUE', field: 'id' });
-  return trimmed;
-}
+/** Ids go into Volue's URL paths: refused unless they are a plain segment, so bad input costs no call. */
+const ID_SEGMENT = /^[^/?#\s]{1,200}$/;
 
-/** Volue's webhook ids are GUIDs: anything else is refused before it reaches a URL path. */
-function requireWebhookId(id: string): string {
+export function requireId(id: string, what: string): string {
   const trimmed = id.trim();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(trimmed)) {
-    throw new BadUserInputError(`id must be a Volue webhook id (a GUID such as 3f2b…-…), got "${trimmed.slice(0, 60)}".`, {
+  if (!ID_SEGMENT.test(trimmed)) {
+    throw new BadUserInputError(`${what} must be 1 to 200 characters, without spaces, "/", "?" or "#".`, {
       provider: 'VOLUE',
-      field: 'id',
+      field: what,
     });
   }
   return trimmed;
 }
 
-/** Registrations name their user: check it exists first, so an unknown user costs no write. */
-async function existingUser(loaders: VolueLoaders, userId: string): Promise<string> {
-  const id = requireId(userId, 'userId');
-  await orNotFound(loaders.userById.load(id), `No Volue user has id ${id}; register it with registerVolueUser first.`);
-  return id;
+/** Volue's webhook ids are GUIDs: anything else is refused before it reaches a URL path. */
+export function requireWebhookId(id: string, what = 'id'): string {
+  const trimmed = id.trim();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(trimmed)) {
+    throw new BadUserInputError(`${what} must be a Volue webhook id (a GUID such as 3f2b…-…), got "${trimmed.slice(0, 60)}".`, {
+      provider: 'VOLUE',
+      field: what,
+    });
+  }
+  return trimmed;
 }
 
-/** Hourly points as Volue wants them: UTC, at the start of the hour, yyyy-MM-ddTHH:mm:ss.fffZ. */
-function hourlyPoints(points: VolueEnergyPointInput[], where: string): VolueEnergyPoint[] {
-  return points.map((point, index) => {
-    const ms = point.timestamp.getTime();
-    if (ms % HOUR_MS !== 0) {
-      throw new BadUserInputError(
-        `${where}.points[${index}].timestamp ${point.timestamp.toISOString()} is not on the hour: Volue takes hourly kWh stamped at the start of the hour, UTC (e.g. 2026-01-20T11:00:00Z).`,
-        { provider: 'VOLUE', field: `${where}.points[${index}].timestamp` },
-      );
-    }
-    return { timestamp: point.timestamp.toISOString(), kiloWattHours: point.kiloWattHours };
+/** A connection over one of Volue's paginated lists (page/pageSize stay inside). */
+async function pagedConnection<R, T>(
+  args: ConnectionArgs,
+  fetchPage: (page: number, size: number) => Promise<{ pagination: VoluePagination; items: R[] }>,
+  toNode: (record: R) => T,
+): Promise<Connection<T>> {
+  const offset = offsetAfter(args.after);
+  let total: number | null = null;
+  const records = await collectPages(offset, args.first, VOLUE_PAGE_SIZE, async (page, size) => {
+    const answer = await fetchPage(page, size);
+    total = answer.pagination.totalRecords;
+    return answer.items;
   });
+  return toConnection(records.map(toNode), offset, args.first, total);
+}
+
+/** A location with the fields Gridgraph keeps for it. */
+export async function locationOf(record: VolueLocationRecord, userId: string, loaders: VolueLoaders): Promise<VolueLocation> {
+  const owner = record.userId ?? userId;
+  return VolueLocation.of(record, owner, await loaders.kept.location.load({ userId: owner, locationId: record.locationId }));
+}
+
+/** A resource with the fields Gridgraph keeps for it. */
+export async function resourceOf(record: VolueResourceRecord, loaders: VolueLoaders): Promise<VolueResource> {
+  return VolueResource.of(record, await loaders.kept.resource.load(record.resourceId));
+}
+
+async function userLocations(userId: string, loaders: VolueLoaders): Promise<VolueLocation[]> {
+  return Promise.all((await loaders.locationsByUser.load(userId)).map((record) => locationOf(record, userId, loaders)));
+}
+
+async function userResources(userId: string, loaders: VolueLoaders): Promise<VolueResource[]> {
+  return Promise.all((await loaders.resourcesByUser.load(userId)).map((record) => resourceOf(record, loaders)));
 }
 
 @Resolver()
 export class VolueQueryResolver {
   @Query(() => VolueUserConnection, { nullable: true, description: 'Users registered with Volue, in Volue’s order.' })
-  async volueUsers(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { client }: VolueContext): Promise<Connection<VolueUser>> {
-    const offset = offsetAfter(args.after);
-    let total: number | null = null;
-    const users = await collectPages(offset, args.first, VOLUE_PAGE_SIZE, async (page, size) => {
-      const answer = await client.listUsers(page, size);
-      total = answer.pagination.totalRecords;
-      return answer.users;
-    });
-    return toConnection(
-      users.map((user) => VolueUser.of(user.userId)),
-      offset,
-      args.first,
-      total,
+  volueUsers(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { client }: VolueContext): Promise<Connection<VolueUser>> {
+    return pagedConnection(
+      args,
+      async (page, size) => {
+        const { pagination, users } = await client.listUsers(page, size);
+        return { pagination, items: users };
+      },
+      (user) => VolueUser.of(user.userId),
+    );
+  }
+
+  @Query(() => VolueUserConnection, {
+    nullable: true,
+    description: 'Users Volue finds eligible for flexibility (a location with an eligible metering point), in Volue’s order.',
+  })
+  volueEligibleUsers(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { client }: VolueContext): Promise<Connection<VolueUser>> {
+    return pagedConnection(
+      args,
+      async (page, size) => {
+        const { pagination, users } = await client.listEligibleUsers(page, size);
+        return { pagination, items: users };
+      },
+      (user) => VolueUser.of(user.userId),
     );
   }
 
@@ -124,16 +145,40 @@ export class VolueQueryResolver {
     return VolueUser.of(user.userId);
   }
 
+  @Query(() => VolueResource, {
+    nullable: true,
+    description: 'One Volue resource (a vehicle or a location-bound device) by id; NOT_FOUND when there is none.',
+  })
+  async volueResource(
+    @Arg('id', () => ID, { description: 'Your own id of the resource.' }) id: string,
+    @Ctx() { loaders }: VolueContext,
+  ): Promise<VolueResource> {
+    return resourceOf(await orNotFound(loaders.resourceById.load(requireId(id, 'id')), `No Volue resource has id ${id}.`), loaders);
+  }
+
+  @Query(() => VolueMeterPointEligibility, {
+    nullable: true,
+    description: 'Whether Volue’s flexibility market covers a metering point (registered with Volue or not).',
+  })
+  async volueMeterPointEligibility(
+    @Arg('meterPointId', () => ID, { description: 'The national metering point id, e.g. an 18-digit Norwegian MPID.' })
+    meterPointId: string,
+    @Ctx() { loaders }: VolueContext,
+  ): Promise<VolueMeterPointEligibility> {
+    const record = await loaders.eligibilityByPointId.load(requireId(meterPointId, 'meterPointId'));
+    return Object.assign(new VolueMeterPointEligibility(), { meterPointId: record.meterPointId, isEligible: record.isEligible });
+  }
+
   @Query(() => VolueEventConnection, { nullable: true, description: 'Events Volue has announced to you, newest first.' })
-  async volueEvents(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { client }: VolueContext): Promise<Connection<VolueEvent>> {
-    const offset = offsetAfter(args.after);
-    let total: number | null = null;
-    const events = await collectPages(offset, args.first, VOLUE_PAGE_SIZE, async (page, size) => {
-      const answer = await client.listEvents(page, size);
-      total = answer.pagination.totalRecords;
-      return answer.events;
-    });
-    return toConnection(events.map(VolueEvent.fromRecord), offset, args.first, total);
+  volueEvents(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { client }: VolueContext): Promise<Connection<VolueEvent>> {
+    return pagedConnection(
+      args,
+      async (page, size) => {
+        const { pagination, events } = await client.listEvents(page, size);
+        return { pagination, items: events };
+      },
+      VolueEvent.fromRecord,
+    );
   }
 
   @Query(() => VolueEvent, { nullable: true, description: 'One Volue event by id; a NOT_FOUND error when there is none.' })
@@ -144,6 +189,35 @@ export class VolueQueryResolver {
   @Query(() => [VolueWebhook], { nullable: true, description: 'Every webhook registered with Volue for your partner account.' })
   async volueWebhooks(@Ctx() { client }: VolueContext): Promise<VolueWebhook[]> {
     return (await client.listWebhooks()).map(VolueWebhook.fromRecord);
+  }
+
+  @Query(() => VolueWebhookDeliveryConnection, {
+    nullable: true,
+    description: 'Volue’s log of notification deliveries to your webhooks, newest first; of one webhook when webhookId is given.',
+  })
+  volueWebhookDeliveries(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('webhookId', () => ID, { nullable: true, description: 'Only deliveries to this webhook.' }) webhookId: string | null,
+    @Ctx() { client }: VolueContext,
+  ): Promise<Connection<VolueWebhookDelivery>> {
+    return webhookDeliveries(client, webhookId ? requireWebhookId(webhookId, 'webhookId') : undefined, args);
+  }
+
+  @Query(() => VolueWebhookDelivery, {
+    nullable: true,
+    description: 'One delivery by its notification id, with the body that was sent (content).',
+  })
+  async volueWebhookDelivery(
+    @Arg('notificationId', () => ID, { description: 'Volue’s id of the notification.' }) notificationId: string,
+    @Ctx() { client }: VolueContext,
+  ): Promise<VolueWebhookDelivery> {
+    const detail = await client.getWebhookLog(requireId(notificationId, 'notificationId'));
+    if (!detail.webhookNotificationLog)
+      throw new BadUserInputError(`Volue has no delivery of notification ${notificationId}.`, {
+        provider: 'VOLUE',
+        field: 'notificationId',
+      });
+    return VolueWebhookDelivery.fromRecord(detail.webhookNotificationLog, detail.notificationContent ?? null);
   }
 
   @Query(() => VolueNotificationConnection, {
@@ -161,270 +235,119 @@ export class VolueQueryResolver {
   }
 }
 
-@Resolver()
-export class VolueMutationResolver {
-  @Mutation(() => VolueUser, {
-    nullable: true,
-    description: 'Registers a user with Volue. Idempotent: registering an existing id again succeeds and returns that user.',
-  })
-  async registerVolueUser(
-    @Arg('input', () => RegisterVolueUserInput, { description: 'The user to register.' }) input: RegisterVolueUserInput,
-    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
-    @Ctx() { client, store }: VolueContext,
-  ): Promise<VolueUser> {
-    const userId = requireId(input.userId, 'userId');
-    const user = await idempotent({
-      store,
-      provider: 'VOLUE',
-      operation: 'registerVolueUser',
-      key: idempotencyKey,
-      payload: { userId },
-      perform: () => client.registerUser(userId),
-      reconcile: () => undefinedIfNotFound(client.getUser(userId)),
-    });
-    return VolueUser.of(user.userId);
-  }
-
-  @Mutation(() => VolueMeter, {
-    nullable: true,
-    description:
-      'Registers a power meter for a user. Idempotent for an identical payload (same meterPointId and fields); a different payload for a registered meterPointId is an UPSTREAM_REJECTED error.',
-  })
-  async registerVolueMeter(
-    @Arg('input', () => RegisterVolueMeterInput, { description: 'The meter to register.' }) input: RegisterVolueMeterInput,
-    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
-    @Ctx() { client, loaders, store }: VolueContext,
-  ): Promise<VolueMeter> {
-    const userId = await existingUser(loaders, input.userId);
-    const meter = {
-      address: input.address ? { street: input.address.street, city: input.address.city, zipCode: input.address.zipCode } : undefined,
-      location: input.location ? { latitude: input.location.latitude, longitude: input.location.longitude } : undefined,
-      meterPointId: input.meterPointId.trim(),
-      meterNumber: input.meterNumber,
-      locationType: input.locationType,
-    };
-    const record = await idempotent({
-      store,
-      provider: 'VOLUE',
-      operation: 'registerVolueMeter',
-      key: idempotencyKey,
-      payload: { userId, meter },
-      perform: () => client.registerMeter(userId, meter),
-      reconcile: async () => (await client.listMeters(userId)).find((m) => m.meterPointId === meter.meterPointId),
-    });
-    return VolueMeter.fromRecord(record, userId);
-  }
-
-  @Mutation(() => VolueVehicle, {
-    nullable: true,
-    description:
-      'Registers an electric vehicle for a user. Idempotent for an identical payload; different data for a registered vehicleId is an error.',
-  })
-  async registerVolueVehicle(
-    @Arg('input', () => RegisterVolueVehicleInput, { description: 'The vehicle to register.' }) input: RegisterVolueVehicleInput,
-    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
-    @Ctx() { client, loaders, store }: VolueContext,
-  ): Promise<VolueVehicle> {
-    const userId = await existingUser(loaders, input.userId);
-    const vehicle = {
-      vehicleId: input.vehicleId,
-      metadata: { resourceType: 'Vehicle' as const, brand: input.brand, model: input.model, year: input.year, vin: input.vin },
-    };
-    const record = await idempotent({
-      store,
-      provider: 'VOLUE',
-      operation: 'registerVolueVehicle',
-      key: idempotencyKey,
-      payload: { userId, vehicle },
-      perform: () => client.registerVehicle(userId, vehicle),
-      reconcile: async () => (await client.listVehicles(userId)).find((v) => v.vehicleId === vehicle.vehicleId),
-    });
-    return VolueVehicle.fromRecord(record, userId);
-  }
-
-  @Mutation(() => VolueResource, {
-    nullable: true,
-    description:
-      'Registers a flexible resource for a user. Idempotent for an identical payload; different data for a registered resourceId is an error.',
-  })
-  async registerVolueResource(
-    @Arg('input', () => RegisterVolueResourceInput, { description: 'The resource to register.' }) input: RegisterVolueResourceInput,
-    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
-    @Ctx() { client, loaders, store }: VolueContext,
-  ): Promise<VolueResource> {
-    const userId = await existingUser(loaders, input.userId);
-    const resource = {
-      resourceId: input.resourceId,
-      metadata: {
-        resourceType: input.resourceType,
-        brand: input.brand,
-        model: input.model,
-        capacity: input.capacity,
-        heatingElements: input.heatingElements,
-      },
-    };
-    const record = await idempotent({
-      store,
-      provider: 'VOLUE',
-      operation: 'registerVolueResource',
-      key: idempotencyKey,
-      payload: { userId, resource },
-      perform: () => client.registerResource(userId, resource),
-      reconcile: async () => (await client.listResources(userId)).find((r) => r.resourceId === resource.resourceId),
-    });
-    return VolueResource.fromRecord(record, userId);
-  }
-
-  @Mutation(() => VolueWebhook, {
-    nullable: true,
-    description:
-      'Subscribes to Volue’s events: creates a webhook that Volue posts signed notifications to (by default this server’s receiver, whose notifications appear in volueNotifications). Not retried.',
-  })
-  async subscribeVolueEvents(
-    @Arg('input', () => SubscribeVolueEventsInput, { description: 'Where to post and which notifications.' })
-    input: SubscribeVolueEventsInput,
-    @Arg('idempotencyKey', () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
-    @Ctx() { client, webhooks, store }: VolueContext,
-  ): Promise<VolueWebhook> {
-    const webhookUrl = input.webhookUrl ?? webhooks.receiverUrl;
-    if (!webhookUrl) {
-      throw new BadUserInputError(
-        'Give input.webhookUrl: this server does not know its own public receiver URL (set VOLUE_WEBHOOK_RECEIVER_URL).',
-        {
-          provider: 'VOLUE',
-          field: 'webhookUrl',
-        },
-      );
-    }
-    const webhook = { webhookUrl, name: input.name, notificationTypes: input.notificationTypes };
-    const record = await idempotent({
-      store,
-      provider: 'VOLUE',
-      operation: 'subscribeVolueEvents',
-      key: idempotencyKey,
-      payload: webhook,
-      perform: () => client.createWebhook({ ...webhook, webhookSecret: webhooks.secret }),
-      // The webhook the lost attempt created: same target, name and notification types.
-      reconcile: async () =>
-        (await client.listWebhooks()).findLast(
-          (w) =>
-            w.webhookUrl === webhookUrl &&
-            (w.name ?? null) === (webhook.name ?? null) &&
-            stableJson([...(w.notificationTypes ?? [])].sort()) === stableJson([...(webhook.notificationTypes ?? [])].sort()),
-        ),
-    });
-    return VolueWebhook.fromRecord(record);
-  }
-
-  @Mutation(() => VolueWebhook, { nullable: true, description: 'Changes a webhook and returns it as Volue stored it.' })
-  async updateVolueWebhook(
-    @Arg('id', () => ID, WEBHOOK_ID_ARG) id: string,
-    @Arg('input', () => UpdateVolueWebhookInput, { description: 'The fields to change; omitted fields keep their values.' })
-    input: UpdateVolueWebhookInput,
-    @Ctx() { client }: VolueContext,
-  ): Promise<VolueWebhook> {
-    const changes: VolueWebhookInput = {};
-    if (input.webhookUrl != null) changes.webhookUrl = input.webhookUrl;
-    if (input.name != null) changes.name = input.name;
-    if (input.notificationTypes != null) changes.notificationTypes = input.notificationTypes;
-    if (input.enabled != null) changes.enabled = input.enabled;
-    if (Object.keys(changes).length === 0)
-      throw new BadUserInputError('Give at least one field to change.', { provider: 'VOLUE', field: 'input' });
-    const record = await orNotFound(client.updateWebhook(requireWebhookId(id), changes), `No Volue webhook has id ${id}.`);
-    return VolueWebhook.fromRecord(record);
-  }
-
-  @Mutation(() => Deletion, { nullable: true, description: 'Deletes a webhook; Volue stops posting to it.' })
-  async deleteVolueWebhook(@Arg('id', () => ID, WEBHOOK_ID_ARG) id: string, @Ctx() { client }: VolueContext): Promise<Deletion> {
-    await orNotFound(client.deleteWebhook(requireWebhookId(id)), `No Volue webhook has id ${id}.`);
-    return { id, provider: 'VOLUE', deleted: true };
-  }
-
-  @Mutation(() => VolueWebhookTest, {
-    nullable: true,
-    description: 'Asks Volue to send a test notification to a webhook now, and says how the URL answered.',
-  })
-  async testVolueWebhook(@Arg('id', () => ID, WEBHOOK_ID_ARG) id: string, @Ctx() { client }: VolueContext): Promise<VolueWebhookTest> {
-    const record = await orNotFound(client.testWebhook(requireWebhookId(id)), `No Volue webhook has id ${id}.`);
-    const status = record.responseStatusCode ?? null;
-    return Object.assign(new VolueWebhookTest(), {
-      webhookId: record.webhookId ?? id,
-      notificationId: record.notificationId ?? null,
-      responseStatusCode: status,
-      delivered: status !== null && status >= 200 && status < 300,
-    });
-  }
-
-  @Mutation(() => VolueReportReceipt, {
-    nullable: true,
-    description:
-      'Sends one report to Volue: EnergyUsage (per resource) and LocationEnergyUsage (per location) payloads of hourly kWh, each point stamped at the start of its hour, UTC. Not retried.',
-  })
-  async sendVolueReport(
-    @Arg('input', () => SendVolueReportInput, { description: 'The report.' }) input: SendVolueReportInput,
-    @Ctx() { client }: VolueContext,
-  ): Promise<VolueReportReceipt> {
-    const payloads: VolueReportPayload[] = [
-      ...(input.energyUsage ?? []).map(
-        (usage, index): VolueReportPayload => ({
-          payloadType: 'EnergyUsage',
-          resourceId: usage.resourceId,
-          ...(usage.locationId ? { locationId: usage.locationId } : {}),
-          ...(usage.meterPointId ? { meterPointId: usage.meterPointId } : {}),
-          points: hourlyPoints(usage.points, `energyUsage[${index}]`),
-          resolution: VOLUE_REPORT_RESOLUTION,
-        }),
-      ),
-      ...(input.locationEnergyUsage ?? []).map(
-        (usage, index): VolueReportPayload => ({
-          payloadType: 'LocationEnergyUsage',
-          locationId: usage.locationId,
-          meterPointId: usage.meterPointId,
-          points: hourlyPoints(usage.points, `locationEnergyUsage[${index}]`),
-          resolution: VOLUE_REPORT_RESOLUTION,
-        }),
-      ),
-    ];
-    if (payloads.length === 0) {
-      throw new BadUserInputError('A report needs at least one energyUsage or locationEnergyUsage payload.', {
-        provider: 'VOLUE',
-        field: 'input',
-      });
-    }
-    const receipt = await client.sendReport({ eventId: input.eventId ?? null, payloads });
-    return Object.assign(new VolueReportReceipt(), {
-      id: receipt.id,
-      eventId: receipt.eventId ?? null,
-      createdAt: receipt.createdAt ? new Date(receipt.createdAt) : null,
-    });
-  }
+export function webhookDeliveries(
+  client: VolueClient,
+  webhookId: string | undefined,
+  args: ConnectionArgs,
+): Promise<Connection<VolueWebhookDelivery>> {
+  return pagedConnection(
+    args,
+    async (page, size) => {
+      const { pagination, webhookNotificationLogs } = await client.listWebhookLogs(webhookId, page, size);
+      return { pagination, items: webhookNotificationLogs };
+    },
+    (record) => VolueWebhookDelivery.fromRecord(record),
+  );
 }
 
 @Resolver(() => VolueUser)
 export class VolueUserResolver {
-  @FieldResolver(() => [VolueMeter], { nullable: true, description: 'The power meters registered for this user.' })
+  @FieldResolver(() => [VolueLocation], { nullable: true, description: 'The user’s locations (sites with their metering points).' })
+  locations(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueLocation[]> {
+    return userLocations(user.id, loaders);
+  }
+
+  @FieldResolver(() => [VolueResource], { nullable: true, description: 'The user’s vehicles and location-bound resources.' })
+  resources(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueResource[]> {
+    return userResources(user.id, loaders);
+  }
+
+  @FieldResolver(() => VolueEnrollment, { nullable: true, description: 'Whether the user is enrolled in Volue’s flexibility programme.' })
+  async enrollment(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueEnrollment> {
+    return VolueEnrollment.of(await loaders.enrollmentByUser.load(user.id));
+  }
+
+  @FieldResolver(() => Boolean, { nullable: true, description: 'Whether Volue finds the user eligible for flexibility.' })
+  async isEligible(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<boolean> {
+    return (await loaders.eligibilityByUser.load(user.id)).isEligible;
+  }
+
+  @FieldResolver(() => VolueCompensation, {
+    nullable: true,
+    description: 'What the user earned this month, per location, with any problems.',
+  })
+  async compensation(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueCompensation> {
+    return VolueCompensation.of(await loaders.compensationByUser.load(user.id), user.id);
+  }
+
+  @FieldResolver(() => [VolueMeter], {
+    nullable: true,
+    description: 'The seed’s view of the user’s locations: one meter per location, with its first metering point.',
+    deprecationReason: 'Use locations.',
+  })
   async meters(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueMeter[]> {
-    return (await loaders.metersByUser.load(user.id)).map((record) => VolueMeter.fromRecord(record, user.id));
+    return (await userLocations(user.id, loaders)).map(VolueMeter.of);
   }
 
-  @FieldResolver(() => [VolueVehicle], { nullable: true, description: 'The electric vehicles registered for this user.' })
+  @FieldResolver(() => [VolueVehicle], {
+    nullable: true,
+    description: 'The seed’s view of the user’s vehicle resources.',
+    deprecationReason: 'Use resources (resourceType VEHICLE).',
+  })
   async vehicles(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueVehicle[]> {
-    return (await loaders.vehiclesByUser.load(user.id)).map((record) => VolueVehicle.fromRecord(record, user.id));
+    return (await userResources(user.id, loaders))
+      .filter((resource) => resource.resourceType === VolueResourceType.VEHICLE)
+      .map(VolueVehicle.of);
+  }
+}
+
+@Resolver(() => VolueLocation)
+export class VolueLocationResolver {
+  @FieldResolver(() => [VolueResource], { nullable: true, description: 'The resources bound to this location.' })
+  async resources(@Root() location: VolueLocation, @Ctx() { loaders }: VolueContext): Promise<VolueResource[]> {
+    return (await userResources(location.userId, loaders)).filter((resource) => resource.locationId === location.id);
   }
 
-  @FieldResolver(() => [VolueResource], { nullable: true, description: 'The flexible resources registered for this user.' })
-  async resources(@Root() user: VolueUser, @Ctx() { loaders }: VolueContext): Promise<VolueResource[]> {
-    return (await loaders.resourcesByUser.load(user.id)).map((record) => VolueResource.fromRecord(record, user.id));
+  @FieldResolver(() => [MeteringPoint], {
+    description: 'The metering points of this location, joining what every provider knows about them.',
+  })
+  meteringPoints(@Root() location: VolueLocation): MeteringPoint[] {
+    return location.meterPointIds.map((id) => new MeteringPoint(id));
+  }
+
+  @FieldResolver(() => VolueUser, { description: 'The user the location belongs to.' })
+  user(@Root() location: VolueLocation): VolueUser {
+    return VolueUser.of(location.userId);
+  }
+}
+
+@Resolver(() => VolueResource)
+export class VolueResourceResolver {
+  @FieldResolver(() => VolueLocation, { nullable: true, description: 'The location the resource is bound to; null for a vehicle.' })
+  async location(@Root() resource: VolueResource, @Ctx() { loaders }: VolueContext): Promise<VolueLocation | null> {
+    if (!resource.locationId) return null;
+    return (await userLocations(resource.userId, loaders)).find((location) => location.id === resource.locationId) ?? null;
+  }
+
+  @FieldResolver(() => MeteringPoint, { nullable: true, description: 'The metering point the resource sits behind, when stated.' })
+  meteringPoint(@Root() resource: VolueResource): MeteringPoint | null {
+    return resource.meterPointId ? new MeteringPoint(resource.meterPointId) : null;
+  }
+
+  @FieldResolver(() => VolueUser, { description: 'The user who owns the resource.' })
+  user(@Root() resource: VolueResource): VolueUser {
+    return VolueUser.of(resource.userId);
   }
 }
 
 @Resolver(() => VolueMeter)
 export class VolueMeterResolver {
   @FieldResolver(() => MeteringPoint, {
+    nullable: true,
     description: 'The metering point this meter measures, joining what every provider knows about it.',
   })
-  meteringPoint(@Root() meter: VolueMeter): MeteringPoint {
-    return new MeteringPoint(meter.meterPointId ?? '');
+  meteringPoint(@Root() meter: VolueMeter): MeteringPoint | null {
+    return meter.meterPointId ? new MeteringPoint(meter.meterPointId) : null;
   }
 
   @FieldResolver(() => VolueUser, { description: 'The user the meter is registered for.' })
@@ -433,15 +356,50 @@ export class VolueMeterResolver {
   }
 }
 
+@Resolver(() => VolueMeterPointEligibility)
+export class VolueMeterPointEligibilityResolver {
+  @FieldResolver(() => MeteringPoint, { description: 'The metering point, joining what every provider knows about it.' })
+  meteringPoint(@Root() eligibility: VolueMeterPointEligibility): MeteringPoint {
+    return new MeteringPoint(eligibility.meterPointId);
+  }
+}
+
+@Resolver(() => VolueWebhook)
+export class VolueWebhookResolver {
+  @FieldResolver(() => VolueWebhookDeliveryConnection, {
+    nullable: true,
+    description: 'Volue’s log of deliveries to this webhook, newest first.',
+  })
+  deliveries(
+    @Root() webhook: VolueWebhook,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { client }: VolueContext,
+  ): Promise<Connection<VolueWebhookDelivery>> {
+    return webhookDeliveries(client, webhook.id, args);
+  }
+}
+
 @Resolver(() => MeteringPoint)
 export class VolueMeteringPointResolver {
-  @FieldResolver(() => [VolueMeter], {
+  @FieldResolver(() => [VolueLocation], {
     nullable: true,
     description:
-      'Volue meters registered with this metering point id: one per user who registered it (empty when none; null, with a coded error, when Volue is failing).',
+      'Volue locations that list this metering point id: one per user who registered it (empty when none; null, with a coded error, when Volue is failing).',
   })
-  async volueMeters(@Root() point: MeteringPoint, @Ctx() { loaders }: VolueContext): Promise<VolueMeter[]> {
-    return (await loaders.metersByPointId.load(point.id)).map((record) => VolueMeter.fromRecord(record, record.userId ?? ''));
+  async volueLocations(@Root() point: MeteringPoint, @Ctx() { loaders }: VolueContext): Promise<VolueLocation[]> {
+    const records = await loaders.locationsByPointId.load(point.id);
+    return Promise.all(records.map((record) => locationOf(record, record.userId ?? '', loaders)));
+  }
+
+  @FieldResolver(() => [VolueMeter], {
+    nullable: true,
+    description: 'The seed’s view of volueLocations: one meter per Volue location that lists this metering point id.',
+    deprecationReason: 'Use volueLocations.',
+  })
+  async volueMeters(@Root() point: MeteringPoint, @Ctx() context: VolueContext): Promise<VolueMeter[]> {
+    return (await this.volueLocations(point, context)).map((location) =>
+      VolueMeter.of(Object.assign(new VolueLocation(), location, { meterPointIds: [point.id] })),
+    );
   }
 }
 

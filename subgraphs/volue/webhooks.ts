@@ -12,8 +12,8 @@ import {
   type InboxDelivery,
   type WebhookSettings,
 } from '../../shared/subgraph/webhook-inbox.js';
-import { VOLUE_SIGNATURE_HEADER, signPayload } from './contract.js';
-import { VolueNotification, VolueNotificationType } from './schema.js';
+import { VOLUE_NOTIFICATION_TYPE_ALIASES, VOLUE_SIGNATURE_HEADER, signPayload } from './contract.js';
+import { typedPayload, VolueNotification, VolueNotificationType } from './schema/index.js';
 
 /**
  * Volue's webhook deliveries: an HTTP POST of an EventNotification
@@ -111,8 +111,10 @@ export function notificationProblem(body: unknown): string | null {
   return null;
 }
 
+/** The notification's type; the docs' spellings (LocationLPCCreated) read as the spec's. */
 function typeOf(body: Record<string, unknown>): VolueNotificationType {
-  const type = String(body.notificationType);
+  const given = String(body.notificationType);
+  const type = VOLUE_NOTIFICATION_TYPE_ALIASES[given] ?? given;
   return (KNOWN_TYPES.has(type) ? type : VolueNotificationType.UNKNOWN) as VolueNotificationType;
 }
 
@@ -124,6 +126,7 @@ function toNotification({ id, body, receivedAt }: InboxDelivery<Record<string, u
     eventCreatedAt: toDate(body.eventCreatedAtUtc),
     sentAt: toDate(body.notificationSentUtc),
     receivedAt: new Date(receivedAt),
+    typedPayload: typedPayload(body.payload as Record<string, unknown>),
     payload: body.payload as Record<string, unknown>,
   });
 }

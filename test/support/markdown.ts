@@ -32,3 +32,28 @@ export function codeBlocks(markdown: string): CodeBlock[] {
   }
   return blocks;
 }
+
+/**
+ * The rows of the first table under a heading (the text up to the next heading of any level), as arrays
+ * of trimmed cells; the header row and its separator are left out.
+ */
+export function tableUnder(markdown: string, heading: string): string[][] {
+  const lines = markdown.replace(/\r\n/g, '\n').split('\n');
+  const start = lines.findIndex((line) => /^#{1,6} /.test(line) && line.replace(/^#+ /, '').trim() === heading);
+  if (start < 0) throw new Error(`no heading "${heading}"`);
+  const end = lines.findIndex((line, index) => index > start && /^#{1,6} /.test(line));
+  const section = lines.slice(start + 1, end < 0 ? undefined : end);
+  const first = section.findIndex((line) => line.startsWith('|'));
+  if (first < 0) return [];
+  const rows: string[][] = [];
+  for (const line of section.slice(first + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(
+      line
+        .replace(/^\||\|$/g, '')
+        .split('|')
+        .map((cell) => cell.trim()),
+    );
+  }
+  return rows;
+}

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { getNamedType, getNullableType, isListType, type GraphQLObjectType } from 'graphql';
+import { getNamedType, getNullableType, isListType, isObjectType, type GraphQLNamedType, type GraphQLObjectType } from 'graphql';
 import { readOwnership, SUPERGRAPH_PATH } from '../../gateway/supergraph.js';
 import { PROVIDERS } from '../../subgraphs/registry.js';
 
@@ -27,9 +27,10 @@ export function meteringPointFields(): Record<string, MeteringPointField> {
   for (const { name } of PROVIDERS) {
     const own = Object.values(type.getFields()).filter((field) => {
       const owners = ownership.fieldOwners('MeteringPoint', field.name);
-      return owners.size === 1 && owners.has(name);
+      // The join field lists the provider's Meter type; other fields (Volue's locations) are extra views.
+      return owners.size === 1 && owners.has(name) && implementsMeter(getNamedType(field.type));
     });
-    if (own.length !== 1) throw new Error(`${name} resolves ${own.length} fields of MeteringPoint; every provider resolves one`);
+    if (own.length !== 1) throw new Error(`${name} resolves ${own.length} Meter fields of MeteringPoint; every provider resolves one`);
     const [{ name: field, type: fieldType }] = own as [(typeof own)[number]];
     const meterType = getNamedType(fieldType) as GraphQLObjectType;
     fields[name] = {
@@ -40,6 +41,10 @@ export function meteringPointFields(): Record<string, MeteringPointField> {
     };
   }
   return fields;
+}
+
+function implementsMeter(type: GraphQLNamedType): boolean {
+  return isObjectType(type) && type.getInterfaces().some((face) => face.name === 'Meter');
 }
 
 /** A selection of every provider's MeteringPoint field, each with `selection` (default its meters' ids). */

@@ -26,6 +26,11 @@ export const EXTERNAL_TOOLS = {
     neededBy: 'the playground browser test',
     install: 'apt-get install chromium fonts-dejavu-core (or set CHROMIUM to its path)',
   },
+  curl: {
+    command: process.env.CURL ?? 'curl',
+    neededBy: "the README's curl example",
+    install: 'apt-get install curl (or set CURL to its path)',
+  },
 } satisfies Record<string, ExternalTool>;
 
 export type ExternalToolName = keyof typeof EXTERNAL_TOOLS;

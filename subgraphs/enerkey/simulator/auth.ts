@@ -12,16 +12,19 @@ export interface EnerkeySimulatorKey {
 
 /**
  * EnerKey's door: the raw key in `Authorization`, valid today, with calls left in its 24-hour window
- * (which starts at the key's first call). Each admitted call is counted and answered with `X-Rate-Limit`
- * = calls left; past the budget, 429 with `Retry-After` until the window ends.
+ * (which starts at the key's first call) and, when a burst limit is set, fewer than `limit` calls in the
+ * sliding window before. Each admitted call is counted and answered with `X-Rate-Limit` = calls left;
+ * past either limit, 429 with `Retry-After` until a call may go again.
  */
 export function keyAuthorization(options: {
   keys: readonly EnerkeySimulatorKey[];
   dailyLimit: number;
+  /** Requests per sliding window per key; undefined = none (the production page states none). */
+  burst?: { limit: number; windowMs: number };
   store: EnerkeySimulatorStore;
   now: () => Date;
 }) {
-  const { keys, dailyLimit, store, now } = options;
+  const { keys, dailyLimit, burst, store, now } = options;
 
   const authorize: RequestHandler = (req, res, next) => {
     const sent = req.get('authorization')?.trim();
@@ -40,6 +43,15 @@ export function keyAuthorization(options: {
     if (budget.used >= dailyLimit) {
       res.set('Retry-After', String(Math.max(1, Math.ceil((budget.windowStart + ENERKEY_BUDGET_WINDOW_MS - at) / 1000))));
       throw new HttpError(429, `Rate limit exceeded: ${dailyLimit} requests per 24 hours per API key`);
+    }
+    if (burst) {
+      const recent = (store.recentCalls.get(sent) ?? []).filter((t) => t > at - burst.windowMs);
+      store.recentCalls.set(sent, recent);
+      if (recent.length >= burst.limit) {
+        res.set('Retry-After', String(Math.max(1, Math.ceil((recent[0]! + burst.windowMs - at) / 1000))));
+        throw new HttpError(429, `Rate limit exceeded: ${burst.limit} requests per ${burst.windowMs / 1000} seconds per API key`);
+      }
+      recent.push(at);
     }
     budget.used += 1;
     res.set('X-Rate-Limit', String(dailyLimit - budget.used));

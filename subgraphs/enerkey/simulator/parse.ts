@@ -1,6 +1,7 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { DateTime } from 'luxon';
-import { HttpError } from '../../../shared/simulator/index.js';
+import { HttpError, queryString } from '../../../shared/simulator/index.js';
+import { ENERKEY_MAX_PAGE_SIZE, ENERKEY_TOTAL_COUNT_HEADER } from '../contract.js';
 
 /** Parameters of EnerKey requests as the simulator reads them: every problem is a 400 naming the parameter. */
 
@@ -43,4 +44,27 @@ export function formatTimestamp(t: DateTime, like: DateTime): string {
   return like.offset === 0 && like.zoneName === 'UTC'
     ? shifted.toUTC().toISO({ suppressMilliseconds: true })!
     : shifted.toISO({ suppressMilliseconds: true })!;
+}
+
+/**
+ * A list as EnerKey pages it (inferred): with `take`, the `take` items from `skip` (default 0) and the
+ * whole count in X-Total-Count; without, the whole list.
+ */
+export function sendPage<T>(req: Request, res: Response, items: readonly T[]): void {
+  const take = queryString(req, 'take');
+  const skip = queryString(req, 'skip');
+  if (take === undefined) {
+    if (skip !== undefined) throw new HttpError(400, 'skip needs take');
+    res.json(items);
+    return;
+  }
+  const size = wholeNumber(take, 'take');
+  if (size < 1 || size > ENERKEY_MAX_PAGE_SIZE) throw new HttpError(400, `take must be from 1 to ${ENERKEY_MAX_PAGE_SIZE}`);
+  const from = skip === undefined ? 0 : wholeNumber(skip, 'skip');
+  res.set(ENERKEY_TOTAL_COUNT_HEADER, String(items.length)).json(items.slice(from, from + size));
+}
+
+function wholeNumber(value: string, name: string): number {
+  if (!/^\d{1,9}$/.test(value)) throw new HttpError(400, `${name} must be a whole number`);
+  return Number(value);
 }

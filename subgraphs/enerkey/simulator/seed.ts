@@ -18,6 +18,30 @@ import type {
 export interface SeededMeter extends EnerkeyMeterRecord {
   /** kW at peak. */
   peakKw: number;
+  /** Created by provisioning: no seeded load, only what is pushed. */
+  provisioned?: boolean;
+}
+
+/**
+ * An alarm EnerKey raised for a meter's hour: the value shown is the meter's value for that hour, so
+ * details and image agree with the values endpoints.
+ */
+export interface SeededAlarm {
+  id: number;
+  meterId: number;
+  alarmType: 'ConsumptionAboveLimit' | 'ConsumptionBelowLimit' | 'MissingData';
+  /** Start of the hour (epoch ms); raised 30 minutes after it ended. */
+  hourMs: number;
+  /** The limit crossed, as a share of the meter's peak hour (kWh). */
+  limitShareOfPeak: number | null;
+}
+
+export function seedAlarms(): SeededAlarm[] {
+  return [
+    { id: 9001, meterId: 20001, alarmType: 'ConsumptionAboveLimit', hourMs: Date.UTC(2025, 0, 15, 9), limitShareOfPeak: 0.2 },
+    { id: 9002, meterId: 20022, alarmType: 'ConsumptionBelowLimit', hourMs: Date.UTC(2025, 6, 2, 3), limitShareOfPeak: 2 },
+    { id: 9003, meterId: 20031, alarmType: 'MissingData', hourMs: Date.UTC(2025, 10, 20, 14), limitShareOfPeak: null },
+  ];
 }
 
 export const QUANTITIES: readonly EnerkeyQuantityRecord[] = [

@@ -3,22 +3,39 @@ import { createLoadProfile, HttpError, type LoadProfile } from '../../../shared/
 import {
   HOUR_MS,
   type EnerkeyActionRecord,
+  type EnerkeyAlarmRecord,
+  type EnerkeyPushMode,
   type EnerkeyFacilityRecord,
   type EnerkeyProvisioningCustomer,
   type EnerkeyProvisioningRecord,
 } from '../contract.js';
-import { SEED_DATA_START_MS, seedActions, seedFacilities, seedMeters, unitFactor, type SeededMeter } from './seed.js';
+import {
+  SEED_DATA_START_MS,
+  seedActions,
+  seedAlarms,
+  seedFacilities,
+  seedMeters,
+  unitFactor,
+  type SeededAlarm,
+  type SeededMeter,
+} from './seed.js';
 
 /**
  * The simulator's in-memory state: the seed, then what requests changed; `reset()` returns it to the
- * seed. EnerKey numbers nothing that a request creates (a provisioning id is the hash of its data set),
- * so there is no id counter. A meter's hourly value is the value pushed for that hour, else its seeded
- * load; only hours that have ended by the simulator's clock have one.
+ * seed. Provisioning creates facilities and meters, numbered after the highest id there is (a
+ * provisioning id is the hash of its data set). A meter's hourly value is what was pushed for that
+ * hour, else its seeded load; only hours that have ended by the simulator's clock have one.
  */
 export class EnerkeySimulatorStore {
   readonly facilities = new Map<number, EnerkeyFacilityRecord>();
   readonly meters = new Map<number, SeededMeter>();
   readonly actions = new Map<number, EnerkeyActionRecord>();
+  readonly alarms = new Map<number, SeededAlarm>();
+  /** Default alarms provisioning created, by meter id (the simulator raises none from them). */
+  readonly alarmDefinitions = new Map<number, string>();
+  /** Provisioned facilities and meters by customer and external id → EnerKey id, so a repeat updates them. */
+  readonly provisionedFacilities = new Map<string, number>();
+  readonly provisionedMeters = new Map<string, number>();
   /** Pushed interval values by meter, keyed by hour start (epoch ms), in the meter's unit. */
   readonly pushed = new Map<number, Map<number, number>>();
   /** The latest cumulative reading pushed per meter (a cumulative push differences against it). */
@@ -30,18 +47,71 @@ export class EnerkeySimulatorStore {
   readonly runs = new Map<string, EnerkeyProvisioningRecord>();
   /** Each key's 24-hour request budget: when its window started and how many calls it used. */
   readonly budgets = new Map<string, { windowStart: number; used: number }>();
+  /** Each key's admitted calls in the burst window (epoch ms, oldest first). */
+  readonly recentCalls = new Map<string, number[]>();
   /** Seeded load profiles by meter id: deterministic, so they survive a reset. */
   private readonly profiles = new Map<number, LoadProfile>();
 
-  constructor(private readonly now: () => Date) {
+  constructor(
+    private readonly now: () => Date,
+    /** What a consumption push does to an hour with a value: EnerKey's text says values add up. */
+    readonly pushMode: EnerkeyPushMode = 'add',
+  ) {
     this.reset();
   }
 
   reset(): void {
-    for (const changed of [this.pushed, this.lastReading, this.customers, this.dataSets, this.runs, this.budgets]) changed.clear();
+    for (const changed of [
+      this.pushed,
+      this.lastReading,
+      this.customers,
+      this.dataSets,
+      this.runs,
+      this.budgets,
+      this.recentCalls,
+      this.alarmDefinitions,
+      this.provisionedFacilities,
+      this.provisionedMeters,
+    ]) {
+      changed.clear();
+    }
     refill(this.facilities, seedFacilities());
     refill(this.meters, seedMeters());
     refill(this.actions, seedActions());
+    refill(this.alarms, seedAlarms());
+  }
+
+  /** The next id for a new facility or meter: after the highest there is. */
+  nextId(records: ReadonlyMap<number, unknown>): number {
+    return Math.max(0, ...records.keys()) + 1;
+  }
+
+  /** An alarm log entry as the API answers it; 404 when unknown or raised after the simulator's now. */
+  alarm(id: number): EnerkeyAlarmRecord {
+    const alarm = found(this.alarms.get(id), `Alarm ${id} not found`);
+    const triggeredAt = alarm.hourMs + HOUR_MS + 30 * 60_000;
+    if (triggeredAt > this.now().getTime()) throw new HttpError(404, `Alarm ${id} not found`);
+    const meter = this.meter(alarm.meterId);
+    const value = alarm.alarmType === 'MissingData' ? null : (this.hourValue(meter, alarm.hourMs) ?? null);
+    const limit = alarm.limitShareOfPeak === null ? null : round(meter.peakKw * alarm.limitShareOfPeak * unitFactor(meter));
+    const hour = new Date(alarm.hourMs).toISOString();
+    const message = {
+      ConsumptionAboveLimit: `Consumption ${value} ${meter.unit} at ${hour} is above the limit ${limit} ${meter.unit}`,
+      ConsumptionBelowLimit: `Consumption ${value} ${meter.unit} at ${hour} is below the limit ${limit} ${meter.unit}`,
+      MissingData: `No value was received for ${hour}`,
+    }[alarm.alarmType];
+    return {
+      id,
+      facilityId: meter.facilityId,
+      meterId: meter.id,
+      alarmType: alarm.alarmType,
+      message,
+      hour,
+      triggeredAt: new Date(triggeredAt).toISOString(),
+      value,
+      limit,
+      unit: meter.unit,
+    };
   }
 
   facility(id: number): EnerkeyFacilityRecord {
@@ -62,9 +132,14 @@ export class EnerkeySimulatorStore {
    */
   hourValue(meter: SeededMeter, hourMs: number): number | undefined {
     if (hourMs + HOUR_MS > this.now().getTime()) return undefined;
+    return this.storedHourValue(meter, hourMs);
+  }
+
+  /** What the meter holds for the hour starting at `hourMs`, whether or not it has ended: pushed, else seeded. */
+  storedHourValue(meter: SeededMeter, hourMs: number): number | undefined {
     const pushed = this.pushed.get(meter.id)?.get(hourMs);
     if (pushed !== undefined) return pushed;
-    if (hourMs < SEED_DATA_START_MS) return undefined;
+    if (hourMs < SEED_DATA_START_MS || meter.provisioned) return undefined;
     const kwh = this.profileFor(meter).energyKwh(hourMs, HOUR_MS);
     if (kwh === null) return undefined;
     return round(kwh * unitFactor(meter));

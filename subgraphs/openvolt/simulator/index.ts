@@ -1,10 +1,11 @@
 import type { RequestHandler } from 'express';
 import { HttpError, startSimulator, type FaultSettings, type RunningSimulator } from '../../../shared/simulator/index.js';
+import { numberInRange, readConfig } from '../../../shared/subgraph/config.js';
 import type { SimulatorForSubgraph, SimulatorPlacement } from '../../../shared/subgraph/provider.js';
 import { OPENVOLT_API_BASE_PATH, type OpenvoltMeterDataReceivedItem } from '../contract.js';
 import { registerOpenvoltRoutes } from './routes/index.js';
 import { OpenvoltSimulatorStore } from './store.js';
-import { deliverMeterDataReceived, WebhookSender } from './webhooks.js';
+import { deliverMeterDataReceived, pullDailyData, WebhookSender } from './webhooks.js';
 
 /**
  * A faithful local Openvolt API (spec v1.0.1, https://api.openvolt.com/v1) served under `/v1`, answering
@@ -14,6 +15,8 @@ import { deliverMeterDataReceived, WebhookSender } from './webhooks.js';
  */
 
 export const OPENVOLT_SIMULATOR_API_KEY = 'test-gridgraph-simulator-key';
+/** Openvolt pulls data daily. */
+const DAY_MS = 86_400_000;
 
 export interface OpenvoltSimulatorOptions {
   port?: number;
@@ -24,6 +27,11 @@ export interface OpenvoltSimulatorOptions {
   webhookUrl?: string;
   /** The simulator's clock: only half hours ended by now() have data. */
   now?: () => Date;
+  /**
+   * Real milliseconds between two daily pulls, each sending `meter_data.received` for the last full day
+   * of the clock: a day by default; shorter compresses the days (tests, demos); 0 pulls only when asked.
+   */
+  dataPullEveryMs?: number;
 }
 
 export interface OpenvoltSimulator extends RunningSimulator {
@@ -31,6 +39,8 @@ export interface OpenvoltSimulator extends RunningSimulator {
   deliverMeterDataReceived(items: OpenvoltMeterDataReceivedItem[]): Promise<void>;
   /** Sets (or clears) the webhook URL, e.g. once the receiving subgraph knows its own port. */
   setWebhookUrl(url: string | undefined): void;
+  /** Runs the daily pull now (what the timer does every `dataPullEveryMs`); resolves once its delivery is sent. */
+  pullDailyData(): Promise<void>;
 }
 
 export async function startOpenvoltSimulator(options: OpenvoltSimulatorOptions = {}): Promise<OpenvoltSimulator> {
@@ -50,19 +60,36 @@ export async function startOpenvoltSimulator(options: OpenvoltSimulatorOptions =
     configure: (app) => registerOpenvoltRoutes(app, { store, now, requireApiKey, webhooks }),
     onReset: () => store.reset(),
   });
+  const pull = () => pullDailyData(store, webhooks, now);
+  const everyMs = options.dataPullEveryMs ?? DAY_MS;
+  // unref: a pending pull never keeps the process alive.
+  const pullTimer = everyMs > 0 ? setInterval(() => void pull(), everyMs).unref() : undefined;
   return {
     ...simulator,
     deliverMeterDataReceived: (items) => deliverMeterDataReceived(store, webhooks, items),
     setWebhookUrl: (url) => {
       webhooks.url = url;
     },
+    pullDailyData: pull,
     // Lets deliveries in flight finish (they are bounded by a timeout) so tests see them before teardown.
     stop: async () => {
+      clearInterval(pullTimer);
       await simulator.stop();
       await webhooks.drain();
     },
   };
 }
+
+/** The simulator's own settings. */
+export const settings = {
+  OPENVOLT_SIM_DATA_PULL_EVERY_MS: numberInRange(
+    0,
+    DAY_MS,
+  )({
+    default: DAY_MS,
+    desc: 'Real milliseconds between the simulator’s daily data pulls (each sends meter_data.received); shorter compresses days, 0 turns them off',
+  }),
+};
 
 /** For the kit (shared/subgraph/provider.ts): the simulator a subgraph without OPENVOLT_API_URL runs against. */
 export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: SimulatorPlacement): Promise<SimulatorForSubgraph> {
@@ -70,6 +97,7 @@ export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: Simula
   const simulator = await startOpenvoltSimulator({
     ...placement,
     apiKey,
+    dataPullEveryMs: Math.floor(readConfig(settings, env).OPENVOLT_SIM_DATA_PULL_EVERY_MS),
   });
   return {
     simulator,

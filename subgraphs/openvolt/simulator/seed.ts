@@ -1,7 +1,7 @@
 import { objectId, seededRandom, SHARED_METERING_POINTS } from '../../../shared/simulator/index.js';
 import type { OpenvoltDataSource, OpenvoltMeterStatus } from '../contract.js';
 import { generateMpan, TEST_METER_NUMBERS } from './meter-numbers.js';
-import { optional, type SimulatedConsent, type SimulatedCustomer, type SimulatedMeter } from './store.js';
+import { optional, type SimulatedConsent, type SimulatedCustomer, type SimulatedDocument, type SimulatedMeter } from './store.js';
 
 /**
  * The seed: 4 customers, 52 meters and 6 consents (CONTRACT.md, "Seed"), built identically on every
@@ -126,7 +126,7 @@ const SEED_CUSTOMERS: SeedCustomer[] = [
   },
 ];
 
-const SEED_CONSENTS: Array<{
+interface SeedConsent {
   key: string;
   customer: number;
   name: string;
@@ -134,7 +134,9 @@ const SEED_CONSENTS: Array<{
   end_date: string;
   created_at: string;
   archived_at?: string;
-}> = [
+}
+
+const SEED_CONSENTS: SeedConsent[] = [
   {
     key: 'thameside',
     customer: 0,
@@ -216,10 +218,41 @@ export interface SeedRecords {
   customers: Map<string, SimulatedCustomer>;
   meters: Map<string, SimulatedMeter>;
   consents: Map<string, SimulatedConsent>;
+  /** Each seed consent's evidence: a signed letter of authority. */
+  documents: Map<string, SimulatedDocument>;
 }
 
 export function seedRecords(now: Date): SeedRecords {
-  return { customers: seedCustomers(), meters: seedMeters(now), consents: seedConsents() };
+  return { customers: seedCustomers(), meters: seedMeters(now), consents: seedConsents(), documents: seedDocuments() };
+}
+
+/** The id of the document evidencing a seed consent. */
+function seedDocumentId(seed: SeedConsent): string {
+  return objectId(`openvolt:seed:document:${seed.key}`, new Date(seed.created_at));
+}
+
+function seedDocuments(): Map<string, SimulatedDocument> {
+  const documents = new Map<string, SimulatedDocument>();
+  for (const seed of SEED_CONSENTS) {
+    const id = seedDocumentId(seed);
+    const fileName = `${seed.key}-letter-of-authority.pdf`;
+    const bytes = Buffer.from(`%PDF-1.4\n% ${seed.name}: letter of authority signed ${seed.start_date}\n%%EOF\n`, 'utf8');
+    documents.set(id, {
+      _id: id,
+      object: 'document',
+      account: SEED_ACCOUNT_ID,
+      name: `${seed.name} (signed)`,
+      purpose: 'consent_evidence',
+      metadata: {},
+      file_name: fileName,
+      content_type: 'application/pdf',
+      size: bytes.length,
+      created_at: seed.created_at,
+      __v: 0,
+      bytes,
+    });
+  }
+  return documents;
 }
 
 function seedCustomers(): Map<string, SimulatedCustomer> {
@@ -256,7 +289,7 @@ function seedConsents(): Map<string, SimulatedConsent> {
       start_date: seed.start_date,
       end_date: seed.end_date,
       metadata: {},
-      evidence_document_id: objectId(`openvolt:seed:document:${seed.key}`, new Date(seed.created_at)),
+      evidence_document_id: seedDocumentId(seed),
       status: seed.archived_at ? 'archived' : 'active',
       archived_at: seed.archived_at ?? null,
       created_at: seed.created_at,

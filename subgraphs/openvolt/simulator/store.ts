@@ -1,5 +1,5 @@
 import { createLoadProfile, fnv1a, HttpError, objectId, SHARED_LOAD_PROFILES, type LoadProfile } from '../../../shared/simulator/index.js';
-import type { OpenvoltConsentRecord, OpenvoltCustomerRecord, OpenvoltMeterRecord } from '../contract.js';
+import type { OpenvoltConsentRecord, OpenvoltCustomerRecord, OpenvoltDocumentRecord, OpenvoltMeterRecord } from '../contract.js';
 import { hasInvalidMeterNumber, TEST_METER_NUMBERS } from './meter-numbers.js';
 import { seedRecords } from './seed.js';
 
@@ -15,6 +15,13 @@ export type SimulatedMeter = OpenvoltMeterRecord &
   >;
 export type SimulatedConsent = OpenvoltConsentRecord &
   Required<Pick<OpenvoltConsentRecord, 'object' | 'account' | 'metadata' | 'status' | 'archived_at' | 'created_at' | '__v'>>;
+/** A document with its file's bytes (which only `GET /documents/{_id}/file` answers). */
+export type SimulatedDocument = OpenvoltDocumentRecord &
+  Required<
+    Pick<OpenvoltDocumentRecord, 'object' | 'account' | 'metadata' | 'file_name' | 'content_type' | 'size' | 'created_at' | '__v'>
+  > & {
+    bytes: Buffer;
+  };
 
 /**
  * The simulator's in-memory state: the seed (seed.ts), then what requests changed; `reset()` rebuilds
@@ -24,6 +31,7 @@ export class OpenvoltSimulatorStore {
   readonly customers = new Map<string, SimulatedCustomer>();
   readonly meters = new Map<string, SimulatedMeter>();
   readonly consents = new Map<string, SimulatedConsent>();
+  readonly documents = new Map<string, SimulatedDocument>();
   private created = 0;
   /** Load profiles by meter number: deterministic, so they survive a reset. */
   private readonly profiles = new Map<string, LoadProfile>();
@@ -37,11 +45,12 @@ export class OpenvoltSimulatorStore {
     refill(this.customers, seed.customers);
     refill(this.meters, seed.meters);
     refill(this.consents, seed.consents);
+    refill(this.documents, seed.documents);
     this.created = 0;
   }
 
   /** The id of a newly created object. */
-  nextId(kind: 'customer' | 'meter' | 'consent'): string {
+  nextId(kind: 'customer' | 'meter' | 'consent' | 'document'): string {
     this.created += 1;
     return objectId(`openvolt:created:${kind}:${this.created}`, this.now());
   }
@@ -56,6 +65,10 @@ export class OpenvoltSimulatorStore {
 
   consent(id: string | undefined): SimulatedConsent {
     return found(this.consents, id, 'consent');
+  }
+
+  document(id: string | undefined): SimulatedDocument {
+    return found(this.documents, id, 'document');
   }
 
   /** A meter as lists answer it: `customer_id` only, validity recomputed for the current clock and consent. */

@@ -76,3 +76,23 @@ export async function deliverMeterDataReceived(store: OpenvoltSimulatorStore, we
   if (!webhooks.url) throw new HttpError(409, 'No webhook URL is configured');
   await webhooks.send('meter_data.received', payload);
 }
+
+/**
+ * Openvolt's daily pull: every active meter gets the last full UTC day of data (by the simulator's clock),
+ * its `last_data_pull_*` fields move, and one `meter_data.received` delivery lists them all (Openvolt's
+ * payload is an array of `{meter_id, start_interval, end_interval}`). Without a webhook URL the pull still
+ * happens; nothing is sent.
+ */
+export function pullDailyData(store: OpenvoltSimulatorStore, webhooks: WebhookSender, now: () => Date): Promise<void> {
+  const pulledAt = now();
+  const end = DateTime.fromJSDate(pulledAt, { zone: 'utc' }).startOf('day');
+  const interval = { start_interval: end.minus({ days: 1 }).toJSDate().toISOString(), end_interval: end.toJSDate().toISOString() };
+  const items: OpenvoltMeterDataReceivedItem[] = [];
+  for (const meter of store.meters.values()) {
+    if (meter.status !== 'active' || meter.validity_state.is_disabled_by_user) continue;
+    meter.last_data_pull_date = pulledAt.toISOString();
+    meter.last_data_pull_status = 'success';
+    items.push({ meter_id: meter._id, ...interval });
+  }
+  return items.length > 0 ? webhooks.send('meter_data.received', items) : Promise.resolve();
+}

@@ -14,8 +14,15 @@ export class ValidationProblem extends HttpError {
   }
 }
 
-/** A 400 whose body is a plain JSON string, as the spec declares for POST /reports and POST /users. */
+/** An error whose body is a plain JSON string, where the spec declares one (most 400s, some 404s). */
 export class StringBodyError extends HttpError {}
+
+/** An error answered without a body, where the spec declares none (most 404s, the 409s). */
+export class EmptyResponse extends HttpError {}
+
+export function emptyResponse(status: number): EmptyResponse {
+  return new EmptyResponse(status, '');
+}
 
 const STATUS_TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -33,13 +40,17 @@ export function volueErrorBody(status: number, message: string): unknown {
 }
 
 /**
- * Errors in Volue's shapes: problem+json (with `errors` on validation), or a JSON string where the spec
- * declares one. Registered after the routes, so it sees the errors of every one of them.
+ * Errors in Volue's shapes: problem+json (with `errors` on validation), a JSON string or no body where
+ * the spec declares so. Registered after the routes, so it sees the errors of every one of them.
  */
 export const renderVolueError: ErrorRequestHandler = (error, _req, res, next) => {
   if (!(error instanceof HttpError) || res.headersSent) return next(error);
   if (error instanceof StringBodyError) {
     res.status(error.status).json(error.message);
+    return;
+  }
+  if (error instanceof EmptyResponse) {
+    res.status(error.status).end();
     return;
   }
   if (error.status === 401) res.set('WWW-Authenticate', 'Bearer error="invalid_token"');

@@ -2,16 +2,24 @@ import type { RequestHandler } from 'express';
 import { type RunningSimulator, type SimulatorOptions, startSimulator, TokenIssuer } from '../../../shared/simulator/index.js';
 import { numberInRange, readConfig } from '../../../shared/subgraph/config.js';
 import type { SimulatorForSubgraph, SimulatorPlacement } from '../../../shared/subgraph/provider.js';
-import { VOLUE_API_BASE_PATH, VOLUE_DEFAULT_TOKEN_LIFETIME_SECONDS, VOLUE_TOKEN_PATH, type VolueEventRecord } from '../contract.js';
+import {
+  VOLUE_API_BASE_PATH,
+  VOLUE_DEFAULT_TOKEN_LIFETIME_SECONDS,
+  VOLUE_TOKEN_PATH,
+  type VolueEventPayload,
+  type VolueEventPayloadType,
+  type VolueEventRecord,
+} from '../contract.js';
 import { volueErrorBody } from './http.js';
-import { type SimulatedEventType, VolueNotifier } from './notifier.js';
+import { VolueNotifier } from './notifier.js';
 import { registerVolueRoutes } from './routes/index.js';
-import { type StoredReport, type VolueNotificationDelivery, VolueSimulatorStore } from './store.js';
+import { locationLpcTargets, priceCurvePayload, resourceLpcTargets } from './seed.js';
+import { type StoredReport, type StoredWebhookLog, VolueSimulatorStore } from './store.js';
+import { stamp } from './time.js';
 
 /**
- * A local Volue Energy Coordination API (Spark). Registration follows the seed's Quickstart generation
- * (late 2023: users, vehicles, meters, resources under /users/:userId); events, webhooks, reports,
- * pagination and errors follow the current partner OpenAPI (2026-01). Auth is OAuth2 client credentials
+ * A local Volue Energy Coordination API (Spark): every path of the current partner OpenAPI (2026-01) with
+ * its schemas, status codes and error shapes (test/volue-contract.test.ts). Auth is OAuth2 client credentials
  * at `/connect/token` (the identity server, served by the same process here). contract.ts holds the
  * paths, values and shapes; routes/ one file per resource; CONTRACT.md what is confirmed and inferred.
  */
@@ -35,12 +43,12 @@ export interface VolueSimulator extends RunningSimulator {
   /** The API base URL (`<url>/energy-coordination/v1`). */
   apiUrl: string;
   tokens: TokenIssuer<string>;
-  /** Creates an event (as Volue's simulation routes do) and delivers it to every matching webhook. */
-  createEvent(payloadType: SimulatedEventType): Promise<VolueEventRecord>;
+  /** Creates an event of the type with the simulation routes' defaults, or `payload`, and delivers it to every matching webhook. */
+  createEvent(payloadType: VolueEventPayloadType, payload?: VolueEventPayload): Promise<VolueEventRecord>;
   /** Reports received by POST /reports, oldest first. */
   reports(): StoredReport[];
   /** Every webhook delivery attempted, oldest first. */
-  deliveries(): VolueNotificationDelivery[];
+  deliveries(): StoredWebhookLog['log'][];
 }
 
 export async function startVolueSimulator(options: VolueSimulatorOptions = {}): Promise<VolueSimulator> {
@@ -69,9 +77,10 @@ export async function startVolueSimulator(options: VolueSimulatorOptions = {}): 
     tokenUrl: `${simulator.url}${VOLUE_TOKEN_PATH}`,
     apiUrl: `${simulator.url}${VOLUE_API_BASE_PATH}`,
     tokens,
-    createEvent: (payloadType: SimulatedEventType) => notifier.createEvent(payloadType),
+    createEvent: (payloadType: VolueEventPayloadType, payload?: VolueEventPayload) =>
+      notifier.publish(payload ?? defaultPayload(payloadType, `test:${store.events.length}`, now(), store.eligibleUserIds())),
     reports: () => store.reports,
-    deliveries: () => store.deliveries,
+    deliveries: () => store.webhookLogs.map((entry) => entry.log).reverse(),
   });
 }
 
@@ -104,4 +113,19 @@ export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: Simula
       VOLUE_WEBHOOK_SECRET: env.VOLUE_WEBHOOK_SECRET || placement.webhookSecret || '',
     },
   };
+}
+
+/** The payload the simulation routes make of an empty request (LPCReservation, which no route makes, gets LocationLPC's targets). */
+function defaultPayload(payloadType: VolueEventPayloadType, seed: string, at: Date, eligibleUserIds: string[]): VolueEventPayload {
+  switch (payloadType) {
+    case 'PriceCurve':
+      return priceCurvePayload(seed, at, {});
+    case 'UserEligibility':
+      return { payloadType, lastUpdated: stamp(at), addedUsers: eligibleUserIds.slice(0, 1), removedUsers: [] };
+    case 'LocationLPC':
+    case 'LPCReservation':
+      return { payloadType, targets: locationLpcTargets(seed, at, undefined) };
+    case 'ResourceLPC':
+      return { payloadType, targets: resourceLpcTargets(seed, at, undefined) };
+  }
 }

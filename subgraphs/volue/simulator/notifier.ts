@@ -5,22 +5,19 @@ import {
   VOLUE_SIGNATURE_HEADER,
   signPayload,
   type VolueEventNotification,
+  type VolueEventPayload,
   type VolueEventRecord,
 } from '../contract.js';
-import { priceCurvePayload, userEligibilityPayload } from './seed.js';
-import type { StoredWebhook, VolueNotificationDelivery, VolueSimulatorStore } from './store.js';
+import { SIMULATOR_TENANT_ID, type StoredWebhook, type StoredWebhookLog, type VolueSimulatorStore } from './store.js';
 import { stamp } from './time.js';
 
 const WEBHOOK_TIMEOUT_MS = 5_000;
 const log = createLogger('volue-simulator');
 
-/** The event types the simulation routes create. */
-export type SimulatedEventType = 'PriceCurve' | 'UserEligibility';
-
 /**
- * Volue's side of webhooks: creates events as the simulation routes do and POSTs each, signed with the
- * webhook's secret, to every enabled webhook that wants its notification type; records every delivery
- * and the webhook's resulting status.
+ * Volue's side of webhooks: stores a new event and POSTs it, signed with each webhook's secret, to every
+ * enabled webhook that wants its notification type (empty = all); logs every delivery as
+ * `GET /webhooks/logs` lists it and sets the webhook's status from the answer.
  */
 export class VolueNotifier {
   constructor(
@@ -28,16 +25,10 @@ export class VolueNotifier {
     private readonly now: () => Date,
   ) {}
 
-  async createEvent(payloadType: SimulatedEventType): Promise<VolueEventRecord> {
-    const id = this.store.nextId('event');
-    const at = this.now();
-    const event: VolueEventRecord = {
-      id,
-      createdAt: stamp(at),
-      payload: payloadType === 'PriceCurve' ? priceCurvePayload(id, at) : userEligibilityPayload(this.store.users, at),
-    };
+  async publish(payload: VolueEventPayload): Promise<VolueEventRecord> {
+    const event: VolueEventRecord = { id: this.store.nextId('event'), createdAt: stamp(this.now()), payload };
     this.store.events.unshift(event);
-    const type = VOLUE_NOTIFICATION_TYPE_OF_PAYLOAD[payloadType]!;
+    const type = VOLUE_NOTIFICATION_TYPE_OF_PAYLOAD[payload.payloadType];
     const targets = [...this.store.webhooks.values()].filter(
       (webhook) => webhook.enabled && (webhook.notificationTypes.length === 0 || webhook.notificationTypes.includes(type)),
     );
@@ -45,18 +36,28 @@ export class VolueNotifier {
     return event;
   }
 
-  /** POSTs one notification to one webhook; a failure is recorded, never thrown. */
-  async deliver(webhook: StoredWebhook, notification: VolueEventNotification): Promise<VolueNotificationDelivery> {
+  /** POSTs one notification to one webhook; the outcome is logged, never thrown. */
+  private async deliver(webhook: StoredWebhook, notification: VolueEventNotification): Promise<StoredWebhookLog> {
     const body = JSON.stringify(notification);
     const signature = webhook.webhookSecret ? signPayload(body, webhook.webhookSecret) : null;
-    const delivery: VolueNotificationDelivery = {
-      webhookId: webhook.webhookId,
-      notificationId: notification.notificationId,
-      url: webhook.webhookUrl,
-      signature,
-      responseStatusCode: null,
+    const entry: StoredWebhookLog = {
+      log: {
+        webhookId: webhook.webhookId,
+        tenantId: SIMULATOR_TENANT_ID,
+        webhookUrl: webhook.webhookUrl,
+        partnerEventId: notification.eventId,
+        notificationId: notification.notificationId,
+        notificationType: notification.notificationType,
+        notificationSent: notification.notificationSentUtc,
+        sparkSignature: signature,
+        requestTimeout: false,
+        responseStatusCode: null,
+        requestDurationMs: null,
+      },
+      content: body,
     };
-    this.store.deliveries.push(delivery);
+    this.store.webhookLogs.unshift(entry);
+    const started = performance.now();
     try {
       const response = await fetch(webhook.webhookUrl, {
         method: 'POST',
@@ -64,14 +65,17 @@ export class VolueNotifier {
         body,
         signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
       });
-      delivery.responseStatusCode = response.status;
+      entry.log.responseStatusCode = response.status;
       webhook.status = response.ok ? 'Healthy' : 'Unhealthy';
     } catch (error) {
-      webhook.status = (error as Error).name === 'TimeoutError' ? 'TimeOut' : 'Unhealthy';
+      const timedOut = (error as Error).name === 'TimeoutError';
+      entry.log.requestTimeout = timedOut;
+      webhook.status = timedOut ? 'TimeOut' : 'Unhealthy';
       log.warn(`webhook ${webhook.webhookId} to ${webhook.webhookUrl} failed: ${(error as Error).message}`);
     }
+    entry.log.requestDurationMs = Math.round(performance.now() - started);
     webhook.lastAnalyzedTimestamp = stamp(this.now());
-    return delivery;
+    return entry;
   }
 
   private notificationFor(event: VolueEventRecord): VolueEventNotification {
@@ -80,7 +84,7 @@ export class VolueNotifier {
       eventId: event.id,
       eventCreatedAtUtc: event.createdAt,
       notificationSentUtc: stamp(this.now()),
-      notificationType: VOLUE_NOTIFICATION_TYPE_OF_PAYLOAD[event.payload.payloadType] ?? 'Unknown',
+      notificationType: VOLUE_NOTIFICATION_TYPE_OF_PAYLOAD[event.payload.payloadType],
       payload: event.payload,
     };
   }

@@ -1,17 +1,21 @@
 import type { Express } from 'express';
 import { bodyObject, enumField, HttpError, queryString, stringField } from '../../../../shared/simulator/index.js';
 import { ENERKEY_ACTION_STATUSES, ENERKEY_PATHS, type EnerkeyActionRecord } from '../../contract.js';
-import { idList, pathNumber } from '../parse.js';
+import { idList, pathNumber, sendPage } from '../parse.js';
 import type { EnerkeyRouteDeps } from './index.js';
 
 /**
- * Actions: read them (all, by facility, or one), and replace one whole (EnerKey saves the object as
+ * Actions: read them (all or by facility, paged or whole; or one), and replace one whole (EnerKey saves the object as
  * sent; it sets `modifiedAt`).
  */
 export function registerActionRoutes(app: Express, { store, now, authorize }: EnerkeyRouteDeps): void {
   app.get(`/${ENERKEY_PATHS.actions}`, authorize, (req, res) => {
     const facilityIds = idList(queryString(req, 'facilityIds'), 'facilityIds');
-    res.json([...store.actions.values()].filter((a) => facilityIds.length === 0 || facilityIds.includes(a.facilityId)));
+    sendPage(
+      req,
+      res,
+      [...store.actions.values()].filter((a) => facilityIds.length === 0 || facilityIds.includes(a.facilityId)),
+    );
   });
   app.get(`/${ENERKEY_PATHS.action(':id')}`, authorize, (req, res) => {
     res.json(store.action(pathNumber(req, 'id')));

@@ -3,6 +3,7 @@ import type { EnerkeySimulatorStore } from '../store.js';
 import { registerActionRoutes } from './actions.js';
 import { registerFacilityRoutes } from './facilities.js';
 import { registerImageRoutes } from './images.js';
+import { registerLogRoutes } from './logs.js';
 import { registerMeterRoutes } from './meters.js';
 import { registerProvisioningRoutes } from './provisioning.js';
 import { registerPushRoutes } from './push.js';
@@ -27,4 +28,5 @@ export function registerEnerkeyRoutes(app: Express, deps: EnerkeyRouteDeps): voi
   registerActionRoutes(app, deps);
   registerImageRoutes(app, deps);
   registerProvisioningRoutes(app, deps);
+  registerLogRoutes(app, deps);
 }

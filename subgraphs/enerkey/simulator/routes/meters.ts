@@ -1,10 +1,10 @@
 import type { Express } from 'express';
 import { HttpError, queryString } from '../../../../shared/simulator/index.js';
 import { ENERKEY_MAX_METERING_POINTS_PER_CALL, ENERKEY_PATHS, type EnerkeyMeterRecord } from '../../contract.js';
-import { idList, textList } from '../parse.js';
+import { idList, sendPage, textList } from '../parse.js';
 import type { EnerkeyRouteDeps } from './index.js';
 
-/** Meters matching every filter given (facility, meter and metering point ids); at least one filter. */
+/** Meters matching every filter given (facility, meter and metering point ids; at least one), paged or whole. */
 export function registerMeterRoutes(app: Express, { store, authorize }: EnerkeyRouteDeps): void {
   app.get(`/${ENERKEY_PATHS.meters}`, authorize, (req, res) => {
     const facilityIds = idList(queryString(req, 'facilityIds'), 'facilityIds');
@@ -16,12 +16,14 @@ export function registerMeterRoutes(app: Express, { store, authorize }: EnerkeyR
     if (facilityIds.length === 0 && meterIds.length === 0 && points.length === 0) {
       throw new HttpError(400, 'Give facilityIds, meterIds or meteringPointIds');
     }
-    res.json(
+    sendPage(
+      req,
+      res,
       [...store.meters.values()]
         .filter((m) => facilityIds.length === 0 || facilityIds.includes(m.facilityId))
         .filter((m) => meterIds.length === 0 || meterIds.includes(m.id))
         .filter((m) => points.length === 0 || (m.meteringPointId !== undefined && points.includes(m.meteringPointId)))
-        .map(({ peakKw: _peak, ...record }): EnerkeyMeterRecord => record),
+        .map(({ peakKw: _peak, provisioned: _provisioned, ...record }): EnerkeyMeterRecord => record),
     );
   });
 }

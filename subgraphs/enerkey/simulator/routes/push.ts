@@ -15,7 +15,9 @@ interface PushPoint {
 
 /**
  * PushConsumptionsForMeter and PushCumulativeReadingsForMeter: one meter per message, at most 365 days,
- * hourly in the meter's unit. The batch is checked whole before anything is written.
+ * hourly in the meter's unit; stamps need not be on the hour. The batch is checked whole before anything
+ * is written. Consumption values within an hour are summed and, in the default `add` mode, added to what
+ * the hour holds (EnerKey's text: "Multiple values for same hour are summed"); `replace` mode overwrites.
  */
 export function registerPushRoutes(app: Express, { store, authorize }: EnerkeyRouteDeps): void {
   app.post(`/${ENERKEY_PATHS.pushConsumptions}`, authorize, (req, res) => {
@@ -23,9 +25,12 @@ export function registerPushRoutes(app: Express, { store, authorize }: EnerkeyRo
     if (target.meterType !== 'consumption') {
       throw new HttpError(400, `Meter ${target.id} measures cumulative readings; use PushCumulativeReadingsForMeter`);
     }
-    // Values within one hour are summed.
+    // Values within one hour are summed, and (add mode) added to what the hour holds.
     const hours = new Map<number, number>();
-    for (const point of points) hours.set(point.hourMs, round((hours.get(point.hourMs) ?? 0) + point.value));
+    for (const point of points) {
+      const base = hours.get(point.hourMs) ?? (store.pushMode === 'add' ? (store.storedHourValue(target, point.hourMs) ?? 0) : 0);
+      hours.set(point.hourMs, round(base + point.value));
+    }
     writeHours(store, target, hours);
     res.json(pushAnswer(target, hours.size, points));
   });
@@ -76,7 +81,10 @@ function hourlyReadings(points: readonly PushPoint[]): Array<readonly [number, n
   return [...byHour.entries()].sort((a, b) => a[0] - b[0]);
 }
 
-/** Consumption is the step between consecutive readings; a step over several hours is spread evenly over them (inferred). */
+/**
+ * Consumption is the step between consecutive readings; a step over several hours is spread evenly over
+ * them (inferred). The register says what each hour consumed, so steps replace what the hours held.
+ */
 function consumptionSteps(chain: ReadonlyArray<readonly [number, number]>): Map<number, number> {
   const steps = new Map<number, number>();
   for (let i = 1; i < chain.length; i++) {
@@ -94,7 +102,7 @@ function consumptionSteps(chain: ReadonlyArray<readonly [number, number]>): Map<
   return steps;
 }
 
-/** Stores interval values by hour start; a pushed hour overrides the seeded one. */
+/** Stores interval values by hour start; a pushed hour stands instead of the seeded one. */
 function writeHours(store: EnerkeySimulatorStore, target: SeededMeter, hours: ReadonlyMap<number, number>): void {
   const stored = store.pushed.get(target.id) ?? new Map<number, number>();
   for (const [hourMs, value] of hours) stored.set(hourMs, value);

@@ -27,6 +27,8 @@ export function registerConsentRoutes(app: Express, { store, now, requireApiKey 
     const metadata = metadataField(body) ?? {};
     if (start > end) throw new HttpError(400, 'start_date must not be after end_date');
     if (!store.customers.has(customerId)) throw new HttpError(400, `No customer with _id ${customerId}`);
+    // The spec requires the id of a document (POST /documents); an id that names none is refused.
+    if (!store.documents.has(evidenceDocumentId)) throw new HttpError(400, `No document with _id ${evidenceDocumentId}`);
     const consent: SimulatedConsent = {
       _id: store.nextId('consent'),
       object: 'consent',

@@ -3,6 +3,7 @@ import type { OpenvoltSimulatorStore } from '../store.js';
 import type { WebhookSender } from '../webhooks.js';
 import { registerConsentRoutes } from './consents.js';
 import { registerCustomerRoutes } from './customers.js';
+import { registerDocumentRoutes } from './documents.js';
 import { registerEventRoutes } from './events.js';
 import { registerIntervalDataRoutes } from './interval-data.js';
 import { registerMeterRoutes } from './meters.js';
@@ -21,6 +22,7 @@ export function registerOpenvoltRoutes(app: Express, deps: OpenvoltRouteDeps): v
   registerCustomerRoutes(app, deps);
   registerMeterRoutes(app, deps);
   registerConsentRoutes(app, deps);
+  registerDocumentRoutes(app, deps);
   registerIntervalDataRoutes(app, deps);
   registerEventRoutes(app, deps);
 }

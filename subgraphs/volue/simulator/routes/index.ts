@@ -2,13 +2,14 @@ import type { Express, RequestHandler } from 'express';
 import { renderVolueError } from '../http.js';
 import type { VolueNotifier } from '../notifier.js';
 import type { VolueSimulatorStore } from '../store.js';
+import { registerEnrollmentRoutes } from './enrollment.js';
 import { registerEventRoutes } from './events.js';
-import { registerMeterRoutes } from './meters.js';
+import { registerLocationRoutes } from './locations.js';
 import { registerReportRoutes } from './reports.js';
 import { registerResourceRoutes } from './resources.js';
+import { registerSimulationRoutes } from './simulation.js';
 import { registerTokenRoute, type VolueIdentity } from './token.js';
 import { registerUserRoutes } from './users.js';
-import { registerVehicleRoutes } from './vehicles.js';
 import { registerWebhookRoutes } from './webhooks.js';
 
 /** What every resource's routes are given: the state, the simulator's clock, the token check and the webhook sender. */
@@ -24,10 +25,11 @@ export interface VolueRouteDeps {
 export function registerVolueRoutes(app: Express, identity: VolueIdentity, deps: VolueRouteDeps): void {
   registerTokenRoute(app, identity);
   registerUserRoutes(app, deps);
-  registerVehicleRoutes(app, deps);
-  registerMeterRoutes(app, deps);
+  registerLocationRoutes(app, deps);
   registerResourceRoutes(app, deps);
+  registerEnrollmentRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerSimulationRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerReportRoutes(app, deps);
   app.use(renderVolueError);

@@ -1,22 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import type { Express, Request, Response } from 'express';
-import { bodyObject } from '../../../../shared/simulator/index.js';
+import { queryString } from '../../../../shared/simulator/index.js';
 import {
   VOLUE_NOTIFICATION_TYPES,
   VOLUE_PATHS,
-  type VolueEventNotification,
-  type VolueNotificationType,
+  type VolueNotificationTypeName,
+  type VolueWebhookLogDetail,
+  type VolueWebhookLogPage,
   type VolueWebhookRecord,
-  type VolueWebhookTestRecord,
 } from '../../contract.js';
-import { apiRoute } from '../http.js';
+import { apiRoute, StringBodyError, ValidationProblem } from '../http.js';
 import type { StoredWebhook } from '../store.js';
 import { stamp } from '../time.js';
-import { addError, type FieldErrors, optionalString, requiredString, throwIfInvalid } from '../validation.js';
+import { addError, type FieldErrors, optionalString, paginate, requestBody, requiredString, throwIfInvalid } from '../validation.js';
 import type { VolueRouteDeps } from './index.js';
 
-/** Webhooks (current API): create, list, read, replace, patch, delete, and the seed's test delivery. */
-export function registerWebhookRoutes(app: Express, { store, now, requireBearer, notifier }: VolueRouteDeps): void {
+/** Webhooks: create, list, read, replace, patch, delete, enable or disable, and the delivery logs. */
+export function registerWebhookRoutes(app: Express, deps: VolueRouteDeps): void {
+  const { store, now, requireBearer } = deps;
+  registerWebhookLogRoutes(app, deps);
   const webhookOf = (req: Request) => store.webhook(String(req.params.webhookId));
 
   app.get(apiRoute(VOLUE_PATHS.webhooks), requireBearer, (_req, res) => {
@@ -25,8 +26,8 @@ export function registerWebhookRoutes(app: Express, { store, now, requireBearer,
 
   app.post(apiRoute(VOLUE_PATHS.webhooks), requireBearer, (req, res) => {
     const errors: FieldErrors = {};
-    const fields = webhookFields(bodyObject(req), errors, true);
-    throwIfInvalid(errors);
+    const fields = webhookFields(requestBody(req, 'problem'), errors, true);
+    throwIfInvalid(errors, 'problem');
     const at = stamp(now());
     const webhook: StoredWebhook = {
       webhookId: store.nextId('webhook'),
@@ -50,29 +51,44 @@ export function registerWebhookRoutes(app: Express, { store, now, requireBearer,
 
   const update = (replace: boolean) => (req: Request, res: Response) => {
     const webhook = webhookOf(req);
-    changeWebhook(webhook, bodyObject(req), replace);
+    changeWebhook(webhook, requestBody(req, 'problem'), replace);
     webhook.modifiedDate = stamp(now());
     res.json(webhookView(webhook));
   };
   app.put(apiRoute(VOLUE_PATHS.webhook(':webhookId')), requireBearer, update(true));
   app.patch(apiRoute(VOLUE_PATHS.webhook(':webhookId')), requireBearer, update(false));
 
+  // The spec declares this 404 with a string body.
   app.delete(apiRoute(VOLUE_PATHS.webhook(':webhookId')), requireBearer, (req, res) => {
-    store.webhooks.delete(webhookOf(req).webhookId);
+    if (!store.webhooks.delete(String(req.params.webhookId)))
+      throw new StringBodyError(404, `Webhook ${String(req.params.webhookId)} not found`);
     res.status(204).end();
   });
 
-  // The seed's "POST /webhooks/:id/test sends a test event"; the answer's shape is inferred.
-  app.post(apiRoute(VOLUE_PATHS.webhookTest(':webhookId')), requireBearer, async (req, res) => {
+  app.put(apiRoute(VOLUE_PATHS.webhookEnabled(':webhookId')), requireBearer, (req, res) => {
     const webhook = webhookOf(req);
-    const notification = testNotification(stamp(now()));
-    const delivery = await notifier.deliver(webhook, notification);
-    res.json({
-      webhookId: webhook.webhookId,
-      notificationId: delivery.notificationId,
-      eventId: notification.eventId,
-      responseStatusCode: delivery.responseStatusCode,
-    } satisfies VolueWebhookTestRecord);
+    const enabled = queryString(req, 'enabled');
+    if (enabled !== 'true' && enabled !== 'false') throw new ValidationProblem({ enabled: ['enabled must be true or false.'] });
+    webhook.enabled = enabled === 'true';
+    webhook.modifiedDate = stamp(now());
+    res.status(204).end();
+  });
+}
+
+/** The delivery logs, newest first; registered before `webhooks/:webhookId`, which would take "logs" for an id. */
+function registerWebhookLogRoutes(app: Express, { store, requireBearer }: VolueRouteDeps): void {
+  app.get(apiRoute(VOLUE_PATHS.webhookLogs), requireBearer, (req, res) => {
+    const webhookId = queryString(req, 'webhookId');
+    const logs = store.webhookLogs.filter((entry) => webhookId === undefined || entry.log.webhookId === webhookId);
+    const { items, pagination } = paginate(req, logs, 'problem');
+    res.json({ webhookNotificationLogs: items.map((entry) => entry.log), pagination } satisfies VolueWebhookLogPage);
+  });
+
+  // [I] The spec declares no 404 here: an unknown notification is a 400 problem.
+  app.get(apiRoute(VOLUE_PATHS.webhookLog(':notificationId')), requireBearer, (req, res) => {
+    const entry = store.webhookLogs.find((candidate) => candidate.log.notificationId === req.params.notificationId);
+    if (!entry) throw new ValidationProblem({ notificationId: [`No notification ${String(req.params.notificationId)} was sent.`] });
+    res.json({ webhookNotificationLog: entry.log, notificationContent: entry.content } satisfies VolueWebhookLogDetail);
   });
 }
 
@@ -82,7 +98,7 @@ function changeWebhook(webhook: StoredWebhook, body: Record<string, unknown>, re
   const fields = webhookFields(body, errors, replace);
   if (body.enabled !== undefined && body.enabled !== null && typeof body.enabled !== 'boolean')
     addError(errors, 'enabled', 'enabled must be true or false.');
-  throwIfInvalid(errors);
+  throwIfInvalid(errors, 'problem');
   if (replace) {
     Object.assign(webhook, {
       webhookUrl: fields.webhookUrl!,
@@ -97,18 +113,6 @@ function changeWebhook(webhook: StoredWebhook, body: Record<string, unknown>, re
   }
 }
 
-/** A UserEligibility notification that changes nothing, stamped `at`. */
-function testNotification(at: string): VolueEventNotification {
-  return {
-    notificationId: randomUUID(),
-    eventId: randomUUID(),
-    eventCreatedAtUtc: at,
-    notificationSentUtc: at,
-    notificationType: 'UserEligibilityUpdated',
-    payload: { lastUpdated: at, addedUsers: [], removedUsers: [], payloadType: 'UserEligibility' },
-  };
-}
-
 function webhookView(webhook: StoredWebhook): VolueWebhookRecord {
   const { webhookSecret: _secret, ...view } = webhook; // the secret is never answered
   return view;
@@ -120,12 +124,12 @@ function webhookFields(body: Record<string, unknown>, errors: FieldErrors, urlRe
     addError(errors, 'webhookUrl', 'webhookUrl must be an http(s) URL.');
   const name = optionalString(body, 'name', errors);
   const webhookSecret = optionalString(body, 'webhookSecret', errors);
-  let notificationTypes: VolueNotificationType[] | undefined;
+  let notificationTypes: VolueNotificationTypeName[] | undefined;
   if (body.notificationTypes !== undefined && body.notificationTypes !== null) {
     if (!Array.isArray(body.notificationTypes) || !body.notificationTypes.every((type) => VOLUE_NOTIFICATION_TYPES.includes(type))) {
       addError(errors, 'notificationTypes', `Each notificationType must be one of ${VOLUE_NOTIFICATION_TYPES.join(', ')}.`);
     } else {
-      notificationTypes = body.notificationTypes as VolueNotificationType[];
+      notificationTypes = body.notificationTypes as VolueNotificationTypeName[];
     }
   }
   return { webhookUrl, name, webhookSecret, notificationTypes };
