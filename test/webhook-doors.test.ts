@@ -1,6 +1,4 @@
-import express from 'express';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { receiverApps } from './support/receivers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../shared/store/index.js';
 import { readWebhookSettings } from '../shared/subgraph/webhook-inbox.js';
@@ -22,20 +20,11 @@ const SECRET = 'doors-volue-secret';
 const settings = readWebhookSettings({ WEBHOOK_MAX_BODY_BYTES: '4096', WEBHOOK_MAX_FUTURE_SKEW_S: '60' });
 const METER = '6514167223e3d1424bf82742';
 
-const servers: Server[] = [];
+const { serve, closeAll } = receiverApps();
 const openvolt = new OpenvoltEvents(new MemoryStore(), 30 * DAY_MS, () => NOW);
 const unconfigured = new OpenvoltEvents(new MemoryStore(), 30 * DAY_MS, () => NOW);
 const volue = new VolueNotifications(new MemoryStore(), 30 * DAY_MS, () => NOW);
 let url: { openvolt: string; unconfigured: string; volue: string };
-
-async function serve(mount: (app: express.Express) => void): Promise<string> {
-  const app = express();
-  mount(app);
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((resolve) => server.once('listening', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 beforeAll(async () => {
   url = {
@@ -47,9 +36,7 @@ beforeAll(async () => {
     volue: (await serve((app) => mountVolueWebhook(app, volue, { secret: SECRET, settings, now: () => NOW }))) + VOLUE_WEBHOOK_PATH,
   };
 });
-afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-});
+afterAll(closeAll);
 
 const envelope = (deliveryId: string, eventTimestamp = '2026-11-30T11:00:00.000Z') => ({
   subscription_id: '3f9d7f3e-0000-4000-8000-000000000001',

@@ -1,6 +1,4 @@
-import express from 'express';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { receiverApps } from './support/receivers.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../shared/store/index.js';
 import { readWebhookSettings } from '../shared/subgraph/webhook-inbox.js';
@@ -14,10 +12,8 @@ import { VOLUE_WEBHOOK_PATH, VolueNotifications, mountVolueWebhook } from '../su
  */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const servers: Server[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-});
+const { serve, closeAll } = receiverApps();
+afterAll(closeAll);
 
 /** A store whose writes fail until `heal()`. */
 function brokenStore() {
@@ -27,15 +23,6 @@ function brokenStore() {
     throw new Error('No space left on device');
   };
   return Object.assign(store, { heal: () => void (store.setIfAbsent = setIfAbsent) });
-}
-
-async function serve(mount: (app: express.Express) => void): Promise<string> {
-  const app = express();
-  mount(app);
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((resolve) => server.once('listening', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 describe('when the store fails', () => {
