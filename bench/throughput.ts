@@ -2,14 +2,12 @@ import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { subgraphUrlSetting } from '../gateway/config.js';
 import { SUPERGRAPH_PATH, subgraphsOf } from '../gateway/index.js';
 import { startThrowawayStack } from '../scripts/stack.js';
 import { SUBGRAPH_SECRET_HEADER, SUBGRAPH_SECRET_SETTING } from '../shared/subgraph/gateway-secret.js';
+import { ROOT, freePort, post, rssMiB, startOurGateway, waitFor, type Operation, type Target } from './support.js';
 
 /**
  * `npm run bench`: throughput and latency of three queries through our gateway, through Hive Gateway
@@ -28,15 +26,9 @@ import { SUBGRAPH_SECRET_HEADER, SUBGRAPH_SECRET_SETTING } from '../shared/subgr
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const LARGE_REQUESTS = Number(process.env.BENCH_LARGE_REQUESTS ?? 6);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const WEEK_BY_DAY = { from: '2025-03-03T00:00:00Z', to: '2025-03-10T00:00:00Z', resolution: 'DAY', timeZone: 'UTC' };
 const YEAR_BY_HALF_HOUR = { from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z', resolution: 'HALF_HOUR', timeZone: 'UTC' };
-
-interface Operation {
-  query: string;
-  variables?: Record<string, unknown>;
-}
 
 /** (a) one Openvolt meter by id. */
 const SMALL: Operation = { query: 'query Small($id: ID!) { openvoltMeter(id: $id) { id meterNumber status } }' };
@@ -72,12 +64,6 @@ const LARGE_COMPACT: Operation = {
   variables: { range: YEAR_BY_HALF_HOUR },
 };
 
-interface Target {
-  name: string;
-  url: string;
-  pid?: number;
-}
-
 interface Measured {
   rps: number;
   p50: number;
@@ -102,8 +88,11 @@ try {
   SMALL.variables = { id: meterId };
 
   const urls = names.map((name): [string, string] => [name, subgraphUrl(name)]);
-  const ours = await startOurGateway(urls, 'gridgraph gateway');
-  const before = await startOurGateway(urls, 'gridgraph, untuned', { BENCH_TUNING: 'off' });
+  const ours = await startOurGateway(children, urls, 'gridgraph gateway', { [SUBGRAPH_SECRET_SETTING]: stack.subgraphSecret });
+  const before = await startOurGateway(children, urls, 'gridgraph, untuned', {
+    BENCH_TUNING: 'off',
+    [SUBGRAPH_SECRET_SETTING]: stack.subgraphSecret,
+  });
   const hive = await startHiveGateway(urls);
   const gateways = [ours, hive];
 
@@ -252,16 +241,6 @@ async function settled(): Promise<void> {
   }
 }
 
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kib / 1024;
-}
-
-function post(url: string, operation: Operation, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(operation) });
-}
-
 async function firstOpenvoltMeter(url: string): Promise<string> {
   const response = await post(
     url,
@@ -270,28 +249,6 @@ async function firstOpenvoltMeter(url: string): Promise<string> {
   );
   const body = (await response.json()) as { data: { openvoltMeters: { nodes: Array<{ id: string }> } } };
   return body.data.openvoltMeters.nodes[0]!.id;
-}
-
-/** Our gateway alone in a child process (bench/gateway-child.ts), pointed at this run's subgraphs. */
-async function startOurGateway(urls: Array<[string, string]>, name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Target> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...extraEnv,
-    LOG_LEVEL: 'error',
-    GATEWAY_PORT: String(port),
-    [SUBGRAPH_SECRET_SETTING]: stack.subgraphSecret,
-  };
-  for (const [name, url] of urls) env[subgraphUrlSetting(name)] = url;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/gateway-child.ts')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const url = `http://127.0.0.1:${port}/graphql`;
-  await waitFor(url, child);
-  return { name, url, pid: child.pid! };
 }
 
 /** Hive Gateway serving a copy of supergraph.graphql whose subgraph URLs point at this run's ports. */
@@ -314,30 +271,4 @@ async function startHiveGateway(urls: Array<[string, string]>): Promise<Target> 
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitFor(url, child);
   return { name: 'hive gateway', url, pid: child.pid! };
-}
-
-async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
-    try {
-      const response = await post(url, { query: '{ __typename }' });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not come up within 60 s`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -5,6 +5,7 @@ import { ConfigError, bool, numberInRange, optionalUrl, port, readConfig, str } 
 import { subgraphSecretSetting } from '../shared/subgraph/gateway-secret.js';
 import { DEFAULT_LIMITS, queryLimitSettings, queryLimitsFrom, type QueryLimits } from '../shared/subgraph/query-limits.js';
 import { SERVER_SETTINGS } from '../shared/subgraph/module.js';
+import { INPUT_BOUNDS_SETTINGS, readInputBounds, type InputBounds } from '../shared/subgraph/input-bounds.js';
 import { keepAliveTimeoutSetting } from '../shared/subgraph/server.js';
 import { subgraphsOf } from './supergraph.js';
 
@@ -60,6 +61,8 @@ export interface GatewayConfig {
   /** Where the rate-limit counters live, shared by replicas: STORE_URL (Redis) or DATA_DIR/gateway.mdb. */
   store: StoreSettings;
   limits: QueryLimits;
+  /** What argument values may hold (INPUT_MAX_*, the same settings every subgraph reads). */
+  inputBounds: InputBounds;
   /** Answer introspection queries. */
   introspection: boolean;
   /** Serve the playground on GET / and /graphql. */
@@ -94,6 +97,7 @@ export const GATEWAY_SETTINGS = {
   HOST: str({ default: '127.0.0.1', desc: 'Interface the gateway binds to (0.0.0.0 accepts other hosts)' }),
   GATEWAY_PORT: port({ default: 4000, desc: 'Port of the gateway (GraphQL on / and /graphql, the playground, /health)' }),
   KEEP_ALIVE_TIMEOUT_MS: keepAliveTimeoutSetting,
+  ...INPUT_BOUNDS_SETTINGS,
   NODE_ENV: str({
     default: 'production',
     example: 'development',
@@ -195,6 +199,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     corsOrigins: commaList(config.GATEWAY_CORS_ORIGINS),
     store: { url: config.STORE_URL || undefined, path: join(resolve(config.DATA_DIR), 'gateway.mdb') },
     limits: queryLimitsFrom('GATEWAY', config),
+    inputBounds: readInputBounds(env),
     introspection: config.GATEWAY_INTROSPECTION,
     playground: config.GATEWAY_PLAYGROUND,
     debug: config.GATEWAY_DEBUG || config.NODE_ENV === 'development',

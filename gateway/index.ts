@@ -24,6 +24,7 @@ import { useLimits } from './plugins/limits.js';
 import { useMetrics } from './plugins/metrics.js';
 import { usePlanCacheStats, type QueryPlanCacheStats } from './plugins/plan-cache-stats.js';
 import { usePlayground } from './plugins/playground.js';
+import { usePlanningOffThread } from './plugins/query-planning.js';
 import { onlyOne, type GatewayPlugin } from './plugins/plugin.js';
 import { rateLimited, useRateLimits } from './plugins/rate-limits.js';
 import { useRoles } from './plugins/roles.js';
@@ -77,6 +78,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const urlOf = new Map(subgraphs.map(({ name, url }) => [name, url]));
 
   const planCache = usePlanCacheStats(tuning.queryPlanCacheMiB);
+  const planning = usePlanningOffThread(planCache.cache, supergraphSdl);
   const metrics = new ServerMetrics();
   // The rate-limit counters, shared by every replica on the same store; only opened when a limit is set.
   const store = rateLimited(config.rateLimits)
@@ -93,6 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     useRoles(supergraph.mutationRoles),
     useLimits(config.limits, { graphqlPaths: GRAPHQL_PATHS, blockFieldSuggestions: !config.introspection }),
     planCache,
+    planning,
     useSubgraphDedup(),
     useSharedRootFailover(supergraph.ownership),
     useErrors(),
@@ -119,6 +122,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
     callerTimeoutHeader: false,
+    inputBounds: config.inputBounds,
     gateway,
     graphqlPaths: GRAPHQL_PATHS,
     routes: (app) => plugins.forEach((plugin) => plugin.routes?.(app)),
@@ -144,6 +148,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await server.stop();
       } finally {
         agent.destroy();
+        await planning.stop();
         await store?.close();
       }
     },

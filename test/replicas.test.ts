@@ -142,6 +142,7 @@ describe.skipIf(!withRedis)('two Openvolt replicas on one Redis', () => {
       OPENVOLT_SUBGRAPH_PORT: '0',
       OPENVOLT_API_URL: `${simulator.url}/v1`,
       OPENVOLT_API_KEY: OPENVOLT_SIMULATOR_API_KEY,
+      OPENVOLT_WEBHOOK_TOKEN: 'replicas-webhook-token',
     });
     const meterId = '6514167223e3d1424bf82742';
     const delivery = JSON.stringify({
@@ -151,7 +152,7 @@ describe.skipIf(!withRedis)('two Openvolt replicas on one Redis', () => {
       payload: [{ meter_id: meterId, start_interval: '2026-11-19T00:00:00.000Z', end_interval: '2026-11-20T00:00:00.000Z' }],
     });
     const deliver = (replica: Replica) =>
-      fetch(`${replica.webhooksUrl}${OPENVOLT_WEBHOOK_PATH}`, {
+      fetch(`${replica.webhooksUrl}${OPENVOLT_WEBHOOK_PATH}?token=replicas-webhook-token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: delivery,

@@ -32,6 +32,7 @@ import { asGateway, OPEN_WITH_ADMIN, startStack, type TestStack } from './suppor
  */
 
 const METER_ID = '6514167223e3d1424bf82742';
+const WEBHOOK_TOKEN = 'restart-test-webhook-token';
 let openvolt: OpenvoltSimulator;
 let volue: VolueSimulator;
 let intellimeter: IntellimeterSimulator;
@@ -47,6 +48,7 @@ beforeAll(async () => {
   env = {
     OPENVOLT_API_URL: `${openvolt.url}/v1`,
     OPENVOLT_API_KEY: OPENVOLT_SIMULATOR_API_KEY,
+    OPENVOLT_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
     VOLUE_API_URL: volue.apiUrl,
     VOLUE_TOKEN_URL: volue.tokenUrl,
     VOLUE_CLIENT_ID: VOLUE_SIMULATOR_CLIENT_ID,
@@ -56,7 +58,7 @@ beforeAll(async () => {
     INTELLIMETER_API_KEY: INTELLIMETER_SIMULATOR_API_KEY,
   };
   stack = await startStack({ ...env, ...OPEN_WITH_ADMIN });
-  openvolt.setWebhookUrl(`${stack.subgraphs.openvolt!.webhooks!.url}${OPENVOLT_WEBHOOK_PATH}`);
+  openvolt.setWebhookUrl(stack.subgraphs.openvolt!.webhookUrl);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -144,7 +146,7 @@ describe('a subgraph restarted mid-run', () => {
     expect(credentialFingerprint(intellimeter.currentKey())).toBe(rotateIntellimeterApiKey.fingerprint);
 
     // A redelivery after the restart is recognised as one; a new delivery reaches the restarted receiver.
-    const redelivery = await fetch(`${stack.subgraphs.openvolt!.webhooks!.url}${OPENVOLT_WEBHOOK_PATH}`, {
+    const redelivery = await fetch(stack.subgraphs.openvolt!.webhookUrl!, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(before.openvoltEvents.nodes[0].envelope),
@@ -174,7 +176,7 @@ describe('a subgraph restarted mid-run', () => {
         payload: { _id: 'c-1' },
       };
       const post = ({ webhooks }: StartedSubgraph) =>
-        fetch(`${webhooks!.url}${OPENVOLT_WEBHOOK_PATH}`, {
+        fetch(`${webhooks!.url}${OPENVOLT_WEBHOOK_PATH}?token=${WEBHOOK_TOKEN}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(delivery),

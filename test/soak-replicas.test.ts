@@ -70,7 +70,12 @@ beforeAll(async () => {
   Object.assign(simulators, { openvolt, volue, umeter, enerkey, intellimeter });
   const common = { HOST: '127.0.0.1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', STORE_URL: redis.url };
   Object.assign(env, {
-    openvolt: { ...common, OPENVOLT_API_URL: `${openvolt.url}/v1`, OPENVOLT_API_KEY: OPENVOLT_SIMULATOR_API_KEY },
+    openvolt: {
+      ...common,
+      OPENVOLT_API_URL: `${openvolt.url}/v1`,
+      OPENVOLT_API_KEY: OPENVOLT_SIMULATOR_API_KEY,
+      OPENVOLT_WEBHOOK_TOKEN: 'soak-webhook-token',
+    },
     volue: {
       ...common,
       VOLUE_API_URL: volue.apiUrl,
@@ -131,7 +136,7 @@ function deliverOpenvolt(n: number) {
     payload: { _id: `soak-customer-${n}` },
   });
   return deliverUntilAccepted(() =>
-    fetch(`${webhookBalancers.openvolt!.url}${OPENVOLT_WEBHOOK_PATH}`, {
+    fetch(`${webhookBalancers.openvolt!.url}${OPENVOLT_WEBHOOK_PATH}?token=soak-webhook-token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,

@@ -74,6 +74,8 @@ describe('readConfig', () => {
       webhookPort: undefined,
       gatewaySecret: '',
       limits: DEFAULT_SUBGRAPH_LIMITS,
+      inputBounds: { maxIdLength: 256, maxTextLength: 10_000, maxMagnitude: 1e12, maxListItems: 10_000 },
+      readingBounds: { maxKwhPerHour: 1_000_000 },
     });
   });
 

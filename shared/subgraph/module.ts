@@ -5,8 +5,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { subgraphSecretSetting } from './gateway-secret.js';
 import { DEFAULT_SUBGRAPH_LIMITS, queryLimitSettings, queryLimitsFrom, type QueryLimits } from './query-limits.js';
+import { INPUT_BOUNDS_SETTINGS, readInputBounds, type InputBounds } from './input-bounds.js';
 import { keepAliveTimeoutSetting, type RunningServer, type ServerTimeouts } from './server.js';
 import type { Store, StoreSettings } from '../store/index.js';
+import { DEFAULT_READING_BOUNDS, type ReadingBounds } from '../time/pipeline.js';
 
 /** What a caller of `start` may set beyond the environment. */
 export interface StartOptions {
@@ -41,6 +43,10 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   gatewaySecret: string;
   /** What the subgraph answers at most (SUBGRAPH_MAX_DEPTH …), whoever asks. */
   limits: QueryLimits;
+  /** What argument values may hold (INPUT_MAX_*). */
+  inputBounds: InputBounds;
+  /** The most energy an interval may hold, pushed or read (`<PREFIX>_MAX_KWH_PER_HOUR`). */
+  readingBounds: ReadingBounds;
 }
 
 /** The default ports of a provider's servers (DESIGN.md, "Conventions"). */
@@ -90,6 +96,7 @@ export const SERVER_SETTINGS = {
     desc: 'JSON or CSV file (provider,meterId,meteringPointId) naming the metering point of meters whose provider records none; entries set through set<Provider>MeteringPoint win',
   }),
   KEEP_ALIVE_TIMEOUT_MS: keepAliveTimeoutSetting,
+  ...INPUT_BOUNDS_SETTINGS,
   SUBGRAPH_REQUEST_TIMEOUT_MS: numberInRange(
     100,
     300_000,
@@ -137,6 +144,13 @@ export function providerServerSettings(prefix: string, defaults: ProviderPorts) 
       50,
       3_600_000,
     )({ default: 30_000, desc: 'How long an open circuit fails fast before it lets one probe call through (ms)' }),
+    [`${prefix}_MAX_KWH_PER_HOUR`]: numberInRange(
+      0.001,
+      1e9,
+    )({
+      default: DEFAULT_READING_BOUNDS.maxKwhPerHour,
+      desc: 'Most energy an interval may hold, in kWh per hour it lasts: a larger value pushed is refused, one read is MISSING',
+    }),
     [`${prefix}_SIMULATOR_PORT`]: port({ default: defaults.simulator, desc: 'Port of the simulator, run while the API URL is unset' }),
   };
 }
@@ -169,6 +183,8 @@ export function readProviderServerConfig(prefix: string, defaults: ProviderPorts
     requestTimeoutMs: config.SUBGRAPH_REQUEST_TIMEOUT_MS as number,
     gatewaySecret: config.GRIDGRAPH_SUBGRAPH_SECRET as string,
     limits: queryLimitsFrom('SUBGRAPH', config as Parameters<typeof queryLimitsFrom<'SUBGRAPH'>>[1]),
+    inputBounds: readInputBounds(env),
+    readingBounds: { maxKwhPerHour: config[`${prefix}_MAX_KWH_PER_HOUR`] as number },
   };
 }
 
@@ -185,9 +201,12 @@ function webhookPort(prefix: string, defaults: ProviderPorts, config: Record<str
 }
 
 /** Where a provider's subgraph server listens and its timeouts, as startGraphQLServer takes them. */
-export function subgraphServerSettings(config: ProviderServerConfig): { host: string; port: number } & ServerTimeouts {
+export function subgraphServerSettings(
+  config: ProviderServerConfig,
+): { host: string; port: number; inputBounds: InputBounds } & ServerTimeouts {
   return {
     host: config.host,
+    inputBounds: config.inputBounds,
     port: config.subgraphPort,
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,

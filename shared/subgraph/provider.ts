@@ -20,6 +20,7 @@ import {
   type ProviderServerConfig,
   type StartOptions,
 } from './module.js';
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { startGraphQLServer, stopOnSignals, type HealthReport, type RunningServer } from './server.js';
 import { SUBGRAPH_SECRET_SETTING } from './gateway-secret.js';
@@ -110,6 +111,12 @@ export interface SimulatorPlacement {
   now?: () => Date;
   /** The provider's `<PREFIX>_SIM_*` fault settings from the environment. */
   faults: Partial<FaultSettings>;
+  /**
+   * A secret made for this run only, for a simulator that sends webhooks to sign (or address) them with,
+   * when none is configured: there is no built-in default secret to forge deliveries with. The kit
+   * always gives one; a test starting a simulator by hand may leave it out.
+   */
+  webhookSecret?: string;
 }
 
 export interface SimulatorForSubgraph {
@@ -131,6 +138,8 @@ export interface StartedSubgraph {
   /** The webhook receivers' server, for a provider that receives webhooks. */
   webhooks?: RunningServer;
   simulator?: RunningSimulator;
+  /** Where the subgraph receives its provider's webhooks (with the token, where the URL carries one). */
+  webhookUrl?: string;
 }
 
 /** A provider whatever its settings, config and context: what lists of providers hold. */
@@ -184,8 +193,8 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
   const config = readProviderConfig(provider, env);
   const now = options.now ?? Date.now;
   if (config.apiUrl) {
-    const { server, webhooks } = await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, { now });
-    return { subgraph: server, webhooks };
+    const { server, webhooks, webhookUrl } = await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, { now });
+    return { subgraph: server, webhooks, webhookUrl };
   }
 
   // Simulator code (the provider's and the kit's) is loaded only here, when a simulator is started.
@@ -195,6 +204,7 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
     port: config.simulatorPort,
     now: options.now && (() => new Date(options.now!())),
     faults: faultsFromEnv(settingPrefix(provider), env),
+    webhookSecret: randomBytes(32).toString('base64url'),
   });
   try {
     const simulatedEnv = { ...env, ...connection.env };
@@ -205,7 +215,7 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
       { now, seededMeteringPoints: connection.meteringPoints },
     );
     connection.subgraphStarted?.({ url: server.url, webhookUrl });
-    return { subgraph: server, webhooks, simulator: connection.simulator };
+    return { subgraph: server, webhooks, simulator: connection.simulator, webhookUrl };
   } catch (error) {
     await connection.simulator.stop();
     throw error;

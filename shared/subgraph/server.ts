@@ -9,6 +9,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type Vali
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { numberInRange } from './config.js';
+import { inputBoundsPlugin, type InputBounds } from './input-bounds.js';
 import { Deadline, REQUEST_TIMEOUT_HEADER, requestTimeout } from '../connector/deadline.js';
 import { GridgraphError } from '../graph/errors.js';
 import {
@@ -84,6 +85,8 @@ export interface GraphQLServerOptions<TContext extends BaseContext> extends Serv
   /** Where this server's metrics go, served on GET /metrics (default: a registry of its own). */
   metrics?: ServerMetrics;
   plugins?: ApolloServerPlugin<TContext>[];
+  /** What argument values may hold (shared/subgraph/input-bounds.ts), checked before anything is resolved. */
+  inputBounds: InputBounds;
   /** Extra validation rules (query limits). */
   validationRules?: ValidationRule[];
   /** Express middleware on the GraphQL paths once the body is read (a token limit). */
@@ -103,7 +106,7 @@ export interface GraphQLServerOptions<TContext extends BaseContext> extends Serv
 
 /**
  * The one bootstrap for every GraphQL server: Apollo Server 5 on express 5, `GET /health/live`,
- * `/health/ready` (and `/health`, its alias) and `/metrics`, stack traces never sent (but in development
+ * `/health/ready` (and `/health`, its alias) and `/metrics`, argument values bounded, stack traces never sent (but in development
  * mode), unexpected errors masked, every error carrying the request id, each request served in its
  * request context with its deadline (shared/observability/request-context.ts), traced, logged and
  * measured (shared/observability/graphql-requests.ts), idle connections kept for an explicit time, and a
@@ -128,6 +131,7 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       operationsRecorded(),
+      inputBoundsPlugin(options.inputBounds),
       // Inline traces are for Apollo Studio, which this product does not report to.
       ...(options.schema ? [ApolloServerPluginInlineTraceDisabled()] : []),
       ...(options.plugins ?? []),

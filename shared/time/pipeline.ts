@@ -7,7 +7,8 @@ import { resample } from './resample.js';
 import { BucketGrid } from './buckets.js';
 import { resolutionInfo } from './resolution.js';
 import type { CallWindow, Granularity, ReadingsSource, SourceRow } from './source.js';
-import { ReadingQuality, type ReadingRange, type TimeSeriesResult } from './types.js';
+import { ReadingQuality, type EnergyUnit, type ReadingRange, type TimeSeriesResult } from './types.js';
+import { WH_PER_UNIT } from './units.js';
 
 /**
  * The one time-series pipeline (DESIGN.md, "Time series"): one per request (its loader must not
@@ -18,6 +19,21 @@ import { ReadingQuality, type ReadingRange, type TimeSeriesResult } from './type
  * Each `consumption` resolver is one call: `readings.series(meter, range)`. Every refusal happens
  * before any upstream call. Buckets that end after now are not fetched at all.
  */
+
+/**
+ * The physical bound of a provider's readings (`<PROVIDER>_MAX_KWH_PER_HOUR`): the most energy one
+ * interval may hold is this many kWh for each hour it lasts. A value beyond it (or not finite) is no
+ * measurement but a fault or a forgery: it is read as MISSING, so that it can neither overflow a sum
+ * nor fail the series of the meter, let alone of the other meters loaded with it.
+ */
+export interface ReadingBounds {
+  maxKwhPerHour: number;
+}
+
+/** A million kWh an hour, an average of 1 GW: more than any one metering point draws or feeds in. */
+export const DEFAULT_READING_BOUNDS: ReadingBounds = { maxKwhPerHour: 1_000_000 };
+
+const HOUR_MS = 3_600_000;
 
 /** One stretch of one meter's rows at one granularity: what a resolver's series needs from upstream. */
 interface LoadKey<Meter> extends CallWindow {
@@ -37,6 +53,7 @@ export class TimeSeriesReader<Meter> {
   constructor(
     private readonly source: ReadingsSource<Meter>,
     private readonly now: () => number = Date.now,
+    private readonly bounds: ReadingBounds = DEFAULT_READING_BOUNDS,
   ) {
     this.loader = new DataLoader((keys) => this.loadBatch(keys), {
       cacheKeyFn: (key) => `${source.meterKey(key.meter)}|${key.granularity}|${key.fromMs}|${key.toMs}`,
@@ -89,7 +106,18 @@ export class TimeSeriesReader<Meter> {
         }
       }
     }
-    return { intervals, resets };
+    const unit = this.source.unit(meter);
+    return { intervals: intervals.map((interval) => this.withinBounds(interval, unit)), resets };
+  }
+
+  /** The interval, or MISSING when its value is beyond the physical bound (ReadingBounds). */
+  private withinBounds(interval: NativeInterval, unit: EnergyUnit): NativeInterval {
+    const { value } = interval;
+    if (value === null) return interval;
+    const maxWh = (this.bounds.maxKwhPerHour * WH_PER_UNIT.KWH * (interval.endMs - interval.startMs)) / HOUR_MS;
+    // Unrounded (convertEnergy refuses what is not finite): the bound is no measurement.
+    if (Math.abs(value * WH_PER_UNIT[unit]) <= maxWh) return interval;
+    return { ...interval, value: null, quality: ReadingQuality.MISSING };
   }
 
   /**

@@ -149,6 +149,7 @@ export const enerkey = defineProvider({
       refusedKeyPauseMs: config.refusedKeyPauseMs,
       burst: config.burst,
       calls: config.calls,
+      readingBounds: config.readingBounds,
     });
     const source = enerkeyReadings(client);
     return {
@@ -156,7 +157,7 @@ export const enerkey = defineProvider({
         client,
         store,
         loaders: createEnerkeyLoaders(client),
-        readings: new TimeSeriesReader(source, now),
+        readings: new TimeSeriesReader(source, now, config.readingBounds),
       }),
       // Each key's daily budget as the key ring counts it (shared by replicas on one store).
       requestBudgets: () =>

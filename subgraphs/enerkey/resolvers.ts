@@ -392,6 +392,9 @@ async function push(
   if (input.length > MAX_PUSH_VALUES) {
     throw new BadUserInputError(`A push takes at most ${MAX_PUSH_VALUES} values; split it.`, { provider: 'ENERKEY', field: 'values' });
   }
+  const points: EnerkeyValue[] = input.map((v) => ({ timestamp: v.timestamp, value: v.value }));
+  // Before the meter is loaded: a push out of bounds is refused without any call to EnerKey.
+  client.checkPush(points, type === EnerkeyMeterType.CUMULATIVE);
   const meter = await loadMeter(loaders, meterId);
   if ((meter.meterType === 'cumulative') !== (type === EnerkeyMeterType.CUMULATIVE)) {
     const use = meter.meterType === 'cumulative' ? 'pushEnerkeyCumulativeReadings' : 'pushEnerkeyConsumptions';
@@ -400,7 +403,6 @@ async function push(
       field: 'meterId',
     });
   }
-  const points: EnerkeyValue[] = input.map((v) => ({ timestamp: v.timestamp, value: v.value }));
   const result = await idempotent({
     store,
     provider: 'ENERKEY',

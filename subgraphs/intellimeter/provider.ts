@@ -117,7 +117,7 @@ export const intellimeter = defineProvider({
         client,
         store,
         loaders: createIntellimeterLoaders(client),
-        readings: new TimeSeriesReader(source, now),
+        readings: new TimeSeriesReader(source, now, config.readingBounds),
         meteringPoints: meteringPoints.forRequest(),
       }),
     };

@@ -69,7 +69,12 @@ export const umeter = defineProvider({
     });
     const source = umeterReadings(client);
     return {
-      context: (): UmeterContext => ({ client, store, loaders: createUmeterLoaders(client), readings: new TimeSeriesReader(source, now) }),
+      context: (): UmeterContext => ({
+        client,
+        store,
+        loaders: createUmeterLoaders(client),
+        readings: new TimeSeriesReader(source, now, config.readingBounds),
+      }),
     };
   },
   simulator: () => import('./simulator/index.js'),

@@ -42,7 +42,11 @@ export const __name__ = defineProvider({
     const client = new __Name__Client({ baseUrl: config.apiUrl, apiKey: config.apiKey, calls: config.calls });
     const source = __name__Readings(client);
     return {
-      context: (): __Name__Context => ({ client, loaders: create__Name__Loaders(client), readings: new TimeSeriesReader(source, now) }),
+      context: (): __Name__Context => ({
+        client,
+        loaders: create__Name__Loaders(client),
+        readings: new TimeSeriesReader(source, now, config.readingBounds),
+      }),
     };
   },
   simulator: () => import('./simulator/index.js'),
