@@ -7,7 +7,7 @@ import {
   startIntellimeterSimulator,
   type IntellimeterSimulator,
 } from '../subgraphs/intellimeter/simulator/index.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /**
  * Intellimeter's session, key and history file through the gateway, with the subgraph logging in by
@@ -23,6 +23,7 @@ let stack: TestStack;
 beforeAll(async () => {
   intellimeter = await startIntellimeterSimulator({ host: '127.0.0.1', port: 0, now: () => NOW });
   stack = await startStack({
+    ...OPEN_WITH_ADMIN,
     INTELLIMETER_API_URL: intellimeter.url,
     INTELLIMETER_LOGIN: 'password',
     INTELLIMETER_USERNAME: INTELLIMETER_SIMULATOR_USERNAME,

@@ -8,7 +8,7 @@ import {
   startIntellimeterSimulator,
   type IntellimeterSimulator,
 } from '../subgraphs/intellimeter/simulator/index.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /**
  * The metering-point mapping through the gateway, for Intellimeter, whose points record no metering
@@ -32,6 +32,7 @@ beforeAll(async () => {
     `provider,meterId,meteringPointId\nINTELLIMETER,4,${homeEan}\nintellimeter,1,${officeEan}\nOPENVOLT,x,${schoolEan}\nINTELLIMETER,2,\n`,
   );
   stack = await startStack({
+    ...OPEN_WITH_ADMIN,
     INTELLIMETER_API_URL: intellimeter.url,
     INTELLIMETER_API_KEY: INTELLIMETER_SIMULATOR_API_KEY,
     METERING_POINT_MAPPING_FILE: file,
