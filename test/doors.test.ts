@@ -131,7 +131,13 @@ describe('errors for strangers', () => {
   const servers = () => [
     { kind: 'gateway', base: stack.gateway.url, path: '/graphql', headers: {} },
     { kind: 'subgraph', base: stack.subgraphs.openvolt!.subgraph.url, path: '/graphql', headers: asGateway(stack) },
-    { kind: 'webhook receiver', base: stack.subgraphs.openvolt!.webhooks!.url, path: OPENVOLT_WEBHOOK_PATH, headers: {} },
+    {
+      kind: 'webhook receiver',
+      base: stack.subgraphs.openvolt!.webhooks!.url,
+      // With the run's token: the receiver refuses a delivery without it before reading the body.
+      path: `${OPENVOLT_WEBHOOK_PATH}${new URL(stack.subgraphs.openvolt!.webhookUrl!).search}`,
+      headers: {},
+    },
   ];
   const cases = [
     { problem: 'malformed JSON', contentType: 'application/json', body: '{"query": ', status: 400, code: 'BAD_REQUEST' },

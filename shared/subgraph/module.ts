@@ -8,7 +8,7 @@ import { DEFAULT_SUBGRAPH_LIMITS, queryLimitSettings, queryLimitsFrom, type Quer
 import { INPUT_BOUNDS_SETTINGS, readInputBounds, type InputBounds } from './input-bounds.js';
 import { keepAliveTimeoutSetting, type RunningServer, type ServerTimeouts } from './server.js';
 import type { Store, StoreSettings } from '../store/index.js';
-import { DEFAULT_READING_BOUNDS, type ReadingBounds } from '../time/pipeline.js';
+import { DEFAULT_READING_BOUNDS, type ReadingBounds } from '../time/reading-bounds.js';
 
 /** What a caller of `start` may set beyond the environment. */
 export interface StartOptions {

@@ -6,6 +6,7 @@ import { metricsInScope, type WebhookOutcome } from '../observability/metrics.js
 import { offsetAfter, toConnection, type Connection } from '../graph/connection.js';
 import { getJson, type Store } from '../store/index.js';
 import { createLogger } from '../observability/logger.js';
+import { refuseGraphQLRequest } from '../observability/graphql-requests.js';
 
 const log = createLogger('webhooks');
 
@@ -57,9 +58,9 @@ export function readWebhookSettings(env: NodeJS.ProcessEnv): WebhookSettings {
   };
 }
 
-/** Answers a delivery that is not kept: JSON with a code, never a page or a trace. */
+/** Answers a delivery that is not kept as every server refuses a request: JSON with a code and the request id. */
 export function refuseDelivery(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: message, code });
+  refuseGraphQLRequest(res.req, res, status, { message, extensions: { code } });
 }
 
 /**

@@ -20,4 +20,5 @@ export {
 export { isResolution, resolutionInfo } from './resolution.js';
 export type { CallPeriod, CallWindow, Granularity, ReadingsSource, SourceRow } from './source.js';
 export type { RegisterReset } from './registers.js';
-export { DEFAULT_READING_BOUNDS, TimeSeriesReader, type ReadingBounds } from './pipeline.js';
+export { TimeSeriesReader } from './pipeline.js';
+export { DEFAULT_READING_BOUNDS, type ReadingBounds } from './reading-bounds.js';

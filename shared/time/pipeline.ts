@@ -9,6 +9,7 @@ import { resolutionInfo } from './resolution.js';
 import type { CallWindow, Granularity, ReadingsSource, SourceRow } from './source.js';
 import { ReadingQuality, type EnergyUnit, type ReadingRange, type TimeSeriesResult } from './types.js';
 import { WH_PER_UNIT } from './units.js';
+import { DEFAULT_READING_BOUNDS, type ReadingBounds } from './reading-bounds.js';
 
 /**
  * The one time-series pipeline (DESIGN.md, "Time series"): one per request (its loader must not
@@ -19,19 +20,6 @@ import { WH_PER_UNIT } from './units.js';
  * Each `consumption` resolver is one call: `readings.series(meter, range)`. Every refusal happens
  * before any upstream call. Buckets that end after now are not fetched at all.
  */
-
-/**
- * The physical bound of a provider's readings (`<PROVIDER>_MAX_KWH_PER_HOUR`): the most energy one
- * interval may hold is this many kWh for each hour it lasts. A value beyond it (or not finite) is no
- * measurement but a fault or a forgery: it is read as MISSING, so that it can neither overflow a sum
- * nor fail the series of the meter, let alone of the other meters loaded with it.
- */
-export interface ReadingBounds {
-  maxKwhPerHour: number;
-}
-
-/** A million kWh an hour, an average of 1 GW: more than any one metering point draws or feeds in. */
-export const DEFAULT_READING_BOUNDS: ReadingBounds = { maxKwhPerHour: 1_000_000 };
 
 const HOUR_MS = 3_600_000;
 

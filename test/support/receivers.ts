@@ -1,4 +1,5 @@
-import express from 'express';
+import type express from 'express';
+import { createServerApp } from '../../shared/subgraph/http-answers.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -6,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 export function receiverApps() {
   const servers: Server[] = [];
   return {
-    /** Mounts on a fresh app listening on loopback; resolves to its base URL. */
+    /** Mounts on a fresh app of the kit's (request ids, no X-Powered-By) listening on loopback; resolves to its base URL. */
     async serve(mount: (app: express.Express) => void): Promise<string> {
-      const app = express();
+      const app = createServerApp();
       mount(app);
       const server = app.listen(0, '127.0.0.1');
       servers.push(server);
