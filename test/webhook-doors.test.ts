@@ -77,7 +77,7 @@ describe('Openvolt receiver', () => {
       `${url.unconfigured}?token=${TOKEN}`,
     ]) {
       const answer = await post(target, JSON.stringify(envelope('unsigned')));
-      expect(answer, target).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
+      expect(answer, target).toMatchObject({ status: 401, body: refusal('UNAUTHENTICATED') });
       expect(answer.type).toMatch(/^application\/json/);
     }
     expect((await kept()).openvolt).not.toContain('unsigned');
@@ -87,7 +87,7 @@ describe('Openvolt receiver', () => {
   it('refuses the 2030 delivery, stamped beyond the skew ahead, and keeps one within it', async () => {
     expect(await post(`${url.openvolt}?token=${TOKEN}`, JSON.stringify(envelope('d-2030', '2030-01-01T00:00:00.000Z')))).toMatchObject({
       status: 400,
-      body: { code: 'BAD_REQUEST', error: expect.stringMatching(/"event_timestamp" 2030-01-01T00:00:00.000Z lies in the future/) },
+      body: refusal('BAD_REQUEST', expect.stringMatching(/"event_timestamp" 2030-01-01T00:00:00.000Z lies in the future/)),
     });
     expect(await openvolt.lastDataReceivedAt(METER)).toBeNull();
     expect((await post(`${url.openvolt}?token=${TOKEN}`, JSON.stringify(envelope('d-skewed', '2026-11-30T12:00:59.000Z')))).status).toBe(
@@ -99,11 +99,16 @@ describe('Openvolt receiver', () => {
 
   it('refuses a body over the limit with 413 and one that is not JSON with 400, both as JSON', async () => {
     const large = JSON.stringify({ ...envelope('d-large'), padding: 'x'.repeat(5_000) });
-    expect(await post(`${url.openvolt}?token=${TOKEN}`, large)).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
-    expect(await post(`${url.openvolt}?token=${TOKEN}`, '{"event_id": ')).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
+    expect(await post(`${url.openvolt}?token=${TOKEN}`, large)).toMatchObject({ status: 413, body: refusal('PAYLOAD_TOO_LARGE') });
+    expect(await post(`${url.openvolt}?token=${TOKEN}`, '{"event_id": ')).toMatchObject({ status: 400, body: refusal('BAD_REQUEST') });
     expect((await kept()).openvolt).not.toContain('d-large');
   });
 });
+
+/** A refusal as every server answers one: a GraphQL-style error with its code and the request id. */
+function refusal(code: string, message: unknown = expect.any(String)) {
+  return { errors: [{ message, extensions: { code, requestId: expect.any(String) } }] };
+}
 
 describe('Volue receiver', () => {
   const signed = (body: string) => ({ [VOLUE_SIGNATURE_HEADER]: signPayload(Buffer.from(body), SECRET) });
@@ -111,9 +116,9 @@ describe('Volue receiver', () => {
   it('keeps a signed notification; refuses an unsigned one or one signed with another secret', async () => {
     const body = notification('n-1');
     expect((await post(url.volue, body)).status).toBe(401);
-    expect((await post(url.volue, body, { [VOLUE_SIGNATURE_HEADER]: signPayload(Buffer.from(body), 'guess') })).body).toMatchObject({
-      code: 'UNAUTHENTICATED',
-    });
+    expect((await post(url.volue, body, { [VOLUE_SIGNATURE_HEADER]: signPayload(Buffer.from(body), 'guess') })).body).toMatchObject(
+      refusal('UNAUTHENTICATED'),
+    );
     expect((await post(url.volue, body, signed(body))).status).toBe(200);
     expect((await kept()).volue).toEqual(['n-1']);
   });
@@ -122,13 +127,13 @@ describe('Volue receiver', () => {
     const future = notification('n-2030', '2030-01-01T00:00:00Z');
     expect(await post(url.volue, future, signed(future))).toMatchObject({
       status: 400,
-      body: { code: 'BAD_REQUEST', error: expect.stringMatching(/"eventCreatedAtUtc" 2030-01-01T00:00:00Z lies in the future/) },
+      body: refusal('BAD_REQUEST', expect.stringMatching(/"eventCreatedAtUtc" 2030-01-01T00:00:00Z lies in the future/)),
     });
     expect((await kept()).volue).not.toContain('n-2030');
   });
 
   it('refuses a body over the limit with 413 before checking its signature', async () => {
     const large = JSON.stringify({ ...JSON.parse(notification('n-large')), padding: 'x'.repeat(5_000) });
-    expect(await post(url.volue, large, signed(large))).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(await post(url.volue, large, signed(large))).toMatchObject({ status: 413, body: refusal('PAYLOAD_TOO_LARGE') });
   });
 });
