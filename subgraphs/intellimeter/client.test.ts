@@ -6,7 +6,6 @@ import { MemoryStore } from '../../shared/store/index.js';
 import {
   IntellimeterClient,
   type IntellimeterClientOptions,
-  keyFingerprint,
   parseAccount,
   parseHistoryFile,
   parseKey,
@@ -202,7 +201,7 @@ describe('the connector against the simulator', () => {
     expect(connector.logins).toBe(2);
     expect(simulator.callCount('PUT', '/session')).toBe(2);
     // The key is told only by its fingerprint, and this connector does not log in with it.
-    expect(await connector.apiKeyInfo()).toEqual({ fingerprint: keyFingerprint(INTELLIMETER_SIMULATOR_API_KEY), inUse: false });
+    expect(await connector.apiKeyInfo()).toEqual({ fingerprint: credentialFingerprint(INTELLIMETER_SIMULATOR_API_KEY), inUse: false });
   });
 
   it('refuses a wrong password with UPSTREAM_REJECTED that names no password', async () => {
@@ -217,7 +216,7 @@ describe('the connector against the simulator', () => {
 
   it('tells the key it logs in with by fingerprint, never the key', async () => {
     const info = await client().apiKeyInfo();
-    expect(info).toEqual({ fingerprint: keyFingerprint(INTELLIMETER_SIMULATOR_API_KEY), inUse: true });
+    expect(info).toEqual({ fingerprint: credentialFingerprint(INTELLIMETER_SIMULATOR_API_KEY), inUse: true });
     expect(info.fingerprint).not.toContain(INTELLIMETER_SIMULATOR_API_KEY.slice(0, 10));
   });
 

@@ -1,5 +1,4 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { createHash } from 'node:crypto';
 import { GridgraphError, UpstreamUnavailableError } from '../../shared/graph/errors.js';
 import { createHttpClient, type HttpClient, type QueryValue, type UpstreamCallSettings } from '../../shared/connector/http-client.js';
 import {
@@ -258,7 +257,7 @@ export class IntellimeterClient {
   async apiKeyInfo(): Promise<{ fingerprint: string; inUse: boolean }> {
     const key = await this.currentKey();
     if (!this.secrets.includes(key)) this.secrets.push(key);
-    return { fingerprint: keyFingerprint(key), inUse: !this.logsInWithPassword && key === this.apiKey };
+    return { fingerprint: credentialFingerprint(key), inUse: !this.logsInWithPassword && key === this.apiKey };
   }
 
   /**
@@ -372,10 +371,6 @@ export class IntellimeterClient {
 }
 
 /** How a key is told apart without being shown: `sha256:` and the first 16 hex digits of its SHA-256. */
-export function keyFingerprint(key: string): string {
-  return `sha256:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
-}
-
 // Parsing: every format decodes to the same JSON-like value; these turn it into typed records.
 
 function malformed(where: string, reason: string): UpstreamUnavailableError {

@@ -310,7 +310,8 @@ export class IntellimeterHistoryFile {
 })
 export class IntellimeterApiKeyInfo {
   @Field(() => String, {
-    description: 'Tells keys apart without showing them: "sha256:" and the first 16 hex digits of the key’s SHA-256.',
+    description:
+      'Tells keys apart without showing them: "sha256:" and the first 12 hex digits of the key’s SHA-256, as rotateIntellimeterApiKey reports a new key.',
   })
   fingerprint: string;
 
