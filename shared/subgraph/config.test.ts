@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../test/support/process.js';
-import { ConfigError, looksSecret, numberInRange, optionalUrl, port, readConfig, str } from './config.js';
+import { ConfigError, looksSecret, numberInRange, sameSecret, optionalUrl, port, readConfig, str } from './config.js';
 import { MIN_SUBGRAPH_SECRET_LENGTH } from './gateway-secret.js';
 import { readProviderServerConfig } from './module.js';
 import { DEFAULT_SUBGRAPH_LIMITS } from './query-limits.js';
@@ -142,5 +142,15 @@ describe('looksSecret', () => {
     ];
     expect(secret.filter((name) => !looksSecret(name))).toEqual([]);
     expect(plain.filter(looksSecret)).toEqual([]);
+  });
+});
+
+describe('sameSecret', () => {
+  it('is true only for the very secret, whatever the other’s length', () => {
+    const secret = 'a-configured-secret-of-some-length';
+    expect(sameSecret(secret, secret)).toBe(true);
+    expect(sameSecret(`${secret.slice(0, -1)}X`, secret)).toBe(false);
+    expect(sameSecret(secret.slice(0, 5), secret)).toBe(false);
+    expect(sameSecret('', secret)).toBe(false);
   });
 });

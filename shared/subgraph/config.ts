@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { cleanEnv, makeValidator, EnvError, type ValidatorSpec } from 'envalid';
 
 /**
@@ -64,6 +65,18 @@ export function readConfig<S extends Record<string, ValidatorSpec<unknown>>>(spe
       throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
     },
   });
+}
+
+/**
+ * Whether a caller sent a configured secret (the gateway's shared secret, a webhook token), compared as
+ * SHA-256 digests in constant time: neither how much matched nor the secret's length shows in the timing.
+ */
+export function sameSecret(given: string, expected: string): boolean {
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
 }
 
 /** A setting whose value is never echoed: keys, secrets, passwords, tokens. */

@@ -1,5 +1,4 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import { numberInRange, readConfig } from './config.js';
 import type { ProviderName } from '../graph/provider-names.js';
 import { metricsInScope, type WebhookOutcome } from '../observability/metrics.js';
@@ -108,13 +107,6 @@ export function webhookReceiver(options: {
     next();
   };
   return [countDeliveries(options.provider), express.raw({ type: () => true, limit: options.maxBodyBytes }), bodyRefused, verified];
-}
-
-/** Compares a secret given with the one expected in constant time (no timing tells how much matched). */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**

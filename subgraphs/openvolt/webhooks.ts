@@ -1,13 +1,13 @@
 import type { Express, Request, Response } from 'express';
 import type { Connection, ConnectionArgs } from '../../shared/graph/index.js';
 import { createLogger } from '../../shared/observability/logger.js';
+import { sameSecret } from '../../shared/subgraph/config.js';
 import type { Store } from '../../shared/store/index.js';
 import {
   MAX_DELIVERY_ID_LENGTH,
   WebhookInbox,
   futureStampProblem,
   refuseDelivery,
-  sameSecret,
   webhookReceiver,
   type InboxDelivery,
   type InboxList,
