@@ -1,10 +1,9 @@
-import { join, resolve } from 'node:path';
 import { ROLES, isRole, type Role } from '../shared/graph/roles.js';
 import type { StoreSettings } from '../shared/store/index.js';
 import { ConfigError, bool, numberInRange, optionalUrl, port, readConfig, str } from '../shared/subgraph/config.js';
 import { subgraphSecretSetting } from '../shared/subgraph/gateway-secret.js';
 import { DEFAULT_LIMITS, queryLimitSettings, queryLimitsFrom, type QueryLimits } from '../shared/subgraph/query-limits.js';
-import { SERVER_SETTINGS } from '../shared/subgraph/module.js';
+import { SERVER_SETTINGS, storeSettingsFrom } from '../shared/subgraph/module.js';
 import { INPUT_BOUNDS_SETTINGS, readInputBounds, type InputBounds } from '../shared/subgraph/input-bounds.js';
 import { keepAliveTimeoutSetting } from '../shared/subgraph/server.js';
 import { subgraphsOf } from './supergraph.js';
@@ -197,7 +196,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       ) as Record<Role, number>,
     },
     corsOrigins: commaList(config.GATEWAY_CORS_ORIGINS),
-    store: { url: config.STORE_URL || undefined, path: join(resolve(config.DATA_DIR), 'gateway.mdb') },
+    store: storeSettingsFrom(config, 'gateway'),
     limits: queryLimitsFrom('GATEWAY', config),
     inputBounds: readInputBounds(env),
     introspection: config.GATEWAY_INTROSPECTION,

@@ -74,6 +74,11 @@ function projectFolder(): string {
 /** DATA_DIR's default: `data/` in the project folder (git-ignored), wherever the process was started. */
 export const DEFAULT_DATA_DIR = join(projectFolder(), 'data');
 
+/** Where a server's state lives (STORE_URL and DATA_DIR of SERVER_SETTINGS): Redis, or `DATA_DIR/<name>.mdb`. */
+export function storeSettingsFrom(config: { STORE_URL: string; DATA_DIR: string }, name: string): StoreSettings {
+  return { url: config.STORE_URL || undefined, path: join(resolve(config.DATA_DIR), `${name}.mdb`) };
+}
+
 /**
  * Settings every server of the stack reads, whatever its provider: where it binds, where its state
  * lives, and its connection and request timeouts.
@@ -174,10 +179,7 @@ export function readProviderServerConfig(prefix: string, defaults: ProviderPorts
         resetMs: config[`${prefix}_BREAKER_RESET_MS`] as number,
       },
     },
-    store: {
-      url: (config.STORE_URL as string) || undefined,
-      path: join(resolve(config.DATA_DIR as string), `${prefix.toLowerCase()}.mdb`),
-    },
+    store: storeSettingsFrom(config as { STORE_URL: string; DATA_DIR: string }, prefix.toLowerCase()),
     meteringPointMappingFile: (config.METERING_POINT_MAPPING_FILE as string) || undefined,
     keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS as number,
     requestTimeoutMs: config.SUBGRAPH_REQUEST_TIMEOUT_MS as number,
