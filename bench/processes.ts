@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { subgraphUrlSetting } from '../gateway/config.js';
-import { unusedPort as freePort } from '../test/support/stack.js';
+import { SUBGRAPH_SECRET_HEADER, SUBGRAPH_SECRET_SETTING, newSubgraphSecret } from '../shared/subgraph/gateway-secret.js';
+import { unusedPort as freePort } from '../test/support/ports.js';
 
 /**
  * The processes a benchmark runs (issue 23, "honest load"): the simulators in one process, the
@@ -19,6 +20,20 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
  * busy machine, since a benchmark measures slow answers and does not cut them off.
  */
 const BENCH_ENV = { NODE_ENV: 'production', GATEWAY_REQUEST_TIMEOUT_MS: '120000', SUBGRAPH_REQUEST_TIMEOUT_MS: '120000' };
+
+/**
+ * The subgraphs trust only a caller that sends this run's secret, as in production: our gateway gets it
+ * through GRIDGRAPH_SUBGRAPH_SECRET, Hive Gateway and requests straight at a subgraph send these headers.
+ */
+const SUBGRAPH_SECRET = newSubgraphSecret();
+export const SUBGRAPH_HEADERS: Record<string, string> = { [SUBGRAPH_SECRET_HEADER]: SUBGRAPH_SECRET };
+const SECRET_ENV = { [SUBGRAPH_SECRET_SETTING]: SUBGRAPH_SECRET };
+
+/** A GraphQL request a benchmark sends. */
+export interface Operation {
+  query: string;
+  variables?: Record<string, unknown>;
+}
 
 export interface BenchProcess {
   name: string;
@@ -79,6 +94,7 @@ export function startSubgraphs(
       ...simulators.env,
       ...ports,
       DATA_DIR: dataDir,
+      ...SECRET_ENV,
       ...env,
     },
     nodeArgs,
@@ -90,9 +106,17 @@ export async function startOurGateway(
   subgraphs: Subgraphs,
   name = 'gridgraph gateway',
   nodeArgs: string[] = [],
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<BenchProcess & { url: string }> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'error', ...BENCH_ENV, GATEWAY_PORT: String(port) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_LEVEL: 'error',
+    ...BENCH_ENV,
+    ...SECRET_ENV,
+    GATEWAY_PORT: String(port),
+    ...extraEnv,
+  };
   for (const [subgraph, url] of Object.entries(subgraphs.urls)) env[subgraphUrlSetting(subgraph)] = url;
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'bench/gateway-child.ts')], {
     cwd: ROOT,
@@ -144,8 +168,8 @@ export async function setSimulatorFaults(simulators: Simulators, faults: { laten
   );
 }
 
-export function post(url: string, body: unknown): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUPERGRAPH_PATH, subgraphsOf } from '../gateway/index.js';
-import { unusedPort as freePort } from '../test/support/stack.js';
+import { unusedPort as freePort } from '../test/support/ports.js';
 import {
   ROOT,
   cpuSeconds,
@@ -14,8 +14,10 @@ import {
   startSimulators,
   startSubgraphs,
   stopAll,
+  SUBGRAPH_HEADERS,
   upstreamTotal,
   type BenchProcess,
+  type Operation,
   type Simulators,
   type Subgraphs,
 } from './processes.js';
@@ -46,11 +48,6 @@ const LARGE_REQUESTS = Number(process.env.BENCH_LARGE_REQUESTS ?? 4);
 const LARGE_CONNECTIONS = 2;
 const ONLY = process.env.BENCH_ONLY;
 const chosen = (workload: Workload) => !ONLY || workload.name.includes(ONLY);
-
-interface Operation {
-  query: string;
-  variables?: Record<string, unknown>;
-}
 
 /** A workload: the n-th distinct request of it (n counts on across runs and targets, so each request is new). */
 interface Workload {
@@ -150,6 +147,8 @@ interface Target extends BenchProcess {
   url: string;
   /** A gateway (its CPU and memory are counted as the gateway's); the subgraph process otherwise. */
   gateway: boolean;
+  /** What a request to it carries beside its body (a subgraph: the secret only a gateway knows). */
+  headers?: Record<string, string>;
 }
 
 const tempDir = mkdtempSync(join(tmpdir(), 'gridgraph-bench-'));
@@ -160,7 +159,13 @@ try {
   meterIds = await openvoltMeterIds(subgraphs.urls.openvolt!);
   const ours: Target = { ...(await startOurGateway(subgraphs)), gateway: true };
   const hive: Target = { ...(await startHiveGateway(subgraphs)), gateway: true };
-  const direct: Target = { name: 'openvolt subgraph', url: subgraphs.urls.openvolt!, pid: subgraphs.pid, gateway: false };
+  const direct: Target = {
+    name: 'openvolt subgraph',
+    url: subgraphs.urls.openvolt!,
+    pid: subgraphs.pid,
+    gateway: false,
+    headers: SUBGRAPH_HEADERS,
+  };
 
   console.log(`Gridgraph bench: loopback, simulators without added latency; node ${process.version}`);
   console.log(
@@ -294,7 +299,7 @@ async function measure(
   options: { amount?: number; from?: number } = {},
 ): Promise<Measured> {
   let n = options.from ?? next;
-  const check = await post(target.url, workload.operation(n++));
+  const check = await post(target.url, workload.operation(n++), target.headers);
   const body = (await check.json()) as { errors?: unknown[] };
   if (!check.ok || body.errors) throw new Error(`${target.name} answered ${check.status}: ${JSON.stringify(body.errors).slice(0, 500)}`);
 
@@ -309,7 +314,7 @@ async function measure(
     const result = await autocannon({
       url: target.url,
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...target.headers },
       // Each request is built as it is sent: the next distinct operation of the workload.
       requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(workload.operation(n++)) }) }],
       connections,
@@ -352,7 +357,7 @@ async function settled(simulators: Simulators): Promise<void> {
 }
 
 async function openvoltMeterIds(url: string): Promise<string[]> {
-  const response = await post(url, { query: '{ openvoltMeters(first: 100) { nodes { id } } }' });
+  const response = await post(url, { query: '{ openvoltMeters(first: 100) { nodes { id } } }' }, SUBGRAPH_HEADERS);
   const body = (await response.json()) as { data: { openvoltMeters: { nodes: Array<{ id: string }> } } };
   return body.data.openvoltMeters.nodes.map((node) => node.id);
 }
@@ -365,6 +370,12 @@ async function startHiveGateway(subgraphs: Subgraphs): Promise<BenchProcess & { 
   }
   const path = join(tempDir, 'supergraph.graphql');
   writeFileSync(path, sdl);
+  // The subgraphs answer only a caller with the secret: Hive Gateway adds it to every subgraph request.
+  const headers = JSON.stringify(SUBGRAPH_HEADERS);
+  writeFileSync(
+    join(tempDir, 'gateway.config.mjs'),
+    `export const gatewayConfig = { propagateHeaders: { fromClientToSubgraphs: () => (${headers}) } };\n`,
+  );
   const port = await freePort();
   const bin = join(ROOT, 'bench/node_modules/@graphql-hive/gateway/dist/bin.js');
   return startServer(

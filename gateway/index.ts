@@ -14,7 +14,9 @@ import {
   type GatewayConfig,
   type GatewayTuning,
 } from './config.js';
+import { createStore, reportingErrors } from '../shared/store/index.js';
 import { useAccess } from './plugins/access.js';
+import { useCors } from './plugins/cors.js';
 import { useErrors } from './plugins/errors.js';
 import { useSharedRootFailover } from './plugins/failover.js';
 import { useHealth } from './plugins/health.js';
@@ -22,8 +24,10 @@ import { useLimits } from './plugins/limits.js';
 import { useMetrics } from './plugins/metrics.js';
 import { usePlanCacheStats, type QueryPlanCacheStats } from './plugins/plan-cache-stats.js';
 import { usePlayground } from './plugins/playground.js';
+import { usePlanningOffThread } from './plugins/query-planning.js';
 import { onlyOne, type GatewayPlugin } from './plugins/plugin.js';
-import { useReadingsEstimate } from './plugins/readings-estimate.js';
+import { rateLimited, useRateLimits } from './plugins/rate-limits.js';
+import { useRoles } from './plugins/roles.js';
 import { useSubgraphDedup } from './plugins/subgraph-dedup.js';
 import { useTracing } from './plugins/tracing.js';
 import { subgraphServices } from './subgraph-calls.js';
@@ -74,16 +78,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const urlOf = new Map(subgraphs.map(({ name, url }) => [name, url]));
 
   const planCache = usePlanCacheStats(tuning.queryPlanCacheMiB);
+  const planning = usePlanningOffThread(planCache.cache, supergraphSdl);
   const metrics = new ServerMetrics();
-  // In this order: express routes run in it (the playground's page, then the credential check, then the
-  // token limit), and so does a subgraph call (deduplicated, failed over, its errors made the client's,
-  // then traced and measured as it is fetched).
+  // The rate-limit counters, shared by every replica on the same store; only opened when a limit is set.
+  const store = rateLimited(config.rateLimits)
+    ? reportingErrors(createStore(config.store), (operation) => metrics.storeError(operation))
+    : undefined;
+  // In this order: express routes run in it (CORS and preflights, the playground's page, the credential
+  // check, the rate limit, then the token limit), and so does a subgraph call (deduplicated, failed over,
+  // its errors made the client's, then traced and measured as it is fetched).
   const plugins: GatewayPlugin[] = [
+    useCors(config.corsOrigins, GRAPHQL_PATHS),
     usePlayground({ enabled: config.playground, access: config.access, pagePaths: GRAPHQL_PATHS, endpoint: '/graphql' }),
     useAccess(config.access, GRAPHQL_PATHS),
+    useRateLimits(config.rateLimits, store, GRAPHQL_PATHS),
+    useRoles(supergraph.mutationRoles),
     useLimits(config.limits, { graphqlPaths: GRAPHQL_PATHS, blockFieldSuggestions: !config.introspection }),
-    useReadingsEstimate(config.limits),
     planCache,
+    planning,
     useSubgraphDedup(),
     useSharedRootFailover(supergraph.ownership),
     useErrors(),
@@ -97,7 +109,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gateway = new ApolloGateway({
     supergraphSdl,
     queryPlannerConfig: { cache: onlyOne(plugins, 'queryPlanCache') },
-    buildService: subgraphServices(plugins, createSubgraphFetcher(agent), (name, composedUrl) => urlOf.get(name) ?? composedUrl),
+    buildService: subgraphServices(
+      plugins,
+      createSubgraphFetcher(agent, config.subgraphSecret),
+      (name, composedUrl) => urlOf.get(name) ?? composedUrl,
+    ),
   });
   const server = await startGraphQLServer({
     name: 'gateway',
@@ -106,6 +122,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
     callerTimeoutHeader: false,
+    inputBounds: config.inputBounds,
     gateway,
     graphqlPaths: GRAPHQL_PATHS,
     routes: (app) => plugins.forEach((plugin) => plugin.routes?.(app)),
@@ -115,16 +132,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     plugins: [ApolloServerPluginLandingPageDisabled(), ...plugins.flatMap((plugin) => plugin.apolloPlugins ?? [])],
     formatError: (formatted, error) =>
       plugins.reduce<GraphQLFormattedError | undefined>((found, plugin) => found ?? plugin.formatError?.(formatted, error), undefined),
-    context: async () => ({}),
+    context: async (req) => Object.assign({}, ...plugins.map((plugin) => plugin.context?.(req))),
     metrics,
     health: onlyOne(plugins, 'health'),
+  }).catch(async (error: unknown) => {
+    agent.destroy();
+    await store?.close();
+    throw error;
   });
   return {
     ...server,
     queryPlanCache: planCache.stats,
     stop: async () => {
-      await server.stop();
-      agent.destroy();
+      try {
+        await server.stop();
+      } finally {
+        agent.destroy();
+        await planning.stop();
+        await store?.close();
+      }
     },
   };
 }

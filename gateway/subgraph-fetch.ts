@@ -4,6 +4,7 @@ import { buffer } from 'node:stream/consumers';
 import { Headers, Response } from 'node-fetch';
 import { currentDeadline, REQUEST_TIMEOUT_HEADER } from '../shared/connector/deadline.js';
 import { REQUEST_ID_HEADER, currentRequest } from '../shared/observability/request-context.js';
+import { SUBGRAPH_SECRET_HEADER } from '../shared/subgraph/gateway-secret.js';
 import { injectTraceContext } from '../shared/observability/tracing.js';
 
 /**
@@ -37,15 +38,19 @@ export function createSubgraphAgent({ keepAlive, idleTimeoutMs }: { keepAlive: b
   return new Agent({ keepAlive, maxSockets: 64, timeout: idleTimeoutMs });
 }
 
-/** A fetch for RemoteGraphQLDataSource over `agent`, with the deadline and the one retry described above. */
-export function createSubgraphFetcher(agent: Agent): Fetcher {
+/**
+ * A fetch for RemoteGraphQLDataSource over `agent`, with the deadline and the one retry described above,
+ * and the subgraph secret (`subgraphSecret`, unless '') that tells a subgraph the call is the gateway's.
+ */
+export function createSubgraphFetcher(agent: Agent, subgraphSecret: string): Fetcher {
+  const credential: Record<string, string> = subgraphSecret ? { [SUBGRAPH_SECRET_HEADER]: subgraphSecret } : {};
   return async (url, init = {}) => {
     const deadline = currentDeadline();
     const left = deadline?.left();
     if (left !== undefined && left <= 0) throw new DeadlineExceededError();
     const signal = left === undefined ? undefined : AbortSignal.timeout(left);
     const requestId = currentRequest()?.requestId;
-    const passedOn = injectTraceContext({ ...init.headers, ...(requestId && { [REQUEST_ID_HEADER]: requestId }) });
+    const passedOn = injectTraceContext({ ...init.headers, ...credential, ...(requestId && { [REQUEST_ID_HEADER]: requestId }) });
     const attempt = (over: Agent | false) => {
       const timeLeft = deadline?.left();
       const headers = timeLeft === undefined ? passedOn : { ...passedOn, [REQUEST_TIMEOUT_HEADER]: String(subgraphTimeout(timeLeft)) };

@@ -1,5 +1,6 @@
 import { Supergraph } from '@apollo/federation-internals';
 import { fileURLToPath } from 'node:url';
+import { ROLE_DIRECTIVE, isRole, type Role } from '../shared/graph/roles.js';
 import { ownershipOf, type SupergraphOwnership } from './ownership.js';
 
 /**
@@ -18,12 +19,30 @@ export interface SubgraphEndpoint {
 export interface SupergraphReading {
   subgraphs: SubgraphEndpoint[];
   ownership: SupergraphOwnership;
+  /** Each Mutation field and the role its subgraph declared for it (`@requiresRole`). */
+  mutationRoles: Map<string, Role | undefined>;
 }
 
-/** The subgraphs and who resolves what, from one parse of `supergraphSdl`. */
+/** The subgraphs, who resolves what and what each mutation needs, from one parse of `supergraphSdl`. */
 export function readSupergraph(supergraphSdl: string): SupergraphReading {
   const supergraph = parseSupergraph(supergraphSdl);
-  return { subgraphs: endpointsOf(supergraph), ownership: ownershipOf(supergraph) };
+  return { subgraphs: endpointsOf(supergraph), ownership: ownershipOf(supergraph), mutationRoles: mutationRolesOf(supergraph) };
+}
+
+/**
+ * Every Mutation field with the role its `@requiresRole` names (undefined where none is declared); a
+ * role that is not one of ROLES is an error, so a typo cannot open a door.
+ */
+export function mutationRolesOf(supergraph: Supergraph): Map<string, Role | undefined> {
+  const roles = new Map<string, Role | undefined>();
+  for (const field of supergraph.schema.schemaDefinition.rootType('mutation')?.fields() ?? []) {
+    const declared = field.appliedDirectivesOf<{ role: unknown }>(ROLE_DIRECTIVE)[0]?.arguments().role;
+    if (declared !== undefined && !isRole(declared)) {
+      throw new Error(`Mutation.${field.name} declares @${ROLE_DIRECTIVE}(role: ${JSON.stringify(declared)}), which is not a role`);
+    }
+    roles.set(field.name, declared);
+  }
+  return roles;
 }
 
 /** Who resolves what in `supergraphSdl`. */

@@ -14,7 +14,7 @@ import { renderDockerCompose } from './generators/docker-compose.js';
 import { renderDockerfile } from './generators/dockerfile.js';
 import { renderEnvExample } from './generators/env-example.js';
 import { renderProviderNames } from './generators/provider-names.js';
-import { providerFacts } from './generators/providers.js';
+import { providerFacts, type ProviderFacts } from './generators/providers.js';
 
 /**
  * `npm run generate`: every file that names the providers, written from subgraphs/registry.ts (and the
@@ -44,8 +44,7 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
   const common = {
     servers: { ...SERVER_SETTINGS, ...LOG_SETTINGS, ...TRACING_SETTINGS, ...WEBHOOK_SETTINGS },
     gateway: GATEWAY_SETTINGS,
-    provider: ({ prefix, ports }: { prefix: string; ports: { subgraph: number; simulator: number } }) =>
-      providerServerSettings(prefix, { subgraphPort: ports.subgraph, simulatorPort: ports.simulator }),
+    provider: ({ prefix, ports }: ProviderFacts) => providerServerSettings(prefix, ports),
     simulatorFaults: ({ prefix }: { prefix: string }) => simulatorFaultSettings(prefix),
   };
   return [

@@ -6,6 +6,7 @@ import { SUPERGRAPH_PATH, readGatewayConfig, startGateway, type RunningGateway }
 import type { RunningServer } from '../shared/subgraph/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
 import type { StartOptions } from '../shared/subgraph/module.js';
+import { SUBGRAPH_SECRET_SETTING, newSubgraphSecret } from '../shared/subgraph/gateway-secret.js';
 import { settingPrefix, startProvider, type StartedSubgraph } from '../shared/subgraph/provider.js';
 import { PROVIDERS } from '../subgraphs/registry.js';
 
@@ -19,6 +20,12 @@ export interface Stack {
   /** The gateway's GraphQL endpoint. */
   gatewayUrl: string;
   subgraphs: Record<string, StartedSubgraph>;
+  /**
+   * The secret the gateway sends its subgraphs (GRIDGRAPH_SUBGRAPH_SECRET): the configured one, else one
+   * made for this run, so that a stack's subgraphs answer only its gateway. A test that calls a subgraph
+   * itself sends it in SUBGRAPH_SECRET_HEADER.
+   */
+  subgraphSecret: string;
   /** The simulator of a provider; throws when that provider runs against its real API. */
   simulator<T extends RunningSimulator = RunningSimulator>(name: string): T;
   /**
@@ -31,10 +38,12 @@ export interface Stack {
 }
 
 export async function startStack(
-  env: NodeJS.ProcessEnv,
+  given: NodeJS.ProcessEnv,
   onStarted: (server: RunningServer, role: string) => void = () => {},
   options: StartOptions = {},
 ): Promise<Stack> {
+  const subgraphSecret = given[SUBGRAPH_SECRET_SETTING] || newSubgraphSecret();
+  const env = { ...given, [SUBGRAPH_SECRET_SETTING]: subgraphSecret };
   const running: RunningServer[] = [];
   const subgraphs: Record<string, StartedSubgraph> = {};
   try {
@@ -44,6 +53,7 @@ export async function startStack(
       for (const [server, role] of [
         [started.simulator, 'simulator'],
         [started.subgraph, 'subgraph'],
+        [started.webhooks, 'webhooks'],
       ] as const) {
         if (!server) continue;
         running.push(server);
@@ -61,6 +71,7 @@ export async function startStack(
       gateway,
       gatewayUrl: `${gateway.url}/graphql`,
       subgraphs,
+      subgraphSecret,
       simulator<T extends RunningSimulator>(name: string) {
         const simulator = subgraphs[name]?.simulator;
         if (!simulator) throw new Error(`no simulator runs for ${name}: its API URL is configured`);
@@ -73,8 +84,13 @@ export async function startStack(
         const prefix = settingPrefix(provider);
         if (old.simulator) throw new Error(`${name} runs its own simulator, which a restart would replace; set ${prefix}_API_URL`);
         await old.subgraph.stop();
-        const started = await startProvider(provider, { ...env, [`${prefix}_SUBGRAPH_PORT`]: new URL(old.subgraph.url).port }, options);
+        const samePorts = {
+          [`${prefix}_SUBGRAPH_PORT`]: String(old.subgraph.port),
+          ...(old.webhooks && { [`${prefix}_WEBHOOK_PORT`]: String(old.webhooks.port) }),
+        };
+        const started = await startProvider(provider, { ...env, ...samePorts }, options);
         running.splice(running.indexOf(old.subgraph), 1, started.subgraph);
+        if (old.webhooks && started.webhooks) running.splice(running.indexOf(old.webhooks), 1, started.webhooks);
         subgraphs[name] = started;
         return started;
       },
@@ -109,6 +125,7 @@ export function ephemeralPorts(): Record<string, string> {
   for (const provider of PROVIDERS) {
     ports[`${settingPrefix(provider)}_SUBGRAPH_PORT`] = '0';
     ports[`${settingPrefix(provider)}_SIMULATOR_PORT`] = '0';
+    if (provider.ports.webhook !== undefined) ports[`${settingPrefix(provider)}_WEBHOOK_PORT`] = '0';
   }
   return ports;
 }

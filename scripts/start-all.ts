@@ -18,7 +18,7 @@ stopOnSignals(
 
 const describe = (server: RunningServer, role: string) => {
   running.push(server);
-  const where = role === 'simulator' ? server.url : `${server.url}/graphql`;
+  const where = role === 'subgraph' || role === 'gateway' ? `${server.url}/graphql` : server.url;
   console.log(`  ${server.name.padEnd(22)} ${role.padEnd(10)} ${where}`);
 };
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  astFromValue,
   buildSchema,
   getNamedType,
   getNullableType,
@@ -8,6 +9,7 @@ import {
   isLeafType,
   isListType,
   isNonNullType,
+  print,
   type GraphQLArgument,
   type GraphQLField,
   type GraphQLInputType,
@@ -16,14 +18,16 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERGRAPH_PATH } from '../gateway/supergraph.js';
 import { describeErrors } from './support/operations.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /**
  * Bad input, everywhere: every root field of the supergraph gets malformed variables — wrong types,
  * out-of-range numbers, bad dates, 100 kB strings, unknown ids, injection-like strings — and must
  * answer each with a coded error; a mutation must also write nothing upstream (no non-GET call reaches
  * any simulator). The arguments are generated from the supergraph's own types, so a new argument is
- * covered without touching this file; a new root field fails until it has a row below.
+ * covered without touching this file; a new root field fails until it has a row below. The input-bounds
+ * classes (BOUNDED) must be refused by the bounds every server derives from the schema
+ * (shared/subgraph/input-bounds.ts): BAD_USER_INPUT naming the argument, and no upstream call at all.
  */
 
 const schema: GraphQLSchema = buildSchema(readFileSync(SUPERGRAPH_PATH, 'utf8'), { assumeValidSDL: true });
@@ -43,6 +47,9 @@ const CODES = [
 const HUGE = 'x'.repeat(100_000);
 const INJECTIONS = ["' OR 1=1 --", '../../etc/passwd', '<script>alert(1)</script>'];
 const UNKNOWN_ID = 'unknown-0000-0000';
+const NUL = 'abc\u0000def';
+/** Labels of the values outside the input bounds: refused before any upstream call, GET included. */
+const BOUNDED = new Set(['huge string (100 kB)', 'NUL byte', '1.7e308', '-1.7e308', 'huge JSON string', 'NUL byte in JSON']);
 /** Leaves for which 100 kB is well-formed: a base64 file (its own size cap is tested in openvolt-live-ready.test.ts). */
 const LARGE_BY_DESIGN = new Set(['uploadOpenvoltDocument.input.contentBase64']);
 
@@ -60,11 +67,15 @@ const QUERIES: Record<string, Row> = {
   enerkeyQuantities: {},
   enerkeyActions: {},
   enerkeyAction: {},
+  enerkeyAlarm: {},
   enerkeyProvisioningStatus: {},
   intellimeterAccount: {},
   intellimeterUsers: {},
   intellimeterPoints: {},
   intellimeterPoint: {},
+  intellimeterApiKey: {},
+  intellimeterHistoryFile: { from: '2026-11-02', to: '2026-11-03' },
+  intellimeterMeteringPointMappings: {},
   openvoltCustomers: {},
   openvoltCustomer: {},
   openvoltMeters: {},
@@ -99,6 +110,8 @@ const MUTATIONS: Record<string, Row> = {
   createIntellimeterUser: {},
   updateIntellimeterAccount: {},
   deleteIntellimeterAccount: {},
+  logoutIntellimeterSession: {},
+  setIntellimeterMeteringPoint: { meteringPointId: '871687120000000011' },
   createOpenvoltCustomer: {},
   updateOpenvoltCustomer: {},
   deleteOpenvoltCustomer: {},
@@ -134,15 +147,16 @@ const MUTATIONS: Record<string, Row> = {
 
 /**
  * Inputs a field accepts by design, by case label, with the reason: `meteringPoint` answers an id
- * nobody knows with empty lists. Anything else listed here would be a validation gap to close.
+ * nobody knows with empty lists, and `openvoltEvents` lists no events for a meter no event named.
+ * Anything else listed here would be a validation gap to close.
  */
+const unknownIds = (argument: string, reason: string) =>
+  Object.fromEntries(
+    [...INJECTIONS.map((value) => `injection ${JSON.stringify(value)}`), 'unknown id'].map((label) => [`${argument}: ${label}`, reason]),
+  );
 const ACCEPTED: Record<string, Record<string, string>> = {
-  meteringPoint: Object.fromEntries(
-    ['huge string (100 kB)', ...INJECTIONS.map((value) => `injection ${JSON.stringify(value)}`), 'unknown id'].map((label) => [
-      `id: ${label}`,
-      'a metering point id no provider knows is answered with empty lists (by design)',
-    ]),
-  ),
+  meteringPoint: unknownIds('id', 'a metering point id no provider knows is answered with empty lists (by design)'),
+  openvoltEvents: unknownIds('meterId', 'received events filtered by a meter no event named are an empty list (by design)'),
   volueMeterPointEligibility: {
     'meterPointId: unknown id': 'Volue answers any metering point id: one it does not cover is not eligible (by design)',
   },
@@ -188,10 +202,16 @@ function malformed(type: GraphQLInputType): Array<{ label: string; value: unknow
   if (isEnumType(named)) return [{ label: 'unknown enum value', value: 'NOT_A_VALUE' }, wrongType];
   switch (named.name) {
     case 'Int':
+      return [
+        { label: 'negative', value: -1 },
+        { label: 'huge', value: 2_000_000_000 },
+        { label: 'wrong type (string)', value: 'ten' },
+      ];
     case 'Float':
       return [
         { label: 'negative', value: -1 },
-        { label: 'huge', value: named.name === 'Int' ? 2_000_000_000 : 1e300 },
+        { label: '1.7e308', value: 1.7e308 },
+        { label: '-1.7e308', value: -1.7e308 },
         { label: 'wrong type (string)', value: 'ten' },
       ];
     case 'Boolean':
@@ -204,9 +224,12 @@ function malformed(type: GraphQLInputType): Array<{ label: string; value: unknow
       ];
     case 'JSON':
     case 'JSONObject':
-      return [{ label: 'huge JSON string', value: { text: HUGE } }];
+      return [
+        { label: 'huge JSON string', value: { text: HUGE } },
+        { label: 'NUL byte in JSON', value: { text: NUL } },
+      ];
     default: {
-      const values = [{ label: 'huge string (100 kB)', value: HUGE }, wrongType];
+      const values = [{ label: 'huge string (100 kB)', value: HUGE }, { label: 'NUL byte', value: NUL }, wrongType];
       // Free text (names, descriptions) may hold any characters; identifiers may not.
       if (named.name === 'ID') {
         values.push(...INJECTIONS.map((value) => ({ label: `injection ${JSON.stringify(value)}`, value })));
@@ -218,6 +241,9 @@ function malformed(type: GraphQLInputType): Array<{ label: string; value: unknow
 
 interface Case {
   label: string;
+  /** The argument (top-level) the malformed leaf is in. */
+  argument: string;
+  bounded: boolean;
   variables: Record<string, unknown>;
 }
 
@@ -229,21 +255,29 @@ function cases(field: GraphQLField<unknown, unknown>, row: Row): Case[] {
     else if (isNonNullType(arg.type) && arg.defaultValue === undefined) base[arg.name] = baseline(arg.type);
   }
   const out: Case[] = [];
-  const visit = (type: GraphQLInputType, path: Array<string | number>, current: unknown) => {
+  const visit = (type: GraphQLInputType, path: Array<string | number>, current: unknown, enclosing: string[] = []) => {
     const nullable = getNullableType(type);
     if (isListType(nullable)) {
-      visit(nullable.ofType, [...path, 0], Array.isArray(current) ? current[0] : baseline(nullable.ofType));
+      visit(nullable.ofType, [...path, 0], Array.isArray(current) ? current[0] : baseline(nullable.ofType), enclosing);
       return;
     }
     if (isInputObjectType(nullable)) {
+      // A recursive input (a meter's subMeters) has the same leaves one level down: visit each type once per path.
+      if (enclosing.includes(nullable.name)) return;
       const object = (current ?? baseline(nullable)) as Record<string, unknown>;
-      for (const child of Object.values(nullable.getFields())) visit(child.type, [...path, child.name], object[child.name]);
+      for (const child of Object.values(nullable.getFields()))
+        visit(child.type, [...path, child.name], object[child.name], [...enclosing, nullable.name]);
       return;
     }
     if (!isLeafType(nullable)) return;
     for (const bad of malformed(type)) {
       if (bad.value === HUGE && LARGE_BY_DESIGN.has([field.name, ...path].join('.'))) continue;
-      out.push({ label: `${path.join('.')}: ${bad.label}`, variables: replaceAt(base, path, bad.value) });
+      out.push({
+        label: `${path.join('.')}: ${bad.label}`,
+        argument: String(path[0]),
+        bounded: BOUNDED.has(bad.label),
+        variables: replaceAt(base, path, bad.value),
+      });
     }
   };
   for (const arg of field.args as GraphQLArgument[]) visit(arg.type, [arg.name], base[arg.name]);
@@ -266,7 +300,12 @@ function replaceAt(value: Record<string, unknown>, path: Array<string | number>,
 }
 
 function document(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
-  const declared = field.args.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
+  // An argument's default stays the variable's default, so that only the malformed leaf differs.
+  const defaultOf = (arg: GraphQLArgument) => {
+    const value = arg.defaultValue === undefined ? undefined : astFromValue(arg.defaultValue, arg.type);
+    return value ? ` = ${print(value)}` : '';
+  };
+  const declared = field.args.map((arg) => `$${arg.name}: ${String(arg.type)}${defaultOf(arg)}`).join(', ');
   const passed = field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
   const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
   return `${kind}${declared ? ` (${declared})` : ''} { ${field.name}${passed ? `(${passed})` : ''}${selection} }`;
@@ -274,18 +313,26 @@ function document(kind: 'query' | 'mutation', field: GraphQLField<unknown, unkno
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-function upstreamWrites(): number {
+function upstreamRequests(): Array<{ method: string; path: string; count: number }> {
   return Object.keys(stack.subgraphs)
     .map((name) => stack.simulator(name).stats().requests)
-    .flat()
+    .flat();
+}
+
+function upstreamWrites(): number {
+  return upstreamRequests()
     .filter((entry) => entry.method !== 'GET' && entry.method !== 'HEAD' && !isLogin(entry.path))
     .reduce((sum, entry) => sum + entry.count, 0);
+}
+
+function upstreamCalls(): number {
+  return upstreamRequests().reduce((sum, entry) => sum + entry.count, 0);
 }
 
 /** Logging in to a provider (a token or session request) writes nothing. */
@@ -318,19 +365,29 @@ for (const [kind, rows] of [
       if (kind === 'query') {
         // An unknown id for every ID argument.
         for (const arg of field.args.filter((each) => getNamedType(each.type).name === 'ID' && !isListType(getNullableType(each.type)))) {
-          all.push({ label: `${arg.name}: unknown id`, variables: { ...cases(field, row)[0]?.variables, [arg.name]: UNKNOWN_ID } });
+          all.push({
+            label: `${arg.name}: unknown id`,
+            argument: arg.name,
+            bounded: false,
+            variables: { ...cases(field, row)[0]?.variables, [arg.name]: UNKNOWN_ID },
+          });
         }
       }
       if (all.length === 0) continue;
       it(`${name}: ${all.length} malformed inputs each get a coded error${kind === 'mutation' ? ' and write nothing' : ''}`, async () => {
         const failures: string[] = [];
         for (const each of all.filter((one) => !(one.label in (ACCEPTED[name] ?? {})))) {
-          const writes = upstreamWrites();
+          const [writes, calls] = [upstreamWrites(), upstreamCalls()];
           const { errors } = await stack.query(document(kind, field), each.variables);
           const codes = errors.map((error) => String(error.extensions?.code));
           if (errors.length === 0) failures.push(`${each.label}: no error`);
           else if (!codes.every((code) => CODES.includes(code))) failures.push(`${each.label}: ${describeErrors(errors).join('; ')}`);
           if (kind === 'mutation' && upstreamWrites() !== writes) failures.push(`${each.label}: wrote upstream`);
+          if (each.bounded) {
+            const named = errors.some((error) => error.extensions?.code === 'BAD_USER_INPUT' && error.message.includes(each.argument));
+            if (!named) failures.push(`${each.label}: not BAD_USER_INPUT naming ${each.argument}: ${describeErrors(errors).join('; ')}`);
+            if (upstreamCalls() !== calls) failures.push(`${each.label}: called upstream`);
+          }
         }
         expect(failures).toEqual([]);
       });

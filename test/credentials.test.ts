@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS, type RunningSimulator } from '../shared/simulator/index.js';
 import { looksSecret } from '../shared/subgraph/config.js';
@@ -18,11 +21,12 @@ const EVERY_PROVIDER = `query LeakCheck { meteringPoint(id: "${SHARED_METERING_P
 /** A refused value for every credential a provider's settings name (keys, secrets, passwords, tokens; not URLs). */
 const SECRETS: Record<string, string> = Object.fromEntries(
   PROVIDERS.flatMap((provider) => Object.keys(provider.settings))
-    .filter((name) => looksSecret(name) && !name.endsWith('_URL'))
+    .filter(looksSecret)
     .map((name) => [name, `leakcheck-${name.toLowerCase()}-5b1f0c`]),
 );
 
 let simulators: RunningSimulator[] = [];
+const mappingFolder = mkdtempSync(join(tmpdir(), 'gridgraph-credentials-'));
 let stack: TestStack;
 const logged: string[] = [];
 const writeStderr = process.stderr.write.bind(process.stderr);
@@ -34,6 +38,16 @@ beforeAll(async () => {
     PROVIDERS.map(async (provider) => (await provider.simulator()).startForSubgraph({}, { host: '127.0.0.1', port: 0, faults: {} })),
   );
   simulators = started.map(({ simulator }) => simulator);
+  // The metering points the kit would seed for those simulators (Intellimeter's points record none).
+  const mappingFile = join(mappingFolder, 'metering-points.json');
+  const rows = started.flatMap(({ meteringPoints }, index) =>
+    Object.entries(meteringPoints ?? {}).map(([meterId, meteringPointId]) => ({
+      provider: PROVIDERS[index]!.provider,
+      meterId,
+      meteringPointId,
+    })),
+  );
+  writeFileSync(mappingFile, JSON.stringify(rows));
   process.env.LOG_LEVEL = 'debug';
   process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     logged.push(String(chunk));
@@ -43,6 +57,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'debug',
     ...Object.assign({}, ...started.map(({ env }) => env)),
     ...SECRETS,
+    METERING_POINT_MAPPING_FILE: mappingFile,
     // Fail at once: refused credentials are not retried, but keep the suite quick regardless.
     ...Object.fromEntries(PROVIDERS.map((provider) => [`${settingPrefix(provider)}_RETRIES`, '0'])),
   });
@@ -53,6 +68,7 @@ afterAll(async () => {
   process.env.LOG_LEVEL = logLevel;
   await stack?.stop();
   await Promise.all(simulators.map((simulator) => simulator.stop()));
+  rmSync(mappingFolder, { recursive: true, force: true });
 });
 
 describe('provider credentials the provider refuses', () => {

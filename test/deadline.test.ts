@@ -5,11 +5,20 @@ import { SUPERGRAPH_PATH, readOwnership } from '../gateway/supergraph.js';
 import { loadExamples } from '../gateway/playground/examples.js';
 import { REQUEST_TIMEOUT_HEADER } from '../shared/connector/deadline.js';
 import type { RunningServer } from '../shared/subgraph/server.js';
+import { SUBGRAPH_SECRET_SETTING } from '../shared/subgraph/gateway-secret.js';
 import { startProvider, type StartedSubgraph } from '../shared/subgraph/provider.js';
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { describeErrors } from './support/operations.js';
 import { AnswerParts } from './support/parts.js';
-import { gatewayClient, gatewayOver, startStack, type GatewayClient, type GraphQLErrorShape, type TestStack } from './support/stack.js';
+import {
+  asGateway,
+  gatewayClient,
+  gatewayOver,
+  startStack,
+  type GatewayClient,
+  type GraphQLErrorShape,
+  type TestStack,
+} from './support/stack.js';
 import { startSubgraphProxy } from './support/subgraph-proxy.js';
 
 /**
@@ -123,6 +132,7 @@ describe('a subgraph asked directly', () => {
       HOST: '127.0.0.1',
       ENERKEY_SUBGRAPH_PORT: '0',
       ENERKEY_SIMULATOR_PORT: '0',
+      [SUBGRAPH_SECRET_SETTING]: stack.subgraphSecret,
       DATA_DIR: join(stack.dataDir, 'enerkey-copy'), // removed with the stack's
       SUBGRAPH_REQUEST_TIMEOUT_MS: String(SUBGRAPH_MAX_MS),
     });
@@ -135,7 +145,7 @@ describe('a subgraph asked directly', () => {
 
   async function askEnerkey(timeoutHeader: string) {
     const { client, query } = gatewayClient(`${enerkey.subgraph.url}/graphql`);
-    client.setHeader(REQUEST_TIMEOUT_HEADER, timeoutHeader);
+    client.setHeaders({ ...asGateway(stack), [REQUEST_TIMEOUT_HEADER]: timeoutHeader });
     return timed(() => query(QUANTITIES));
   }
 

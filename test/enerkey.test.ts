@@ -2,14 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
-import { startStack, type GraphQLErrorShape, type TestStack } from './support/stack.js';
+import { ENERKEY_SIMULATOR_KEYS } from '../subgraphs/enerkey/simulator/index.js';
+import { OPEN_WITH_ADMIN, startStack, type GraphQLErrorShape, type TestStack } from './support/stack.js';
 
 /** The EnerKey subgraph as a user sees it: through the gateway, against the simulator. */
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -515,6 +516,46 @@ describe('push', () => {
     expect(calls('POST', '/api/v1/values/PushCumulativeReadingsForMeter')).toBe(0);
     const read = await ok(HOURS, { id: '20002', range: { from: '2020-06-01T00:00:00Z', to: '2020-06-01T03:00:00Z', resolution: 'HOUR' } });
     expect(read.enerkeyMeter.consumption.missing).toBe(3);
+  });
+});
+
+describe('the physical bound of an hour (ENERKEY_MAX_KWH_PER_HOUR)', () => {
+  it('refuses a push beyond it before any call to EnerKey, the meter lookup included', async () => {
+    const before = stack.simulator('enerkey').stats().total;
+    const consumption = await query(PUSH, { meterId: '20001', values: [{ timestamp: '2020-06-01T08:00:00Z', value: 2e6 }] });
+    expect(codes(consumption.errors)).toEqual(['BAD_USER_INPUT']);
+    expect(consumption.errors[0]!.message).toMatch(/values\[0\]\.value 2000000 is more than an hour can hold .*ENERKEY_MAX_KWH_PER_HOUR/);
+    const cumulative = await query(PUSH_CUMULATIVE, {
+      meterId: '20002',
+      readings: [
+        { timestamp: '2020-06-01T00:00:00Z', value: 10 },
+        { timestamp: '2020-06-01T02:00:00Z', value: 10 + 2.5e6 },
+      ],
+    });
+    expect(codes(cumulative.errors)).toEqual(['BAD_USER_INPUT']);
+    expect(stack.simulator('enerkey').stats().total).toBe(before);
+  });
+
+  it('reads a stored value beyond it (EnerKey’s sum of two pushes of 1.7e308) as MISSING, and the meters batched with it answer', async () => {
+    // Pushed past the connector, straight to the simulator, as another EnerKey client could.
+    for (let push = 0; push < 2; push++) {
+      const response = await fetch(`${stack.simulator('enerkey').url}/api/v1/values/PushConsumptionsForMeter`, {
+        method: 'POST',
+        headers: { authorization: ENERKEY_SIMULATOR_KEYS.primary, 'content-type': 'application/json' },
+        body: JSON.stringify({ meterId: 20001, values: [{ timestamp: '2025-01-15T05:00:00Z', value: 1.7e308 }] }),
+      });
+      expect(response.ok).toBe(true);
+    }
+    const range = { from: '2025-01-15T00:00:00Z', to: '2025-01-16T00:00:00Z', resolution: 'HOUR' };
+    const { data, errors } = await query(FACILITY_CONSUMPTION, { id: '1001', range });
+    // The office's water meter (m3) has no energy consumption, whatever is stored; its electricity and heat do.
+    expect(errors.map((error) => error.path?.join('.'))).toEqual(['enerkeyFacility.meters.2.consumption']);
+    const [electricity, heat] = data.enerkeyFacility.meters;
+    expect(electricity.id).toBe('20001');
+    expect(electricity.consumption).toMatchObject({ count: 24, missing: 1 });
+    expect(electricity.consumption.readings[5]).toMatchObject({ start: '2025-01-15T05:00:00.000Z', value: null, quality: 'MISSING' });
+    expect(heat.consumption).toMatchObject({ count: 24, missing: 0 });
+    expect(calls('GET', '/api/v1/values/hourly')).toBe(1);
   });
 });
 

@@ -18,7 +18,7 @@ const PRODUCT_FOLDERS = ['gateway', 'shared', 'subgraphs'];
 /** Where a source sets or compares a GraphQL error code. */
 const CODE_PATTERNS = [
   /\bcode:\s*['"]([A-Z][A-Z_]+)['"]/g, // extensions: { code: 'X' }
-  /\b(?:QueryLimitError|rejectWith)\(\s*['"]([A-Z][A-Z_]+)['"]/g, // a query limit's code
+  /\b(?:QueryLimitError|rejectWith|refusing)\(\s*['"]([A-Z][A-Z_]+)['"]/g, // a query limit's code
   /\bextensions\??\.code\s*[!=]==?\s*['"]([A-Z][A-Z_]+)['"]/g, // a code the formatter keeps or replaces
 ];
 

@@ -149,7 +149,7 @@ describe('one query over every meter of every provider', () => {
         // /data names every point of the site in one call.
         'GET /data': 1,
         // Intellimeter has no route that lists points with their details, and /point answers one point
-        // (by id or name): one call per point is the minimum for each point's id, EAN and Modbus details.
+        // (by id or name): one call per point is the minimum for each point's id, name and Modbus details.
         'GET /point': intellimeterPoints,
         // One history file (up to 93 days) holds every point's registers.
         'GET /file': 1,
@@ -232,8 +232,8 @@ describe('gateway → subgraph: a list of N entities', () => {
       umeter: { 'GET /api/customer': 1, 'GET /api/v2/measurements/month/:period': 1 },
       // Meters by metering point id, up to 50 ids a call: ⌈51 / 50⌉ = 2; then one values call.
       enerkey: { 'GET /api/v1/meters': 2, 'GET /api/v1/values/hourly': 1 },
-      // The site's points once (see above), then one file for the points found.
-      intellimeter: { 'GET /data': 1, 'GET /point': 4, 'GET /file': 1 },
+      // The stack's mapping names points 1 and 2 for two of the 51 points: one /point each, then one file for both.
+      intellimeter: { 'GET /point': 2, 'GET /file': 1 },
     });
   });
 
@@ -280,7 +280,8 @@ describe('gateway → subgraph: a list of N entities', () => {
       volue: {},
       umeter: { 'GET /api/customer': 1 },
       enerkey: { 'GET /api/v1/facilities': 1, 'GET /api/v1/meters': 1 },
-      intellimeter: { 'GET /data': 1, 'GET /point': 4 },
+      // Only the points the metering-point mapping names for those points are fetched.
+      intellimeter: { 'GET /point': 2 },
     });
   });
 });

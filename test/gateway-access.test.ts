@@ -61,7 +61,7 @@ function upstreamCalls(): number {
 }
 
 const hs256 = (claims: { exp?: number | string; iss?: string; aud?: string } = {}, secret = SECRET) =>
-  new SignJWT({ sub: 'test-user' })
+  new SignJWT({ sub: 'test-user', scope: 'read' })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuedAt()
     .setIssuer(claims.iss ?? ISSUER)
@@ -70,7 +70,7 @@ const hs256 = (claims: { exp?: number | string; iss?: string; aud?: string } = {
     .sign(new TextEncoder().encode(secret));
 
 const rs256 = (key: CryptoKey) =>
-  new SignJWT({ sub: 'jwks-user' })
+  new SignJWT({ sub: 'jwks-user', scope: 'read' })
     .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
     .setIssuedAt()
     .setIssuer(ISSUER)
@@ -125,8 +125,33 @@ describe('JSON Web Tokens', () => {
   });
 
   it('refuses an expired token', async () => {
-    const expired = await hs256({ exp: Math.floor(Date.now() / 1000) - 60 });
+    const expired = await hs256({ exp: Math.floor(Date.now() / 1000) - 600 });
     expectUnauthenticated(await post({ Authorization: `Bearer ${expired}` }), /expired/);
+  });
+
+  /** An HS256 token with exactly these claims (no exp or iat unless given). */
+  const bare = (claims: Record<string, unknown>) =>
+    new SignJWT({ sub: 'test-user', scope: 'read', iss: ISSUER, aud: AUDIENCE, ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(SECRET));
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('refuses a token without exp: none is accepted forever', async () => {
+    expectUnauthenticated(await post({ Authorization: `Bearer ${await bare({ iat: now() })}` }), /no "exp" claim/);
+  });
+
+  it('refuses a token that lives longer than GATEWAY_JWT_MAX_LIFETIME_S (default a day), from its iat or, without one, from now', async () => {
+    const twoDays = 2 * 86_400;
+    expectUnauthenticated(await post({ Authorization: `Bearer ${await bare({ iat: now(), exp: now() + twoDays })}` }), /at most 86400 s/);
+    expectUnauthenticated(await post({ Authorization: `Bearer ${await bare({ exp: now() + twoDays })}` }), /at most 86400 s/);
+    // Issued long ago, but valid for an hour in all: accepted.
+    const hour = await bare({ iat: now() - 1800, exp: now() + 1800 });
+    expect((await post({ Authorization: `Bearer ${hour}` })).status).toBe(200);
+  });
+
+  it('tolerates GATEWAY_JWT_CLOCK_SKEW_S (default 60 s) on exp, and no more', async () => {
+    expect((await post({ Authorization: `Bearer ${await bare({ iat: now() - 300, exp: now() - 20 })}` })).status).toBe(200);
+    expectUnauthenticated(await post({ Authorization: `Bearer ${await bare({ iat: now() - 300, exp: now() - 200 })}` }), /expired/);
   });
 
   it('refuses a token signed with another secret', async () => {

@@ -78,7 +78,6 @@ describe('docker-compose.yml', () => {
     for (const { name, ports } of PROVIDERS) {
       const service = compose.services[name]!;
       expect(service.command).toEqual([name]);
-      expect(service.ports).toEqual([`${ports.subgraph}:${ports.subgraph}`]);
       expect(service.environment).toMatchObject({
         STORE_URL: 'redis://redis:6379/0',
         [`${name.toUpperCase()}_SUBGRAPH_PORT`]: String(ports.subgraph),
@@ -86,6 +85,18 @@ describe('docker-compose.yml', () => {
       expect(compose.services.gateway!.environment[`${name.toUpperCase()}_SUBGRAPH_URL`]).toBe(`http://${name}:${ports.subgraph}/graphql`);
     }
     expect(compose.services.gateway!.depends_on).toEqual(PROVIDERS.map((provider) => provider.name));
+  });
+
+  it('publishes only the gateway and the webhook receivers, and requires the secret the subgraphs share with the gateway', () => {
+    expect(compose.services.gateway!.ports).toEqual(['4000:4000']);
+    for (const { name, ports } of PROVIDERS) {
+      const service = compose.services[name]!;
+      expect([name, service.ports]).toEqual([name, ports.webhook === undefined ? undefined : [`${ports.webhook}:${ports.webhook}`]]);
+    }
+    const required = /^\$\{GRIDGRAPH_SUBGRAPH_SECRET:\?.+\}$/;
+    for (const service of ['gateway', ...PROVIDERS.map(({ name }) => name)]) {
+      expect(compose.services[service]!.environment.GRIDGRAPH_SUBGRAPH_SECRET, service).toMatch(required);
+    }
   });
 });
 
@@ -105,6 +116,12 @@ describe('the generators', () => {
     expect(() => checkRegistry([facts('acme', 4001, 4101), facts('acme', 4002, 4102)])).toThrow(/acme: name acme is acme's too/);
     expect(() => checkRegistry([facts('acme', 4001, 4101), facts('zeta', 4101, 4102)])).toThrow(/zeta: port 4101 is acme's too/);
     expect(() => checkRegistry([{ ...facts('acme', 4001, 4101), provider: 'ACME_CO' }])).toThrow(/provider is ACME_CO/);
+    expect(() =>
+      checkRegistry([
+        facts('acme', 4001, 4101),
+        { ...facts('zeta', 4002, 4102), ports: { subgraph: 4002, simulator: 4102, webhook: 4001 } },
+      ]),
+    ).toThrow(/zeta: port 4001 is acme's too/);
   });
 
   it('replace only the Dockerfile’s generated part, and refuse a Dockerfile without its markers', () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { sampleSum, scrape } from './support/prometheus.js';
 import { startRedis, type TestRedis } from './support/redis.js';
@@ -73,7 +72,7 @@ describe.skipIf(!withRedis)('health', () => {
 
   it('counts the store’s errors and the webhook deliveries that could not be kept', async () => {
     const delivery = { event_id: 'customer.created', event_timestamp: '2026-11-20T06:00:00Z', delivery_id: 'health-d-1', payload: {} };
-    const answer = await fetch(`${subgraphUrl('openvolt')}${OPENVOLT_WEBHOOK_PATH}`, {
+    const answer = await fetch(stack.subgraphs.openvolt!.webhookUrl!, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(delivery),

@@ -5,7 +5,7 @@ import { VOLUE_API_BASE_PATH } from '../subgraphs/volue/contract.js';
 import { VOLUE_SIMULATOR_CLIENT_ID, VOLUE_SIMULATOR_CLIENT_SECRET, startVolueSimulator } from '../subgraphs/volue/simulator/index.js';
 import { SEED_USER_IDS } from '../subgraphs/volue/simulator/seed.js';
 import { startSlowAnswerProxy, type SlowAnswerProxy } from './support/slow-proxy.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /**
  * "Nothing lost": every registration mutation takes an idempotencyKey. A retry with the same key returns
@@ -16,7 +16,7 @@ import { startStack, type TestStack } from './support/stack.js';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -1,12 +1,11 @@
 import { gql } from 'graphql-request';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IntellimeterSimulator } from '../subgraphs/intellimeter/simulator/index.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startStack } from './support/stack.js';
 
 /**
  * The subgraph over each of Intellimeter's wire formats (INTELLIMETER_RESPONSE_TYPE and _FILE_TYPE) gives
- * the same answers; and key rotation keeps the subgraph working with the new key. Each runs its own stack,
- * since both change how the subgraph talks to Intellimeter for the rest of its life.
+ * the same answers (key rotation: intellimeter-key-rotation.test.ts). Each runs its own stack, since the
+ * format changes how the subgraph talks to Intellimeter for the rest of its life.
  */
 
 const EVERYTHING = gql`
@@ -124,50 +123,5 @@ describe('wire formats', () => {
     expect(points).toHaveLength(4);
     expect(points.map((point) => point.registerResets.length)).toEqual([0, 1, 0, 0]);
     expect(points.every((point) => point.consumption.missing === 0 && point.consumption.readings.length === 24)).toBe(true);
-  });
-});
-
-describe('API key rotation', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-
-  it('keeps the subgraph working with the new key once the old session is gone', async () => {
-    const simulator = stack.simulator<IntellimeterSimulator>('intellimeter');
-    const oldKey = simulator.currentKey();
-    const { data, errors } = await stack.client.rawRequest<{ rotateIntellimeterApiKey: { apiKey: string; rotatedAt: string } }>(gql`
-      mutation {
-        rotateIntellimeterApiKey {
-          apiKey
-          rotatedAt
-        }
-      }
-    `);
-    expect(errors ?? []).toEqual([]);
-    const newKey = data.rotateIntellimeterApiKey.apiKey;
-    expect(newKey).not.toBe(oldKey);
-    expect(simulator.currentKey()).toBe(newKey);
-    expect(simulator.callCount('POST', '/key')).toBe(1);
-    // The old key no longer logs in.
-    expect((await fetch(`${simulator.url}/session?key=${oldKey}`, { method: 'PUT' })).status).toBe(401);
-
-    simulator.expireSessions();
-    const logins = simulator.logins;
-    const after = await stack.client.rawRequest<{ intellimeterPoints: { totalCount: number } }>(gql`
-      {
-        intellimeterPoints {
-          totalCount
-        }
-      }
-    `);
-    expect(after.errors ?? []).toEqual([]);
-    expect(after.data.intellimeterPoints.totalCount).toBe(4);
-    // It logged in again, with the new key (the old one would have been refused).
-    expect(simulator.logins).toBe(logins + 1);
   });
 });

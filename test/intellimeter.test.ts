@@ -3,14 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IntellimeterClient } from '../subgraphs/intellimeter/client.js';
 import type { IntellimeterSimulator } from '../subgraphs/intellimeter/simulator/index.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /** The Intellimeter subgraph as a user sees it: through the gateway, against the simulator. */
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -7,7 +7,7 @@ import { PROVIDERS as REGISTRY } from '../subgraphs/registry.js';
 import { SEED_USER_IDS } from '../subgraphs/volue/simulator/seed.js';
 import { describeErrors } from './support/operations.js';
 import { everyProvidersMeteringPointField, meteringPointFields } from './support/providers.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /**
  * One graph across five providers: the same physical connection (a national metering point id) is
@@ -49,7 +49,7 @@ const METER_TYPE = Object.fromEntries(PROVIDERS.map((provider) => [provider, JOI
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -67,7 +67,12 @@ describe('a connection reset on a reused socket', () => {
   async function gatewayThroughProxy(): Promise<{ query: TestStack['query']; proxy: SubgraphProxy }> {
     const proxy = await startSubgraphProxy(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`);
     started.push(proxy);
-    const gateway = await startGateway({ host: '127.0.0.1', port: 0, subgraphUrls: { openvolt: proxy.url } });
+    const gateway = await startGateway({
+      host: '127.0.0.1',
+      port: 0,
+      subgraphUrls: { openvolt: proxy.url },
+      subgraphSecret: stack.subgraphSecret,
+    });
     started.push(gateway);
     return { query: gatewayClient(`${gateway.url}/graphql`).query, proxy };
   }

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
 import { ENERKEY_SIMULATOR_KEYS, type EnerkeySimulator } from '../subgraphs/enerkey/simulator/index.js';
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { declaredMetrics, sampleSum, samples, scrape } from './support/prometheus.js';
@@ -79,7 +78,7 @@ describe('a subgraph’s /metrics', () => {
 
   it('counts webhook deliveries accepted and refused', async () => {
     const deliver = (body: unknown) =>
-      fetch(`${subgraphUrl('openvolt')}${OPENVOLT_WEBHOOK_PATH}`, {
+      fetch(stack.subgraphs.openvolt!.webhookUrl!, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { describeErrors } from './support/operations.js';
-import { gatewayOver, startStack, unusedPort, type GatewayClient, type TestStack } from './support/stack.js';
+import { readGatewayConfig } from '../gateway/config.js';
+import { unusedPort } from './support/ports.js';
+import { gatewayOver, OPEN_WITH_ADMIN, startStack, type GatewayClient, type TestStack } from './support/stack.js';
 
 /**
  * Mutations report each outcome (DESIGN.md, "Errors and partial answers"): every mutation's result is
@@ -11,7 +13,7 @@ import { gatewayOver, startStack, unusedPort, type GatewayClient, type TestStack
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -89,7 +91,11 @@ describe('several mutations in one request', () => {
   });
 
   it('a subgraph is stopped: the mutations at the others show their results', async () => {
-    const gateway = await gatewayOver(stack, { intellimeter: `http://127.0.0.1:${await unusedPort()}/graphql` });
+    const gateway = await gatewayOver(
+      stack,
+      { intellimeter: `http://127.0.0.1:${await unusedPort()}/graphql` },
+      { access: readGatewayConfig(OPEN_WITH_ADMIN).access },
+    );
     try {
       const { data, errors } = await threeProviders(gateway, 'stopped');
       expect(describeErrors(errors)).toEqual([expect.stringMatching(/^UPSTREAM_UNAVAILABLE: The intellimeter part of the graph/)]);

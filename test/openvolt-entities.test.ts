@@ -1,6 +1,6 @@
 import { GraphQLClient, gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStack, type TestStack } from './support/stack.js';
+import { asGateway, startStack, type TestStack } from './support/stack.js';
 
 /**
  * Entity references, the way the gateway resolves them when another subgraph points at an Openvolt
@@ -11,7 +11,7 @@ let subgraph: GraphQLClient;
 
 beforeAll(async () => {
   stack = await startStack();
-  subgraph = new GraphQLClient(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`, { errorPolicy: 'all' });
+  subgraph = new GraphQLClient(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`, { errorPolicy: 'all', headers: asGateway(stack) });
 });
 afterAll(async () => {
   await stack?.stop();

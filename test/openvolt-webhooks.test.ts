@@ -25,7 +25,7 @@ const envelope = (deliveryId: string) => ({
 });
 
 async function post(query: string, body: unknown): Promise<number> {
-  const url = `${stack.subgraphs.openvolt!.subgraph.url}/webhooks/openvolt${query}`;
+  const url = `${stack.subgraphs.openvolt!.webhooks!.url}/webhooks/openvolt${query}`;
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return response.status;
 }

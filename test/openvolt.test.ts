@@ -1,7 +1,7 @@
 import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /** The Openvolt subgraph as a user sees it: through the gateway, against the simulator. */
 
@@ -11,7 +11,7 @@ const TEST_CUSTOMER_ID = '6514153c23e3d1424bf82738';
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -888,7 +888,7 @@ describe('webhooks', () => {
     expect(data.openvoltMeter.lastDataReceivedAt).not.toBe(before.data.openvoltMeter.lastDataReceivedAt);
 
     // Openvolt retrying the same delivery must not record it twice.
-    const webhookUrl = `${stack.subgraphs.openvolt!.subgraph.url}/webhooks/openvolt`;
+    const webhookUrl = stack.subgraphs.openvolt!.webhookUrl!;
     const envelope = { ...(event.envelope as Record<string, unknown>) };
     const redelivery = await fetch(webhookUrl, {
       method: 'POST',
@@ -909,13 +909,45 @@ describe('webhooks', () => {
   });
 
   it('a malformed delivery is refused with 400', async () => {
-    const response = await fetch(`${stack.subgraphs.openvolt!.subgraph.url}/webhooks/openvolt`, {
+    const response = await fetch(stack.subgraphs.openvolt!.webhookUrl!, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ event_id: 'meter_data.received' }),
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/event_timestamp|delivery_id/);
+  });
+
+  it('with no token configured, the stack made one for this run: a forged unsigned meter_data.received is refused (401, JSON)', async () => {
+    expect(new URL(stack.subgraphs.openvolt!.webhookUrl!).searchParams.get('token')).toMatch(/^[\w-]{40,}$/);
+    const forged = {
+      subscription_id: '3f9d7f3e-0000-4000-8000-000000000009',
+      event_id: 'meter_data.received',
+      event_timestamp: '2030-01-01T00:00:00.000Z',
+      delivery_id: 'forged-2030',
+      payload: [{ meter_id: TEST_METER_ID, start_interval: '2029-12-31T00:00:00.000Z', end_interval: '2030-01-01T00:00:00.000Z' }],
+    };
+    const response = await fetch(`${stack.subgraphs.openvolt!.webhooks!.url}/webhooks/openvolt`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(forged),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe(
+      'UNAUTHENTICATED',
+    );
+    const { data } = await query<{ openvoltMeter: { lastDataReceivedAt: string | null } }>(
+      gql`
+        query ($id: ID!) {
+          openvoltMeter(id: $id) {
+            lastDataReceivedAt
+          }
+        }
+      `,
+      { id: TEST_METER_ID },
+    );
+    expect(data.openvoltMeter.lastDataReceivedAt ?? '').not.toMatch(/^2030/);
   });
 });
 

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../gateway/index.js';
 import { startStack, type TestStack } from './support/stack.js';
 import { startSubgraphProxy } from './support/subgraph-proxy.js';
+import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
+import { everyProvidersMeteringPointField } from './support/providers.js';
 
 /**
  * The gateway's performance mechanisms, proven by counts (never by timings; figures are in bench/):
@@ -17,6 +19,18 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** Lookups of the metering point every provider knows, under alias names never planned before. */
+let round = 0;
+function freshlyAliasedLookups(count: number): string {
+  round += 1;
+  const lookups = Array.from(
+    { length: count },
+    (_, index) =>
+      `p${round}n${index}: meteringPoint(id: "${SHARED_METERING_POINTS.officeEan}") { id ${everyProvidersMeteringPointField()} }`,
+  );
+  return `query { ${lookups.join('\n')} }`;
+}
+
 const METER = 'query PlanCacheMeter($first: Int!) { openvoltMeters(first: $first) { nodes { id meterNumber } } }';
 
 describe('query-plan cache', () => {
@@ -29,6 +43,33 @@ describe('query-plan cache', () => {
     }
     expect(stack.gateway.queryPlanCache.misses - before.misses).toBe(1);
     expect(stack.gateway.queryPlanCache.hits - before.hits).toBe(3);
+  });
+
+  it('makes a new plan on the planner thread, once for requests that ask for it together', async () => {
+    const before = { ...stack.gateway.queryPlanCache };
+    const operation = freshlyAliasedLookups(3);
+    const answers = await Promise.all([1, 2, 3].map(() => stack.query(operation)));
+    for (const { data, errors } of answers) {
+      expect(errors).toEqual([]);
+      expect(Object.keys(data)).toHaveLength(3);
+    }
+    expect(stack.gateway.queryPlanCache.plannedOffThread - before.plannedOffThread).toBe(1);
+    expect(stack.gateway.queryPlanCache.misses - before.misses).toBe(3);
+  });
+
+  it('answers a cached query while the planner thread plans thirty aliased lookups (the event loop is not blocked)', async () => {
+    await stack.query(METER, { first: 1 });
+    const before = stack.gateway.queryPlanCache.plannedOffThread;
+    const expensive = stack.query(freshlyAliasedLookups(30));
+    // Asked after the expensive operation, and answered before its plan is made (on the main thread
+    // that plan would have been made first, in one block).
+    const small = await stack.query(METER, { first: 1 });
+    expect(small.errors).toEqual([]);
+    expect(stack.gateway.queryPlanCache.plannedOffThread).toBe(before);
+    const { data, errors } = await expensive;
+    expect(errors).toEqual([]);
+    expect(Object.keys(data)).toHaveLength(30);
+    expect(stack.gateway.queryPlanCache.plannedOffThread).toBe(before + 1);
   });
 
   it('plans a different operation separately', async () => {
@@ -45,7 +86,13 @@ describe('connections from the gateway to a subgraph', () => {
     const proxy = await startSubgraphProxy(`${stack.subgraphs.openvolt!.subgraph.url}/graphql`);
     let gateway: RunningGateway | undefined;
     try {
-      gateway = await startGateway({ host: '127.0.0.1', port: 0, subgraphUrls: { openvolt: proxy.url }, tuning });
+      gateway = await startGateway({
+        host: '127.0.0.1',
+        port: 0,
+        subgraphUrls: { openvolt: proxy.url },
+        subgraphSecret: stack.subgraphSecret,
+        tuning,
+      });
       for (let i = 0; i < 5; i += 1) {
         const response = await fetch(`${gateway.url}/graphql`, {
           method: 'POST',

@@ -34,14 +34,20 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-type Replica = GraphQLClient & { serverUrl: string };
+/** A replica's GraphQL client, and where its webhook receivers are (a provider that has them). */
+type Replica = GraphQLClient & { webhooksUrl?: string };
 
 async function replicas(module: AnyProvider, env: Record<string, string>): Promise<Replica[]> {
   const clients: Replica[] = [];
   for (let i = 0; i < 2; i++) {
-    const { subgraph } = await startProvider(module, { HOST: '127.0.0.1', LOG_LEVEL: process.env.LOG_LEVEL, STORE_URL: redis.url, ...env });
+    const { subgraph, webhooks } = await startProvider(module, {
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.LOG_LEVEL,
+      STORE_URL: redis.url,
+      ...env,
+    });
     running.push(subgraph as RunningServer);
-    clients.push(Object.assign(new GraphQLClient(`${subgraph.url}/graphql`), { serverUrl: subgraph.url }));
+    clients.push(Object.assign(new GraphQLClient(`${subgraph.url}/graphql`), { webhooksUrl: webhooks?.url }));
   }
   return clients;
 }
@@ -137,6 +143,7 @@ describe.skipIf(!withRedis)('two Openvolt replicas on one Redis', () => {
       OPENVOLT_SUBGRAPH_PORT: '0',
       OPENVOLT_API_URL: `${simulator.url}/v1`,
       OPENVOLT_API_KEY: OPENVOLT_SIMULATOR_API_KEY,
+      OPENVOLT_WEBHOOK_TOKEN: 'replicas-webhook-token',
     });
     return { simulator, a: a!, b: b! };
   }
@@ -168,7 +175,7 @@ describe.skipIf(!withRedis)('two Openvolt replicas on one Redis', () => {
       payload: [{ meter_id: meterId, start_interval: '2026-11-19T00:00:00.000Z', end_interval: '2026-11-20T00:00:00.000Z' }],
     });
     const deliver = (replica: Replica) =>
-      fetch(`${replica.serverUrl}${OPENVOLT_WEBHOOK_PATH}`, {
+      fetch(`${replica.webhooksUrl}${OPENVOLT_WEBHOOK_PATH}?token=replicas-webhook-token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: delivery,
@@ -216,7 +223,7 @@ describe.skipIf(!withRedis)('two Volue replicas on one Redis', () => {
       notificationType: 'UserEligibilityUpdated',
       payload: {},
     });
-    const response = await fetch(`${a!.serverUrl}${VOLUE_WEBHOOK_PATH}`, {
+    const response = await fetch(`${a!.webhooksUrl}${VOLUE_WEBHOOK_PATH}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [VOLUE_SIGNATURE_HEADER]: signPayload(Buffer.from(body), secret) },
       body,

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProvider } from '../shared/subgraph/provider.js';
+import { SUBGRAPH_SECRET_SETTING } from '../shared/subgraph/gateway-secret.js';
+import { credentialFingerprint } from '../shared/connector/upstream-auth.js';
+import { startProvider, type StartedSubgraph } from '../shared/subgraph/provider.js';
 import { openvolt as openvoltProvider } from '../subgraphs/openvolt/provider.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
@@ -19,7 +21,7 @@ import {
   startVolueSimulator,
   type VolueSimulator,
 } from '../subgraphs/volue/simulator/index.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { asGateway, OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /**
  * "Nothing lost across restarts": with nothing configured but the providers (so the simulators outlive
@@ -30,6 +32,7 @@ import { startStack, type TestStack } from './support/stack.js';
  */
 
 const METER_ID = '6514167223e3d1424bf82742';
+const WEBHOOK_TOKEN = 'restart-test-webhook-token';
 let openvolt: OpenvoltSimulator;
 let volue: VolueSimulator;
 let intellimeter: IntellimeterSimulator;
@@ -45,6 +48,7 @@ beforeAll(async () => {
   env = {
     OPENVOLT_API_URL: `${openvolt.url}/v1`,
     OPENVOLT_API_KEY: OPENVOLT_SIMULATOR_API_KEY,
+    OPENVOLT_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
     VOLUE_API_URL: volue.apiUrl,
     VOLUE_TOKEN_URL: volue.tokenUrl,
     VOLUE_CLIENT_ID: VOLUE_SIMULATOR_CLIENT_ID,
@@ -53,8 +57,8 @@ beforeAll(async () => {
     INTELLIMETER_API_URL: intellimeter.url,
     INTELLIMETER_API_KEY: INTELLIMETER_SIMULATOR_API_KEY,
   };
-  stack = await startStack(env);
-  openvolt.setWebhookUrl(`${stack.subgraphs.openvolt!.subgraph.url}${OPENVOLT_WEBHOOK_PATH}`);
+  stack = await startStack({ ...env, ...OPEN_WITH_ADMIN });
+  openvolt.setWebhookUrl(stack.subgraphs.openvolt!.webhookUrl);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -95,7 +99,7 @@ const SUBSCRIBE = gql`
 const ROTATE = gql`
   mutation {
     rotateIntellimeterApiKey {
-      apiKey
+      fingerprint
     }
   }
 `;
@@ -122,7 +126,7 @@ describe('a subgraph restarted mid-run', () => {
     await openvolt.deliverMeterDataReceived([
       { meter_id: METER_ID, start_interval: '2026-11-19T00:00:00.000Z', end_interval: '2026-11-20T00:00:00.000Z' },
     ]);
-    const { rotateIntellimeterApiKey } = await ok<{ rotateIntellimeterApiKey: { apiKey: string } }>(ROTATE);
+    const { rotateIntellimeterApiKey } = await ok<{ rotateIntellimeterApiKey: { fingerprint: string } }>(ROTATE);
     const before = await ok<any>(STATE, { meterId: METER_ID });
     expect(before.openvoltEvents.totalCount).toBe(1);
     expect(before.openvoltMeter.lastDataReceivedAt).not.toBeNull();
@@ -139,10 +143,10 @@ describe('a subgraph restarted mid-run', () => {
     expect(volue.callCount('POST', WEBHOOKS_PATH)).toBe(1);
     expect(volue.callCount('POST', VOLUE_TOKEN_PATH)).toBe(tokensBefore);
     expect((await ok<any>(INTELLIMETER_READ)).intellimeterAccount.username).toBeTruthy();
-    expect(intellimeter.currentKey()).toBe(rotateIntellimeterApiKey.apiKey);
+    expect(credentialFingerprint(intellimeter.currentKey())).toBe(rotateIntellimeterApiKey.fingerprint);
 
     // A redelivery after the restart is recognised as one; a new delivery reaches the restarted receiver.
-    const redelivery = await fetch(`${stack.subgraphs.openvolt!.subgraph.url}${OPENVOLT_WEBHOOK_PATH}`, {
+    const redelivery = await fetch(stack.subgraphs.openvolt!.webhookUrl!, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(before.openvoltEvents.nodes[0].envelope),
@@ -155,8 +159,10 @@ describe('a subgraph restarted mid-run', () => {
   });
 
   it('shares its store with a second process started before the first one stops (an overlapping restart)', async () => {
-    const { subgraph: second } = await startProvider(openvoltProvider, {
+    const second = await startProvider(openvoltProvider, {
       ...env,
+      // The stack's secret: its gateway's calls reach this process too.
+      [SUBGRAPH_SECRET_SETTING]: stack.subgraphSecret,
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.LOG_LEVEL,
       DATA_DIR: stack.dataDir,
@@ -169,28 +175,28 @@ describe('a subgraph restarted mid-run', () => {
         delivery_id: 'overlap-1',
         payload: { _id: 'c-1' },
       };
-      const post = (url: string) =>
-        fetch(`${url}${OPENVOLT_WEBHOOK_PATH}`, {
+      const post = ({ webhooks }: StartedSubgraph) =>
+        fetch(`${webhooks!.url}${OPENVOLT_WEBHOOK_PATH}?token=${WEBHOOK_TOKEN}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(delivery),
         });
-      const count = async (url: string) => {
-        const response = await fetch(`${url}/graphql`, {
+      const count = async ({ subgraph }: StartedSubgraph) => {
+        const response = await fetch(`${subgraph.url}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...asGateway(stack) },
           body: JSON.stringify({ query: '{ openvoltEvents(type: "customer.created") { totalCount } }' }),
         });
         return ((await response.json()) as { data: { openvoltEvents: { totalCount: number } } }).data.openvoltEvents.totalCount;
       };
-      const first = stack.subgraphs.openvolt!.subgraph.url;
+      const first = stack.subgraphs.openvolt!;
       // Received by the new process, read by the old one; redelivered to the old one, still one.
-      expect((await post(second.url)).status).toBe(204);
+      expect((await post(second)).status).toBe(204);
       expect(await count(first)).toBe(1);
       expect((await post(first)).status).toBe(204);
-      expect(await count(second.url)).toBe(1);
+      expect(await count(second)).toBe(1);
     } finally {
-      await second.stop();
+      await second.subgraph.stop();
     }
   });
 
@@ -223,7 +229,7 @@ describe('a subgraph restarted mid-run', () => {
       // tokens, sessions and rotated key name the provider by URL, and the fresh simulators refuse them.
       let simulatorPorts: Record<string, string> = {};
       for (let start = 0; start < 2; start++) {
-        const again = await startStack({ DATA_DIR: dataDir, ...simulatorPorts });
+        const again = await startStack({ DATA_DIR: dataDir, ...simulatorPorts, ...OPEN_WITH_ADMIN });
         try {
           answers.push(await again.query(everyProvider));
           if (start === 0) expect((await again.query(ROTATE)).errors).toEqual([]);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERGRAPH_PATH, readGatewayConfig, startGateway } from '../gateway/index.js';
 import type { RunningServer } from '../shared/subgraph/server.js';
 import type { RunningSimulator } from '../shared/simulator/server.js';
-import { settingPrefix, startProvider } from '../shared/subgraph/provider.js';
+import { settingPrefix, startProvider, type StartedSubgraph } from '../shared/subgraph/provider.js';
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
 import { OPENVOLT_WEBHOOK_PATH } from '../subgraphs/openvolt/webhooks.js';
@@ -17,7 +17,7 @@ import { VOLUE_WEBHOOK_PATH } from '../subgraphs/volue/webhooks.js';
 import { startBalancer, type Balancer } from './support/balancer.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 import { heldAtProviders, runMixedClients, uncoded } from './support/soak.js';
-import { gatewayClient } from './support/stack.js';
+import { OPEN_WITH_ADMIN, gatewayClient } from './support/stack.js';
 import { hasTool } from './support/tools.js';
 
 /**
@@ -40,15 +40,21 @@ const WEBHOOK_SECRET = 'soak-replicas-webhook-secret';
 let redis: TestRedis;
 const simulators: Record<string, RunningSimulator> = {};
 const env: Record<string, Record<string, string>> = {};
-const replicas: Record<string, RunningServer[]> = {};
+const replicas: Record<string, StartedSubgraph[]> = {};
+/** In front of each subgraph's replicas; `webhooks` in front of their webhook receivers (Openvolt's, Volue's). */
 const balancers: Record<string, Balancer> = {};
+const webhookBalancers: Record<string, Balancer> = {};
 let gateway: RunningServer;
 let graph: ReturnType<typeof gatewayClient>;
 
-async function startReplica(name: string, port = 0): Promise<RunningServer> {
+async function startReplica(name: string, ports?: { subgraph: number; webhooks?: number }): Promise<StartedSubgraph> {
   const module = PROVIDERS.find((candidate) => candidate.name === name)!;
-  const { subgraph } = await startProvider(module, { ...env[name], [`${settingPrefix(module)}_SUBGRAPH_PORT`]: String(port) });
-  return subgraph;
+  const prefix = settingPrefix(module);
+  return startProvider(module, {
+    ...env[name],
+    [`${prefix}_SUBGRAPH_PORT`]: String(ports?.subgraph ?? 0),
+    [`${prefix}_WEBHOOK_PORT`]: String(ports?.webhooks ?? 0),
+  });
 }
 
 beforeAll(async () => {
@@ -64,7 +70,12 @@ beforeAll(async () => {
   Object.assign(simulators, { openvolt, volue, umeter, enerkey, intellimeter });
   const common = { HOST: '127.0.0.1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', STORE_URL: redis.url };
   Object.assign(env, {
-    openvolt: { ...common, OPENVOLT_API_URL: `${openvolt.url}/v1`, OPENVOLT_API_KEY: OPENVOLT_SIMULATOR_API_KEY },
+    openvolt: {
+      ...common,
+      OPENVOLT_API_URL: `${openvolt.url}/v1`,
+      OPENVOLT_API_KEY: OPENVOLT_SIMULATOR_API_KEY,
+      OPENVOLT_WEBHOOK_TOKEN: 'soak-webhook-token',
+    },
     volue: {
       ...common,
       VOLUE_API_URL: volue.apiUrl,
@@ -86,10 +97,12 @@ beforeAll(async () => {
   });
   for (const { name } of PROVIDERS) {
     replicas[name] = [await startReplica(name), await startReplica(name)];
-    balancers[name] = await startBalancer(replicas[name]!.map((replica) => replica.url));
+    balancers[name] = await startBalancer(replicas[name]!.map((replica) => replica.subgraph.url));
+    const receivers = replicas[name]!.flatMap((replica) => (replica.webhooks ? [replica.webhooks.url] : []));
+    if (receivers.length > 0) webhookBalancers[name] = await startBalancer(receivers);
   }
   gateway = await startGateway({
-    ...readGatewayConfig({ HOST: '127.0.0.1', GATEWAY_PORT: '0' }),
+    ...readGatewayConfig({ HOST: '127.0.0.1', GATEWAY_PORT: '0', ...OPEN_WITH_ADMIN }),
     supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
     subgraphUrls: Object.fromEntries(Object.entries(balancers).map(([name, balancer]) => [name, `${balancer.url}/graphql`])),
   });
@@ -97,8 +110,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway?.stop();
-  for (const balancer of Object.values(balancers)) await balancer.stop();
-  for (const pair of Object.values(replicas)) for (const replica of pair) await replica.stop();
+  for (const balancer of [...Object.values(balancers), ...Object.values(webhookBalancers)]) await balancer.stop();
+  for (const pair of Object.values(replicas)) for (const replica of pair) await replica.subgraph.stop();
   for (const simulator of Object.values(simulators)) await simulator.stop();
   await redis?.stop();
 });
@@ -123,7 +136,11 @@ function deliverOpenvolt(n: number) {
     payload: { _id: `soak-customer-${n}` },
   });
   return deliverUntilAccepted(() =>
-    fetch(`${balancers.openvolt!.url}${OPENVOLT_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+    fetch(`${webhookBalancers.openvolt!.url}${OPENVOLT_WEBHOOK_PATH}?token=soak-webhook-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }),
   );
 }
 
@@ -135,7 +152,7 @@ function deliverVolue(n: number) {
     payload: {},
   });
   const headers = { 'content-type': 'application/json', [VOLUE_SIGNATURE_HEADER]: signPayload(Buffer.from(body), WEBHOOK_SECRET) };
-  return deliverUntilAccepted(() => fetch(`${balancers.volue!.url}${VOLUE_WEBHOOK_PATH}`, { method: 'POST', headers, body }));
+  return deliverUntilAccepted(() => fetch(`${webhookBalancers.volue!.url}${VOLUE_WEBHOOK_PATH}`, { method: 'POST', headers, body }));
 }
 
 describe.skipIf(!withRedis)('soak over two replicas of every subgraph on one Redis', () => {
@@ -149,8 +166,8 @@ describe.skipIf(!withRedis)('soak over two replicas of every subgraph on one Red
       restarted = (async () => {
         const old = replicas.volue![1]!;
         servedByRestartedBefore = balancers.volue!.served[1]!;
-        await old.stop();
-        replicas.volue![1] = await startReplica('volue', old.port);
+        await old.subgraph.stop();
+        replicas.volue![1] = await startReplica('volue', { subgraph: old.subgraph.port, webhooks: old.webhooks?.port });
       })();
     };
     // The providers deliver webhooks while the clients work; every fourth delivery comes twice.
@@ -215,7 +232,7 @@ describe.skipIf(!withRedis)('soak over two replicas of every subgraph on one Red
     const expected = { openvolt: ids('soak-delivery'), volue: ids('soak-notification') };
     for (const name of ['openvolt', 'volue'] as const)
       for (const replica of replicas[name]!) {
-        const { data, errors } = await gatewayClient(`${replica.url}/graphql`).query<{
+        const { data, errors } = await gatewayClient(`${replica.subgraph.url}/graphql`).query<{
           list: { totalCount: number; nodes: Array<{ id: string }> };
         }>(listed[name]);
         expect(errors).toEqual([]);

@@ -5,7 +5,7 @@ import { VOLUE_SIMULATOR_CLIENT_ID, VOLUE_SIMULATOR_CLIENT_SECRET, startVolueSim
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { startSlowAnswerProxy, type SlowAnswerProxy } from './support/slow-proxy.js';
 import { heldAtProviders, runMixedClients, uncoded } from './support/soak.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /**
  * Soak ("Nothing lost"): ten concurrent clients send a few hundred mixed queries and registration
@@ -31,6 +31,7 @@ beforeAll(async () => {
   volue = await startVolueSimulator({ host: '127.0.0.1', port: 0 });
   proxy = await startSlowAnswerProxy(volue.url);
   stack = await startStack({
+    ...OPEN_WITH_ADMIN,
     VOLUE_API_URL: `${proxy.url}${VOLUE_API_BASE_PATH}`,
     VOLUE_TOKEN_URL: volue.tokenUrl,
     VOLUE_CLIENT_ID: VOLUE_SIMULATOR_CLIENT_ID,

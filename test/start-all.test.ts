@@ -49,8 +49,10 @@ describe('start-all', () => {
       child.kill('SIGINT');
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);
-      // A simulator and a subgraph per provider, and the gateway.
-      expect(output).toContain(`stopping ${2 * PROVIDERS.length + 1} servers`);
+      // A simulator and a subgraph per provider, the webhook receivers of those that have them, and the gateway.
+      const receivers = PROVIDERS.filter(({ ports }) => ports.webhook !== undefined).length;
+      expect(output).toMatch(/openvolt-webhooks\s+webhooks\s+http:\/\/127\.0\.0\.1:\d+/);
+      expect(output).toContain(`stopping ${2 * PROVIDERS.length + receivers + 1} servers`);
       expect(output).toMatch(/"component":"shutdown".*"msg":"stopped"/);
       await expect(fetch(gatewayUrl!)).rejects.toThrow();
       // With nothing configured, every subgraph keeps its state in its own embedded store under DATA_DIR.

@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 async function deliver(body: Buffer, signature?: string): Promise<number> {
-  const response = await fetch(`${stack.subgraphs.volue!.subgraph.url}/webhooks/volue`, {
+  const response = await fetch(`${stack.subgraphs.volue!.webhooks!.url}/webhooks/volue`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(signature === undefined ? {} : { 'X-Payload-Signature': signature }) },
     body,

@@ -12,7 +12,7 @@ import {
   SEED_VEHICLE_ID,
 } from '../subgraphs/volue/simulator/seed.js';
 import { readmeOperations } from './support/readme.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /** The Volue subgraph as a user sees it: through the gateway, against the simulator of the current partner API. */
 
@@ -20,7 +20,7 @@ let stack: TestStack;
 const sim = () => stack.simulator<VolueSimulator>('volue');
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack(OPEN_WITH_ADMIN);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -919,7 +919,7 @@ describe('webhooks', () => {
   it('subscribes this server to events; a new event arrives signed, typed, and in Volue’s delivery log', async () => {
     const webhook = await subscribe({ name: 'gridgraph', notificationTypes: ['LOCATION_LPC_REQUESTED'] });
     expect(webhook).toMatchObject({ name: 'gridgraph', notificationTypes: ['LOCATION_LPC_REQUESTED'], enabled: true, status: 'NEW' });
-    expect(webhook.url).toBe(`${stack.subgraphs.volue!.subgraph.url}/webhooks/volue`);
+    expect(webhook.url).toBe(`${stack.subgraphs.volue!.webhooks!.url}/webhooks/volue`);
 
     const event = await sim().createEvent('LocationLPC');
     await sim().createEvent('UserEligibility'); // not subscribed: not delivered

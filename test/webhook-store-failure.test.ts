@@ -1,8 +1,7 @@
-import express from 'express';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { receiverApps } from './support/receivers.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../shared/store/index.js';
+import { readWebhookSettings } from '../shared/subgraph/webhook-inbox.js';
 import { OPENVOLT_WEBHOOK_PATH, OpenvoltEvents, mountOpenvoltWebhook } from '../subgraphs/openvolt/webhooks.js';
 import { VOLUE_SIGNATURE_HEADER, signPayload } from '../subgraphs/volue/contract.js';
 import { VOLUE_WEBHOOK_PATH, VolueNotifications, mountVolueWebhook } from '../subgraphs/volue/webhooks.js';
@@ -13,10 +12,8 @@ import { VOLUE_WEBHOOK_PATH, VolueNotifications, mountVolueWebhook } from '../su
  */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const servers: Server[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-});
+const { serve, closeAll } = receiverApps();
+afterAll(closeAll);
 
 /** A store whose writes fail until `heal()`. */
 function brokenStore() {
@@ -28,20 +25,12 @@ function brokenStore() {
   return Object.assign(store, { heal: () => void (store.setIfAbsent = setIfAbsent) });
 }
 
-async function serve(mount: (app: express.Express) => void): Promise<string> {
-  const app = express();
-  mount(app);
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((resolve) => server.once('listening', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 describe('when the store fails', () => {
   it('the Openvolt receiver answers 503 and keeps the redelivery once the store is back', async () => {
     const store = brokenStore();
     const events = new OpenvoltEvents(store, 30 * DAY_MS);
-    const url = (await serve((app) => mountOpenvoltWebhook(app, events, undefined))) + OPENVOLT_WEBHOOK_PATH;
+    const receiver = { token: 'store-failure-token', settings: readWebhookSettings({}), now: Date.now };
+    const url = (await serve((app) => mountOpenvoltWebhook(app, events, receiver))) + `${OPENVOLT_WEBHOOK_PATH}?token=store-failure-token`;
     const deliver = () =>
       fetch(url, {
         method: 'POST',
@@ -62,7 +51,8 @@ describe('when the store fails', () => {
     const store = brokenStore();
     const notifications = new VolueNotifications(store, 30 * DAY_MS);
     const secret = 'store-failure-secret';
-    const url = (await serve((app) => mountVolueWebhook(app, notifications, secret))) + VOLUE_WEBHOOK_PATH;
+    const receiver = { secret, settings: readWebhookSettings({}), now: Date.now };
+    const url = (await serve((app) => mountVolueWebhook(app, notifications, receiver))) + VOLUE_WEBHOOK_PATH;
     const body = JSON.stringify({ notificationId: 'n-9', eventId: 'e-9', notificationType: 'PriceCurveCreated', payload: {} });
     const deliver = () =>
       fetch(url, {

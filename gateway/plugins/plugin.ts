@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { QueryPlanCache } from '@apollo/query-planner';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Express } from 'express';
+import type { Express, Request } from 'express';
 import type { GraphQLFormattedError, ValidationRule } from 'graphql';
 import type { HealthReport } from '../../shared/subgraph/server.js';
 
@@ -13,6 +13,8 @@ import type { HealthReport } from '../../shared/subgraph/server.js';
 export interface GatewayPlugin {
   /** Express routes and middleware, registered before GraphQL in plugin order (a page, a credential check). */
   routes?: (app: Express) => void;
+  /** What the plugin adds to each request's GraphQL context (read by its Apollo plugins). */
+  context?: (req: Request) => Record<string, unknown>;
   /** Checked on every operation before it is planned. */
   validationRules?: ValidationRule[];
   apolloPlugins?: ApolloServerPlugin[];

@@ -1,26 +1,35 @@
 import { subgraphUrlSetting } from '../../gateway/config.js';
+import { SUBGRAPH_SECRET_SETTING } from '../../shared/subgraph/gateway-secret.js';
 import type { ProviderFacts } from './providers.js';
 
 /**
  * docker-compose.yml: Redis, one service per provider subgraph and the gateway, all of one image
- * (Dockerfile) in different roles. A provider with a `<PREFIX>_WEBHOOK_RECEIVER_URL` setting is told its
- * receiver's URL as the network sees it: `/webhooks/<name>` on its service (the path both providers with
- * webhook receivers use).
+ * (Dockerfile) in different roles. Only the gateway's port and the webhook receivers' ports are published
+ * (README "Security"): a subgraph's GraphQL port is reached by the gateway over the compose network alone,
+ * and answers only with the shared GRIDGRAPH_SUBGRAPH_SECRET, which the file requires. A provider with a
+ * `<PREFIX>_WEBHOOK_RECEIVER_URL` setting is told its receiver's URL as the network sees it:
+ * `/webhooks/<name>` on its service's webhook port (the path both providers with webhook receivers use).
  */
 export function renderDockerCompose(providers: readonly ProviderFacts[], gatewayPort: number): string {
   const services = providers.map(({ name, label, prefix, ports, settings }) => {
     const environment = [`${prefix}_SUBGRAPH_PORT: '${ports.subgraph}'`];
-    if (`${prefix}_WEBHOOK_RECEIVER_URL` in settings) {
+    if (ports.webhook !== undefined) environment.push(`${prefix}_WEBHOOK_PORT: '${ports.webhook}'`);
+    if (`${prefix}_WEBHOOK_RECEIVER_URL` in settings && ports.webhook !== undefined) {
       environment.push(
         `# Where ${label} posts webhook deliveries: this service as the network sees it.`,
-        `${prefix}_WEBHOOK_RECEIVER_URL: http://${name}:${ports.subgraph}/webhooks/${name}`,
+        `${prefix}_WEBHOOK_RECEIVER_URL: http://${name}:${ports.webhook}/webhooks/${name}`,
       );
     }
+    const published =
+      ports.webhook === undefined
+        ? '    # GraphQL is not published: only the gateway calls it.'
+        : `    # Only the webhook receivers are published (${label} must reach them); GraphQL is not.
+    ports: ['${ports.webhook}:${ports.webhook}']`;
     return `
   ${name}:
     <<: *subgraph
     command: ['${name}']
-    ports: ['${ports.subgraph}:${ports.subgraph}']
+${published}
 ${readinessCheck(ports.subgraph)}
     environment:
       <<: *subgraph-env
@@ -38,7 +47,9 @@ ${environment.map((line) => `      ${line}`).join('\n')}
 # provider's credentials, .env.example) to use the real API — see the README's "Connecting real providers"
 # section. Scale a subgraph with
 #   docker compose up --scale ${providers[0]?.name ?? '<provider>'}=3
-# after removing its fixed host port mapping, or put a load balancer in front (README).
+# after removing its fixed host port mapping, or put a load balancer in front (README). Set
+# ${SUBGRAPH_SECRET_SETTING} first (in .env beside this file, e.g. from \`openssl rand -base64 32\`): it
+# is required, and the gateway and every subgraph must share it.
 x-subgraph: &subgraph
   build: .
   image: gridgraph
@@ -49,6 +60,8 @@ x-subgraph: &subgraph
   environment: &subgraph-env
     HOST: 0.0.0.0
     LOG_LEVEL: info
+    # Required: the subgraphs serve GraphQL only to a caller that sends it, the gateway (README "Security").
+    ${SUBGRAPH_SECRET_SETTING}: ${REQUIRED_SECRET}
     # All state (README "State"), shared by every replica: idempotency records, webhook deliveries,
     # tokens, rotated keys, request budgets.
     STORE_URL: redis://redis:6379/0
@@ -76,6 +89,7 @@ ${readinessCheck(gatewayPort)}
     environment:
       HOST: 0.0.0.0
       GATEWAY_PORT: '${gatewayPort}'
+      ${SUBGRAPH_SECRET_SETTING}: ${REQUIRED_SECRET}
       # The gateway is stateless; it finds each subgraph by its service name.
 ${providers.map(({ name, ports }) => `      ${subgraphUrlSetting(name)}: http://${name}:${ports.subgraph}/graphql`).join('\n')}
 
@@ -83,6 +97,9 @@ volumes:
   redis-data:
 `;
 }
+
+/** Compose's interpolation: the variable's value, or the stack does not start without it. */
+const REQUIRED_SECRET = `'\${${SUBGRAPH_SECRET_SETTING}:?set ${SUBGRAPH_SECRET_SETTING} (openssl rand -base64 32), shared by the gateway and the subgraphs}'`;
 
 /** A service is healthy when its /health/ready answers 2xx (README "Operations"); node is in the image, curl is not. */
 function readinessCheck(port: number): string {

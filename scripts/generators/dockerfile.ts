@@ -32,8 +32,8 @@ export function renderDockerfile(dockerfile: string, providers: readonly Provide
     `fetch('http://127.0.0.1:'+p+'/health/ready').then(a=>process.exit(a.ok?0:1),()=>process.exit(1))`;
   const generated = [
     BEGIN,
-    `# "End of the generated part": the gateway's and every provider subgraph's port, and the roles.`,
-    `EXPOSE ${[gatewayPort, ...providers.map(({ ports }) => ports.subgraph)].join(' ')}`,
+    `# "End of the generated part": the gateway's port, every provider subgraph's and webhook receivers', and the roles.`,
+    `EXPOSE ${[gatewayPort, ...providers.flatMap(({ ports }) => [ports.subgraph, ...(ports.webhook === undefined ? [] : [ports.webhook])])].join(' ')}`,
     `# Healthy = ready (README "Operations"): GET /health/ready of the role's server answers 2xx (a subgraph`,
     `# whose store answers; a gateway with at least one subgraph up). The entry point notes the role for it.`,
     `HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ${JSON.stringify(['node', '-e', probe])}`,

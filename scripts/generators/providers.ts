@@ -1,4 +1,5 @@
 import type { ValidatorSpec } from 'envalid';
+import type { ProviderPorts } from '../../shared/subgraph/module.js';
 import { settingPrefix, type AnyProvider } from '../../shared/subgraph/provider.js';
 
 /** A setting as the generators list it: envalid's spec, with its default, description and example. */
@@ -12,7 +13,7 @@ export interface ProviderFacts {
   label: string;
   /** `OPENVOLT` for openvolt. */
   prefix: string;
-  ports: { subgraph: number; simulator: number };
+  ports: ProviderPorts;
   settings: SettingSpecs;
   simulatorSettings: SettingSpecs;
 }
@@ -36,7 +37,7 @@ export async function providerFacts(providers: readonly AnyProvider[]): Promise<
   return facts;
 }
 
-/** One provider, one name, one setting prefix and two ports of its own: what every generated file assumes. */
+/** One provider, one name, one setting prefix and ports of its own: what every generated file assumes. */
 export function checkRegistry(facts: readonly ProviderFacts[]): void {
   const problems: string[] = [];
   const seen = new Map<string, string>();
@@ -46,6 +47,7 @@ export function checkRegistry(facts: readonly ProviderFacts[]): void {
       ['name', name],
       ['port', String(ports.subgraph)],
       ['port', String(ports.simulator)],
+      ...(ports.webhook === undefined ? [] : [['port', String(ports.webhook)]]),
     ]) {
       const owner = seen.get(`${what} ${value}`);
       if (owner) problems.push(`${name}: ${what} ${value} is ${owner}'s too`);

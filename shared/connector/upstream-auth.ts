@@ -42,6 +42,14 @@ export function credentialKey(provider: string, ...identity: string[]): string {
   return `credential:${provider}:${createHash('sha256').update(JSON.stringify(identity)).digest('hex')}`;
 }
 
+/**
+ * What a client or a log may see of a credential: the first 12 hex digits of its SHA-256, enough for an
+ * operator to tell two keys apart (`printf %s KEY | sha256sum`), of no use for calling the provider.
+ */
+export function credentialFingerprint(secret: string): string {
+  return `sha256:${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
+}
+
 export interface CredentialCacheOptions<T> {
   /** Obtains a new credential (a token request, a login). Its errors reach the waiting callers. */
   obtain(): Promise<Credential<T>>;

@@ -4,3 +4,5 @@ export * from './meter.js';
 export * from './metering-point.js';
 export * from './provider.js';
 export * from './validation.js';
+export * from './role-directive.js';
+export * from './roles.js';

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { cleanEnv, makeValidator, EnvError, type ValidatorSpec } from 'envalid';
 
 /**
@@ -66,7 +67,22 @@ export function readConfig<S extends Record<string, ValidatorSpec<unknown>>>(spe
   });
 }
 
+/**
+ * Whether a caller sent a configured secret (the gateway's shared secret, a webhook token), compared as
+ * SHA-256 digests in constant time: neither how much matched nor the secret's length shows in the timing.
+ */
+export function sameSecret(given: string, expected: string): boolean {
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
 /** A setting whose value is never echoed: keys, secrets, passwords, tokens. */
 export function looksSecret(name: string): boolean {
-  return /KEY|SECRET|PASSWORD|TOKEN/i.test(name);
+  // By whole name segments (ENERKEY_ is a provider, not a key); a credential's dates, URL or lifetime are not secret.
+  const segments = name.toUpperCase().split('_');
+  if (['URL', 'FROM', 'UNTIL', 'S', 'MS', 'PORT'].includes(segments.at(-1)!)) return false;
+  return segments.some((segment) => ['KEY', 'KEYS', 'SECRET', 'PASSWORD', 'TOKEN'].includes(segment));
 }

@@ -16,11 +16,19 @@ import {
 } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import { BadUserInputError } from '../graph/errors.js';
+import { ROLE_DIRECTIVE, ROLE_DIRECTIVE_DEFINITION, ROLE_SPEC_URL } from '../graph/roles.js';
 import { forgetFieldResolverFields } from './type-graphql-metadata.js';
 
-/** The federation spec every subgraph links, and the directives it may use. */
-export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])';
+/**
+ * The federation spec every subgraph links, and the directives it may use; and the role directive
+ * (shared/graph/roles.ts), which @composeDirective keeps in the supergraph for the gateway to read.
+ */
+export const FEDERATION_LINK = `extend schema
+  @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@composeDirective"])
+  @link(url: "${ROLE_SPEC_URL}", import: ["@${ROLE_DIRECTIVE}"])
+  @composeDirective(name: "@${ROLE_DIRECTIVE}")
+
+${ROLE_DIRECTIVE_DEFINITION}`;
 
 /**
  * The root types are shared by every subgraph, so their descriptions live here: composition keeps one

@@ -3,6 +3,7 @@ import type { ValidatorSpec } from 'envalid';
 import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../graph/metering-point.js';
+import { meteringPointMappingResolver } from '../graph/metering-point-mapping.js';
 import type { ProviderName } from '../graph/provider-names.js';
 import { ServerMetrics, reportingTo, type CredentialValidity, type RequestBudget } from '../observability/metrics.js';
 import { startTracing } from '../observability/tracing.js';
@@ -11,9 +12,22 @@ import { createStore, reportingErrors, type Store } from '../store/index.js';
 import { HistoryCache } from '../time/history-cache.js';
 import { readConfig } from './config.js';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation.js';
-import { closingStore, readProviderServerConfig, subgraphServerSettings, type ProviderServerConfig, type StartOptions } from './module.js';
+import { MeteringPointMapping, readMeteringPointMappingFile } from './metering-point-mapping.js';
+import {
+  closingStore,
+  readProviderServerConfig,
+  subgraphServerSettings,
+  type ProviderPorts,
+  type ProviderServerConfig,
+  type StartOptions,
+} from './module.js';
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { startGraphQLServer, stopOnSignals, type HealthReport, type RunningServer } from './server.js';
+import { SUBGRAPH_SECRET_SETTING } from './gateway-secret.js';
+import { limitValidationRules, readingsCap, tokenLimit } from './query-limits.js';
+import { startWebhookServer } from './webhook-server.js';
+import { createLogger } from '../observability/logger.js';
 
 /**
  * A provider is one declaration (DESIGN.md, "Layout"): `subgraphs/<name>/provider.ts` says what is
@@ -32,8 +46,8 @@ export interface ProviderDescriptor<
   provider: ProviderName;
   /** How a person writes the provider's name. */
   label: string;
-  /** Default ports of the subgraph and of its simulator (DESIGN.md, "Conventions"). */
-  ports: { subgraph: number; simulator: number };
+  /** Default ports of the subgraph, its simulator and its webhook receivers (DESIGN.md, "Conventions"). */
+  ports: ProviderPorts;
   /** The provider's own settings (`<PREFIX>_…`), each with its default and description; every provider also has the kit's. */
   settings: { [Name in keyof Settings]: ValidatorSpec<Settings[Name]> };
   /**
@@ -49,6 +63,12 @@ export interface ProviderDescriptor<
   finalAfterDays?: number;
   /** The resolver classes and reference resolvers; the kit adds the shared `meteringPoint` root. */
   schema: SubgraphSchemaOptions<Context>;
+  /**
+   * The provider's meters may lack a national metering point id: the kit adds the mapping's root fields
+   * (`<name>MeteringPointMappings`, `set<Name>MeteringPoint`), which read `meteringPoints` from the
+   * context (`options.meteringPoints.forRequest()`); the provider's joins ask that lookup.
+   */
+  mapsMeteringPoints?: boolean;
   /** What one process holds (clients, inboxes) for the provider at `config.apiUrl`, and each request's context. */
   serve(config: Config & { apiUrl: string }, store: Store, options: ServeOptions): ProviderService<Context>;
   /** The provider's simulator, loaded only when it is started: a subgraph against the real API loads none of it. */
@@ -59,17 +79,22 @@ export interface ProviderDescriptor<
 
 /** What the kit hands a provider's `serve` beside its config and store. */
 export interface ServeOptions extends Required<StartOptions> {
+  /** This provider's metering-point mapping: the configured file and a simulator's seed, under what was set (in the store). */
+  meteringPoints: MeteringPointMapping;
   /** The history cache for the provider's `TimeSeriesReader`s; undefined when off or the provider has no finality rule. */
   history: HistoryCache | undefined;
 }
 
 export interface ProviderService<Context> {
   context(): Context;
-  /** Extra routes beside GraphQL (webhook receivers). */
+  /**
+   * The webhook receivers' routes, served on the provider's webhook port (`ports.webhook`,
+   * `<PREFIX>_WEBHOOK_PORT`), apart from GraphQL.
+   */
   routes?(app: Express): void;
-  /** Called once the server listens, with its URL (a port of 0 is known only then). */
+  /** Called once the webhook receivers listen, with their base URL (a port of 0 is known only then). */
   listening?(url: string): void;
-  /** Where this subgraph receives the provider's webhooks, given its URL (a simulator that sends them learns it). */
+  /** Where the provider's webhooks are received, given the receivers' base URL (a simulator that sends them learns it). */
   webhookUrl?(serverUrl: string): string;
   /** Request budgets the provider grants and how much is left of each (gridgraph_upstream_budget_remaining). */
   requestBudgets?(): Promise<RequestBudget[]>;
@@ -96,19 +121,35 @@ export interface SimulatorPlacement {
   now?: () => Date;
   /** The provider's `<PREFIX>_SIM_*` fault settings from the environment. */
   faults: Partial<FaultSettings>;
+  /**
+   * A secret made for this run only, for a simulator that sends webhooks to sign (or address) them with,
+   * when none is configured: there is no built-in default secret to forge deliveries with. The kit
+   * always gives one; a test starting a simulator by hand may leave it out.
+   */
+  webhookSecret?: string;
 }
 
 export interface SimulatorForSubgraph {
   simulator: RunningSimulator;
   /** `<PREFIX>_API_URL`, credentials…: what the subgraph reads to use this simulator. */
   env: Record<string, string>;
+  /**
+   * Meter id → metering point id, as the operator of the simulated site would configure it
+   * (METERING_POINT_MAPPING_FILE's entries win), for a provider whose meters record none.
+   */
+  meteringPoints?: Record<string, string>;
   /** Called once the subgraph listens (a simulator that sends webhooks learns where to). */
   subgraphStarted?(subgraph: { url: string; webhookUrl?: string }): void;
 }
 
 export interface StartedSubgraph {
+  /** The subgraph's GraphQL server; stopping it stops its webhook receivers too (one process). */
   subgraph: RunningServer;
+  /** The webhook receivers' server, for a provider that receives webhooks. */
+  webhooks?: RunningServer;
   simulator?: RunningSimulator;
+  /** Where the subgraph receives its provider's webhooks (with the token, where the URL carries one). */
+  webhookUrl?: string;
 }
 
 /** A provider whatever its settings, config and context: what lists of providers hold. */
@@ -130,8 +171,7 @@ export function readProviderConfig<Settings extends Record<string, unknown>, Con
   descriptor: ProviderDescriptor<Settings, Config, any>,
   env: NodeJS.ProcessEnv,
 ): Config {
-  const { subgraph, simulator } = descriptor.ports;
-  const server = readProviderServerConfig(settingPrefix(descriptor), { subgraphPort: subgraph, simulatorPort: simulator }, env);
+  const server = readProviderServerConfig(settingPrefix(descriptor), descriptor.ports, env);
   return descriptor.config(server, readConfig(descriptor.settings, env) as unknown as Settings, env);
 }
 
@@ -142,8 +182,11 @@ export function buildProviderSchema(descriptor: AnyProvider): Promise<GraphQLSch
   let schema = schemas.get(descriptor);
   if (!schema) {
     const { resolvers, referenceResolvers } = descriptor.schema as SubgraphSchemaOptions<unknown>;
+    const mapping = descriptor.mapsMeteringPoints
+      ? [meteringPointMappingResolver(descriptor.name, descriptor.provider, descriptor.label)]
+      : [];
     schema = buildFederatedSchema({
-      resolvers: [...resolvers, MeteringPointRootResolver],
+      resolvers: [...resolvers, MeteringPointRootResolver, ...mapping],
       referenceResolvers: { ...referenceResolvers, MeteringPoint: resolveMeteringPointReference },
     });
     schemas.set(descriptor, schema);
@@ -159,7 +202,10 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
   const provider: ProviderDescriptor = descriptor;
   const config = readProviderConfig(provider, env);
   const now = options.now ?? Date.now;
-  if (config.apiUrl) return { subgraph: (await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, now)).server };
+  if (config.apiUrl) {
+    const { server, webhooks, webhookUrl } = await serveProvider(provider, { ...config, apiUrl: config.apiUrl }, { now });
+    return { subgraph: server, webhooks, webhookUrl };
+  }
 
   // Simulator code (the provider's and the kit's) is loaded only here, when a simulator is started.
   const [simulatorModule, { faultsFromEnv }] = await Promise.all([provider.simulator(), import('../simulator/faults.js')]);
@@ -168,13 +214,18 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
     port: config.simulatorPort,
     now: options.now && (() => new Date(options.now!())),
     faults: faultsFromEnv(settingPrefix(provider), env),
+    webhookSecret: randomBytes(32).toString('base64url'),
   });
   try {
     const simulatedEnv = { ...env, ...connection.env };
     const simulated = readProviderConfig(provider, simulatedEnv);
-    const { server, webhookUrl } = await serveProvider(provider, { ...simulated, apiUrl: simulated.apiUrl! }, now);
+    const { server, webhooks, webhookUrl } = await serveProvider(
+      provider,
+      { ...simulated, apiUrl: simulated.apiUrl! },
+      { now, seededMeteringPoints: connection.meteringPoints },
+    );
     connection.subgraphStarted?.({ url: server.url, webhookUrl });
-    return { subgraph: server, simulator: connection.simulator };
+    return { subgraph: server, webhooks, simulator: connection.simulator, webhookUrl };
   } catch (error) {
     await connection.simulator.stop();
     throw error;
@@ -184,28 +235,54 @@ export async function startProvider(descriptor: AnyProvider, env: NodeJS.Process
 async function serveProvider(
   descriptor: ProviderDescriptor,
   config: ProviderServerConfig & { apiUrl: string },
-  now: () => number,
-): Promise<{ server: RunningServer; webhookUrl?: string }> {
+  { now, seededMeteringPoints = {} }: { now: () => number; seededMeteringPoints?: Record<string, string> },
+): Promise<{ server: RunningServer; webhooks?: RunningServer; webhookUrl?: string }> {
+  // Read before the store opens: a bad file stops the start with a ConfigError.
+  const configuredMeteringPoints = new Map<string, string | null>([
+    ...Object.entries(seededMeteringPoints),
+    ...(config.meteringPointMappingFile
+      ? (readMeteringPointMappingFile(config.meteringPointMappingFile).get(descriptor.provider) ?? [])
+      : []),
+  ]);
   const metrics = new ServerMetrics();
   const store = reportingErrors(createStore(config.store), (operation) => metrics.storeError(operation));
+  const started: RunningServer[] = [];
   try {
+    const meteringPoints = new MeteringPointMapping(store, descriptor.provider, configuredMeteringPoints);
     // What the provider builds (its clients, its webhook receivers) reports to this server's metrics.
     const history = historyCache(descriptor, config, store);
-    const service = reportingTo(metrics, () => descriptor.serve(config, store, { now, history }));
+    const service = reportingTo(metrics, () => descriptor.serve(config, store, { now, meteringPoints, history }));
     if (service.requestBudgets) metrics.watchBudgets(descriptor.provider, () => service.requestBudgets!());
     if (service.credentialValidity) metrics.watchCredentialValidity(descriptor.provider, () => service.credentialValidity!());
+    if (!config.gatewaySecret) {
+      createLogger(descriptor.name).warn(
+        `${SUBGRAPH_SECRET_SETTING} is not set: this subgraph answers GraphQL from anyone who reaches its port, not only the gateway`,
+      );
+    }
     const server = await startGraphQLServer({
       name: descriptor.name,
       ...subgraphServerSettings(config),
       schema: await buildProviderSchema(descriptor),
       context: async () => service.context() as object,
-      routes: service.routes && ((app) => reportingTo(metrics, () => service.routes!(app))),
       metrics,
       health: () => subgraphHealth(store, metrics),
+      callerSecret: config.gatewaySecret,
+      // Whoever asks, even past the gateway: the same limits code as the gateway's, with room for its plans.
+      validationRules: limitValidationRules(config.limits),
+      beforeGraphQL: [tokenLimit(config.limits)],
+      plugins: [readingsCap(config.limits)],
     });
-    service.listening?.(server.url);
-    return { server: closingStore(server, store), webhookUrl: service.webhookUrl?.(server.url) };
+    started.push(server);
+    const webhooks = service.routes && (await startWebhooks(descriptor, config, (app) => reportingTo(metrics, () => service.routes!(app))));
+    if (webhooks) started.push(webhooks);
+    if (webhooks) service.listening?.(webhooks.url);
+    return {
+      server: closingStore(stoppingAll(started), store),
+      webhooks,
+      webhookUrl: webhooks && service.webhookUrl?.(webhooks.url),
+    };
   } catch (error) {
+    for (const server of started.reverse()) await server.stop();
     await store.close();
     throw error;
   }
@@ -216,6 +293,37 @@ function historyCache(descriptor: ProviderDescriptor, config: ProviderServerConf
   if (descriptor.finalAfterDays === undefined || ttlMs === 0 || maxBytes === 0) return undefined;
   const finalAfterMs = descriptor.finalAfterDays * 86_400_000;
   return new HistoryCache(store, { provider: descriptor.name, apiUrl: config.apiUrl, finalAfterMs, ttlMs, maxBytes });
+}
+
+/** The provider's webhook receivers, on its webhook port: a provider with receivers must declare one. */
+function startWebhooks(
+  descriptor: ProviderDescriptor,
+  config: ProviderServerConfig,
+  routes: (app: Express) => void,
+): Promise<RunningServer> {
+  if (config.webhookPort === undefined) {
+    throw new Error(`${descriptor.name} mounts webhook receivers but declares no ports.webhook to serve them on`);
+  }
+  return startWebhookServer({
+    name: `${descriptor.name}-webhooks`,
+    host: config.host,
+    port: config.webhookPort,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    routes,
+  });
+}
+
+/** The first server, whose stop() stops the others first (in reverse start order), then itself. */
+function stoppingAll([first, ...others]: RunningServer[]): RunningServer {
+  let stopping: Promise<void> | undefined;
+  return {
+    ...first!,
+    stop: () =>
+      (stopping ??= (async () => {
+        for (const server of others.reverse()) await server.stop();
+        await first!.stop();
+      })()),
+  };
 }
 
 /** How long a readiness check waits for the store. */
@@ -248,9 +356,10 @@ function timeout(ms: number): Promise<never> {
 export async function runAloneWhenMain(descriptor: AnyProvider, moduleUrl: string): Promise<void> {
   if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
   const tracing = await startTracing(`gridgraph-${descriptor.name}`, process.env);
-  const { subgraph, simulator } = await startProvider(descriptor, process.env);
+  const { subgraph, webhooks, simulator } = await startProvider(descriptor, process.env);
   if (simulator) console.log(`${descriptor.label} simulator  ${simulator.url}${descriptor.simulatorApiPath ?? ''}`);
   console.log(`${descriptor.label} subgraph   ${subgraph.url}/graphql`);
+  if (webhooks) console.log(`${descriptor.label} webhooks   ${webhooks.url}`);
   stopOnSignals(
     () => [simulator, subgraph].filter((server): server is RunningServer => server !== undefined),
     async () => tracing?.stop(),

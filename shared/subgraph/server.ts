@@ -4,15 +4,15 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express, type Request } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { numberInRange } from './config.js';
+import { inputBoundsPlugin, type InputBounds } from './input-bounds.js';
 import { Deadline, REQUEST_TIMEOUT_HEADER, requestTimeout } from '../connector/deadline.js';
 import { GridgraphError } from '../graph/errors.js';
 import {
-  assignRequestId,
   continueInRequest,
   observeGraphQLRequests,
   operationsRecorded,
@@ -22,6 +22,8 @@ import {
 import { createLogger } from '../observability/logger.js';
 import { ServerMetrics } from '../observability/metrics.js';
 import { currentRequest } from '../observability/request-context.js';
+import { requireSubgraphSecret } from './gateway-secret.js';
+import { answerErrorsAsJson, createServerApp, jsonBody } from './http-answers.js';
 
 /** Anything start-all or a test starts and later stops. */
 export interface RunningServer {
@@ -83,8 +85,17 @@ export interface GraphQLServerOptions<TContext extends BaseContext> extends Serv
   /** Where this server's metrics go, served on GET /metrics (default: a registry of its own). */
   metrics?: ServerMetrics;
   plugins?: ApolloServerPlugin<TContext>[];
+  /** What argument values may hold (shared/subgraph/input-bounds.ts), checked before anything is resolved. */
+  inputBounds: InputBounds;
   /** Extra validation rules (query limits). */
   validationRules?: ValidationRule[];
+  /** Express middleware on the GraphQL paths once the body is read (a token limit). */
+  beforeGraphQL?: RequestHandler[];
+  /**
+   * The secret a caller must send to be served GraphQL (a subgraph: only its gateway); health and metrics
+   * stay open. Undefined or empty: anyone is served.
+   */
+  callerSecret?: string;
   /** How this server formats an error for clients, tried first; undefined leaves it to formatClientError. */
   formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError | undefined;
   /** Whether introspection queries are answered (default true). */
@@ -95,7 +106,7 @@ export interface GraphQLServerOptions<TContext extends BaseContext> extends Serv
 
 /**
  * The one bootstrap for every GraphQL server: Apollo Server 5 on express 5, `GET /health/live`,
- * `/health/ready` (and `/health`, its alias) and `/metrics`, stack traces never sent (but in development
+ * `/health/ready` (and `/health`, its alias) and `/metrics`, argument values bounded, stack traces never sent (but in development
  * mode), unexpected errors masked, every error carrying the request id, each request served in its
  * request context with its deadline (shared/observability/request-context.ts), traced, logged and
  * measured (shared/observability/graphql-requests.ts), idle connections kept for an explicit time, and a
@@ -104,7 +115,7 @@ export interface GraphQLServerOptions<TContext extends BaseContext> extends Serv
 export async function startGraphQLServer<TContext extends BaseContext>(options: GraphQLServerOptions<TContext>): Promise<RunningServer> {
   const log = createLogger(options.name);
   const metrics = options.metrics ?? new ServerMetrics();
-  const app = express();
+  const app = createServerApp();
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = options.keepAliveTimeoutMs;
   const apollo = new ApolloServer<TContext>({
@@ -120,6 +131,7 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       operationsRecorded(),
+      inputBoundsPlugin(options.inputBounds),
       // Inline traces are for Apollo Studio, which this product does not report to; cache hints, which
       // nothing here sets, cost a hook on every resolved field (a tenth of a large series' CPU, profiled).
       ...(options.schema ? [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()] : []),
@@ -129,7 +141,6 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
   await apollo.start();
 
   const graphqlPaths = options.graphqlPaths ?? ['/graphql'];
-  app.use(assignRequestId);
   // Live: the process runs and answers. Ready: it can serve (what the health check says; `ok` for probes
   // that read only the body). A degraded server is ready: it answers what it can.
   app.get('/health/live', (_req, res) => {
@@ -146,10 +157,12 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
   // Exact paths (app.all), so an unknown path is a 404, not a GraphQL request; before the routes that
   // may refuse a GraphQL request, so that their refusals are logged and counted too.
   app.all(graphqlPaths, observeGraphQLRequests(options.name, metrics, log));
+  if (options.callerSecret) app.all(graphqlPaths, requireSubgraphSecret(options.callerSecret));
   options.routes?.(app);
   app.all(
     graphqlPaths,
-    express.json({ limit: '1mb' }),
+    ...jsonBody(),
+    ...(options.beforeGraphQL ?? []),
     // After the body parser, which calls on from the socket's callbacks, outside any async context.
     (req, res, next) => {
       const asked = options.callerTimeoutHeader ? req.get(REQUEST_TIMEOUT_HEADER) : undefined;
@@ -158,13 +171,9 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
     },
     expressMiddleware(apollo, { context: async ({ req }) => options.context(req) }),
   );
+  answerErrorsAsJson(app, log);
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = httpServer.address() as AddressInfo;
-  const url = `http://${urlHost(options.host ?? '127.0.0.1')}:${port}`;
+  const { port, url } = await listen(httpServer, options.port, options.host ?? '127.0.0.1');
   log.debug(`listening on ${url}`);
 
   let stopping: Promise<void> | undefined;
@@ -210,6 +219,16 @@ export function formatClientError(
       ...(debug && original instanceof Error ? { stacktrace: (original.stack ?? original.message).split('\n') } : {}),
     },
   };
+}
+
+/** Starts `httpServer` listening; its port (chosen by the OS for 0) and base URL. */
+export async function listen(httpServer: http.Server, port: number, host: string): Promise<{ port: number; url: string }> {
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => resolve());
+  });
+  const { port: bound } = httpServer.address() as AddressInfo;
+  return { port: bound, url: `http://${urlHost(host)}:${bound}` };
 }
 
 function urlHost(host: string): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config.js';
 import { MemoryStore } from '../store/index.js';
-import { WebhookInbox, readWebhookRetentionMs, type InboxDelivery } from './webhook-inbox.js';
+import { WebhookInbox, futureStampProblem, readWebhookSettings, type InboxDelivery } from './webhook-inbox.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ids = (connection: { nodes: string[] }) => connection.nodes;
@@ -80,12 +80,39 @@ describe('WebhookInbox', () => {
   });
 });
 
-describe('readWebhookRetentionMs', () => {
-  it('is 30 days by default, WEBHOOK_RETENTION_DAYS otherwise, and refuses a value out of range', () => {
-    expect(readWebhookRetentionMs({})).toBe(30 * DAY_MS);
-    expect(readWebhookRetentionMs({ WEBHOOK_RETENTION_DAYS: '7' })).toBe(7 * DAY_MS);
-    expect(readWebhookRetentionMs({ WEBHOOK_RETENTION_DAYS: '0.5' })).toBe(DAY_MS / 2);
-    expect(() => readWebhookRetentionMs({ WEBHOOK_RETENTION_DAYS: '0' })).toThrow(ConfigError);
-    expect(() => readWebhookRetentionMs({ WEBHOOK_RETENTION_DAYS: 'forever' })).toThrow(/WEBHOOK_RETENTION_DAYS/);
+describe('readWebhookSettings', () => {
+  it('keeps deliveries 30 days by default, WEBHOOK_RETENTION_DAYS otherwise, and refuses a value out of range', () => {
+    const retention = (days?: string) => readWebhookSettings(days === undefined ? {} : { WEBHOOK_RETENTION_DAYS: days }).retentionMs;
+    expect(retention()).toBe(30 * DAY_MS);
+    expect(retention('7')).toBe(7 * DAY_MS);
+    expect(retention('0.5')).toBe(DAY_MS / 2);
+    expect(() => retention('0')).toThrow(ConfigError);
+    expect(() => retention('forever')).toThrow(/WEBHOOK_RETENTION_DAYS/);
+  });
+
+  it('limits bodies to 256 kB and stamps to 5 minutes ahead by default', () => {
+    expect(readWebhookSettings({})).toMatchObject({ maxBodyBytes: 262_144, maxFutureSkewMs: 300_000 });
+    expect(readWebhookSettings({ WEBHOOK_MAX_BODY_BYTES: '4096', WEBHOOK_MAX_FUTURE_SKEW_S: '0' })).toMatchObject({
+      maxBodyBytes: 4096,
+      maxFutureSkewMs: 0,
+    });
+  });
+});
+
+describe('futureStampProblem', () => {
+  const now = Date.parse('2026-11-30T12:00:00Z');
+  it('believes a stamp in the past or within the skew ahead, and an absent one', () => {
+    expect(futureStampProblem('at', '2020-01-01T00:00:00Z', now, 300_000)).toBeNull();
+    expect(futureStampProblem('at', '2026-11-30T12:05:00Z', now, 300_000)).toBeNull();
+    expect(futureStampProblem('at', undefined, now, 300_000)).toBeNull();
+  });
+
+  it('refuses a stamp beyond the skew ahead, and one that is no time', () => {
+    expect(futureStampProblem('event_timestamp', '2026-11-30T12:05:01Z', now, 300_000)).toMatch(
+      /"event_timestamp" 2026-11-30T12:05:01Z lies in the future .*WEBHOOK_MAX_FUTURE_SKEW_S/,
+    );
+    expect(futureStampProblem('at', '2030-01-01T00:00:00Z', now, 0)).toMatch(/lies in the future/);
+    expect(futureStampProblem('at', 'soon', now, 0)).toMatch(/must be an ISO 8601 time/);
+    expect(futureStampProblem('at', 1_900_000_000_000, now, 0)).toMatch(/must be an ISO 8601 time/);
   });
 });

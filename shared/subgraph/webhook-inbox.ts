@@ -1,9 +1,13 @@
-import type { RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { numberInRange, readConfig } from './config.js';
 import type { ProviderName } from '../graph/provider-names.js';
 import { metricsInScope, type WebhookOutcome } from '../observability/metrics.js';
 import { offsetAfter, toConnection, type Connection } from '../graph/connection.js';
 import { getJson, type Store } from '../store/index.js';
+import { createLogger } from '../observability/logger.js';
+import { refuseGraphQLRequest } from '../observability/graphql-requests.js';
+
+const log = createLogger('webhooks');
 
 /**
  * Received webhook deliveries, kept in the store (DESIGN.md "State"): written before the receiver
@@ -27,11 +31,97 @@ export const WEBHOOK_SETTINGS = {
     0.01,
     3650,
   )({ default: WEBHOOK_RETENTION_DAYS_DEFAULT, desc: 'Days a received webhook delivery (Openvolt events, Volue notifications) is kept' }),
+  WEBHOOK_MAX_BODY_BYTES: numberInRange(
+    1_024,
+    10 * 2 ** 20,
+  )({ default: 256 * 1024, desc: 'Largest webhook delivery body accepted, in bytes (413 beyond)' }),
+  WEBHOOK_MAX_FUTURE_SKEW_S: numberInRange(
+    0,
+    86_400,
+  )({ default: 300, desc: 'How far into the future a delivery’s time stamps may lie (clock skew, s); a later stamp is refused' }),
 };
 
-/** WEBHOOK_RETENTION_DAYS: how long received deliveries are kept (default 30 days). */
-export function readWebhookRetentionMs(env: NodeJS.ProcessEnv): number {
-  return readConfig(WEBHOOK_SETTINGS, env).WEBHOOK_RETENTION_DAYS * DAY_MS;
+/** How long received deliveries are kept, how large they may be, and how far ahead their stamps may be. */
+export interface WebhookSettings {
+  retentionMs: number;
+  maxBodyBytes: number;
+  maxFutureSkewMs: number;
+}
+
+export function readWebhookSettings(env: NodeJS.ProcessEnv): WebhookSettings {
+  const config = readConfig(WEBHOOK_SETTINGS, env);
+  return {
+    retentionMs: config.WEBHOOK_RETENTION_DAYS * DAY_MS,
+    maxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES,
+    maxFutureSkewMs: config.WEBHOOK_MAX_FUTURE_SKEW_S * 1000,
+  };
+}
+
+/** Answers a delivery that is not kept as every server refuses a request: JSON with a code and the request id. */
+export function refuseDelivery(res: Response, status: number, code: string, message: string): void {
+  refuseGraphQLRequest(res.req, res, status, { message, extensions: { code } });
+}
+
+/**
+ * The front of every webhook receiver (DESIGN.md "Doors"), in this order: the delivery is counted
+ * (countDeliveries); its body is read raw, at most `maxBodyBytes` (413 PAYLOAD_TOO_LARGE beyond, read no
+ * further); the provider's signature or token is verified over those bytes (401 UNAUTHENTICATED, and
+ * nothing is recorded); the body is parsed as JSON (400 BAD_REQUEST). The route's own handler, after
+ * these, finds the parsed body in `req.body` and checks its shape and stamps (futureStampProblem).
+ */
+export function webhookReceiver(options: {
+  provider: ProviderName;
+  maxBodyBytes: number;
+  /** Whether the delivery carries the provider's signature or token; given the raw body. */
+  verify: (req: Request, rawBody: Buffer) => boolean;
+  /** What a delivery that fails `verify` is told. */
+  unverified: string;
+}): Array<RequestHandler | ErrorRequestHandler> {
+  const bodyRefused: ErrorRequestHandler = (error: { type?: string }, _req, res, _next) => {
+    if (error.type === 'entity.too.large') {
+      refuseDelivery(
+        res,
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `A delivery body may hold at most ${options.maxBodyBytes} bytes (WEBHOOK_MAX_BODY_BYTES).`,
+      );
+    } else if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
+      refuseDelivery(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON, without a content encoding.');
+    } else {
+      refuseDelivery(res, 400, 'BAD_REQUEST', 'The body could not be read.');
+    }
+  };
+  const verified: RequestHandler = (req, res, next) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!options.verify(req, raw)) {
+      log.warn(`refused an unverified ${options.provider} webhook delivery`);
+      refuseDelivery(res, 401, 'UNAUTHENTICATED', options.unverified);
+      return;
+    }
+    try {
+      req.body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      refuseDelivery(res, 400, 'BAD_REQUEST', 'The body is not JSON.');
+      return;
+    }
+    next();
+  };
+  return [countDeliveries(options.provider), express.raw({ type: () => true, limit: options.maxBodyBytes }), bodyRefused, verified];
+}
+
+/**
+ * Why a delivery's time stamp cannot be believed: it lies more than `maxFutureSkewMs` after `now` (a
+ * forged `meter_data.received` dated 2030 would set a meter's lastDataReceivedAt to 2030), or it is
+ * no time at all. Null for a stamp that is absent or believable.
+ */
+export function futureStampProblem(name: string, stamp: unknown, now: number, maxFutureSkewMs: number): string | null {
+  if (stamp === undefined || stamp === null) return null;
+  const at = typeof stamp === 'string' ? Date.parse(stamp) : Number.NaN;
+  if (Number.isNaN(at)) return `"${name}" must be an ISO 8601 time`;
+  if (at > now + maxFutureSkewMs) {
+    return `"${name}" ${stamp} lies in the future (more than ${maxFutureSkewMs / 1000} s ahead of this server's clock, WEBHOOK_MAX_FUTURE_SKEW_S)`;
+  }
+  return null;
 }
 
 /**

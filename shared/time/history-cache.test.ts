@@ -5,6 +5,7 @@ import { MemoryStore } from '../store/memory.js';
 import type { Store } from '../store/types.js';
 import { HistoryCache, type HistoryCacheOptions } from './history-cache.js';
 import { TimeSeriesReader } from './pipeline.js';
+import { DEFAULT_READING_BOUNDS } from './reading-bounds.js';
 import type { SourceRow } from './source.js';
 import { ReadingQuality, Resolution } from './types.js';
 
@@ -124,7 +125,7 @@ describe('pipeline with the history cache', () => {
   it('a repeated final range costs no load; a recent one is loaded every time', async () => {
     const { source, calls } = memorySource({ rows });
     const history = cache();
-    const reader = () => new TimeSeriesReader(source, () => NOW, history);
+    const reader = () => new TimeSeriesReader(source, () => NOW, DEFAULT_READING_BOUNDS, history);
     const first = await reader().series('a', may);
     expect(calls).toHaveLength(1);
     const again = await reader().series('a', may);
@@ -139,8 +140,8 @@ describe('pipeline with the history cache', () => {
   it('asks a batch source only for the meters it does not hold', async () => {
     const { source, calls } = memorySource({ rows });
     const history = cache();
-    await new TimeSeriesReader(source, () => NOW, history).series('a', may);
-    const reader = new TimeSeriesReader(source, () => NOW, history);
+    await new TimeSeriesReader(source, () => NOW, DEFAULT_READING_BOUNDS, history).series('a', may);
+    const reader = new TimeSeriesReader(source, () => NOW, DEFAULT_READING_BOUNDS, history);
     const [a, b] = await Promise.all([reader.series('a', may), reader.series('b', may)]);
     expect(calls.map((call) => call.meters)).toEqual([['a'], ['b']]);
     expect(a.total).toBe(b.total);
@@ -149,10 +150,10 @@ describe('pipeline with the history cache', () => {
   it('forgetHistory makes the next question load again', async () => {
     const { source, calls } = memorySource({ rows });
     const history = cache();
-    const reader = new TimeSeriesReader(source, () => NOW, history);
+    const reader = new TimeSeriesReader(source, () => NOW, DEFAULT_READING_BOUNDS, history);
     await reader.series('a', may);
     await reader.forgetHistory('a');
-    await new TimeSeriesReader(source, () => NOW, history).series('a', may);
+    await new TimeSeriesReader(source, () => NOW, DEFAULT_READING_BOUNDS, history).series('a', may);
     expect(calls).toHaveLength(2);
   });
 });

@@ -22,3 +22,4 @@ export type { CallPeriod, CallWindow, Granularity, ReadingsSource, SourceRow } f
 export type { RegisterReset } from './registers.js';
 export { TimeSeriesReader } from './pipeline.js';
 export { HistoryCache } from './history-cache.js';
+export { DEFAULT_READING_BOUNDS, type ReadingBounds } from './reading-bounds.js';

@@ -467,3 +467,30 @@ describe('pipeline: granularities and calls', () => {
     expect(calls).toEqual([{ granularity: 'five_minutes', meters: ['m'], window: { fromMs: registers[0]!.at, toMs: registers[5]!.at } }]);
   });
 });
+
+describe('pipeline: the physical bound of an interval', () => {
+  const HH = granularity(Resolution.HALF_HOUR);
+  const range = rangeOf({ from: '2025-01-01T00:00:00Z', to: '2025-01-01T02:00:00Z', resolution: Resolution.HALF_HOUR });
+  const halfHours = (...values: number[]) => values.map((value, i) => ({ at: Date.UTC(2025, 0, 1, 0, 30 * i), value }));
+
+  it('reads a value beyond maxKwhPerHour × the interval’s hours (or not finite) as MISSING, and the total stays finite', async () => {
+    const { source } = memorySource({ granularities: [HH], rows: { m: { half_hour: halfHours(5, 1e308, 1e308, 500) } } });
+    const ts = await new TimeSeriesReader(source, () => NOW, { maxKwhPerHour: 1000 }).series('m', range);
+    expect(ts.values).toEqual([5, null, null, 500]);
+    expect(ts.readings.map((reading) => reading.quality)).toEqual([
+      ReadingQuality.MEASURED,
+      ReadingQuality.MISSING,
+      ReadingQuality.MISSING,
+      ReadingQuality.MEASURED,
+    ]);
+    expect(ts.total).toBe(505);
+    const justOver = await new TimeSeriesReader(source, () => NOW, { maxKwhPerHour: 999 }).series('m', range);
+    expect(justOver.values).toEqual([5, null, null, null]);
+  });
+
+  it('compares in kWh whatever the meter’s unit', async () => {
+    const { source } = memorySource({ granularities: [HH], unit: EnergyUnit.MWH, rows: { m: { half_hour: halfHours(0.4, 0.6, 0, 0) } } });
+    const ts = await new TimeSeriesReader(source, () => NOW, { maxKwhPerHour: 1000 }).series('m', range);
+    expect(ts.values.map((value) => value === null)).toEqual([false, true, false, false]);
+  });
+});

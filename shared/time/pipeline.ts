@@ -8,7 +8,9 @@ import { BucketGrid } from './buckets.js';
 import type { HistoryCache } from './history-cache.js';
 import { resolutionInfo } from './resolution.js';
 import type { CallWindow, Granularity, ReadingsSource, SourceRow } from './source.js';
-import { ReadingQuality, type ReadingRange, type TimeSeriesResult } from './types.js';
+import { ReadingQuality, type EnergyUnit, type ReadingRange, type TimeSeriesResult } from './types.js';
+import { WH_PER_UNIT } from './units.js';
+import { DEFAULT_READING_BOUNDS, type ReadingBounds } from './reading-bounds.js';
 
 /**
  * The one time-series pipeline (DESIGN.md, "Time series"): one per request (its loader must not
@@ -20,6 +22,8 @@ import { ReadingQuality, type ReadingRange, type TimeSeriesResult } from './type
  * before any upstream call. Buckets that end after now are not fetched at all; windows the provider
  * will not change any more come from the history cache when it holds them (history-cache.ts).
  */
+
+const HOUR_MS = 3_600_000;
 
 /** One stretch of one meter's rows at one granularity: what a resolver's series needs from upstream. */
 interface LoadKey<Meter> extends CallWindow {
@@ -39,6 +43,7 @@ export class TimeSeriesReader<Meter> {
   constructor(
     private readonly source: ReadingsSource<Meter>,
     private readonly now: () => number = Date.now,
+    private readonly bounds: ReadingBounds = DEFAULT_READING_BOUNDS,
     private readonly history?: HistoryCache,
   ) {
     this.loader = new DataLoader((keys) => this.loadBatch(keys), {
@@ -97,7 +102,18 @@ export class TimeSeriesReader<Meter> {
         }
       }
     }
-    return { intervals, resets };
+    const unit = this.source.unit(meter);
+    return { intervals: intervals.map((interval) => this.withinBounds(interval, unit)), resets };
+  }
+
+  /** The interval, or MISSING when its value is beyond the physical bound (ReadingBounds). */
+  private withinBounds(interval: NativeInterval, unit: EnergyUnit): NativeInterval {
+    const { value } = interval;
+    if (value === null) return interval;
+    const maxWh = (this.bounds.maxKwhPerHour * WH_PER_UNIT.KWH * (interval.endMs - interval.startMs)) / HOUR_MS;
+    // Unrounded (convertEnergy refuses what is not finite): the bound is no measurement.
+    if (Math.abs(value * WH_PER_UNIT[unit]) <= maxWh) return interval;
+    return { ...interval, value: null, quality: ReadingQuality.MISSING };
   }
 
   /**

@@ -180,6 +180,18 @@ describe('push', () => {
     expect(() => checkPush([], true)).toThrow(/at least one/);
   });
 
+  it('refuses a push beyond the physical bound: an hour’s value, or a register’s step per hour', () => {
+    const at = (iso: string, value: number) => ({ timestamp: new Date(iso), value });
+    const bounds = { maxKwhPerHour: 100 };
+    expect(() => checkPush([at('2020-01-01T00:00:00Z', 100)], false, bounds)).not.toThrow();
+    expect(() => checkPush([at('2020-01-01T00:00:00Z', -101)], false, bounds)).toThrow(/more than an hour can hold/);
+    expect(() => checkPush([at('2020-01-01T00:00:00Z', 1.7e308)], false)).toThrow(/ENERKEY_MAX_KWH_PER_HOUR/);
+    expect(() => checkPush([at('2020-01-01T00:00:00Z', 5e9), at('2020-01-01T03:00:00Z', 5e9 + 300)], true, bounds)).not.toThrow();
+    expect(() => checkPush([at('2020-01-01T00:00:00Z', 5e9), at('2020-01-01T03:00:00Z', 5e9 + 301)], true, bounds)).toThrow(
+      /than 3 hours can hold/,
+    );
+  });
+
   it('the simulator itself refuses what the connector would not send, writing nothing', async () => {
     const raw = await fetch(`${simulator.url}/api/v1/values/PushCumulativeReadingsForMeter`, {
       method: 'POST',

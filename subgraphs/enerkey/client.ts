@@ -36,6 +36,10 @@ import {
 } from './contract.js';
 import { EnerkeyKeyRing, type EnerkeyKeyRingOptions } from './keys.js';
 import type { Store } from '../../shared/store/index.js';
+import { createLogger } from '../../shared/observability/logger.js';
+import { DEFAULT_READING_BOUNDS, type ReadingBounds } from '../../shared/time/index.js';
+
+const log = createLogger('enerkey');
 
 /**
  * The EnerKey connector: typed calls to the inferred REST contract (CONTRACT.md, contract.ts). The API
@@ -73,13 +77,17 @@ export interface EnerkeyClientOptions extends EnerkeyKeyRingOptions {
   calls: UpstreamCallSettings;
   baseUrl: string;
   store?: Store;
+  /** The most energy an hour pushed may hold (ENERKEY_MAX_KWH_PER_HOUR; default DEFAULT_READING_BOUNDS). */
+  readingBounds?: ReadingBounds;
 }
 
 export class EnerkeyClient {
   private readonly http: HttpClient;
   readonly keys: EnerkeyKeyRing;
+  private readonly readingBounds: ReadingBounds;
 
   constructor(options: EnerkeyClientOptions) {
+    this.readingBounds = options.readingBounds ?? DEFAULT_READING_BOUNDS;
     this.keys = new EnerkeyKeyRing(options);
     this.http = createHttpClient({
       provider: 'ENERKEY',
@@ -187,27 +195,35 @@ export class EnerkeyClient {
       meterId: series.meterId,
       quantityId: series.quantityId,
       unit: series.unit,
-      values: series.values.map((v) => {
+      // A malformed value (a stored Infinity arrives as null) is left out, so it is MISSING in the
+      // series; it never fails the call, which carries up to 50 other meters' values.
+      values: series.values.flatMap((v) => {
         const timestamp = new Date(v.timestamp);
-        if (Number.isNaN(timestamp.getTime()) || typeof v.value !== 'number') {
-          throw new UpstreamUnavailableError(`EnerKey sent a malformed value for meter ${series.meterId}`, { provider: 'ENERKEY' });
+        if (Number.isNaN(timestamp.getTime()) || typeof v.value !== 'number' || !Number.isFinite(v.value)) {
+          log.warn(`EnerKey sent a malformed value for meter ${series.meterId}; it is read as missing`);
+          return [];
         }
-        return { timestamp, value: v.value };
+        return [{ timestamp, value: v.value }];
       }),
     }));
   }
 
   // Push
 
+  /** Refuses a push EnerKey would refuse or that no meter can have measured (see checkPush), before any call. */
+  checkPush(points: readonly EnerkeyValue[], cumulative: boolean): void {
+    checkPush(points, cumulative, this.readingBounds);
+  }
+
   /** PushConsumptionsForMeter: values EnerKey sums per hour, checked first (see checkPush); never retried. */
   pushConsumptions(meterId: number, values: readonly EnerkeyValue[]): Promise<EnerkeyPushResult> {
-    checkPush(values, false);
+    this.checkPush(values, false);
     return this.post(ENERKEY_PATHS.pushConsumptions, { meterId, values: values.map(wire) } satisfies EnerkeyPushConsumptionsBody);
   }
 
   /** PushCumulativeReadingsForMeter: register readings (the last in an hour stands for it), checked first (see checkPush). */
   pushCumulativeReadings(meterId: number, readings: readonly EnerkeyValue[]): Promise<EnerkeyPushResult> {
-    checkPush(readings, true);
+    this.checkPush(readings, true);
     return this.post(ENERKEY_PATHS.pushCumulativeReadings, {
       meterId,
       readings: readings.map(wire),
@@ -331,9 +347,12 @@ function wire(point: EnerkeyValue): EnerkeyWireValue {
  * What EnerKey's push accepts, checked before sending so that a bad push writes nothing: at least one
  * value, finite numbers, at most 365 days from the first value's hour to the end of the last's, and for
  * cumulative readings no step down in time order. Stamps need not be on the hour: EnerKey sums
- * consumption values within an hour (and a cumulative reading is the register at its instant).
+ * consumption values within an hour (and a cumulative reading is the register at its instant). On top, the physical bound:
+ * a consumption value, or a register's step per hour between two readings, at most
+ * `bounds.maxKwhPerHour` (taken as kWh whatever the meter's unit: the unit is not known without a call),
+ * so that no absurd value is stored and EnerKey's sums of pushes cannot overflow.
  */
-export function checkPush(points: readonly EnerkeyValue[], cumulative: boolean): void {
+export function checkPush(points: readonly EnerkeyValue[], cumulative: boolean, bounds: ReadingBounds = DEFAULT_READING_BOUNDS): void {
   const fail = (message: string, field: string): never => {
     throw new BadUserInputError(message, { provider: 'ENERKEY', field });
   };
@@ -343,6 +362,12 @@ export function checkPush(points: readonly EnerkeyValue[], cumulative: boolean):
     if (Number.isNaN(point.timestamp.getTime()))
       fail(`${name}[${index}].timestamp is not a valid date-time.`, `${name}[${index}].timestamp`);
     if (!Number.isFinite(point.value)) fail(`${name}[${index}].value must be a finite number.`, `${name}[${index}].value`);
+    if (!cumulative && Math.abs(point.value) > bounds.maxKwhPerHour) {
+      fail(
+        `${name}[${index}].value ${point.value} is more than an hour can hold (at most ${bounds.maxKwhPerHour}, ENERKEY_MAX_KWH_PER_HOUR).`,
+        `${name}[${index}].value`,
+      );
+    }
   });
   const hours = points.map((point) => Math.floor(point.timestamp.getTime() / HOUR_MS) * HOUR_MS);
   const first = Math.min(...hours);
@@ -356,6 +381,13 @@ export function checkPush(points: readonly EnerkeyValue[], cumulative: boolean):
   if (cumulative) {
     const sorted = [...points].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
     for (let i = 1; i < sorted.length; i++) {
+      const elapsedHours = (sorted[i]!.timestamp.getTime() - sorted[i - 1]!.timestamp.getTime()) / HOUR_MS;
+      if (elapsedHours > 0 && sorted[i]!.value - sorted[i - 1]!.value > bounds.maxKwhPerHour * elapsedHours) {
+        fail(
+          `The cumulative reading ${sorted[i]!.value} at ${sorted[i]!.timestamp.toISOString()} is more above the reading before it than ${elapsedHours} hours can hold (at most ${bounds.maxKwhPerHour} an hour, ENERKEY_MAX_KWH_PER_HOUR).`,
+          name,
+        );
+      }
       if (sorted[i]!.value < sorted[i - 1]!.value) {
         fail(
           `The cumulative reading ${sorted[i]!.value} at ${sorted[i]!.timestamp.toISOString()} is below the earlier reading ${sorted[i - 1]!.value}; a register never runs backwards. Check for a meter exchange or a typo.`,

@@ -151,6 +151,7 @@ export const enerkey = defineProvider({
       refusedKeyPauseMs: config.refusedKeyPauseMs,
       burst: config.burst,
       calls: config.calls,
+      readingBounds: config.readingBounds,
     });
     const source = enerkeyReadings(client);
     return {
@@ -158,7 +159,7 @@ export const enerkey = defineProvider({
         client,
         store,
         loaders: createEnerkeyLoaders(client),
-        readings: new TimeSeriesReader(source, now, history),
+        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
       }),
       // Each key's daily budget as the key ring counts it (shared by replicas on one store).
       requestBudgets: () =>

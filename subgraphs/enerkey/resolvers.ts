@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError, orNotFound } from '../../shared/graph/errors.js';
+import { RequiresRole } from '../../shared/graph/role-directive.js';
 import { type Connection, ConnectionArgs, MeteringPoint, connectionOf, offsetAfter, toConnection } from '../../shared/graph/index.js';
 import { EnergyUnit, ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
 import type { EnerkeyClient, EnerkeyFile, EnerkeyPage, EnerkeyPageRequest, EnerkeyValue } from './client.js';
@@ -231,6 +232,7 @@ export class EnerkeyQueryResolver {
 
 @Resolver()
 export class EnerkeyMutationResolver {
+  @RequiresRole('write')
   @Mutation(() => EnerkeyPushResult, {
     nullable: true,
     description:
@@ -246,6 +248,7 @@ export class EnerkeyMutationResolver {
     return push(context, meterId, values, EnerkeyMeterType.CONSUMPTION, idempotencyKey);
   }
 
+  @RequiresRole('write')
   @Mutation(() => EnerkeyPushResult, {
     nullable: true,
     description:
@@ -261,6 +264,7 @@ export class EnerkeyMutationResolver {
     return push(context, meterId, readings, EnerkeyMeterType.CUMULATIVE, idempotencyKey);
   }
 
+  @RequiresRole('write')
   @Mutation(() => EnerkeyAction, {
     nullable: true,
     description:
@@ -314,6 +318,7 @@ export class EnerkeyMutationResolver {
     return EnerkeyAction.fromRecord(saved);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => EnerkeyProvisioningCustomersResult, {
     nullable: true,
     description:
@@ -343,6 +348,7 @@ export class EnerkeyMutationResolver {
     );
   }
 
+  @RequiresRole('admin')
   @Mutation(() => EnerkeyProvisioningAcceptance, {
     nullable: true,
     description:
@@ -386,6 +392,9 @@ async function push(
   if (input.length > MAX_PUSH_VALUES) {
     throw new BadUserInputError(`A push takes at most ${MAX_PUSH_VALUES} values; split it.`, { provider: 'ENERKEY', field: 'values' });
   }
+  const points: EnerkeyValue[] = input.map((v) => ({ timestamp: v.timestamp, value: v.value }));
+  // Before the meter is loaded: a push out of bounds is refused without any call to EnerKey.
+  client.checkPush(points, type === EnerkeyMeterType.CUMULATIVE);
   const meter = await loadMeter(loaders, meterId);
   if ((meter.meterType === 'cumulative') !== (type === EnerkeyMeterType.CUMULATIVE)) {
     const use = meter.meterType === 'cumulative' ? 'pushEnerkeyCumulativeReadings' : 'pushEnerkeyConsumptions';
@@ -394,7 +403,6 @@ async function push(
       field: 'meterId',
     });
   }
-  const points: EnerkeyValue[] = input.map((v) => ({ timestamp: v.timestamp, value: v.value }));
   const result = await idempotent({
     store,
     provider: 'ENERKEY',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/subgraph/config.js';
+import { credentialFingerprint } from '../../shared/connector/upstream-auth.js';
 import { MemoryStore } from '../../shared/store/index.js';
 import {
   IntellimeterClient,
@@ -68,7 +69,6 @@ describe('the seed’s examples in every format parse to the same typed records'
         modbusMap: 'Priority.ici',
         saveEveryMinutes: 5,
         startAddress: 1100,
-        meteringPointId: null,
       });
     });
   }
@@ -122,6 +122,16 @@ describe('configuration', () => {
     expect(() => readIntellimeterConfig({ INTELLIMETER_TIME_ZONE: 'Mars/Olympus' })).toThrow(/INTELLIMETER_TIME_ZONE/);
     expect(() => readIntellimeterConfig({ INTELLIMETER_API_URL: 'https://api.intellimeter.ca' })).toThrow(/INTELLIMETER_API_KEY/);
     expect(readIntellimeterConfig({ INTELLIMETER_RESPONSE_TYPE: 'yaml' })).toMatchObject({ responseType: 'yaml', timeZone: TORONTO });
+    const real = { INTELLIMETER_API_URL: 'https://api.intellimeter.ca', INTELLIMETER_LOGIN: 'password' };
+    expect(() => readIntellimeterConfig({ ...real, INTELLIMETER_USERNAME: 'api' })).toThrow(
+      /INTELLIMETER_USERNAME and INTELLIMETER_PASSWORD/,
+    );
+    expect(() => readIntellimeterConfig({ INTELLIMETER_LOGIN: 'token' })).toThrow(ConfigError);
+    expect(readIntellimeterConfig({ ...real, INTELLIMETER_USERNAME: 'api', INTELLIMETER_PASSWORD: 'pw' })).toMatchObject({
+      loginMethod: 'password',
+      username: 'api',
+      apiKey: '',
+    });
   });
 });
 
@@ -178,6 +188,38 @@ describe('the connector against the simulator', () => {
     expect(simulator.callCount('GET', '/session')).toBe(0);
   });
 
+  it('logs in by username and password when configured so, in a form body, and renews that session on 401', async () => {
+    const connector = client({
+      apiKey: '',
+      loginMethod: 'password',
+      username: INTELLIMETER_SIMULATOR_USERNAME,
+      password: INTELLIMETER_SIMULATOR_PASSWORD,
+    });
+    expect((await connector.account()).username).toBe(INTELLIMETER_SIMULATOR_USERNAME);
+    simulator.expireSessions();
+    await connector.users();
+    expect(connector.logins).toBe(2);
+    expect(simulator.callCount('PUT', '/session')).toBe(2);
+    // The key is told only by its fingerprint, and this connector does not log in with it.
+    expect(await connector.apiKeyInfo()).toEqual({ fingerprint: credentialFingerprint(INTELLIMETER_SIMULATOR_API_KEY), inUse: false });
+  });
+
+  it('refuses a wrong password with UPSTREAM_REJECTED that names no password', async () => {
+    const wrong = 'wrong-intellimeter-password-51c2';
+    const connector = client({ apiKey: '', loginMethod: 'password', username: INTELLIMETER_SIMULATOR_USERNAME, password: wrong });
+    const error = await connector.account().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_REJECTED', provider: 'INTELLIMETER', upstreamStatus: 401 } });
+    expect(JSON.stringify({ message: (error as Error).message, extensions: (error as { extensions: unknown }).extensions })).not.toContain(
+      wrong,
+    );
+  });
+
+  it('tells the key it logs in with by fingerprint, never the key', async () => {
+    const info = await client().apiKeyInfo();
+    expect(info).toEqual({ fingerprint: credentialFingerprint(INTELLIMETER_SIMULATOR_API_KEY), inUse: true });
+    expect(info.fingerprint).not.toContain(INTELLIMETER_SIMULATOR_API_KEY.slice(0, 10));
+  });
+
   it('answers 401 without a session, and logs in by username and password too', async () => {
     expect((await raw('GET', '/data')).status).toBe(401);
     expect((await raw('PUT', '/session?username=gridgraph&password=wrong')).status).toBe(401);
@@ -194,10 +236,11 @@ describe('the connector against the simulator', () => {
   it('rotates the key: the old key stops working and the connector logs in with the new one', async () => {
     const connector = client();
     const before = await connector.currentKey();
-    const rotated = await connector.rotateKey();
+    const rotation = await connector.rotateKey();
+    const rotated = simulator.currentKey();
     expect(rotated).not.toBe(before);
-    expect(rotated).toMatch(/^[0-9a-f]{10}(-[0-9a-f]{10}){3}$/);
-    expect(simulator.currentKey()).toBe(rotated);
+    // The caller learns the new key's fingerprint, not the key; without a store, no replica shares it.
+    expect(rotation).toEqual({ fingerprint: credentialFingerprint(rotated), keptInStore: false });
     expect((await raw('PUT', `/session?key=${before}`)).status).toBe(401);
 
     simulator.expireSessions();
@@ -207,11 +250,24 @@ describe('the connector against the simulator', () => {
 
   it('keeps a rotated key in the store: another replica, or the process restarted, logs in with it', async () => {
     const store = new MemoryStore();
-    const rotated = await client({ store }).rotateKey();
+    expect((await client({ store }).rotateKey()).keptInStore).toBe(true);
+    const rotated = simulator.currentKey();
     simulator.expireSessions();
     const restarted = client({ store }); // configured with the old key, which no longer works
     expect(await restarted.currentKey()).toBe(rotated);
     expect((await raw('PUT', `/session?key=${INTELLIMETER_SIMULATOR_API_KEY}`)).status).toBe(401);
+  });
+
+  it('says so when the store cannot keep the rotated key, and this process goes on with it', async () => {
+    const store = new MemoryStore();
+    const set = store.set.bind(store);
+    // The session is stored; the rotated key's write fails.
+    store.set = (key, ...rest) => (key.includes('ROTATED') ? Promise.reject(new Error('store away')) : set(key, ...rest));
+    const connector = client({ store });
+    const rotation = await connector.rotateKey();
+    expect(rotation).toEqual({ fingerprint: credentialFingerprint(simulator.currentKey()), keptInStore: false });
+    simulator.expireSessions();
+    expect(await connector.currentKey()).toBe(simulator.currentKey());
   });
 
   it('logs in with the configured key when the stored rotated key is refused (the key was reset since)', async () => {

@@ -1,7 +1,13 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { GridgraphError, UpstreamUnavailableError } from '../../shared/graph/errors.js';
 import { createHttpClient, type HttpClient, type QueryValue, type UpstreamCallSettings } from '../../shared/connector/http-client.js';
-import { createCredentialCache, credentialKey, headerAuth, type CredentialCache } from '../../shared/connector/upstream-auth.js';
+import {
+  createCredentialCache,
+  credentialFingerprint,
+  credentialKey,
+  headerAuth,
+  type CredentialCache,
+} from '../../shared/connector/upstream-auth.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import { WallClockReader, wallClockCandidates } from '../../shared/time/wall-clock.js';
 import {
@@ -16,12 +22,12 @@ import {
   type IntellimeterUserJson,
   type ResponseType,
 } from './contract.js';
-import { decode, decodeJson, decodeXml, decodeYaml, WireFormatError } from './wire.js';
+import { decode, decodeJson, decodeXml, decodeYaml, MIME_TYPES, WireFormatError } from './wire.js';
 import type { Store } from '../../shared/store/index.js';
 
 /**
  * The Intellimeter connector: typed calls to the classic API (https://api.intellimeter.ca). It logs in
- * with the API key (PUT /session), keeps the session cookie, and logs in again once when a call is
+ * with the API key or the username and password (PUT /session), keeps the session cookie, and logs in again once when a call is
  * refused with 401 (the kit's `auth` option). Every answer, in JSON, XML or YAML, becomes the same typed
  * records (read by contract.ts's field names); zone-less timestamps are read in the site's zone.
  */
@@ -53,8 +59,6 @@ export interface IntellimeterPointRecord {
   modbusMap: string | null;
   saveEveryMinutes: number | null;
   startAddress: number | null;
-  /** The utility's metering point id (EAN), when the site records one (CONTRACT.md). */
-  meteringPointId: string | null;
 }
 
 /** One reading of `/data`, `/interval` or `/file`: `value` at the instant `at` (kWh). */
@@ -79,6 +83,14 @@ export interface NewUser {
   email: string;
 }
 
+/** What a key rotation may tell a client: never the key. */
+export interface KeyRotation {
+  /** credentialFingerprint of the new key. */
+  fingerprint: string;
+  /** Whether the store kept it, so that every replica and a restarted process use it. */
+  keptInStore: boolean;
+}
+
 export interface IntellimeterClientOptions {
   /** Timeouts, concurrency, retries and breaker of the calls to the provider (`<PROVIDER>_*` settings). */
   calls: UpstreamCallSettings;
@@ -90,6 +102,14 @@ export interface IntellimeterClientOptions {
   baseUrl: string;
   /** The configured key; a key rotated since (kept in the store) takes its place. */
   apiKey: string;
+  /**
+   * How PUT /session logs in [C: both are documented]: by API key (`key`, the seed's recommendation; the
+   * default) or by the account's username and password (`password`).
+   */
+  loginMethod?: IntellimeterLoginMethod;
+  /** The account's username and password, for `loginMethod: 'password'`. */
+  username?: string;
+  password?: string;
   /** The site's IANA zone, in which Intellimeter writes its zone-less timestamps. */
   timeZone: string;
   /** Wire format asked of every JSON route; only the three Intellimeter knows can be chosen. */
@@ -99,6 +119,8 @@ export interface IntellimeterClientOptions {
   /** The clock (epoch ms) that says which pass through a repeated hour a latest reading is from; default the system's. */
   now?: () => number;
 }
+
+export type IntellimeterLoginMethod = 'key' | 'password';
 
 const PROVIDER = 'INTELLIMETER' as const;
 const log = createLogger('intellimeter');
@@ -117,7 +139,7 @@ export class IntellimeterClient {
   constructor(private readonly options: IntellimeterClientOptions) {
     this.now = options.now ?? Date.now;
     this.apiKey = options.apiKey;
-    this.secrets = [options.apiKey];
+    this.secrets = [options.apiKey, ...(options.password ? [options.password] : [])];
     this.rotatedKeyKey = credentialKey('INTELLIMETER-ROTATED-KEY', options.baseUrl, options.apiKey);
     const common = {
       provider: PROVIDER,
@@ -128,9 +150,21 @@ export class IntellimeterClient {
     this.loginHttp = createHttpClient(common);
     this.session = createCredentialCache({
       obtain: async () => ({ value: await this.login() }),
-      shared: options.store && { store: options.store, key: credentialKey('INTELLIMETER', options.baseUrl, options.apiKey) },
+      shared: options.store && {
+        store: options.store,
+        key: credentialKey('INTELLIMETER', options.baseUrl, ...this.loginIdentity()),
+      },
     });
     this.http = createHttpClient({ ...common, auth: headerAuth(this.session, (cookie) => ({ cookie })) });
+  }
+
+  private get logsInWithPassword(): boolean {
+    return this.options.loginMethod === 'password';
+  }
+
+  /** What names the session in the shared store: the key, or the username and password. */
+  private loginIdentity(): string[] {
+    return this.logsInWithPassword ? [this.options.username ?? '', this.options.password ?? ''] : [this.options.apiKey];
   }
 
   /** How many logins this client has made (the first, and one per expired session). */
@@ -139,11 +173,12 @@ export class IntellimeterClient {
   }
 
   /**
-   * PUT /session with the current key (a rotated one from the store first); the session rides on the
-   * cookie it sets. When a stored rotated key is refused (the key was reset at Intellimeter, or the
-   * simulator started afresh), the configured key is tried once.
+   * PUT /session with the username and password, or with the current key (a rotated one from the store
+   * first); the session rides on the cookie it sets. When a stored rotated key is refused (the key was
+   * reset at Intellimeter, or the simulator started afresh), the configured key is tried once.
    */
   private async login(): Promise<string> {
+    if (this.logsInWithPassword) return this.openSession();
     const rotated = await this.options.store?.get(this.rotatedKeyKey);
     if (rotated !== undefined) this.useKey(rotated);
     try {
@@ -162,8 +197,10 @@ export class IntellimeterClient {
       method: 'PUT',
       path: INTELLIMETER_PATHS.session,
       searchParams: { responseType: this.options.responseType },
-      // A form body keeps the key out of URLs and access logs.
-      form: { key: this.apiKey },
+      // A form body keeps the key and the password out of URLs and access logs.
+      form: this.logsInWithPassword
+        ? { username: this.options.username ?? '', password: this.options.password ?? '' }
+        : { key: this.apiKey },
       responseType: 'text',
     });
     const setCookie = response.headers['set-cookie'];
@@ -214,19 +251,34 @@ export class IntellimeterClient {
   }
 
   /**
-   * POST /key: the old key stops working, so later logins (of every replica, also after a restart) use
-   * the new one, kept in the store. Never retried.
+   * GET /key, told without the key (a credential that must not reach a client or a log): its SHA-256
+   * fingerprint, and whether it is the key this connector logs in with.
    */
-  async rotateKey(): Promise<string> {
+  async apiKeyInfo(): Promise<{ fingerprint: string; inUse: boolean }> {
+    const key = await this.currentKey();
+    if (!this.secrets.includes(key)) this.secrets.push(key);
+    return { fingerprint: credentialFingerprint(key), inUse: !this.logsInWithPassword && key === this.apiKey };
+  }
+
+  /**
+   * POST /key: the old key stops working, so later logins (of every replica, also after a restart) use
+   * the new one, kept in the store. Never retried. The key itself stays here: the caller learns whether
+   * the store kept it and the key's fingerprint.
+   */
+  async rotateKey(): Promise<KeyRotation> {
     const key = parseKey(await this.call('POST', INTELLIMETER_PATHS.key), 'POST /key');
     this.useKey(key);
+    const fingerprint = credentialFingerprint(key);
     try {
       await this.options.store?.set(this.rotatedKeyKey, key);
+      return { fingerprint, keptInStore: this.options.store !== undefined };
     } catch (error) {
-      // Intellimeter has rotated already: this process goes on with the key, and the caller gets it.
-      log.error(`the rotated API key could not be stored (${(error as Error).message}); set INTELLIMETER_API_KEY to it before a restart`);
+      // Intellimeter has rotated already: this process goes on with the key, and says the store lacks it.
+      log.error(
+        `the rotated API key (${fingerprint}) could not be stored (${(error as Error).message}); only this process knows it: rotate again once the store answers`,
+      );
+      return { fingerprint, keptInStore: false };
     }
-    return key;
   }
 
   private useKey(key: string): void {
@@ -250,13 +302,21 @@ export class IntellimeterClient {
    */
   async history(firstDay: string, lastDay: string, meter?: string): Promise<IntellimeterReadingRecord[]> {
     const type = this.options.fileType;
+    return parseHistoryFile(type, (await this.historyFile(firstDay, lastDay, type, meter)).content, this.options.timeZone);
+  }
+
+  /** GET /file as Intellimeter writes it: the text of the file and its media type. */
+  async historyFile(firstDay: string, lastDay: string, type: FileType, meter?: string): Promise<{ content: string; mimeType: string }> {
     const response = await this.http.request<string>({
       method: 'GET',
       path: INTELLIMETER_PATHS.file,
       searchParams: { start: firstDay, end: lastDay, type, meter },
       responseType: 'text',
     });
-    return parseHistoryFile(type, response.body, this.options.timeZone);
+    const mimeType = String(response.headers['content-type'] ?? MIME_TYPES[type])
+      .split(';')[0]!
+      .trim();
+    return { content: response.body, mimeType };
   }
 
   // Users
@@ -310,6 +370,7 @@ export class IntellimeterClient {
   }
 }
 
+/** How a key is told apart without being shown: `sha256:` and the first 16 hex digits of its SHA-256. */
 // Parsing: every format decodes to the same JSON-like value; these turn it into typed records.
 
 function malformed(where: string, reason: string): UpstreamUnavailableError {
@@ -435,7 +496,6 @@ export function parsePoint(body: unknown, where: string): IntellimeterPointRecor
     modbusMap: point.optionalText('ModbusMap'),
     saveEveryMinutes: point.optionalNumber('SaveEvery'),
     startAddress: point.optionalNumber('startAddress'),
-    meteringPointId: point.optionalText('MeteringPointId'),
   };
 }
 

@@ -1,8 +1,7 @@
 /**
  * What Intellimeter's connector and its simulator share of the classic API (CONTRACT.md): the routes,
  * the allowed values, the limits and the JSON shapes of its answers. The shapes of `/session`'s answers
- * are Intellimeter's own [C]; `/point`'s `MeteringPointId`, the chart size unit and every limit here are
- * inferred [I]. How each shape is written as JSON, XML or YAML is in wire.ts.
+ * are Intellimeter's own [C]; the chart size unit and every limit here are inferred [I]. How each shape is written as JSON, XML or YAML is in wire.ts.
  */
 
 /** The zone of the seeded site, and INTELLIMETER_TIME_ZONE's default: Intellimeter's timestamps carry none. */
@@ -42,6 +41,12 @@ export const INTELLIMETER_SAVE_EVERY_MS = 5 * 60_000;
 export const INTELLIMETER_MAX_FILE_DAYS = 93;
 
 /**
+ * The most site days the graph's raw history export (`intellimeterHistoryFile`) asks for at once, so
+ * that one answer stays a few MB (every point, every five minutes) [I: a choice here, not Intellimeter's].
+ */
+export const INTELLIMETER_MAX_EXPORT_DAYS = 31;
+
+/**
  * `/graphics` takes `width` and `height` "in thousands of pixels" (default 16 × 9), read as hundreds [I]:
  * a size in pixels is sent divided by this.
  */
@@ -78,7 +83,7 @@ export interface IntellimeterKeyJson {
   key: string;
 }
 
-/** `GET`/`POST /point` [C], with `MeteringPointId` added [I]. */
+/** `GET`/`POST /point` [C]. No field names the utility's metering point: the kit's mapping does (CONTRACT.md). */
 export interface IntellimeterPointJson {
   id: number;
   /** The point's name, unique on the site. */
@@ -91,8 +96,6 @@ export interface IntellimeterPointJson {
   /** Minutes between saved registers. */
   SaveEvery: number;
   startAddress: number;
-  /** The utility's metering point id (EAN) of the connection the meter measures, or null (CONTRACT.md). */
-  MeteringPointId: string | null;
 }
 
 /** One row of `/data`, `/interval` or `/file`: a point's value (kWh) at a site-local time. */

@@ -4,7 +4,7 @@ import { ConfigError, str } from '../../shared/subgraph/config.js';
 import type { ProviderServerConfig } from '../../shared/subgraph/module.js';
 import { defineProvider } from '../../shared/subgraph/provider.js';
 import { TimeSeriesReader } from '../../shared/time/index.js';
-import { IntellimeterClient } from './client.js';
+import { IntellimeterClient, type IntellimeterLoginMethod } from './client.js';
 import { createIntellimeterLoaders } from './loaders.js';
 import { FILE_TYPES, INTELLIMETER_DEFAULT_TIME_ZONE, RESPONSE_TYPES, type FileType, type ResponseType } from './contract.js';
 import { intellimeterReadings } from './readings.js';
@@ -20,6 +20,9 @@ import {
 
 export interface IntellimeterConfig extends ProviderServerConfig {
   apiKey: string;
+  loginMethod: IntellimeterLoginMethod;
+  username: string;
+  password: string;
   /** The site's IANA zone: Intellimeter's timestamps carry none. */
   timeZone: string;
   responseType: ResponseType;
@@ -33,7 +36,23 @@ export const intellimeter = defineProvider({
   label: 'Intellimeter',
   ports: { subgraph: 4005, simulator: 4105 },
   settings: {
-    INTELLIMETER_API_KEY: str({ default: '', desc: 'An API key generated with Intellimeter’s /key (required with INTELLIMETER_API_URL)' }),
+    INTELLIMETER_LOGIN: str({
+      choices: ['key', 'password'],
+      default: 'key',
+      desc: 'How the subgraph logs in to Intellimeter: by API key (recommended by Intellimeter) or by username and password',
+    }),
+    INTELLIMETER_API_KEY: str({
+      default: '',
+      desc: 'An API key generated with Intellimeter’s /key (required with INTELLIMETER_API_URL when INTELLIMETER_LOGIN=key)',
+    }),
+    INTELLIMETER_USERNAME: str({
+      default: '',
+      desc: 'The API account’s username (required with INTELLIMETER_API_URL when INTELLIMETER_LOGIN=password)',
+    }),
+    INTELLIMETER_PASSWORD: str({
+      default: '',
+      desc: 'The API account’s password (required with INTELLIMETER_API_URL when INTELLIMETER_LOGIN=password)',
+    }),
     INTELLIMETER_TIME_ZONE: str({
       default: INTELLIMETER_DEFAULT_TIME_ZONE,
       desc: 'The site’s IANA zone: Intellimeter’s timestamps carry none',
@@ -43,8 +62,12 @@ export const intellimeter = defineProvider({
     INTELLIMETER_FILE_TYPE: str({ choices: [...FILE_TYPES], default: 'json', desc: 'Format asked of /file' }),
   },
   config(server, settings): IntellimeterConfig {
-    if (server.apiUrl && !settings.INTELLIMETER_API_KEY) {
+    const loginMethod = settings.INTELLIMETER_LOGIN as IntellimeterLoginMethod;
+    if (server.apiUrl && loginMethod === 'key' && !settings.INTELLIMETER_API_KEY) {
       throw new ConfigError('INTELLIMETER_API_KEY is required when INTELLIMETER_API_URL is set (generate one with Intellimeter’s /key).');
+    }
+    if (server.apiUrl && loginMethod === 'password' && !(settings.INTELLIMETER_USERNAME && settings.INTELLIMETER_PASSWORD)) {
+      throw new ConfigError('INTELLIMETER_USERNAME and INTELLIMETER_PASSWORD are required with INTELLIMETER_LOGIN=password.');
     }
     if (!IANAZone.isValidZone(settings.INTELLIMETER_TIME_ZONE)) {
       throw new ConfigError(
@@ -54,6 +77,9 @@ export const intellimeter = defineProvider({
     return {
       ...server,
       apiKey: settings.INTELLIMETER_API_KEY,
+      loginMethod,
+      username: settings.INTELLIMETER_USERNAME,
+      password: settings.INTELLIMETER_PASSWORD,
       timeZone: settings.INTELLIMETER_TIME_ZONE,
       responseType: settings.INTELLIMETER_RESPONSE_TYPE as ResponseType,
       fileType: settings.INTELLIMETER_FILE_TYPE as FileType,
@@ -71,12 +97,16 @@ export const intellimeter = defineProvider({
     ],
     referenceResolvers: intellimeterReferenceResolvers,
   },
-  serve(config, store, { now, history }) {
+  mapsMeteringPoints: true,
+  serve(config, store, { now, meteringPoints, history }) {
     // One client per process: it holds the session.
     const client = new IntellimeterClient({
       store,
       baseUrl: config.apiUrl,
       apiKey: config.apiKey,
+      loginMethod: config.loginMethod,
+      username: config.username,
+      password: config.password,
       timeZone: config.timeZone,
       responseType: config.responseType,
       fileType: config.fileType,
@@ -89,7 +119,8 @@ export const intellimeter = defineProvider({
         client,
         store,
         loaders: createIntellimeterLoaders(client),
-        readings: new TimeSeriesReader(source, now, history),
+        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
+        meteringPoints: meteringPoints.forRequest(),
       }),
     };
   },

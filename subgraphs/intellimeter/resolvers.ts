@@ -1,5 +1,7 @@
+import { DateTime } from 'luxon';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError, UpstreamRejectedError, orNotFound } from '../../shared/graph/errors.js';
+import { RequiresRole } from '../../shared/graph/role-directive.js';
 import { type Connection, ConnectionArgs, Deletion, MeteringPoint, connectionOf } from '../../shared/graph/index.js';
 import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
 import type { IntellimeterClient, IntellimeterPointRecord, PointSelector } from './client.js';
@@ -8,16 +10,21 @@ import {
   INTELLIMETER_CHART_DEFAULT_UNITS,
   INTELLIMETER_CHART_PIXELS,
   INTELLIMETER_CHART_PIXELS_PER_UNIT,
+  INTELLIMETER_MAX_EXPORT_DAYS,
   INTELLIMETER_SAVE_EVERY_MS,
 } from './contract.js';
 import type { IntellimeterLoaders } from './loaders.js';
 import {
   CreateIntellimeterUserInput,
   IntellimeterAccount,
+  IntellimeterApiKeyInfo,
   IntellimeterChart,
   IntellimeterChartType,
+  IntellimeterFileType,
+  IntellimeterHistoryFile,
   IntellimeterIntervalReading,
   IntellimeterKeyRotation,
+  IntellimeterLogout,
   IntellimeterPoint,
   IntellimeterPointConnection,
   IntellimeterRegisterReading,
@@ -27,6 +34,7 @@ import {
   UpdateIntellimeterAccountInput,
 } from './schema.js';
 import type { Store } from '../../shared/store/index.js';
+import type { MeteringPointLookup } from '../../shared/subgraph/metering-point-mapping.js';
 import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/connector/idempotency.js';
 
 export interface IntellimeterContext {
@@ -36,6 +44,8 @@ export interface IntellimeterContext {
   loaders: IntellimeterLoaders;
   /** The time-series pipeline over readings.ts, for this request. */
   readings: TimeSeriesReader<string>;
+  /** Which metering point each point measures (Intellimeter records none), for this request. */
+  meteringPoints: MeteringPointLookup;
 }
 
 const PROVIDER = 'INTELLIMETER' as const;
@@ -61,6 +71,15 @@ function pointSelector(id: string | null | undefined, name: string | null | unde
   }
   if (trimmedName) return { name: trimmedName };
   throw new BadUserInputError('Name the Intellimeter point by `id` or by `name`.', { provider: PROVIDER, field: 'id' });
+}
+
+/** A `YYYY-MM-DD` calendar day, as Intellimeter's /file takes it; anything else is BAD_USER_INPUT. */
+function siteDay(value: string, field: string): string {
+  const trimmed = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(trimmed) || !DateTime.fromISO(trimmed).isValid) {
+    throw new BadUserInputError(`${field} must be a day as YYYY-MM-DD, got "${value}".`, { provider: PROVIDER, field });
+  }
+  return trimmed;
 }
 
 function describe(selector: PointSelector): string {
@@ -132,6 +151,60 @@ export class IntellimeterQueryResolver {
     return IntellimeterAccount.fromRecord(await client.account());
   }
 
+  @Query(() => IntellimeterApiKeyInfo, {
+    nullable: true,
+    description:
+      'The API key of the account this server is logged in as (Intellimeter’s GET /key), told by its fingerprint: the key itself is a credential and never leaves this server. Needs the admin role.',
+  })
+  async intellimeterApiKey(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterApiKeyInfo> {
+    return Object.assign(new IntellimeterApiKeyInfo(), { ...(await client.apiKeyInfo()), checkedAt: new Date() });
+  }
+
+  @Query(() => IntellimeterHistoryFile, {
+    nullable: true,
+    description: `A history file exactly as Intellimeter exports it (its /file): the registers of one point or all, every five minutes, for the site days \`from\` to \`to\` (either order, both included, at most ${INTELLIMETER_MAX_EXPORT_DAYS} days). For energy per interval, ask a point's \`consumption\`.`,
+  })
+  async intellimeterHistoryFile(
+    @Arg('from', () => String, { description: 'A site day, YYYY-MM-DD.' }) from: string,
+    @Arg('to', () => String, { description: 'Another site day, YYYY-MM-DD (may be before `from`).' }) to: string,
+    @Arg('type', () => IntellimeterFileType, { defaultValue: IntellimeterFileType.CSV, description: 'The file’s format. Default CSV.' })
+    type: IntellimeterFileType,
+    @Arg('pointName', () => String, { nullable: true, description: 'Only this point (its name); omit for every point.' })
+    pointName: string | null | undefined,
+    @Ctx() { client }: IntellimeterContext,
+  ): Promise<IntellimeterHistoryFile> {
+    const [firstDay, lastDay] = [siteDay(from, 'from'), siteDay(to, 'to')].sort();
+    const days = Math.round(DateTime.fromISO(lastDay!).diff(DateTime.fromISO(firstDay!), 'days').days) + 1;
+    if (days > INTELLIMETER_MAX_EXPORT_DAYS) {
+      throw new BadUserInputError(
+        `A history file covers at most ${INTELLIMETER_MAX_EXPORT_DAYS} days; ${firstDay} to ${lastDay} is ${days}.`,
+        {
+          provider: PROVIDER,
+          field: 'to',
+        },
+      );
+    }
+    const meter = pointName?.trim() || undefined;
+    // An omitted argument is undefined, an explicit one null: both mean every point.
+    if (pointName !== null && pointName !== undefined && (!meter || meter.length > MAX_POINT_NAME_LENGTH)) {
+      throw new BadUserInputError(`pointName must have 1 to ${MAX_POINT_NAME_LENGTH} characters; omit it for every point.`, {
+        provider: PROVIDER,
+        field: 'pointName',
+      });
+    }
+    const file = await orNotFound(client.historyFile(firstDay!, lastDay!, type, meter), `No Intellimeter point is named "${meter}".`);
+    return Object.assign(new IntellimeterHistoryFile(), {
+      type,
+      mimeType: file.mimeType,
+      fileName: `history_${firstDay}_${lastDay}.${type}`,
+      firstDay,
+      lastDay,
+      pointName: meter ?? null,
+      content: file.content,
+      byteLength: Buffer.byteLength(file.content),
+    });
+  }
+
   @Query(() => IntellimeterUserConnection, {
     nullable: true,
     description: 'The users of the API account’s project (site), as Intellimeter lists them.',
@@ -169,6 +242,7 @@ export class IntellimeterQueryResolver {
 
 @Resolver()
 export class IntellimeterMutationResolver {
+  @RequiresRole('write')
   @Mutation(() => IntellimeterPoint, {
     nullable: true,
     description:
@@ -194,16 +268,29 @@ export class IntellimeterMutationResolver {
     return IntellimeterPoint.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => IntellimeterKeyRotation, {
     nullable: true,
     description:
-      'Generates a new API key for the account. The old key stops working at once; every replica of this server logs in with the new one from now on, also after a restart (it is kept in the store).',
+      'Generates a new API key for the account. The old key stops working at once; every replica of this server logs in with the new one from now on, also after a restart (it is kept in the store). The key itself is never returned.',
   })
   async rotateIntellimeterApiKey(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterKeyRotation> {
-    const apiKey = await client.rotateKey();
-    return Object.assign(new IntellimeterKeyRotation(), { apiKey, rotatedAt: new Date() });
+    const rotation = await client.rotateKey();
+    return Object.assign(new IntellimeterKeyRotation(), { ...rotation, rotatedAt: new Date() });
   }
 
+  @RequiresRole('admin')
+  @Mutation(() => IntellimeterLogout, {
+    nullable: true,
+    description:
+      'Ends this server’s Intellimeter session (DELETE /session), e.g. after changing the account’s password; the next call logs in again with the configured credentials. Needs the admin role.',
+  })
+  async logoutIntellimeterSession(@Ctx() { client }: IntellimeterContext): Promise<IntellimeterLogout> {
+    await client.logout();
+    return Object.assign(new IntellimeterLogout(), { loggedOutAt: new Date() });
+  }
+
+  @RequiresRole('admin')
   @Mutation(() => IntellimeterUser, {
     nullable: true,
     description: 'Creates a user in the API account’s project. The username must be unique.',
@@ -235,6 +322,7 @@ export class IntellimeterMutationResolver {
     return IntellimeterUser.fromRecord({ ...record, joined: new Date(record.joined) });
   }
 
+  @RequiresRole('admin')
   @Mutation(() => IntellimeterAccount, {
     nullable: true,
     description: 'Changes the API account’s username, password or email; returns the account as stored.',
@@ -253,6 +341,7 @@ export class IntellimeterMutationResolver {
     return IntellimeterAccount.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Deletion, {
     nullable: true,
     description:
@@ -373,13 +462,23 @@ export class IntellimeterPointResolver {
     return drawChart(client, { type: 'line', meter: point.name!, width, height });
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The national metering point id (EAN, …) of the grid connection this meter measures. Intellimeter records none: it comes from the metering-point mapping (METERING_POINT_MAPPING_FILE or setIntellimeterMeteringPoint, by this point’s id); null when unmapped.',
+  })
+  meterPointId(@Root() point: IntellimeterPoint, @Ctx() { meteringPoints }: IntellimeterContext): Promise<string | null> {
+    return meteringPoints.meteringPointOf(point.id, null);
+  }
+
   @FieldResolver(() => MeteringPoint, {
     nullable: true,
     description:
-      'The grid connection (EAN) this meter measures, joining what every provider knows about it; null when the site records none.',
+      'The grid connection this meter measures (by the metering-point mapping), joining what every provider knows about it; null when unmapped.',
   })
-  meteringPoint(@Root() point: IntellimeterPoint): MeteringPoint | null {
-    return point.meterPointId ? new MeteringPoint(point.meterPointId) : null;
+  async meteringPoint(@Root() point: IntellimeterPoint, @Ctx() { meteringPoints }: IntellimeterContext): Promise<MeteringPoint | null> {
+    const id = await meteringPoints.meteringPointOf(point.id, null);
+    return id ? new MeteringPoint(id) : null;
   }
 }
 
@@ -388,11 +487,18 @@ export class IntellimeterMeteringPointResolver {
   @FieldResolver(() => [IntellimeterPoint], {
     nullable: true,
     description:
-      'Intellimeter points that measure this metering point (empty when none; null, with a coded error, when Intellimeter is failing).',
+      'Intellimeter points mapped to this metering point (the metering-point mapping: Intellimeter records none); empty when none, null with a coded error when Intellimeter is failing.',
   })
-  async intellimeterPoints(@Root() meteringPoint: MeteringPoint, @Ctx() { loaders }: IntellimeterContext): Promise<IntellimeterPoint[]> {
-    const points = await loaders.allPoints();
-    return points.filter((point) => point.meteringPointId === meteringPoint.id).map(IntellimeterPoint.fromRecord);
+  async intellimeterPoints(
+    @Root() meteringPoint: MeteringPoint,
+    @Ctx() { loaders, meteringPoints }: IntellimeterContext,
+  ): Promise<IntellimeterPoint[]> {
+    const ids = (await meteringPoints.metersAt(meteringPoint.id)).filter((id) => /^\d+$/.test(id)).map(Number);
+    const points = await loaders.pointById.loadMany(ids);
+    // A mapped point the site no longer has is left out; any other failure fails the field.
+    const failed = points.find((point): point is Error => point instanceof Error && !(point instanceof NotFoundError));
+    if (failed) throw failed;
+    return points.filter((point): point is IntellimeterPointRecord => !(point instanceof Error)).map(IntellimeterPoint.fromRecord);
   }
 }
 

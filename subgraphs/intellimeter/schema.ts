@@ -1,7 +1,7 @@
 import { IsEmail, IsNotEmpty, IsOptional, MaxLength } from 'class-validator';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionType, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
+import { ConnectionType, Meter } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/graph/provider-names.js';
 import type { IntellimeterAccountRecord, IntellimeterPointRecord, IntellimeterUserRecord } from './client.js';
 
@@ -122,7 +122,8 @@ export class IntellimeterPoint extends Meter {
     return Object.assign(new IntellimeterPoint(), {
       id: String(record.id),
       provider: 'INTELLIMETER' as ProviderName,
-      meterPointId: nationalMeterPointId(record.meteringPointId),
+      // Intellimeter records none: IntellimeterPointResolver answers it from the metering-point mapping.
+      meterPointId: null,
       name: record.name,
       modbus: Object.assign(new IntellimeterModbusDetails(), {
         modbusId: record.modbusId,
@@ -196,17 +197,24 @@ export class IntellimeterChart {
 }
 
 @ObjectType('IntellimeterKeyRotation', {
-  description: 'The outcome of rotating the API key. This server uses the new key from now on; store it where it is configured.',
+  description:
+    'The outcome of rotating the API key. The new key never leaves the server: every replica logs in with it from the store, also after a restart.',
 })
 export class IntellimeterKeyRotation {
-  @Field(() => String, {
-    description:
-      'The new API key. The old key no longer logs in. The server keeps this one in its store; put it in INTELLIMETER_API_KEY too, so that a fresh store (a new DATA_DIR or Redis) starts with it.',
-  })
-  apiKey: string;
-
   @Field(() => DateTimeResolver, { description: 'When Intellimeter issued the new key (this server’s clock).' })
   rotatedAt: Date;
+
+  @Field(() => String, {
+    description:
+      'Identifies the new key without revealing it: "sha256:" and the first 12 hex digits of its SHA-256 (`printf %s KEY | sha256sum`).',
+  })
+  fingerprint: string;
+
+  @Field(() => Boolean, {
+    description:
+      'Whether the store kept the new key, so that every replica and a restarted server use it. False: only the server that rotated knows it (its log says so); rotate again once the store answers.',
+  })
+  keptInStore: boolean;
 }
 
 @InputType('CreateIntellimeterUserInput', { description: 'A new user of the API account’s project.' })
@@ -248,3 +256,76 @@ export class UpdateIntellimeterAccountInput {
 
 export const IntellimeterUserConnection = ConnectionType(IntellimeterUser, 'IntellimeterUser');
 export const IntellimeterPointConnection = ConnectionType(IntellimeterPoint, 'IntellimeterPoint');
+
+export enum IntellimeterFileType {
+  CSV = 'csv',
+  JSON = 'json',
+  XML = 'xml',
+  YAML = 'yaml',
+}
+registerEnumType(IntellimeterFileType, {
+  name: 'IntellimeterFileType',
+  description: 'The format Intellimeter writes a history file in (its /file `type`).',
+  valuesConfig: {
+    CSV: { description: 'Comma-separated, with the header MeterParam,TimeStamping,value (Intellimeter’s default).' },
+    JSON: { description: 'A JSON list of {MeterParam, TimeStamping, value}.' },
+    XML: { description: 'Intellimeter’s typed XML (<Response><item type="dict">…).' },
+    YAML: { description: 'A YAML list of the same rows as JSON.' },
+  },
+});
+
+@ObjectType('IntellimeterHistoryFile', {
+  description:
+    'A history file exactly as Intellimeter writes it (its /file export): every saved register reading (kWh, every five minutes, site-local time without a zone) of one point or all, for whole site days.',
+})
+export class IntellimeterHistoryFile {
+  @Field(() => IntellimeterFileType, { description: 'The format of `content`.' })
+  type: IntellimeterFileType;
+
+  @Field(() => String, { description: 'The media type Intellimeter gave the file, e.g. "text/csv".' })
+  mimeType: string;
+
+  @Field(() => String, { description: 'A file name for saving it: history_<first day>_<last day>.<type>.' })
+  fileName: string;
+
+  @Field(() => String, { description: 'The first site day covered (YYYY-MM-DD).' })
+  firstDay: string;
+
+  @Field(() => String, { description: 'The last site day covered, included (YYYY-MM-DD).' })
+  lastDay: string;
+
+  @Field(() => String, { nullable: true, description: 'The one point (its name) the file holds; null: every point of the site.' })
+  pointName: string | null;
+
+  @Field(() => String, { description: 'The file’s text, unchanged.' })
+  content: string;
+
+  @Field(() => Int, { description: 'Size of the file in bytes (UTF-8).' })
+  byteLength: number;
+}
+
+@ObjectType('IntellimeterApiKeyInfo', {
+  description:
+    'What can safely be told about the API key of the account this server is logged in as (Intellimeter’s GET /key). The key itself is a credential and is never returned.',
+})
+export class IntellimeterApiKeyInfo {
+  @Field(() => String, {
+    description:
+      'Tells keys apart without showing them: "sha256:" and the first 12 hex digits of the key’s SHA-256, as rotateIntellimeterApiKey reports a new key.',
+  })
+  fingerprint: string;
+
+  @Field(() => Boolean, {
+    description: 'Whether this server logs in with this key (false when it logs in by username and password, or with an older key).',
+  })
+  inUse: boolean;
+
+  @Field(() => DateTimeResolver, { description: 'When Intellimeter was asked (this server’s clock).' })
+  checkedAt: Date;
+}
+
+@ObjectType('IntellimeterLogout', { description: 'The outcome of ending this server’s Intellimeter session.' })
+export class IntellimeterLogout {
+  @Field(() => DateTimeResolver, { description: 'When the session was ended (this server’s clock). The next call logs in again.' })
+  loggedOutAt: Date;
+}

@@ -3,7 +3,7 @@ import { IANAZone } from 'luxon';
 import { ConfigError, numberInRange, str } from '../../shared/subgraph/config.js';
 import type { ProviderServerConfig } from '../../shared/subgraph/module.js';
 import { defineProvider } from '../../shared/subgraph/provider.js';
-import { readWebhookRetentionMs } from '../../shared/subgraph/webhook-inbox.js';
+import { readWebhookSettings, type WebhookSettings } from '../../shared/subgraph/webhook-inbox.js';
 import { TimeSeriesReader } from '../../shared/time/index.js';
 import { OpenvoltClient } from './client.js';
 import { OPENVOLT_API_BASE_PATH } from './contract.js';
@@ -29,10 +29,10 @@ const OPENVOLT_DOCUMENT_MAX_BYTES_LIMIT = 700_000;
 
 export interface OpenvoltConfig extends ProviderServerConfig {
   apiKey: string;
-  /** When set, webhook deliveries must carry `?token=<this>`. */
+  /** Webhook deliveries must carry `?token=<this>`; unset, none is accepted. */
   webhookToken: string | undefined;
-  /** How long received deliveries are kept (WEBHOOK_RETENTION_DAYS). */
-  webhookRetentionMs: number;
+  /** How long received deliveries are kept, how large they may be, how far ahead their stamps (WEBHOOK_*). */
+  webhooks: WebhookSettings;
   /** The largest document uploadOpenvoltDocument passes on, in bytes. */
   documentMaxBytes: number;
   /** The zone Openvolt's day, week, month and year rows are taken to be cut in; null: ask for half hours only. */
@@ -44,11 +44,14 @@ export const openvolt = defineProvider({
   name: 'openvolt',
   provider: 'OPENVOLT',
   label: 'Openvolt',
-  ports: { subgraph: 4001, simulator: 4101 },
+  ports: { subgraph: 4001, simulator: 4101, webhook: 4201 },
   simulatorApiPath: OPENVOLT_API_BASE_PATH,
   settings: {
     OPENVOLT_API_KEY: str({ default: '', desc: 'Your key from Openvolt’s developer dashboard (required with OPENVOLT_API_URL)' }),
-    OPENVOLT_WEBHOOK_TOKEN: str({ default: '', desc: 'When set, webhook deliveries must carry ?token=<this> in the URL' }),
+    OPENVOLT_WEBHOOK_TOKEN: str({
+      default: '',
+      desc: 'Webhook deliveries must carry ?token=<this> in the URL; unset, none is accepted (the simulator gets one per run)',
+    }),
     // Base64 of the largest allowed document must fit the 1 MB request bodies of the gateway and subgraph.
     OPENVOLT_DOCUMENT_MAX_BYTES: numberInRange(
       1,
@@ -71,7 +74,7 @@ export const openvolt = defineProvider({
       ...server,
       apiKey: OPENVOLT_API_KEY,
       webhookToken: OPENVOLT_WEBHOOK_TOKEN || undefined,
-      webhookRetentionMs: readWebhookRetentionMs(env),
+      webhooks: readWebhookSettings(env),
       documentMaxBytes: Math.floor(OPENVOLT_DOCUMENT_MAX_BYTES),
       calendarZone: OPENVOLT_CALENDAR_ZONE === 'none' ? null : OPENVOLT_CALENDAR_ZONE,
     };
@@ -92,7 +95,7 @@ export const openvolt = defineProvider({
   },
   serve(config, store, { now, history }) {
     const client = new OpenvoltClient({ baseUrl: config.apiUrl, apiKey: config.apiKey, calls: config.calls });
-    const events = new OpenvoltEvents(store, config.webhookRetentionMs, history);
+    const events = new OpenvoltEvents(store, config.webhooks.retentionMs, { history });
     const source = openvoltReadings(client, config.calendarZone);
     const account: OpenvoltAccountShape = { moreThanOnePage: false };
     return {
@@ -101,10 +104,10 @@ export const openvolt = defineProvider({
         store,
         loaders: createOpenvoltLoaders(client, account),
         events,
-        readings: new TimeSeriesReader(source, now, history),
+        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
         documentMaxBytes: config.documentMaxBytes,
       }),
-      routes: (app) => mountOpenvoltWebhook(app, events, config.webhookToken),
+      routes: (app) => mountOpenvoltWebhook(app, events, { token: config.webhookToken, settings: config.webhooks, now }),
       webhookUrl: (serverUrl) => {
         const token = config.webhookToken ? `?token=${encodeURIComponent(config.webhookToken)}` : '';
         return `${serverUrl}${OPENVOLT_WEBHOOK_PATH}${token}`;

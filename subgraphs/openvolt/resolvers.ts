@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { BadUserInputError, orNotFound } from '../../shared/graph/errors.js';
 import { JSONObjectResolver } from 'graphql-scalars';
 import { DateTime } from 'luxon';
+import { RequiresRole } from '../../shared/graph/role-directive.js';
 import { type Connection, ConnectionArgs, Deletion, MeteringPoint, offsetAfter, pagesFor, toConnection } from '../../shared/graph/index.js';
 import { ReadingRange, TimeSeries, type TimeSeriesReader, type TimeSeriesResult } from '../../shared/time/index.js';
 import type { OpenvoltClient } from './client.js';
@@ -347,6 +348,7 @@ export class OpenvoltQueryResolver {
 
 @Resolver()
 export class OpenvoltMutationResolver {
+  @RequiresRole('write')
   @Mutation(() => OpenvoltCustomer, { nullable: true, description: 'Creates an Openvolt customer. The email address must not be in use.' })
   async createOpenvoltCustomer(
     @Arg('input', () => CreateOpenvoltCustomerInput, { description: 'The customer to create.' }) input: CreateOpenvoltCustomerInput,
@@ -367,6 +369,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltCustomer.fromRecord(record);
   }
 
+  @RequiresRole('write')
   @Mutation(() => OpenvoltCustomer, { nullable: true, description: 'Changes an Openvolt customer and returns it as stored.' })
   async updateOpenvoltCustomer(
     @Arg('id', () => ID, CUSTOMER_ID_ARG) id: string,
@@ -381,6 +384,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltCustomer.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Deletion, {
     nullable: true,
     description: 'Deletes an Openvolt customer. Openvolt refuses while the customer still has meters.',
@@ -391,6 +395,7 @@ export class OpenvoltMutationResolver {
     return { id: customerId, provider: 'OPENVOLT', deleted: true };
   }
 
+  @RequiresRole('write')
   @Mutation(() => OpenvoltMeter, {
     nullable: true,
     description:
@@ -427,6 +432,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltMeter.fromRecord(record);
   }
 
+  @RequiresRole('write')
   @Mutation(() => OpenvoltMeter, { nullable: true, description: 'Changes an Openvolt meter and returns it as stored.' })
   async updateOpenvoltMeter(
     @Arg('id', () => ID, METER_ID_ARG) id: string,
@@ -448,6 +454,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltMeter.fromRecord(record);
   }
 
+  @RequiresRole('write')
   @Mutation(() => OpenvoltMeter, {
     nullable: true,
     description:
@@ -467,6 +474,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltMeter.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Deletion, { nullable: true, description: 'Deletes an Openvolt meter.' })
   async deleteOpenvoltMeter(@Arg('id', () => ID, METER_ID_ARG) id: string, @Ctx() { client }: OpenvoltContext): Promise<Deletion> {
     const meterId = openvoltId(id, 'meter');
@@ -474,6 +482,7 @@ export class OpenvoltMutationResolver {
     return { id: meterId, provider: 'OPENVOLT', deleted: true };
   }
 
+  @RequiresRole('write')
   @Mutation(() => OpenvoltConsent, { nullable: true, description: 'Records a customer’s consent for Openvolt to pull interval data.' })
   async createOpenvoltConsent(
     @Arg('input', () => CreateOpenvoltConsentInput, { description: 'The consent to record.' }) input: CreateOpenvoltConsentInput,
@@ -516,6 +525,7 @@ export class OpenvoltMutationResolver {
     return OpenvoltConsent.fromRecord(record);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => OpenvoltConsent, { nullable: true, description: 'Archives a consent: Openvolt stops using it for data pulls.' })
   async archiveOpenvoltConsent(
     @Arg('id', () => ID, CONSENT_ID_ARG) id: string,
@@ -528,6 +538,7 @@ export class OpenvoltMutationResolver {
 
 @Resolver()
 export class OpenvoltDocumentMutationResolver {
+  @RequiresRole('write')
   @Mutation(() => OpenvoltDocument, {
     nullable: true,
     description:

@@ -1,15 +1,18 @@
-import express, { type Express } from 'express';
-import { timingSafeEqual } from 'node:crypto';
+import type { Express, Request, Response } from 'express';
 import type { Connection, ConnectionArgs } from '../../shared/graph/index.js';
 import { createLogger } from '../../shared/observability/logger.js';
+import { sameSecret } from '../../shared/subgraph/config.js';
 import type { Store } from '../../shared/store/index.js';
 import type { HistoryCache } from '../../shared/time/index.js';
 import {
   MAX_DELIVERY_ID_LENGTH,
   WebhookInbox,
-  countDeliveries,
+  futureStampProblem,
+  refuseDelivery,
+  webhookReceiver,
   type InboxDelivery,
   type InboxList,
+  type WebhookSettings,
 } from '../../shared/subgraph/webhook-inbox.js';
 import type { OpenvoltWebhookEnvelope } from './contract.js';
 import { OpenvoltEvent } from './schema.js';
@@ -21,8 +24,9 @@ import { OpenvoltEvent } from './schema.js';
  * delivery id, for WEBHOOK_RETENTION_DAYS) before the answer; `meter_data.received` updates each meter's
  * `lastDataReceivedAt` and forgets its cached history (new data may fill or correct it). Every replica sharing the store reads the same events.
  *
- * Openvolt documents no signature, so the receiver can require a token in the URL you register with
- * Openvolt (`?token=…`, OPENVOLT_WEBHOOK_TOKEN).
+ * Openvolt documents no signature, so the receiver requires a token in the URL you register with
+ * Openvolt (`?token=…`, OPENVOLT_WEBHOOK_TOKEN): without one configured it accepts no delivery at all.
+ * Against the simulator the token is generated for each run and the simulator delivers to it.
  */
 export const OPENVOLT_WEBHOOK_PATH = '/webhooks/openvolt';
 
@@ -32,13 +36,12 @@ const log = createLogger('openvolt-webhooks');
 export class OpenvoltEvents {
   private readonly inbox: WebhookInbox<OpenvoltWebhookEnvelope>;
 
-  constructor(
-    store: Store,
-    retentionMs: number,
-    private readonly history?: HistoryCache,
-    now?: () => number,
-  ) {
+  private readonly history: HistoryCache | undefined;
+
+  /** `history`: the meter's cached readings, forgotten when Openvolt says it has new data; `now`: the inbox's clock. */
+  constructor(store: Store, retentionMs: number, { history, now }: { history?: HistoryCache; now?: () => number } = {}) {
     this.inbox = new WebhookInbox(store, 'openvolt', retentionMs, now);
+    this.history = history;
   }
 
   /** Keeps a delivery; a redelivery of the same delivery_id is acknowledged but not kept twice. */
@@ -69,18 +72,31 @@ export class OpenvoltEvents {
 }
 
 /**
- * Mounts the receiver on `app`. Answers 204 once the delivery is stored (also for a redelivery), 400
- * for a malformed body, 401 without the token, 503 when the store failed (Openvolt delivers again).
+ * Mounts the receiver on `app` (shared/subgraph/webhook-inbox.ts's webhookReceiver first). Answers 204
+ * once the delivery is stored (also for a redelivery), 400 for a malformed body or a stamp in the future,
+ * 401 without the token, 413 for a body over WEBHOOK_MAX_BODY_BYTES, 503 when the store failed
+ * (Openvolt delivers again).
  */
-export function mountOpenvoltWebhook(app: Express, events: OpenvoltEvents, token: string | undefined): void {
-  app.post(OPENVOLT_WEBHOOK_PATH, countDeliveries('OPENVOLT'), express.json({ limit: '1mb' }), async (req, res) => {
-    if (token && !sameSecret(String(req.query.token ?? ''), token)) {
-      res.status(401).json({ error: 'This webhook URL needs the token configured in OPENVOLT_WEBHOOK_TOKEN.' });
-      return;
-    }
-    const problem = envelopeProblem(req.body);
+export function mountOpenvoltWebhook(
+  app: Express,
+  events: OpenvoltEvents,
+  options: { token: string | undefined; settings: WebhookSettings; now: () => number },
+): void {
+  const { token, settings, now } = options;
+  if (!token) log.warn('OPENVOLT_WEBHOOK_TOKEN is not set: every webhook delivery is refused (401)');
+  const receiver = webhookReceiver({
+    provider: 'OPENVOLT',
+    maxBodyBytes: settings.maxBodyBytes,
+    verify: (req) => token !== undefined && sameSecret(String(req.query.token ?? ''), token),
+    unverified: token
+      ? 'This webhook URL needs the token configured in OPENVOLT_WEBHOOK_TOKEN.'
+      : 'This receiver accepts no delivery until OPENVOLT_WEBHOOK_TOKEN is set.',
+  });
+  app.post(OPENVOLT_WEBHOOK_PATH, ...receiver, async (req: Request, res: Response) => {
+    const problem =
+      envelopeProblem(req.body) ?? futureStampProblem('event_timestamp', req.body.event_timestamp, now(), settings.maxFutureSkewMs);
     if (problem) {
-      res.status(400).json({ error: `Not an Openvolt webhook delivery: ${problem}` });
+      refuseDelivery(res, 400, 'BAD_REQUEST', `Not an Openvolt webhook delivery: ${problem}`);
       return;
     }
     try {
@@ -89,7 +105,7 @@ export function mountOpenvoltWebhook(app: Express, events: OpenvoltEvents, token
       res.status(204).end();
     } catch (error) {
       log.error(`could not store Openvolt delivery ${(req.body as OpenvoltWebhookEnvelope).delivery_id}: ${(error as Error).message}`);
-      res.status(503).json({ error: 'The delivery could not be stored; deliver it again.' });
+      refuseDelivery(res, 503, 'UNAVAILABLE', 'The delivery could not be stored; deliver it again.');
     }
   });
 }
@@ -138,10 +154,4 @@ function meterIdsOf(envelope: OpenvoltWebhookEnvelope): string[] {
     return typeof id === 'string' ? [id] : [];
   }
   return [];
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GridgraphError } from '../../shared/graph/errors.js';
 import { SHARED_METERING_POINTS } from '../../shared/simulator/index.js';
@@ -193,6 +195,56 @@ describe('logging in', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('the simulator accepts the seed’s literal login: a form body labelled application/json', async () => {
+    const seedLogin = (body: string) =>
+      fetch(`${simulator.url}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const form = new URLSearchParams({ grant_type: 'password', username: UMETER_SIMULATOR_USERNAME, password: UMETER_SIMULATOR_PASSWORD });
+    const accepted = await seedLogin(form.toString());
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toMatchObject({ token_type: 'bearer', userName: UMETER_SIMULATOR_USERNAME });
+    // A real JSON object still logs in; a body that is neither is refused as OWIN refuses it.
+    expect((await seedLogin(JSON.stringify(Object.fromEntries(form)))).status).toBe(200);
+    const garbled = await seedLogin('{"grant_type": ');
+    expect(garbled.status).toBe(400);
+    expect(await garbled.json()).toEqual({ error: 'unsupported_grant_type' });
+    expect(simulator.callCount('POST', '/token')).toBe(3);
+  });
+
+  it('the connector logs in with a form body labelled as one (what both readings of the seed accept)', async () => {
+    const seen: Array<{ contentType?: string; body: string }> = [];
+    const auth = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push({ contentType: req.headers['content-type'], body });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ access_token: 'recorded-token', token_type: 'bearer', expires_in: 600 }));
+      });
+    });
+    await new Promise<void>((resolve) => auth.listen(0, '127.0.0.1', resolve));
+    try {
+      const authUrl = `http://127.0.0.1:${(auth.address() as AddressInfo).port}`;
+      const umeter = new UmeterClient({
+        authUrl,
+        appUrl: simulator.url,
+        measurementsUrl: simulator.url,
+        username: UMETER_SIMULATOR_USERNAME,
+        password: UMETER_SIMULATOR_PASSWORD,
+        calls: { timeoutMs: 5_000, concurrency: 1, retries: 0 },
+      });
+      expect(await umeter.tokens.get()).toBe('recorded-token');
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.contentType).toBe('application/x-www-form-urlencoded');
+      expect(Object.fromEntries(new URLSearchParams(seen[0]!.body))).toEqual({
+        grant_type: 'password',
+        username: UMETER_SIMULATOR_USERNAME,
+        password: UMETER_SIMULATOR_PASSWORD,
+      });
+    } finally {
+      await new Promise((resolve) => auth.close(resolve));
+    }
   });
 
   it('one measurement call carries several EANs and both keys', async () => {

@@ -75,7 +75,7 @@ export const umeter = defineProvider({
         client,
         store,
         loaders: createUmeterLoaders(client),
-        readings: new TimeSeriesReader(source, now, history),
+        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
       }),
     };
   },

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { RequiresRole } from '../../shared/graph/role-directive.js';
 import { IDEMPOTENCY_KEY_ARG, idempotent, stableJson, undefinedIfNotFound } from '../../shared/connector/idempotency.js';
 import { BadUserInputError, orNotFound } from '../../shared/graph/errors.js';
 import { Deletion } from '../../shared/graph/index.js';
@@ -113,6 +114,7 @@ async function keep<T extends object>(existing: T | undefined, given: T, what: s
 
 @Resolver()
 export class VolueMutationResolver {
+  @RequiresRole('write')
   @Mutation(() => VolueUser, {
     nullable: true,
     description: 'Registers a user with Volue. Idempotent: registering an existing id again succeeds and returns that user.',
@@ -135,6 +137,7 @@ export class VolueMutationResolver {
     return VolueUser.of(user.userId);
   }
 
+  @RequiresRole('write')
   @Mutation(() => [VolueUser], {
     nullable: true,
     description: 'Registers many users in one call to Volue: all or none (one existing or bad id refuses the batch). Not retried.',
@@ -161,6 +164,7 @@ export class VolueMutationResolver {
     return users.map((user) => VolueUser.of(user.userId));
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueLocation, {
     nullable: true,
     description:
@@ -182,6 +186,7 @@ export class VolueMutationResolver {
     );
   }
 
+  @RequiresRole('write')
   @Mutation(() => [VolueLocation], {
     nullable: true,
     description: 'Registers locations of any users in one call to Volue: all or none. Not retried.',
@@ -218,6 +223,7 @@ export class VolueMutationResolver {
     return Promise.all(records.map((record, index) => locationOf(record, locations[index]!.userId, loaders)));
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueLocation, {
     nullable: true,
     description: 'Changes a location: the fields given, the others keep their values. Returns it as stored.',
@@ -248,6 +254,7 @@ export class VolueMutationResolver {
     return locationOf(record, userId, loaders);
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Deletion, {
     nullable: true,
     description: 'Deletes a location with the resources bound to it (and what Gridgraph kept for them).',
@@ -265,6 +272,7 @@ export class VolueMutationResolver {
     return { id: location, provider: 'VOLUE', deleted: true };
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueResource, {
     nullable: true,
     description: 'Registers an electric vehicle for a user (a resource of type VEHICLE, bound to the user). Idempotent for identical data.',
@@ -287,6 +295,7 @@ export class VolueMutationResolver {
     );
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueResource, {
     nullable: true,
     description: 'Registers a flexible device at one of a user’s locations. Idempotent for identical data.',
@@ -320,6 +329,7 @@ export class VolueMutationResolver {
     );
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Deletion, {
     nullable: true,
     description: 'Deletes a resource (a vehicle or a location-bound device) and what Gridgraph kept for it.',
@@ -335,6 +345,7 @@ export class VolueMutationResolver {
     return { id: resourceId, provider: 'VOLUE', deleted: true };
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Deletion, {
     nullable: true,
     description: 'Deletes a user with their locations and resources (and what Gridgraph kept for them).',
@@ -354,6 +365,7 @@ export class VolueMutationResolver {
     return { id: userId, provider: 'VOLUE', deleted: true };
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueEnrollment, {
     nullable: true,
     description:
@@ -367,6 +379,7 @@ export class VolueMutationResolver {
     return VolueEnrollment.of(await orNotFound(client.enroll(id), `No Volue user has id ${id}.`));
   }
 
+  @RequiresRole('admin')
   @Mutation(() => VolueEnrollment, { nullable: true, description: 'Ends a user’s enrollment; returns the enrollment as it is now.' })
   async unenrollVolueUser(
     @Arg('userId', () => ID, USER_ID_ARG) userId: string,
@@ -377,6 +390,7 @@ export class VolueMutationResolver {
     return VolueEnrollment.of(await client.getEnrollment(id));
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueMeter, {
     nullable: true,
     description:
@@ -400,6 +414,7 @@ export class VolueMutationResolver {
     );
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueVehicle, {
     nullable: true,
     description: 'The seed’s vehicle registration: registers a VEHICLE resource; brand, model, year and VIN are kept by Gridgraph.',
@@ -420,6 +435,7 @@ export class VolueMutationResolver {
     );
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueResource, {
     nullable: true,
     description:
@@ -457,6 +473,7 @@ export class VolueMutationResolver {
     );
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueWebhook, {
     nullable: true,
     description:
@@ -498,6 +515,7 @@ export class VolueMutationResolver {
     return VolueWebhook.fromRecord(record);
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueWebhook, { nullable: true, description: 'Changes a webhook and returns it as Volue stored it.' })
   async updateVolueWebhook(
     @Arg('id', () => ID, WEBHOOK_ID_ARG) id: string,
@@ -517,6 +535,7 @@ export class VolueMutationResolver {
     return VolueWebhook.fromRecord(record);
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueWebhook, {
     nullable: true,
     description: 'Pauses (false) or resumes (true) Volue’s deliveries to a webhook; returns the webhook.',
@@ -531,12 +550,14 @@ export class VolueMutationResolver {
     return VolueWebhook.fromRecord(await client.getWebhook(webhookId));
   }
 
+  @RequiresRole('admin')
   @Mutation(() => Deletion, { nullable: true, description: 'Deletes a webhook; Volue stops posting to it.' })
   async deleteVolueWebhook(@Arg('id', () => ID, WEBHOOK_ID_ARG) id: string, @Ctx() { client }: VolueContext): Promise<Deletion> {
     await orNotFound(client.deleteWebhook(requireWebhookId(id)), `No Volue webhook has id ${id}.`);
     return { id, provider: 'VOLUE', deleted: true };
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueWebhookTest, {
     nullable: true,
     description:
@@ -558,6 +579,7 @@ export class VolueMutationResolver {
     });
   }
 
+  @RequiresRole('write')
   @Mutation(() => VolueReportReceipt, {
     nullable: true,
     description:

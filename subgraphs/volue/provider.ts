@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, optionalUrl, str, url } from '../../shared/subgraph/config.js';
 import type { ProviderServerConfig } from '../../shared/subgraph/module.js';
 import { defineProvider } from '../../shared/subgraph/provider.js';
-import { readWebhookRetentionMs } from '../../shared/subgraph/webhook-inbox.js';
+import { readWebhookSettings, type WebhookSettings } from '../../shared/subgraph/webhook-inbox.js';
 import { VolueClient } from './client.js';
 import { VOLUE_API_BASE_PATH, VOLUE_TOKEN_PATH } from './contract.js';
 import { createVolueLoaders } from './loaders.js';
@@ -31,8 +31,8 @@ export interface VolueConfig extends ProviderServerConfig {
   webhookSecret: string;
   /** Public URL of this server's webhook receiver (the default target of subscribeVolueEvents). */
   webhookReceiverUrl: string | undefined;
-  /** How long received notifications are kept (WEBHOOK_RETENTION_DAYS). */
-  webhookRetentionMs: number;
+  /** How long received notifications are kept, how large they may be, how far ahead their stamps (WEBHOOK_*). */
+  webhooks: WebhookSettings;
 }
 
 /** Volue Energy Coordination: users, locations, resources, enrollment, events, reports and webhooks. */
@@ -40,7 +40,7 @@ export const volue = defineProvider({
   name: 'volue',
   provider: 'VOLUE',
   label: 'Volue',
-  ports: { subgraph: 4002, simulator: 4102 },
+  ports: { subgraph: 4002, simulator: 4102, webhook: 4202 },
   simulatorApiPath: VOLUE_API_BASE_PATH,
   settings: {
     VOLUE_TOKEN_URL: url({ default: VOLUE_DEFAULT_TOKEN_URL, desc: 'OAuth token endpoint (client credentials)' }),
@@ -70,7 +70,7 @@ export const volue = defineProvider({
       clientSecret: settings.VOLUE_CLIENT_SECRET,
       webhookSecret: settings.VOLUE_WEBHOOK_SECRET,
       webhookReceiverUrl: settings.VOLUE_WEBHOOK_RECEIVER_URL || undefined,
-      webhookRetentionMs: readWebhookRetentionMs(env),
+      webhooks: readWebhookSettings(env),
     };
   },
   schema: {
@@ -87,7 +87,7 @@ export const volue = defineProvider({
     ],
     referenceResolvers: volueReferenceResolvers,
   },
-  serve(config, store) {
+  serve(config, store, { now }) {
     const client = new VolueClient({
       store,
       baseUrl: config.apiUrl,
@@ -96,13 +96,13 @@ export const volue = defineProvider({
       clientSecret: config.clientSecret,
       calls: config.calls,
     });
-    const notifications = new VolueNotifications(store, config.webhookRetentionMs);
+    const notifications = new VolueNotifications(store, config.webhooks.retentionMs);
     const kept = new VolueKeptFields(store);
     // With port 0 the receiver's URL is known only once listening; `receiverUrl` is filled in then.
     const webhooks: VolueContext['webhooks'] = { secret: config.webhookSecret, receiverUrl: config.webhookReceiverUrl };
     return {
       context: (): VolueContext => ({ client, store, kept, loaders: createVolueLoaders(client, kept), notifications, webhooks }),
-      routes: (app) => mountVolueWebhook(app, notifications, config.webhookSecret),
+      routes: (app) => mountVolueWebhook(app, notifications, { secret: config.webhookSecret, settings: config.webhooks, now }),
       listening: (serverUrl) => {
         webhooks.receiverUrl ??= `${serverUrl}${VOLUE_WEBHOOK_PATH}`;
       },

@@ -1,9 +1,17 @@
-import express, { type Express } from 'express';
+import type { Express, Request, Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import type { Connection, ConnectionArgs } from '../../shared/graph/index.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import type { Store } from '../../shared/store/index.js';
-import { MAX_DELIVERY_ID_LENGTH, WebhookInbox, countDeliveries, type InboxDelivery } from '../../shared/subgraph/webhook-inbox.js';
+import {
+  MAX_DELIVERY_ID_LENGTH,
+  WebhookInbox,
+  futureStampProblem,
+  refuseDelivery,
+  webhookReceiver,
+  type InboxDelivery,
+  type WebhookSettings,
+} from '../../shared/subgraph/webhook-inbox.js';
 import { VOLUE_NOTIFICATION_TYPE_ALIASES, VOLUE_SIGNATURE_HEADER, signPayload } from './contract.js';
 import { typedPayload, VolueNotification, VolueNotificationType } from './schema/index.js';
 
@@ -50,27 +58,29 @@ export class VolueNotifications {
 }
 
 /**
- * Mounts the receiver: 200 once the notification is stored (also a redelivery), 401 for a missing or
- * bad signature, 400 for a malformed body, 503 when the store failed (Volue retries up to 3 times).
+ * Mounts the receiver (shared/subgraph/webhook-inbox.ts's webhookReceiver first): 200 once the
+ * notification is stored (also a redelivery), 401 for a missing or bad signature, 400 for a malformed
+ * body or a stamp in the future, 413 for a body over WEBHOOK_MAX_BODY_BYTES, 503 when the store failed
+ * (Volue retries up to 3 times).
  */
-export function mountVolueWebhook(app: Express, notifications: VolueNotifications, secret: string): void {
-  app.post(VOLUE_WEBHOOK_PATH, countDeliveries('VOLUE'), express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!verifySignature(raw, req.get(VOLUE_SIGNATURE_HEADER), secret)) {
-      log.warn('refused a Volue webhook delivery with a missing or wrong X-Payload-Signature');
-      res.status(401).json({ error: 'Missing or invalid X-Payload-Signature (Base64 HMAC-SHA256 of the body with the webhook secret).' });
-      return;
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      res.status(400).json({ error: 'The body is not JSON.' });
-      return;
-    }
-    const problem = notificationProblem(body);
+export function mountVolueWebhook(
+  app: Express,
+  notifications: VolueNotifications,
+  options: { secret: string; settings: WebhookSettings; now: () => number },
+): void {
+  const { secret, settings, now } = options;
+  const receiver = webhookReceiver({
+    provider: 'VOLUE',
+    maxBodyBytes: settings.maxBodyBytes,
+    verify: (req, raw) => verifySignature(raw, req.get(VOLUE_SIGNATURE_HEADER), secret),
+    unverified: 'Missing or invalid X-Payload-Signature (Base64 HMAC-SHA256 of the body with the webhook secret).',
+  });
+  app.post(VOLUE_WEBHOOK_PATH, ...receiver, async (req: Request, res: Response) => {
+    const body: unknown = req.body;
+    const stamp = (name: string) => futureStampProblem(name, (body as Record<string, unknown>)[name], now(), settings.maxFutureSkewMs);
+    const problem = notificationProblem(body) ?? stamp('eventCreatedAtUtc') ?? stamp('notificationSentUtc');
     if (problem) {
-      res.status(400).json({ error: `Not a Volue event notification: ${problem}` });
+      refuseDelivery(res, 400, 'BAD_REQUEST', `Not a Volue event notification: ${problem}`);
       return;
     }
     try {
@@ -81,7 +91,7 @@ export function mountVolueWebhook(app: Express, notifications: VolueNotification
       log.error(
         `could not store Volue notification ${String((body as Record<string, unknown>).notificationId)}: ${(error as Error).message}`,
       );
-      res.status(503).json({ error: 'The notification could not be stored; send it again.' });
+      refuseDelivery(res, 503, 'UNAVAILABLE', 'The notification could not be stored; send it again.');
     }
   });
 }

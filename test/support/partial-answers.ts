@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERGRAPH_PATH, readOwnership } from '../../gateway/supergraph.js';
 import { loadExamples } from '../../gateway/playground/examples.js';
+import type { RunningSimulator } from '../../shared/simulator/server.js';
 import type { RunningServer } from '../../shared/subgraph/server.js';
 import { startProvider, type AnyProvider, type StartedSubgraph } from '../../shared/subgraph/provider.js';
 import { PROVIDERS } from '../../subgraphs/registry.js';
@@ -179,14 +180,17 @@ function outcomeProblems({ data, errors }: OperationOutcome, module: AnyProvider
 }
 
 /** A second copy of one provider (its simulator and subgraph) with its own settings, e.g. a short timeout. */
-export async function startProviderCopy(module: AnyProvider, settings: Record<string, string>): Promise<Required<StartedSubgraph>> {
+export async function startProviderCopy(
+  module: AnyProvider,
+  settings: Record<string, string>,
+): Promise<StartedSubgraph & { simulator: RunningSimulator }> {
   const started = await startProvider(module, {
     LOG_LEVEL: process.env.LOG_LEVEL,
     HOST: '127.0.0.1',
     ...settingsFor([module], { ...NO_BREAKER, SUBGRAPH_PORT: '0', SIMULATOR_PORT: '0', ...settings }),
   });
   if (!started.simulator) throw new Error(`${module.name} started against a real API`);
-  return { subgraph: started.subgraph, simulator: started.simulator };
+  return { ...started, simulator: started.simulator };
 }
 
 /** Every simulator's data and counters back to their seed (its faults stay as they are). */

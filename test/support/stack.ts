@@ -1,6 +1,6 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { createServer, type AddressInfo } from 'node:net';
 import { startGateway, type GatewayOptions } from '../../gateway/index.js';
+import { SUBGRAPH_SECRET_HEADER } from '../../shared/subgraph/gateway-secret.js';
 import type { RunningServer } from '../../shared/subgraph/server.js';
 import { startThrowawayStack, type Stack } from '../../scripts/stack.js';
 import type { StartOptions } from '../../shared/subgraph/module.js';
@@ -38,6 +38,12 @@ const TEST_DEADLINES = {
   SUBGRAPH_REQUEST_TIMEOUT_MS: String(TEST_REQUEST_TIMEOUT_MS),
 };
 
+/**
+ * For a test stack in open mode (no credentials) that runs admin operations (deletes, key rotation,
+ * provisioning), which open mode refuses unless this allows them.
+ */
+export const OPEN_WITH_ADMIN = { GATEWAY_OPEN_ALLOW_ADMIN: 'true' };
+
 export async function startStack(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestStack> {
   const stack = await startThrowawayStack({ LOG_LEVEL: process.env.LOG_LEVEL, HOST: '127.0.0.1', ...TEST_DEADLINES, ...env }, options);
   return Object.assign(stack, gatewayClient(stack.gatewayUrl));
@@ -72,17 +78,14 @@ export async function gatewayOver(
     host: '127.0.0.1',
     port: 0,
     requestTimeoutMs: TEST_REQUEST_TIMEOUT_MS,
+    subgraphSecret: stack.subgraphSecret,
     ...options,
     subgraphUrls: { ...subgraphUrls, ...urls },
   });
   return Object.assign(server, gatewayClient(`${server.url}/graphql`));
 }
 
-/** A port where nothing listens: to a gateway, a subgraph there is stopped. */
-export async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/** The header that lets a test call one of the stack's subgraphs itself, as its gateway does. */
+export function asGateway(stack: Stack): Record<string, string> {
+  return { [SUBGRAPH_SECRET_HEADER]: stack.subgraphSecret };
 }

@@ -74,7 +74,13 @@ export async function startCountingGateway(stack: Stack): Promise<CountingGatewa
   }
   let gateway: RunningServer;
   try {
-    gateway = await startGateway({ host: '127.0.0.1', port: 0, supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'), subgraphUrls });
+    gateway = await startGateway({
+      host: '127.0.0.1',
+      port: 0,
+      supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
+      subgraphUrls,
+      subgraphSecret: stack.subgraphSecret,
+    });
   } catch (error) {
     await Promise.all(proxies.map((proxy) => proxy.stop()));
     throw error;

@@ -47,7 +47,7 @@ export const __name__ = defineProvider({
       context: (): __Name__Context => ({
         client,
         loaders: create__Name__Loaders(client),
-        readings: new TimeSeriesReader(source, now, history),
+        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
       }),
     };
   },

@@ -29,6 +29,11 @@ async function loadMeter(loaders: __Name__Loaders, id: string): Promise<__Name__
   return __Name__Meter.fromRecord(await orNotFound(loaders.meterById.load(wanted), `No __Label__ meter has id ${wanted}.`));
 }
 
+/**
+ * The root fields. A mutation added here declares the role it needs beside its `@Mutation`:
+ * `@RequiresRole('write')` for registrations and updates, `@RequiresRole('admin')` for deletes,
+ * credentials and provisioning (shared/graph/roles.ts); test/gateway-roles.test.ts fails without it.
+ */
 @Resolver()
 export class __Name__QueryResolver {
   @Query(() => __Name__MeterConnection, { nullable: true, description: 'The __Label__ account’s meters, a page at a time.' })

@@ -4,6 +4,7 @@ import { INTELLIMETER_DEFAULT_TIME_ZONE } from '../contract.js';
 import { SiteClock } from './clock.js';
 import { Registers } from './registers.js';
 import { registerIntellimeterRoutes } from './routes/index.js';
+import { SEED_METERING_POINTS } from './seed.js';
 import { Sessions } from './sessions.js';
 import { IntellimeterSimulatorStore } from './store.js';
 
@@ -81,5 +82,14 @@ export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: Simula
     apiKey,
     timeZone: env.INTELLIMETER_TIME_ZONE || undefined,
   });
-  return { simulator, env: { INTELLIMETER_API_URL: simulator.url, INTELLIMETER_API_KEY: apiKey } };
+  return {
+    simulator,
+    env: {
+      INTELLIMETER_API_URL: simulator.url,
+      INTELLIMETER_API_KEY: apiKey,
+      INTELLIMETER_USERNAME: INTELLIMETER_SIMULATOR_USERNAME,
+      INTELLIMETER_PASSWORD: INTELLIMETER_SIMULATOR_PASSWORD,
+    },
+    meteringPoints: SEED_METERING_POINTS,
+  };
 }

@@ -31,7 +31,6 @@ export function pointJson(point: SimulatedPoint): IntellimeterPointJson {
     NoPhases: point.NoPhases,
     MeterType: point.MeterType,
     startAddress: point.startAddress,
-    MeteringPointId: point.MeteringPointId,
     SaveEvery: point.SaveEvery,
     ModbusMap: point.ModbusMap,
   };

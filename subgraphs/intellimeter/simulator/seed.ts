@@ -46,7 +46,6 @@ const SEED_POINTS: SeededPoint[] = [
     NoPhases: '3',
     MeterType: 'I-45/MFX/636',
     startAddress: 1100,
-    MeteringPointId: SHARED_METERING_POINTS.officeEan,
     registerBase: 28540.24,
     resetAtMs: null,
     peakKw: 40,
@@ -59,7 +58,6 @@ const SEED_POINTS: SeededPoint[] = [
     NoPhases: '3',
     MeterType: 'I-45/MFX/636',
     startAddress: 1100,
-    MeteringPointId: SHARED_METERING_POINTS.schoolEan,
     registerBase: 35757.359,
     resetAtMs: METER2_RESET_AT_MS,
     peakKw: 25,
@@ -72,7 +70,6 @@ const SEED_POINTS: SeededPoint[] = [
     NoPhases: '3',
     MeterType: 'DENT PowerScout 3037',
     startAddress: 4000,
-    MeteringPointId: null,
     registerBase: 1204.5,
     resetAtMs: null,
     peakKw: 12,
@@ -85,12 +82,21 @@ const SEED_POINTS: SeededPoint[] = [
     NoPhases: '1',
     MeterType: 'I-45/MFX/636',
     startAddress: 1100,
-    MeteringPointId: null,
     registerBase: 512.125,
     resetAtMs: null,
     peakKw: 3,
   },
 ];
+
+/**
+ * Which metering point the seeded points measure: Intellimeter records none (`/point` has no such
+ * field), so the stack configures it as an operator would (the kit's metering-point mapping, by point
+ * id). Points 1 and 2 measure the shared office and school connections; 3 and 4 are submeters.
+ */
+export const SEED_METERING_POINTS: Record<string, string> = {
+  '1': SHARED_METERING_POINTS.officeEan,
+  '2': SHARED_METERING_POINTS.schoolEan,
+};
 
 /** Fresh points (a rename changes one), each on a building load profile seeded by its name. */
 export function seedPoints(): SimulatedPoint[] {

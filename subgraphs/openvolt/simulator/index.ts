@@ -101,7 +101,12 @@ export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: Simula
   });
   return {
     simulator,
-    env: { OPENVOLT_API_URL: `${simulator.url}${OPENVOLT_API_BASE_PATH}`, OPENVOLT_API_KEY: apiKey },
+    env: {
+      OPENVOLT_API_URL: `${simulator.url}${OPENVOLT_API_BASE_PATH}`,
+      OPENVOLT_API_KEY: apiKey,
+      // The subgraph puts the token in its webhook URL, which the simulator delivers to.
+      OPENVOLT_WEBHOOK_TOKEN: env.OPENVOLT_WEBHOOK_TOKEN || placement.webhookSecret || '',
+    },
     subgraphStarted: ({ webhookUrl }) => simulator.setWebhookUrl(webhookUrl),
   };
 }

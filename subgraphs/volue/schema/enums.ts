@@ -87,13 +87,26 @@ export enum VolueCurrency {
   SEK = 'SEK',
   DKK = 'DKK',
 }
-registerEnumType(VolueCurrency, { name: 'VolueCurrency', description: 'A currency Volue states prices and compensation in.' });
+registerEnumType(VolueCurrency, {
+  name: 'VolueCurrency',
+  description: 'A currency Volue states prices and compensation in.',
+  valuesConfig: {
+    NOK: { description: 'Norwegian krone.' },
+    EUR: { description: 'Euro.' },
+    SEK: { description: 'Swedish krona.' },
+    DKK: { description: 'Danish krone.' },
+  },
+});
 
 export enum VolueEnergyUnit {
   KWH = 'kWh',
   MWH = 'MWh',
 }
-registerEnumType(VolueEnergyUnit, { name: 'VolueEnergyUnit', description: 'The energy unit a Volue price is per.' });
+registerEnumType(VolueEnergyUnit, {
+  name: 'VolueEnergyUnit',
+  description: 'The energy unit a Volue price is per.',
+  valuesConfig: { KWH: { description: 'Per kilowatt hour.' }, MWH: { description: 'Per megawatt hour.' } },
+});
 
 export enum VoluePriceArea {
   UNKNOWN = 'Unknown',
@@ -110,7 +123,25 @@ export enum VoluePriceArea {
   SE3 = 'SE3',
   SE4 = 'SE4',
 }
-registerEnumType(VoluePriceArea, { name: 'VoluePriceArea', description: 'A Nordic electricity bidding zone.' });
+registerEnumType(VoluePriceArea, {
+  name: 'VoluePriceArea',
+  description: 'A Nordic electricity bidding zone.',
+  valuesConfig: {
+    UNKNOWN: { description: 'Volue does not know the zone.' },
+    FI: { description: 'Finland.' },
+    DK1: { description: 'Denmark west.' },
+    DK2: { description: 'Denmark east.' },
+    NO1: { description: 'Norway south-east (Oslo).' },
+    NO2: { description: 'Norway south-west (Kristiansand).' },
+    NO3: { description: 'Norway middle (Trondheim).' },
+    NO4: { description: 'Norway north (Tromsø).' },
+    NO5: { description: 'Norway west (Bergen).' },
+    SE1: { description: 'Sweden north (Luleå).' },
+    SE2: { description: 'Sweden north-middle (Sundsvall).' },
+    SE3: { description: 'Sweden south-middle (Stockholm).' },
+    SE4: { description: 'Sweden south (Malmö).' },
+  },
+});
 
 export enum VolueCompensationProblemType {
   MISSING_MPID_ON_LOCATION = 'MissingMpidOnLocation',

@@ -26,8 +26,6 @@ import { stamp } from './time.js';
 
 export const VOLUE_SIMULATOR_CLIENT_ID = 'gridgraph-volue-simulator';
 export const VOLUE_SIMULATOR_CLIENT_SECRET = 'gridgraph-volue-simulator-secret';
-/** The webhook secret the subgraph uses with the simulator when VOLUE_WEBHOOK_SECRET is unset. */
-export const VOLUE_SIMULATOR_WEBHOOK_SECRET = 'gridgraph-volue-simulator-webhook-secret';
 
 /** Where it listens and its faults, as for any simulator; then Volue's own. */
 export interface VolueSimulatorOptions extends Pick<SimulatorOptions, 'port' | 'host' | 'faults'> {
@@ -111,7 +109,8 @@ export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: Simula
       VOLUE_TOKEN_URL: simulator.tokenUrl,
       VOLUE_CLIENT_ID: clientId,
       VOLUE_CLIENT_SECRET: clientSecret,
-      VOLUE_WEBHOOK_SECRET: env.VOLUE_WEBHOOK_SECRET || VOLUE_SIMULATOR_WEBHOOK_SECRET,
+      // The subgraph gives its webhooks this secret, and the simulator signs their deliveries with it.
+      VOLUE_WEBHOOK_SECRET: env.VOLUE_WEBHOOK_SECRET || placement.webhookSecret || '',
     },
   };
 }

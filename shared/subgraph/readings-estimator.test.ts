@@ -1,12 +1,12 @@
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SUPERGRAPH_PATH } from '../supergraph.js';
 import { estimateReadings } from './readings-estimator.js';
 
 /** The readings estimate (list sizes × time-series lengths). */
 
-const schema = buildSchema(readFileSync(SUPERGRAPH_PATH, 'utf8'));
+// The composed supergraph's API: every provider's time-series fields and lists.
+const schema = buildSchema(readFileSync(new URL('../../supergraph.graphql', import.meta.url), 'utf8'));
 
 function estimate(document: string, variables: Record<string, unknown> = {}, defaultListSize = 20): number {
   const parsed = parse(document);
@@ -50,5 +50,22 @@ describe('estimateReadings', () => {
       ),
     ).toBe(0);
     expect(estimate(`query ($r: ReadingRange!) { openvoltMeter(id: "m") { consumption(range: $r) { total } } }`)).toBe(0);
+  });
+
+  it('counts one item per representation of a subgraph’s entity fetch', () => {
+    const subgraph = buildSchema(`
+      scalar _Any
+      type Query { _entities(representations: [_Any!]!): [_Entity]! }
+      union _Entity = Meter
+      type Meter { consumption(range: ReadingRange!): Series }
+      type Series { total: Float }
+      input ReadingRange { from: String!, to: String!, resolution: String! }`);
+    const document = parse(`query ($representations: [_Any!]!, $range: ReadingRange!) {
+      _entities(representations: $representations) { ... on Meter { consumption(range: $range) { total } } }
+    }`);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const range = { from: '2026-11-02T00:00:00Z', to: '2026-11-03T00:00:00Z', resolution: 'HOUR' };
+    const representations = Array.from({ length: 37 }, (_, index) => ({ __typename: 'Meter', id: String(index) }));
+    expect(estimateReadings(subgraph, document, operation, { representations, range }, 20)).toBe(37 * 25);
   });
 });

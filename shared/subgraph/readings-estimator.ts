@@ -35,7 +35,9 @@ const RANGE_TYPE = 'ReadingRange';
 /**
  * How many readings an operation asks for, at most: every field taking a `ReadingRange` counts
  * ⌈(to − from) ÷ resolution⌉ + 1 (the range widens to whole buckets), multiplied by the sizes of the
- * lists it sits in: a list field's `first` argument when it has one, else `defaultListSize`.
+ * lists it sits in: a list field's `first` argument when it has one, `_entities` (a subgraph's entity
+ * fetch) the number of representations, else `defaultListSize`. It reads a supergraph's API schema (at
+ * the gateway) and a subgraph's schema alike.
  * A range that cannot be read (bad dates, a missing variable) counts nothing here; the subgraph
  * refuses it with its own error.
  */
@@ -103,8 +105,9 @@ function argumentValues(
 }
 
 /**
- * How many items a field stands for: a paged field (one with `first`) its page size; the `nodes` and
- * `edges` of a connection one each (the page was counted at the connection); any other list the default.
+ * How many items a field stands for: a subgraph's `_entities` its representations; a paged field (one
+ * with `first`) its page size; the `nodes` and `edges` of a connection one each (the page was counted at
+ * the connection); any other list the default.
  */
 function listSize(
   parentType: string,
@@ -112,6 +115,8 @@ function listSize(
   args: Record<string, unknown>,
   defaultListSize: number,
 ): number {
+  // A subgraph's entity fetch: one item per representation the gateway sends.
+  if (field.name === '_entities' && Array.isArray(args.representations)) return args.representations.length;
   const first = args.first;
   if (field.args.some((argument) => argument.name === 'first')) return typeof first === 'number' && first > 0 ? first : defaultListSize;
   if (parentType.endsWith('Connection') && (field.name === 'nodes' || field.name === 'edges')) return 1;

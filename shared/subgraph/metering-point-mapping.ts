@@ -1,0 +1,161 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { BadUserInputError, type ErrorDetails } from '../graph/errors.js';
+import { PROVIDER_NAMES, type ProviderName } from '../graph/provider-names.js';
+import { getJson, setJson, withLock, type Store } from '../store/index.js';
+import { ConfigError } from './config.js';
+
+/**
+ * Which national metering point (MPAN, EAN, …) a meter measures, for meters whose provider records
+ * none (Intellimeter's points, an Openvolt SolarEdge meter): provider + meter id → metering point id.
+ * An operator names it in a file (METERING_POINT_MAPPING_FILE) or sets it through the provider's
+ * `set<Provider>MeteringPoint` mutation; what is set is kept in the durable store and wins over the file,
+ * also over a restart. A meter whose provider does record an id keeps that one: the mapping only fills gaps.
+ */
+
+/** meter id → metering point id, or null: "this meter measures no metering point" (overrides the file). */
+export type MeteringPointAssignments = ReadonlyMap<string, string | null>;
+
+export interface MeteringPointMappingEntry {
+  meterId: string;
+  meteringPointId: string | null;
+  /** Where the entry comes from: the configured defaults (file, a simulator's seed) or the mutation. */
+  source: 'CONFIGURED' | 'SET';
+}
+
+/** Longest ids accepted; national ids are 13 (MPAN) to 18 (EAN) characters, provider meter ids rarely more than a UUID. */
+export const MAX_METER_ID_LENGTH = 200;
+export const MAX_METERING_POINT_ID_LENGTH = 64;
+/** What both ids are made of (provider ids are numbers, hex, UUIDs): no spaces, paths or markup. */
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
+/** One provider's mapping: the configured defaults under what was set through the mutation (in the store). */
+export class MeteringPointMapping {
+  private readonly storeKey: string;
+
+  constructor(
+    private readonly store: Store,
+    readonly provider: ProviderName,
+    private readonly configured: MeteringPointAssignments,
+  ) {
+    this.storeKey = `metering-point-mapping:${provider}`;
+  }
+
+  /** Every meter's entry, configured and set (set wins), in meter id order. */
+  async entries(): Promise<MeteringPointMappingEntry[]> {
+    const set = (await getJson<Record<string, string | null>>(this.store, this.storeKey)) ?? {};
+    const merged = new Map<string, MeteringPointMappingEntry>();
+    for (const [meterId, meteringPointId] of this.configured) merged.set(meterId, { meterId, meteringPointId, source: 'CONFIGURED' });
+    for (const [meterId, meteringPointId] of Object.entries(set)) merged.set(meterId, { meterId, meteringPointId, source: 'SET' });
+    return [...merged.values()].sort((a, b) => (a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : 0));
+  }
+
+  /**
+   * Sets which metering point `meterId` measures (null: none), for every replica sharing the store.
+   * Checked first: a blank or malformed id is BAD_USER_INPUT and nothing is stored.
+   */
+  async set(meterId: string, meteringPointId: string | null): Promise<MeteringPointMappingEntry> {
+    const details = { provider: this.provider };
+    const meter = checkedMeterId(meterId, details);
+    const point = meteringPointId === null ? null : checkedMeteringPointId(meteringPointId, details);
+    // Read, change, write under a lock: two replicas setting different meters at once both stay set.
+    await withLock(this.store, this.storeKey, async () => {
+      const set = (await getJson<Record<string, string | null>>(this.store, this.storeKey)) ?? {};
+      set[meter] = point;
+      await setJson(this.store, this.storeKey, set);
+    });
+    return { meterId: meter, meteringPointId: point, source: 'SET' };
+  }
+
+  /** A view for one request: the store is read at most once, however many meters the request asks about. */
+  forRequest(): MeteringPointLookup {
+    return new MeteringPointLookup(this);
+  }
+}
+
+/** One request's view of a provider's mapping (per request, like the loaders: a later request sees later changes). */
+export class MeteringPointLookup {
+  private assignments: Promise<Map<string, string | null>> | undefined;
+
+  constructor(readonly mapping: MeteringPointMapping) {}
+
+  private current(): Promise<Map<string, string | null>> {
+    return (this.assignments ??= this.mapping
+      .entries()
+      .then((entries) => new Map(entries.map((entry) => [entry.meterId, entry.meteringPointId]))));
+  }
+
+  /** The metering point a meter measures: the provider's own id when it records one, else the mapping's. */
+  async meteringPointOf(meterId: string, recordedByProvider: string | null): Promise<string | null> {
+    if (recordedByProvider) return recordedByProvider;
+    return (await this.current()).get(meterId) ?? null;
+  }
+
+  /** The ids of the meters mapped to `meteringPointId` (for the meters whose provider records none). */
+  async metersAt(meteringPointId: string): Promise<string[]> {
+    return [...(await this.current())].filter(([, point]) => point === meteringPointId).map(([meterId]) => meterId);
+  }
+
+  async set(meterId: string, meteringPointId: string | null): Promise<MeteringPointMappingEntry> {
+    const entry = await this.mapping.set(meterId, meteringPointId);
+    this.assignments = undefined;
+    return entry;
+  }
+}
+
+function checkedMeterId(value: string, details: ErrorDetails = {}): string {
+  const trimmed = value.trim();
+  if (!ID_PATTERN.test(trimmed) || trimmed.length > MAX_METER_ID_LENGTH) {
+    throw new BadUserInputError(
+      `meterId must be the provider's id of a meter (letters, digits, ".", "_", ":" or "-"; at most ${MAX_METER_ID_LENGTH} characters).`,
+      { ...details, field: 'meterId' },
+    );
+  }
+  return trimmed;
+}
+
+function checkedMeteringPointId(value: string, details: ErrorDetails = {}): string {
+  const trimmed = value.trim();
+  if (!ID_PATTERN.test(trimmed) || trimmed.length > MAX_METERING_POINT_ID_LENGTH) {
+    throw new BadUserInputError(
+      `meteringPointId must be a national metering point id (letters, digits, ".", "_", ":" or "-"; at most ${MAX_METERING_POINT_ID_LENGTH} characters), e.g. an 18-digit EAN; use null for none.`,
+      { ...details, field: 'meteringPointId' },
+    );
+  }
+  return trimmed;
+}
+
+/**
+ * Reads METERING_POINT_MAPPING_FILE: JSON (`[{"provider": "INTELLIMETER", "meterId": "3",
+ * "meteringPointId": "871687120000000011"}, …]`) or CSV with the header `provider,meterId,meteringPointId`
+ * (by the file's extension). An empty meteringPointId means none. Every provider's rows, checked as the
+ * mutation checks them; a bad file is a ConfigError naming the row.
+ */
+export function readMeteringPointMappingFile(path: string): Map<ProviderName, Map<string, string | null>> {
+  let rows: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    rows =
+      extname(path).toLowerCase() === '.csv' ? parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) : JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`METERING_POINT_MAPPING_FILE ${path} cannot be read: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(rows)) throw new ConfigError(`METERING_POINT_MAPPING_FILE ${path} must hold a list of rows.`);
+  const byProvider = new Map<ProviderName, Map<string, string | null>>();
+  rows.forEach((row: Record<string, unknown>, index) => {
+    const where = `METERING_POINT_MAPPING_FILE ${path}, row ${index + 1}`;
+    const provider = String(row?.provider ?? '').toUpperCase() as ProviderName;
+    if (!PROVIDER_NAMES.includes(provider)) throw new ConfigError(`${where}: provider must be one of ${PROVIDER_NAMES.join(', ')}.`);
+    const point = row.meteringPointId === null || row.meteringPointId === undefined ? '' : String(row.meteringPointId);
+    try {
+      const meterId = checkedMeterId(String(row.meterId ?? ''));
+      let meters = byProvider.get(provider);
+      if (!meters) byProvider.set(provider, (meters = new Map()));
+      meters.set(meterId, point.trim() ? checkedMeteringPointId(point) : null);
+    } catch (error) {
+      throw new ConfigError(`${where}: ${(error as Error).message}`);
+    }
+  });
+  return byProvider;
+}
