@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -45,6 +45,8 @@ export interface Simulators extends BenchProcess {
   urls: Record<string, string>;
   /** What points the subgraphs at them. */
   env: Record<string, string>;
+  /** The simulated sites' metering-point mapping, rows of a METERING_POINT_MAPPING_FILE. */
+  meteringPoints: Array<{ provider: string; meterId: string; meteringPointId: string }>;
 }
 
 export interface Subgraphs extends BenchProcess {
@@ -86,6 +88,10 @@ export function startSubgraphs(
   env: NodeJS.ProcessEnv = {},
   nodeArgs: string[] = [],
 ): Promise<Subgraphs> {
+  // The mapping a simulator hands a subgraph started beside it, here through the operator's file.
+  mkdirSync(dataDir, { recursive: true });
+  const mappingFile = join(dataDir, 'metering-points.json');
+  writeFileSync(mappingFile, JSON.stringify(simulators.meteringPoints));
   const ports = Object.fromEntries(Object.keys(simulators.urls).map((name) => [`${name.toUpperCase()}_SUBGRAPH_PORT`, '0']));
   return startChild<Omit<Subgraphs, keyof BenchProcess>>(
     'subgraphs',
@@ -94,6 +100,7 @@ export function startSubgraphs(
       ...simulators.env,
       ...ports,
       DATA_DIR: dataDir,
+      METERING_POINT_MAPPING_FILE: mappingFile,
       ...SECRET_ENV,
       ...env,
     },

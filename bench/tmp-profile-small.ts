@@ -1,0 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { post, startOurGateway, startSimulators, startSubgraphs, stopAll, SUBGRAPH_HEADERS } from './processes.js';
+const dataDir = mkdtempSync(join(tmpdir(), 'p-'));
+const simulators = await startSimulators();
+const subgraphs = await startSubgraphs(simulators, dataDir, { HISTORY_CACHE_MAX_MB: '0' });
+const gateway = await startOurGateway(subgraphs, 'g', ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']);
+const ids = ((await (await post(subgraphs.urls.openvolt!, { query: '{ openvoltMeters(first: 100) { nodes { id } } }' }, SUBGRAPH_HEADERS)).json()) as any).data.openvoltMeters.nodes.map((n: any) => n.id);
+const q = 'query Small($id: ID!) { openvoltMeter(id: $id) { id meterNumber status } }';
+const t = performance.now();
+for (let i = 0; i < 1500; i += 4) await Promise.all([0, 1, 2, 3].map((k) => post(gateway.url, { query: q, variables: { id: ids[(i + k) % ids.length] } }).then((r) => r.text())));
+console.log('ms', performance.now() - t);
+stopAll();
+await new Promise((r) => setTimeout(r, 3000));
