@@ -244,8 +244,8 @@ export function subgraphServerSettings(
   };
 }
 
-/** The server, whose stop() also closes the store it used (a Redis connection would keep the process alive). */
-export function closingStore(server: RunningServer, store: Store): RunningServer {
+/** The server, whose stop() also closes the store it used (a Redis connection would keep the process alive), after `beforeClosing`. */
+export function closingStore(server: RunningServer, store: Store, beforeClosing?: () => Promise<void>): RunningServer {
   let stopping: Promise<void> | undefined;
   return {
     ...server,
@@ -253,6 +253,7 @@ export function closingStore(server: RunningServer, store: Store): RunningServer
       (stopping ??= (async () => {
         try {
           await server.stop();
+          await beforeClosing?.();
         } finally {
           await store.close();
         }

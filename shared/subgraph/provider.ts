@@ -277,7 +277,8 @@ async function serveProvider(
     if (webhooks) started.push(webhooks);
     if (webhooks) service.listening?.(webhooks.url);
     return {
-      server: closingStore(stoppingAll(started), store),
+      // The history cache's writes under way land before the store closes.
+      server: closingStore(stoppingAll(started), store, () => history?.settled() ?? Promise.resolve()),
       webhooks,
       webhookUrl: webhooks && service.webhookUrl?.(webhooks.url),
     };

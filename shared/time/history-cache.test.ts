@@ -25,6 +25,12 @@ function cache(store: Store = new MemoryStore(), options: Partial<HistoryCacheOp
   });
 }
 
+/** Writes, and waits until the rows are in the store (a write does not hold up the answer that made it). */
+async function written(history: HistoryCache, ...args: Parameters<HistoryCache['write']>): Promise<void> {
+  history.write(...args);
+  await history.settled();
+}
+
 describe('history cache', () => {
   it('holds a window only once all of it is final by the provider’s rule', () => {
     const history = cache();
@@ -54,7 +60,7 @@ describe('history cache', () => {
           return quality === undefined ? { at, value } : { at, value, quality };
         });
         const history = cache();
-        await history.write(new Map([['m', rows]]), HH, JUNE_FIRST);
+        await written(history, new Map([['m', rows]]), HH, JUNE_FIRST);
         const back = (await history.read(['m'], HH, JUNE_FIRST)).get('m')!;
         // MEASURED is what an absent quality means; every other quality is kept.
         const expected = rows.map((row) => (row.quality === ReadingQuality.MEASURED ? { at: row.at, value: row.value } : row));
@@ -67,7 +73,8 @@ describe('history cache', () => {
   it('keeps apart meters, granularities, windows and accounts; a meter without rows is not kept', async () => {
     const store = new MemoryStore();
     const history = cache(store);
-    await history.write(
+    await written(
+      history,
       new Map([
         ['a', slots('2026-06-01T00:00:00Z', 48)],
         ['b', []],
@@ -86,7 +93,7 @@ describe('history cache', () => {
     const history = cache(new MemoryStore(), { maxBytes: 1_500, wallClock: () => ++clock });
     const day = (n: number) => ({ fromMs: JUNE_FIRST.fromMs + n * DAY_MS, toMs: JUNE_FIRST.toMs + n * DAY_MS });
     // A day of 48 equal half hours stores about 600 bytes: two fit, the third written evicts the first.
-    for (const n of [0, 1, 2]) await history.write(new Map([['m', slots(new Date(day(n).fromMs).toISOString(), 48)]]), HH, day(n));
+    for (const n of [0, 1, 2]) await written(history, new Map([['m', slots(new Date(day(n).fromMs).toISOString(), 48)]]), HH, day(n));
     const kept = await Promise.all([0, 1, 2].map(async (n) => (await history.read(['m'], HH, day(n))).has('m')));
     expect(kept).toEqual([false, true, true]);
   });
@@ -94,7 +101,8 @@ describe('history cache', () => {
   it('forgets a meter’s entries, and only that meter’s', async () => {
     const history = cache();
     const rows = slots('2026-06-01T00:00:00Z', 48);
-    await history.write(
+    await written(
+      history,
       new Map([
         ['a', rows],
         ['b', rows],
@@ -104,6 +112,12 @@ describe('history cache', () => {
     );
     await history.forget('a');
     expect([...(await history.read(['a', 'b'], HH, JUNE_FIRST)).keys()]).toEqual(['b']);
+    // Also a write still under way when the meter is forgotten.
+    history.write(new Map([['a', rows]]), HH, JUNE_FIRST);
+    expect((await history.read(['a'], HH, JUNE_FIRST)).has('a')).toBe(true);
+    await history.forget('a');
+    await history.settled();
+    expect([...(await history.read(['a', 'b'], HH, JUNE_FIRST)).keys()]).toEqual(['b']);
   });
 
   it('a store that fails is a miss, never an error', async () => {
@@ -111,7 +125,7 @@ describe('history cache', () => {
     const broken = () => Promise.reject(new Error('store down'));
     Object.assign(failing, { get: broken, set: broken, readIndex: broken });
     const history = cache(failing);
-    await history.write(new Map([['a', slots('2026-06-01T00:00:00Z', 48)]]), HH, JUNE_FIRST);
+    await written(history, new Map([['a', slots('2026-06-01T00:00:00Z', 48)]]), HH, JUNE_FIRST);
     expect((await history.read(['a'], HH, JUNE_FIRST)).size).toBe(0);
     await history.forget('a');
   });

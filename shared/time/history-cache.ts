@@ -36,6 +36,11 @@ interface StoredRows {
 export class HistoryCache {
   private readonly prefix: string;
   private readonly wallClock: () => number;
+  /**
+   * Rows on their way into the store (entry key → rows): the answer does not wait for a cache write
+   * (a disk store commits each one), and a request meanwhile is answered from here.
+   */
+  private readonly writing = new Map<string, { rows: SourceRow[]; done: Promise<void> }>();
 
   constructor(
     private readonly store: Store,
@@ -57,24 +62,47 @@ export class HistoryCache {
     const found = new Map<string, SourceRow[]>();
     await Promise.all(
       meterKeys.map(async (meterKey) => {
-        const stored = await this.store.get(this.entryKey(meterKey, granularity, window)).catch(() => undefined);
+        const key = this.entryKey(meterKey, granularity, window);
+        const pending = this.writing.get(key);
+        if (pending) return void found.set(meterKey, pending.rows);
+        const stored = await this.store.get(key).catch(() => undefined);
         if (stored !== undefined) found.set(meterKey, decode(stored));
       }),
     );
     return found;
   }
 
-  /** Keeps each meter's rows of this window; a meter without rows is not kept. Store failures are ignored. */
-  async write(rowsByMeter: ReadonlyMap<string, SourceRow[]>, granularity: Granularity, window: CallWindow): Promise<void> {
-    await Promise.all(
-      [...rowsByMeter].filter(([, rows]) => rows.length > 0).map(([meterKey, rows]) => this.writeOne(meterKey, granularity, window, rows)),
-    );
+  /**
+   * Starts keeping each meter's rows of this window (a meter without rows is not kept) and returns at
+   * once: readers of this process see the rows straight away, other replicas once they are stored.
+   * Store failures are ignored.
+   */
+  write(rowsByMeter: ReadonlyMap<string, SourceRow[]>, granularity: Granularity, window: CallWindow): void {
+    for (const [meterKey, rows] of rowsByMeter) {
+      if (rows.length === 0) continue;
+      const key = this.entryKey(meterKey, granularity, window);
+      const entry = { rows, done: this.writeOne(key, meterKey, rows) };
+      this.writing.set(key, entry);
+      void entry.done.finally(() => {
+        if (this.writing.get(key) === entry) this.writing.delete(key);
+      });
+    }
+  }
+
+  /** Resolves once every write started so far is in the store (or failed): before the store closes, or a test looks at it. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.writing.values()].map(({ done }) => done));
   }
 
   /** Drops everything cached for the meter: after its history changed upstream (a push, data announced). */
   async forget(meterKey: string): Promise<void> {
     const meterIndex = this.meterIndexKey(meterKey);
+    const suffix = `:${meterKey}`;
+    const unfinished = [...this.writing].filter(([key]) => key.endsWith(suffix));
+    for (const [key] of unfinished) this.writing.delete(key);
     try {
+      // A write still under way would land after the forgetting: let it land first, then forget it too.
+      await Promise.all(unfinished.map(([, { done }]) => done));
       const { entries } = await this.store.readIndex(meterIndex);
       await Promise.all(entries.map(({ member }) => this.store.delete(member)));
       await this.store.trimIndex(meterIndex, Infinity);
@@ -83,8 +111,7 @@ export class HistoryCache {
     }
   }
 
-  private async writeOne(meterKey: string, granularity: Granularity, window: CallWindow, rows: SourceRow[]): Promise<void> {
-    const key = this.entryKey(meterKey, granularity, window);
+  private async writeOne(key: string, meterKey: string, rows: SourceRow[]): Promise<void> {
     const value = encode(rows);
     const { ttlMs } = this.options;
     const writtenAt = this.wallClock();

@@ -192,7 +192,7 @@ export class TimeSeriesReader<Meter> {
           rows.filter((row) => within(window, row.at, register)),
         );
     }
-    await history.write(inside, granularity, window);
+    history.write(inside, granularity, window);
     return new Map([...cached, ...loaded]);
   }
 }
