@@ -1,23 +1,20 @@
-import 'reflect-metadata';
-import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readGatewayConfig } from '../gateway/config.js';
-import { startThrowawayStack } from '../scripts/stack.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
-import { SUBGRAPH_SECRET_SETTING } from '../shared/subgraph/gateway-secret.js';
-import { post, rssMiB, startOurGateway, type Operation } from './support.js';
+import { post, rssMiB, startOurGateway, startSimulators, startSubgraphs, stopAll, type Operation } from './processes.js';
 
 /**
  * `npm run bench:contention`: a small query's latency while the worst queries the limits allow run, against
- * idle (docs/query-planning.md). Our gateway runs in a child process (its memory is read from /proc), the
- * subgraphs and simulators in this one. BENCH_ATTACKERS clients (default 3) each send, in turn, thirty
+ * idle (docs/query-planning.md). The simulators, the subgraphs and our gateway run in processes of their
+ * own (bench/processes.ts; the gateway's memory is read from /proc). BENCH_ATTACKERS clients (default 3) each send, in turn, thirty
  * metering-point lookups under alias names never seen before (a new plan every time) and the largest
  * readings query GATEWAY_MAX_READINGS allows (Openvolt meters × a year of half hours), for BENCH_DURATION
- * seconds (default 15). Request deadlines are a minute here, so that every worst query is answered in full. Meanwhile one client sends the small query, one at a time.
+ * seconds (default 15); request deadlines are two minutes (bench/processes.ts), so that every worst query is
+ * answered in full. Meanwhile one client sends the small query, one at a time.
  * Printed: the small query's p50 and p95, idle and contended, and the gateway's peak RSS.
  */
-process.env.LOG_LEVEL ??= 'error';
-process.env.GATEWAY_REQUEST_TIMEOUT_MS ??= '60000';
-process.env.SUBGRAPH_REQUEST_TIMEOUT_MS ??= '60000';
 const DURATION_MS = Number(process.env.BENCH_DURATION ?? 15) * 1000;
 const ATTACKERS = Number(process.env.BENCH_ATTACKERS ?? 3);
 const IDLE_SAMPLES = 40;
@@ -42,12 +39,12 @@ function freshlyAliasedLookups(): Operation {
   return { query: `query { ${lookups.join(' ')} }` };
 }
 
-const stack = await startThrowawayStack({ LOG_LEVEL: 'error' });
-const children: ChildProcess[] = [];
+const dataDir = mkdtempSync(join(tmpdir(), 'gridgraph-contention-'));
 try {
-  const urls = Object.keys(stack.subgraphs).map((name): [string, string] => [name, `${stack.subgraphs[name]!.subgraph.url}/graphql`]);
-  const gateway = await startOurGateway(children, urls, 'gridgraph gateway', { [SUBGRAPH_SECRET_SETTING]: stack.subgraphSecret });
-  const pid = gateway.pid!;
+  const simulators = await startSimulators();
+  const subgraphs = await startSubgraphs(simulators, dataDir);
+  const gateway = await startOurGateway(subgraphs);
+  const pid = gateway.pid;
   const errors = new Set<string>();
   const timed = async (operation: Operation): Promise<{ ms: number; ok: boolean }> => {
     const started = performance.now();
@@ -95,8 +92,8 @@ try {
   );
   console.log(`gateway RSS: ${baseRss.toFixed(0)} MiB idle, ${peakRss.toFixed(0)} MiB peak`);
 } finally {
-  for (const child of children) child.kill('SIGTERM');
-  await stack.stop();
+  stopAll();
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 function percentile(values: number[], p: number): number {

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GraphQLClient } from 'graphql-request';
 import { EXAMPLES_DIR, parseExample } from '../gateway/playground/examples.js';
-import { startThrowawayStack } from '../scripts/stack.js';
+import { setSimulatorFaults, startOurGateway, startSimulators, startSubgraphs, stopAll, upstreamTotal } from './processes.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import { everyProvidersMeteringPointField } from '../test/support/providers.js';
 
@@ -21,12 +23,16 @@ import { everyProvidersMeteringPointField } from '../test/support/providers.js';
  *
  * LATENCY_MS (default 100) is L, LATENCY_ROUNDS (default 7) the measured rounds after LATENCY_WARMUP
  * (default 3) warm-up rounds; the first warm-up round logs in everywhere (tokens and sessions are then
- * reused, as on a running server). `<PROVIDER>_CONCURRENCY` is passed on to the stack.
+ * reused, as on a running server). `<PROVIDER>_CONCURRENCY` is passed on to the subgraphs.
+ *
+ * The simulators, the subgraphs and the gateway run in processes of their own (bench/processes.ts). The
+ * history cache is off: the same week is asked round after round, and the floor is about upstream waits.
  */
 const L = Number(process.env.LATENCY_MS ?? 100);
 const ROUNDS = Number(process.env.LATENCY_ROUNDS ?? 7);
 const WARMUP = Number(process.env.LATENCY_WARMUP ?? 3);
-const OPENVOLT_CONCURRENCY = Number(process.env.OPENVOLT_CONCURRENCY ?? 8);
+/** How many Openvolt calls may run at once once the adaptive cap has grown (OPENVOLT_CONCURRENCY_MAX). */
+const OPENVOLT_CONCURRENCY = Math.max(Number(process.env.OPENVOLT_CONCURRENCY ?? 8), Number(process.env.OPENVOLT_CONCURRENCY_MAX ?? 64));
 const OPENVOLT_METERS = 52;
 
 interface Case {
@@ -61,38 +67,31 @@ const CASES: Case[] = [
     variables: portfolio.variables ?? { range: WEEK },
     floor: Math.max(3, 1 + openvoltWaves),
     floorReason:
-      `Openvolt: the meter list, then ${OPENVOLT_METERS} interval-data calls at most OPENVOLT_CONCURRENCY=${OPENVOLT_CONCURRENCY} ` +
-      `at a time (${openvoltWaves} rounds); EnerKey and Intellimeter need 3 in a row`,
+      `Openvolt: the meter list, then ${OPENVOLT_METERS} interval-data calls, at most ${OPENVOLT_CONCURRENCY} at a time once the ` +
+      `adaptive cap has grown in the warm-up (${openvoltWaves} round(s)); EnerKey and Intellimeter need 3 in a row`,
   },
 ];
 
-const stack = await startThrowawayStack({ ...concurrencySettings(), LOG_LEVEL: 'error' });
-const simulators = Object.keys(stack.subgraphs).map((name) => stack.simulator(name));
-const client = new GraphQLClient(stack.gatewayUrl);
+const dataDir = mkdtempSync(join(tmpdir(), 'gridgraph-latency-'));
+const simulators = await startSimulators();
+const subgraphs = await startSubgraphs(simulators, dataDir, { HISTORY_CACHE_MAX_MB: '0' });
+const client = new GraphQLClient((await startOurGateway(subgraphs)).url);
 
 async function medianOf(testCase: Case, latencyMs: number): Promise<{ median: number; calls: number }> {
-  for (const simulator of simulators) simulator.setFaults({ latencyMs });
+  await setSimulatorFaults(simulators, { latencyMs });
   const timings: number[] = [];
   let calls = 0;
   for (let round = 0; round < WARMUP + ROUNDS; round += 1) {
-    const before = upstreamTotal();
+    const before = await upstreamTotal(simulators);
     const started = performance.now();
     await client.request(testCase.query, testCase.variables);
     const elapsed = performance.now() - started;
     if (round < WARMUP) continue;
     timings.push(elapsed);
-    calls = upstreamTotal() - before;
+    calls = (await upstreamTotal(simulators)) - before;
   }
   timings.sort((a, b) => a - b);
   return { median: timings[Math.floor(timings.length / 2)]!, calls };
-}
-
-function upstreamTotal(): number {
-  return simulators.reduce((sum, simulator) => sum + simulator.stats().total, 0);
-}
-
-function concurrencySettings(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => /_CONCURRENCY$/.test(entry[0])));
 }
 
 try {
@@ -110,6 +109,6 @@ try {
     console.log(`  floor ${testCase.floor}: ${testCase.floorReason}`);
   }
 } finally {
-  for (const simulator of simulators) simulator.setFaults({ latencyMs: 0 });
-  await stack.stop();
+  stopAll();
+  rmSync(dataDir, { recursive: true, force: true });
 }

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { ROOT, TSX } from './support/process.js';
 import { subgraphUrlSetting } from '../gateway/config.js';
-import { gatewayClient, unusedPort } from './support/stack.js';
+import { unusedPort } from './support/ports.js';
+import { gatewayClient } from './support/stack.js';
 
 /**
  * The production build and the image's entry commands, run as processes (there is no Docker engine

@@ -15,6 +15,11 @@ import { countUpstreamCalls, startCountingGateway, type CountingGateway } from '
 
 /** 2 to 8 November 2026 by Dutch day: one UMeter month call, one EnerKey values window, one Intellimeter file. */
 const WEEK = { from: '2026-11-02T00:00:00+01:00', to: '2026-11-09T00:00:00+01:00', resolution: 'DAY', timeZone: 'Europe/Amsterdam' };
+/**
+ * 5 to 11 October 2026 by Dutch day, the same shape of calls: each test asks its own weeks, so none is
+ * answered from the history cache an earlier test filled (what the cache saves, history-cache.test.ts counts).
+ */
+const OTHER_WEEK = { from: '2026-10-05T00:00:00+02:00', to: '2026-10-12T00:00:00+02:00', resolution: 'DAY', timeZone: 'Europe/Amsterdam' };
 
 let stack: TestStack;
 let counting: CountingGateway;
@@ -194,7 +199,7 @@ describe('gateway → subgraph: a list of N entities', () => {
     const counter = countUpstreamCalls(stack);
     const { data, errors } = await new GraphQLClient(counting.url, { errorPolicy: 'all' }).rawRequest<{
       openvoltMeters: { nodes: Array<{ meteringPoint: { id: string; umeterConnection: unknown; enerkeyMeters: unknown[] } }> };
-    }>(JOIN_FROM_EVERY_OPENVOLT_METER, { range: WEEK });
+    }>(JOIN_FROM_EVERY_OPENVOLT_METER, { range: OTHER_WEEK });
     expect(errors ?? []).toEqual([]);
     const nodes = data.openvoltMeters.nodes;
     expect(nodes).toHaveLength(52);
@@ -277,6 +282,40 @@ describe('gateway → subgraph: a list of N entities', () => {
       enerkey: { 'GET /api/v1/facilities': 1, 'GET /api/v1/meters': 1 },
       // Only the points the metering-point mapping names for those points are fetched.
       intellimeter: { 'GET /point': 2 },
+    });
+  });
+});
+
+describe('the same root list under two aliases', () => {
+  it('costs one upstream list call, also when the aliases ask different page lengths', async () => {
+    const counter = countUpstreamCalls(stack);
+    const nodes = 'nodes { id }';
+    const { data, errors } = await stack.query<Record<string, { nodes: Array<{ id: string }> }>>(/* GraphQL */ `
+      {
+        a: openvoltMeters(first: 30) { ${nodes} }
+        b: openvoltMeters(first: 30) { ${nodes} }
+        c: openvoltMeters(first: 10) { ${nodes} }
+        d: volueUsers(first: 30) { ${nodes} }
+        e: volueUsers(first: 30) { ${nodes} }
+        f: enerkeyMeters(first: 30) { ${nodes} }
+        g: enerkeyMeters(first: 30) { ${nodes} }
+      }
+    `);
+    expect(describeErrors(errors)).toEqual([]);
+    expect(data.a!.nodes).toHaveLength(30);
+    expect(data.b).toEqual(data.a);
+    expect(data.c!.nodes).toEqual(data.a!.nodes.slice(0, 10));
+    expect(data.d!.nodes.length).toBeGreaterThan(0);
+    expect(data.e).toEqual(data.d);
+    expect(data.f!.nodes).toHaveLength(11);
+    expect(data.g).toEqual(data.f);
+    expect(counter.calls()).toEqual({
+      // Each connection reads page 1 of 100 meters; one call answers all three.
+      openvolt: { 'GET /v1/meters': 1 },
+      volue: { 'GET /energy-coordination/v1/users': 1 },
+      umeter: {},
+      enerkey: { 'GET /api/v1/facilities': 1, 'GET /api/v1/meters': 1 },
+      intellimeter: {},
     });
   });
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../subgraphs/registry.js';
 import { describeErrors } from './support/operations.js';
 import { readGatewayConfig } from '../gateway/config.js';
-import { gatewayOver, OPEN_WITH_ADMIN, startStack, unusedPort, type GatewayClient, type TestStack } from './support/stack.js';
+import { unusedPort } from './support/ports.js';
+import { gatewayOver, OPEN_WITH_ADMIN, startStack, type GatewayClient, type TestStack } from './support/stack.js';
 
 /**
  * Mutations report each outcome (DESIGN.md, "Errors and partial answers"): every mutation's result is

@@ -1,5 +1,6 @@
 import { checkPartialAnswers } from './support/partial-answers.js';
-import { gatewayOver, unusedPort } from './support/stack.js';
+import { unusedPort } from './support/ports.js';
+import { gatewayOver } from './support/stack.js';
 
 /**
  * One provider's subgraph stopped, and every other part of every example's answer arriving unchanged

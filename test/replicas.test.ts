@@ -135,7 +135,8 @@ describe.skipIf(!withRedis)('two EnerKey replicas on one Redis', () => {
 });
 
 describe.skipIf(!withRedis)('two Openvolt replicas on one Redis', () => {
-  it('read the same webhook deliveries, whichever replica received them, and count a redelivery once', async () => {
+  /** A simulator and two replicas against it. */
+  async function openvoltReplicas() {
     const simulator = await startOpenvoltSimulator({ host: '127.0.0.1', port: 0 });
     running.push(simulator);
     const [a, b] = await replicas(openvolt, {
@@ -144,6 +145,28 @@ describe.skipIf(!withRedis)('two Openvolt replicas on one Redis', () => {
       OPENVOLT_API_KEY: OPENVOLT_SIMULATOR_API_KEY,
       OPENVOLT_WEBHOOK_TOKEN: 'replicas-webhook-token',
     });
+    return { simulator, a: a!, b: b! };
+  }
+
+  it('share the history cache: a past week one replica fetched costs the other no call', async () => {
+    const { simulator, a, b } = await openvoltReplicas();
+    const query = gql`
+      {
+        openvoltMeter(id: "6514167223e3d1424bf82742") {
+          consumption(range: { from: "2025-10-06T00:00:00Z", to: "2025-10-13T00:00:00Z", resolution: DAY }) {
+            total
+          }
+        }
+      }
+    `;
+    const first = await a.request(query);
+    expect(simulator.callCount('GET', '/v1/interval-data')).toBe(1);
+    expect(await b.request(query)).toEqual(first);
+    expect(simulator.callCount('GET', '/v1/interval-data')).toBe(1);
+  });
+
+  it('read the same webhook deliveries, whichever replica received them, and count a redelivery once', async () => {
+    const { a, b } = await openvoltReplicas();
     const meterId = '6514167223e3d1424bf82742';
     const delivery = JSON.stringify({
       event_id: 'meter_data.received',
@@ -176,8 +199,8 @@ describe.skipIf(!withRedis)('two Openvolt replicas on one Redis', () => {
       openvoltEvents: { totalCount: 1, nodes: [{ id: 'replicated-1' }] },
       openvoltMeter: { lastDataReceivedAt: '2026-11-20T06:00:00.000Z' },
     };
-    expect(await a!.request(query, { id: meterId })).toEqual(expected);
-    expect(await b!.request(query, { id: meterId })).toEqual(expected);
+    expect(await a.request(query, { id: meterId })).toEqual(expected);
+    expect(await b.request(query, { id: meterId })).toEqual(expected);
   });
 });
 

@@ -21,8 +21,8 @@ const settings = readWebhookSettings({ WEBHOOK_MAX_BODY_BYTES: '4096', WEBHOOK_M
 const METER = '6514167223e3d1424bf82742';
 
 const { serve, closeAll } = receiverApps();
-const openvolt = new OpenvoltEvents(new MemoryStore(), 30 * DAY_MS, () => NOW);
-const unconfigured = new OpenvoltEvents(new MemoryStore(), 30 * DAY_MS, () => NOW);
+const openvolt = new OpenvoltEvents(new MemoryStore(), 30 * DAY_MS, { now: () => NOW });
+const unconfigured = new OpenvoltEvents(new MemoryStore(), 30 * DAY_MS, { now: () => NOW });
 const volue = new VolueNotifications(new MemoryStore(), 30 * DAY_MS, () => NOW);
 let url: { openvolt: string; unconfigured: string; volue: string };
 

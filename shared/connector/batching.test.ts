@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupBy, mergeWindows, perKeyLoader } from './batching.js';
+import { groupBy, mergeWindows, oncePerArguments, perKeyLoader } from './batching.js';
 
 describe('batching helpers', () => {
   it('groups keys by what one upstream call serves, keeping order', () => {
@@ -59,5 +59,21 @@ describe('perKeyLoader', () => {
       'B',
     ]);
     expect(calls).toEqual(['a', 'bad', 'b']);
+  });
+});
+
+describe('oncePerArguments', () => {
+  it('calls once per distinct arguments value, comparing by value, also for calls made later', async () => {
+    const calls: unknown[] = [];
+    const listMeters = oncePerArguments(async (args: { page: number; customer?: string }) => {
+      calls.push(args);
+      return [`page ${args.page} of ${args.customer ?? 'all'}`];
+    });
+    const [a, b, c] = await Promise.all([listMeters({ page: 1 }), listMeters({ page: 1 }), listMeters({ page: 1, customer: 'x' })]);
+    expect(a).toEqual(['page 1 of all']);
+    expect(b).toBe(a);
+    expect(c).toEqual(['page 1 of x']);
+    expect(await listMeters({ page: 1, customer: undefined })).toBe(a);
+    expect(calls).toEqual([{ page: 1 }, { page: 1, customer: 'x' }]);
   });
 });

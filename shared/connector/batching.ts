@@ -45,3 +45,13 @@ export function perKeyLoader<K, V>(fetch: (key: K) => Promise<V>, options?: Data
     options,
   );
 }
+
+/**
+ * A per-request memo of one upstream read, keyed by its arguments compared by value: the same list asked
+ * twice in one request (a root field under two aliases, or a page two fields need) costs one call. Make
+ * one per request, like the loaders: its answers are that request's.
+ */
+export function oncePerArguments<A, V>(fetch: (args: A) => Promise<V>): (args: A) => Promise<V> {
+  const loader = perKeyLoader(fetch, { cacheKeyFn: (args) => JSON.stringify(args) });
+  return (args) => loader.load(args);
+}

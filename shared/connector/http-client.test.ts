@@ -10,7 +10,7 @@ import { withRequest } from '../observability/request-context.js';
 import { startTracing } from '../observability/tracing.js';
 import { Deadline } from './deadline.js';
 import { GridgraphError } from '../graph/errors.js';
-import { backoffDelay, createHttpClient, routeTemplate, type HttpClientOptions } from './http-client.js';
+import { adaptiveConcurrency, backoffDelay, createHttpClient, routeTemplate, type HttpClientOptions } from './http-client.js';
 import { bearerAuth, createCredentialCache } from './upstream-auth.js';
 
 /** The HTTP client factory against a scripted local server: status mapping, retries, secrecy, caps. */
@@ -454,5 +454,30 @@ describe('routeTemplate', () => {
 
   it('leaves a template alone', () => {
     expect(routeTemplate('users/:id/meters')).toBe('users/:id/meters');
+  });
+});
+
+describe('adaptiveConcurrency', () => {
+  it('grows by one per call that went well while others waited, up to the ceiling; an overload halves it, never below the floor', () => {
+    const limit = { concurrency: 8, pendingCount: 40 };
+    const adapt = adaptiveConcurrency(limit, 8, 64);
+    for (let i = 0; i < 100; i++) adapt(true);
+    expect(limit.concurrency).toBe(64);
+    adapt(false);
+    expect(limit.concurrency).toBe(32);
+    for (let i = 0; i < 10; i++) adapt(false);
+    expect(limit.concurrency).toBe(8);
+    // Nothing waiting: a success says nothing about more.
+    limit.pendingCount = 0;
+    adapt(true);
+    expect(limit.concurrency).toBe(8);
+  });
+
+  it('stays put when the ceiling is the floor (the default)', () => {
+    const limit = { concurrency: 8, pendingCount: 40 };
+    const adapt = adaptiveConcurrency(limit, 8, 8);
+    adapt(true);
+    adapt(false);
+    expect(limit.concurrency).toBe(8);
   });
 });

@@ -35,8 +35,14 @@ export interface HttpClientOptions {
   baseUrl: string;
   /** Whole-request timeout per attempt (shorter when the request's deadline is nearer). */
   timeoutMs: number;
-  /** At most this many calls to the provider in flight from this process. */
+  /** At most this many calls to the provider in flight from this process, at first. */
   concurrency: number;
+  /**
+   * How far the cap may adapt (default `concurrency`: it stays put). While calls succeed with others
+   * waiting, the cap grows by one per call up to this; a 429, 503 or timeout halves it, never below
+   * `concurrency`. The process learns what the provider keeps up with, within what it tells.
+   */
+  maxConcurrency?: number;
   /** Extra attempts for safe methods (GET, HEAD) on network errors, 408, 429 and 5xx. */
   retries: number;
   /** Headers sent with every request (a static API key goes here). */
@@ -75,7 +81,7 @@ export interface CircuitBreakerSettings {
 }
 
 /** How a connector calls its provider: what every provider's settings (`<P>_TIMEOUT_MS`, …) carry to its clients. */
-export type UpstreamCallSettings = Pick<HttpClientOptions, 'timeoutMs' | 'concurrency' | 'retries' | 'breaker'>;
+export type UpstreamCallSettings = Pick<HttpClientOptions, 'timeoutMs' | 'concurrency' | 'maxConcurrency' | 'retries' | 'breaker'>;
 
 export type QueryValue = string | number | boolean | undefined | null;
 
@@ -145,6 +151,28 @@ function callsLeft(headers: Response['headers'], header: string | undefined): nu
   return raw !== undefined && Number.isFinite(value) ? value : undefined;
 }
 
+/**
+ * Additive increase, multiplicative decrease of a p-limit's cap between `floor` and `ceiling`: each call
+ * that went well while others waited lets one more run; an overload (a 429, 503 or timeout) halves it.
+ */
+export function adaptiveConcurrency(
+  limit: Pick<LimitFunction, 'concurrency' | 'pendingCount'>,
+  floor: number,
+  ceiling: number,
+): (wentWell: boolean) => void {
+  return (wentWell) => {
+    if (ceiling <= floor) return;
+    if (!wentWell) limit.concurrency = Math.max(floor, Math.floor(limit.concurrency / 2));
+    else if (limit.pendingCount > 0 && limit.concurrency < ceiling) limit.concurrency += 1;
+  };
+}
+
+/** The provider saying it has too much to do: answer no faster, ask less at once. */
+function isOverload(error: unknown): boolean {
+  if (error instanceof HTTPError) return error.response.statusCode === 429 || error.response.statusCode === 503;
+  return error instanceof TimeoutError;
+}
+
 /** The status label of a call that got no HTTP answer. */
 function failureStatus(error: unknown): string {
   if ((error as { code?: unknown } | null)?.code === 'EOPENBREAKER') return 'circuit_open';
@@ -168,6 +196,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // Which of the provider's APIs (a provider may have several: login, data): its host and base path.
   const api = ((url) => url.host + url.pathname.replace(/\/+$/, ''))(new URL(options.baseUrl));
   const limit: LimitFunction = pLimit(options.concurrency);
+  const adapt = adaptiveConcurrency(limit, options.concurrency, options.maxConcurrency ?? options.concurrency);
   const http: Got = got.extend({
     prefixUrl: options.baseUrl.replace(/\/+$/, ''),
     headers: { 'user-agent': 'gridgraph', ...options.headers },
@@ -247,7 +276,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           // Measured when the call leaves the concurrency queue: the wait there counts against the deadline.
           const left = deadline?.left();
           if (left !== undefined && left <= 0) throw deadlinePassedError(req.method, path);
-          return http(path, {
+          const sent = http(path, {
             method: req.method,
             searchParams: req.searchParams ? definedParams(req.searchParams) : undefined,
             json: req.json,
@@ -259,6 +288,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             // Each attempt within the time left; the signal also ends a retry in progress at the deadline (got: TimeoutError).
             ...(left !== undefined && { timeout: { request: Math.min(options.timeoutMs, left) }, signal: AbortSignal.timeout(left) }),
           }) as Promise<Response<unknown>>;
+          return sent.then(
+            (response) => {
+              adapt(true);
+              return response;
+            },
+            (error: unknown) => {
+              adapt(!isOverload(error));
+              throw error;
+            },
+          );
         }),
       );
     } catch (error) {

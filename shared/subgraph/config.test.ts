@@ -64,11 +64,14 @@ describe('readConfig', () => {
       calls: {
         timeoutMs: 5000,
         concurrency: 8,
+        maxConcurrency: 64,
         retries: 2,
         breaker: { errorThresholdPercentage: 50, volumeThreshold: 10, windowMs: 10_000, resetMs: 30_000 },
       },
       // Nothing configured: an embedded store per subgraph in the project's (git-ignored) data/ folder.
       store: { url: undefined, path: join(ROOT, 'data', 'openvolt.mdb') },
+      // Final readings kept a day, at most 256 MiB of them per subgraph.
+      historyCache: { ttlMs: 86_400_000, maxBytes: 256 * 1_048_576 },
       keepAliveTimeoutMs: 30_000,
       requestTimeoutMs: 10_000,
       webhookPort: undefined,
@@ -77,6 +80,12 @@ describe('readConfig', () => {
       inputBounds: { maxIdLength: 256, maxTextLength: 10_000, maxMagnitude: 1e12, maxListItems: 10_000 },
       readingBounds: { maxKwhPerHour: 1_000_000 },
     });
+  });
+
+  it('reads the history cache settings; 0 turns it off', () => {
+    const read = (env: Record<string, string>) => readProviderServerConfig('UMETER', { subgraph: 4003, simulator: 4103 }, env);
+    expect(read({ HISTORY_CACHE_TTL_HOURS: '2', HISTORY_CACHE_MAX_MB: '0' }).historyCache).toEqual({ ttlMs: 7_200_000, maxBytes: 0 });
+    expect(() => read({ HISTORY_CACHE_MAX_MB: '-1' })).toThrow(/HISTORY_CACHE_MAX_MB/);
   });
 
   it('reads the gateway’s secret, the subgraph’s limits and a webhook port for a provider that declares one', () => {

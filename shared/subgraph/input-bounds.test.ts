@@ -1,8 +1,9 @@
+import { ApolloServer } from '@apollo/server';
 import fc from 'fast-check';
 import { buildSchema, getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { BadUserInputError } from '../graph/errors.js';
-import { checkInputBounds, DEFAULT_INPUT_BOUNDS, type InputBounds } from './input-bounds.js';
+import { checkInputBounds, DEFAULT_INPUT_BOUNDS, inputBoundsPlugin, type InputBounds } from './input-bounds.js';
 
 /** The bounds every server checks argument values against, derived from the schema's types. */
 
@@ -120,5 +121,35 @@ describe('input bounds', () => {
         expect(refusal('query ($id: ID!) { meter(id: $id) { id } }', { id: before + after })).toBeUndefined();
       }),
     );
+  });
+
+  it('as a plugin, checks each request’s variables though it works out a document’s arguments once, and refuses bad literals every time', async () => {
+    const server = new ApolloServer({ schema, plugins: [inputBoundsPlugin(BOUNDS)] });
+    await server.start();
+    try {
+      const codeOf = async (query: string, variables: Record<string, unknown> = {}) => {
+        const { body } = await server.executeOperation({ query, variables });
+        if (body.kind !== 'single') throw new Error('expected a single result');
+        return body.singleResult.errors?.[0]?.extensions?.code ?? 'OK';
+      };
+      const byVariable = 'query ($id: ID!, $name: String!) { meter(id: $id) { rename(name: $name) { id } } }';
+      const answers = [];
+      for (const [id, name] of [
+        ['m-1', 'ok'],
+        ['m-\u0000', 'ok'],
+        ['m-2', 'ok'],
+        ['m-3', 'x'.repeat(51)],
+      ]) {
+        answers.push(await codeOf(byVariable, { id, name }));
+      }
+      expect(answers).toEqual(['OK', 'BAD_USER_INPUT', 'OK', 'BAD_USER_INPUT']);
+
+      const badLiteral = '{ meter(id: "m-1") { rename(name: "a\\u0001") { id } } }';
+      expect([await codeOf(badLiteral), await codeOf(badLiteral)]).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
+      const mixed = 'query ($id: ID!) { meter(id: $id) { rename(name: "fine") { id } } }';
+      expect([await codeOf(mixed, { id: 'm-1' }), await codeOf(mixed, { id: 'x'.repeat(21) })]).toEqual(['OK', 'BAD_USER_INPUT']);
+    } finally {
+      await server.stop();
+    }
   });
 });

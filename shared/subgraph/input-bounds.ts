@@ -12,6 +12,8 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type FieldNode,
+  type GraphQLField,
   type GraphQLInputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -67,13 +69,41 @@ export function readInputBounds(env: NodeJS.ProcessEnv): InputBounds {
 
 export const DEFAULT_INPUT_BOUNDS: InputBounds = readInputBounds({});
 
-/** The check as an Apollo Server plugin: it runs once the operation is known, before it is planned or executed. */
+/**
+ * The check as an Apollo Server plugin: it runs once the operation is known, before it is planned or
+ * executed. Apollo hands over the same parsed document for the same text, so where an operation's
+ * arguments are, and whether its literal values are in bounds, is worked out once per document; a
+ * request then checks only the arguments its variables fill (profiled: the whole walk was a tenth of
+ * the gateway's CPU on a small query).
+ */
 export function inputBoundsPlugin(bounds: InputBounds): ApolloServerPlugin {
+  const variableSites = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, ArgumentSite[]>>();
+  const sitesFilledByVariables = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode) => {
+    let bySchema = variableSites.get(schema);
+    if (!bySchema) variableSites.set(schema, (bySchema = new WeakMap()));
+    let sites = bySchema.get(operation);
+    if (!sites) {
+      const all = argumentSites(schema, document, operation);
+      // Literals first, once: a document whose literals are out of bounds is never remembered, so it is refused every time.
+      checkSites(
+        all.filter((site) => !site.usesVariables),
+        {},
+        bounds,
+      );
+      sites = all.filter((site) => site.usesVariables);
+      bySchema.set(operation, sites);
+    }
+    return sites;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
-          if (operation) checkInputBounds(schema, document, operation, request.variables ?? {}, bounds);
+          if (!operation) return;
+          const sites = sitesFilledByVariables(schema, document, operation);
+          if (sites.length === 0) return;
+          const variables = coercedVariables(schema, operation, request.variables ?? {});
+          if (variables) checkSites(sites, variables, bounds);
         },
       };
     },
@@ -92,28 +122,55 @@ export function checkInputBounds(
   variables: Record<string, unknown>,
   bounds: InputBounds,
 ): void {
-  // Coercion errors (a wrong type) are left to execution, which reports them as GraphQL does.
-  const { coerced } = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
-  if (!coerced) return;
+  const coerced = coercedVariables(schema, operation, variables);
+  if (coerced) checkSites(argumentSites(schema, document, operation), coerced, bounds);
+}
+
+/** A field that takes arguments, in an operation or one of its document's fragments. */
+interface ArgumentSite {
+  /** `Type.field`, as an error names it. */
+  field: string;
+  definition: GraphQLField<unknown, unknown>;
+  node: FieldNode;
+  /** Some argument value is (or holds) a variable: the site is checked on every request. */
+  usesVariables: boolean;
+}
+
+/** Coercion errors (a wrong type) are left to execution, which reports them as GraphQL does: undefined. */
+function coercedVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>) {
+  if (!operation.variableDefinitions?.length) return {};
+  return getVariableValues(schema, operation.variableDefinitions, variables).coerced;
+}
+
+function argumentSites(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): ArgumentSite[] {
+  const sites: ArgumentSite[] = [];
   const typeInfo = new TypeInfo(schema);
-  const check = (node: DocumentNode['definitions'][number]) =>
+  const collect = (node: DocumentNode['definitions'][number]) =>
     visit(
       node,
       visitWithTypeInfo(typeInfo, {
         Field(field) {
           const definition = typeInfo.getFieldDef();
-          const parent = typeInfo.getParentType();
           if (!definition || !field.arguments?.length) return;
-          const values = getArgumentValues(definition, field, coerced);
-          const refuse = refusal(`${parent?.name}.${field.name.value}`);
-          for (const argument of definition.args) {
-            if (argument.name in values) checkValue(values[argument.name], argument.type, argument.name, refuse, bounds);
-          }
+          let usesVariables = false;
+          for (const argument of field.arguments) visit(argument.value, { Variable: () => void (usesVariables = true) });
+          sites.push({ field: `${typeInfo.getParentType()?.name}.${field.name.value}`, definition, node: field, usesVariables });
         },
       }),
     );
-  check(operation);
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) check(definition);
+  collect(operation);
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) collect(definition);
+  return sites;
+}
+
+function checkSites(sites: readonly ArgumentSite[], variables: Record<string, unknown>, bounds: InputBounds): void {
+  for (const { field, definition, node } of sites) {
+    const values = getArgumentValues(definition, node, variables);
+    const refuse = refusal(field);
+    for (const argument of definition.args) {
+      if (argument.name in values) checkValue(values[argument.name], argument.type, argument.name, refuse, bounds);
+    }
+  }
 }
 
 /** Says which argument of which field is out of bounds, and the setting that bounds it. */

@@ -31,12 +31,14 @@ export interface ProviderServerConfig extends Omit<ServerTimeouts, 'callerTimeou
   apiUrl: string | undefined;
   /**
    * How the connector calls the provider: one attempt's timeout (`<PREFIX>_TIMEOUT_MS`; the request's
-   * deadline may cut it shorter), `_CONCURRENCY`, `_RETRIES` and the circuit breaker
+   * deadline may cut it shorter), `_CONCURRENCY` and `_CONCURRENCY_MAX`, `_RETRIES` and the circuit breaker
    * (`<PREFIX>_BREAKER_ERROR_THRESHOLD`, `_VOLUME_THRESHOLD`, `_WINDOW_MS`, `_RESET_MS`).
    */
   calls: UpstreamCallSettings;
   /** Where state that must survive a restart lives: STORE_URL (Redis) or a file under DATA_DIR. */
   store: StoreSettings;
+  /** The history cache in the store (HISTORY_CACHE_TTL_HOURS, HISTORY_CACHE_MAX_MB); either 0 turns it off. */
+  historyCache: { ttlMs: number; maxBytes: number };
   /** METERING_POINT_MAPPING_FILE: which metering point meters without one of their own measure (shared/subgraph/metering-point-mapping.ts). */
   meteringPointMappingFile: string | undefined;
   /** The secret only the gateway sends (GRIDGRAPH_SUBGRAPH_SECRET); '' = GraphQL answers anyone. */
@@ -95,6 +97,17 @@ export const SERVER_SETTINGS = {
     example: './data',
     desc: 'Folder of the embedded stores (one file per subgraph; default data/ in the project); private, on a local disk',
   }),
+  HISTORY_CACHE_TTL_HOURS: numberInRange(
+    0,
+    24 * 366,
+  )({
+    default: 24,
+    desc: 'How long readings a provider will not change any more (its finality rule, CONTRACT.md) are kept in the store and answered from it; 0 = never cached',
+  }),
+  HISTORY_CACHE_MAX_MB: numberInRange(
+    0,
+    100_000,
+  )({ default: 256, desc: 'Most megabytes of cached history per subgraph in the store; the oldest written go first; 0 = never cached' }),
   METERING_POINT_MAPPING_FILE: str({
     default: '',
     example: './metering-points.csv',
@@ -128,7 +141,17 @@ export function providerServerSettings(prefix: string, defaults: ProviderPorts) 
       100,
       120_000,
     )({ default: 10_000, desc: 'Timeout of one attempt of a call to the provider (ms); the request’s deadline may cut it shorter' }),
-    [`${prefix}_CONCURRENCY`]: numberInRange(1, 256)({ default: 8, desc: 'Calls to the provider in flight at once from one process' }),
+    [`${prefix}_CONCURRENCY`]: numberInRange(
+      1,
+      256,
+    )({ default: 8, desc: 'Calls to the provider in flight at once from one process, at first' }),
+    [`${prefix}_CONCURRENCY_MAX`]: numberInRange(
+      1,
+      256,
+    )({
+      default: 64,
+      desc: 'How far that cap may grow while the provider keeps up (one more per call that went well with others waiting; halved on a 429, 503 or timeout); at most _CONCURRENCY turns this off',
+    }),
     [`${prefix}_RETRIES`]: numberInRange(0, 5)({ default: 2, desc: 'Retries of a failed GET, within the request’s deadline' }),
     [`${prefix}_BREAKER_ERROR_THRESHOLD`]: numberInRange(
       1,
@@ -171,6 +194,7 @@ export function readProviderServerConfig(prefix: string, defaults: ProviderPorts
     calls: {
       timeoutMs: config[`${prefix}_TIMEOUT_MS`] as number,
       concurrency: config[`${prefix}_CONCURRENCY`] as number,
+      maxConcurrency: Math.max(config[`${prefix}_CONCURRENCY`] as number, config[`${prefix}_CONCURRENCY_MAX`] as number),
       retries: config[`${prefix}_RETRIES`] as number,
       breaker: {
         errorThresholdPercentage: config[`${prefix}_BREAKER_ERROR_THRESHOLD`] as number,
@@ -178,6 +202,10 @@ export function readProviderServerConfig(prefix: string, defaults: ProviderPorts
         windowMs: config[`${prefix}_BREAKER_WINDOW_MS`] as number,
         resetMs: config[`${prefix}_BREAKER_RESET_MS`] as number,
       },
+    },
+    historyCache: {
+      ttlMs: (config.HISTORY_CACHE_TTL_HOURS as number) * 3_600_000,
+      maxBytes: (config.HISTORY_CACHE_MAX_MB as number) * 1_048_576,
     },
     store: storeSettingsFrom(config as { STORE_URL: string; DATA_DIR: string }, prefix.toLowerCase()),
     meteringPointMappingFile: (config.METERING_POINT_MAPPING_FILE as string) || undefined,
@@ -216,8 +244,8 @@ export function subgraphServerSettings(
   };
 }
 
-/** The server, whose stop() also closes the store it used (a Redis connection would keep the process alive). */
-export function closingStore(server: RunningServer, store: Store): RunningServer {
+/** The server, whose stop() also closes the store it used (a Redis connection would keep the process alive), after `beforeClosing`. */
+export function closingStore(server: RunningServer, store: Store, beforeClosing?: () => Promise<void>): RunningServer {
   let stopping: Promise<void> | undefined;
   return {
     ...server,
@@ -225,6 +253,7 @@ export function closingStore(server: RunningServer, store: Store): RunningServer
       (stopping ??= (async () => {
         try {
           await server.stop();
+          await beforeClosing?.();
         } finally {
           await store.close();
         }

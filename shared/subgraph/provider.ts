@@ -9,6 +9,7 @@ import { ServerMetrics, reportingTo, type CredentialValidity, type RequestBudget
 import { startTracing } from '../observability/tracing.js';
 import type { FaultSettings, RunningSimulator } from '../simulator/server.js';
 import { createStore, reportingErrors, type Store } from '../store/index.js';
+import { HistoryCache } from '../time/history-cache.js';
 import { readConfig } from './config.js';
 import { buildFederatedSchema, type SubgraphSchemaOptions } from './federation.js';
 import { MeteringPointMapping, readMeteringPointMappingFile } from './metering-point-mapping.js';
@@ -54,6 +55,12 @@ export interface ProviderDescriptor<
    * (credentials are required once `<PREFIX>_API_URL` points at the real API), it throws a ConfigError.
    */
   config(server: ProviderServerConfig, settings: Settings, env: NodeJS.ProcessEnv): Config;
+  /**
+   * The provider's finality rule (its CONTRACT.md, "Finality"): its readings of an interval no longer
+   * change once the interval ended this many days ago, so the kit keeps them in the history cache.
+   * Omitted (a provider without readings): nothing is cached.
+   */
+  finalAfterDays?: number;
   /** The resolver classes and reference resolvers; the kit adds the shared `meteringPoint` root. */
   schema: SubgraphSchemaOptions<Context>;
   /**
@@ -70,9 +77,12 @@ export interface ProviderDescriptor<
   simulatorApiPath?: string;
 }
 
+/** What the kit hands a provider's `serve` beside its config and store. */
 export interface ServeOptions extends Required<StartOptions> {
   /** This provider's metering-point mapping: the configured file and a simulator's seed, under what was set (in the store). */
   meteringPoints: MeteringPointMapping;
+  /** The history cache for the provider's `TimeSeriesReader`s; undefined when off or the provider has no finality rule. */
+  history: HistoryCache | undefined;
 }
 
 export interface ProviderService<Context> {
@@ -240,7 +250,8 @@ async function serveProvider(
   try {
     const meteringPoints = new MeteringPointMapping(store, descriptor.provider, configuredMeteringPoints);
     // What the provider builds (its clients, its webhook receivers) reports to this server's metrics.
-    const service = reportingTo(metrics, () => descriptor.serve(config, store, { now, meteringPoints }));
+    const history = historyCache(descriptor, config, store);
+    const service = reportingTo(metrics, () => descriptor.serve(config, store, { now, meteringPoints, history }));
     if (service.requestBudgets) metrics.watchBudgets(descriptor.provider, () => service.requestBudgets!());
     if (service.credentialValidity) metrics.watchCredentialValidity(descriptor.provider, () => service.credentialValidity!());
     if (!config.gatewaySecret) {
@@ -266,7 +277,8 @@ async function serveProvider(
     if (webhooks) started.push(webhooks);
     if (webhooks) service.listening?.(webhooks.url);
     return {
-      server: closingStore(stoppingAll(started), store),
+      // The history cache's writes under way land before the store closes.
+      server: closingStore(stoppingAll(started), store, () => history?.settled() ?? Promise.resolve()),
       webhooks,
       webhookUrl: webhooks && service.webhookUrl?.(webhooks.url),
     };
@@ -275,6 +287,13 @@ async function serveProvider(
     await store.close();
     throw error;
   }
+}
+
+function historyCache(descriptor: ProviderDescriptor, config: ProviderServerConfig & { apiUrl: string }, store: Store) {
+  const { ttlMs, maxBytes } = config.historyCache;
+  if (descriptor.finalAfterDays === undefined || ttlMs === 0 || maxBytes === 0) return undefined;
+  const finalAfterMs = descriptor.finalAfterDays * 86_400_000;
+  return new HistoryCache(store, { provider: descriptor.name, apiUrl: config.apiUrl, finalAfterMs, ttlMs, maxBytes });
 }
 
 /** The provider's webhook receivers, on its webhook port: a provider with receivers must declare one. */

@@ -120,7 +120,9 @@ export function tokenLimit(limits: QueryLimits): RequestHandler {
   return (req, res, next) => {
     const body = req.body as { query?: unknown } | undefined;
     const source = typeof body?.query === 'string' ? body.query : typeof req.query.query === 'string' ? req.query.query : undefined;
-    if (source === undefined) return next();
+    // Every token is at least one character: a document no longer than the limit cannot exceed it, and
+    // is not lexed twice (profiled: a twentieth of the gateway's CPU on a small query).
+    if (source === undefined || source.length <= limits.maxTokens) return next();
     try {
       new MaxTokensParserWLexer(source, {
         n: limits.maxTokens,

@@ -5,6 +5,7 @@ import { resolveRange, type ResolvedRange } from './range.js';
 import { differenceRegisters, type NativeInterval, type RegisterReset } from './registers.js';
 import { resample } from './resample.js';
 import { BucketGrid } from './buckets.js';
+import type { HistoryCache } from './history-cache.js';
 import { resolutionInfo } from './resolution.js';
 import type { CallWindow, Granularity, ReadingsSource, SourceRow } from './source.js';
 import { ReadingQuality, type EnergyUnit, type ReadingRange, type TimeSeriesResult } from './types.js';
@@ -18,7 +19,8 @@ import { DEFAULT_READING_BOUNDS, type ReadingBounds } from './reading-bounds.js'
  *   ReadingRange ─ resolveRange ─ planBuckets ─ (cut at now) ─ loader ─ [differenceRegisters] ─ resample ─ TimeSeries
  *
  * Each `consumption` resolver is one call: `readings.series(meter, range)`. Every refusal happens
- * before any upstream call. Buckets that end after now are not fetched at all.
+ * before any upstream call. Buckets that end after now are not fetched at all; windows the provider
+ * will not change any more come from the history cache when it holds them (history-cache.ts).
  */
 
 const HOUR_MS = 3_600_000;
@@ -42,6 +44,7 @@ export class TimeSeriesReader<Meter> {
     private readonly source: ReadingsSource<Meter>,
     private readonly now: () => number = Date.now,
     private readonly bounds: ReadingBounds = DEFAULT_READING_BOUNDS,
+    private readonly history?: HistoryCache,
   ) {
     this.loader = new DataLoader((keys) => this.loadBatch(keys), {
       cacheKeyFn: (key) => `${source.meterKey(key.meter)}|${key.granularity}|${key.fromMs}|${key.toMs}`,
@@ -54,6 +57,11 @@ export class TimeSeriesReader<Meter> {
     const intervals = (await this.intervals(meter, prepared)).intervals;
     const { range: resolved, plan, nowMs } = prepared;
     return resample(resolved, plan.boundaries, plan.nativeResolution, intervals, this.source.unit(meter), nowMs);
+  }
+
+  /** Forgets the cached history of the meter `source.meterKey` names so: after the subgraph changed it upstream (a push). */
+  async forgetHistory(meterKey: string): Promise<void> {
+    await this.history?.forget(meterKey);
   }
 
   /** Drops of a cumulative register within the range (widened to whole buckets), oldest first. */
@@ -117,6 +125,7 @@ export class TimeSeriesReader<Meter> {
   private async loadBatch(keys: ReadonlyArray<LoadKey<Meter>>): Promise<Array<SourceRow[] | Error>> {
     const { source } = this;
     const inclusiveEnd = source.kind === 'register';
+    const nowMs = this.now();
     const calls: Array<{ window: CallWindow; granularity: number; rows: Promise<Map<string, SourceRow[] | Error>> }> = [];
     for (const [index, group] of groupBy(keys, (key) => key.granularity)) {
       const granularity = source.granularities[index]!;
@@ -128,7 +137,7 @@ export class TimeSeriesReader<Meter> {
             toMs: Math.min(block.toMs, Math.max(...members.map((key) => key.toMs))),
           };
           const meters = [...new Map(members.map((key) => [source.meterKey(key.meter), key.meter])).values()];
-          calls.push({ window, granularity: index, rows: source.load(meters, granularity, window) });
+          calls.push({ window, granularity: index, rows: this.loadWindow(meters, granularity, window, nowMs) });
         }
       }
     }
@@ -148,13 +157,49 @@ export class TimeSeriesReader<Meter> {
         if ('error' in result) return result.error instanceof Error ? result.error : new Error(String(result.error));
         const meterRows = result.rows.get(source.meterKey(key.meter)) ?? [];
         if (meterRows instanceof Error) return meterRows;
-        for (const row of meterRows) {
-          if (row.at >= key.fromMs && (row.at < key.toMs || (inclusiveEnd && row.at === key.toMs))) rows.push(row);
-        }
+        for (const row of meterRows) if (within(key, row.at, inclusiveEnd)) rows.push(row);
       }
       return rows;
     });
   }
+
+  /**
+   * The rows of `meters` over one call window: from the history cache where it holds the window,
+   * upstream for the others (only those: a batch API is asked for fewer meters), then kept if final.
+   */
+  private async loadWindow(
+    meters: readonly Meter[],
+    granularity: Granularity,
+    window: CallWindow,
+    nowMs: number,
+  ): Promise<Map<string, SourceRow[] | Error>> {
+    const { history, source } = this;
+    if (!history?.holds(window, nowMs)) return source.load(meters, granularity, window);
+    const cached: Map<string, SourceRow[] | Error> = await history.read(
+      meters.map((meter) => source.meterKey(meter)),
+      granularity,
+      window,
+    );
+    const missing = meters.filter((meter) => !cached.has(source.meterKey(meter)));
+    if (missing.length === 0) return cached;
+    const loaded = await source.load(missing, granularity, window);
+    const inside = new Map<string, SourceRow[]>();
+    const register = source.kind === 'register';
+    for (const [meterKey, rows] of loaded) {
+      if (!(rows instanceof Error))
+        inside.set(
+          meterKey,
+          rows.filter((row) => within(window, row.at, register)),
+        );
+    }
+    history.write(inside, granularity, window);
+    return new Map([...cached, ...loaded]);
+  }
+}
+
+/** Whether an instant lies in the window: [fromMs, toMs), or [fromMs, toMs] for registers. */
+function within(window: CallWindow, at: number, inclusiveEnd: boolean): boolean {
+  return at >= window.fromMs && (at < window.toMs || (inclusiveEnd && at === window.toMs));
 }
 
 /** [fromMs, toMs) cut into call windows of at most `maxPeriods` whole call periods, on the periods' boundaries. */

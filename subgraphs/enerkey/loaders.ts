@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import { groupBy, perKeyLoader } from '../../shared/connector/batching.js';
+import { groupBy, oncePerArguments, perKeyLoader } from '../../shared/connector/batching.js';
 import { NotFoundError } from '../../shared/graph/errors.js';
-import type { EnerkeyClient, EnerkeyValue } from './client.js';
+import type { EnerkeyClient, EnerkeyPageRequest, EnerkeyValue } from './client.js';
 import {
   DAY_MS,
   ENERKEY_MAX_METERING_POINTS_PER_CALL,
@@ -57,6 +57,14 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
     return pointIds.map((id) => byPoint.get(id) ?? []);
   });
 
+  /** Listings per distinct filter: a list asked twice in one request (aliases) costs one call. */
+  const facilityPage = oncePerArguments(({ ids, page }: { ids?: readonly number[]; page: EnerkeyPageRequest }) =>
+    client.facilityPage(ids, page),
+  );
+  const meterPage = oncePerArguments(({ filter, page }: { filter: Parameters<EnerkeyClient['meterPage']>[0]; page: EnerkeyPageRequest }) =>
+    client.meterPage(filter, page),
+  );
+
   const quantities = perKeyLoader((_all: 'all') => client.quantities());
 
   const actionById = perKeyLoader((id: number) => client.action(id));
@@ -108,7 +116,7 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
     { cacheKeyFn: (key) => `${key.kind}|${key.zone}|${key.meterId}|${key.from}|${key.to}` },
   );
 
-  return { facilityById, meterById, metersByFacility, metersByPoint, quantities, actionById, values };
+  return { facilityById, facilityPage, meterById, meterPage, metersByFacility, metersByPoint, quantities, actionById, values };
 }
 
 export type EnerkeyLoaders = ReturnType<typeof createEnerkeyLoaders>;

@@ -125,6 +125,8 @@ export const enerkey = defineProvider({
       burst: burstLimit > 0 ? { limit: burstLimit, windowMs: settings.ENERKEY_BURST_WINDOW_SECONDS * 1000 } : undefined,
     };
   },
+  // Readings of an interval that ended this long ago no longer change (CONTRACT.md, "Finality").
+  finalAfterDays: 7,
   schema: {
     resolvers: [
       EnerkeyQueryResolver,
@@ -138,7 +140,7 @@ export const enerkey = defineProvider({
     ],
     referenceResolvers: enerkeyReferenceResolvers,
   },
-  serve(config, store, { now }) {
+  serve(config, store, { now, history }) {
     // One client per process: the key ring is the process's view of the keys (budgets, bursts and refusals shared through the store).
     const client = new EnerkeyClient({
       store,
@@ -157,7 +159,7 @@ export const enerkey = defineProvider({
         client,
         store,
         loaders: createEnerkeyLoaders(client),
-        readings: new TimeSeriesReader(source, now, config.readingBounds),
+        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
       }),
       // Each key's daily budget as the key ring counts it (shared by replicas on one store).
       requestBudgets: () =>

@@ -125,7 +125,7 @@ export class EnerkeyQueryResolver {
     const wanted = ids?.map((id) => enerkeyId(id, 'facility', 'ids'));
     return pageOf(
       args,
-      (page) => client.facilityPage(wanted, page),
+      (page) => loaders.facilityPage({ ids: wanted, page }),
       (record) => {
         loaders.facilityById.prime(record.id, record);
         return EnerkeyFacility.fromRecord(record);
@@ -156,7 +156,7 @@ export class EnerkeyQueryResolver {
     if (!facilities?.length && !point) {
       facilities = [];
       for (let skip = 0; ; skip += ENERKEY_MAX_PAGE_SIZE) {
-        const page = await client.facilityPage(undefined, { skip, take: ENERKEY_MAX_PAGE_SIZE });
+        const page = await loaders.facilityPage({ page: { skip, take: ENERKEY_MAX_PAGE_SIZE } });
         facilities.push(...page.items.map((f) => f.id));
         if (page.items.length < ENERKEY_MAX_PAGE_SIZE) break;
       }
@@ -164,7 +164,7 @@ export class EnerkeyQueryResolver {
     if (facilities?.length === 0) return connectionOf([], args);
     return pageOf(
       args,
-      (page) => client.meterPage({ facilityIds: facilities, meteringPointIds: point ? [point] : undefined }, page),
+      (page) => loaders.meterPage({ filter: { facilityIds: facilities, meteringPointIds: point ? [point] : undefined }, page }),
       (record) => {
         loaders.meterById.prime(record.id, record);
         return EnerkeyMeter.fromRecord(record);
@@ -383,7 +383,7 @@ function provisioningMeter(m: EnerkeyProvisioningMeterInput): EnerkeyProvisionin
 }
 
 async function push(
-  { client, loaders, store }: EnerkeyContext,
+  { client, loaders, store, readings }: EnerkeyContext,
   meterId: string,
   input: EnerkeyHourlyValueInput[],
   type: EnerkeyMeterType,
@@ -413,7 +413,7 @@ async function push(
       type === EnerkeyMeterType.CUMULATIVE ? client.pushCumulativeReadings(meter.id, points) : client.pushConsumptions(meter.id, points),
     // No reconcile: EnerKey sums pushed values into whatever the hour held, so its state cannot tell
     // whether a lost push was stored; such a retry is told so (UPSTREAM_TIMEOUT, IDEMPOTENCY_OUTCOME_UNKNOWN).
-  });
+  }).finally(() => readings.forgetHistory(String(meter.id))); // whether or not it was stored, the cached hours may be stale
   return Object.assign(new EnerkeyPushResult(), {
     meterId: String(result.meterId),
     unit: result.unit,

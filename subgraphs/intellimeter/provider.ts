@@ -85,6 +85,8 @@ export const intellimeter = defineProvider({
       fileType: settings.INTELLIMETER_FILE_TYPE as FileType,
     };
   },
+  // Readings of an interval that ended this long ago no longer change (CONTRACT.md, "Finality").
+  finalAfterDays: 2,
   schema: {
     resolvers: [
       IntellimeterQueryResolver,
@@ -96,7 +98,7 @@ export const intellimeter = defineProvider({
     referenceResolvers: intellimeterReferenceResolvers,
   },
   mapsMeteringPoints: true,
-  serve(config, store, { now, meteringPoints }) {
+  serve(config, store, { now, meteringPoints, history }) {
     // One client per process: it holds the session.
     const client = new IntellimeterClient({
       store,
@@ -117,7 +119,7 @@ export const intellimeter = defineProvider({
         client,
         store,
         loaders: createIntellimeterLoaders(client),
-        readings: new TimeSeriesReader(source, now, config.readingBounds),
+        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
         meteringPoints: meteringPoints.forRequest(),
       }),
     };

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { groupBy, perKeyLoader } from '../../shared/connector/batching.js';
+import { groupBy, oncePerArguments, perKeyLoader } from '../../shared/connector/batching.js';
 import type { OpenvoltClient } from './client.js';
 import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltMeterRecord } from './contract.js';
 
@@ -32,6 +32,9 @@ export function createOpenvoltLoaders(client: OpenvoltClient, account: OpenvoltA
 
   const documentById = perKeyLoader((id: string) => client.getDocument(id));
 
+  /** One page of GET /meters per distinct filters and page: lists asked twice (aliases) share it. */
+  const meterPage = oncePerArguments((filters: Parameters<OpenvoltClient['listMeters']>[0]) => client.listMeters(filters));
+
   /**
    * All meters registered under one meter number, across customers (the MeteringPoint join). GET /meters
    * filters by one meter_number, so K metering points are K calls; but an account whose meters fit one
@@ -43,7 +46,7 @@ export function createOpenvoltLoaders(client: OpenvoltClient, account: OpenvoltA
   const metersByNumber = new DataLoader<string, OpenvoltMeterRecord[]>(async (numbers) => {
     if (numbers.length > 1 && !account.moreThanOnePage) {
       try {
-        const firstPage = await client.listMeters({ page: 1, pageSize: OPENVOLT_MAX_PAGE_SIZE });
+        const firstPage = await meterPage({ page: 1, pageSize: OPENVOLT_MAX_PAGE_SIZE });
         if (firstPage.length < OPENVOLT_MAX_PAGE_SIZE) {
           const byNumber = groupBy(firstPage, (meter) => meter.meter_number);
           return numbers.map((number) => byNumber.get(number) ?? []);
@@ -62,7 +65,7 @@ export function createOpenvoltLoaders(client: OpenvoltClient, account: OpenvoltA
     );
   });
 
-  return { customerById, meterById, consentById, documentById, metersByNumber };
+  return { customerById, meterById, consentById, documentById, meterPage, metersByNumber };
 }
 
 export type OpenvoltLoaders = ReturnType<typeof createOpenvoltLoaders>;

@@ -79,6 +79,8 @@ export const openvolt = defineProvider({
       calendarZone: OPENVOLT_CALENDAR_ZONE === 'none' ? null : OPENVOLT_CALENDAR_ZONE,
     };
   },
+  // Readings of an interval that ended this long ago no longer change (CONTRACT.md, "Finality").
+  finalAfterDays: 35,
   schema: {
     resolvers: [
       OpenvoltQueryResolver,
@@ -91,9 +93,9 @@ export const openvolt = defineProvider({
     ],
     referenceResolvers: openvoltReferenceResolvers,
   },
-  serve(config, store, { now }) {
+  serve(config, store, { now, history }) {
     const client = new OpenvoltClient({ baseUrl: config.apiUrl, apiKey: config.apiKey, calls: config.calls });
-    const events = new OpenvoltEvents(store, config.webhooks.retentionMs);
+    const events = new OpenvoltEvents(store, config.webhooks.retentionMs, { history });
     const source = openvoltReadings(client, config.calendarZone);
     const account: OpenvoltAccountShape = { moreThanOnePage: false };
     return {
@@ -102,7 +104,7 @@ export const openvolt = defineProvider({
         store,
         loaders: createOpenvoltLoaders(client, account),
         events,
-        readings: new TimeSeriesReader(source, now, config.readingBounds),
+        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
         documentMaxBytes: config.documentMaxBytes,
       }),
       routes: (app) => mountOpenvoltWebhook(app, events, { token: config.webhookToken, settings: config.webhooks, now }),

@@ -251,7 +251,7 @@ export class OpenvoltQueryResolver {
     })
     invalidMeterNumber: boolean | null,
     @Arg('metadata', () => JSONObjectResolver, METADATA_FILTER_ARG) metadata: Record<string, unknown> | null,
-    @Ctx() { client }: OpenvoltContext,
+    @Ctx() { loaders }: OpenvoltContext,
   ): Promise<Connection<OpenvoltMeter>> {
     const filters = {
       customer_id: customerId ? openvoltId(customerId, 'customer') : undefined,
@@ -267,7 +267,7 @@ export class OpenvoltQueryResolver {
       has_invalid_meter_number: invalidMeterNumber ?? undefined,
       metadata: metadataFilter(metadata),
     };
-    return page(args, (p, size) => client.listMeters({ ...filters, page: p, pageSize: size }), OpenvoltMeter.fromRecord);
+    return page(args, (p, size) => loaders.meterPage({ ...filters, page: p, pageSize: size }), OpenvoltMeter.fromRecord);
   }
 
   @Query(() => OpenvoltMeter, { nullable: true, description: 'One Openvolt meter by id; a NOT_FOUND error when there is none.' })
@@ -575,9 +575,9 @@ export class OpenvoltCustomerResolver {
   meters(
     @Root() customer: OpenvoltCustomer,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Ctx() { client }: OpenvoltContext,
+    @Ctx() { loaders }: OpenvoltContext,
   ): Promise<Connection<OpenvoltMeter>> {
-    return page(args, (p, size) => client.listMeters({ customer_id: customer.id, page: p, pageSize: size }), OpenvoltMeter.fromRecord);
+    return page(args, (p, size) => loaders.meterPage({ customer_id: customer.id, page: p, pageSize: size }), OpenvoltMeter.fromRecord);
   }
 
   @FieldResolver(() => OpenvoltConsentConnection, { nullable: true, description: 'The consents this customer has given.' })

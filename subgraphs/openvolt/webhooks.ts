@@ -3,6 +3,7 @@ import type { Connection, ConnectionArgs } from '../../shared/graph/index.js';
 import { createLogger } from '../../shared/observability/logger.js';
 import { sameSecret } from '../../shared/subgraph/config.js';
 import type { Store } from '../../shared/store/index.js';
+import type { HistoryCache } from '../../shared/time/index.js';
 import {
   MAX_DELIVERY_ID_LENGTH,
   WebhookInbox,
@@ -21,7 +22,7 @@ import { OpenvoltEvent } from './schema.js';
  * `{ subscription_id, event_id, event_timestamp, delivery_id, payload }`. They are received on
  * OPENVOLT_WEBHOOK_PATH of the subgraph's server and kept in the store's webhook inbox (deduplicated by
  * delivery id, for WEBHOOK_RETENTION_DAYS) before the answer; `meter_data.received` updates each meter's
- * `lastDataReceivedAt`. Every replica sharing the store reads the same events.
+ * `lastDataReceivedAt` and forgets its cached history (new data may fill or correct it). Every replica sharing the store reads the same events.
  *
  * Openvolt documents no signature, so the receiver requires a token in the URL you register with
  * Openvolt (`?token=…`, OPENVOLT_WEBHOOK_TOKEN): without one configured it accepts no delivery at all.
@@ -35,8 +36,12 @@ const log = createLogger('openvolt-webhooks');
 export class OpenvoltEvents {
   private readonly inbox: WebhookInbox<OpenvoltWebhookEnvelope>;
 
-  constructor(store: Store, retentionMs: number, now?: () => number) {
+  private readonly history: HistoryCache | undefined;
+
+  /** `history`: the meter's cached readings, forgotten when Openvolt says it has new data; `now`: the inbox's clock. */
+  constructor(store: Store, retentionMs: number, { history, now }: { history?: HistoryCache; now?: () => number } = {}) {
     this.inbox = new WebhookInbox(store, 'openvolt', retentionMs, now);
+    this.history = history;
   }
 
   /** Keeps a delivery; a redelivery of the same delivery_id is acknowledged but not kept twice. */
@@ -50,6 +55,7 @@ export class OpenvoltEvents {
       if (type === 'meter_data.received') lists.push({ name: `data:${meterId}`, score: Date.parse(envelope.event_timestamp) });
     }
     const { delivery, duplicate } = await this.inbox.record(envelope.delivery_id, envelope, lists);
+    if (type === 'meter_data.received') await Promise.all(meterIds.map((meterId) => this.history?.forget(meterId)));
     return { event: toEvent(delivery), duplicate };
   }
 

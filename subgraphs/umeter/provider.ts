@@ -53,11 +53,13 @@ export const umeter = defineProvider({
       password: settings.UMETER_PASSWORD,
     };
   },
+  // Readings of an interval that ended this long ago no longer change (CONTRACT.md, "Finality").
+  finalAfterDays: 10,
   schema: {
     resolvers: [UmeterQueryResolver, UmeterCustomerResolver, UmeterAddressResolver, UmeterConnectionResolver, UmeterMeteringPointResolver],
     referenceResolvers: umeterReferenceResolvers,
   },
-  serve(config, store, { now }) {
+  serve(config, store, { now, history }) {
     const client = new UmeterClient({
       store,
       authUrl: config.authUrl,
@@ -73,7 +75,7 @@ export const umeter = defineProvider({
         client,
         store,
         loaders: createUmeterLoaders(client),
-        readings: new TimeSeriesReader(source, now, config.readingBounds),
+        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
       }),
     };
   },

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { perKeyLoader } from '../../shared/connector/batching.js';
+import { oncePerArguments, perKeyLoader } from '../../shared/connector/batching.js';
 import type { VolueClient } from './client.js';
 import type { VolueLocationRecord } from './contract.js';
 import type { VolueKeptFields } from './kept-fields.js';
@@ -23,6 +23,8 @@ export function createVolueLoaders(client: VolueClient, kept: VolueKeptFields) {
   const eligibilityByPointId = perKeyLoader((meterPointId: string) => client.getMeterPointEligibility(meterPointId));
   const eventById = perKeyLoader((eventId: string) => client.getEvent(eventId));
   const webhookById = perKeyLoader((webhookId: string) => client.getWebhook(webhookId));
+  /** One page of users per distinct page: a list asked twice (aliases) shares it. */
+  const userPage = oncePerArguments(({ page, pageSize }: { page: number; pageSize: number }) => client.listUsers(page, pageSize));
 
   let allLocations: Promise<VolueLocationRecord[]> | undefined;
   const locationsByPointId = new DataLoader<string, VolueLocationRecord[]>(async (pointIds) => {
@@ -42,6 +44,7 @@ export function createVolueLoaders(client: VolueClient, kept: VolueKeptFields) {
 
   return {
     userById,
+    userPage,
     locationsByUser,
     resourcesByUser,
     resourceById,

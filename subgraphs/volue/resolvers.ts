@@ -113,11 +113,11 @@ async function userResources(userId: string, loaders: VolueLoaders): Promise<Vol
 @Resolver()
 export class VolueQueryResolver {
   @Query(() => VolueUserConnection, { nullable: true, description: 'Users registered with Volue, in Volue’s order.' })
-  volueUsers(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { client }: VolueContext): Promise<Connection<VolueUser>> {
+  volueUsers(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { loaders }: VolueContext): Promise<Connection<VolueUser>> {
     return pagedConnection(
       args,
       async (page, size) => {
-        const { pagination, users } = await client.listUsers(page, size);
+        const { pagination, users } = await loaders.userPage({ page, pageSize: size });
         return { pagination, items: users };
       },
       (user) => VolueUser.of(user.userId),

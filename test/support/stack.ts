@@ -1,5 +1,4 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { createServer, type AddressInfo } from 'node:net';
 import { startGateway, type GatewayOptions } from '../../gateway/index.js';
 import { SUBGRAPH_SECRET_HEADER } from '../../shared/subgraph/gateway-secret.js';
 import type { RunningServer } from '../../shared/subgraph/server.js';
@@ -89,13 +88,4 @@ export async function gatewayOver(
 /** The header that lets a test call one of the stack's subgraphs itself, as its gateway does. */
 export function asGateway(stack: Stack): Record<string, string> {
   return { [SUBGRAPH_SECRET_HEADER]: stack.subgraphSecret };
-}
-
-/** A port where nothing listens: to a gateway, a subgraph there is stopped. */
-export async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -1,15 +1,17 @@
 import DataLoader from 'dataloader';
-import { groupBy, perKeyLoader } from '../../shared/connector/batching.js';
+import { groupBy, oncePerArguments, perKeyLoader } from '../../shared/connector/batching.js';
 import type { __Name__Client } from './client.js';
 import { __NAME___MAX_METERING_POINTS_PER_CALL, type __Name__MeterRecord } from './contract.js';
 
 /**
  * Per-request DataLoaders over the __Label__ connector (never module-level: that would share one
  * user's answers with another). A meter by id is one call each; every metering point asked in one tick
- * is one call per __NAME___MAX_METERING_POINTS_PER_CALL ids.
+ * is one call per __NAME___MAX_METERING_POINTS_PER_CALL ids; a page of the meter list asked twice (two
+ * aliases of the root list) is one call.
  */
 export function create__Name__Loaders(client: __Name__Client) {
   const meterById = perKeyLoader((id: string) => client.meter(id));
+  const meterPage = oncePerArguments(({ page, pageSize }: { page: number; pageSize: number }) => client.meters(page, pageSize));
 
   const metersByPoint = new DataLoader<string, __Name__MeterRecord[]>(async (pointIds) => {
     const calls: Array<Promise<__Name__MeterRecord[]>> = [];
@@ -22,7 +24,7 @@ export function create__Name__Loaders(client: __Name__Client) {
     return pointIds.map((id) => byPoint.get(id) ?? []);
   });
 
-  return { meterById, metersByPoint };
+  return { meterById, meterPage, metersByPoint };
 }
 
 export type __Name__Loaders = ReturnType<typeof create__Name__Loaders>;

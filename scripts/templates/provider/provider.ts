@@ -33,11 +33,13 @@ export const __name__ = defineProvider({
     }
     return { ...server, apiKey: settings.__NAME___API_KEY };
   },
+  // Readings of an interval that ended this long ago no longer change (CONTRACT.md, "Finality"): the kit caches them.
+  finalAfterDays: 7,
   schema: {
     resolvers: [__Name__QueryResolver, __Name__MeterResolver, __Name__MeteringPointResolver],
     referenceResolvers: __name__ReferenceResolvers,
   },
-  serve(config, _store, { now }) {
+  serve(config, _store, { now, history }) {
     // One client per process: its concurrency cap and circuit breaker are the process's view of __Label__.
     const client = new __Name__Client({ baseUrl: config.apiUrl, apiKey: config.apiKey, calls: config.calls });
     const source = __name__Readings(client);
@@ -45,7 +47,7 @@ export const __name__ = defineProvider({
       context: (): __Name__Context => ({
         client,
         loaders: create__Name__Loaders(client),
-        readings: new TimeSeriesReader(source, now, config.readingBounds),
+        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
       }),
     };
   },

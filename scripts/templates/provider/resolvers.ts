@@ -39,13 +39,13 @@ export class __Name__QueryResolver {
   @Query(() => __Name__MeterConnection, { nullable: true, description: 'The __Label__ account’s meters, a page at a time.' })
   async __name__Meters(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Ctx() { client, loaders }: __Name__Context,
+    @Ctx() { loaders }: __Name__Context,
   ): Promise<Connection<__Name__Meter>> {
     const offset = offsetAfter(args.after);
     let total: number | null = null;
     // __Label__ pages by page number; the connection's cursors are offsets (shared/graph/connection.ts).
     const records = await collectPages(offset, args.first, __NAME___MAX_PAGE_SIZE, async (page, pageSize) => {
-      const answer = await client.meters(page, pageSize);
+      const answer = await loaders.meterPage({ page, pageSize });
       total = answer.total;
       return answer.meters;
     });
