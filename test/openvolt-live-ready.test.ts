@@ -291,7 +291,7 @@ describe('totalCount', () => {
     expect(withoutCount.data.openvoltMeters.nodes).toHaveLength(5);
     expect(upstreamCalls('GET', '/v1/meters')).toBe(before + 1);
     const counted = await query(count, { first: 5 });
-    expect(counted.data.openvoltMeters.totalCount).toBe(52 + 60);
+    expect(counted.data.openvoltMeters.totalCount).toBe(53 + 60);
     expect(upstreamCalls('GET', '/v1/meters')).toBe(before + 1 + 2);
   });
 

@@ -110,6 +110,26 @@ export class MeteringPointLookup {
   }
 
   /**
+   * A join's candidates (the meters the provider lists under the asked points and those mapped to them)
+   * sorted by the point each is at: its own id when the provider records one, else the mapping's. Each
+   * meter counts once, however often it was loaded.
+   */
+  async atMeteringPoints<T>(
+    meters: readonly T[],
+    identify: (meter: T) => { meterId: string; recorded: string | null },
+  ): Promise<(meteringPointId: string) => T[]> {
+    const byPoint = new Map<string, Map<string, T>>();
+    for (const meter of meters) {
+      const { meterId, recorded } = identify(meter);
+      const point = await this.meteringPointOf(meterId, recorded);
+      if (point === null) continue;
+      if (!byPoint.has(point)) byPoint.set(point, new Map());
+      byPoint.get(point)!.set(meterId, meter);
+    }
+    return (meteringPointId) => [...(byPoint.get(meteringPointId)?.values() ?? [])];
+  }
+
+  /**
    * Sets a meter's entry (MeteringPointMapping.set) once the provider has confirmed the meter exists:
    * malformed ids are BAD_USER_INPUT before any call, an unknown meter NOT_FOUND; either way nothing is stored.
    */

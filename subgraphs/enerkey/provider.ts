@@ -13,6 +13,7 @@ import {
   EnerkeyAlarmResolver,
   EnerkeyFacilityResolver,
   EnerkeyMeteringPointResolver,
+  findEnerkeyMeter,
   EnerkeyMeterResolver,
   EnerkeyMutationResolver,
   EnerkeyProvisioningStatusResolver,
@@ -138,7 +139,8 @@ export const enerkey = defineProvider({
     ],
     referenceResolvers: enerkeyReferenceResolvers,
   },
-  serve(config, store, { now }) {
+  mapsMeteringPoints: true,
+  serve(config, store, { now, meteringPoints }) {
     // One client per process: the key ring is the process's view of the keys (budgets, bursts and refusals shared through the store).
     const client = new EnerkeyClient({
       store,
@@ -153,12 +155,11 @@ export const enerkey = defineProvider({
     });
     const source = enerkeyReadings(client);
     return {
-      context: (): EnerkeyContext => ({
-        client,
-        store,
-        loaders: createEnerkeyLoaders(client),
-        readings: new TimeSeriesReader(source, now, config.readingBounds),
-      }),
+      context: (): EnerkeyContext => {
+        const lookup = meteringPoints.forRequest((id) => findEnerkeyMeter(loaders, id));
+        const loaders = createEnerkeyLoaders(client, lookup);
+        return { client, store, loaders, readings: new TimeSeriesReader(source, now, config.readingBounds), meteringPoints: lookup };
+      },
       // Each key's daily budget as the key ring counts it (shared by replicas on one store).
       requestBudgets: () =>
         Promise.all(

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { asError, groupBy, perKeyLoader } from '../../shared/connector/batching.js';
+import { asError, perKeyLoader } from '../../shared/connector/batching.js';
 import { mappedMetersFound, type MeteringPointLookup } from '../../shared/subgraph/metering-point-mapping.js';
 import type { OpenvoltClient } from './client.js';
 import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltMeterRecord } from './contract.js';
@@ -50,15 +50,8 @@ export function createOpenvoltLoaders(
    */
   const metersAtPoint = new DataLoader<string, OpenvoltMeterRecord[]>(async (pointIds) => {
     const mapped = await Promise.all(pointIds.map((pointId) => meteringPoints.metersAt(pointId)));
-    /** The meters at a point, of those given: by its own number when Openvolt records one, else by the mapping. */
-    const atPoints = async (meters: OpenvoltMeterRecord[]) => {
-      const points = await Promise.all(meters.map((meter) => meteringPoints.meteringPointOf(meter._id, recordedMeterPointId(meter))));
-      const groups = groupBy(
-        meters.map((meter, index) => ({ meter, point: points[index] })),
-        (entry) => entry.point,
-      );
-      return (pointId: string) => (groups.get(pointId) ?? []).map((entry) => entry.meter);
-    };
+    const atPoints = (meters: OpenvoltMeterRecord[]) =>
+      meteringPoints.atMeteringPoints(meters, (meter) => ({ meterId: meter._id, recorded: recordedMeterPointId(meter) }));
     if (pointIds.length + mapped.flat().length > 1 && !account.moreThanOnePage) {
       try {
         const firstPage = await client.listMeters({ page: 1, pageSize: OPENVOLT_MAX_PAGE_SIZE });
