@@ -208,15 +208,7 @@ async function counted<T>(
   return { result, openvolt: callsSince(openvolt, before.openvolt), enerkey: callsSince(enerkey, before.enerkey) };
 }
 
-const SET_OPENVOLT = /* GraphQL */ `
-  mutation Set($meterId: ID!, $meteringPointId: ID) {
-    setOpenvoltMeteringPoint(meterId: $meterId, meteringPointId: $meteringPointId) {
-      meterId
-      meteringPointId
-      source
-    }
-  }
-`;
+const SET_OPENVOLT = SET.replace('setIntellimeterMeteringPoint', 'setOpenvoltMeteringPoint');
 const SET_ENERKEY = SET_OPENVOLT.replace('setOpenvoltMeteringPoint', 'setEnerkeyMeteringPoint');
 
 /** What the school's and the test MPAN's metering points hold at Openvolt and EnerKey (ids sorted). */
@@ -287,7 +279,7 @@ describe('the metering-point mapping (Openvolt’s and EnerKey’s meters withou
     const { solar, kenterId } = await openvoltSchoolMeters();
     const set = await counted(() => stack.query(SET_OPENVOLT, { meterId: solar.id, meteringPointId: schoolEan }));
     expect(set.result).toEqual({
-      data: { setOpenvoltMeteringPoint: { meterId: solar.id, meteringPointId: schoolEan, source: 'SET' } },
+      data: { setOpenvoltMeteringPoint: { provider: 'OPENVOLT', meterId: solar.id, meteringPointId: schoolEan, source: 'SET' } },
       errors: [],
     });
     expect(set.openvolt).toEqual({ 'GET /v1/meters/:_id': 1 });
