@@ -3,6 +3,7 @@ import { gql } from 'graphql-request';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import { ENERKEY_SIMULATOR_KEYS } from '../subgraphs/enerkey/simulator/index.js';
+import { SEED_METERING_POINTS } from '../subgraphs/enerkey/simulator/seed.js';
 import { OPEN_WITH_ADMIN, startStack, type GraphQLErrorShape, type TestStack } from './support/stack.js';
 
 /** The EnerKey subgraph as a user sees it: through the gateway, against the simulator. */
@@ -252,6 +253,23 @@ const FACILITY_CONSUMPTION = gql`
     }
   }
 `;
+
+describe('the metering-point mapping the simulator seeds', () => {
+  it('maps the Helsinki headquarters’ main meter, which EnerKey records no metering point for; other such meters stay unmapped', async () => {
+    const data = await ok(`{
+      mapped: enerkeyMeter(id: "20031") { meterPointId meteringPoint { id } }
+      unmapped: enerkeyMeter(id: "20032") { meterPointId meteringPoint { id } }
+      finnish: meteringPoint(id: "${SEED_METERING_POINTS['20031']}") { enerkeyMeters { id } }
+      enerkeyMeteringPointMappings { meterId meteringPointId source }
+    }`);
+    expect(data).toEqual({
+      mapped: { meterPointId: SEED_METERING_POINTS['20031'], meteringPoint: { id: SEED_METERING_POINTS['20031'] } },
+      unmapped: { meterPointId: null, meteringPoint: null },
+      finnish: { enerkeyMeters: [{ id: '20031' }] },
+      enerkeyMeteringPointMappings: [{ meterId: '20031', meteringPointId: SEED_METERING_POINTS['20031'], source: 'CONFIGURED' }],
+    });
+  });
+});
 
 describe('values', () => {
   it('reads the hourly values of every meter of a facility in one batched call', async () => {

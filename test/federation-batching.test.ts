@@ -108,7 +108,7 @@ describe('one query over every meter of every provider', () => {
       umeter: data.umeterCustomer.connections.length,
       enerkey: data.enerkeyMeters.nodes.length,
       intellimeter: intellimeterPoints,
-    }).toEqual({ openvolt: 52, volue: 4, umeter: 3, enerkey: 11, intellimeter: 4 });
+    }).toEqual({ openvolt: 53, volue: 4, umeter: 3, enerkey: 11, intellimeter: 4 });
     expect(data.openvoltMeters.nodes.every((node) => node.consumption.total >= 0)).toBe(true);
     expect(data.intellimeterPoints.nodes.every((node) => node.consumption.total > 0)).toBe(true);
 
@@ -118,7 +118,7 @@ describe('one query over every meter of every provider', () => {
 
     expect(counter.calls()).toEqual({
       openvolt: {
-        // One page lists every meter (page_size 100 ≥ 52).
+        // One page lists every meter (page_size 100 ≥ 53).
         'GET /v1/meters': 1,
         // Openvolt serves interval data for one meter per call (meter_id), so N meters are N calls, each
         // covering the whole week (hh data: up to 62 days a call). No per-meter GET /v1/meters/{id}.
@@ -159,7 +159,7 @@ describe('one query over every meter of every provider', () => {
 });
 
 describe('gateway → subgraph: a list of N entities', () => {
-  /** Openvolt's 52 meters, then each one's metering point at the four other providers, with readings. */
+  /** Openvolt's 53 meters, then each one's metering point at the four other providers, with readings. */
   const JOIN_FROM_EVERY_OPENVOLT_METER = /* GraphQL */ `
     query JoinFromOpenvolt($range: ReadingRange!) {
       openvoltMeters(first: 100) {
@@ -198,14 +198,16 @@ describe('gateway → subgraph: a list of N entities', () => {
     counting.clear();
     const counter = countUpstreamCalls(stack);
     const { data, errors } = await new GraphQLClient(counting.url, { errorPolicy: 'all' }).rawRequest<{
-      openvoltMeters: { nodes: Array<{ meteringPoint: { id: string; umeterConnection: unknown; enerkeyMeters: unknown[] } }> };
+      openvoltMeters: { nodes: Array<{ meteringPoint: { id: string; umeterConnection: unknown; enerkeyMeters: unknown[] } | null }> };
     }>(JOIN_FROM_EVERY_OPENVOLT_METER, { range: OTHER_WEEK });
     expect(errors ?? []).toEqual([]);
     const nodes = data.openvoltMeters.nodes;
-    expect(nodes).toHaveLength(52);
-    const distinctPoints = new Set(nodes.map((node) => node.meteringPoint.id)).size; // 9999999999999 twice
-    expect(distinctPoints).toBe(51);
-    expect(nodes.filter((node) => node.meteringPoint.umeterConnection !== null)).toHaveLength(2);
+    expect(nodes).toHaveLength(53);
+    // The seed's SolarEdge meter measures no metering point (unmapped); the other 52 are on 51 (9999999999999 twice).
+    const points = nodes.flatMap((node) => (node.meteringPoint ? [node.meteringPoint] : []));
+    expect(points).toHaveLength(52);
+    expect(new Set(points.map((point) => point.id)).size).toBe(51);
+    expect(points.filter((point) => point.umeterConnection !== null)).toHaveLength(2);
 
     // Step 1: Openvolt's root field. Step 2: one _entities request to each of the four other
     // subgraphs, carrying all 52 metering points at once (not 52 requests).
@@ -270,12 +272,13 @@ describe('gateway → subgraph: a list of N entities', () => {
         .filter(([, posts]) => posts.length > 0)
         .map(([name, posts]) => [name, posts.map((post) => post.representations ?? 'root')]),
     );
-    // EnerKey has three meters with a metering point id; Openvolt has four meters on those points
-    // (the test MPAN under two customers), whose three distinct points go on to Intellimeter.
-    expect(steps).toEqual({ enerkey: ['root'], umeter: [3], openvolt: [3], intellimeter: [4] });
+    // EnerKey has three meters with a metering point id and one the seed's mapping names (Helsinki);
+    // Openvolt has four meters on those points (the test MPAN under two customers), whose three distinct
+    // points go on to Intellimeter.
+    expect(steps).toEqual({ enerkey: ['root'], umeter: [4], openvolt: [4], intellimeter: [4] });
     expect(counter.calls()).toEqual({
-      // Three metering points: GET /v1/meters filters by one meter_number, but this account's meters fit
-      // one page, and that one page answers all three.
+      // Four metering points: GET /v1/meters filters by one meter_number, but this account's meters fit
+      // one page, and that one page answers all four.
       openvolt: { 'GET /v1/meters': 1 },
       volue: {},
       umeter: { 'GET /api/customer': 1 },

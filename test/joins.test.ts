@@ -246,7 +246,7 @@ describe('one Meter fragment reads any provider’s meter', () => {
 
   it('the portfolio example answers every provider’s meters in one request', () => {
     expect(Object.fromEntries(IN_PORTFOLIO.map((provider) => [provider, byProvider[provider].length]))).toEqual({
-      OPENVOLT: 52,
+      OPENVOLT: 53,
       VOLUE: 4,
       UMETER: 3,
       ENERKEY: 11,

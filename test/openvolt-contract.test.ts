@@ -6,6 +6,7 @@ import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import { OPENVOLT_SIMULATOR_API_KEY, startOpenvoltSimulator, type OpenvoltSimulator } from '../subgraphs/openvolt/simulator/index.js';
+import { SOLAREDGE_SITE_ID } from '../subgraphs/openvolt/simulator/seed.js';
 
 /**
  * The Openvolt simulator against Openvolt's own OpenAPI spec (v1.0.1, a copy in test/fixtures): every
@@ -540,10 +541,10 @@ describe('Openvolt simulator behaviour', () => {
 
   const hh = (query: Record<string, string>) => call(sim, 'GET', '/interval-data', { query });
 
-  it('seeds 4 customers and 52 meters with a mix of statuses, sources and consents', async () => {
+  it('seeds 4 customers and 53 meters with a mix of statuses, sources and consents', async () => {
     expect((await call(sim, 'GET', '/customers')).body.data).toHaveLength(4);
     const meters: Json[] = (await call(sim, 'GET', '/meters', { query: { page_size: '100' } })).body.data;
-    expect(meters).toHaveLength(52);
+    expect(meters).toHaveLength(53);
     const count = (field: string, value: string) => meters.filter((m) => m[field] === value).length;
     expect(count('status', 'pending')).toBe(1);
     expect(count('status', 'inactive')).toBeGreaterThanOrEqual(3);
@@ -555,11 +556,13 @@ describe('Openvolt simulator behaviour', () => {
     }
     const others = meters.filter((m) => !m.meter_number.startsWith('9999') && ['electralink', 'dcc'].includes(m.data_source));
     for (const meter of others) expect(meter.meter_number).toMatch(/^\d{13}$/);
-    // Two Dutch connections (EANs other providers know too) through Openvolt's Dutch data sources.
+    // Two Dutch connections (EANs other providers know too) through Openvolt's Dutch data sources, and
+    // the school's SolarEdge inverter, whose number is a SolarEdge site id.
     const dutch = meters.filter((m) => !['electralink', 'dcc'].includes(m.data_source));
     expect(dutch.map((m) => [m.meter_number, m.data_source, m.status])).toEqual([
       [SHARED_METERING_POINTS.officeEan, 'edsn', 'active'],
       [SHARED_METERING_POINTS.schoolEan, 'kenter', 'active'],
+      [SOLAREDGE_SITE_ID, 'solaredge', 'active'],
     ]);
     expect(meters.filter((m) => m.validity_state.expired_consent)).toHaveLength(1);
     expect(meters.filter((m) => m.validity_state.has_invalid_meter_number)).toHaveLength(1);

@@ -9,7 +9,7 @@ import { startStack, type TestStack } from './support/stack.js';
  */
 
 const TEST_CUSTOMER_ID = '6514153c23e3d1424bf82738'; // Thameside: 20 meters, two consents
-const DUTCH_CUSTOMER_ID = '6523d4385075f507a6aeac05'; // Hollandse Vastgoed: an edsn and a kenter meter
+const DUTCH_CUSTOMER_ID = '6523d4385075f507a6aeac05'; // Hollandse Vastgoed: an edsn, a kenter and a solaredge meter
 const THAMESIDE_EVIDENCE_ID = '651415c69ffaad98b811ba57'; // the seed's evidence of Thameside's consent
 const UNKNOWN_ID = '000000000000000000000000';
 /** OPENVOLT_DOCUMENT_MAX_BYTES's default. */
@@ -115,6 +115,64 @@ describe('registerOpenvoltMeter for a Dutch connection', () => {
       if (field) expect(errors[0]?.extensions?.field).toBe(field);
     }
     expect(upstreamCalls('POST', '/v1/meters')).toBe(0);
+  });
+});
+
+describe('updateOpenvoltMeter', () => {
+  const UPDATE = gql`
+    mutation ($id: ID!, $input: UpdateOpenvoltMeterInput!) {
+      updateOpenvoltMeter(id: $id, input: $input) {
+        dataSource
+        notes {
+          content
+        }
+        providerInfo {
+          postalCode
+          houseNumber
+          meterType
+        }
+      }
+    }
+  `;
+  const kenterMeterId = async () =>
+    (await query(`{ openvoltMeters(customerId: "${DUTCH_CUSTOMER_ID}", dataSource: KENTER) { nodes { id } } }`)).data.openvoltMeters
+      .nodes[0].id as string;
+
+  it('sends provider_info checked against the meter’s own data source (read once) and notes', async () => {
+    const id = await kenterMeterId();
+    stack.simulator('openvolt').reset();
+    const { data, errors } = await query(UPDATE, {
+      id,
+      input: {
+        notes: [{ content: 'New Kenter login', author: 'facilities' }],
+        providerInfo: { houseNumber: '12', username: 'hvs-kenter-2', password: 'kenter-secret-2' },
+      },
+    });
+    expect(errors).toEqual([]);
+    expect(data.updateOpenvoltMeter).toEqual({
+      dataSource: 'KENTER',
+      notes: [{ content: 'New Kenter login' }],
+      providerInfo: { postalCode: null, houseNumber: '12', meterType: null },
+    });
+    expect([upstreamCalls('GET', '/v1/meters/:_id'), upstreamCalls('PUT', '/v1/meters/:_id')]).toEqual([1, 1]);
+    const stored = await fetch(`${stack.simulator('openvolt').url}/v1/meters/${id}`, {
+      headers: { 'x-api-key': 'test-gridgraph-simulator-key' },
+    });
+    expect(((await stored.json()) as { provider_info: unknown }).provider_info).toMatchObject({
+      username: 'hvs-kenter-2',
+      house_number: '12',
+    });
+  });
+
+  it('refuses provider_info the data source would not take: the given one before any call, the meter’s own before any change', async () => {
+    const id = await kenterMeterId();
+    stack.simulator('openvolt').reset();
+    const given = await query(UPDATE, { id, input: { dataSource: 'DCC', providerInfo: { postalCode: '2511CV' } } });
+    expect(given.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'providerInfo' });
+    expect(upstreamCalls('GET', '/v1/meters/:_id')).toBe(0);
+    const own = await query(UPDATE, { id, input: { providerInfo: { edsnMeterNumber: 'E0011223344556677' } } });
+    expect(own.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'providerInfo.edsnMeterNumber' });
+    expect([upstreamCalls('GET', '/v1/meters/:_id'), upstreamCalls('PUT', '/v1/meters/:_id')]).toEqual([1, 0]);
   });
 });
 
@@ -291,7 +349,7 @@ describe('totalCount', () => {
     expect(withoutCount.data.openvoltMeters.nodes).toHaveLength(5);
     expect(upstreamCalls('GET', '/v1/meters')).toBe(before + 1);
     const counted = await query(count, { first: 5 });
-    expect(counted.data.openvoltMeters.totalCount).toBe(52 + 60);
+    expect(counted.data.openvoltMeters.totalCount).toBe(53 + 60);
     expect(upstreamCalls('GET', '/v1/meters')).toBe(before + 1 + 2);
   });
 

@@ -204,7 +204,7 @@ describe('customers and meters', () => {
     });
   });
 
-  it('serves the fifty-two seeded meters', async () => {
+  it('serves the fifty-three seeded meters', async () => {
     const { data } = await query<{ openvoltMeters: { nodes: unknown[]; pageInfo: { hasNextPage: boolean } } }>(gql`
       {
         openvoltMeters(first: 100) {
@@ -217,7 +217,7 @@ describe('customers and meters', () => {
         }
       }
     `);
-    expect(data.openvoltMeters.nodes).toHaveLength(52);
+    expect(data.openvoltMeters.nodes).toHaveLength(53);
     expect(data.openvoltMeters.pageInfo.hasNextPage).toBe(false);
   });
 

@@ -39,11 +39,12 @@ export function mergeWindows(windows: readonly Window[]): Window[] {
  * HTTP client's concurrency cap bounds them), and a failure fails only its own key.
  */
 export function perKeyLoader<K, V>(fetch: (key: K) => Promise<V>, options?: DataLoader.Options<K, V, unknown>): DataLoader<K, V, unknown> {
-  return new DataLoader<K, V, unknown>(
-    (keys) =>
-      Promise.all(keys.map((key) => fetch(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
-    options,
-  );
+  return new DataLoader<K, V, unknown>((keys) => Promise.all(keys.map((key) => fetch(key).catch(asError))), options);
+}
+
+/** What a batch function answers for a key that failed: the error, as an Error (DataLoader's contract). */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /**

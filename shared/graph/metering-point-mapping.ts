@@ -76,7 +76,7 @@ export function meteringPointMappingResolver(name: string, provider: ProviderNam
       nullable: true,
       description:
         `Sets which national metering point one of ${label}’s meters measures, for a meter whose provider records none (a meter that has one keeps it). ` +
-        'Kept in the store for every replica and over restarts; it wins over the configured mapping file. Makes no call to the provider. Needs the admin role.',
+        'Kept in the store for every replica and over restarts; it wins over the configured mapping file. One call to the provider checks the meter exists: NOT_FOUND, and nothing stored, when it does not. Needs the admin role.',
     })
     async set(
       @Arg('meterId', () => ID, { description: `The ${label} meter’s id (its \`id\` in this graph).` }) meterId: string,

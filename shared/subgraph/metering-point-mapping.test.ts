@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GridgraphError } from '../graph/errors.js';
+import { GridgraphError, NotFoundError, UpstreamUnavailableError } from '../graph/errors.js';
 import { MemoryStore, type Store } from '../store/index.js';
 import { ConfigError } from './config.js';
 import { MeteringPointMapping, readMeteringPointMappingFile } from './metering-point-mapping.js';
@@ -29,7 +29,7 @@ describe('a provider’s mapping', () => {
       { meterId: '2', meteringPointId: null, source: 'SET' },
       { meterId: '3', meteringPointId: EAN, source: 'SET' },
     ]);
-    const lookup = mapping.forRequest();
+    const lookup = mapping.forRequest(async () => undefined);
     expect(await lookup.metersAt(EAN)).toEqual(['1', '3']);
     expect(await lookup.metersAt(OTHER_EAN)).toEqual([]);
     expect(await lookup.meteringPointOf('2', null)).toBeNull();
@@ -43,11 +43,32 @@ describe('a provider’s mapping', () => {
     const counting = new Proxy(store, {
       get: (target, name) => (name === 'get' ? (key: string) => (reads++, target.get(key)) : Reflect.get(target, name, target)),
     }) as Store;
-    const lookup = new MeteringPointMapping(counting, 'OPENVOLT', new Map()).forRequest();
+    const lookup = new MeteringPointMapping(counting, 'OPENVOLT', new Map()).forRequest(async () => undefined);
     await Promise.all([lookup.meteringPointOf('a', null), lookup.metersAt(EAN), lookup.meteringPointOf('b', null)]);
     expect(reads).toBe(1);
     await lookup.set('a', EAN);
     expect(await lookup.meteringPointOf('a', null)).toBe(EAN);
+  });
+
+  it('sets an entry only for a meter the provider has: NOT_FOUND (or the provider’s failure) stores nothing', async () => {
+    const mapping = new MeteringPointMapping(new MemoryStore(), 'ENERKEY', new Map([['20001', EAN]]));
+    const asked: string[] = [];
+    const lookup = mapping.forRequest(async (meterId) => {
+      asked.push(meterId);
+      if (meterId === 'down') throw new UpstreamUnavailableError('EnerKey is not answering.', { provider: 'ENERKEY' });
+      if (meterId !== '20002') throw new NotFoundError(`No meter ${meterId}.`, { provider: 'ENERKEY' });
+    });
+    const missing = await lookup.set(' 404 ', OTHER_EAN).catch((caught: unknown) => caught);
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect((missing as NotFoundError).message).toBe('No EnerKey meter has id 404; its metering point was not set.');
+    expect((missing as NotFoundError).extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'ENERKEY', field: 'meterId' });
+    await expect(lookup.set('down', OTHER_EAN)).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    // Malformed ids are refused before the provider is asked.
+    await expect(lookup.set('20002', 'not an id')).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(asked).toEqual(['404', 'down']);
+    expect(await mapping.entries()).toEqual([{ meterId: '20001', meteringPointId: EAN, source: 'CONFIGURED' }]);
+    expect(await lookup.set('20002', OTHER_EAN)).toEqual({ meterId: '20002', meteringPointId: OTHER_EAN, source: 'SET' });
+    expect(await lookup.meteringPointOf('20002', null)).toBe(OTHER_EAN);
   });
 
   it('keeps every replica’s entries when they set different meters at once', async () => {

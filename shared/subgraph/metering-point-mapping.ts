@@ -1,8 +1,8 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { BadUserInputError, type ErrorDetails } from '../graph/errors.js';
-import { PROVIDER_NAMES, type ProviderName } from '../graph/provider-names.js';
+import { BadUserInputError, NotFoundError, type ErrorDetails } from '../graph/errors.js';
+import { PROVIDER_LABELS, PROVIDER_NAMES, type ProviderName } from '../graph/provider-names.js';
 import { getJson, setJson, withLock, type Store } from '../store/index.js';
 import { ConfigError } from './config.js';
 
@@ -23,6 +23,14 @@ export interface MeteringPointMappingEntry {
   /** Where the entry comes from: the configured defaults (file, a simulator's seed) or the mutation. */
   source: 'CONFIGURED' | 'SET';
 }
+
+/**
+ * Looks a meter up at the provider (one upstream call, or none when the request already has it): resolves
+ * when the provider has the meter, rejects with a NotFoundError when it has not. It may refuse an id that
+ * cannot be the provider's with BAD_USER_INPUT before calling. Each mapping provider's context passes its
+ * own (its meter loader), so a mapping is only ever set for a meter that exists.
+ */
+export type FindMeter = (meterId: string) => Promise<unknown>;
 
 /** Longest ids accepted; national ids are 13 (MPAN) to 18 (EAN) characters, provider meter ids rarely more than a UUID. */
 export const MAX_METER_ID_LENGTH = 200;
@@ -56,9 +64,7 @@ export class MeteringPointMapping {
    * Checked first: a blank or malformed id is BAD_USER_INPUT and nothing is stored.
    */
   async set(meterId: string, meteringPointId: string | null): Promise<MeteringPointMappingEntry> {
-    const details = { provider: this.provider };
-    const meter = checkedMeterId(meterId, details);
-    const point = meteringPointId === null ? null : checkedMeteringPointId(meteringPointId, details);
+    const { meter, point } = checkedAssignment(this.provider, meterId, meteringPointId);
     // Read, change, write under a lock: two replicas setting different meters at once both stay set.
     await withLock(this.store, this.storeKey, async () => {
       const set = (await getJson<Record<string, string | null>>(this.store, this.storeKey)) ?? {};
@@ -68,9 +74,12 @@ export class MeteringPointMapping {
     return { meterId: meter, meteringPointId: point, source: 'SET' };
   }
 
-  /** A view for one request: the store is read at most once, however many meters the request asks about. */
-  forRequest(): MeteringPointLookup {
-    return new MeteringPointLookup(this);
+  /**
+   * A view for one request: the store is read at most once, however many meters the request asks about.
+   * `findMeter` is how the request looks a meter up at the provider before its mapping is set.
+   */
+  forRequest(findMeter: FindMeter): MeteringPointLookup {
+    return new MeteringPointLookup(this, findMeter);
   }
 }
 
@@ -78,7 +87,10 @@ export class MeteringPointMapping {
 export class MeteringPointLookup {
   private assignments: Promise<Map<string, string | null>> | undefined;
 
-  constructor(readonly mapping: MeteringPointMapping) {}
+  constructor(
+    readonly mapping: MeteringPointMapping,
+    private readonly findMeter: FindMeter,
+  ) {}
 
   private current(): Promise<Map<string, string | null>> {
     return (this.assignments ??= this.mapping
@@ -97,11 +109,65 @@ export class MeteringPointLookup {
     return [...(await this.current())].filter(([, point]) => point === meteringPointId).map(([meterId]) => meterId);
   }
 
+  /**
+   * A join's candidates (the meters the provider lists under the asked points and those mapped to them)
+   * sorted by the point each is at: its own id when the provider records one, else the mapping's. Each
+   * meter counts once, however often it was loaded.
+   */
+  async atMeteringPoints<T>(
+    meters: readonly T[],
+    identify: (meter: T) => { meterId: string; recorded: string | null },
+  ): Promise<(meteringPointId: string) => T[]> {
+    const byPoint = new Map<string, Map<string, T>>();
+    for (const meter of meters) {
+      const { meterId, recorded } = identify(meter);
+      const point = await this.meteringPointOf(meterId, recorded);
+      if (point === null) continue;
+      if (!byPoint.has(point)) byPoint.set(point, new Map());
+      byPoint.get(point)!.set(meterId, meter);
+    }
+    return (meteringPointId) => [...(byPoint.get(meteringPointId)?.values() ?? [])];
+  }
+
+  /**
+   * Sets a meter's entry (MeteringPointMapping.set) once the provider has confirmed the meter exists:
+   * malformed ids are BAD_USER_INPUT before any call, an unknown meter NOT_FOUND; either way nothing is stored.
+   */
   async set(meterId: string, meteringPointId: string | null): Promise<MeteringPointMappingEntry> {
-    const entry = await this.mapping.set(meterId, meteringPointId);
+    const { provider } = this.mapping;
+    const { meter, point } = checkedAssignment(provider, meterId, meteringPointId);
+    try {
+      await this.findMeter(meter);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      throw new NotFoundError(`No ${PROVIDER_LABELS[provider]} meter has id ${meter}; its metering point was not set.`, {
+        provider,
+        field: 'meterId',
+      });
+    }
+    const entry = await this.mapping.set(meter, point);
     this.assignments = undefined;
     return entry;
   }
+}
+
+/**
+ * The meters a join loaded for the mapping's meter ids: one the provider no longer has is left out (the
+ * mapping outlived it); any other failure fails the join.
+ */
+export function mappedMetersFound<T>(loaded: ReadonlyArray<T | Error>): T[] {
+  const failed = loaded.find((meter): meter is Error => meter instanceof Error && !(meter instanceof NotFoundError));
+  if (failed) throw failed;
+  return loaded.filter((meter): meter is T => !(meter instanceof Error));
+}
+
+/** Both ids of an entry, trimmed and checked (BAD_USER_INPUT naming the provider and the field). */
+function checkedAssignment(provider: ProviderName, meterId: string, meteringPointId: string | null) {
+  const details = { provider };
+  return {
+    meter: checkedMeterId(meterId, details),
+    point: meteringPointId === null ? null : checkedMeteringPointId(meteringPointId, details),
+  };
 }
 
 function checkedMeterId(value: string, details: ErrorDetails = {}): string {

@@ -66,7 +66,8 @@ export interface ProviderDescriptor<
   /**
    * The provider's meters may lack a national metering point id: the kit adds the mapping's root fields
    * (`<name>MeteringPointMappings`, `set<Name>MeteringPoint`), which read `meteringPoints` from the
-   * context (`options.meteringPoints.forRequest()`); the provider's joins ask that lookup.
+   * context (`options.meteringPoints.forRequest(findMeter)`, with how the request looks a meter up at the
+   * provider: the mutation sets nothing for a meter the provider does not have); the provider's joins ask that lookup.
    */
   mapsMeteringPoints?: boolean;
   /** What one process holds (clients, inboxes) for the provider at `config.apiUrl`, and each request's context. */

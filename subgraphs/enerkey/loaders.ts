@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import { groupBy, oncePerArguments, perKeyLoader } from '../../shared/connector/batching.js';
 import { NotFoundError } from '../../shared/graph/errors.js';
+import { nationalMeterPointId } from '../../shared/graph/meter.js';
+import { mappedMetersFound, type MeteringPointLookup } from '../../shared/subgraph/metering-point-mapping.js';
 import type { EnerkeyClient, EnerkeyPageRequest, EnerkeyValue } from './client.js';
 import {
   DAY_MS,
@@ -17,6 +19,9 @@ import {
  * everything a request asks in one tick becomes one call per kind (values: one per 50 meters and window;
  * meters by metering point: one per 50 metering point ids).
  */
+/** What an EnerKey id looks like (a whole number); a mapping entry under another id names no EnerKey meter. */
+export const ENERKEY_ID = /^\d{1,15}$/;
+
 export interface ValuesKey {
   kind: EnerkeyValuesKind;
   meterId: number;
@@ -27,7 +32,7 @@ export interface ValuesKey {
   zone: string;
 }
 
-export function createEnerkeyLoaders(client: EnerkeyClient) {
+export function createEnerkeyLoaders(client: EnerkeyClient, meteringPoints: MeteringPointLookup) {
   const facilityById = new DataLoader<number, EnerkeyFacilityRecord>(async (ids) => {
     const found = new Map((await client.facilities(ids)).map((f) => [f.id, f]));
     return ids.map((id) => found.get(id) ?? new NotFoundError(`No EnerKey facility has id ${id}.`, { provider: 'ENERKEY' }));
@@ -45,16 +50,27 @@ export function createEnerkeyLoaders(client: EnerkeyClient) {
     return facilityIds.map((id) => byFacility.get(id) ?? []);
   });
 
-  /** The MeteringPoint join: every metering point asked in one tick is one call (per 50 ids). */
+  /**
+   * The MeteringPoint join: the meters EnerKey records under each metering point, and those the
+   * metering-point mapping assigns to it (meters without one of their own). Every metering point asked
+   * in one tick is one call (per 50 ids); the mapped meters of them all, one more (by meter ids).
+   */
   const metersByPoint = new DataLoader<string, EnerkeyMeterRecord[]>(async (pointIds) => {
     const chunks: string[][] = [];
     for (let i = 0; i < pointIds.length; i += ENERKEY_MAX_METERING_POINTS_PER_CALL) {
       chunks.push(pointIds.slice(i, i + ENERKEY_MAX_METERING_POINTS_PER_CALL));
     }
-    const meters = (await Promise.all(chunks.map((ids) => client.meters({ meteringPointIds: ids })))).flat();
-    for (const meter of meters) meterById.prime(meter.id, meter);
-    const byPoint = groupBy(meters, (m) => m.meteringPointId);
-    return pointIds.map((id) => byPoint.get(id) ?? []);
+    const mappedIds = (await Promise.all(pointIds.map((id) => meteringPoints.metersAt(id)))).flat().filter((id) => ENERKEY_ID.test(id));
+    const [recorded, mapped] = await Promise.all([
+      Promise.all(chunks.map((ids) => client.meters({ meteringPointIds: ids }))).then((pages) => pages.flat()),
+      meterById.loadMany([...new Set(mappedIds)].map(Number)).then(mappedMetersFound),
+    ]);
+    for (const meter of recorded) meterById.prime(meter.id, meter);
+    const atPoint = await meteringPoints.atMeteringPoints([...recorded, ...mapped], (meter) => ({
+      meterId: String(meter.id),
+      recorded: nationalMeterPointId(meter.meteringPointId),
+    }));
+    return pointIds.map(atPoint);
   });
 
   /** Listings per distinct filter: a list asked twice in one request (aliases) costs one call. */

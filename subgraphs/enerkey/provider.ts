@@ -13,6 +13,7 @@ import {
   EnerkeyAlarmResolver,
   EnerkeyFacilityResolver,
   EnerkeyMeteringPointResolver,
+  findEnerkeyMeter,
   EnerkeyMeterResolver,
   EnerkeyMutationResolver,
   EnerkeyProvisioningStatusResolver,
@@ -140,7 +141,8 @@ export const enerkey = defineProvider({
     ],
     referenceResolvers: enerkeyReferenceResolvers,
   },
-  serve(config, store, { now, history }) {
+  mapsMeteringPoints: true,
+  serve(config, store, { now, meteringPoints, history }) {
     // One client per process: the key ring is the process's view of the keys (budgets, bursts and refusals shared through the store).
     const client = new EnerkeyClient({
       store,
@@ -155,12 +157,17 @@ export const enerkey = defineProvider({
     });
     const source = enerkeyReadings(client);
     return {
-      context: (): EnerkeyContext => ({
-        client,
-        store,
-        loaders: createEnerkeyLoaders(client),
-        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
-      }),
+      context: (): EnerkeyContext => {
+        const lookup = meteringPoints.forRequest((id) => findEnerkeyMeter(loaders, id));
+        const loaders = createEnerkeyLoaders(client, lookup);
+        return {
+          client,
+          store,
+          loaders,
+          readings: new TimeSeriesReader(source, now, config.readingBounds, history),
+          meteringPoints: lookup,
+        };
+      },
       // Each key's daily budget as the key ring counts it (shared by replicas on one store).
       requestBudgets: () =>
         Promise.all(

@@ -10,10 +10,11 @@ import {
   DAY_MS,
   ENERKEY_MAX_MONTHLY_DAYS,
   ENERKEY_MAX_PAGE_SIZE,
+  type EnerkeyMeterRecord,
   type EnerkeyProvisioningMeter,
   type EnerkeyValuesKind,
 } from './contract.js';
-import type { EnerkeyLoaders } from './loaders.js';
+import { ENERKEY_ID, type EnerkeyLoaders } from './loaders.js';
 import type { EnerkeyEnergyMeter } from './readings.js';
 import {
   EnerkeyAction,
@@ -42,6 +43,7 @@ import {
 } from './schema.js';
 import type { Store } from '../../shared/store/index.js';
 import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/connector/idempotency.js';
+import type { MeteringPointLookup } from '../../shared/subgraph/metering-point-mapping.js';
 
 export interface EnerkeyContext {
   client: EnerkeyClient;
@@ -50,6 +52,8 @@ export interface EnerkeyContext {
   loaders: EnerkeyLoaders;
   /** The time-series pipeline over readings.ts, for this request. */
   readings: TimeSeriesReader<EnerkeyEnergyMeter>;
+  /** The metering-point mapping, for meters EnerKey records no metering point id for. */
+  meteringPoints: MeteringPointLookup;
 }
 
 const ENERGY_UNITS: Record<string, EnergyUnit> = { kWh: EnergyUnit.KWH, MWh: EnergyUnit.MWH, Wh: EnergyUnit.WH };
@@ -99,7 +103,7 @@ function imageOf(format: EnerkeyImageFormat, file: EnerkeyFile): EnerkeyImage {
 /** EnerKey ids are whole numbers: anything else is refused before it costs a call. */
 function enerkeyId(id: string, what: string, field = 'id'): number {
   const trimmed = String(id).trim();
-  if (!/^\d{1,15}$/.test(trimmed)) {
+  if (!ENERKEY_ID.test(trimmed)) {
     throw new BadUserInputError(`"${id}" is not an EnerKey ${what} id (a whole number).`, { provider: 'ENERKEY', field });
   }
   return Number(trimmed);
@@ -108,6 +112,11 @@ function enerkeyId(id: string, what: string, field = 'id'): number {
 function loadMeter(loaders: EnerkeyLoaders, id: string, field = 'meterId') {
   const meterId = enerkeyId(id, 'meter', field);
   return orNotFound(loaders.meterById.load(meterId), `No EnerKey meter has id ${meterId}.`);
+}
+
+/** A meter by id (the metering-point mapping's meter id), or NOT_FOUND; a non-number is BAD_USER_INPUT, uncalled. */
+export function findEnerkeyMeter(loaders: EnerkeyLoaders, id: string): Promise<EnerkeyMeterRecord> {
+  return loadMeter(loaders, id);
 }
 
 @Resolver()
@@ -547,13 +556,24 @@ export class EnerkeyMeterResolver {
     return monthlySeries(loaders, meter, 'normalized', from, to, utcOffset);
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The national metering point id (EAN, MPAN, …) this meter measures: the one EnerKey records, else the metering-point mapping’s (METERING_POINT_MAPPING_FILE or setEnerkeyMeteringPoint, by this meter’s id); null when neither has one.',
+  })
+  meterPointId(@Root() meter: EnerkeyMeter, @Ctx() { meteringPoints }: EnerkeyContext): Promise<string | null> {
+    // The object's own meterPointId is what EnerKey records (fromRecord); the mapping fills a gap.
+    return meteringPoints.meteringPointOf(meter.id, meter.meterPointId);
+  }
+
   @FieldResolver(() => MeteringPoint, {
     nullable: true,
     description:
-      'The metering point (EAN, MPAN, …) this meter measures, joining what every provider knows about it; null when EnerKey has none.',
+      'The metering point this meter measures (as meterPointId), joining what every provider knows about it; null when neither EnerKey nor the mapping has one.',
   })
-  meteringPoint(@Root() meter: EnerkeyMeter): MeteringPoint | null {
-    return meter.meterPointId ? new MeteringPoint(meter.meterPointId) : null;
+  async meteringPoint(@Root() meter: EnerkeyMeter, @Ctx() { meteringPoints }: EnerkeyContext): Promise<MeteringPoint | null> {
+    const id = await meteringPoints.meteringPointOf(meter.id, meter.meterPointId);
+    return id ? new MeteringPoint(id) : null;
   }
 }
 
@@ -655,7 +675,8 @@ export class EnerkeyProvisioningStatusResolver {
 export class EnerkeyMeteringPointResolver {
   @FieldResolver(() => [EnerkeyMeter], {
     nullable: true,
-    description: 'EnerKey meters with this metering point id (empty when none; null, with a coded error, when EnerKey is failing).',
+    description:
+      'EnerKey meters at this metering point: those EnerKey records it for, and meters without one that the metering-point mapping assigns to it. Empty when none; null, with a coded error, when EnerKey is failing.',
   })
   async enerkeyMeters(@Root() point: MeteringPoint, @Ctx() { loaders }: EnerkeyContext): Promise<EnerkeyMeter[]> {
     return (await loaders.metersByPoint.load(point.id)).map(EnerkeyMeter.fromRecord);

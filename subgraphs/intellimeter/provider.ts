@@ -14,6 +14,7 @@ import {
   IntellimeterMutationResolver,
   IntellimeterPointResolver,
   IntellimeterQueryResolver,
+  findIntellimeterPoint,
   intellimeterReferenceResolvers,
   type IntellimeterContext,
 } from './resolvers.js';
@@ -115,13 +116,16 @@ export const intellimeter = defineProvider({
     });
     const source = intellimeterReadings(client, config.timeZone);
     return {
-      context: (): IntellimeterContext => ({
-        client,
-        store,
-        loaders: createIntellimeterLoaders(client),
-        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
-        meteringPoints: meteringPoints.forRequest(),
-      }),
+      context: (): IntellimeterContext => {
+        const loaders = createIntellimeterLoaders(client);
+        return {
+          client,
+          store,
+          loaders,
+          readings: new TimeSeriesReader(source, now, config.readingBounds, history),
+          meteringPoints: meteringPoints.forRequest((id) => findIntellimeterPoint(loaders, id)),
+        };
+      },
     };
   },
   simulator: () => import('./simulator/index.js'),

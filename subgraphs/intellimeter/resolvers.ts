@@ -34,7 +34,7 @@ import {
   UpdateIntellimeterAccountInput,
 } from './schema.js';
 import type { Store } from '../../shared/store/index.js';
-import type { MeteringPointLookup } from '../../shared/subgraph/metering-point-mapping.js';
+import { mappedMetersFound, type MeteringPointLookup } from '../../shared/subgraph/metering-point-mapping.js';
 import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/connector/idempotency.js';
 
 export interface IntellimeterContext {
@@ -101,6 +101,11 @@ async function onConflict<T>(promise: Promise<T>, message: string, field: string
 function loadPoint(loaders: IntellimeterLoaders, selector: PointSelector): Promise<IntellimeterPointRecord> {
   const load = 'id' in selector ? loaders.pointById.load(selector.id) : loaders.pointByName.load(selector.name);
   return orNotFound(load, `No Intellimeter point has ${describe(selector)}.`);
+}
+
+/** A point by its id (the metering-point mapping's meter id), or NOT_FOUND; a non-number is BAD_USER_INPUT, uncalled. */
+export function findIntellimeterPoint(loaders: IntellimeterLoaders, id: string): Promise<IntellimeterPointRecord> {
+  return loadPoint(loaders, pointSelector(id, null));
 }
 
 function chartSize(value: number, field: string): number {
@@ -494,11 +499,7 @@ export class IntellimeterMeteringPointResolver {
     @Ctx() { loaders, meteringPoints }: IntellimeterContext,
   ): Promise<IntellimeterPoint[]> {
     const ids = (await meteringPoints.metersAt(meteringPoint.id)).filter((id) => /^\d+$/.test(id)).map(Number);
-    const points = await loaders.pointById.loadMany(ids);
-    // A mapped point the site no longer has is left out; any other failure fails the field.
-    const failed = points.find((point): point is Error => point instanceof Error && !(point instanceof NotFoundError));
-    if (failed) throw failed;
-    return points.filter((point): point is IntellimeterPointRecord => !(point instanceof Error)).map(IntellimeterPoint.fromRecord);
+    return mappedMetersFound(await loaders.pointById.loadMany(ids)).map(IntellimeterPoint.fromRecord);
   }
 }
 

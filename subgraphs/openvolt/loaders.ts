@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
-import { groupBy, oncePerArguments, perKeyLoader } from '../../shared/connector/batching.js';
+import { asError, oncePerArguments, perKeyLoader } from '../../shared/connector/batching.js';
+import { mappedMetersFound, type MeteringPointLookup } from '../../shared/subgraph/metering-point-mapping.js';
 import type { OpenvoltClient } from './client.js';
 import { OPENVOLT_MAX_PAGE_SIZE, type OpenvoltMeterRecord } from './contract.js';
+import { recordedMeterPointId } from './schema.js';
 
 /**
  * Per-request DataLoaders over the Openvolt connector (never module-level: cached records would leak
@@ -18,7 +20,11 @@ export interface OpenvoltAccountShape {
   moreThanOnePage: boolean;
 }
 
-export function createOpenvoltLoaders(client: OpenvoltClient, account: OpenvoltAccountShape = { moreThanOnePage: false }) {
+export function createOpenvoltLoaders(
+  client: OpenvoltClient,
+  meteringPoints: MeteringPointLookup,
+  account: OpenvoltAccountShape = { moreThanOnePage: false },
+) {
   const customerById = perKeyLoader((id: string) => client.getCustomer(id));
 
   const meterById = perKeyLoader(async (id: string) => {
@@ -36,36 +42,44 @@ export function createOpenvoltLoaders(client: OpenvoltClient, account: OpenvoltA
   const meterPage = oncePerArguments((filters: Parameters<OpenvoltClient['listMeters']>[0]) => client.listMeters(filters));
 
   /**
-   * All meters registered under one meter number, across customers (the MeteringPoint join). GET /meters
-   * filters by one meter_number, so K metering points are K calls; but an account whose meters fit one
-   * page answers any number of them with that one page. So for several numbers the first page of all
-   * meters is read once; if it holds every meter it answers them all, otherwise the account is
-   * remembered as large and each number is looked up by its filter (this once-per-process probe is the
-   * only call that can be spent in vain).
+   * The MeteringPoint join: the meters at each metering point — those whose number Openvolt records as
+   * that point, and those the metering-point mapping assigns to it (a meter without one of its own, e.g. a
+   * SolarEdge meter). GET /meters filters by one meter_number, so K points are K calls, and each mapped
+   * meter one GET; but an account whose meters fit one page answers any number of points and mapped
+   * meters with that one page. So when a batch asks more than one thing (points plus mapped meters), the
+   * first page of all meters is read once; if it holds every meter it answers them all, otherwise the
+   * account is remembered as large and each is asked on its own (this once-per-process probe is the only
+   * call that can be spent in vain).
    */
-  const metersByNumber = new DataLoader<string, OpenvoltMeterRecord[]>(async (numbers) => {
-    if (numbers.length > 1 && !account.moreThanOnePage) {
+  const metersAtPoint = new DataLoader<string, OpenvoltMeterRecord[]>(async (pointIds) => {
+    const mapped = await Promise.all(pointIds.map((pointId) => meteringPoints.metersAt(pointId)));
+    const atPoints = (meters: OpenvoltMeterRecord[]) =>
+      meteringPoints.atMeteringPoints(meters, (meter) => ({ meterId: meter._id, recorded: recordedMeterPointId(meter) }));
+    if (pointIds.length + mapped.flat().length > 1 && !account.moreThanOnePage) {
       try {
         const firstPage = await meterPage({ page: 1, pageSize: OPENVOLT_MAX_PAGE_SIZE });
-        if (firstPage.length < OPENVOLT_MAX_PAGE_SIZE) {
-          const byNumber = groupBy(firstPage, (meter) => meter.meter_number);
-          return numbers.map((number) => byNumber.get(number) ?? []);
-        }
+        if (firstPage.length < OPENVOLT_MAX_PAGE_SIZE) return pointIds.map(await atPoints(firstPage));
         account.moreThanOnePage = true;
       } catch (error) {
-        return numbers.map(() => (error instanceof Error ? error : new Error(String(error))));
+        return pointIds.map(() => asError(error));
       }
     }
     return Promise.all(
-      numbers.map((number) =>
-        client
-          .listAllMeters({ meter_number: number })
-          .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
-      ),
+      pointIds.map(async (pointId, index) => {
+        try {
+          const [numbered, assigned] = await Promise.all([
+            client.listAllMeters({ meter_number: pointId }),
+            meterById.loadMany(mapped[index]!).then(mappedMetersFound),
+          ]);
+          return (await atPoints([...numbered, ...assigned]))(pointId);
+        } catch (error) {
+          return asError(error);
+        }
+      }),
     );
   });
 
-  return { customerById, meterById, consentById, documentById, meterPage, metersByNumber };
+  return { customerById, meterById, consentById, documentById, meterPage, metersAtPoint };
 }
 
 export type OpenvoltLoaders = ReturnType<typeof createOpenvoltLoaders>;

@@ -17,6 +17,7 @@ import {
   OpenvoltMeteringPointResolver,
   OpenvoltMutationResolver,
   OpenvoltQueryResolver,
+  findOpenvoltMeter,
   openvoltReferenceResolvers,
   type OpenvoltContext,
 } from './resolvers.js';
@@ -93,20 +94,26 @@ export const openvolt = defineProvider({
     ],
     referenceResolvers: openvoltReferenceResolvers,
   },
-  serve(config, store, { now, history }) {
+  mapsMeteringPoints: true,
+  serve(config, store, { now, meteringPoints, history }) {
     const client = new OpenvoltClient({ baseUrl: config.apiUrl, apiKey: config.apiKey, calls: config.calls });
     const events = new OpenvoltEvents(store, config.webhooks.retentionMs, { history });
     const source = openvoltReadings(client, config.calendarZone);
     const account: OpenvoltAccountShape = { moreThanOnePage: false };
     return {
-      context: (): OpenvoltContext => ({
-        client,
-        store,
-        loaders: createOpenvoltLoaders(client, account),
-        events,
-        readings: new TimeSeriesReader(source, now, config.readingBounds, history),
-        documentMaxBytes: config.documentMaxBytes,
-      }),
+      context: (): OpenvoltContext => {
+        const lookup = meteringPoints.forRequest((id) => findOpenvoltMeter(loaders, id));
+        const loaders = createOpenvoltLoaders(client, lookup, account);
+        return {
+          client,
+          store,
+          loaders,
+          events,
+          readings: new TimeSeriesReader(source, now, config.readingBounds, history),
+          documentMaxBytes: config.documentMaxBytes,
+          meteringPoints: lookup,
+        };
+      },
       routes: (app) => mountOpenvoltWebhook(app, events, { token: config.webhookToken, settings: config.webhooks, now }),
       webhookUrl: (serverUrl) => {
         const token = config.webhookToken ? `?token=${encodeURIComponent(config.webhookToken)}` : '';

@@ -46,6 +46,7 @@ import {
 import type { OpenvoltEvents } from './webhooks.js';
 import type { Store } from '../../shared/store/index.js';
 import { IDEMPOTENCY_KEY_ARG, idempotent } from '../../shared/connector/idempotency.js';
+import type { MeteringPointLookup } from '../../shared/subgraph/metering-point-mapping.js';
 
 export interface OpenvoltContext {
   client: OpenvoltClient;
@@ -57,6 +58,8 @@ export interface OpenvoltContext {
   events: OpenvoltEvents;
   /** The largest document uploadOpenvoltDocument passes on, in bytes (OPENVOLT_DOCUMENT_MAX_BYTES). */
   documentMaxBytes: number;
+  /** The metering-point mapping, for meters without a metering point of their own (SolarEdge). */
+  meteringPoints: MeteringPointLookup;
 }
 
 const OPENVOLT_ID = /^[0-9a-f]{24}$/i;
@@ -68,6 +71,11 @@ const METADATA_FILTER_ARG = {
   nullable: true,
   description: 'Only those whose metadata holds every one of these key–value pairs (string values).',
 } as const;
+
+/** A meter by id (the metering-point mapping's meter id), or NOT_FOUND; a malformed id is BAD_USER_INPUT, uncalled. */
+export function findOpenvoltMeter(loaders: OpenvoltLoaders, id: string): Promise<OpenvoltMeterRecord> {
+  return loaders.meterById.load(openvoltId(id, 'meter'));
+}
 
 /** Refuses ids that cannot be Openvolt ids before spending an upstream call on them. */
 function openvoltId(id: string, what: string): string {
@@ -433,23 +441,35 @@ export class OpenvoltMutationResolver {
   }
 
   @RequiresRole('write')
-  @Mutation(() => OpenvoltMeter, { nullable: true, description: 'Changes an Openvolt meter and returns it as stored.' })
+  @Mutation(() => OpenvoltMeter, {
+    nullable: true,
+    description:
+      'Changes an Openvolt meter and returns it as stored. providerInfo is checked against the data source given, else the meter’s own (read first).',
+  })
   async updateOpenvoltMeter(
     @Arg('id', () => ID, METER_ID_ARG) id: string,
     @Arg('input', () => UpdateOpenvoltMeterInput, { description: 'The fields to change; omitted fields keep their values.' })
     input: UpdateOpenvoltMeterInput,
-    @Ctx() { client }: OpenvoltContext,
+    @Ctx() { client, loaders }: OpenvoltContext,
   ): Promise<OpenvoltMeter> {
+    const meterId = openvoltId(id, 'meter');
+    const notFound = `No Openvolt meter has id ${id}.`;
+    // provider_info must suit the data source: the one being set, else the meter's own (one read).
+    const dataSource =
+      input.providerInfo && !input.dataSource
+        ? (await orNotFound(loaders.meterById.load(meterId), notFound)).data_source
+        : input.dataSource;
     const record = await orNotFound(
-      client.updateMeter(openvoltId(id, 'meter'), {
+      client.updateMeter(meterId, {
         description: input.description,
         address: input.address,
         data_source: input.dataSource,
         update_frequency: input.updateFrequency,
         metadata: input.metadata,
         notes: input.notes,
+        provider_info: dataSource && providerInfo(input.providerInfo, dataSource),
       }),
-      `No Openvolt meter has id ${id}.`,
+      notFound,
     );
     return OpenvoltMeter.fromRecord(record);
   }
@@ -617,13 +637,24 @@ export class OpenvoltMeterResolver {
     return readings.series(meter.id, range);
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The national metering point id this meter measures: its meter number (the MPAN, or the EAN for a Dutch data source); for a SolarEdge meter, whose number is an inverter site, the metering-point mapping’s (METERING_POINT_MAPPING_FILE or setOpenvoltMeteringPoint, by this meter’s id), null when unmapped.',
+  })
+  meterPointId(@Root() meter: OpenvoltMeter, @Ctx() { meteringPoints }: OpenvoltContext): Promise<string | null> {
+    // The object's own meterPointId is what Openvolt records (fromRecord); the mapping fills a gap.
+    return meteringPoints.meteringPointOf(meter.id, meter.meterPointId);
+  }
+
   @FieldResolver(() => MeteringPoint, {
     nullable: true,
     description:
-      'The metering point this meter measures (its MPAN, or its EAN for a Dutch data source), joining what every provider knows about it; null for a SolarEdge meter, whose number is an inverter site.',
+      'The metering point this meter measures (as meterPointId), joining what every provider knows about it; null for an unmapped SolarEdge meter.',
   })
-  meteringPoint(@Root() meter: OpenvoltMeter): MeteringPoint | null {
-    return meter.meterPointId ? new MeteringPoint(meter.meterPointId) : null;
+  async meteringPoint(@Root() meter: OpenvoltMeter, @Ctx() { meteringPoints }: OpenvoltContext): Promise<MeteringPoint | null> {
+    const id = await meteringPoints.meteringPointOf(meter.id, meter.meterPointId);
+    return id ? new MeteringPoint(id) : null;
   }
 
   @FieldResolver(() => DateTimeResolver, {
@@ -654,10 +685,10 @@ export class OpenvoltMeteringPointResolver {
   @FieldResolver(() => [OpenvoltMeter], {
     nullable: true,
     description:
-      'Openvolt meters with this meter number: one per customer that registered it (empty when none; null, with a coded error, when Openvolt is failing).',
+      'Openvolt meters at this metering point: those with it as their meter number (one per customer that registered it) and meters without one of their own (SolarEdge) that the metering-point mapping assigns to it. Empty when none; null, with a coded error, when Openvolt is failing.',
   })
   async openvoltMeters(@Root() point: MeteringPoint, @Ctx() { loaders }: OpenvoltContext): Promise<OpenvoltMeter[]> {
-    const records: OpenvoltMeterRecord[] = await loaders.metersByNumber.load(point.id);
+    const records: OpenvoltMeterRecord[] = await loaders.metersAtPoint.load(point.id);
     return records.map(OpenvoltMeter.fromRecord);
   }
 }

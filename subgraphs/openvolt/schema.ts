@@ -385,9 +385,8 @@ export class OpenvoltMeter extends Meter {
     return Object.assign(new OpenvoltMeter(), {
       id: record._id,
       provider,
-      // The meter number is the connection's MPAN (UK sources) or EAN (Dutch ones); a SolarEdge meter
-      // number is an inverter site, not a metering point.
-      meterPointId: record.data_source === 'solaredge' ? null : nationalMeterPointId(record.meter_number),
+      // What Openvolt records; the `meterPointId` field fills a gap from the metering-point mapping.
+      meterPointId: recordedMeterPointId(record),
       name: record.description ?? null,
       meterNumber: record.meter_number,
       customerId: record.customer_id ?? record.customer?._id ?? '',
@@ -414,6 +413,14 @@ export class OpenvoltMeter extends Meter {
       embeddedCustomer: record.customer ?? null,
     });
   }
+}
+
+/**
+ * The metering point Openvolt records for a meter: its meter number is the connection's MPAN (UK sources)
+ * or EAN (Dutch ones); a SolarEdge meter number is an inverter site, not a metering point (null).
+ */
+export function recordedMeterPointId(record: Pick<OpenvoltMeterRecord, 'data_source' | 'meter_number'>): string | null {
+  return record.data_source === 'solaredge' ? null : nationalMeterPointId(record.meter_number);
 }
 
 @ObjectType('OpenvoltConsent', {
@@ -695,6 +702,15 @@ export class UpdateOpenvoltMeterInput {
   @IsOptional()
   @ValidateNested({ each: true })
   notes?: OpenvoltNoteInput[];
+
+  @Field(() => OpenvoltProviderInfoInput, {
+    nullable: true,
+    description:
+      'Replaces how Openvolt reaches a Dutch connection; only for a Dutch data source (anexo, edsn, joulz, kenter, meetbedrijf, solaredge): the dataSource given here, else the meter’s own (read first, one call).',
+  })
+  @IsOptional()
+  @ValidateNested()
+  providerInfo?: OpenvoltProviderInfoInput;
 }
 
 @InputType('CreateOpenvoltConsentInput', { description: 'A customer’s consent for Openvolt to pull interval data.' })

@@ -4,6 +4,7 @@ import type { SimulatorForSubgraph, SimulatorPlacement } from '../../../shared/s
 import { ENERKEY_DAILY_LIMIT, ENERKEY_DOCUMENTED_BURST, ENERKEY_PUSH_MODES, type EnerkeyPushMode } from '../contract.js';
 import { keyAuthorization, type EnerkeySimulatorKey } from './auth.js';
 import { registerEnerkeyRoutes } from './routes/index.js';
+import { SEED_METERING_POINTS } from './seed.js';
 import { EnerkeySimulatorStore } from './store.js';
 
 /**
@@ -118,5 +119,6 @@ export async function startForSubgraph(env: NodeJS.ProcessEnv, placement: Simula
       ENERKEY_BURST_LIMIT: env.ENERKEY_BURST_LIMIT || String(burstLimit),
       ENERKEY_BURST_WINDOW_SECONDS: env.ENERKEY_BURST_WINDOW_SECONDS || String(own.ENERKEY_SIM_BURST_WINDOW_SECONDS),
     },
+    meteringPoints: SEED_METERING_POINTS,
   };
 }

@@ -112,6 +112,16 @@ function facility(
   };
 }
 
+/**
+ * Which metering point seeded meters without one measure, as the stack's operator configures it (the
+ * kit's metering-point mapping, by meter id): the Helsinki headquarters' main electricity meter carries
+ * no metering point id at EnerKey, so its Finnish one (an 18-digit GSRN) is mapped. The other meters
+ * without one (heat, water, submeters) stay unmapped.
+ */
+export const SEED_METERING_POINTS: Record<string, string> = {
+  '20031': '643007574000102317',
+};
+
 export function seedMeters(): SeededMeter[] {
   return [
     meter(20001, 1001, 'Main electricity', 1, 'consumption', 40, SHARED_METERING_POINTS.officeEan),

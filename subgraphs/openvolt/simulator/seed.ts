@@ -4,9 +4,12 @@ import { generateMpan, TEST_METER_NUMBERS } from './meter-numbers.js';
 import { optional, type SimulatedConsent, type SimulatedCustomer, type SimulatedDocument, type SimulatedMeter } from './store.js';
 
 /**
- * The seed: 4 customers, 52 meters and 6 consents (CONTRACT.md, "Seed"), built identically on every
+ * The seed: 4 customers, 53 meters and 6 consents (CONTRACT.md, "Seed"), built identically on every
  * reset. Only the meters' last data pull moves with the clock.
  */
+
+/** The seed's SolarEdge meter number: a SolarEdge site id (7 digits), no metering point. */
+export const SOLAREDGE_SITE_ID = '3518274';
 
 /** The account every object belongs to (Openvolt has no account endpoint; the id is only a field). */
 export const SEED_ACCOUNT_ID = '6514150e23e3d1424bf82731';
@@ -110,17 +113,21 @@ const SEED_CUSTOMERS: SeedCustomer[] = [
     created_at: '2023-10-09T10:21:44.318Z',
     metadata: { crm_ref: 'HVS-0311', segment: 'property', country: 'NL' },
     distributor: '',
+    // The third meter is the school's solar inverter, read through SolarEdge: its number is the SolarEdge
+    // site id, not a metering point, so Openvolt records none for it (left unmapped in the seed).
     sites: [
       { name: 'Kantoor Catharijnesingel', address: 'Catharijnesingel 47, 3511 GC Utrecht, NL' },
       { name: 'Basisschool De Zonnewijzer', address: 'Schoolstraat 12, 2801 HR Gouda, NL' },
+      { name: 'Basisschool De Zonnewijzer', address: 'Schoolstraat 12, 2801 HR Gouda, NL' },
     ],
-    circuits: ['Hoofdaansluiting'],
-    fixedNumbers: [SHARED_METERING_POINTS.officeEan, SHARED_METERING_POINTS.schoolEan],
-    meterCount: 2,
+    circuits: ['Hoofdaansluiting', 'Hoofdaansluiting', 'Zonnepanelen'],
+    fixedNumbers: [SHARED_METERING_POINTS.officeEan, SHARED_METERING_POINTS.schoolEan, SOLAREDGE_SITE_ID],
+    meterCount: 3,
     consent: 'hollandse',
-    dataSources: ['edsn', 'kenter'],
+    dataSources: ['edsn', 'kenter', 'solaredge'],
     providerInfo: [
       { postal_code: '3511GC', meter_type: 'electricity' },
+      { postal_code: '2801HR', meter_type: 'electricity' },
       { postal_code: '2801HR', meter_type: 'electricity' },
     ],
   },
