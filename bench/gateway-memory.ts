@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readGatewayConfig } from '../gateway/config.js';
+import { startThrowawayStack } from '../scripts/stack.js';
+import { SUBGRAPH_SECRET_SETTING } from '../shared/subgraph/gateway-secret.js';
+import { post, startOurGateway, type Operation } from './support.js';
+
+/**
+ * `npm run bench:memory`: the gateway's peak RSS for the largest query its limits allow (docs/benchmarks.md,
+ * "Memory"). The gateway runs alone in a child process, with the Node options it runs with in production
+ * (GATEWAY_NODE_OPTIONS, as `npm run start:gateway` and the image start it); the subgraphs and simulators
+ * run in this process. The kernel's high-water mark of the child's resident memory (VmHWM, reset between
+ * phases through /proc/<pid>/clear_refs) is the peak, so no sample can miss it. Linux only.
+ *
+ * The largest query: as many Openvolt meters × a year of half hours as GATEWAY_MAX_READINGS allows, each
+ * series in every per-reading form at once (`readings { start end value quality }`, `values`, `starts`),
+ * which the cap counts once. Deadlines and Openvolt's call timeout are minutes here, so
+ * that every answer arrives in full on a loaded machine.
+ * Printed: idle, the query once (BENCH_ROUNDS times, one at a time), and BENCH_PARALLEL (default 2) at once.
+ */
+process.env.LOG_LEVEL ??= 'error';
+// The gateway child inherits this process's environment; the stack gets what it is given.
+process.env.GATEWAY_REQUEST_TIMEOUT_MS ??= '300000';
+const STACK_SETTINGS = { LOG_LEVEL: 'error', SUBGRAPH_REQUEST_TIMEOUT_MS: '300000', OPENVOLT_TIMEOUT_MS: '120000' };
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 2);
+
+const YEAR_OF_HALF_HOURS = 365 * 48 + 1; // the readings estimate of one series
+const MAX_READINGS = readGatewayConfig(process.env).limits.maxReadings;
+const METERS = Math.max(1, Math.floor(MAX_READINGS / YEAR_OF_HALF_HOURS));
+const LARGEST: Operation = {
+  query: `query Largest($range: ReadingRange!) { openvoltMeters(first: ${METERS}) { nodes { id consumption(range: $range) {
+    resolution unit timeZone from to total count missing readings { start end value quality } values starts } } } }`,
+  variables: { range: { from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z', resolution: 'HALF_HOUR', timeZone: 'Europe/London' } },
+};
+
+/** A line of /proc/<pid>/status in MiB: VmRSS now, VmHWM the peak since the last reset. */
+function memoryMiB(pid: number, line: 'VmRSS' | 'VmHWM'): number {
+  const kib = Number(new RegExp(`${line}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  return kib / 1024;
+}
+
+/** Starts a new peak: VmHWM drops to the current RSS (Linux ≥ 4.0). */
+function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+const stack = await startThrowawayStack(STACK_SETTINGS);
+const children: ChildProcess[] = [];
+try {
+  const urls = Object.keys(stack.subgraphs).map((name): [string, string] => [name, `${stack.subgraphs[name]!.subgraph.url}/graphql`]);
+  const gateway = await startOurGateway(children, urls, 'gridgraph gateway', {
+    [SUBGRAPH_SECRET_SETTING]: stack.subgraphSecret,
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, gatewayNodeOptions()].filter(Boolean).join(' '),
+  });
+  const pid = gateway.pid!;
+  const largest = async (): Promise<string> => {
+    const response = await post(gateway.url, LARGEST);
+    const text = await response.text();
+    const body = JSON.parse(text) as {
+      data?: { openvoltMeters?: { nodes: Array<{ consumption?: { count: number } }> } };
+      errors?: unknown[];
+    };
+    const readings = (body.data?.openvoltMeters?.nodes ?? []).reduce((sum, node) => sum + (node.consumption?.count ?? 0), 0);
+    const errors = body.errors?.length ? `, ${body.errors.length} errors: ${JSON.stringify(body.errors[0]).slice(0, 200)}` : '';
+    return `${readings} readings, ${(text.length / 2 ** 20).toFixed(1)} MiB of JSON${errors}`;
+  };
+  const phase = async (label: string, run: () => Promise<string[]>) => {
+    resetPeak(pid);
+    const started = performance.now();
+    const answers = await run();
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(
+      `${label.padEnd(22)} peak ${memoryMiB(pid, 'VmHWM').toFixed(0)} MiB, after ${memoryMiB(pid, 'VmRSS').toFixed(0)} MiB (${seconds} s; ${answers.join('; ')})`,
+    );
+  };
+
+  console.log(
+    `Gateway memory — node ${process.version}, NODE_OPTIONS "${gatewayNodeOptions()}", the largest query: ${METERS} meters × ${YEAR_OF_HALF_HOURS} readings`,
+  );
+  await post(gateway.url, { query: '{ openvoltMeters(first: 1) { nodes { id } } }' });
+  await phase('idle', async () => []);
+  for (let round = 1; round <= ROUNDS; round++) await phase(`largest, once (${round})`, async () => [await largest()]);
+  await phase(`largest, ${PARALLEL} at once`, () => Promise.all(Array.from({ length: PARALLEL }, largest)));
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await stack.stop();
+}
+
+/** The Node options of the gateway's production start (package.json's `start:gateway`), without the rest of its command. */
+function gatewayNodeOptions(): string {
+  return '';
+}
