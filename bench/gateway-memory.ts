@@ -17,7 +17,7 @@ import { post, startOurGateway, type Operation } from './support.js';
  * series in every per-reading form at once (`readings { start end value quality }`, `values`, `starts`),
  * which the cap counts once. Deadlines and Openvolt's call timeout are minutes here, so
  * that every answer arrives in full on a loaded machine.
- * Printed: idle, the query once (BENCH_ROUNDS times, one at a time), and BENCH_PARALLEL (default 2) at once.
+ * BENCH_GATEWAY_NODE_OPTIONS adds options of its own (to try others). Printed: idle, the query once (BENCH_ROUNDS times, one at a time), and BENCH_PARALLEL (default 2) at once.
  */
 process.env.LOG_LEVEL ??= 'error';
 // The gateway child inherits this process's environment; the stack gets what it is given.
@@ -52,7 +52,7 @@ try {
   const urls = Object.keys(stack.subgraphs).map((name): [string, string] => [name, `${stack.subgraphs[name]!.subgraph.url}/graphql`]);
   const gateway = await startOurGateway(children, urls, 'gridgraph gateway', {
     [SUBGRAPH_SECRET_SETTING]: stack.subgraphSecret,
-    NODE_OPTIONS: [process.env.NODE_OPTIONS, gatewayNodeOptions()].filter(Boolean).join(' '),
+    NODE_OPTIONS: [gatewayNodeOptions(), process.env.BENCH_GATEWAY_NODE_OPTIONS].filter(Boolean).join(' '),
   });
   const pid = gateway.pid!;
   const largest = async (): Promise<string> => {
@@ -77,7 +77,7 @@ try {
   };
 
   console.log(
-    `Gateway memory — node ${process.version}, NODE_OPTIONS "${gatewayNodeOptions()}", the largest query: ${METERS} meters × ${YEAR_OF_HALF_HOURS} readings`,
+    `Gateway memory — node ${process.version}, Node options "${[gatewayNodeOptions(), process.env.BENCH_GATEWAY_NODE_OPTIONS].filter(Boolean).join(' ')}", the largest query: ${METERS} meters × ${YEAR_OF_HALF_HOURS} readings`,
   );
   await post(gateway.url, { query: '{ openvoltMeters(first: 1) { nodes { id } } }' });
   await phase('idle', async () => []);
