@@ -17,7 +17,8 @@ import { post, startOurGateway, type Operation } from './support.js';
  * series in every per-reading form at once (`readings { start end value quality }`, `values`, `starts`),
  * which the cap counts once. Deadlines and Openvolt's call timeout are minutes here, so
  * that every answer arrives in full on a loaded machine.
- * BENCH_GATEWAY_NODE_OPTIONS adds options of its own (to try others). Printed: idle, the query once (BENCH_ROUNDS times, one at a time), and BENCH_PARALLEL (default 2) at once.
+ * BENCH_GATEWAY_NODE_OPTIONS adds options of its own (to try others). Printed: idle, the query once (BENCH_ROUNDS times, one at a time), and BENCH_PARALLEL (default 2) at once, each
+ * over a year from another day, so that the gateway does not share one subgraph answer among them.
  */
 process.env.LOG_LEVEL ??= 'error';
 // The gateway child inherits this process's environment; the stack gets what it is given.
@@ -29,11 +30,16 @@ const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 2);
 const YEAR_OF_HALF_HOURS = 365 * 48 + 1; // the readings estimate of one series
 const MAX_READINGS = readGatewayConfig(process.env).limits.maxReadings;
 const METERS = Math.max(1, Math.floor(MAX_READINGS / YEAR_OF_HALF_HOURS));
-const LARGEST: Operation = {
-  query: `query Largest($range: ReadingRange!) { openvoltMeters(first: ${METERS}) { nodes { id consumption(range: $range) {
-    resolution unit timeZone from to total count missing readings { start end value quality } values starts } } } }`,
-  variables: { range: { from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z', resolution: 'HALF_HOUR', timeZone: 'Europe/London' } },
-};
+/** The largest query, over the year from January `day`: queries of different days are not shared upstream. */
+function largest(day: number): Operation {
+  const from = `2025-01-${String(day).padStart(2, '0')}T00:00:00Z`;
+  const to = `2026-01-${String(day).padStart(2, '0')}T00:00:00Z`;
+  return {
+    query: `query Largest($range: ReadingRange!) { openvoltMeters(first: ${METERS}) { nodes { id consumption(range: $range) {
+      resolution unit timeZone from to total count missing readings { start end value quality } values starts } } } }`,
+    variables: { range: { from, to, resolution: 'HALF_HOUR', timeZone: 'Europe/London' } },
+  };
+}
 
 /** A line of /proc/<pid>/status in MiB: VmRSS now, VmHWM the peak since the last reset. */
 function memoryMiB(pid: number, line: 'VmRSS' | 'VmHWM'): number {
@@ -55,8 +61,8 @@ try {
     NODE_OPTIONS: [gatewayNodeOptions(), process.env.BENCH_GATEWAY_NODE_OPTIONS].filter(Boolean).join(' '),
   });
   const pid = gateway.pid!;
-  const largest = async (): Promise<string> => {
-    const response = await post(gateway.url, LARGEST);
+  const answer = async (day: number): Promise<string> => {
+    const response = await post(gateway.url, largest(day));
     const text = await response.text();
     const body = JSON.parse(text) as {
       data?: { openvoltMeters?: { nodes: Array<{ consumption?: { count: number } }> } };
@@ -81,8 +87,10 @@ try {
   );
   await post(gateway.url, { query: '{ openvoltMeters(first: 1) { nodes { id } } }' });
   await phase('idle', async () => []);
-  for (let round = 1; round <= ROUNDS; round++) await phase(`largest, once (${round})`, async () => [await largest()]);
-  await phase(`largest, ${PARALLEL} at once`, () => Promise.all(Array.from({ length: PARALLEL }, largest)));
+  for (let round = 1; round <= ROUNDS; round++) await phase(`largest, once (${round})`, async () => [await answer(round)]);
+  await phase(`largest, ${PARALLEL} at once`, () =>
+    Promise.all(Array.from({ length: PARALLEL }, (_, index) => answer(ROUNDS + 1 + index))),
+  );
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await stack.stop();

@@ -89,9 +89,11 @@ export interface GatewayTuning {
   keepAlive: boolean;
   /** Size of the query-plan cache; 0 plans every request afresh. */
   queryPlanCacheMiB: number;
+  /** How long the planner thread may have nothing to plan before it is stopped (plugins/query-planning.ts). */
+  plannerIdleMs: number;
 }
 
-export const DEFAULT_TUNING: GatewayTuning = { keepAlive: true, queryPlanCacheMiB: 30 };
+export const DEFAULT_TUNING: GatewayTuning = { keepAlive: true, queryPlanCacheMiB: 30, plannerIdleMs: 30_000 };
 
 /** Every setting: its validator, default and description. */
 export const GATEWAY_SETTINGS = {

@@ -80,7 +80,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const urlOf = new Map(subgraphs.map(({ name, url }) => [name, url]));
 
   const planCache = usePlanCacheStats(tuning.queryPlanCacheMiB);
-  const planning = usePlanningOffThread(planCache.cache, supergraphSdl);
+  const planning = usePlanningOffThread(planCache.cache, supergraphSdl, tuning.plannerIdleMs);
   const readingsInFlight = useReadingsInFlight(config.maxReadingsInFlight, config.limits);
   const metrics = new ServerMetrics();
   // The rate-limit counters, shared by every replica on the same store; only opened when a limit is set.
