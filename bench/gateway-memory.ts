@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readGatewayConfig } from '../gateway/config.js';
+import { GATEWAY_NODE_OPTIONS } from '../gateway/node-options.js';
 import { startThrowawayStack } from '../scripts/stack.js';
 import { SUBGRAPH_SECRET_SETTING } from '../shared/subgraph/gateway-secret.js';
 import { post, startOurGateway, type Operation } from './support.js';
@@ -9,7 +10,7 @@ import { post, startOurGateway, type Operation } from './support.js';
 /**
  * `npm run bench:memory`: the gateway's peak RSS for the largest query its limits allow (docs/benchmarks.md,
  * "Memory"). The gateway runs alone in a child process, with the Node options it runs with in production
- * (GATEWAY_NODE_OPTIONS, as `npm run start:gateway` and the image start it); the subgraphs and simulators
+ * (gateway/node-options.ts, as `npm run start:gateway` and the image start it); the subgraphs and simulators
  * run in this process. The kernel's high-water mark of the child's resident memory (VmHWM, reset between
  * phases through /proc/<pid>/clear_refs) is the peak, so no sample can miss it. Linux only.
  *
@@ -96,7 +97,6 @@ try {
   await stack.stop();
 }
 
-/** The Node options of the gateway's production start (package.json's `start:gateway`), without the rest of its command. */
 function gatewayNodeOptions(): string {
-  return '';
+  return GATEWAY_NODE_OPTIONS.join(' ');
 }

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GATEWAY_NODE_OPTIONS } from '../gateway/node-options.js';
 import { startStack, type TestStack } from './support/stack.js';
 
 /**
@@ -43,5 +45,16 @@ describe('readings in flight', () => {
     expect(withReadings.errors).toEqual([]);
     expect(without.errors).toEqual([]);
     expect(stack.gateway.readingsInFlight.waited - waitedBefore).toBe(0);
+  });
+});
+
+describe('the gateway process', () => {
+  it('starts with the Node options that bound its heap under `npm run start:gateway`, as in the image', () => {
+    const scripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> })
+      .scripts;
+    expect(scripts['start:gateway']).toBe(`node ${GATEWAY_NODE_OPTIONS.join(' ')} --import tsx gateway/index.ts`);
+    expect(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8')).toContain(
+      `exec node ${GATEWAY_NODE_OPTIONS.join(' ')} dist/gateway/index.js`,
+    );
   });
 });

@@ -46,7 +46,8 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxDirectives: 30,
   // Armor weighs fields, not upstream work: the one-fragment query over all five providers costs ~21,000.
   maxCost: 50_000,
-  maxReadings: 250_000,
+  // 5 meters × a year of half hours: the most that keeps the gateway under 400 MiB (docs/benchmarks.md, "Memory").
+  maxReadings: 100_000,
   defaultListSize: 20,
 };
 
