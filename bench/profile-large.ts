@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { post, startOurGateway, startSimulators, startSubgraphs, stopAll } from './processes.js';
+import { LARGE_SERIES_CAP, post, startOurGateway, startSimulators, startSubgraphs, stopAll } from './processes.js';
 
 /**
  * Where the large series' time goes (docs/benchmarks.md, "What dominates"): the subgraphs and the gateway
@@ -16,8 +16,8 @@ const profile = (name: string) => ['--cpu-prof', `--cpu-prof-dir=${join(DIR, nam
 const dataDir = mkdtempSync(join(tmpdir(), 'gridgraph-profile-'));
 try {
   const simulators = await startSimulators();
-  const subgraphs = await startSubgraphs(simulators, dataDir, { HISTORY_CACHE_MAX_MB: '0' }, profile('subgraphs'));
-  const gateway = await startOurGateway(subgraphs, 'gridgraph gateway', profile('gateway'));
+  const subgraphs = await startSubgraphs(simulators, dataDir, { ...LARGE_SERIES_CAP, HISTORY_CACHE_MAX_MB: '0' }, profile('subgraphs'));
+  const gateway = await startOurGateway(subgraphs, 'gridgraph gateway', profile('gateway'), LARGE_SERIES_CAP);
   const query = `query Large($range: ReadingRange!) { openvoltMeters(first: 10) { nodes { id consumption(range: $range) { count readings { start value quality } } } } }`;
   for (let i = 0; i < REQUESTS; i++) {
     const range = { from: `${2024 + (i % 2)}-01-01T00:00:00Z`, to: `${2025 + (i % 2)}-01-01T00:00:00Z`, resolution: 'HALF_HOUR' };

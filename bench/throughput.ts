@@ -15,6 +15,7 @@ import {
   startSubgraphs,
   stopAll,
   SUBGRAPH_HEADERS,
+  LARGE_SERIES_CAP,
   upstreamTotal,
   type BenchProcess,
   type Operation,
@@ -155,9 +156,9 @@ const tempDir = mkdtempSync(join(tmpdir(), 'gridgraph-bench-'));
 let next = 0;
 try {
   const simulators = await startSimulators();
-  const subgraphs = await startSubgraphs(simulators, join(tempDir, 'uncached'), { HISTORY_CACHE_MAX_MB: '0' });
+  const subgraphs = await startSubgraphs(simulators, join(tempDir, 'uncached'), { ...LARGE_SERIES_CAP, HISTORY_CACHE_MAX_MB: '0' });
   meterIds = await openvoltMeterIds(subgraphs.urls.openvolt!);
-  const ours: Target = { ...(await startOurGateway(subgraphs)), gateway: true };
+  const ours: Target = { ...(await startOurGateway(subgraphs, 'gridgraph gateway', [], LARGE_SERIES_CAP)), gateway: true };
   const hive: Target = { ...(await startHiveGateway(subgraphs)), gateway: true };
   const direct: Target = {
     name: 'openvolt subgraph',
@@ -170,6 +171,9 @@ try {
   console.log(`Gridgraph bench: loopback, simulators without added latency; node ${process.version}`);
   console.log(
     `${RUNS} run(s); ${DURATION} s and ${CONNECTIONS} connections per measurement (large series: ${LARGE_REQUESTS} requests, 2 connections)`,
+  );
+  console.log(
+    `readings cap of our gateway and the subgraphs: ${LARGE_SERIES_CAP.GATEWAY_MAX_READINGS} (the default, 100,000, is below the large series)`,
   );
   console.log(`processes: simulators ${simulators.pid}, subgraphs ${subgraphs.pid}, our gateway ${ours.pid}, Hive Gateway ${hive.pid}\n`);
 
@@ -193,8 +197,8 @@ try {
   }
 
   console.log('\nHISTORY CACHE: the same distinct requests cold (first time) and warm (again), our gateway, default settings');
-  const cached = await startSubgraphs(simulators, join(tempDir, 'cached'));
-  const oursCached: Target = { ...(await startOurGateway(cached, 'our gateway, cache on')), gateway: true };
+  const cached = await startSubgraphs(simulators, join(tempDir, 'cached'), LARGE_SERIES_CAP);
+  const oursCached: Target = { ...(await startOurGateway(cached, 'our gateway, cache on', [], LARGE_SERIES_CAP)), gateway: true };
   for (const workload of [WORKLOADS[1]!, WORKLOADS[5]!].filter(chosen)) {
     const amount = workload.large ? LARGE_REQUESTS : 200;
     const first = next;

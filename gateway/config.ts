@@ -60,6 +60,8 @@ export interface GatewayConfig {
   /** Where the rate-limit counters live, shared by replicas: STORE_URL (Redis) or DATA_DIR/gateway.mdb. */
   store: StoreSettings;
   limits: QueryLimits;
+  /** Estimated readings the gateway answers at once; more wait (plugins/readings-in-flight.ts). */
+  maxReadingsInFlight: number;
   /** What argument values may hold (INPUT_MAX_*, the same settings every subgraph reads). */
   inputBounds: InputBounds;
   /** Answer introspection queries. */
@@ -87,9 +89,11 @@ export interface GatewayTuning {
   keepAlive: boolean;
   /** Size of the query-plan cache; 0 plans every request afresh. */
   queryPlanCacheMiB: number;
+  /** How long the planner thread may have nothing to plan before it is stopped (plugins/query-planning.ts). */
+  plannerIdleMs: number;
 }
 
-export const DEFAULT_TUNING: GatewayTuning = { keepAlive: true, queryPlanCacheMiB: 30 };
+export const DEFAULT_TUNING: GatewayTuning = { keepAlive: true, queryPlanCacheMiB: 30, plannerIdleMs: 30_000 };
 
 /** Every setting: its validator, default and description. */
 export const GATEWAY_SETTINGS = {
@@ -158,6 +162,13 @@ export const GATEWAY_SETTINGS = {
     desc: 'Comma-separated origins whose browser apps may call the gateway (* = any); empty: no cross-origin calls',
   }),
   ...queryLimitSettings('GATEWAY', DEFAULT_LIMITS),
+  GATEWAY_MAX_READINGS_IN_FLIGHT: numberInRange(
+    1,
+    1e12,
+  )({
+    default: DEFAULT_LIMITS.maxReadings,
+    desc: 'Estimated readings the gateway answers at once, which bounds its memory; further queries with readings wait their turn',
+  }),
 };
 
 /** Reads and checks every gateway setting; one ConfigError names every bad variable. */
@@ -198,6 +209,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     corsOrigins: commaList(config.GATEWAY_CORS_ORIGINS),
     store: storeSettingsFrom(config, 'gateway'),
     limits: queryLimitsFrom('GATEWAY', config),
+    maxReadingsInFlight: config.GATEWAY_MAX_READINGS_IN_FLIGHT,
     inputBounds: readInputBounds(env),
     introspection: config.GATEWAY_INTROSPECTION,
     playground: config.GATEWAY_PLAYGROUND,

@@ -27,6 +27,7 @@ import { usePlayground } from './plugins/playground.js';
 import { usePlanningOffThread } from './plugins/query-planning.js';
 import { onlyOne, type GatewayPlugin } from './plugins/plugin.js';
 import { rateLimited, useRateLimits } from './plugins/rate-limits.js';
+import { useReadingsInFlight, type ReadingsGate } from './plugins/readings-in-flight.js';
 import { useRoles } from './plugins/roles.js';
 import { useSubgraphDedup } from './plugins/subgraph-dedup.js';
 import { useTracing } from './plugins/tracing.js';
@@ -64,9 +65,10 @@ export interface GatewayOptions extends Partial<GatewayConfig> {
   tuning?: Partial<GatewayTuning>;
 }
 
-/** The gateway server, with how often a request found its query plan already made. */
+/** The gateway server, with how often a request found its query plan already made, and its readings in flight. */
 export interface RunningGateway extends RunningServer {
   queryPlanCache: QueryPlanCacheStats;
+  readingsInFlight: Pick<ReadingsGate, 'budget' | 'readingsInFlight' | 'operationsWaiting' | 'waited'>;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -78,7 +80,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const urlOf = new Map(subgraphs.map(({ name, url }) => [name, url]));
 
   const planCache = usePlanCacheStats(tuning.queryPlanCacheMiB);
-  const planning = usePlanningOffThread(planCache.cache, supergraphSdl);
+  const planning = usePlanningOffThread(planCache.cache, supergraphSdl, tuning.plannerIdleMs);
+  const readingsInFlight = useReadingsInFlight(config.maxReadingsInFlight, config.limits);
   const metrics = new ServerMetrics();
   // The rate-limit counters, shared by every replica on the same store; only opened when a limit is set.
   const store = rateLimited(config.rateLimits)
@@ -94,6 +97,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     useRateLimits(config.rateLimits, store, GRAPHQL_PATHS),
     useRoles(supergraph.mutationRoles),
     useLimits(config.limits, { graphqlPaths: GRAPHQL_PATHS, blockFieldSuggestions: !config.introspection }),
+    readingsInFlight,
     planCache,
     planning,
     useSubgraphDedup(),
@@ -143,6 +147,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     ...server,
     queryPlanCache: planCache.stats,
+    readingsInFlight: readingsInFlight.gate,
     stop: async () => {
       try {
         await server.stop();

@@ -94,10 +94,20 @@ describe('query limits', () => {
   });
 
   it('refuses a query estimated at more readings than GATEWAY_MAX_READINGS (list sizes × time-series lengths)', async () => {
-    // 50 meters × a year of half hours ≈ 880,000 readings; the default limit is 250,000.
+    // 50 meters × a year of half hours ≈ 880,000 readings; the default limit is 100,000.
     const range = { from: '2025-11-01T00:00:00Z', to: '2026-11-01T00:00:00Z', resolution: 'HALF_HOUR' };
     const error = await expectRefused(CUSTOMER_METERS, { id: CUSTOMER, first: 50, range }, 'QUERY_TOO_COMPLEX', 'maxReadings');
-    expect(error.extensions).toMatchObject({ max: 250_000, estimated: 50 * (365 * 48 + 1) });
+    expect(error.extensions).toMatchObject({ max: 100_000, estimated: 50 * (365 * 48 + 1) });
     expect(error.message).toMatch(/shorter ranges, a coarser resolution or smaller pages/);
+  });
+
+  it('counts each alias of a per-reading field as another copy of every reading, so aliases cannot multiply an answer past the cap', async () => {
+    // 5 meters × a year of half hours is within the cap; three copies of each reading's start are not.
+    const document = `query ($id: ID!, $first: Int!, $range: ReadingRange!) {
+      openvoltCustomer(id: $id) { meters(first: $first) { nodes { consumption(range: $range) { readings { start a: start b: start } } } } }
+    }`;
+    const range = { from: '2025-11-01T00:00:00Z', to: '2026-11-01T00:00:00Z', resolution: 'HALF_HOUR' };
+    const error = await expectRefused(document, { id: CUSTOMER, first: 5, range }, 'QUERY_TOO_COMPLEX', 'maxReadings');
+    expect(error.extensions).toMatchObject({ max: 100_000, estimated: 3 * 5 * (365 * 48 + 1) });
   });
 });

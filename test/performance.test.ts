@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../gateway/index.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { gatewayClient, startStack, type TestStack } from './support/stack.js';
 import { startSubgraphProxy } from './support/subgraph-proxy.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
 import { everyProvidersMeteringPointField } from './support/providers.js';
@@ -70,6 +70,31 @@ describe('query-plan cache', () => {
     expect(errors).toEqual([]);
     expect(Object.keys(data)).toHaveLength(30);
     expect(stack.gateway.queryPlanCache.plannedOffThread).toBe(before + 1);
+  });
+
+  it('starts the planner thread when a plan is needed and stops it when it has nothing to plan', async () => {
+    // The stack's gateway keeps its thread 30 s; this one stops it as soon as it is idle.
+    const gateway = await startGateway({
+      host: '127.0.0.1',
+      port: 0,
+      subgraphUrls: { openvolt: `${stack.subgraphs.openvolt!.subgraph.url}/graphql` },
+      subgraphSecret: stack.subgraphSecret,
+      tuning: { plannerIdleMs: 0 },
+    });
+    try {
+      expect(gateway.queryPlanCache.plannerThreadStarts).toBe(0); // nothing planned yet: no thread
+      for (const first of [1, 2]) {
+        const { data, errors } = await gatewayClient(`${gateway.url}/graphql`).query(
+          `query Idle${first} { openvoltMeters(first: ${first}) { nodes { id } } }`,
+        );
+        expect(errors).toEqual([]);
+        expect(data.openvoltMeters.nodes).toHaveLength(first);
+      }
+      expect(gateway.queryPlanCache.plannedOffThread).toBe(2);
+      expect(gateway.queryPlanCache.plannerThreadStarts).toBe(2);
+    } finally {
+      await gateway.stop();
+    }
   });
 
   it('plans a different operation separately', async () => {

@@ -9,6 +9,8 @@ export interface QueryPlanCacheStats {
   misses: number;
   /** Of the misses, the plans made on the planner's own thread (plugins/query-planning.ts). */
   plannedOffThread: number;
+  /** Times the planner thread was started: at the first plan, and again after each idle stop. */
+  plannerThreadStarts: number;
 }
 
 /**
@@ -22,7 +24,7 @@ export function usePlanCacheStats(maxMiB: number): GatewayPlugin & { stats: Quer
 }
 
 export class CountingQueryPlanCache implements QueryPlanCache {
-  readonly stats: QueryPlanCacheStats = { hits: 0, misses: 0, plannedOffThread: 0 };
+  readonly stats: QueryPlanCacheStats = { hits: 0, misses: 0, plannedOffThread: 0, plannerThreadStarts: 0 };
   private readonly plans: InMemoryLRUCache<QueryPlan> | undefined;
   /** Keys looked up (and counted) for a request ahead of the gateway's own lookup, which is then not counted again. */
   private readonly lookedUp = new Map<string, number>();

@@ -1,3 +1,4 @@
+import { GATEWAY_NODE_OPTIONS } from '../../gateway/node-options.js';
 import type { ProviderFacts } from './providers.js';
 
 /**
@@ -14,7 +15,7 @@ export function renderDockerfile(dockerfile: string, providers: readonly Provide
   const names = providers.map(({ name }) => name);
   const script =
     `role="\${1:-$ROLE}"; printf %s "$role" > /tmp/gridgraph-role 2>/dev/null; case "$role" in ` +
-    `gateway) exec node dist/gateway/index.js ;; ` +
+    `gateway) exec node ${GATEWAY_NODE_OPTIONS.join(' ')} dist/gateway/index.js ;; ` +
     `${names.join('|')}) exec node "dist/subgraphs/$role/index.js" ;; ` +
     `all) exec node dist/scripts/start-all.js ;; ` +
     `*) echo "ROLE must be gateway, ${names.join(', ')} or all (got '$role')" >&2; exit 64 ;; esac`;

@@ -29,7 +29,10 @@ export interface QueryLimits {
   maxDirectives: number;
   /** Armor's cost: objects and scalars selected, weighted by depth (Armor cost-limit). */
   maxCost: number;
-  /** Estimated readings: per time series ⌈span ÷ resolution⌉, multiplied by the sizes of the lists around it. */
+  /**
+   * Estimated readings: per time series ⌈span ÷ resolution⌉, multiplied by the sizes of the lists around
+   * it and by the copies of each reading the answer sends (aliases of `readings`, `values`, `start` …).
+   */
   maxReadings: number;
   /** The size assumed for a list without `first` (or with `first` in a variable that is unset). */
   defaultListSize: number;
@@ -43,7 +46,8 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxDirectives: 30,
   // Armor weighs fields, not upstream work: the one-fragment query over all five providers costs ~21,000.
   maxCost: 50_000,
-  maxReadings: 250_000,
+  // 5 meters × a year of half hours: the most that keeps the gateway under 400 MiB (docs/benchmarks.md, "Memory").
+  maxReadings: 100_000,
   defaultListSize: 20,
 };
 
@@ -184,7 +188,7 @@ export function readingsCap(limits: QueryLimits): ApolloServerPlugin {
               'QUERY_TOO_COMPLEX',
               'maxReadings',
               limits.maxReadings,
-              `The query would fetch about ${readings} readings (lists × time-series lengths); at most ${limits.maxReadings} are served per query. Ask for shorter ranges, a coarser resolution or smaller pages (first), or split the query (limit maxReadings = ${limits.maxReadings}).`,
+              `The query would fetch about ${readings} readings (lists × time-series lengths × copies of each reading sent under aliases); at most ${limits.maxReadings} are served per query. Ask for shorter ranges, a coarser resolution or smaller pages (first), alias no per-reading field, or split the query (limit maxReadings = ${limits.maxReadings}).`,
               { estimated: readings },
             );
           }

@@ -43,6 +43,20 @@ describe('estimateReadings', () => {
     expect(estimate(document)).toBe(50);
   });
 
+  it('counts a reading once per copy the answer sends of it: aliases of per-reading fields multiply, other fields do not', () => {
+    const series = (selection: string) => estimate(`{ openvoltMeter(id: "m") { consumption(range: ${DAY}) { ${selection} } } }`);
+    expect(series('total count a: total readings { start end value quality } values starts')).toBe(25);
+    expect(series('readings { start a: start b: start }')).toBe(3 * 25);
+    expect(series('readings { start } again: readings { start end }')).toBe(2 * 25);
+    expect(series('values a: values b: values c: values')).toBe(4 * 25);
+    expect(series('readings { end x: __typename y: __typename }')).toBe(2 * 25);
+    expect(
+      estimate(`
+        { openvoltMeter(id: "m") { consumption(range: ${DAY}) { readings { ...Twice } } } }
+        fragment Twice on Reading { start again: start }`),
+    ).toBe(2 * 25);
+  });
+
   it('counts nothing for a range it cannot read; the subgraph refuses that with its own error', () => {
     expect(
       estimate(

@@ -81,6 +81,7 @@ export function estimateReadings(
         for (const argument of field.args) {
           if (getNamedType(argument.type).name === RANGE_TYPE) readings += readingsIn(args[argument.name]);
         }
+        if (readings > 0 && selection.selectionSet) readings *= copiesOfEachReading(fragments, selection.selectionSet, field.type);
         const inner = selection.selectionSet ? visitSelections(selection.selectionSet, field.type, seen) : 0;
         total += (readings + inner) * listSize(named.name, field, args, defaultListSize);
       }
@@ -88,6 +89,65 @@ export function estimateReadings(
     return total;
   };
   return visitSelections(operation.selectionSet, root, new Set());
+}
+
+/**
+ * How many times the answer repeats each reading of a time series: the most response keys (aliases) any
+ * one per-reading field is sent under, counted along every path through a list field (`readings`,
+ * `values`, `starts` and what is inside them). Without aliases that is 1; `readings { start a: start }`
+ * is 2, since every reading is sent with two copies of its start, and so is `values a: values`. So an
+ * alias cannot multiply the answer past the cap (a year of half hours with thirty aliases of `start`
+ * under `readings` was 30 times the answer its readings counted).
+ */
+function copiesOfEachReading(fragments: Map<string, FragmentDefinitionNode>, selectionSet: SelectionSetNode, type: GraphQLType): number {
+  const copies = sentCopies(fragments, [selectionSet], type, false);
+  return Math.max(1, ...copies.values());
+}
+
+/**
+ * Per path of field names below a selection (`readings.start`), how many response paths carry it; only
+ * paths through a list. Fields under one response key are merged, as GraphQL merges them; every fragment
+ * is assumed to apply, which can only count more.
+ */
+function sentCopies(
+  fragments: Map<string, FragmentDefinitionNode>,
+  selectionSets: SelectionSetNode[],
+  type: GraphQLType,
+  inList: boolean,
+): Map<string, number> {
+  const byKey = new Map<string, { name: string; selectionSets: SelectionSetNode[] }>();
+  const collect = (selectionSet: SelectionSetNode, seen: Set<string>): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        const entry = byKey.get(key) ?? { name: selection.name.value, selectionSets: [] };
+        if (selection.selectionSet) entry.selectionSets.push(selection.selectionSet);
+        byKey.set(key, entry);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        collect(selection.selectionSet, seen);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && !seen.has(fragment.name.value)) collect(fragment.selectionSet, new Set([...seen, fragment.name.value]));
+      }
+    }
+  };
+  for (const selectionSet of selectionSets) collect(selectionSet, new Set());
+
+  const named = getNamedType(type);
+  const fields = isObjectType(named) || isInterfaceType(named) ? named.getFields() : {};
+  const copies = new Map<string, number>();
+  const add = (path: string, count: number) => copies.set(path, (copies.get(path) ?? 0) + count);
+  for (const { name, selectionSets: below } of byKey.values()) {
+    // __typename and unknown fields are leaves too: each alias of them is sent once per reading as well.
+    const fieldType = fields[name]?.type;
+    const underList = inList || (fieldType !== undefined && isListType(getNullableType(fieldType)));
+    if (below.length > 0 && fieldType) {
+      for (const [path, count] of sentCopies(fragments, below, fieldType, underList)) add(`${name}.${path}`, count);
+    } else if (underList) {
+      add(name, 1);
+    }
+  }
+  return copies;
 }
 
 function argumentValues(
