@@ -8,11 +8,12 @@ import type { RunningSimulator } from '../shared/simulator/server.js';
 import type { StartOptions } from '../shared/subgraph/module.js';
 import { SUBGRAPH_SECRET_SETTING, newSubgraphSecret } from '../shared/subgraph/gateway-secret.js';
 import { settingPrefix, startProvider, type StartedSubgraph } from '../shared/subgraph/provider.js';
-import { PROVIDERS } from '../subgraphs/registry.js';
+import { COMPOSITES, PROVIDERS } from '../subgraphs/registry.js';
 
 /**
  * The whole product in one process: for every provider in subgraphs/registry.ts its simulator (unless
- * its API URL is set) and its subgraph, then the gateway serving supergraph.graphql. `npm start`, the
+ * its API URL is set) and its subgraph, then the composite subgraphs that ask them, then the gateway
+ * serving supergraph.graphql. `npm start`, the
  * tests and the benchmark all start it here; only the environment differs.
  */
 export interface Stack {
@@ -59,6 +60,14 @@ export async function startStack(
         running.push(server);
         onStarted(server, role);
       }
+    }
+    // The composites ask the provider subgraphs started above, wherever they listen.
+    const providerUrls = Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [`${name.toUpperCase()}_SUBGRAPH_URL`, `${s.subgraph.url}/graphql`]));
+    for (const composite of COMPOSITES) {
+      const server = await composite.start({ ...env, ...providerUrls }, options);
+      subgraphs[composite.name] = { subgraph: server };
+      running.push(server);
+      onStarted(server, 'subgraph');
     }
     const gateway = await startGateway({
       ...readGatewayConfig(env),
@@ -122,6 +131,7 @@ export async function startThrowawayStack(env: NodeJS.ProcessEnv, options: Start
 /** Settings that put every server of the stack on a free port (tests, benchmarks). */
 export function ephemeralPorts(): Record<string, string> {
   const ports: Record<string, string> = { GATEWAY_PORT: '0' };
+  for (const composite of COMPOSITES) ports[`${composite.name.toUpperCase()}_SUBGRAPH_PORT`] = '0';
   for (const provider of PROVIDERS) {
     ports[`${settingPrefix(provider)}_SUBGRAPH_PORT`] = '0';
     ports[`${settingPrefix(provider)}_SIMULATOR_PORT`] = '0';
