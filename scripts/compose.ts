@@ -13,10 +13,7 @@ import { COMPOSITES, PROVIDERS } from '../subgraphs/registry.js';
  * into the supergraph.graphql the gateway serves. A test fails when the committed file is stale.
  */
 export async function composeSupergraph(): Promise<string> {
-  const subgraphs = [
-    ...PROVIDERS.map((provider) => ({ ...provider, schema: () => buildProviderSchema(provider) })),
-    ...COMPOSITES,
-  ];
+  const subgraphs = [...PROVIDERS.map((provider) => ({ ...provider, schema: () => buildProviderSchema(provider) })), ...COMPOSITES];
   const services = await Promise.all(
     subgraphs.map(async ({ name, ports, schema }) => ({
       name,

@@ -62,7 +62,9 @@ export async function startStack(
       }
     }
     // The composites ask the provider subgraphs started above, wherever they listen.
-    const providerUrls = Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [`${name.toUpperCase()}_SUBGRAPH_URL`, `${s.subgraph.url}/graphql`]));
+    const providerUrls = Object.fromEntries(
+      Object.entries(subgraphs).map(([name, s]) => [`${name.toUpperCase()}_SUBGRAPH_URL`, `${s.subgraph.url}/graphql`]),
+    );
     for (const composite of COMPOSITES) {
       const server = await composite.start({ ...env, ...providerUrls }, options);
       subgraphs[composite.name] = { subgraph: server };

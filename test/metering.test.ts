@@ -52,8 +52,22 @@ const MERGED = /* GraphQL */ `
         partial
         values
         sources
-        readings { start end value quality source }
-        contributions { provider status meterIds total missing chosen code }
+        readings {
+          start
+          end
+          value
+          quality
+          source
+        }
+        contributions {
+          provider
+          status
+          meterIds
+          total
+          missing
+          chosen
+          code
+        }
       }
     }
   }
@@ -64,7 +78,12 @@ describe('MeteringPoint.consumption', () => {
     const { meteringPoint } = await ok(MERGED, { id: officeEan, range: HOURS });
     const series = meteringPoint.consumption;
     expect(series.count).toBe(24);
-    expect(series.contributions.map(({ provider }: { provider: string }) => provider)).toEqual(['OPENVOLT', 'UMETER', 'ENERKEY', 'INTELLIMETER']);
+    expect(series.contributions.map(({ provider }: { provider: string }) => provider)).toEqual([
+      'OPENVOLT',
+      'UMETER',
+      'ENERKEY',
+      'INTELLIMETER',
+    ]);
     expect(series.contributions.every(({ status }: { status: string }) => status === 'OK')).toBe(true);
     // BEST_QUALITY with every provider MEASURED: the configured priority (Openvolt first) wins every tie.
     expect(new Set(series.sources)).toEqual(new Set(['OPENVOLT']));
@@ -88,18 +107,25 @@ describe('MeteringPoint.consumption', () => {
   it('PRIORITY takes the first provider in sources that has the bucket', async () => {
     const { meteringPoint } = await ok(MERGED, { id: officeEan, range: DAYS, sources: ['INTELLIMETER', 'OPENVOLT'], policy: 'PRIORITY' });
     expect(meteringPoint.consumption.sources).toEqual(['INTELLIMETER', 'INTELLIMETER', 'INTELLIMETER']);
-    expect(meteringPoint.consumption.contributions.map(({ provider }: { provider: string }) => provider)).toEqual(['INTELLIMETER', 'OPENVOLT']);
+    expect(meteringPoint.consumption.contributions.map(({ provider }: { provider: string }) => provider)).toEqual([
+      'INTELLIMETER',
+      'OPENVOLT',
+    ]);
   });
 
   it('asks each provider subgraph once for all the metering points of a request: no upstream call beyond each provider’s part alone', async () => {
     const merged = await upstreamCalls(() =>
-      ok(`query Two($range: ReadingRange!) {
+      ok(
+        `query Two($range: ReadingRange!) {
         office: meteringPoint(id: "${officeEan}") { consumption(range: $range) { total } }
         school: meteringPoint(id: "${schoolEan}") { consumption(range: $range) { total } }
-      }`, { range: DAYS }),
+      }`,
+        { range: DAYS },
+      ),
     );
     const alone = await upstreamCalls(() =>
-      ok(`query Parts($range: ReadingRange!) {
+      ok(
+        `query Parts($range: ReadingRange!) {
         office: meteringPoint(id: "${officeEan}") { ...Parts }
         school: meteringPoint(id: "${schoolEan}") { ...Parts }
       }
@@ -108,7 +134,9 @@ describe('MeteringPoint.consumption', () => {
         umeterConnection { consumption(range: $range) { total } }
         enerkeyMeters { consumption(range: $range) { total } }
         intellimeterPoints { consumption(range: $range) { total } }
-      }`, { range: DAYS }),
+      }`,
+        { range: DAYS },
+      ),
     );
     expect(Object.values(merged).every((calls) => calls > 0)).toBe(true);
     expect(merged).toEqual(alone);
@@ -139,7 +167,10 @@ describe('MeteringPoint.consumption', () => {
     const series = data.meteringPoint.consumption;
     expect(series.partial).toBe(true);
     expect(series.values).toEqual(healthy.meteringPoint.consumption.values);
-    expect(series.contributions.find(({ provider }: { provider: string }) => provider === 'UMETER')).toMatchObject({ status: 'FAILED', total: null });
+    expect(series.contributions.find(({ provider }: { provider: string }) => provider === 'UMETER')).toMatchObject({
+      status: 'FAILED',
+      total: null,
+    });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({
       path: ['meteringPoint', 'consumption'],
@@ -157,11 +188,14 @@ describe('MeteringPoint.consumption', () => {
 
 describe('MeteringPoint.production', () => {
   it('is the export of the providers that report it, and null where none knows the connection', async () => {
-    const data = await ok(`query Export($range: ReadingRange!) {
+    const data = await ok(
+      `query Export($range: ReadingRange!) {
       school: meteringPoint(id: "${schoolEan}") { production(range: $range) { total sources contributions { provider } } }
       mpan: meteringPoint(id: "${testMpan}") { production(range: $range) { total } }
       own: umeterConnection(ean: "${schoolEan}") { production(range: $range) { total } }
-    }`, { range: DAYS });
+    }`,
+      { range: DAYS },
+    );
     expect(data.school.production.contributions).toEqual([{ provider: 'UMETER' }]);
     expect(data.school.production.total).toBe(data.own.production.total);
     expect(data.mpan.production).toBeNull();
@@ -173,8 +207,21 @@ describe('MeteringPoint.discrepancies', () => {
     query Disagree($id: ID!, $range: ReadingRange!, $tolerance: DiscrepancyTolerance) {
       meteringPoint(id: $id) {
         discrepancies(range: $range, tolerance: $tolerance) {
-          buckets { start end values { provider value } difference relativeDifference }
-          totals { provider total missing }
+          buckets {
+            start
+            end
+            values {
+              provider
+              value
+            }
+            difference
+            relativeDifference
+          }
+          totals {
+            provider
+            total
+            missing
+          }
           partial
         }
       }
@@ -187,7 +234,9 @@ describe('MeteringPoint.discrepancies', () => {
     const report = meteringPoint.discrepancies;
     expect(report.buckets.length).toBeGreaterThan(0);
     for (const bucket of report.buckets) {
-      const byProvider = Object.fromEntries(bucket.values.map(({ provider, value }: { provider: string; value: number }) => [provider, value]));
+      const byProvider = Object.fromEntries(
+        bucket.values.map(({ provider, value }: { provider: string; value: number }) => [provider, value]),
+      );
       expect(bucket.values.length).toBeGreaterThanOrEqual(2);
       const values = Object.values(byProvider) as number[];
       expect(bucket.difference).toBeCloseTo(Math.max(...values) - Math.min(...values), 9);
@@ -199,8 +248,11 @@ describe('MeteringPoint.discrepancies', () => {
 
   it('finds none among providers that agree (Openvolt and UMeter read the office’s one load)', async () => {
     const { meteringPoint } = await ok(REPORT, { id: officeEan, range: HOURS });
-    const between = meteringPoint.discrepancies.buckets.filter(({ values }: { values: Array<{ provider: string }> }) =>
-      values.some(({ provider }) => provider === 'OPENVOLT') && values.some(({ provider }) => provider === 'UMETER') && values.length === 2,
+    const between = meteringPoint.discrepancies.buckets.filter(
+      ({ values }: { values: Array<{ provider: string }> }) =>
+        values.some(({ provider }) => provider === 'OPENVOLT') &&
+        values.some(({ provider }) => provider === 'UMETER') &&
+        values.length === 2,
     );
     expect(between).toEqual([]);
     const [openvolt, umeter] = meteringPoint.discrepancies.totals;

@@ -24,7 +24,10 @@ const settings = {
 
 /** Where the provider subgraphs are: the gateway's settings of the same name (listed with the gateway's in .env.example). */
 const urlSettings = Object.fromEntries(
-  METERING_SOURCES.map(({ subgraph }) => [subgraphUrlSetting(subgraph), optionalUrl({ default: '', desc: `The ${subgraph} subgraph's GraphQL endpoint` })]),
+  METERING_SOURCES.map(({ subgraph }) => [
+    subgraphUrlSetting(subgraph),
+    optionalUrl({ default: '', desc: `The ${subgraph} subgraph's GraphQL endpoint` }),
+  ]),
 );
 
 let schema: Promise<GraphQLSchema> | undefined;

@@ -64,7 +64,11 @@ describe('disagreements', () => {
 describe('sourceOrder', () => {
   it('keeps the asked order; otherwise the priority, then the rest', () => {
     expect(sourceOrder(['OPENVOLT', 'UMETER', 'ENERKEY'], ['UMETER', 'VOLUE', 'UMETER'], ['OPENVOLT'])).toEqual(['UMETER']);
-    expect(sourceOrder(['OPENVOLT', 'UMETER', 'ENERKEY'], undefined, ['ENERKEY', 'INTELLIMETER'])).toEqual(['ENERKEY', 'OPENVOLT', 'UMETER']);
+    expect(sourceOrder(['OPENVOLT', 'UMETER', 'ENERKEY'], undefined, ['ENERKEY', 'INTELLIMETER'])).toEqual([
+      'ENERKEY',
+      'OPENVOLT',
+      'UMETER',
+    ]);
   });
 });
 
@@ -78,7 +82,9 @@ const sourcesOf = (count: number) =>
   fc
     .uniqueArray(fc.constantFrom(...PROVIDERS), { minLength: 1, maxLength: PROVIDERS.length })
     .chain((providers) =>
-      fc.tuple(...providers.map((provider) => fc.array(bucket, { minLength: count, maxLength: count }).map((buckets) => ({ provider, buckets })))),
+      fc.tuple(
+        ...providers.map((provider) => fc.array(bucket, { minLength: count, maxLength: count }).map((buckets) => ({ provider, buckets }))),
+      ),
     );
 const policy = fc.constantFrom(MergePolicy.BEST_QUALITY, MergePolicy.PRIORITY);
 const plain = ({ value, quality }: BucketValue) => ({ value, quality });

@@ -47,7 +47,9 @@ const MISSING: MergedBucket = { value: null, quality: ReadingQuality.MISSING, so
 
 /** A bucket counts as had when it is not MISSING and carries a finite value. */
 function has(bucket: BucketValue | undefined): bucket is BucketValue & { value: number } {
-  return bucket !== undefined && bucket.quality !== ReadingQuality.MISSING && typeof bucket.value === 'number' && Number.isFinite(bucket.value);
+  return (
+    bucket !== undefined && bucket.quality !== ReadingQuality.MISSING && typeof bucket.value === 'number' && Number.isFinite(bucket.value)
+  );
 }
 
 /**
@@ -66,7 +68,8 @@ export function mergeSeries(sources: readonly SourceSeries[], count: number, pol
         someoneMissing = true;
         continue;
       }
-      const better = chosen.source === null || (policy === MergePolicy.BEST_QUALITY && QUALITY_RANK[bucket.quality] > QUALITY_RANK[chosen.quality]);
+      const better =
+        chosen.source === null || (policy === MergePolicy.BEST_QUALITY && QUALITY_RANK[bucket.quality] > QUALITY_RANK[chosen.quality]);
       if (better) chosen = { value: bucket.value, quality: bucket.quality, source: provider };
     }
     if (someoneMissing && chosen.source !== null) filled += 1;
@@ -123,7 +126,11 @@ function roundDifference(value: number): number {
  * The order the sources are tried in: `asked` as given (PRIORITY's order), else the configured provider
  * priority, with providers the priority does not name after it in their given order.
  */
-export function sourceOrder(available: readonly ProviderName[], asked: readonly ProviderName[] | undefined, priority: readonly ProviderName[]): ProviderName[] {
+export function sourceOrder(
+  available: readonly ProviderName[],
+  asked: readonly ProviderName[] | undefined,
+  priority: readonly ProviderName[],
+): ProviderName[] {
   if (asked) return [...new Set(asked)].filter((provider) => available.includes(provider));
   const ranked = priority.filter((provider) => available.includes(provider));
   return [...ranked, ...available.filter((provider) => !ranked.includes(provider))];

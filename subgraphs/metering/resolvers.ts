@@ -38,6 +38,11 @@ const sourcesArg = {
     'The providers to merge, in order of preference (PRIORITY takes the first that has a bucket; BEST_QUALITY breaks ties by it). Default: every provider that knows the metering point, in the configured priority.',
 } as const;
 
+const policyArg = {
+  defaultValue: MergePolicy.BEST_QUALITY,
+  description: 'How each bucket’s value is chosen among the providers (default BEST_QUALITY).',
+} as const;
+
 @Resolver(() => MeteringPoint)
 export class MeteringPointMergeResolver {
   @FieldResolver(() => MergedTimeSeries, {
@@ -50,7 +55,7 @@ export class MeteringPointMergeResolver {
     @Arg('range', () => ReadingRange, { description: 'The window, resolution, unit and time zone: one bucket grid for every provider.' })
     range: ReadingRange,
     @Arg('sources', () => [Provider], sourcesArg) sources: ProviderName[] | null | undefined,
-    @Arg('policy', () => MergePolicy, { defaultValue: MergePolicy.BEST_QUALITY }) policy: MergePolicy,
+    @Arg('policy', () => MergePolicy, policyArg) policy: MergePolicy,
     @Ctx() context: MeteringContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<MergedTimeSeries> {
@@ -66,7 +71,7 @@ export class MeteringPointMergeResolver {
     @Root() point: MeteringPoint,
     @Arg('range', () => ReadingRange, { description: 'The window, resolution, unit and time zone.' }) range: ReadingRange,
     @Arg('sources', () => [Provider], sourcesArg) sources: ProviderName[] | null | undefined,
-    @Arg('policy', () => MergePolicy, { defaultValue: MergePolicy.BEST_QUALITY }) policy: MergePolicy,
+    @Arg('policy', () => MergePolicy, policyArg) policy: MergePolicy,
     @Ctx() context: MeteringContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<MergedTimeSeries | null> {
@@ -114,7 +119,13 @@ export class MeteringPointMergeResolver {
 }
 
 function rangeFacts(range: ResolvedRange) {
-  return { resolution: range.resolution, unit: range.unit, timeZone: range.timeZone, from: new Date(range.fromMs), to: new Date(range.toMs) };
+  return {
+    resolution: range.resolution,
+    unit: range.unit,
+    timeZone: range.timeZone,
+    from: new Date(range.fromMs),
+    to: new Date(range.toMs),
+  };
 }
 
 /**
@@ -164,7 +175,10 @@ async function gather(
   }
   const refusals = contributions.filter(({ status }) => status === ContributionStatus.REFUSED);
   if (refusals.length > 0 && refusals.length === contributions.length) {
-    throw new BadUserInputError(refusals.map(({ message }) => message).join(' '), { field: 'range', providers: refusals.map(({ provider }) => provider) });
+    throw new BadUserInputError(refusals.map(({ message }) => message).join(' '), {
+      field: 'range',
+      providers: refusals.map(({ provider }) => provider),
+    });
   }
   return { range, boundaries, series, contributions, partial };
 }
@@ -179,7 +193,10 @@ interface Outcome {
 
 /** What one provider's part gives the merge; undefined when it knows no meter at the metering point. */
 function ownSeries(part: ProviderPart, count: number): Outcome | undefined {
-  if ('error' in part) return part.error.code === 'BAD_USER_INPUT' ? { meterIds: [], refusal: part.error, failures: [] } : { meterIds: [], failures: [part.error] };
+  if ('error' in part)
+    return part.error.code === 'BAD_USER_INPUT'
+      ? { meterIds: [], refusal: part.error, failures: [] }
+      : { meterIds: [], failures: [part.error] };
   if (part.meters.length === 0) return undefined;
   const answered: SourceSeries[] = [];
   const refusals: GridgraphError[] = [];
@@ -189,7 +206,12 @@ function ownSeries(part: ProviderPart, count: number): Outcome | undefined {
     else if (meter.buckets.length === count) answered.push({ provider: part.provider, buckets: meter.buckets });
     else {
       const label = PROVIDER_LABELS[part.provider];
-      failures.push(new UpstreamUnavailableError(`${label} answered ${meter.buckets.length} buckets for meter ${meter.meterId}, not the ${count} asked.`, { provider: part.provider }));
+      failures.push(
+        new UpstreamUnavailableError(
+          `${label} answered ${meter.buckets.length} buckets for meter ${meter.meterId}, not the ${count} asked.`,
+          { provider: part.provider },
+        ),
+      );
     }
   }
   const meterIds = part.meters.map(({ meterId }) => meterId);
@@ -199,7 +221,11 @@ function ownSeries(part: ProviderPart, count: number): Outcome | undefined {
 
 function contribution(provider: ProviderName, outcome: Outcome): SeriesContribution {
   const problem = outcome.failures[0] ?? outcome.refusal;
-  const status = outcome.buckets ? ContributionStatus.OK : outcome.failures.length > 0 ? ContributionStatus.FAILED : ContributionStatus.REFUSED;
+  const status = outcome.buckets
+    ? ContributionStatus.OK
+    : outcome.failures.length > 0
+      ? ContributionStatus.FAILED
+      : ContributionStatus.REFUSED;
   const total = new EnergySum();
   for (const { value, quality } of outcome.buckets ?? []) if (quality !== ReadingQuality.MISSING && value !== null) total.add(value);
   return Object.assign(new SeriesContribution(), {
@@ -217,7 +243,12 @@ function contribution(provider: ProviderName, outcome: Outcome): SeriesContribut
 /** The merged series, built by the kit's resampler from the merged buckets: its totals, counts and compact form are the kit's. */
 function merged({ range, boundaries, series, contributions, partial }: Gathered, policy: MergePolicy, nowMs: number): MergedTimeSeries {
   const { buckets, filled } = mergeSeries(series, boundaries.length - 1, policy);
-  const intervals = buckets.map(({ value, quality }, index) => ({ startMs: boundaries[index]!, endMs: boundaries[index + 1]!, value, quality }));
+  const intervals = buckets.map(({ value, quality }, index) => ({
+    startMs: boundaries[index]!,
+    endMs: boundaries[index + 1]!,
+    value,
+    quality,
+  }));
   const built: TimeSeriesResult = resample(range, boundaries, range.resolution, intervals, range.unit, nowMs);
   const sources = built.readings.map((reading, index) => (reading.quality === ReadingQuality.MISSING ? null : buckets[index]!.source));
   for (const each of contributions) each.chosen = sources.filter((source) => source === each.provider).length;

@@ -32,7 +32,8 @@ registerEnumType(ContributionStatus, {
   valuesConfig: {
     OK: { description: 'Its series is part of the merge.' },
     REFUSED: {
-      description: 'It cannot serve this range (a finer resolution than it records, a longer span than it serves, a meter without energy): left out, no error.',
+      description:
+        'It cannot serve this range (a finer resolution than it records, a longer span than it serves, a meter without energy): left out, no error.',
     },
     FAILED: { description: 'It failed: left out, and its coded error is in the response’s `errors`.' },
   },
@@ -58,13 +59,15 @@ export class SourcedReading {
 
 @ObjectType('SeriesContribution', { description: 'One provider’s part of a merged answer for a metering point.' })
 export class SeriesContribution {
-  @Field(() => Provider)
+  @Field(() => Provider, { description: 'The provider.' })
   provider: ProviderName;
 
-  @Field(() => ContributionStatus)
+  @Field(() => ContributionStatus, { description: 'Whether its series is in, refused, or failed.' })
   status: ContributionStatus;
 
-  @Field(() => [ID], { description: 'The provider’s meters at this metering point whose series were read (several: the best per bucket among them).' })
+  @Field(() => [ID], {
+    description: 'The provider’s meters at this metering point whose series were read (several: the best per bucket among them).',
+  })
   meterIds: string[];
 
   @Field(() => Float, { nullable: true, description: 'The provider’s own total over the buckets it has (null unless OK).' })
@@ -76,25 +79,26 @@ export class SeriesContribution {
   @Field(() => Int, { description: 'Buckets of the merged series whose value is this provider’s.' })
   chosen: number;
 
-  @Field(() => String, { nullable: true, description: 'Why it was refused or failed: its error code (FAILED: the same error is in `errors`).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why it was refused or failed: its error code (FAILED: the same error is in `errors`).',
+  })
   code: string | null;
 
   @Field(() => String, { nullable: true, description: 'Why it was refused or failed, as the provider’s subgraph said.' })
   message: string | null;
 }
 
-@ObjectType('MergedTimeSeries', {
-  description:
-    'One series for a metering point merged from every provider that knows it, built by the time-series kit: the same buckets, units, totals and compact form as TimeSeries, and for each value its source.',
-})
-export class MergedTimeSeries {
-  @Field(() => Resolution)
+/** The bucket grid a merged answer is cut in: the asked range, widened to whole buckets. */
+@ObjectType()
+abstract class BucketWindow {
+  @Field(() => Resolution, { description: 'Length of each bucket, as asked.' })
   resolution: Resolution;
 
-  @Field(() => EnergyUnit)
+  @Field(() => EnergyUnit, { description: 'Unit of every value and total.' })
   unit: EnergyUnit;
 
-  @Field(() => TimeZoneScalar)
+  @Field(() => TimeZoneScalar, { description: 'IANA time zone the buckets are cut in.' })
   timeZone: string;
 
   @Field(() => DateTimeResolver, { description: 'Start of the window covered (inclusive), widened to a bucket boundary.' })
@@ -102,7 +106,13 @@ export class MergedTimeSeries {
 
   @Field(() => DateTimeResolver, { description: 'End of the window covered (exclusive), widened to a bucket boundary.' })
   to: Date;
+}
 
+@ObjectType('MergedTimeSeries', {
+  description:
+    'One series for a metering point merged from every provider that knows it, built by the time-series kit: the same buckets, units, totals and compact form as TimeSeries, and for each value its source.',
+})
+export class MergedTimeSeries extends BucketWindow {
   @Field(() => Float, { description: 'Sum of the merged buckets that are not MISSING.' })
   total: number;
 
@@ -121,19 +131,26 @@ export class MergedTimeSeries {
   @Field(() => [Float], { nullable: 'items', description: 'The compact form: the readings’ values in order, null where MISSING.' })
   values: Array<number | null>;
 
-  @Field(() => [Provider], { nullable: 'items', description: 'The compact form’s sources: sources[i] gave values[i] (null where MISSING).' })
+  @Field(() => [Provider], {
+    nullable: 'items',
+    description: 'The compact form’s sources: sources[i] gave values[i] (null where MISSING).',
+  })
   sources: Array<ProviderName | null>;
 
   @Field(() => [DateTimeResolver], { description: 'The compact form’s time axis: starts[i] is where the bucket of values[i] starts.' })
   starts: Date[];
 
-  @Field(() => MergePolicy)
+  @Field(() => MergePolicy, { description: 'The policy the buckets were merged under.' })
   policy: MergePolicy;
 
-  @Field(() => [SeriesContribution], { description: 'Each provider that knows this metering point, in the order its values were preferred.' })
+  @Field(() => [SeriesContribution], {
+    description: 'Each provider that knows this metering point, in the order its values were preferred.',
+  })
   contributions: SeriesContribution[];
 
-  @Field(() => Boolean, { description: 'True when a provider that knows this metering point failed: the series is merged from the others.' })
+  @Field(() => Boolean, {
+    description: 'True when a provider that knows this metering point failed: the series is merged from the others.',
+  })
   partial: boolean;
 }
 
@@ -150,19 +167,19 @@ export class DiscrepancyTolerance {
 
 @ObjectType('ProviderValue', { description: 'One provider’s value of a bucket.' })
 export class ProviderValue {
-  @Field(() => Provider)
+  @Field(() => Provider, { description: 'The provider that measured the value.' })
   provider: ProviderName;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Its value, in the range’s unit.' })
   value: number;
 }
 
 @ObjectType('Discrepancy', { description: 'A bucket that providers which all MEASURED it report differently, beyond the tolerance.' })
 export class Discrepancy {
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTimeResolver, { description: 'First instant of the bucket (inclusive).' })
   start: Date;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTimeResolver, { description: 'Instant the bucket ends (exclusive).' })
   end: Date;
 
   @Field(() => [ProviderValue], { description: 'Every provider that MEASURED the bucket, with its value.' })
@@ -176,26 +193,13 @@ export class Discrepancy {
 }
 
 @ObjectType('DiscrepancyReport', { description: 'Where the providers that know a metering point disagree, and their totals side by side.' })
-export class DiscrepancyReport {
-  @Field(() => Resolution)
-  resolution: Resolution;
-
-  @Field(() => EnergyUnit)
-  unit: EnergyUnit;
-
-  @Field(() => TimeZoneScalar)
-  timeZone: string;
-
-  @Field(() => DateTimeResolver)
-  from: Date;
-
-  @Field(() => DateTimeResolver)
-  to: Date;
-
+export class DiscrepancyReport extends BucketWindow {
   @Field(() => [Discrepancy], { description: 'The buckets that disagree, in time order.' })
   buckets: Discrepancy[];
 
-  @Field(() => [SeriesContribution], { description: 'Each provider’s total over the range, side by side (`chosen` is 0: nothing is merged here).' })
+  @Field(() => [SeriesContribution], {
+    description: 'Each provider’s total over the range, side by side (`chosen` is 0: nothing is merged here).',
+  })
   totals: SeriesContribution[];
 
   @Field(() => Boolean, { description: 'True when a provider that knows this metering point failed: compared without it.' })

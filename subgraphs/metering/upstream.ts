@@ -188,7 +188,10 @@ function errorFrom(source: MeteringSource, error: { message?: string; extensions
   // The request id is this request's own: it is added again when the error is sent.
   const { code, requestId: _sameRequest, ...details } = error.extensions ?? {};
   const known = KNOWN_CODES.has(code as ErrorCode) ? (code as ErrorCode) : 'UPSTREAM_UNAVAILABLE';
-  return new GridgraphError(known, error.message ?? `${PROVIDER_LABELS[source.provider]} failed`, { ...details, provider: source.provider });
+  return new GridgraphError(known, error.message ?? `${PROVIDER_LABELS[source.provider]} failed`, {
+    ...details,
+    provider: source.provider,
+  });
 }
 
 /** The provider subgraph did not answer (or answered with an HTTP error): its code, naming the subgraph. */
