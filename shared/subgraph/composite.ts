@@ -8,7 +8,7 @@ import { SUBGRAPH_SECRET_SETTING } from './gateway-secret.js';
 import { readInputBounds } from './input-bounds.js';
 import { SERVER_SETTINGS, type StartOptions } from './module.js';
 import { limitValidationRules, queryLimitsFrom, readingsCap, tokenLimit } from './query-limits.js';
-import { startGraphQLServer, stopOnSignals, type RunningServer } from './server.js';
+import { startGraphQLServer, stopOnSignals, type HealthReport, type RunningServer } from './server.js';
 
 /**
  * A composite subgraph (DESIGN.md, "Answers across providers"): a subgraph that owns no provider's data,
@@ -52,6 +52,8 @@ export interface CompositeServerOptions<Context extends BaseContext> {
   schema: GraphQLSchema;
   context: () => Context;
   plugins?: ApolloServerPlugin<Context>[];
+  /** GET /health/ready's check: a composite is only as ready as the subgraphs it asks. */
+  health: () => Promise<HealthReport>;
 }
 
 /** The composite's GraphQL server, with the doors and limits of every subgraph (a provider's too). */
@@ -78,6 +80,7 @@ export function startCompositeServer<Context extends BaseContext>(options: Compo
     inputBounds: readInputBounds(env),
     schema: options.schema,
     context: async () => options.context(),
+    health: options.health,
     callerSecret: config.GRIDGRAPH_SUBGRAPH_SECRET,
     validationRules: limitValidationRules(limits),
     beforeGraphQL: [tokenLimit(limits)],

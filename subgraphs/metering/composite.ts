@@ -62,6 +62,7 @@ export const metering: CompositeDescriptor = defineComposite({
       schema: await metering.schema(),
       context: () => ({ parts: subgraphs.forRequest(), sources: METERING_SOURCES, priority, now, partialErrors: new PartialErrors() }),
       plugins: [partialErrorsPlugin<MeteringContext>()],
+      health: () => subgraphs.health(),
     });
   },
 });

@@ -5,7 +5,11 @@ import { GridgraphError, type ErrorCode } from '../../shared/graph/errors.js';
 import { PROVIDER_LABELS, type ProviderName } from '../../shared/graph/provider-names.js';
 import { SUBGRAPH_SECRET_HEADER } from '../../shared/subgraph/gateway-secret.js';
 import type { ReadingRange } from '../../shared/time/index.js';
+import type { HealthReport } from '../../shared/subgraph/server.js';
 import type { BucketValue } from './merge.js';
+
+/** How long a readiness probe of a provider subgraph may take. */
+const HEALTH_TIMEOUT_MS = 2_000;
 
 /**
  * How the metering subgraph asks the provider subgraphs (DESIGN.md, "Answers across providers"): over
@@ -64,7 +68,7 @@ const KNOWN_CODES = new Set<ErrorCode>([
 
 /** The provider subgraphs, as one process reaches them; `forRequest()` gives each request its own loaders. */
 export class ProviderSubgraphs {
-  private readonly clients: Map<ProviderName, { source: MeteringSource; client: HttpClient; path: string }>;
+  private readonly clients: Map<ProviderName, { source: MeteringSource; client: HttpClient; origin: string; path: string }>;
 
   constructor(
     readonly sources: readonly MeteringSource[],
@@ -85,9 +89,27 @@ export class ProviderSubgraphs {
           headers: secret ? { [SUBGRAPH_SECRET_HEADER]: secret } : {},
           secrets: [secret],
         });
-        return [source.provider, { source, client, path }];
+        return [source.provider, { source, client, origin: url.origin, path }];
       }),
     );
+  }
+
+  /**
+   * Ready while some provider subgraph is (it merges what there is), degraded while some are not, and
+   * failing when none is: with nothing to merge it can answer nothing. Each says so at /health/ready.
+   */
+  async health(): Promise<HealthReport> {
+    const states = await Promise.all(
+      [...this.clients.values()].map(async ({ source, origin }) => {
+        const ready = await fetch(`${origin}/health/ready`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) }).then(
+          (response) => response.ok,
+          () => false,
+        );
+        return [source.subgraph, ready ? 'up' : 'down'] as const;
+      }),
+    );
+    const up = states.filter(([, state]) => state === 'up').length;
+    return { status: up === 0 ? 'failing' : up < states.length ? 'degraded' : 'ok', subgraphs: Object.fromEntries(states) };
   }
 
   /** Per request: one loader per provider subgraph, so that every part a request needs of it is one call. */
