@@ -21,6 +21,8 @@ export interface Stack {
   /** The gateway's GraphQL endpoint. */
   gatewayUrl: string;
   subgraphs: Record<string, StartedSubgraph>;
+  /** The composite subgraphs (subgraphs/registry.ts COMPOSITES), which ask the providers' subgraphs. */
+  composites: Record<string, RunningServer>;
   /**
    * The secret the gateway sends its subgraphs (GRIDGRAPH_SUBGRAPH_SECRET): the configured one, else one
    * made for this run, so that a stack's subgraphs answer only its gateway. A test that calls a subgraph
@@ -47,6 +49,7 @@ export async function startStack(
   const env = { ...given, [SUBGRAPH_SECRET_SETTING]: subgraphSecret };
   const running: RunningServer[] = [];
   const subgraphs: Record<string, StartedSubgraph> = {};
+  const composites: Record<string, RunningServer> = {};
   try {
     for (const provider of PROVIDERS) {
       const started = await startProvider(provider, env, options);
@@ -67,14 +70,18 @@ export async function startStack(
     );
     for (const composite of COMPOSITES) {
       const server = await composite.start({ ...env, ...providerUrls }, options);
-      subgraphs[composite.name] = { subgraph: server };
+      composites[composite.name] = server;
       running.push(server);
       onStarted(server, 'subgraph');
     }
     const gateway = await startGateway({
       ...readGatewayConfig(env),
       supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
-      subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, `${s.subgraph.url}/graphql`])),
+      subgraphUrls: Object.fromEntries(
+        [...Object.entries(subgraphs).map(([name, s]) => [name, s.subgraph] as const), ...Object.entries(composites)].map(
+          ([name, server]) => [name, `${server.url}/graphql`],
+        ),
+      ),
     });
     running.push(gateway);
     onStarted(gateway, 'gateway');
@@ -82,6 +89,7 @@ export async function startStack(
       gateway,
       gatewayUrl: `${gateway.url}/graphql`,
       subgraphs,
+      composites,
       subgraphSecret,
       simulator<T extends RunningSimulator>(name: string) {
         const simulator = subgraphs[name]?.simulator;
