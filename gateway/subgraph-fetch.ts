@@ -2,7 +2,7 @@ import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { buffer } from 'node:stream/consumers';
 import { Headers, Response } from 'node-fetch';
-import { currentDeadline, REQUEST_TIMEOUT_HEADER } from '../shared/connector/deadline.js';
+import { currentDeadline, REQUEST_TIMEOUT_HEADER, timeToGive } from '../shared/connector/deadline.js';
 import { REQUEST_ID_HEADER, currentRequest } from '../shared/observability/request-context.js';
 import { SUBGRAPH_SECRET_HEADER } from '../shared/subgraph/gateway-secret.js';
 import { injectTraceContext } from '../shared/observability/tracing.js';
@@ -53,7 +53,7 @@ export function createSubgraphFetcher(agent: Agent, subgraphSecret: string): Fet
     const passedOn = injectTraceContext({ ...init.headers, ...credential, ...(requestId && { [REQUEST_ID_HEADER]: requestId }) });
     const attempt = (over: Agent | false) => {
       const timeLeft = deadline?.left();
-      const headers = timeLeft === undefined ? passedOn : { ...passedOn, [REQUEST_TIMEOUT_HEADER]: String(subgraphTimeout(timeLeft)) };
+      const headers = timeLeft === undefined ? passedOn : { ...passedOn, [REQUEST_TIMEOUT_HEADER]: String(timeToGive(timeLeft)) };
       return post(url, { ...init, headers }, over, signal);
     };
     try {
@@ -64,15 +64,6 @@ export function createSubgraphFetcher(agent: Agent, subgraphSecret: string): Fet
       return await attempt(false); // a connection of its own, closed after the answer
     }
   };
-}
-
-/**
- * The time a subgraph is given: what is left, less a margin for its answer to travel back and be merged,
- * so that a subgraph whose provider hangs answers (that provider's part null) before the gateway gives
- * up on the whole subgraph.
- */
-function subgraphTimeout(leftMs: number): number {
-  return Math.max(1, Math.floor(leftMs - Math.min(1_000, leftMs / 5)));
 }
 
 /** The first word of a GraphQL operation says whether it writes. */

@@ -6,18 +6,19 @@ import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { SUPERGRAPH_PATH } from '../gateway/supergraph.js';
 import { buildProviderSchema } from '../shared/subgraph/provider.js';
-import { PROVIDERS } from '../subgraphs/registry.js';
+import { COMPOSITES, PROVIDERS } from '../subgraphs/registry.js';
 
 /**
- * Static composition (DESIGN.md): every subgraph in subgraphs/registry.ts, composed with composeServices
+ * Static composition (DESIGN.md): every subgraph in subgraphs/registry.ts (providers, then composites), composed with composeServices
  * into the supergraph.graphql the gateway serves. A test fails when the committed file is stale.
  */
 export async function composeSupergraph(): Promise<string> {
+  const subgraphs = [...PROVIDERS.map((provider) => ({ ...provider, schema: () => buildProviderSchema(provider) })), ...COMPOSITES];
   const services = await Promise.all(
-    PROVIDERS.map(async (provider) => ({
-      name: provider.name,
-      url: `http://localhost:${provider.ports.subgraph}/graphql`,
-      typeDefs: parse(printSubgraphSchema(await buildProviderSchema(provider))),
+    subgraphs.map(async ({ name, ports, schema }) => ({
+      name,
+      url: `http://localhost:${ports.subgraph}/graphql`,
+      typeDefs: parse(printSubgraphSchema(await schema())),
     })),
   );
   const result = composeServices(services);

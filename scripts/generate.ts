@@ -7,12 +7,14 @@ import { GATEWAY_SETTINGS } from '../gateway/config.js';
 import { LOG_SETTINGS } from '../shared/observability/logger.js';
 import { TRACING_SETTINGS } from '../shared/observability/tracing.js';
 import { simulatorFaultSettings } from '../shared/simulator/faults.js';
+import { compositeServerSettings } from '../shared/subgraph/composite.js';
 import { providerServerSettings, SERVER_SETTINGS } from '../shared/subgraph/module.js';
 import { WEBHOOK_SETTINGS } from '../shared/subgraph/webhook-inbox.js';
-import { PROVIDERS } from '../subgraphs/registry.js';
+import { COMPOSITES, PROVIDERS } from '../subgraphs/registry.js';
 import { renderDockerCompose } from './generators/docker-compose.js';
 import { renderDockerfile } from './generators/dockerfile.js';
 import { renderEnvExample } from './generators/env-example.js';
+import { renderMeteringSources } from './generators/metering-sources.js';
 import { renderProviderNames } from './generators/provider-names.js';
 import { providerFacts, type ProviderFacts } from './generators/providers.js';
 
@@ -30,6 +32,7 @@ export const GENERATED = {
   dockerfile: 'Dockerfile',
   dockerCompose: 'docker-compose.yml',
   envExample: '.env.example',
+  meteringSources: 'subgraphs/metering/sources.ts',
 } as const;
 
 export interface GeneratedFile {
@@ -46,6 +49,12 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
     gateway: GATEWAY_SETTINGS,
     provider: ({ prefix, ports }: ProviderFacts) => providerServerSettings(prefix, ports),
     simulatorFaults: ({ prefix }: { prefix: string }) => simulatorFaultSettings(prefix),
+    composites: COMPOSITES.map(({ name, label, ports, settings }) => ({
+      name,
+      label,
+      port: ports.subgraph,
+      settings: { ...compositeServerSettings(name.toUpperCase(), ports.subgraph), ...settings },
+    })),
   };
   return [
     await formatted(GENERATED.providerNames, renderProviderNames(providers)),
@@ -55,6 +64,7 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
     },
     await formatted(GENERATED.dockerCompose, renderDockerCompose(providers, gatewayPort)),
     { path: GENERATED.envExample, content: renderEnvExample(providers, common) },
+    await formatted(GENERATED.meteringSources, renderMeteringSources(providers)),
   ];
 }
 

@@ -8,11 +8,12 @@ import type { RunningSimulator } from '../shared/simulator/server.js';
 import type { StartOptions } from '../shared/subgraph/module.js';
 import { SUBGRAPH_SECRET_SETTING, newSubgraphSecret } from '../shared/subgraph/gateway-secret.js';
 import { settingPrefix, startProvider, type StartedSubgraph } from '../shared/subgraph/provider.js';
-import { PROVIDERS } from '../subgraphs/registry.js';
+import { COMPOSITES, PROVIDERS } from '../subgraphs/registry.js';
 
 /**
  * The whole product in one process: for every provider in subgraphs/registry.ts its simulator (unless
- * its API URL is set) and its subgraph, then the gateway serving supergraph.graphql. `npm start`, the
+ * its API URL is set) and its subgraph, then the composite subgraphs that ask them, then the gateway
+ * serving supergraph.graphql. `npm start`, the
  * tests and the benchmark all start it here; only the environment differs.
  */
 export interface Stack {
@@ -20,6 +21,8 @@ export interface Stack {
   /** The gateway's GraphQL endpoint. */
   gatewayUrl: string;
   subgraphs: Record<string, StartedSubgraph>;
+  /** The composite subgraphs (subgraphs/registry.ts COMPOSITES), which ask the providers' subgraphs. */
+  composites: Record<string, RunningServer>;
   /**
    * The secret the gateway sends its subgraphs (GRIDGRAPH_SUBGRAPH_SECRET): the configured one, else one
    * made for this run, so that a stack's subgraphs answer only its gateway. A test that calls a subgraph
@@ -46,6 +49,7 @@ export async function startStack(
   const env = { ...given, [SUBGRAPH_SECRET_SETTING]: subgraphSecret };
   const running: RunningServer[] = [];
   const subgraphs: Record<string, StartedSubgraph> = {};
+  const composites: Record<string, RunningServer> = {};
   try {
     for (const provider of PROVIDERS) {
       const started = await startProvider(provider, env, options);
@@ -60,10 +64,24 @@ export async function startStack(
         onStarted(server, role);
       }
     }
+    // The composites ask the provider subgraphs started above, wherever they listen.
+    const providerUrls = Object.fromEntries(
+      Object.entries(subgraphs).map(([name, s]) => [`${name.toUpperCase()}_SUBGRAPH_URL`, `${s.subgraph.url}/graphql`]),
+    );
+    for (const composite of COMPOSITES) {
+      const server = await composite.start({ ...env, ...providerUrls }, options);
+      composites[composite.name] = server;
+      running.push(server);
+      onStarted(server, 'subgraph');
+    }
     const gateway = await startGateway({
       ...readGatewayConfig(env),
       supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
-      subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, `${s.subgraph.url}/graphql`])),
+      subgraphUrls: Object.fromEntries(
+        [...Object.entries(subgraphs).map(([name, s]) => [name, s.subgraph] as const), ...Object.entries(composites)].map(
+          ([name, server]) => [name, `${server.url}/graphql`],
+        ),
+      ),
     });
     running.push(gateway);
     onStarted(gateway, 'gateway');
@@ -71,6 +89,7 @@ export async function startStack(
       gateway,
       gatewayUrl: `${gateway.url}/graphql`,
       subgraphs,
+      composites,
       subgraphSecret,
       simulator<T extends RunningSimulator>(name: string) {
         const simulator = subgraphs[name]?.simulator;
@@ -122,6 +141,7 @@ export async function startThrowawayStack(env: NodeJS.ProcessEnv, options: Start
 /** Settings that put every server of the stack on a free port (tests, benchmarks). */
 export function ephemeralPorts(): Record<string, string> {
   const ports: Record<string, string> = { GATEWAY_PORT: '0' };
+  for (const composite of COMPOSITES) ports[`${composite.name.toUpperCase()}_SUBGRAPH_PORT`] = '0';
   for (const provider of PROVIDERS) {
     ports[`${settingPrefix(provider)}_SUBGRAPH_PORT`] = '0';
     ports[`${settingPrefix(provider)}_SIMULATOR_PORT`] = '0';

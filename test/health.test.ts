@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../subgraphs/registry.js';
+import { COMPOSITES, PROVIDERS } from '../subgraphs/registry.js';
 import { sampleSum, scrape } from './support/prometheus.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 import { startStack, type TestStack } from './support/stack.js';
@@ -39,7 +39,7 @@ describe.skipIf(!withRedis)('health', () => {
         ok: true,
         status: 'ok',
         supergraph: 'loaded',
-        subgraphs: Object.fromEntries(PROVIDERS.map(({ name }) => [name, 'up'])),
+        subgraphs: Object.fromEntries([...PROVIDERS, ...COMPOSITES].map(({ name }) => [name, 'up'])),
       },
     });
     expect(await health(stack.gateway.url, '/health')).toEqual(ready);
@@ -66,7 +66,12 @@ describe.skipIf(!withRedis)('health', () => {
 
     const gateway = await health(stack.gateway.url, '/health/ready');
     expect(gateway.status).toBe(503);
-    expect(gateway.body).toMatchObject({ ok: false, status: 'failing', subgraphs: { openvolt: 'down', enerkey: 'down' } });
+    // The metering composite has no store, but nothing to merge without a provider subgraph: it is failing too.
+    expect(gateway.body).toMatchObject({
+      ok: false,
+      status: 'failing',
+      subgraphs: { openvolt: 'down', enerkey: 'down', metering: 'down' },
+    });
     expect((await health(stack.gateway.url, '/health/live')).status).toBe(200);
   });
 

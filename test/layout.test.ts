@@ -26,6 +26,16 @@ describe('the layout rules', () => {
     ).toEqual([]);
   });
 
+  it('refuses the metering composite importing a provider or the registry: it asks them over HTTP', () => {
+    expect(violations('subgraphs/metering/upstream.ts', "import { openvolt } from '../openvolt/provider.js';")).toEqual([
+      'subgraphs/metering/upstream.ts imports subgraphs/openvolt/provider.js: a subgraph never imports another subgraph',
+    ]);
+    expect(violations('subgraphs/metering/composite.ts', "import { PROVIDERS } from '../registry.js';")).toEqual([
+      'subgraphs/metering/composite.ts imports subgraphs/registry.js: a subgraph never imports the registry, which loads every subgraph',
+    ]);
+    expect(violations('subgraphs/metering/composite.ts', "import { METERING_SOURCES } from './sources.js';")).toEqual([]);
+  });
+
   it('refuses the gateway loading subgraph code at run time, but not a type or a test', () => {
     expect(violations('gateway/index.ts', "import { PROVIDERS } from '../subgraphs/registry.js';")).toHaveLength(1);
     expect(violations('gateway/plugins/limits.ts', "import { type A, type B } from '../../subgraphs/openvolt/schema.js';")).toEqual([]);

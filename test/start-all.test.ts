@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ephemeralPorts } from '../scripts/stack.js';
-import { PROVIDERS } from '../subgraphs/registry.js';
+import { COMPOSITES, PROVIDERS } from '../subgraphs/registry.js';
 import { ROOT, TSX } from './support/process.js';
 
 /** `npm start` as a person runs it: it prints every URL, serves, and Ctrl-C (SIGINT) stops it cleanly. */
@@ -49,10 +49,11 @@ describe('start-all', () => {
       child.kill('SIGINT');
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);
-      // A simulator and a subgraph per provider, the webhook receivers of those that have them, and the gateway.
+      // A simulator and a subgraph per provider, the webhook receivers of those that have them, the composites and the gateway.
       const receivers = PROVIDERS.filter(({ ports }) => ports.webhook !== undefined).length;
+      expect(output).toMatch(/metering\s+subgraph\s+http:\/\/127\.0\.0\.1:\d+\/graphql/);
       expect(output).toMatch(/openvolt-webhooks\s+webhooks\s+http:\/\/127\.0\.0\.1:\d+/);
-      expect(output).toContain(`stopping ${2 * PROVIDERS.length + receivers + 1} servers`);
+      expect(output).toContain(`stopping ${2 * PROVIDERS.length + receivers + COMPOSITES.length + 1} servers`);
       expect(output).toMatch(/"component":"shutdown".*"msg":"stopped"/);
       await expect(fetch(gatewayUrl!)).rejects.toThrow();
       // With nothing configured, every subgraph keeps its state in its own embedded store under DATA_DIR.

@@ -14,6 +14,8 @@ export interface ProviderFacts {
   /** `OPENVOLT` for openvolt. */
   prefix: string;
   ports: ProviderPorts;
+  /** Its MeteringPoint field with readings, for the metering composite (subgraphs/metering/sources.ts). */
+  meteringPointSeries?: { field: string; production: boolean };
   settings: SettingSpecs;
   simulatorSettings: SettingSpecs;
 }
@@ -28,6 +30,7 @@ export async function providerFacts(providers: readonly AnyProvider[]): Promise<
         label: descriptor.label,
         prefix: settingPrefix(descriptor),
         ports: descriptor.ports,
+        meteringPointSeries: descriptor.meteringPointSeries,
         settings: descriptor.settings as SettingSpecs,
         simulatorSettings: (await descriptor.simulator()).settings ?? {},
       }),

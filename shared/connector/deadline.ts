@@ -39,3 +39,13 @@ export function requestTimeout(header: string | undefined, maxMs: number): numbe
   const asked = Number(header);
   return asked >= 1 && asked <= maxMs ? asked : maxMs;
 }
+
+/**
+ * The time a server gives the server it calls (`X-Request-Timeout-Ms`): what is left, less a margin for
+ * the answer to travel back and be merged, so that a callee whose provider hangs answers (that
+ * provider's part null) before its caller gives up on it. The gateway gives it to every subgraph, the
+ * metering subgraph to the provider subgraphs it asks.
+ */
+export function timeToGive(leftMs: number): number {
+  return Math.max(1, Math.floor(leftMs - Math.min(1_000, leftMs / 5)));
+}

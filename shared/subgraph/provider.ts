@@ -70,6 +70,12 @@ export interface ProviderDescriptor<
    * provider: the mutation sets nothing for a meter the provider does not have); the provider's joins ask that lookup.
    */
   mapsMeteringPoints?: boolean;
+  /**
+   * The provider's field on MeteringPoint whose meter (or list of meters) has `consumption(range)`, and
+   * whether they also have `production(range)`: what the metering composite merges (its sources.ts is
+   * generated from this). Absent for a provider without readings.
+   */
+  meteringPointSeries?: { field: string; production: boolean };
   /** What one process holds (clients, inboxes) for the provider at `config.apiUrl`, and each request's context. */
   serve(config: Config & { apiUrl: string }, store: Store, options: ServeOptions): ProviderService<Context>;
   /** The provider's simulator, loaded only when it is started: a subgraph against the real API loads none of it. */

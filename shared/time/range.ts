@@ -24,8 +24,8 @@ export interface ResolvedRange {
 
 export type Refuse = (message: string, field: string, extra?: Record<string, unknown>) => never;
 
-/** Throws BAD_USER_INPUT naming the provider and the field; its message says what to change. */
-export function refusal(provider: ProviderName): Refuse {
+/** Throws BAD_USER_INPUT naming the provider (none for a merge of several) and the field; its message says what to change. */
+export function refusal(provider: ProviderName | undefined): Refuse {
   return (message, field, extra = {}) => {
     throw new BadUserInputError(message, { provider, field, ...extra });
   };
@@ -42,7 +42,7 @@ function isValidDate(value: unknown): value is Date {
  * and widens it to whole buckets of the requested resolution in the requested zone. Every refusal is a
  * BadUserInputError whose message says what to change, with `extensions.provider` and `.field` set.
  */
-export function resolveRange(range: ReadingRange, provider: ProviderName, native: Resolution): ResolvedRange {
+export function resolveRange(range: ReadingRange, provider: ProviderName | undefined, native: Resolution): ResolvedRange {
   // Annotated as a type (not just a return type) so TypeScript narrows after each `fail(...)` call.
   const fail: Refuse = refusal(provider);
   const { from, to } = range;

@@ -56,6 +56,7 @@ export const enerkey = defineProvider({
   provider: 'ENERKEY',
   label: 'EnerKey',
   ports: { subgraph: 4004, simulator: 4104 },
+  meteringPointSeries: { field: 'enerkeyMeters', production: false },
   settings: {
     ENERKEY_API_KEY: str({ default: '', desc: 'The API key EnerKey’s service desk gave your profile (required with ENERKEY_API_URL)' }),
     ENERKEY_API_KEY_SECONDARY: str({

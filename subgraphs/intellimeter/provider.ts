@@ -36,6 +36,7 @@ export const intellimeter = defineProvider({
   provider: 'INTELLIMETER',
   label: 'Intellimeter',
   ports: { subgraph: 4005, simulator: 4105 },
+  meteringPointSeries: { field: 'intellimeterPoints', production: false },
   settings: {
     INTELLIMETER_LOGIN: str({
       choices: ['key', 'password'],

@@ -46,6 +46,7 @@ export const openvolt = defineProvider({
   provider: 'OPENVOLT',
   label: 'Openvolt',
   ports: { subgraph: 4001, simulator: 4101, webhook: 4201 },
+  meteringPointSeries: { field: 'openvoltMeters', production: false },
   simulatorApiPath: OPENVOLT_API_BASE_PATH,
   settings: {
     OPENVOLT_API_KEY: str({ default: '', desc: 'Your key from Openvolt’s developer dashboard (required with OPENVOLT_API_URL)' }),

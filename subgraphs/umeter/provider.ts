@@ -33,6 +33,7 @@ export const umeter = defineProvider({
   provider: 'UMETER',
   label: 'UMeter',
   ports: { subgraph: 4003, simulator: 4103 },
+  meteringPointSeries: { field: 'umeterConnection', production: true },
   settings: {
     UMETER_AUTH_URL: optionalUrl({ default: '', desc: `The auth host (default ${UMETER_AUTH_HOST})` }),
     UMETER_MEASUREMENTS_URL: optionalUrl({ default: '', desc: `The measurements host (default ${UMETER_MEASUREMENTS_HOST})` }),

@@ -65,6 +65,7 @@ export function layoutViolations(edges: readonly ImportEdge[]): string[] {
     }
     const [importer, imported] = [subgraphOf(from), subgraphOf(to)];
     if (importer && imported && importer !== imported) broken('a subgraph never imports another subgraph');
+    if (importer && to === 'subgraphs/registry.js') broken('a subgraph never imports the registry, which loads every subgraph');
     if (top(from) === 'gateway' && !isTest(from) && !typeOnly && top(to) === 'subgraphs') {
       broken('the gateway loads no subgraph code at run time: it serves the supergraph');
     }

@@ -73,7 +73,11 @@ export async function gatewayOver(
   urls: Record<string, string> = {},
   options: Partial<GatewayOptions> = {},
 ): Promise<RunningServer & GatewayClient> {
-  const subgraphUrls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, { subgraph }]) => [name, `${subgraph.url}/graphql`]));
+  const servers = [
+    ...Object.entries(stack.subgraphs).map(([name, { subgraph }]) => [name, subgraph] as const),
+    ...Object.entries(stack.composites),
+  ];
+  const subgraphUrls = Object.fromEntries(servers.map(([name, server]) => [name, `${server.url}/graphql`]));
   const server = await startGateway({
     host: '127.0.0.1',
     port: 0,
