@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_METERING_POINTS } from '../shared/graph/metering-point.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
-import { describeErrors } from './support/operations.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { DAYS, meteringStack, providerPartsQuery } from './support/metering.js';
 
 /**
  * Portfolio totals (issue 24) through the gateway: the shared root `meteringPoints(ids)`, and
@@ -12,37 +11,11 @@ import { startStack, type TestStack } from './support/stack.js';
  */
 
 const { officeEan, schoolEan, testMpan } = SHARED_METERING_POINTS;
-/** 2 to 4 November 2026 by Dutch day. */
-const DAYS = { from: '2026-11-02T00:00:00+01:00', to: '2026-11-05T00:00:00+01:00', resolution: 'DAY', timeZone: 'Europe/Amsterdam' };
 /** A metering point id no provider knows. */
 const UNKNOWN = '871687199999999999';
-/** The simulators whose providers keep readings. */
-const READING_SIMULATORS = ['openvolt', 'umeter', 'enerkey', 'intellimeter'];
 
-let stack: TestStack;
-beforeAll(async () => {
-  // The history cache off: the call counts below compare two ways of asking the same past.
-  stack = await startStack({ HISTORY_CACHE_MAX_MB: '0' });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-afterEach(() => {
-  for (const name of READING_SIMULATORS) stack.simulator(name).setFaults({ errorRate: 0 });
-});
-
-async function ok<T = Record<string, any>>(document: string, variables?: Record<string, unknown>): Promise<T> {
-  const { data, errors } = await stack.query<T>(document, variables);
-  expect(describeErrors(errors)).toEqual([]);
-  return data;
-}
-
-/** Upstream calls each reading provider's simulator served while `work` ran. */
-async function upstreamCalls(work: () => Promise<unknown>): Promise<Record<string, number>> {
-  for (const name of READING_SIMULATORS) stack.simulator(name).reset();
-  await work();
-  return Object.fromEntries(READING_SIMULATORS.map((name) => [name, stack.simulator(name).stats().total]));
-}
+const metering = meteringStack();
+const { ok, upstreamCalls } = metering;
 
 const PORTFOLIO = /* GraphQL */ `
   query Portfolio($ids: [ID!]!, $range: ReadingRange!, $sources: [Provider!]) {
@@ -147,22 +120,7 @@ describe('meteringPointsConsumption', () => {
   it('asks each provider subgraph once for all the connections: no upstream call beyond their parts asked alone', async () => {
     const ids = [officeEan, schoolEan, testMpan];
     const portfolio = await upstreamCalls(() => ok(PORTFOLIO, { ids, range: DAYS }));
-    const alone = await upstreamCalls(() =>
-      ok(
-        `query Parts($range: ReadingRange!) {
-          office: meteringPoint(id: "${officeEan}") { ...Parts }
-          school: meteringPoint(id: "${schoolEan}") { ...Parts }
-          mpan: meteringPoint(id: "${testMpan}") { ...Parts }
-        }
-        fragment Parts on MeteringPoint {
-          openvoltMeters { consumption(range: $range) { total } }
-          umeterConnection { consumption(range: $range) { total } }
-          enerkeyMeters { consumption(range: $range) { total } }
-          intellimeterPoints { consumption(range: $range) { total } }
-        }`,
-        { range: DAYS },
-      ),
-    );
+    const alone = await upstreamCalls(() => ok(providerPartsQuery(ids), { range: DAYS }));
     expect(Object.values(portfolio).every((calls) => calls > 0)).toBe(true);
     expect(portfolio).toEqual(alone);
   });
@@ -171,8 +129,8 @@ describe('meteringPointsConsumption', () => {
     const withoutUmeter = (
       await ok(PORTFOLIO, { ids: [officeEan, schoolEan], range: DAYS, sources: ['OPENVOLT', 'ENERKEY', 'INTELLIMETER'] })
     ).meteringPointsConsumption;
-    stack.simulator('umeter').setFaults({ errorRate: 1 });
-    const { data, errors } = await stack.query(PORTFOLIO, { ids: [officeEan, schoolEan], range: DAYS });
+    metering.stack.simulator('umeter').setFaults({ errorRate: 1 });
+    const { data, errors } = await metering.stack.query(PORTFOLIO, { ids: [officeEan, schoolEan], range: DAYS });
     const portfolio = data.meteringPointsConsumption;
     expect(portfolio.partial).toBe(true);
     expect(portfolio.values).toEqual(withoutUmeter.values);
@@ -193,15 +151,15 @@ describe('meteringPointsConsumption', () => {
         [PORTFOLIO, { ids: tooMany, range: DAYS }],
         [`query ($ids: [ID!]!) { meteringPoints(ids: $ids) { id openvoltMeters { id } } }`, { ids: tooMany }],
       ] as const) {
-        const { errors } = await stack.query(document, variables);
+        const { errors } = await metering.stack.query(document, variables);
         expect(errors.map(({ extensions }) => [extensions?.code, extensions?.field])).toEqual([['BAD_USER_INPUT', 'ids']]);
         expect(errors[0]!.message).toContain(`at most ${MAX_METERING_POINTS}`);
       }
-      const none = await stack.query(PORTFOLIO, { ids: [], range: DAYS });
+      const none = await metering.stack.query(PORTFOLIO, { ids: [], range: DAYS });
       expect(none.errors.map(({ extensions }) => [extensions?.code, extensions?.field])).toEqual([['BAD_USER_INPUT', 'ids']]);
-      const backwards = await stack.query(PORTFOLIO, { ids: [officeEan], range: { ...DAYS, from: DAYS.to, to: DAYS.from } });
+      const backwards = await metering.stack.query(PORTFOLIO, { ids: [officeEan], range: { ...DAYS, from: DAYS.to, to: DAYS.from } });
       expect(backwards.errors.map(({ extensions }) => extensions?.code)).toEqual(['BAD_USER_INPUT']);
-      const volue = await stack.query(PORTFOLIO, { ids: [officeEan], range: DAYS, sources: ['VOLUE'] });
+      const volue = await metering.stack.query(PORTFOLIO, { ids: [officeEan], range: DAYS, sources: ['VOLUE'] });
       expect(volue.errors.map(({ extensions }) => [extensions?.code, extensions?.field])).toEqual([['BAD_USER_INPUT', 'sources']]);
     });
     expect(calls).toEqual({ openvolt: 0, umeter: 0, enerkey: 0, intellimeter: 0 });
