@@ -60,6 +60,8 @@ const LARGE_BY_DESIGN = new Set(['uploadOpenvoltDocument.input.contentBase64']);
 type Row = Record<string, unknown>;
 const QUERIES: Record<string, Row> = {
   meteringPoint: {},
+  meteringPoints: {},
+  meteringPointsConsumption: { range: { from: '2026-11-02T00:00:00Z', to: '2026-11-03T00:00:00Z', resolution: 'DAY' } },
   enerkeyFacilities: {},
   enerkeyFacility: {},
   enerkeyMeters: {},
@@ -160,6 +162,8 @@ const unknownIds = (argument: string, reason: string) =>
   );
 const ACCEPTED: Record<string, Record<string, string>> = {
   meteringPoint: unknownIds('id', 'a metering point id no provider knows is answered with empty lists (by design)'),
+  meteringPoints: unknownIds('ids.0', 'a metering point id no provider knows is answered with empty lists (by design)'),
+  meteringPointsConsumption: unknownIds('ids.0', 'a connection no provider knows is summed as MISSING buckets (by design)'),
   openvoltEvents: unknownIds('meterId', 'received events filtered by a meter no event named are an empty list (by design)'),
   volueMeterPointEligibility: {
     'meterPointId: unknown id': 'Volue answers any metering point id: one it does not cover is not eligible (by design)',

@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
-import { describeErrors } from './support/operations.js';
-import { startStack, type TestStack } from './support/stack.js';
+import { DAYS, meteringStack, providerPartsQuery } from './support/metering.js';
 
 /**
  * The metering composite (issue 24) through the gateway: one series per connection merged from the
@@ -11,37 +10,11 @@ import { startStack, type TestStack } from './support/stack.js';
  */
 
 const { officeEan, schoolEan, testMpan } = SHARED_METERING_POINTS;
-/** 2 to 4 November 2026 by Dutch day, and by hour. */
-const DAYS = { from: '2026-11-02T00:00:00+01:00', to: '2026-11-05T00:00:00+01:00', resolution: 'DAY', timeZone: 'Europe/Amsterdam' };
+/** 2 November 2026 by Dutch hour. */
 const HOURS = { ...DAYS, to: '2026-11-03T00:00:00+01:00', resolution: 'HOUR' };
-/** The simulators whose providers keep readings. */
-const READING_SIMULATORS = ['openvolt', 'umeter', 'enerkey', 'intellimeter'];
 
-let stack: TestStack;
-beforeAll(async () => {
-  // The history cache off: these tests compare upstream calls of two ways of asking the same past, and
-  // the cache would answer the second from the first.
-  stack = await startStack({ HISTORY_CACHE_MAX_MB: '0' });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-afterEach(() => {
-  for (const name of READING_SIMULATORS) stack.simulator(name).setFaults({ errorRate: 0 });
-});
-
-async function ok<T = Record<string, any>>(document: string, variables?: Record<string, unknown>): Promise<T> {
-  const { data, errors } = await stack.query<T>(document, variables);
-  expect(describeErrors(errors)).toEqual([]);
-  return data;
-}
-
-/** Upstream calls each reading provider's simulator served while `work` ran. */
-async function upstreamCalls(work: () => Promise<unknown>): Promise<Record<string, number>> {
-  for (const name of READING_SIMULATORS) stack.simulator(name).reset();
-  await work();
-  return Object.fromEntries(READING_SIMULATORS.map((name) => [name, stack.simulator(name).stats().total]));
-}
+const metering = meteringStack();
+const { ok, upstreamCalls } = metering;
 
 const MERGED = /* GraphQL */ `
   query Merged($id: ID!, $range: ReadingRange!, $sources: [Provider!], $policy: MergePolicy) {
@@ -125,30 +98,16 @@ describe('MeteringPoint.consumption', () => {
         { range: DAYS },
       ),
     );
-    const alone = await upstreamCalls(() =>
-      ok(
-        `query Parts($range: ReadingRange!) {
-        office: meteringPoint(id: "${officeEan}") { ...Parts }
-        school: meteringPoint(id: "${schoolEan}") { ...Parts }
-      }
-      fragment Parts on MeteringPoint {
-        openvoltMeters { consumption(range: $range) { total } }
-        umeterConnection { consumption(range: $range) { total } }
-        enerkeyMeters { consumption(range: $range) { total } }
-        intellimeterPoints { consumption(range: $range) { total } }
-      }`,
-        { range: DAYS },
-      ),
-    );
+    const alone = await upstreamCalls(() => ok(providerPartsQuery([officeEan, schoolEan]), { range: DAYS }));
     expect(Object.values(merged).every((calls) => calls > 0)).toBe(true);
     expect(merged).toEqual(alone);
   });
 
   it('refuses bad input with BAD_USER_INPUT before any upstream call', async () => {
     const calls = await upstreamCalls(async () => {
-      const backwards = await stack.query(MERGED, { id: officeEan, range: { ...DAYS, from: DAYS.to, to: DAYS.from } });
+      const backwards = await metering.stack.query(MERGED, { id: officeEan, range: { ...DAYS, from: DAYS.to, to: DAYS.from } });
       expect(backwards.errors.map(({ extensions }) => extensions?.code)).toEqual(['BAD_USER_INPUT']);
-      const volue = await stack.query(MERGED, { id: officeEan, range: DAYS, sources: ['VOLUE'] });
+      const volue = await metering.stack.query(MERGED, { id: officeEan, range: DAYS, sources: ['VOLUE'] });
       expect(volue.errors.map(({ extensions }) => [extensions?.code, extensions?.field])).toEqual([['BAD_USER_INPUT', 'sources']]);
     });
     expect(calls).toEqual({ openvolt: 0, umeter: 0, enerkey: 0, intellimeter: 0 });
@@ -164,8 +123,8 @@ describe('MeteringPoint.consumption', () => {
 
   it('merges the others when one provider fails: flagged, with the provider’s coded error at the field, never blank', async () => {
     const healthy = await ok(MERGED, { id: officeEan, range: DAYS, sources: ['OPENVOLT'] });
-    stack.simulator('umeter').setFaults({ errorRate: 1 });
-    const { data, errors } = await stack.query(MERGED, { id: officeEan, range: DAYS });
+    metering.stack.simulator('umeter').setFaults({ errorRate: 1 });
+    const { data, errors } = await metering.stack.query(MERGED, { id: officeEan, range: DAYS });
     const series = data.meteringPoint.consumption;
     expect(series.partial).toBe(true);
     expect(series.values).toEqual(healthy.meteringPoint.consumption.values);
@@ -262,7 +221,7 @@ describe('MeteringPoint.discrepancies', () => {
   });
 
   it('refuses a negative tolerance', async () => {
-    const { errors } = await stack.query(REPORT, { id: officeEan, range: HOURS, tolerance: { relative: -0.1 } });
+    const { errors } = await metering.stack.query(REPORT, { id: officeEan, range: HOURS, tolerance: { relative: -0.1 } });
     expect(errors.map(({ extensions }) => [extensions?.code, extensions?.field])).toEqual([['BAD_USER_INPUT', 'tolerance.relative']]);
   });
 });

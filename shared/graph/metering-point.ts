@@ -20,7 +20,27 @@ export class MeteringPoint {
   }
 }
 
-/** `meteringPoint(id)`, the one root field shared by every subgraph. */
+/**
+ * How many metering points one request may name (`meteringPoints(ids)`, the metering composite's
+ * portfolio totals): every one of them is a part of each provider's batched call, so the list is bounded.
+ */
+export const MAX_METERING_POINTS = 100;
+
+/**
+ * The ids of a list of metering points, checked before any upstream call: at most MAX_METERING_POINTS,
+ * none empty; trimmed, and duplicates collapsed to their first place (a connection named twice is one
+ * connection, and summed twice it would be counted twice).
+ */
+export function meteringPointIds(ids: readonly string[], field: string): string[] {
+  if (ids.length > MAX_METERING_POINTS) {
+    throw new BadUserInputError(`${field} names at most ${MAX_METERING_POINTS} metering points (got ${ids.length}).`, { field });
+  }
+  const trimmed = ids.map((id) => id.trim());
+  if (trimmed.some((id) => !id)) throw new BadUserInputError(`${field} must not contain an empty metering point id.`, { field });
+  return [...new Set(trimmed)];
+}
+
+/** The roots shared by every subgraph: `meteringPoint(id)` and `meteringPoints(ids)`, answered identically by each. */
 @Resolver(() => MeteringPoint)
 export class MeteringPointRootResolver {
   @Query(() => MeteringPoint, {
@@ -33,6 +53,17 @@ export class MeteringPointRootResolver {
     const trimmed = id.trim();
     if (!trimmed) throw new BadUserInputError('meteringPoint(id) needs a non-empty metering point id.', { field: 'id' });
     return new MeteringPoint(trimmed);
+  }
+
+  @Query(() => [MeteringPoint], {
+    nullable: true,
+    description: `Several metering points at once, as \`meteringPoint(id)\` gives each: in the order given, a repeated id answered once (at its first place). At most ${MAX_METERING_POINTS} ids, else BAD_USER_INPUT before any provider is asked. Any subgraph can answer this root.`,
+  })
+  @Directive('@shareable')
+  meteringPoints(
+    @Arg('ids', () => [ID], { description: `The national metering point identifiers, at most ${MAX_METERING_POINTS}.` }) ids: string[],
+  ): MeteringPoint[] {
+    return meteringPointIds(ids, 'ids').map((id) => new MeteringPoint(id));
   }
 }
 

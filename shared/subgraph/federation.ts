@@ -36,7 +36,7 @@ ${ROLE_DIRECTIVE_DEFINITION}`;
  */
 export const ROOT_TYPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Query:
-    'Everything a client can read. Each provider’s root fields carry its name (`openvoltMeter`, `volueUser`, …); `meteringPoint(id)` is the one shared root, joining what every provider knows about one physical connection. ' +
+    'Everything a client can read. Each provider’s root fields carry its name (`openvoltMeter`, `volueUser`, …); `meteringPoint(id)` and `meteringPoints(ids)` are the shared roots, joining what every provider knows about a physical connection. ' +
     'Partial answers: every field whose value needs a provider call or a subgraph is nullable, so a failing provider, meter or subgraph nulls only its own part and the rest arrives. Each such null comes with an error whose `path` points at it and whose `extensions` carry `code` and `provider` (`subgraph` when a whole subgraph is unreachable).',
   Mutation:
     'Changes made at a provider: creating, registering, updating and deleting its entities. Each mutation is one call to that provider’s API and is never retried automatically, so a failed write is reported, not repeated. ' +

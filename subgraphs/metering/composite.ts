@@ -6,7 +6,7 @@ import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../
 import { PROVIDER_NAMES, type ProviderName } from '../../shared/graph/provider-names.js';
 import type { GraphQLSchema } from 'graphql';
 import { PartialErrors, partialErrorsPlugin } from './partial-errors.js';
-import { MeteringPointMergeResolver, type MeteringContext } from './resolvers.js';
+import { MeteringPointMergeResolver, PortfolioResolver, type MeteringContext } from './resolvers.js';
 import { METERING_SOURCES } from './sources.js';
 import { ProviderSubgraphs } from './upstream.js';
 
@@ -43,7 +43,7 @@ export const metering: CompositeDescriptor = defineComposite({
   settings,
   schema: () =>
     (schema ??= buildFederatedSchema({
-      resolvers: [MeteringPointRootResolver, MeteringPointMergeResolver],
+      resolvers: [MeteringPointRootResolver, MeteringPointMergeResolver, PortfolioResolver],
       referenceResolvers: { MeteringPoint: resolveMeteringPointReference },
     })),
   async start(env, options = {}) {

@@ -1,5 +1,7 @@
 import type { ProviderName } from '../../shared/graph/provider-names.js';
-import { ReadingQuality } from '../../shared/time/index.js';
+import { ReadingQuality, type TimeSeriesResult } from '../../shared/time/index.js';
+import type { ResolvedRange } from '../../shared/time/range.js';
+import { resample } from '../../shared/time/resample.js';
 
 /**
  * How one connection's series from several providers become one (issue 24): pure, bucket by bucket, over
@@ -134,4 +136,20 @@ export function sourceOrder(
   if (asked) return [...new Set(asked)].filter((provider) => available.includes(provider));
   const ranked = priority.filter((provider) => available.includes(provider));
   return [...ranked, ...available.filter((provider) => !ranked.includes(provider))];
+}
+
+/** Buckets already cut to the grid, as a series built by the kit's resampler: its totals, counts and compact form are the kit's. */
+export function bucketSeries(
+  range: ResolvedRange,
+  boundaries: readonly number[],
+  buckets: readonly BucketValue[],
+  nowMs: number,
+): TimeSeriesResult {
+  const intervals = buckets.map(({ value, quality }, index) => ({
+    startMs: boundaries[index]!,
+    endMs: boundaries[index + 1]!,
+    value,
+    quality,
+  }));
+  return resample(range, boundaries, range.resolution, intervals, range.unit, nowMs);
 }

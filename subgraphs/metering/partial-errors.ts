@@ -12,8 +12,12 @@ import { withRequestId } from '../../shared/observability/graphql-requests.js';
 export class PartialErrors {
   private readonly errors: GraphQLFormattedError[] = [];
 
+  /** An error already reported at the same path is not repeated (a portfolio reports each connection's failures at one field). */
   report(error: GridgraphError, path: ReadonlyArray<string | number>): void {
-    this.errors.push({ message: error.message, path, extensions: { ...error.extensions } });
+    const known = this.errors.some(
+      (each) => each.message === error.message && each.extensions?.code === error.code && String(each.path) === String(path),
+    );
+    if (!known) this.errors.push({ message: error.message, path, extensions: { ...error.extensions } });
   }
 
   get reported(): readonly GraphQLFormattedError[] {

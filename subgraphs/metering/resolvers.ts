@@ -1,16 +1,25 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, UpstreamUnavailableError, type GridgraphError } from '../../shared/graph/errors.js';
 import { MeteringPoint, Provider } from '../../shared/graph/index.js';
+import { MAX_METERING_POINTS, meteringPointIds } from '../../shared/graph/metering-point.js';
 import { PROVIDER_LABELS, type ProviderName } from '../../shared/graph/provider-names.js';
 import { BucketGrid } from '../../shared/time/buckets.js';
-import { ReadingQuality, ReadingRange, Resolution, type TimeSeriesResult } from '../../shared/time/index.js';
+import { ReadingQuality, ReadingRange, Resolution } from '../../shared/time/index.js';
 import { resolveRange, type ResolvedRange } from '../../shared/time/range.js';
-import { resample } from '../../shared/time/resample.js';
 import { EnergySum, roundEnergy } from '../../shared/time/units.js';
-import { MergePolicy, disagreements, mergeSeries, sourceOrder, type BucketValue, type SourceSeries } from './merge.js';
+import { MergePolicy, bucketSeries, disagreements, mergeSeries, sourceOrder, type BucketValue, type SourceSeries } from './merge.js';
 import type { PartialErrors } from './partial-errors.js';
-import { ContributionStatus, DiscrepancyReport, DiscrepancyTolerance, MergedTimeSeries, SeriesContribution } from './schema.js';
+import { portfolioSeries } from './portfolio.js';
+import {
+  ContributionStatus,
+  DiscrepancyReport,
+  DiscrepancyTolerance,
+  MergedTimeSeries,
+  PortfolioConnection,
+  PortfolioTimeSeries,
+  SeriesContribution,
+} from './schema.js';
 import type { MeteringSource, ProviderPart, RequestParts, SeriesKind } from './upstream.js';
 
 export interface MeteringContext {
@@ -114,6 +123,54 @@ export class MeteringPointMergeResolver {
       })),
       totals: gathered.contributions,
       partial: gathered.partial,
+    });
+  }
+}
+
+@Resolver()
+export class PortfolioResolver {
+  @Query(() => PortfolioTimeSeries, {
+    nullable: true,
+    description: `Energy consumed by a set of connections (a portfolio) over the range: each connection merged as \`MeteringPoint.consumption\` does, then summed bucket by bucket into one series and total. A bucket is MISSING when any connection's is (see \`readings\`). Each provider subgraph is asked once for all the connections. A provider failing for a connection leaves it merged from the others (\`partial\`), with the provider's coded error in \`errors\`. At most ${MAX_METERING_POINTS} ids, else BAD_USER_INPUT before any provider is asked.`,
+  })
+  async meteringPointsConsumption(
+    @Arg('ids', () => [ID], {
+      description: `The connections' national metering point ids, at most ${MAX_METERING_POINTS}; a repeated id counts once.`,
+    })
+    ids: string[],
+    @Arg('range', () => ReadingRange, { description: 'The window, resolution, unit and time zone: one bucket grid for every connection.' })
+    range: ReadingRange,
+    @Arg('sources', () => [Provider], sourcesArg) sources: ProviderName[] | null | undefined,
+    @Arg('policy', () => MergePolicy, policyArg) policy: MergePolicy,
+    @Ctx() context: MeteringContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<PortfolioTimeSeries> {
+    const points = meteringPointIds(ids, 'ids');
+    if (points.length === 0) throw new BadUserInputError('ids must name at least one metering point.', { field: 'ids' });
+    // Every connection's parts are asked in the same tick: the loaders make them one call per provider subgraph.
+    const gathered = await Promise.all(points.map((id) => gather(context, info, id, range, sources ?? undefined, 'consumption')));
+    const nowMs = context.now();
+    const connections = gathered.map((each, index) =>
+      Object.assign(new PortfolioConnection(), { meteringPoint: new MeteringPoint(points[index]!), series: merged(each, policy, nowMs) }),
+    );
+    const { range: resolved, boundaries } = gathered[0]!;
+    const built = portfolioSeries(
+      resolved,
+      boundaries,
+      connections.map(({ series }) => series.readings),
+      nowMs,
+    );
+    return Object.assign(new PortfolioTimeSeries(), {
+      ...rangeFacts(resolved),
+      total: built.total,
+      count: built.count,
+      missing: built.missing,
+      readings: built.readings,
+      values: built.values,
+      starts: built.starts,
+      policy,
+      connections,
+      partial: gathered.some(({ partial }) => partial),
     });
   }
 }
@@ -243,13 +300,7 @@ function contribution(provider: ProviderName, outcome: Outcome): SeriesContribut
 /** The merged series, built by the kit's resampler from the merged buckets: its totals, counts and compact form are the kit's. */
 function merged({ range, boundaries, series, contributions, partial }: Gathered, policy: MergePolicy, nowMs: number): MergedTimeSeries {
   const { buckets, filled } = mergeSeries(series, boundaries.length - 1, policy);
-  const intervals = buckets.map(({ value, quality }, index) => ({
-    startMs: boundaries[index]!,
-    endMs: boundaries[index + 1]!,
-    value,
-    quality,
-  }));
-  const built: TimeSeriesResult = resample(range, boundaries, range.resolution, intervals, range.unit, nowMs);
+  const built = bucketSeries(range, boundaries, buckets, nowMs);
   const sources = built.readings.map((reading, index) => (reading.quality === ReadingQuality.MISSING ? null : buckets[index]!.source));
   for (const each of contributions) each.chosen = sources.filter((source) => source === each.provider).length;
   return Object.assign(new MergedTimeSeries(), {

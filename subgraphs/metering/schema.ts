@@ -1,8 +1,8 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Provider } from '../../shared/graph/index.js';
+import { MeteringPoint, Provider } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/graph/provider-names.js';
-import { EnergyUnit, ReadingQuality, Resolution } from '../../shared/time/index.js';
+import { EnergyUnit, Reading, ReadingQuality, Resolution } from '../../shared/time/index.js';
 import { TimeZoneScalar } from '../../shared/time/time-zone-scalar.js';
 import { MergePolicy } from './merge.js';
 
@@ -91,7 +91,7 @@ export class SeriesContribution {
 
 /** The bucket grid a merged answer is cut in: the asked range, widened to whole buckets. */
 @ObjectType()
-abstract class BucketWindow {
+export abstract class BucketWindow {
   @Field(() => Resolution, { description: 'Length of each bucket, as asked.' })
   resolution: Resolution;
 
@@ -203,5 +203,55 @@ export class DiscrepancyReport extends BucketWindow {
   totals: SeriesContribution[];
 
   @Field(() => Boolean, { description: 'True when a provider that knows this metering point failed: compared without it.' })
+  partial: boolean;
+}
+
+@ObjectType('PortfolioConnection', { description: 'One connection of a portfolio total, with its own merged series.' })
+export class PortfolioConnection {
+  @Field(() => MeteringPoint, { description: 'The connection: everything every provider knows about it is reachable from here.' })
+  meteringPoint: MeteringPoint;
+
+  @Field(() => MergedTimeSeries, {
+    description: 'Its series merged from every provider that knows it (as `MeteringPoint.consumption`): what the portfolio adds up.',
+  })
+  series: MergedTimeSeries;
+}
+
+@ObjectType('PortfolioTimeSeries', {
+  description:
+    'One series for a set of connections: their merged series summed bucket by bucket in the asked zone, built by the time-series kit (the same buckets, totals and compact form as TimeSeries).',
+})
+export class PortfolioTimeSeries extends BucketWindow {
+  @Field(() => Float, { description: 'Sum of the buckets that are not MISSING.' })
+  total: number;
+
+  @Field(() => Int, { description: 'Number of buckets.' })
+  count: number;
+
+  @Field(() => Int, { description: 'Buckets that are MISSING because some connection has no value for them.' })
+  missing: number;
+
+  @Field(() => [Reading], {
+    description:
+      'One reading per bucket, in time order. A bucket is complete only when every connection’s is: MISSING (value null) when any connection’s bucket is MISSING, for the sum of the others is not the portfolio’s energy; else ESTIMATED when any connection’s value is; else MEASURED.',
+  })
+  readings: Reading[];
+
+  @Field(() => [Float], { nullable: 'items', description: 'The compact form: the readings’ values in order, null where MISSING.' })
+  values: Array<number | null>;
+
+  @Field(() => [DateTimeResolver], { description: 'The compact form’s time axis: starts[i] is where the bucket of values[i] starts.' })
+  starts: Date[];
+
+  @Field(() => MergePolicy, { description: 'The policy each connection’s buckets were merged under.' })
+  policy: MergePolicy;
+
+  @Field(() => [PortfolioConnection], { description: 'Each connection, in the order asked (a repeated id once), with its merged series.' })
+  connections: PortfolioConnection[];
+
+  @Field(() => Boolean, {
+    description:
+      'True when a provider failed for some connection: that connection is merged from the others (see its `series.contributions`).',
+  })
   partial: boolean;
 }
