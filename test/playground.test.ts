@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { buildSchema, parse, visit, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUPERGRAPH_PATH } from '../gateway/supergraph.js';
-import { PROVIDERS } from '../subgraphs/registry.js';
+import { SUPERGRAPH_PATH, readOwnership } from '../gateway/supergraph.js';
+import { COMPOSITES, PROVIDERS } from '../subgraphs/registry.js';
 import { ExampleFormatError, loadExamples, parseExample } from '../gateway/playground/examples.js';
 import { describeErrors, runOperation } from './support/operations.js';
 import { startStack, type TestStack } from './support/stack.js';
@@ -39,16 +39,31 @@ describe('example operations', () => {
     const week = EXAMPLES.find((example) => example.file === 'openvolt-meter-week-by-day.graphql');
     expect(week?.variables).toMatchObject({ range: { resolution: 'DAY', timeZone: 'Europe/London' } });
 
-    // Each provider contributes one field to MeteringPoint (besides deprecated ones); the example must ask for all of them.
-    const meteringPoint = buildSchema(await readFile(SUPERGRAPH_PATH, 'utf8')).getType('MeteringPoint') as GraphQLObjectType;
+    // Each provider contributes one field to MeteringPoint (besides deprecated ones and the composites'
+    // merged fields); the example must ask for all of them.
+    const supergraph = await readFile(SUPERGRAPH_PATH, 'utf8');
+    const ownership = readOwnership(supergraph);
+    const composites = new Set(COMPOSITES.map(({ name }) => name));
+    const meteringPoint = buildSchema(supergraph).getType('MeteringPoint') as GraphQLObjectType;
     const providerFields = Object.values(meteringPoint.getFields())
       .filter((field) => field.name !== 'id' && !field.deprecationReason)
+      .filter((field) => ![...ownership.fieldOwners('MeteringPoint', field.name)].every((owner) => composites.has(owner)))
       .map((field) => field.name);
     const everyProvider = EXAMPLES.find((example) => example.file === 'all-providers-metering-point.graphql')!;
     const asked = new Set<string>();
     visit(parse(everyProvider.query), { Field: (node) => void asked.add(node.name.value) });
     expect(providerFields.length).toBe(PROVIDERS.length);
     expect(providerFields.filter((name) => !asked.has(name))).toEqual([]);
+  });
+
+  it('shows one metering point merged: a gap filled from the provider that had it, and a disagreement with both values', async () => {
+    const merged = EXAMPLES.find((example) => example.file === 'metering-point-merged-week.graphql')!;
+    const { data } = await runOperation(stack, merged.query, merged.variables);
+    const { consumption, discrepancies } = (data as { meteringPoint: Record<string, any> }).meteringPoint;
+    expect(consumption.filled).toBeGreaterThan(0);
+    expect(consumption.readings.some(({ source }: { source: string }) => source === 'UMETER')).toBe(true);
+    expect(discrepancies.buckets.length).toBeGreaterThan(0);
+    for (const bucket of discrepancies.buckets) expect(bucket.values).toHaveLength(2);
   });
 });
 
