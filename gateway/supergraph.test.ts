@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../subgraphs/registry.js';
+import { COMPOSITES, PROVIDERS } from '../subgraphs/registry.js';
 import { SUPERGRAPH_PATH, readSupergraph, subgraphsOf } from './supergraph.js';
 
 /** The subgraph list, read from the committed supergraph with federation's parser. */
@@ -9,7 +9,7 @@ const sdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
 
 describe('subgraphsOf', () => {
   it('names every subgraph of the registry with the URL compose gave it, in the supergraph’s order', () => {
-    const expected = PROVIDERS.map(({ name, ports }) => ({ name, url: `http://localhost:${ports.subgraph}/graphql` }));
+    const expected = [...PROVIDERS, ...COMPOSITES].map(({ name, ports }) => ({ name, url: `http://localhost:${ports.subgraph}/graphql` }));
     expect(subgraphsOf(sdl)).toEqual(expected.sort((a, b) => a.name.localeCompare(b.name)));
   });
 

@@ -174,7 +174,7 @@ describe('the Dockerfile', () => {
   it('starts every role with a file the build produces', () => {
     const [shell, , script] = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(image)![1]!) as string[];
     expect(shell).toBe('/bin/sh');
-    const arms = [...script!.matchAll(/([\w|]+)\) exec node "?(dist\/[^"\s;]+)"?/g)].map(([, roles, entry]) => ({
+    const arms = [...script!.matchAll(/([\w|]+)\) exec node (?:--\S+ )*"?(dist\/[^"\s;]+)"?/g)].map(([, roles, entry]) => ({
       roles: roles!.split('|'),
       entry: entry!,
     }));

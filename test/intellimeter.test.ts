@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IntellimeterClient } from '../subgraphs/intellimeter/client.js';
 import type { IntellimeterSimulator } from '../subgraphs/intellimeter/simulator/index.js';
 import { SHARED_METERING_POINTS } from '../shared/simulator/index.js';
+import { seedPoints } from '../subgraphs/intellimeter/simulator/seed.js';
 import { OPEN_WITH_ADMIN, startStack, type TestStack } from './support/stack.js';
 
 /** The Intellimeter subgraph as a user sees it: through the gateway, against the simulator. */
@@ -414,8 +415,8 @@ describe('readings', () => {
     const FALL_BACK = { from: '2026-11-01T00:00:00-04:00', to: '2026-11-02T00:00:00-05:00', timeZone: 'America/Toronto' };
     const { data, errors } = await query(
       gql`
-        query FallBack($fine: ReadingRange!, $day: ReadingRange!) {
-          intellimeterPoints {
+        query FallBack($fine: ReadingRange!, $day: ReadingRange!, $points: Int!) {
+          intellimeterPoints(first: $points) {
             nodes {
               name
               fine: consumption(range: $fine) {
@@ -440,7 +441,8 @@ describe('readings', () => {
           }
         }
       `,
-      { fine: { ...FALL_BACK, resolution: 'FIVE_MINUTES' }, day: { ...FALL_BACK, resolution: 'DAY' } },
+      // Every seeded point, asked for by number: the readings cap counts a list without `first` as 20.
+      { fine: { ...FALL_BACK, resolution: 'FIVE_MINUTES' }, day: { ...FALL_BACK, resolution: 'DAY' }, points: seedPoints().length },
     );
     expect(errors).toEqual([]);
     for (const node of data.intellimeterPoints.nodes as Array<Record<string, any>>) {

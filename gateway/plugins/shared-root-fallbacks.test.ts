@@ -12,12 +12,14 @@ const normalized = (query: string) => print(parse(query));
 
 describe('supergraph ownership', () => {
   it('names the subgraphs in the supergraph’s order', () => {
-    expect(ownership.subgraphs).toEqual(['enerkey', 'intellimeter', 'openvolt', 'umeter', 'volue']);
+    expect(ownership.subgraphs).toEqual(['enerkey', 'intellimeter', 'metering', 'openvolt', 'umeter', 'volue']);
   });
 
   it('gives a shared field every subgraph of its type, a contributed field only its contributor', () => {
-    expect(owners('Query', 'meteringPoint')).toEqual(['enerkey', 'intellimeter', 'openvolt', 'umeter', 'volue']);
-    expect(owners('MeteringPoint', 'id')).toEqual(['enerkey', 'intellimeter', 'openvolt', 'umeter', 'volue']);
+    // The composite (metering) resolves the shared root and key too, beside the five providers.
+    expect(owners('Query', 'meteringPoint')).toEqual(['enerkey', 'intellimeter', 'metering', 'openvolt', 'umeter', 'volue']);
+    expect(owners('MeteringPoint', 'id')).toEqual(['enerkey', 'intellimeter', 'metering', 'openvolt', 'umeter', 'volue']);
+    expect(owners('MeteringPoint', 'consumption')).toEqual(['metering']);
     expect(owners('MeteringPoint', 'umeterConnection')).toEqual(['umeter']);
     expect(owners('Query', 'openvoltMeters')).toEqual(['openvolt']);
     expect(owners('OpenvoltMeter', 'consumption')).toEqual(['openvolt']);
@@ -37,7 +39,7 @@ describe('shared-root failover', () => {
     }`;
     const [first, ...others] = sharedRootFallbacks(ownership, 'enerkey', fetch, { id: '871687120000000011', range: {} });
     expect(first!.subgraph).toBe('intellimeter');
-    expect(others.map((each) => each.subgraph)).toEqual(['openvolt', 'umeter', 'volue']);
+    expect(others.map((each) => each.subgraph)).toEqual(['metering', 'openvolt', 'umeter', 'volue']);
     expect(first!.query).toBe(normalized('query Q__enerkey__0($id: ID!) { meteringPoint(id: $id) { id } }'));
     expect(first!.variables).toEqual({ id: '871687120000000011' });
 
