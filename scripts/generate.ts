@@ -44,6 +44,7 @@ export interface GeneratedFile {
 export async function generatedFiles(): Promise<GeneratedFile[]> {
   const providers = await providerFacts(PROVIDERS);
   const gatewayPort = GATEWAY_SETTINGS.GATEWAY_PORT.default!;
+  const composites = COMPOSITES.map(({ name, ports }) => ({ name, port: ports.subgraph }));
   const common = {
     servers: { ...SERVER_SETTINGS, ...LOG_SETTINGS, ...TRACING_SETTINGS, ...WEBHOOK_SETTINGS },
     gateway: GATEWAY_SETTINGS,
@@ -60,9 +61,9 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
     await formatted(GENERATED.providerNames, renderProviderNames(providers)),
     {
       path: GENERATED.dockerfile,
-      content: renderDockerfile(await readFile(join(ROOT, GENERATED.dockerfile), 'utf8'), providers, gatewayPort),
+      content: renderDockerfile(await readFile(join(ROOT, GENERATED.dockerfile), 'utf8'), providers, composites, gatewayPort),
     },
-    await formatted(GENERATED.dockerCompose, renderDockerCompose(providers, gatewayPort)),
+    await formatted(GENERATED.dockerCompose, renderDockerCompose(providers, composites, gatewayPort)),
     { path: GENERATED.envExample, content: renderEnvExample(providers, common) },
     await formatted(GENERATED.meteringSources, renderMeteringSources(providers)),
   ];

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../subgraphs/registry.js';
+import { COMPOSITES, PROVIDERS } from '../subgraphs/registry.js';
 import { ROOT, TSX } from './support/process.js';
 import { subgraphUrlSetting } from '../gateway/config.js';
 import { unusedPort } from './support/ports.js';
@@ -178,7 +178,7 @@ describe('the Dockerfile', () => {
       roles: roles!.split('|'),
       entry: entry!,
     }));
-    expect(arms.map(({ roles }) => roles)).toEqual([['gateway'], PROVIDERS.map((module) => module.name), ['all']]);
+    expect(arms.map(({ roles }) => roles)).toEqual([['gateway'], [...PROVIDERS, ...COMPOSITES].map((module) => module.name), ['all']]);
     for (const { roles, entry } of arms) {
       for (const role of roles) expect(existsSync(join(app, entry.replace('$role', role))), `${role}: ${entry}`).toBe(true);
     }

@@ -923,7 +923,7 @@ describe('provisioning', () => {
           name: 'Acme HQ',
           properties: [{ name: 'GrossArea', value: '1500', unit: 'm2' }],
           meters: [
-            { externalMeterId: 'acme-hq-el', name: 'Electricity', quantityId: 1, meteringPointId: '871687120000000042' },
+            { externalMeterId: 'acme-hq-el', name: 'Electricity', quantityId: 1, meteringPointId: '871687120000000097' },
             { externalMeterId: 'acme-hq-dh', name: 'Heating', quantityId: 3 },
           ],
         },

@@ -108,7 +108,7 @@ describe('one query over every meter of every provider', () => {
       umeter: data.umeterCustomer.connections.length,
       enerkey: data.enerkeyMeters.nodes.length,
       intellimeter: intellimeterPoints,
-    }).toEqual({ openvolt: 53, volue: 4, umeter: 3, enerkey: 11, intellimeter: 4 });
+    }).toEqual({ openvolt: 54, volue: 4, umeter: 4, enerkey: 11, intellimeter: 4 });
     expect(data.openvoltMeters.nodes.every((node) => node.consumption.total >= 0)).toBe(true);
     expect(data.intellimeterPoints.nodes.every((node) => node.consumption.total > 0)).toBe(true);
 
@@ -118,7 +118,7 @@ describe('one query over every meter of every provider', () => {
 
     expect(counter.calls()).toEqual({
       openvolt: {
-        // One page lists every meter (page_size 100 ≥ 53).
+        // One page lists every meter (page_size 100 ≥ 54).
         'GET /v1/meters': 1,
         // Openvolt serves interval data for one meter per call (meter_id), so N meters are N calls, each
         // covering the whole week (hh data: up to 62 days a call). No per-meter GET /v1/meters/{id}.
@@ -159,7 +159,7 @@ describe('one query over every meter of every provider', () => {
 });
 
 describe('gateway → subgraph: a list of N entities', () => {
-  /** Openvolt's 53 meters, then each one's metering point at the four other providers, with readings. */
+  /** Openvolt's 54 meters, then each one's metering point at the four other providers, with readings. */
   const JOIN_FROM_EVERY_OPENVOLT_METER = /* GraphQL */ `
     query JoinFromOpenvolt($range: ReadingRange!) {
       openvoltMeters(first: 100) {
@@ -202,15 +202,15 @@ describe('gateway → subgraph: a list of N entities', () => {
     }>(JOIN_FROM_EVERY_OPENVOLT_METER, { range: OTHER_WEEK });
     expect(errors ?? []).toEqual([]);
     const nodes = data.openvoltMeters.nodes;
-    expect(nodes).toHaveLength(53);
-    // The seed's SolarEdge meter measures no metering point (unmapped); the other 52 are on 51 (9999999999999 twice).
+    expect(nodes).toHaveLength(54);
+    // The seed's SolarEdge meter measures no metering point (unmapped); the other 53 are on 52 (9999999999999 twice).
     const points = nodes.flatMap((node) => (node.meteringPoint ? [node.meteringPoint] : []));
-    expect(points).toHaveLength(52);
-    expect(new Set(points.map((point) => point.id)).size).toBe(51);
-    expect(points.filter((point) => point.umeterConnection !== null)).toHaveLength(2);
+    expect(points).toHaveLength(53);
+    expect(new Set(points.map((point) => point.id)).size).toBe(52);
+    expect(points.filter((point) => point.umeterConnection !== null)).toHaveLength(3);
 
     // Step 1: Openvolt's root field. Step 2: one _entities request to each of the four other
-    // subgraphs, carrying all 52 metering points at once (not 52 requests).
+    // subgraphs, carrying all 53 metering points at once (not 53 requests).
     const shape = Object.fromEntries(
       Object.entries(counting.posts).map(([name, posts]) => [
         name,
@@ -219,22 +219,22 @@ describe('gateway → subgraph: a list of N entities', () => {
     );
     expect(shape).toEqual({
       openvolt: ['root'],
-      volue: ['_entities × 52'],
-      umeter: ['_entities × 52'],
-      enerkey: ['_entities × 52'],
-      intellimeter: ['_entities × 52'],
+      volue: ['_entities × 53'],
+      umeter: ['_entities × 53'],
+      enerkey: ['_entities × 53'],
+      intellimeter: ['_entities × 53'],
     });
 
-    // Each subgraph resolves its 52 references in one loader batch: the same fewest calls as one lookup.
+    // Each subgraph resolves its 53 references in one loader batch: the same fewest calls as one lookup.
     expect(counter.calls()).toEqual({
       openvolt: { 'GET /v1/meters': 1 },
-      // All users and their locations, once for all 51 metering points.
+      // All users and their locations, once for all 52 metering points.
       volue: { 'GET /energy-coordination/v1/users': 1, 'GET /energy-coordination/v1/users/:userId/locations': 3 },
-      // The customer document once, and one month call for the connections found (two EANs).
+      // The customer document once, and one month call for the connections found (three EANs).
       umeter: { 'GET /api/customer': 1, 'GET /api/v2/measurements/month/:period': 1 },
-      // Meters by metering point id, up to 50 ids a call: ⌈51 / 50⌉ = 2; then one values call.
+      // Meters by metering point id, up to 50 ids a call: ⌈52 / 50⌉ = 2; then one values call.
       enerkey: { 'GET /api/v1/meters': 2, 'GET /api/v1/values/hourly': 1 },
-      // The stack's mapping names points 1 and 2 for two of the 51 points: one /point each, then one file for both.
+      // The stack's mapping names points 1 and 2 for two of the 52 points: one /point each, then one file for both.
       intellimeter: { 'GET /point': 2, 'GET /file': 1 },
     });
   });

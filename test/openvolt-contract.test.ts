@@ -541,10 +541,10 @@ describe('Openvolt simulator behaviour', () => {
 
   const hh = (query: Record<string, string>) => call(sim, 'GET', '/interval-data', { query });
 
-  it('seeds 4 customers and 53 meters with a mix of statuses, sources and consents', async () => {
+  it('seeds 4 customers and 54 meters with a mix of statuses, sources and consents', async () => {
     expect((await call(sim, 'GET', '/customers')).body.data).toHaveLength(4);
     const meters: Json[] = (await call(sim, 'GET', '/meters', { query: { page_size: '100' } })).body.data;
-    expect(meters).toHaveLength(53);
+    expect(meters).toHaveLength(54);
     const count = (field: string, value: string) => meters.filter((m) => m[field] === value).length;
     expect(count('status', 'pending')).toBe(1);
     expect(count('status', 'inactive')).toBeGreaterThanOrEqual(3);
@@ -556,13 +556,14 @@ describe('Openvolt simulator behaviour', () => {
     }
     const others = meters.filter((m) => !m.meter_number.startsWith('9999') && ['electralink', 'dcc'].includes(m.data_source));
     for (const meter of others) expect(meter.meter_number).toMatch(/^\d{13}$/);
-    // Two Dutch connections (EANs other providers know too) through Openvolt's Dutch data sources, and
+    // Three Dutch connections (EANs other providers know too) through Openvolt's Dutch data sources, and
     // the school's SolarEdge inverter, whose number is a SolarEdge site id.
     const dutch = meters.filter((m) => !['electralink', 'dcc'].includes(m.data_source));
     expect(dutch.map((m) => [m.meter_number, m.data_source, m.status])).toEqual([
       [SHARED_METERING_POINTS.officeEan, 'edsn', 'active'],
       [SHARED_METERING_POINTS.schoolEan, 'kenter', 'active'],
       [SOLAREDGE_SITE_ID, 'solaredge', 'active'],
+      [SHARED_METERING_POINTS.depotEan, 'edsn', 'active'],
     ]);
     expect(meters.filter((m) => m.validity_state.expired_consent)).toHaveLength(1);
     expect(meters.filter((m) => m.validity_state.has_invalid_meter_number)).toHaveLength(1);

@@ -88,7 +88,7 @@ describe('registerOpenvoltMeter for a Dutch connection', () => {
     const { data, errors } = await query(REGISTER, {
       input: {
         customerId: DUTCH_CUSTOMER_ID,
-        meterNumber: '871687120000000042',
+        meterNumber: '871687120000000097',
         dataSource: 'EDSN',
         providerInfo: { postalCode: '2511CV', edsnMeterNumber: 'E0011223344556677', meterType: 'ELECTRICITY' },
       },
@@ -349,7 +349,7 @@ describe('totalCount', () => {
     expect(withoutCount.data.openvoltMeters.nodes).toHaveLength(5);
     expect(upstreamCalls('GET', '/v1/meters')).toBe(before + 1);
     const counted = await query(count, { first: 5 });
-    expect(counted.data.openvoltMeters.totalCount).toBe(53 + 60);
+    expect(counted.data.openvoltMeters.totalCount).toBe(54 + 60);
     expect(upstreamCalls('GET', '/v1/meters')).toBe(before + 1 + 2);
   });
 

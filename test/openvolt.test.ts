@@ -217,7 +217,7 @@ describe('customers and meters', () => {
         }
       }
     `);
-    expect(data.openvoltMeters.nodes).toHaveLength(53);
+    expect(data.openvoltMeters.nodes).toHaveLength(54);
     expect(data.openvoltMeters.pageInfo.hasNextPage).toBe(false);
   });
 

@@ -55,6 +55,16 @@ describe('example operations', () => {
     expect(providerFields.length).toBe(PROVIDERS.length);
     expect(providerFields.filter((name) => !asked.has(name))).toEqual([]);
   });
+
+  it('shows one metering point merged: a gap filled from the provider that had it, and a disagreement with both values', async () => {
+    const merged = EXAMPLES.find((example) => example.file === 'metering-point-merged-week.graphql')!;
+    const { data } = await runOperation(stack, merged.query, merged.variables);
+    const { consumption, discrepancies } = (data as { meteringPoint: Record<string, any> }).meteringPoint;
+    expect(consumption.filled).toBeGreaterThan(0);
+    expect(consumption.readings.some(({ source }: { source: string }) => source === 'UMETER')).toBe(true);
+    expect(discrepancies.buckets.length).toBeGreaterThan(0);
+    for (const bucket of discrepancies.buckets) expect(bucket.values).toHaveLength(2);
+  });
 });
 
 describe('example file format', () => {

@@ -6,7 +6,7 @@ import { startStack, type TestStack } from './support/stack.js';
 
 /** The UMeter subgraph as a user sees it: through the gateway, against the simulator. */
 
-const { officeEan: OFFICE, schoolEan: SCHOOL, homeEan: HOME } = SHARED_METERING_POINTS;
+const { officeEan: OFFICE, schoolEan: SCHOOL, homeEan: HOME, depotEan: DEPOT } = SHARED_METERING_POINTS;
 
 interface Series {
   resolution: string;
@@ -131,9 +131,9 @@ describe('umeterCustomer', () => {
     expect(errors).toEqual([]);
     const customer = data.umeterCustomer;
     expect(customer.email).toBe('facilities@gridgraph.example');
-    expect(customer.addresses.map((address) => address.connection?.ean)).toEqual([OFFICE, SCHOOL, HOME]);
+    expect(customer.addresses.map((address) => address.connection?.ean)).toEqual([OFFICE, SCHOOL, HOME, DEPOT]);
     expect(customer.addresses[0]!.devices).toEqual([{ id: OFFICE, type: 'mainelec' }]);
-    expect(customer.connections.map((connection) => connection.ean)).toEqual([OFFICE, SCHOOL, HOME]);
+    expect(customer.connections.map((connection) => connection.ean)).toEqual([OFFICE, SCHOOL, HOME, DEPOT]);
     for (const connection of customer.connections) {
       expect(connection).toMatchObject({ id: connection.ean, provider: 'UMETER', meterPointId: connection.ean });
     }
@@ -225,7 +225,7 @@ describe('batching', () => {
       { range },
     );
     expect(errors).toEqual([]);
-    expect(data.umeterCustomer.connections).toHaveLength(3);
+    expect(data.umeterCustomer.connections).toHaveLength(4);
     for (const connection of data.umeterCustomer.connections) {
       expect(connection.consumption.count).toBe(30);
       expect(connection.consumption.total).toBeGreaterThan(0);

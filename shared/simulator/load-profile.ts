@@ -9,6 +9,7 @@ import { fnv1a } from './ids.js';
 
 export const SLOT_MS = 5 * 60_000;
 const SLOTS_PER_HALF_HOUR = 6;
+const HALF_HOUR_MS = SLOTS_PER_HALF_HOUR * SLOT_MS;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -31,6 +32,22 @@ export interface LoadProfileOptions {
   peakKw?: number;
   /** Share of half-hour slots that have no data, 0..1. */
   gapShare?: number;
+  /** Stretches with no data, every week (a half hour is a gap when it starts in one). */
+  outages?: readonly WeeklyStretch[];
+}
+
+/** The same hours of one weekday, every week, in UTC (chosen inside the Dutch day, summer and winter). */
+export interface WeeklyStretch {
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number;
+  fromHour: number;
+  toHour: number;
+}
+
+/** Whether the instant `ms` falls in `stretch`. */
+export function inWeeklyStretch(stretch: WeeklyStretch, ms: number): boolean {
+  const at = new Date(ms);
+  return at.getUTCDay() === stretch.weekday && at.getUTCHours() >= stretch.fromHour && at.getUTCHours() < stretch.toHour;
 }
 
 export interface LoadProfileSlot {
@@ -53,7 +70,7 @@ export interface LoadProfile {
 }
 
 export function createLoadProfile(options: LoadProfileOptions): LoadProfile {
-  const { seed, baseKw = 0.6, peakKw = 6, gapShare = 0 } = options;
+  const { seed, baseKw = 0.6, peakKw = 6, gapShare = 0, outages = [] } = options;
   if (!(baseKw >= 0) || !(peakKw >= baseKw)) throw new RangeError('load profile needs 0 <= baseKw <= peakKw');
   if (!(gapShare >= 0 && gapShare <= 1)) throw new RangeError('load profile gapShare must be within 0..1');
 
@@ -77,6 +94,7 @@ export function createLoadProfile(options: LoadProfileOptions): LoadProfile {
   }
 
   function isGap(halfHour: number): boolean {
+    if (outages.some((stretch) => inWeeklyStretch(stretch, halfHour * HALF_HOUR_MS))) return true;
     return gapShare > 0 && unitHash(seedHash, halfHour, SALT_GAP) < gapShare;
   }
 

@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../subgraph/config.js';
-import { createLoadProfile, faultsFromEnv, objectId, seededRandom, startSimulator, uuidFromSeed, type RunningSimulator } from './index.js';
+import {
+  createLoadProfile,
+  faultsFromEnv,
+  inWeeklyStretch,
+  objectId,
+  seededRandom,
+  startSimulator,
+  uuidFromSeed,
+  type RunningSimulator,
+} from './index.js';
 
 const MINUTE = 60_000;
 const HALF_HOUR = 30 * MINUTE;
@@ -309,6 +318,20 @@ describe('createLoadProfile', () => {
     // Outside gaps, gaps do not change the values.
     const present = month.find((slot) => slot.kwh !== null)!;
     expect(present.kwh).toBe(complete.energyKwh(present.startMs, HALF_HOUR));
+  });
+
+  it('has no data in its weekly outages, every week, and the same values elsewhere', () => {
+    const tuesdayMornings = { weekday: 2, fromHour: 8, toHour: 12 };
+    const complete = createLoadProfile({ seed: 'outages' });
+    const withOutages = createLoadProfile({ seed: 'outages', outages: [tuesdayMornings] });
+    const from = Date.UTC(2026, 10, 2); // a Monday
+    const fourWeeks = [...withOutages.slots(from, from + 28 * DAY, HALF_HOUR)];
+    const empty = fourWeeks.filter((slot) => slot.kwh === null).map((slot) => new Date(slot.startMs));
+    expect(empty).toHaveLength(4 * 8);
+    for (const at of empty) expect([at.getUTCDay(), at.getUTCHours() >= 8 && at.getUTCHours() < 12]).toEqual([2, true]);
+    for (const slot of fourWeeks.filter((slot) => slot.kwh !== null)) expect(slot.kwh).toBe(complete.energyKwh(slot.startMs, HALF_HOUR));
+    expect(inWeeklyStretch(tuesdayMornings, Date.UTC(2026, 10, 10, 11, 59))).toBe(true);
+    expect(inWeeklyStretch(tuesdayMornings, Date.UTC(2026, 10, 10, 12))).toBe(false);
   });
 
   it('rejects intervals off the 5-minute grid and bad options', () => {

@@ -169,7 +169,7 @@ describe('logging in', () => {
     await umeter.getCustomer();
     simulator.expireTokens();
     const customer = await umeter.getCustomer();
-    expect(customer.addresses).toHaveLength(3);
+    expect(customer.addresses).toHaveLength(4);
     expect(simulator.callCount('POST', '/token')).toBe(2);
     expect(simulator.callCount('GET', '/api/customer')).toBe(3);
   });

@@ -5,6 +5,7 @@ import { loadExamples } from '../../gateway/playground/examples.js';
 import type { RunningSimulator } from '../../shared/simulator/server.js';
 import type { RunningServer } from '../../shared/subgraph/server.js';
 import { startProvider, type AnyProvider, type StartedSubgraph } from '../../shared/subgraph/provider.js';
+import { METERING_SOURCES } from '../../subgraphs/metering/sources.js';
 import { PROVIDERS } from '../../subgraphs/registry.js';
 import { describeErrors, runOperation, type OperationOutcome } from './operations.js';
 import { AnswerParts } from './parts.js';
@@ -48,6 +49,8 @@ interface Checked extends DocumentedOperation {
 }
 
 const ownership = readOwnership(readFileSync(SUPERGRAPH_PATH, 'utf8'));
+/** The metering composite merges what the reading providers' subgraphs answer. */
+const COMPOSITE_SOURCES = new Map([['metering', METERING_SOURCES.map(({ subgraph }) => subgraph)]]);
 
 const OPERATIONS: readonly Checked[] = [
   ...loadExamples().map((example) => ({
@@ -57,7 +60,7 @@ const OPERATIONS: readonly Checked[] = [
   })),
   ...readmeOperations(),
 ].map((operation) => {
-  const parts = new AnswerParts(ownership, operation.query);
+  const parts = new AnswerParts(ownership, operation.query, COMPOSITE_SOURCES);
   return { ...operation, parts, subgraphs: parts.subgraphs() };
 });
 const QUERIES = OPERATIONS.filter((operation) => !operation.parts.isMutation);

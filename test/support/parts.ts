@@ -18,7 +18,9 @@ import type { SupergraphOwnership } from '../../gateway/ownership.js';
  * a field every subgraph of its parent's type can resolve (a value type's field, an entity's key)
  * belongs to whoever resolved the parent. So the shared root `meteringPoint` belongs to all subgraphs,
  * `MeteringPoint.umeterConnection` to UMeter alone, and everything below it to UMeter again, except
- * another provider's field on a MeteringPoint reached from it.
+ * another provider's field on a MeteringPoint reached from it. A composite's field (a merged series) is
+ * made from the answers of the subgraphs it asks, so it depends on each of them too: when one fails it
+ * legitimately changes (flagged partial, with that provider's coded error), though it is never null.
  */
 export class AnswerParts {
   private readonly operation: OperationDefinitionNode;
@@ -27,6 +29,8 @@ export class AnswerParts {
   constructor(
     private readonly ownership: SupergraphOwnership,
     query: string,
+    /** Each composite subgraph's name, with the subgraphs whose answers it merges. */
+    private readonly composites: ReadonlyMap<string, readonly string[]> = new Map(),
   ) {
     const document = parse(query);
     this.operation = document.definitions.find((node): node is OperationDefinitionNode => node.kind === Kind.OPERATION_DEFINITION)!;
@@ -47,7 +51,7 @@ export class AnswerParts {
     const walk = (selectionSet: SelectionSetNode, typeName: string, parentOwners: ReadonlySet<string>) => {
       for (const { field, typeName: fieldParent } of this.fieldsOf(selectionSet, typeName, undefined)) {
         const owners = this.owners(fieldParent, field.name.value, parentOwners);
-        owners.forEach((owner) => found.add(owner));
+        owners.forEach((owner) => [owner, ...(this.composites.get(owner) ?? [])].forEach((subgraph) => found.add(subgraph)));
         if (field.selectionSet) walk(field.selectionSet, this.fieldType(fieldParent, field.name.value), owners);
       }
     };
@@ -110,6 +114,10 @@ export class AnswerParts {
       const owners = this.owners(fieldParent, field.name.value, parentOwners);
       const failedOnly = owners.size === 1 && owners.has(failed);
       const [healthyValue, faultyValue] = [healthyObject[key], faultyObject[key]];
+      if ([...owners].every((owner) => this.composites.get(owner)?.includes(failed))) {
+        if (faultyValue === null && healthyValue !== null) found.push(`${path}.${key}: null, though it merges what the others answer`);
+        continue;
+      }
       if (faultyValue === null && healthyValue !== null) {
         if (!failedOnly) found.push(`${path}.${key}: null, though ${[...owners].join(', ')} resolve it`);
         continue;

@@ -4,7 +4,7 @@ import { generateMpan, TEST_METER_NUMBERS } from './meter-numbers.js';
 import { optional, type SimulatedConsent, type SimulatedCustomer, type SimulatedDocument, type SimulatedMeter } from './store.js';
 
 /**
- * The seed: 4 customers, 53 meters and 6 consents (CONTRACT.md, "Seed"), built identically on every
+ * The seed: 4 customers, 54 meters and 6 consents (CONTRACT.md, "Seed"), built identically on every
  * reset. Only the meters' last data pull moves with the clock.
  */
 
@@ -105,7 +105,8 @@ const SEED_CUSTOMERS: SeedCustomer[] = [
   },
   {
     // Dutch connections through Openvolt's Dutch data sources. Their EANs are UMeter's office and school
-    // (and known to EnerKey and Intellimeter), so `meteringPoint(id)` finds them here too.
+    // (and known to EnerKey and Intellimeter) and depot (known to UMeter only, with a seeded weekly gap
+    // here: DEPOT_DEPARTURES), so `meteringPoint(id)` finds them here too.
     _id: objectId('openvolt:seed:customer:hollandse', new Date('2023-10-09T10:21:44.318Z')),
     name: 'Hollandse Vastgoed Services B.V.',
     email: 'energie@hollandsevastgoed.nl',
@@ -119,16 +120,18 @@ const SEED_CUSTOMERS: SeedCustomer[] = [
       { name: 'Kantoor Catharijnesingel', address: 'Catharijnesingel 47, 3511 GC Utrecht, NL' },
       { name: 'Basisschool De Zonnewijzer', address: 'Schoolstraat 12, 2801 HR Gouda, NL' },
       { name: 'Basisschool De Zonnewijzer', address: 'Schoolstraat 12, 2801 HR Gouda, NL' },
+      { name: 'Distributiecentrum Waalhaven', address: 'Waalhaven Oostzijde 80, 3087 BM Rotterdam, NL' },
     ],
-    circuits: ['Hoofdaansluiting', 'Hoofdaansluiting', 'Zonnepanelen'],
-    fixedNumbers: [SHARED_METERING_POINTS.officeEan, SHARED_METERING_POINTS.schoolEan, SOLAREDGE_SITE_ID],
-    meterCount: 3,
+    circuits: ['Hoofdaansluiting', 'Hoofdaansluiting', 'Zonnepanelen', 'Hoofdaansluiting'],
+    fixedNumbers: [SHARED_METERING_POINTS.officeEan, SHARED_METERING_POINTS.schoolEan, SOLAREDGE_SITE_ID, SHARED_METERING_POINTS.depotEan],
+    meterCount: 4,
     consent: 'hollandse',
-    dataSources: ['edsn', 'kenter', 'solaredge'],
+    dataSources: ['edsn', 'kenter', 'solaredge', 'edsn'],
     providerInfo: [
       { postal_code: '3511GC', meter_type: 'electricity' },
       { postal_code: '2801HR', meter_type: 'electricity' },
       { postal_code: '2801HR', meter_type: 'electricity' },
+      { postal_code: '3087BM', meter_type: 'electricity' },
     ],
   },
 ];

@@ -1,4 +1,13 @@
-import { createLoadProfile, fnv1a, HttpError, objectId, SHARED_LOAD_PROFILES, type LoadProfile } from '../../../shared/simulator/index.js';
+import {
+  createLoadProfile,
+  DEPOT_DEPARTURES,
+  fnv1a,
+  HttpError,
+  objectId,
+  SHARED_LOAD_PROFILES,
+  SHARED_METERING_POINTS,
+  type LoadProfile,
+} from '../../../shared/simulator/index.js';
 import type { OpenvoltConsentRecord, OpenvoltCustomerRecord, OpenvoltDocumentRecord, OpenvoltMeterRecord } from '../contract.js';
 import { hasInvalidMeterNumber, TEST_METER_NUMBERS } from './meter-numbers.js';
 import { seedRecords } from './seed.js';
@@ -109,10 +118,12 @@ export class OpenvoltSimulatorStore {
     let profile = this.profiles.get(meterNumber);
     if (!profile) {
       // Keyed by meter number only, so one MPAN under two customers reports the same consumption. A
-      // connection other simulators also seed gets the building's shared load, as the grid measures it.
+      // connection other simulators also seed gets the building's shared load, as the grid measures it
+      // (the depot's with Openvolt's seeded weekly gap, which UMeter does not have).
       const shared = SHARED_LOAD_PROFILES[meterNumber];
       const gappy = !TEST_METER_NUMBERS.includes(meterNumber) && !shared && fnv1a(`gaps:${meterNumber}`) % 4 === 0;
-      profile = createLoadProfile(shared ?? { seed: meterNumber, gapShare: gappy ? 0.01 : 0 });
+      const outages = meterNumber === SHARED_METERING_POINTS.depotEan ? [DEPOT_DEPARTURES.openvoltGap] : [];
+      profile = createLoadProfile(shared ? { ...shared, outages } : { seed: meterNumber, gapShare: gappy ? 0.01 : 0 });
       this.profiles.set(meterNumber, profile);
     }
     return profile;

@@ -1,15 +1,18 @@
 import {
   createLoadProfile,
+  DEPOT_DEPARTURES,
   SHARED_LOAD_PROFILES,
   SHARED_METERING_POINTS,
   uuidFromSeed,
   type LoadProfile,
+  type WeeklyStretch,
 } from '../../../shared/simulator/index.js';
 import type { UmeterCustomerRecord } from '../contract.js';
 
 /**
- * The simulator's seed (CONTRACT.md, "Customer"): one customer with three addresses whose EANs are the
- * shared metering points: an office, a school with solar panels that exports, and a home. Energy is not
+ * The simulator's seed (CONTRACT.md, "Customer"): one customer with four addresses whose EANs are the
+ * shared metering points: an office, a school with solar panels that exports, a home, and a depot whose
+ * meter over-reads one weekly stretch (DEPOT_DEPARTURES). Energy is not
  * stored: each site's meter records its seeded load minus its panels' output (store.ts).
  */
 
@@ -33,6 +36,8 @@ export interface SeededSite {
   /** Peak solar output (kW); 0 = no panels, never exports. */
   solarKw: number;
   load: LoadProfile;
+  /** A weekly stretch where the meter reads its load `factor` times too high (the depot's seeded disagreement). */
+  overRead?: WeeklyStretch & { factor: number };
 }
 
 export const SEED_SITES: readonly SeededSite[] = [
@@ -92,6 +97,26 @@ export const SEED_SITES: readonly SeededSite[] = [
     flatFee: 59.4,
     solarKw: 0,
     load: createLoadProfile(SHARED_LOAD_PROFILES[SHARED_METERING_POINTS.homeEan]!),
+  },
+  {
+    ean: SHARED_METERING_POINTS.depotEan,
+    addressId: 71004,
+    title: 'Distributiecentrum Waalhaven',
+    street: 'Waalhaven Oostzijde',
+    buildingNr: 80,
+    city: 'Rotterdam',
+    zipCode: '3087bm',
+    yearBuilt: 2016,
+    sqMeters: 12000,
+    buildingType: 'Industrial',
+    residents: 0,
+    supplier: 'Eneco',
+    pricePeak: 0.23874,
+    priceOffPeak: 0.19912,
+    flatFee: 88.2,
+    solarKw: 0,
+    load: createLoadProfile(SHARED_LOAD_PROFILES[SHARED_METERING_POINTS.depotEan]!),
+    overRead: DEPOT_DEPARTURES.umeterOverRead,
   },
 ];
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { fnv1a, HttpError } from '../../../shared/simulator/index.js';
+import { fnv1a, HttpError, inWeeklyStretch } from '../../../shared/simulator/index.js';
 import type { MeasKey, UmeterCustomerRecord } from '../contract.js';
 import { SEED_CUSTOMER_ID, SEED_SITES, seedCustomer, type SeededSite } from './seed.js';
 
@@ -42,7 +42,8 @@ export class UmeterSimulatorStore {
 }
 
 function consumedWh(site: SeededSite, startMs: number): number {
-  return Math.round((site.load.energyKwh(startMs, QUARTER_HOUR_MS) ?? 0) * 1000);
+  const factor = site.overRead && inWeeklyStretch(site.overRead, startMs) ? site.overRead.factor : 1;
+  return Math.round((site.load.energyKwh(startMs, QUARTER_HOUR_MS) ?? 0) * factor * 1000);
 }
 
 /** Solar output: a daylight arch around 11:40 UTC (solar noon in the Netherlands), longer and higher in summer, with clouds. */
