@@ -33,7 +33,7 @@ const ROUNDS = Number(process.env.LATENCY_ROUNDS ?? 7);
 const WARMUP = Number(process.env.LATENCY_WARMUP ?? 3);
 /** How many Openvolt calls may run at once once the adaptive cap has grown (OPENVOLT_CONCURRENCY_MAX). */
 const OPENVOLT_CONCURRENCY = Math.max(Number(process.env.OPENVOLT_CONCURRENCY ?? 8), Number(process.env.OPENVOLT_CONCURRENCY_MAX ?? 64));
-const OPENVOLT_METERS = 53;
+const OPENVOLT_METERS = 54;
 
 interface Case {
   name: string;
