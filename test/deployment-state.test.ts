@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PROVIDERS } from '../subgraphs/registry.js';
 import { ROOT } from './support/process.js';
 
 /**
@@ -32,9 +33,10 @@ describe('docker-compose.yml', () => {
     expect(compose.volumes).toHaveProperty(volume!);
   });
 
-  it('points every subgraph at that Redis', () => {
-    const subgraphs = Object.entries(compose.services).filter(([name]) => !['redis', 'gateway'].includes(name));
-    expect(subgraphs).toHaveLength(5);
+  it('points every provider subgraph at that Redis', () => {
+    const providers = new Set(PROVIDERS.map(({ name }) => name));
+    const subgraphs = Object.entries(compose.services).filter(([name]) => providers.has(name));
+    expect(subgraphs).toHaveLength(PROVIDERS.length);
     for (const [, service] of subgraphs) expect(service.environment?.STORE_URL).toBe('redis://redis:6379/0');
   });
 });

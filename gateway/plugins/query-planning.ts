@@ -98,8 +98,10 @@ class PlannerThread {
     clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = undefined;
+    // Only what this thread was asked fails: a plan asked while it terminates goes to the next thread.
+    const asked = [...this.pending.keys()];
     await worker?.terminate();
-    this.failAll(new Error('the planner thread was stopped'));
+    this.failAll(new Error('the planner thread was stopped'), asked);
   }
 
   private start(): Worker {
@@ -142,8 +144,10 @@ class PlannerThread {
     this.idleTimer.unref();
   }
 
-  private failAll(error: Error): void {
-    for (const waiting of this.pending.values()) waiting.reject(error);
-    this.pending.clear();
+  private failAll(error: Error, ids: Iterable<number> = [...this.pending.keys()]): void {
+    for (const id of ids) {
+      this.pending.get(id)?.reject(error);
+      this.pending.delete(id);
+    }
   }
 }
