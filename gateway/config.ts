@@ -7,6 +7,7 @@ import { SERVER_SETTINGS, storeSettingsFrom } from '../shared/subgraph/module.js
 import { INPUT_BOUNDS_SETTINGS, readInputBounds, type InputBounds } from '../shared/subgraph/input-bounds.js';
 import { keepAliveTimeoutSetting } from '../shared/subgraph/server.js';
 import { subgraphsOf } from './supergraph.js';
+import { subgraphUrlSetting } from '../shared/subgraph/addresses.js';
 
 /**
  * Every setting the gateway reads from the environment, with its default and what it does (README,
@@ -254,8 +255,8 @@ function roleList(setting: string, text: string, unqualified?: Role): Array<{ va
 /** What a gateway started without settings gets: every default above. */
 export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = readGatewayConfig({});
 
-/** The setting that points the gateway at subgraph `name` elsewhere than the supergraph says: `OPENVOLT_SUBGRAPH_URL`. */
-export const subgraphUrlSetting = (name: string): string => `${name.toUpperCase()}_SUBGRAPH_URL`;
+// The setting that points the gateway at subgraph `name` elsewhere than the supergraph says.
+export { subgraphUrlSetting };
 
 /** `<NAME>_SUBGRAPH_URL` for every subgraph of the supergraph that has one set: where to find it instead. */
 export function subgraphUrlsFromEnv(supergraphSdl: string, env: NodeJS.ProcessEnv): Record<string, string> {

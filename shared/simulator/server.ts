@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response } from 'express';
 import { createLogger } from '../observability/logger.js';
 import { FaultInjector, type FaultSettings } from './faults.js';
+import { urlHost } from '../subgraph/addresses.js';
 
 /**
  * The simulator toolkit: an express server with request counters by route, fault injection (faults.ts)
@@ -194,9 +195,4 @@ function statusOf(error: unknown): number {
 
 function isControlPath(path: string): boolean {
   return path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
-}
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1'; // a wildcard bind is reachable on loopback
-  return host.includes(':') ? `[${host}]` : host;
 }

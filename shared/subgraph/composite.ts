@@ -46,9 +46,21 @@ export function compositeServerSettings(prefix: string, subgraphPort: number) {
   };
 }
 
+/** Every server's settings as a composite reads them (HOST, the subgraph secret, the request timeout…), and its port. */
+export type CompositeServerConfig = ReturnType<typeof readConfig<typeof SERVER_SETTINGS>> & Record<string, unknown>;
+
+export function readCompositeServerConfig(
+  descriptor: Pick<CompositeDescriptor, 'name' | 'ports'>,
+  env: NodeJS.ProcessEnv,
+): CompositeServerConfig {
+  return readConfig(compositeServerSettings(descriptor.name.toUpperCase(), descriptor.ports.subgraph), env) as CompositeServerConfig;
+}
+
 export interface CompositeServerOptions<Context extends BaseContext> {
   descriptor: Pick<CompositeDescriptor, 'name' | 'ports'>;
   env: NodeJS.ProcessEnv;
+  /** readCompositeServerConfig's, which the composite also reads its upstream calls' secret and timeout from. */
+  config: CompositeServerConfig;
   schema: GraphQLSchema;
   context: () => Context;
   plugins?: ApolloServerPlugin<Context>[];
@@ -58,12 +70,8 @@ export interface CompositeServerOptions<Context extends BaseContext> {
 
 /** The composite's GraphQL server, with the doors and limits of every subgraph (a provider's too). */
 export function startCompositeServer<Context extends BaseContext>(options: CompositeServerOptions<Context>): Promise<RunningServer> {
-  const { descriptor, env } = options;
+  const { descriptor, env, config } = options;
   const prefix = descriptor.name.toUpperCase();
-  const config = readConfig(compositeServerSettings(prefix, descriptor.ports.subgraph), env) as ReturnType<
-    typeof readConfig<typeof SERVER_SETTINGS>
-  > &
-    Record<string, unknown>;
   const limits = queryLimitsFrom('SUBGRAPH', config);
   if (!config.GRIDGRAPH_SUBGRAPH_SECRET) {
     createLogger(descriptor.name).warn(

@@ -24,6 +24,7 @@ import { ServerMetrics } from '../observability/metrics.js';
 import { currentRequest } from '../observability/request-context.js';
 import { requireSubgraphSecret } from './gateway-secret.js';
 import { answerErrorsAsJson, createServerApp, jsonBody } from './http-answers.js';
+import { urlHost } from './addresses.js';
 
 /** Anything start-all or a test starts and later stops. */
 export interface RunningServer {
@@ -229,11 +230,6 @@ export async function listen(httpServer: http.Server, port: number, host: string
   });
   const { port: bound } = httpServer.address() as AddressInfo;
   return { port: bound, url: `http://${urlHost(host)}:${bound}` };
-}
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 /**

@@ -1,6 +1,12 @@
 import 'reflect-metadata';
 import { ConfigError, optionalUrl, readConfig, str } from '../../shared/subgraph/config.js';
-import { defineComposite, startCompositeServer, type CompositeDescriptor } from '../../shared/subgraph/composite.js';
+import { subgraphUrlSetting, urlHost } from '../../shared/subgraph/addresses.js';
+import {
+  defineComposite,
+  readCompositeServerConfig,
+  startCompositeServer,
+  type CompositeDescriptor,
+} from '../../shared/subgraph/composite.js';
 import { buildFederatedSchema } from '../../shared/subgraph/federation.js';
 import { MeteringPointRootResolver, resolveMeteringPointReference } from '../../shared/graph/metering-point.js';
 import { PROVIDER_NAMES, type ProviderName } from '../../shared/graph/provider-names.js';
@@ -9,9 +15,6 @@ import { PartialErrors, partialErrorsPlugin } from './partial-errors.js';
 import { MeteringPointMergeResolver, PortfolioResolver, type MeteringContext } from './resolvers.js';
 import { METERING_SOURCES } from './sources.js';
 import { ProviderSubgraphs } from './upstream.js';
-
-/** `OPENVOLT_SUBGRAPH_URL`: the gateway's setting for the same subgraph, read here too. */
-const subgraphUrlSetting = (subgraph: string) => `${subgraph.toUpperCase()}_SUBGRAPH_URL`;
 
 const DEFAULT_PRIORITY = METERING_SOURCES.map(({ provider }) => provider).join(',');
 
@@ -49,16 +52,21 @@ export const metering: CompositeDescriptor = defineComposite({
   async start(env, options = {}) {
     const config = readConfig({ ...settings, ...urlSettings }, env) as unknown as Record<string, string>;
     const priority = readPriority(config.METERING_PROVIDER_PRIORITY!);
-    const host = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+    const server = readCompositeServerConfig(metering, env);
+    const host = urlHost(server.HOST);
     const urls = Object.fromEntries(
       METERING_SOURCES.map(({ subgraph, port }) => [subgraph, config[subgraphUrlSetting(subgraph)] || `http://${host}:${port}/graphql`]),
     );
-    const timeoutMs = Number(env.SUBGRAPH_REQUEST_TIMEOUT_MS) || 10_000;
-    const subgraphs = new ProviderSubgraphs(METERING_SOURCES, urls, { secret: env.GRIDGRAPH_SUBGRAPH_SECRET ?? '', timeoutMs });
+    // The same secret and request timeout its own server checks and keeps.
+    const subgraphs = new ProviderSubgraphs(METERING_SOURCES, urls, {
+      secret: server.GRIDGRAPH_SUBGRAPH_SECRET,
+      timeoutMs: server.SUBGRAPH_REQUEST_TIMEOUT_MS,
+    });
     const now = options.now ?? Date.now;
     return startCompositeServer<MeteringContext>({
       descriptor: metering,
       env,
+      config: server,
       schema: await metering.schema(),
       context: () => ({ parts: subgraphs.forRequest(), sources: METERING_SOURCES, priority, now, partialErrors: new PartialErrors() }),
       plugins: [partialErrorsPlugin<MeteringContext>()],
