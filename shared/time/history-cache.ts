@@ -40,7 +40,7 @@ export class HistoryCache {
    * Rows on their way into the store (entry key → rows): the answer does not wait for a cache write
    * (a disk store commits each one), and a request meanwhile is answered from here.
    */
-  private readonly writing = new Map<string, { rows: SourceRow[]; done: Promise<void> }>();
+  private readonly writing = new Map<string, { meterKey: string; rows: SourceRow[]; done: Promise<void> }>();
 
   constructor(
     private readonly store: Store,
@@ -81,7 +81,7 @@ export class HistoryCache {
     for (const [meterKey, rows] of rowsByMeter) {
       if (rows.length === 0) continue;
       const key = this.entryKey(meterKey, granularity, window);
-      const entry = { rows, done: this.writeOne(key, meterKey, rows) };
+      const entry = { meterKey, rows, done: this.writeOne(key, meterKey, rows) };
       this.writing.set(key, entry);
       void entry.done.finally(() => {
         if (this.writing.get(key) === entry) this.writing.delete(key);
@@ -97,8 +97,7 @@ export class HistoryCache {
   /** Drops everything cached for the meter: after its history changed upstream (a push, data announced). */
   async forget(meterKey: string): Promise<void> {
     const meterIndex = this.meterIndexKey(meterKey);
-    const suffix = `:${meterKey}`;
-    const unfinished = [...this.writing].filter(([key]) => key.endsWith(suffix));
+    const unfinished = [...this.writing].filter(([, entry]) => entry.meterKey === meterKey);
     for (const [key] of unfinished) this.writing.delete(key);
     try {
       // A write still under way would land after the forgetting: let it land first, then forget it too.
