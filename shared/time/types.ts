@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeScalar } from './date-time-scalar.js';
 import { Directive, Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TimeZoneScalar } from './time-zone-scalar.js';
 
@@ -132,10 +132,10 @@ export interface TimeSeriesResult {
 })
 @Directive('@shareable')
 export class Reading implements ReadingResult {
-  @Field(() => DateTimeResolver, { description: 'First instant of the period (inclusive), ISO 8601 with offset.' })
+  @Field(() => DateTimeScalar, { description: 'First instant of the period (inclusive), ISO 8601 with offset.' })
   start: Date;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTimeScalar, {
     description: 'Instant the period ends (exclusive): the start of the next reading. ISO 8601 with offset.',
   })
   end: Date;
@@ -176,14 +176,14 @@ export class TimeSeries implements TimeSeriesResult {
   })
   timeZone: string;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTimeScalar, {
     description:
       'Start of the window actually covered (inclusive): the requested range.from moved back to the start of its ' +
       'bucket of `resolution` in `timeZone` (e.g. local midnight for DAY).',
   })
   from: Date;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTimeScalar, {
     description:
       'End of the window actually covered (exclusive): the requested range.to moved forward to the next bucket ' +
       'boundary of `resolution` in `timeZone`, unless it already is one.',
@@ -213,7 +213,7 @@ export class TimeSeries implements TimeSeriesResult {
   })
   values: Array<number | null>;
 
-  @Field(() => [DateTimeResolver], {
+  @Field(() => [DateTimeScalar], {
     description:
       "The compact form's time axis: starts[i] is the first instant of the bucket values[i] covers, ISO 8601 with offset; a bucket ends " +
       'where the next starts, the last at `to`. With it a client places every value without zone arithmetic of its own, also where ' +
@@ -229,13 +229,13 @@ export class TimeSeries implements TimeSeriesResult {
     'buckets of `resolution` in `timeZone`; the returned TimeSeries.from/to say what was covered.',
 })
 export class ReadingRange {
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTimeScalar, {
     description:
       'Start of the window (inclusive), ISO 8601 with offset. Moved back to the start of its bucket (e.g. local midnight for DAY).',
   })
   from: Date;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTimeScalar, {
     description:
       'End of the window (exclusive), ISO 8601 with offset; must be after `from`. Moved forward to the next bucket boundary unless it is one.',
   })

@@ -1,5 +1,5 @@
+import { DateTimeScalar } from '../../shared/time/date-time-scalar.js';
 import { DateTime } from 'luxon';
-import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, NotFoundError, orNotFound } from '../../shared/graph/errors.js';
 import { RequiresRole } from '../../shared/graph/role-directive.js';
@@ -281,7 +281,7 @@ export class EnerkeyMutationResolver {
   })
   async updateEnerkeyAction(
     @Arg('id', () => ID, ACTION_ID_ARG) id: string,
-    @Arg('expectedModifiedAt', () => DateTimeResolver, {
+    @Arg('expectedModifiedAt', () => DateTimeScalar, {
       description: 'The modifiedAt of the action as you last read it; the update is refused if it has changed since.',
     })
     expectedModifiedAt: Date,
@@ -460,12 +460,12 @@ export class EnerkeyFacilityResolver {
       description: 'Colours for the meters’ bars, in turn, as hex such as "#1f77b4"; EnerKey’s defaults when omitted.',
     })
     colors: string[] | null,
-    @Arg('from', () => DateTimeResolver, {
+    @Arg('from', () => DateTimeScalar, {
       nullable: true,
       description: 'Start of the period shown (inclusive); default 12 months before `to`.',
     })
     from: Date | null,
-    @Arg('to', () => DateTimeResolver, {
+    @Arg('to', () => DateTimeScalar, {
       nullable: true,
       description: 'End of the period shown (exclusive); default the start of the current month (UTC).',
     })
@@ -533,8 +533,8 @@ export class EnerkeyMeterResolver {
   })
   monthlyValues(
     @Root() meter: EnerkeyMeter,
-    @Arg('from', () => DateTimeResolver, MONTHS_FROM_ARG) from: Date,
-    @Arg('to', () => DateTimeResolver, MONTHS_TO_ARG) to: Date,
+    @Arg('from', () => DateTimeScalar, MONTHS_FROM_ARG) from: Date,
+    @Arg('to', () => DateTimeScalar, MONTHS_TO_ARG) to: Date,
     @Arg('utcOffset', () => String, UTC_OFFSET_ARG) utcOffset: string,
     @Ctx() { loaders }: EnerkeyContext,
   ): Promise<EnerkeyMonthlySeries> {
@@ -548,8 +548,8 @@ export class EnerkeyMeterResolver {
   })
   normalizedMonthlyValues(
     @Root() meter: EnerkeyMeter,
-    @Arg('from', () => DateTimeResolver, MONTHS_FROM_ARG) from: Date,
-    @Arg('to', () => DateTimeResolver, MONTHS_TO_ARG) to: Date,
+    @Arg('from', () => DateTimeScalar, MONTHS_FROM_ARG) from: Date,
+    @Arg('to', () => DateTimeScalar, MONTHS_TO_ARG) to: Date,
     @Arg('utcOffset', () => String, UTC_OFFSET_ARG) utcOffset: string,
     @Ctx() { loaders }: EnerkeyContext,
   ): Promise<EnerkeyMonthlySeries> {

@@ -1,5 +1,5 @@
+import { DateTimeScalar } from '../../shared/time/date-time-scalar.js';
 import { ArrayMaxSize, ArrayMinSize, IsNotEmpty, IsOptional, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/graph/provider-names.js';
@@ -216,10 +216,10 @@ export class EnerkeyMeter extends Meter {
 
 @ObjectType('EnerkeyMonthlyValue', { description: 'A meter’s value for one calendar month (at the UTC offset asked).' })
 export class EnerkeyMonthlyValue {
-  @Field(() => DateTimeResolver, { description: 'First instant of the month (inclusive), 00:00 on the 1st at the offset asked.' })
+  @Field(() => DateTimeScalar, { description: 'First instant of the month (inclusive), 00:00 on the 1st at the offset asked.' })
   start: Date;
 
-  @Field(() => DateTimeResolver, { description: 'First instant of the next month (exclusive).' })
+  @Field(() => DateTimeScalar, { description: 'First instant of the next month (exclusive).' })
   end: Date;
 
   @Field(() => Float, { description: 'The value in the series’ unit: the sum of the month’s hourly values (normalized if asked).' })
@@ -281,7 +281,7 @@ export class EnerkeyAction {
   @Field(() => Float, { nullable: true, description: 'Expected savings per year in kWh; null when unknown.' })
   expectedSavingsKwh: number | null;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTimeScalar, {
     description:
       'When the action was last saved. Pass it as expectedModifiedAt to updateEnerkeyAction so a concurrent change is not overwritten.',
   })
@@ -313,7 +313,7 @@ export const EnerkeyActionConnection = ConnectionType(EnerkeyAction, 'EnerkeyAct
 
 @InputType('EnerkeyHourlyValueInput', { description: 'One value pushed to an EnerKey meter, which keeps hourly data.' })
 export class EnerkeyHourlyValueInput {
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTimeScalar, {
     description: 'When the value was measured, ISO 8601 with offset. It counts toward the hour it falls in (need not be on the hour).',
   })
   timestamp: Date;
@@ -339,10 +339,10 @@ export class EnerkeyPushResult {
   })
   hoursWritten: number;
 
-  @Field(() => DateTimeResolver, { description: 'Start of the first hour pushed (inclusive).' })
+  @Field(() => DateTimeScalar, { description: 'Start of the first hour pushed (inclusive).' })
   from: Date;
 
-  @Field(() => DateTimeResolver, { description: 'End of the last hour pushed (exclusive).' })
+  @Field(() => DateTimeScalar, { description: 'End of the last hour pushed (exclusive).' })
   to: Date;
 }
 
@@ -554,7 +554,7 @@ export class EnerkeyProvisioningStatus {
   @Field(() => [String], { description: 'What went wrong, when the status is "Failed"; empty otherwise.' })
   errors: string[];
 
-  @Field(() => DateTimeResolver, { description: 'When EnerKey received the data set.' })
+  @Field(() => DateTimeScalar, { description: 'When EnerKey received the data set.' })
   receivedAt: Date;
 
   static fromRecord(record: EnerkeyProvisioningRecord): EnerkeyProvisioningStatus {
@@ -587,10 +587,10 @@ export class EnerkeyAlarm {
   @Field(() => ID, { description: 'Id of the meter’s facility.' })
   facilityId: string;
 
-  @Field(() => DateTimeResolver, { description: 'Start of the hour the alarm is about.' })
+  @Field(() => DateTimeScalar, { description: 'Start of the hour the alarm is about.' })
   hour: Date;
 
-  @Field(() => DateTimeResolver, { description: 'When EnerKey raised the alarm.' })
+  @Field(() => DateTimeScalar, { description: 'When EnerKey raised the alarm.' })
   triggeredAt: Date;
 
   @Field(() => Float, { nullable: true, description: 'The hour’s value in `unit`; null when the alarm is about missing data.' })

@@ -1,5 +1,5 @@
+import { DateTimeScalar } from '../../shared/time/date-time-scalar.js';
 import { IsEmail, IsNotEmpty, IsOptional, MaxLength } from 'class-validator';
-import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType, Meter } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/graph/provider-names.js';
@@ -42,7 +42,7 @@ export class IntellimeterAccount {
   @Field(() => String, { nullable: true, description: 'Name of the project (site) the account belongs to.' })
   projectName: string | null;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTimeScalar, {
     description: 'When the account was created; Intellimeter gives site-local time, converted here with the site’s zone.',
   })
   joined: Date;
@@ -71,7 +71,7 @@ export class IntellimeterUser {
   @Field(() => String, { description: 'The user’s email address.' })
   email: string;
 
-  @Field(() => DateTimeResolver, { description: 'When the user was created (site-local time converted with the site’s zone).' })
+  @Field(() => DateTimeScalar, { description: 'When the user was created (site-local time converted with the site’s zone).' })
   joined: Date;
 
   static fromRecord(record: IntellimeterUserRecord | IntellimeterAccountRecord): IntellimeterUser {
@@ -140,7 +140,7 @@ export class IntellimeterPoint extends Meter {
 
 @ObjectType('IntellimeterRegisterReading', { description: 'A cumulative energy register read at one instant.' })
 export class IntellimeterRegisterReading {
-  @Field(() => DateTimeResolver, { description: 'When the register was read (the site-local timestamp, converted with the site’s zone).' })
+  @Field(() => DateTimeScalar, { description: 'When the register was read (the site-local timestamp, converted with the site’s zone).' })
   at: Date;
 
   @Field(() => Float, { description: 'The register: energy counted since the meter was installed or last reset, in kWh.' })
@@ -149,10 +149,10 @@ export class IntellimeterRegisterReading {
 
 @ObjectType('IntellimeterIntervalReading', { description: 'Energy of the latest five-minute interval, [start, end).' })
 export class IntellimeterIntervalReading {
-  @Field(() => DateTimeResolver, { description: 'Start of the interval (inclusive).' })
+  @Field(() => DateTimeScalar, { description: 'Start of the interval (inclusive).' })
   start: Date;
 
-  @Field(() => DateTimeResolver, { description: 'End of the interval (exclusive): the timestamp Intellimeter gives the reading.' })
+  @Field(() => DateTimeScalar, { description: 'End of the interval (exclusive): the timestamp Intellimeter gives the reading.' })
   end: Date;
 
   @Field(() => Float, { description: 'Energy consumed in the interval, in kWh.' })
@@ -165,10 +165,10 @@ export class IntellimeterIntervalReading {
     'The interval it falls in is reported as ESTIMATED, never as a negative consumption.',
 })
 export class IntellimeterRegisterReset {
-  @Field(() => DateTimeResolver, { description: 'Start of the five-minute interval in which the register dropped (inclusive).' })
+  @Field(() => DateTimeScalar, { description: 'Start of the five-minute interval in which the register dropped (inclusive).' })
   start: Date;
 
-  @Field(() => DateTimeResolver, { description: 'End of that interval (exclusive): when the lower value was read.' })
+  @Field(() => DateTimeScalar, { description: 'End of that interval (exclusive): when the lower value was read.' })
   end: Date;
 
   @Field(() => Float, { description: 'The register before the drop, in kWh.' })
@@ -201,7 +201,7 @@ export class IntellimeterChart {
     'The outcome of rotating the API key. The new key never leaves the server: every replica logs in with it from the store, also after a restart.',
 })
 export class IntellimeterKeyRotation {
-  @Field(() => DateTimeResolver, { description: 'When Intellimeter issued the new key (this server’s clock).' })
+  @Field(() => DateTimeScalar, { description: 'When Intellimeter issued the new key (this server’s clock).' })
   rotatedAt: Date;
 
   @Field(() => String, {
@@ -320,12 +320,12 @@ export class IntellimeterApiKeyInfo {
   })
   inUse: boolean;
 
-  @Field(() => DateTimeResolver, { description: 'When Intellimeter was asked (this server’s clock).' })
+  @Field(() => DateTimeScalar, { description: 'When Intellimeter was asked (this server’s clock).' })
   checkedAt: Date;
 }
 
 @ObjectType('IntellimeterLogout', { description: 'The outcome of ending this server’s Intellimeter session.' })
 export class IntellimeterLogout {
-  @Field(() => DateTimeResolver, { description: 'When the session was ended (this server’s clock). The next call logs in again.' })
+  @Field(() => DateTimeScalar, { description: 'When the session was ended (this server’s clock). The next call logs in again.' })
   loggedOutAt: Date;
 }

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeScalar } from '../../shared/time/date-time-scalar.js';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MeteringPoint, Provider } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/graph/provider-names.js';
@@ -41,10 +41,10 @@ registerEnumType(ContributionStatus, {
 
 @ObjectType('SourcedReading', { description: 'A merged reading: energy over [start, end) and the provider it came from.' })
 export class SourcedReading {
-  @Field(() => DateTimeResolver, { description: 'First instant of the bucket (inclusive).' })
+  @Field(() => DateTimeScalar, { description: 'First instant of the bucket (inclusive).' })
   start: Date;
 
-  @Field(() => DateTimeResolver, { description: 'Instant the bucket ends (exclusive).' })
+  @Field(() => DateTimeScalar, { description: 'Instant the bucket ends (exclusive).' })
   end: Date;
 
   @Field(() => Float, { nullable: true, description: 'Energy in the series’ unit; null exactly when quality is MISSING.' })
@@ -101,10 +101,10 @@ export abstract class BucketWindow {
   @Field(() => TimeZoneScalar, { description: 'IANA time zone the buckets are cut in.' })
   timeZone: string;
 
-  @Field(() => DateTimeResolver, { description: 'Start of the window covered (inclusive), widened to a bucket boundary.' })
+  @Field(() => DateTimeScalar, { description: 'Start of the window covered (inclusive), widened to a bucket boundary.' })
   from: Date;
 
-  @Field(() => DateTimeResolver, { description: 'End of the window covered (exclusive), widened to a bucket boundary.' })
+  @Field(() => DateTimeScalar, { description: 'End of the window covered (exclusive), widened to a bucket boundary.' })
   to: Date;
 }
 
@@ -137,7 +137,7 @@ export class MergedTimeSeries extends BucketWindow {
   })
   sources: Array<ProviderName | null>;
 
-  @Field(() => [DateTimeResolver], { description: 'The compact form’s time axis: starts[i] is where the bucket of values[i] starts.' })
+  @Field(() => [DateTimeScalar], { description: 'The compact form’s time axis: starts[i] is where the bucket of values[i] starts.' })
   starts: Date[];
 
   @Field(() => MergePolicy, { description: 'The policy the buckets were merged under.' })
@@ -176,10 +176,10 @@ export class ProviderValue {
 
 @ObjectType('Discrepancy', { description: 'A bucket that providers which all MEASURED it report differently, beyond the tolerance.' })
 export class Discrepancy {
-  @Field(() => DateTimeResolver, { description: 'First instant of the bucket (inclusive).' })
+  @Field(() => DateTimeScalar, { description: 'First instant of the bucket (inclusive).' })
   start: Date;
 
-  @Field(() => DateTimeResolver, { description: 'Instant the bucket ends (exclusive).' })
+  @Field(() => DateTimeScalar, { description: 'Instant the bucket ends (exclusive).' })
   end: Date;
 
   @Field(() => [ProviderValue], { description: 'Every provider that MEASURED the bucket, with its value.' })
@@ -240,7 +240,7 @@ export class PortfolioTimeSeries extends BucketWindow {
   @Field(() => [Float], { nullable: 'items', description: 'The compact form: the readings’ values in order, null where MISSING.' })
   values: Array<number | null>;
 
-  @Field(() => [DateTimeResolver], { description: 'The compact form’s time axis: starts[i] is where the bucket of values[i] starts.' })
+  @Field(() => [DateTimeScalar], { description: 'The compact form’s time axis: starts[i] is where the bucket of values[i] starts.' })
   starts: Date[];
 
   @Field(() => MergePolicy, { description: 'The policy each connection’s buckets were merged under.' })

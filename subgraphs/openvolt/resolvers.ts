@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeScalar } from '../../shared/time/date-time-scalar.js';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError, orNotFound } from '../../shared/graph/errors.js';
 import { JSONObjectResolver } from 'graphql-scalars';
@@ -657,7 +657,7 @@ export class OpenvoltMeterResolver {
     return id ? new MeteringPoint(id) : null;
   }
 
-  @FieldResolver(() => DateTimeResolver, {
+  @FieldResolver(() => DateTimeScalar, {
     nullable: true,
     description:
       'When Openvolt last announced new data for this meter (the latest meter_data.received webhook received); null if none within the retention.',

@@ -1,5 +1,6 @@
+import { DateTimeScalar } from '../../shared/time/date-time-scalar.js';
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { JSONObjectResolver } from 'graphql-scalars';
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType, IsStringMap, Meter, nationalMeterPointId } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/graph/provider-names.js';
@@ -160,7 +161,7 @@ export class OpenvoltCustomer {
   @Field(() => [OpenvoltNote], { description: 'Notes attached to the customer.' })
   notes: OpenvoltNote[];
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When the customer was created in Openvolt (UTC).' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the customer was created in Openvolt (UTC).' })
   createdAt: Date | null;
 
   static fromRecord(record: OpenvoltCustomerRecord): OpenvoltCustomer {
@@ -364,7 +365,7 @@ export class OpenvoltMeter extends Meter {
   })
   providerInfo: OpenvoltProviderInfo | null;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTimeScalar, {
     nullable: true,
     description: 'When Openvolt last pulled this meter’s data (UTC); null before the first pull.',
   })
@@ -373,7 +374,7 @@ export class OpenvoltMeter extends Meter {
   @Field(() => OpenvoltPullStatus, { nullable: true, description: 'How Openvolt’s last pull of this meter’s data went.' })
   lastDataPullStatus: PullStatusValue | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When the meter was registered in Openvolt (UTC).' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the meter was registered in Openvolt (UTC).' })
   createdAt: Date | null;
 
   /** The embedded customer, when the provider sent it (saves a customer call). */
@@ -452,7 +453,7 @@ export class OpenvoltConsent {
   @Field(() => String, { nullable: true, description: 'Whether the consent is "active" or "archived".' })
   status: string | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When the consent was archived (UTC); null while active.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the consent was archived (UTC); null while active.' })
   archivedAt: Date | null;
 
   @Field(() => JSONObjectResolver, { nullable: true, description: 'Your own key–value pairs (string values) stored with the consent.' })
@@ -497,7 +498,7 @@ export class OpenvoltDocument {
   @Field(() => JSONObjectResolver, { nullable: true, description: 'Your own key–value pairs (string values) stored with the document.' })
   metadata: Record<string, string> | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When the document was uploaded (UTC).' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the document was uploaded (UTC).' })
   createdAt: Date | null;
 
   static fromRecord(record: OpenvoltDocumentRecord): OpenvoltDocument {
@@ -527,10 +528,10 @@ export class OpenvoltEvent {
   @Field(() => String, { nullable: true, description: 'Id of the Openvolt event subscription that sent it.' })
   subscriptionId: string | null;
 
-  @Field(() => DateTimeResolver, { description: 'When Openvolt says the event happened (UTC).' })
+  @Field(() => DateTimeScalar, { description: 'When Openvolt says the event happened (UTC).' })
   occurredAt: Date;
 
-  @Field(() => DateTimeResolver, { description: 'When this server received the delivery (UTC).' })
+  @Field(() => DateTimeScalar, { description: 'When this server received the delivery (UTC).' })
   receivedAt: Date;
 
   @Field(() => [ID], { description: 'Ids of the Openvolt meters the event concerns (empty when none).' })

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeScalar } from '../../shared/time/date-time-scalar.js';
 import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Meter, nationalMeterPointId } from '../../shared/graph/index.js';
 import type { ProviderName } from '../../shared/graph/provider-names.js';
@@ -119,7 +119,7 @@ export class UmeterAddress {
   @Field(() => [UmeterDevice], { description: 'Meters and devices UMeter lists at the address.' })
   devices: UmeterDevice[];
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When the address was added to UMeter (UTC).' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the address was added to UMeter (UTC).' })
   createdAt: Date | null;
 
   record: UmeterAddressRecord;
@@ -235,10 +235,10 @@ export class UmeterRegisters {
 
 @ObjectType('UmeterUsageInterval', { description: 'One interval of UMeter’s P4 usage: energy per register and its cost.' })
 export class UmeterUsageInterval {
-  @Field(() => DateTimeResolver, { description: 'Start of the interval (inclusive).' })
+  @Field(() => DateTimeScalar, { description: 'Start of the interval (inclusive).' })
   start: Date;
 
-  @Field(() => DateTimeResolver, { description: 'End of the interval (exclusive).' })
+  @Field(() => DateTimeScalar, { description: 'End of the interval (exclusive).' })
   end: Date;
 
   @Field(() => UmeterRegisters, { description: 'Energy per register in the interval, in kWh.' })
@@ -273,10 +273,10 @@ export class UmeterUsage {
   @Field(() => String, { description: 'The connection’s EAN.' })
   ean: string;
 
-  @Field(() => DateTimeResolver, { description: 'Start of the first day (inclusive): 00:00 Europe/Amsterdam.' })
+  @Field(() => DateTimeScalar, { description: 'Start of the first day (inclusive): 00:00 Europe/Amsterdam.' })
   from: Date;
 
-  @Field(() => DateTimeResolver, { description: 'End of the last day (exclusive): 00:00 Europe/Amsterdam of the day after it.' })
+  @Field(() => DateTimeScalar, { description: 'End of the last day (exclusive): 00:00 Europe/Amsterdam of the day after it.' })
   to: Date;
 
   @Field(() => Resolution, { nullable: true, description: 'Length of the intervals: QUARTER_HOUR, HOUR or DAY; null when there are none.' })

@@ -1,4 +1,5 @@
-import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { DateTimeScalar } from '../../../shared/time/date-time-scalar.js';
+import { JSONObjectResolver } from 'graphql-scalars';
 import { createUnionType, Directive, Field, Float, ID, ObjectType } from 'type-graphql';
 import type {
   VolueEventPayload as EventPayloadRecord,
@@ -29,7 +30,7 @@ export class VoluePriceCurveTarget {
 
 @ObjectType('VoluePricePoint', { description: 'The price from one instant until the next point.' })
 export class VoluePricePoint {
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When the price starts to apply.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the price starts to apply.' })
   timestamp: Date | null;
 
   @Field(() => Float, { nullable: true, description: 'The price (or price delta) per energyUnit, in currency.' })
@@ -65,7 +66,7 @@ export class VoluePriceCurvePayload {
 
 @ObjectType('VolueUserEligibilityPayload', { description: 'A UserEligibility event: users who became, or stopped being, eligible.' })
 export class VolueUserEligibilityPayload {
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When eligibility was last computed.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When eligibility was last computed.' })
   lastUpdated: Date | null;
 
   @Field(() => [ID], { description: 'Users who became eligible.' })
@@ -77,7 +78,7 @@ export class VolueUserEligibilityPayload {
 
 @ObjectType('VolueLpcPoint', { description: 'A power limit from one instant for one resolution.' })
 export class VolueLpcPoint {
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When the limit starts.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the limit starts.' })
   timestamp: Date | null;
 
   @Field(() => Float, { nullable: true, description: 'The most power that may be drawn, in kW.' })
@@ -198,7 +199,7 @@ export class VolueEvent {
   @Field(() => ID, { description: 'Volue’s id of the event; quote it as eventId when you report on it.' })
   id: string;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When Volue created the event (UTC).' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When Volue created the event (UTC).' })
   createdAt: Date | null;
 
   @Field(() => String, {
@@ -242,13 +243,13 @@ export class VolueNotification {
   @Field(() => VolueNotificationType, { description: 'What kind of notification it is.' })
   notificationType: VolueNotificationType;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When Volue created the event (UTC).' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When Volue created the event (UTC).' })
   eventCreatedAt: Date | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When Volue sent the notification (UTC).' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When Volue sent the notification (UTC).' })
   sentAt: Date | null;
 
-  @Field(() => DateTimeResolver, { description: 'When this server received it (UTC).' })
+  @Field(() => DateTimeScalar, { description: 'When this server received it (UTC).' })
   receivedAt: Date;
 
   @Field(() => VolueEventPayloadUnion, {

@@ -1,3 +1,4 @@
+import { DateTimeScalar } from '../../../shared/time/date-time-scalar.js';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -11,7 +12,6 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { VOLUE_MAX_PAGE_SIZE } from '../contract.js';
 import { VolueLocationType, VolueNotificationType, VolueResourceType } from './enums.js';
@@ -346,7 +346,7 @@ const POINTS_PER_PAYLOAD = 24 * 62;
 
 @InputType('VolueEnergyPointInput', { description: 'Energy used in one hour.' })
 export class VolueEnergyPointInput {
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTimeScalar, {
     description: 'Start of the hour, on the hour in UTC (e.g. 2026-01-20T11:00:00Z); the hour is [start, start + 1 h).',
   })
   timestamp: Date;
@@ -358,7 +358,7 @@ export class VolueEnergyPointInput {
 
 @InputType('VolueFlexibilityPointInput', { description: 'How much a location can shift in one hour.' })
 export class VolueFlexibilityPointInput {
-  @Field(() => DateTimeResolver, { description: 'Start of the hour, on the hour in UTC.' })
+  @Field(() => DateTimeScalar, { description: 'Start of the hour, on the hour in UTC.' })
   timestamp: Date;
 
   @Field(() => Float, { description: 'Energy in kWh that can be moved in that hour (negative: less consumption).' })

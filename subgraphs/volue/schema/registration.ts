@@ -1,4 +1,5 @@
-import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { DateTimeScalar } from '../../../shared/time/date-time-scalar.js';
+import { JSONObjectResolver } from 'graphql-scalars';
 import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Meter, nationalMeterPointId } from '../../../shared/graph/index.js';
 import type { ProviderName } from '../../../shared/graph/provider-names.js';
@@ -172,7 +173,7 @@ export class VolueEnrollment {
   @Field(() => ID, { nullable: true, description: 'Volue’s id of the enrollment; null when not enrolled.' })
   enrollmentId: string | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When the user enrolled (UTC); null when not enrolled.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the user enrolled (UTC); null when not enrolled.' })
   enrolledAt: Date | null;
 
   static of(record: VolueEnrollmentRecord): VolueEnrollment {

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeScalar } from '../../../shared/time/date-time-scalar.js';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import type { VolueNotificationTypeName, VolueReportRecord, VolueWebhookLogRecord, VolueWebhookRecord } from '../contract.js';
 import { VolueNotificationType, VolueWebhookStatus } from './enums.js';
@@ -27,10 +27,10 @@ export class VolueWebhook {
   @Field(() => VolueWebhookStatus, { nullable: true, description: 'How Volue judges it from recent deliveries.' })
   status: VolueWebhookStatus | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When it was created (UTC).' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was created (UTC).' })
   createdAt: Date | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When it was last changed (UTC).' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was last changed (UTC).' })
   modifiedAt: Date | null;
 
   static fromRecord(record: VolueWebhookRecord): VolueWebhook {
@@ -66,7 +66,7 @@ export class VolueWebhookDelivery {
   @Field(() => VolueNotificationType, { nullable: true, description: 'What kind of notification it was.' })
   notificationType: VolueNotificationType | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When Volue sent it (UTC).' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When Volue sent it (UTC).' })
   sentAt: Date | null;
 
   @Field(() => String, { nullable: true, description: 'The X-Payload-Signature it carried; null when the webhook has no secret.' })
@@ -132,7 +132,7 @@ export class VolueReportReceipt {
   @Field(() => ID, { nullable: true, description: 'The event the report answers, if any.' })
   eventId: string | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When Volue stored the report (UTC).' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When Volue stored the report (UTC).' })
   createdAt: Date | null;
 
   static fromRecord(record: VolueReportRecord): VolueReportReceipt {
