@@ -92,9 +92,16 @@ export interface GatewayTuning {
   queryPlanCacheMiB: number;
   /** How long the planner thread may have nothing to plan before it is stopped (plugins/query-planning.ts). */
   plannerIdleMs: number;
+  /** Answer a query one subgraph answers whole with its answer as it comes (single-fetch.ts). */
+  answerSingleFetchesDirectly: boolean;
 }
 
-export const DEFAULT_TUNING: GatewayTuning = { keepAlive: true, queryPlanCacheMiB: 30, plannerIdleMs: 30_000 };
+export const DEFAULT_TUNING: GatewayTuning = {
+  keepAlive: true,
+  queryPlanCacheMiB: 30,
+  plannerIdleMs: 30_000,
+  answerSingleFetchesDirectly: true,
+};
 
 /** Every setting: its validator, default and description. */
 export const GATEWAY_SETTINGS = {

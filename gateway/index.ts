@@ -1,4 +1,4 @@
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import { readFileSync } from 'node:fs';
@@ -31,6 +31,7 @@ import { useReadingsInFlight, type ReadingsGate } from './plugins/readings-in-fl
 import { useRoles } from './plugins/roles.js';
 import { useSubgraphDedup } from './plugins/subgraph-dedup.js';
 import { useTracing } from './plugins/tracing.js';
+import { answeringSingleFetchesDirectly, type SingleFetchStats } from './single-fetch.js';
 import { subgraphServices } from './subgraph-calls.js';
 import { createSubgraphAgent, createSubgraphFetcher } from './subgraph-fetch.js';
 import { SUPERGRAPH_PATH, readSupergraph } from './supergraph.js';
@@ -68,6 +69,8 @@ export interface GatewayOptions extends Partial<GatewayConfig> {
 /** The gateway server, with how often a request found its query plan already made, and its readings in flight. */
 export interface RunningGateway extends RunningServer {
   queryPlanCache: QueryPlanCacheStats;
+  /** Queries answered with one subgraph's answer as it came (single-fetch.ts). */
+  singleFetches: SingleFetchStats;
   readingsInFlight: Pick<ReadingsGate, 'budget' | 'readingsInFlight' | 'operationsWaiting' | 'waited'>;
 }
 
@@ -110,15 +113,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   // One agent for every subgraph: connections stay open between requests (no TCP handshake per fetch).
   const agent = createSubgraphAgent({ keepAlive: tuning.keepAlive, idleTimeoutMs: config.subgraphIdleTimeoutMs });
-  const gateway = new ApolloGateway({
+  const services = new Map<string, GraphQLDataSource>();
+  const apolloGateway = new ApolloGateway({
     supergraphSdl,
     queryPlannerConfig: { cache: onlyOne(plugins, 'queryPlanCache') },
     buildService: subgraphServices(
       plugins,
       createSubgraphFetcher(agent, config.subgraphSecret),
       (name, composedUrl) => urlOf.get(name) ?? composedUrl,
+      services,
     ),
   });
+  const singleFetches: SingleFetchStats = { answeredDirectly: 0 };
+  const gateway = tuning.answerSingleFetchesDirectly
+    ? answeringSingleFetchesDirectly(apolloGateway, planCache.cache, services, singleFetches)
+    : apolloGateway;
   const server = await startGraphQLServer({
     name: 'gateway',
     host: config.host,
@@ -147,6 +156,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     ...server,
     queryPlanCache: planCache.stats,
+    singleFetches,
     readingsInFlight: readingsInFlight.gate,
     stop: async () => {
       try {

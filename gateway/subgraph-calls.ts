@@ -4,12 +4,14 @@ import type { GatewayPlugin, SubgraphCall } from './plugins/plugin.js';
 /**
  * How the gateway calls each subgraph: Apollo's stock data source over our fetch (subgraph-fetch.ts:
  * kept-alive connections, the request's deadline), inside the plugins' layers, the first plugin's
- * outermost. `urlOf` says where a subgraph is, given the URL composed into the supergraph.
+ * outermost. `urlOf` says where a subgraph is, given the URL composed into the supergraph; each data source
+ * built is also kept in `built` under its subgraph's name (single-fetch.ts calls them too).
  */
 export function subgraphServices(
   plugins: GatewayPlugin[],
   fetcher: RemoteGraphQLDataSource['fetcher'],
   urlOf: (subgraph: string, composedUrl: string) => string,
+  built: Map<string, GraphQLDataSource>,
 ): (subgraph: ServiceEndpointDefinition) => GraphQLDataSource {
   const layers = plugins.flatMap((plugin) => (plugin.wrapSubgraphCall ? [plugin.wrapSubgraphCall] : []));
   /** Per subgraph, calls[i] goes through layers i and below; calls[layers.length] is the bare fetch. */
@@ -23,6 +25,8 @@ export function subgraphServices(
       calls[index] = layers[index]!(calls[below]!, { subgraph: name, peer: (other) => callsOf.get(other)?.[below] });
     }
     callsOf.set(name, calls);
-    return { process: calls[0]! };
+    const service = { process: calls[0]! };
+    built.set(name, service);
+    return service;
   };
 }

@@ -47,6 +47,11 @@ export class CountingQueryPlanCache implements QueryPlanCache {
         : undefined;
   }
 
+  /** The plan under a key, if any, not counted as a lookup. */
+  async peek(key: string): Promise<QueryPlan | undefined> {
+    return this.plans?.get(key);
+  }
+
   async get(key: string): Promise<QueryPlan | undefined> {
     const plan = await this.plans?.get(key);
     const ahead = this.lookedUp.get(key) ?? 0;
