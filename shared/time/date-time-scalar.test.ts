@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTimeResolver } from 'graphql-scalars';
 import { describe, expect, it } from 'vitest';
-import { DateTimeScalar } from './date-time-scalar.js';
+import { DateTimeScalar, isoString } from './date-time-scalar.js';
 
 describe('DateTimeScalar', () => {
   it('answers the string JSON would have made of graphql-scalars’ Date, for every instant', () => {
@@ -24,5 +24,20 @@ describe('DateTimeScalar', () => {
     expect(DateTimeScalar.toConfig()).toMatchObject({ name: 'DateTime', description: DateTimeResolver.description });
     expect(DateTimeScalar.specifiedByURL).toBe(DateTimeResolver.specifiedByURL);
     expect(DateTimeScalar.parseValue('2026-11-02T00:00:00Z')).toEqual(new Date('2026-11-02T00:00:00Z'));
+  });
+});
+
+describe('isoString', () => {
+  it('writes every instant as toISOString does', () => {
+    fc.assert(
+      fc.property(fc.date({ noInvalidDate: true }), (date) => {
+        expect(isoString(date)).toBe(date.toISOString());
+      }),
+    );
+  });
+
+  it('still does once its memory of recent instants has filled and emptied (two years of half hours, twice)', () => {
+    const halfHours = Array.from({ length: 2 * 17_520 }, (_, index) => new Date(Date.UTC(2024, 0, 1) + index * 1_800_000));
+    for (const date of [...halfHours, ...halfHours]) expect(isoString(date)).toBe(date.toISOString());
   });
 });
