@@ -1,6 +1,5 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Agent, request, type IncomingMessage } from 'node:http';
-import { buffer } from 'node:stream/consumers';
 import { Headers, Response } from 'node-fetch';
 import { currentDeadline, REQUEST_TIMEOUT_HEADER, timeToGive } from '../shared/connector/deadline.js';
 import { REQUEST_ID_HEADER, currentRequest } from '../shared/observability/request-context.js';
@@ -102,10 +101,21 @@ function post(url: string, init: FetchInit, agent: Agent | false, signal: AbortS
     outgoing.once('response', (answer: IncomingMessage) => {
       outgoing.off('error', fail);
       outgoing.on('error', () => {}); // reported through the body stream below
-      buffer(answer).then(
-        (content) =>
-          resolve(new Response(content, { url, status: answer.statusCode, statusText: answer.statusMessage, headers: headersOf(answer) })),
-        (error: Error) => reject(signal?.aborted ? new DeadlineExceededError() : error),
+      // Chunks joined once at the end (stream/consumers' buffer() goes through a Blob: a copy more).
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const cutOff = (error: Error) => reject(signal?.aborted ? new DeadlineExceededError() : error);
+      answer.once('error', cutOff);
+      answer.once('close', () => answer.complete || cutOff(new Error('the subgraph closed the connection mid-answer')));
+      answer.once('end', () =>
+        resolve(
+          new Response(Buffer.concat(chunks), {
+            url,
+            status: answer.statusCode,
+            statusText: answer.statusMessage,
+            headers: headersOf(answer),
+          }),
+        ),
       );
     });
     outgoing.end(body);
