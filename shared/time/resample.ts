@@ -1,6 +1,6 @@
 import type { ResolvedRange } from './range.js';
 import type { NativeInterval } from './registers.js';
-import { type EnergyUnit, ReadingQuality, type ReadingResult, type Resolution, type TimeSeriesResult } from './types.js';
+import { type EnergyUnit, ReadingQuality, type Resolution, type TimeSeriesResult } from './types.js';
 import { convertEnergy, EnergySum, roundEnergy } from './units.js';
 
 const QUALITY_RANK: Record<ReadingQuality, number> = {
@@ -50,15 +50,13 @@ export function resample(
     if (current === undefined || rank(interval) >= rank(current)) byStart.set(startMs, interval);
   }
 
-  const readings: ReadingResult[] = [];
-  const values: Array<number | null> = [];
-  const starts: Date[] = [];
+  const bucketCount = Math.max(boundaries.length - 1, 0);
+  const values: Array<number | null> = new Array(bucketCount);
+  const qualities: ReadingQuality[] = new Array(bucketCount);
   const total = new EnergySum();
   let missing = 0;
-  for (let bucket = 0; bucket + 1 < boundaries.length; bucket++) {
-    const start = new Date(boundaries[bucket]!);
+  for (let bucket = 0; bucket < bucketCount; bucket++) {
     const bucketEnd = boundaries[bucket + 1]!;
-    const end = new Date(bucketEnd);
     const sum = new EnergySum();
     let quality: ReadingQuality = ReadingQuality.MEASURED;
     let cursor = boundaries[bucket]!;
@@ -69,20 +67,19 @@ export function resample(
       if (part.quality === ReadingQuality.ESTIMATED) quality = ReadingQuality.ESTIMATED;
       cursor = part.endMs;
     }
-    starts.push(start);
     if (cursor === bucketEnd) {
       const value = convertEnergy(sum.value, unit, range.unit);
       total.add(value);
-      readings.push({ start, end, value, quality });
-      values.push(value);
+      values[bucket] = value;
+      qualities[bucket] = quality;
     } else {
       missing += 1;
-      readings.push({ start, end, value: null, quality: ReadingQuality.MISSING });
-      values.push(null);
+      values[bucket] = null;
+      qualities[bucket] = ReadingQuality.MISSING;
     }
   }
 
-  return {
+  const series = {
     resolution: range.resolution,
     nativeResolution,
     unit: range.unit,
@@ -90,10 +87,29 @@ export function resample(
     from: new Date(range.fromMs),
     to: new Date(range.toMs),
     total: roundEnergy(total.value),
-    count: readings.length,
+    count: bucketCount,
     missing,
-    readings,
     values,
-    starts,
-  };
+  } as TimeSeriesResult;
+  // The per-reading objects and the time axis are made when first read: a query for the compact form
+  // (values) never makes them, one for readings makes them once (175,200 objects for a large series).
+  // One Date per boundary serves as a bucket's start and the bucket before's end.
+  let instants: Date[] | undefined;
+  const dates = () => (instants ??= boundaries.map((boundary) => new Date(boundary)));
+  defineOnce(series, 'starts', () => dates().slice(0, bucketCount));
+  defineOnce(series, 'readings', () =>
+    values.map((value, bucket) => ({ start: dates()[bucket]!, end: dates()[bucket + 1]!, value, quality: qualities[bucket]! })),
+  );
+  return series;
+}
+
+/** An own, enumerable property computed on its first read (so a spread or JSON of the series still has it). */
+function defineOnce<K extends keyof TimeSeriesResult>(series: TimeSeriesResult, key: K, make: () => TimeSeriesResult[K]): void {
+  let made: TimeSeriesResult[K] | undefined;
+  Object.defineProperty(series, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => (made ??= make()),
+    set: (value: TimeSeriesResult[K]) => void (made = value),
+  });
 }
