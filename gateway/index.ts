@@ -31,6 +31,7 @@ import { useReadingsInFlight, type ReadingsGate } from './plugins/readings-in-fl
 import { useRoles } from './plugins/roles.js';
 import { useSubgraphDedup } from './plugins/subgraph-dedup.js';
 import { useTracing } from './plugins/tracing.js';
+import { stringifyResult } from './raw-answers.js';
 import { answeringSingleFetchesDirectly, type SingleFetchStats } from './single-fetch.js';
 import { subgraphServices } from './subgraph-calls.js';
 import { createSubgraphAgent, createSubgraphFetcher } from './subgraph-fetch.js';
@@ -124,7 +125,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       services,
     ),
   });
-  const singleFetches: SingleFetchStats = { answeredDirectly: 0 };
+  const singleFetches: SingleFetchStats = { answeredDirectly: 0, passedAsText: 0 };
   const gateway = tuning.answerSingleFetchesDirectly
     ? answeringSingleFetchesDirectly(apolloGateway, planCache.cache, services, singleFetches)
     : apolloGateway;
@@ -148,6 +149,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     context: async (req) => Object.assign({}, ...plugins.map((plugin) => plugin.context?.(req))),
     metrics,
     health: onlyOne(plugins, 'health'),
+    stringifyResult,
   }).catch(async (error: unknown) => {
     agent.destroy();
     await store?.close();

@@ -15,10 +15,13 @@ import {
 } from 'graphql';
 import type { CountingQueryPlanCache } from './plugins/plan-cache-stats.js';
 import { planCacheKey } from './plugins/query-planning.js';
+import { RawData, keepAnswerAsText } from './raw-answers.js';
 
 /** How many operations the gateway answered with one subgraph's answer as it came (for tests and /metrics-like checks). */
 export interface SingleFetchStats {
   answeredDirectly: number;
+  /** Of those, the answers whose data went to the client as the subgraph's text, unparsed (raw-answers.ts). */
+  passedAsText: number;
 }
 
 /**
@@ -69,7 +72,9 @@ export function answeringSingleFetchesDirectly(
           if (errors) return { errors };
         }
         stats.answeredDirectly += 1;
-        return fetchWhole(context, operation, fetch, service);
+        const answer = await fetchWhole(context, operation, fetch, service);
+        if (answer.data instanceof RawData) stats.passedAsText += 1;
+        return answer;
       };
       return { ...loaded, executor: direct };
     },
@@ -107,6 +112,8 @@ async function fetchWhole(
   const variables: Record<string, unknown> = {};
   for (const name of fetch.variableUsages ?? []) if (given[name] !== undefined) variables[name] = given[name];
   let response;
+  // Its data can stay text: this request's one subgraph call is this one, and its answer is the client's.
+  keepAnswerAsText(context.context);
   try {
     response = await service.process({
       // GraphQLDataSourceRequestKind.INCOMING_OPERATION: @apollo/gateway does not export the enum.

@@ -62,8 +62,10 @@ describe('queries one subgraph answers whole', () => {
     expect(first.direct.errors).toEqual([]);
     // Planned on the planner thread before the gateway executes it, so the first request is answered directly too.
     expect(first.answeredDirectly).toBe(1);
+    const passedAsText = stack.gateway.singleFetches.passedAsText;
     const again = await bothAnswers(meter, { first: 3 });
     expect(again.answeredDirectly).toBe(1);
+    expect(stack.gateway.singleFetches.passedAsText - passedAsText).toBe(1); // its data never parsed by the gateway
     expect(again.direct).toEqual(again.reference);
     expect(again.direct.data.openvoltMeters.nodes).toHaveLength(3);
     expect(again.direct.data.openvoltMeters.nodes[0].consumption.readings).toHaveLength(24);
@@ -100,8 +102,10 @@ describe('queries one subgraph answers whole', () => {
     const query = `query FailingProvider { openvoltMeters(first: 2) { nodes { id } } }`;
     simulator.setFaults({ errorRate: 1, errorStatus: 503 });
     try {
+      const passedAsText = stack.gateway.singleFetches.passedAsText;
       const { direct, reference, answeredDirectly } = await bothAnswers(query);
       expect(answeredDirectly).toBe(1);
+      expect(stack.gateway.singleFetches.passedAsText).toBe(passedAsText); // an answer with errors is parsed
       expect(direct.errors.length).toBeGreaterThan(0);
       expect(direct.errors[0]!.extensions?.code).toMatch(/^UPSTREAM_/);
       expect(direct).toEqual(reference);

@@ -1,3 +1,4 @@
+import { RawData, answerKeptAsText } from '../raw-answers.js';
 import { isMutation } from '../subgraph-fetch.js';
 import { isIncomingOperation, type GatewayPlugin, type SubgraphRequest, type SubgraphResponse } from './plugin.js';
 
@@ -27,8 +28,9 @@ export function useSubgraphDedup(): GatewayPlugin {
         }
         shared.consumers++;
         const response = await shared.response;
-        // The gateway merges each answer into its own result tree: a shared answer is copied per request.
-        return shared.consumers > 1 ? structuredClone(response) : response;
+        // The gateway merges each answer into its own result tree: a shared answer is copied per request
+        // (data kept as text is never changed, and a copy would lose what it is).
+        return shared.consumers > 1 && !(response.data instanceof RawData) ? structuredClone(response) : response;
       };
     },
   };
@@ -38,5 +40,6 @@ function deduplicationKey(request: SubgraphRequest): string | undefined {
   if (!isIncomingOperation(request)) return undefined; // a health check or schema load
   const { query, variables, operationName } = request.request;
   if (!query || isMutation(query)) return undefined;
-  return JSON.stringify([query, operationName ?? null, variables ?? null]);
+  // An answer kept as text is shared only with requests that take it as text.
+  return JSON.stringify([query, operationName ?? null, variables ?? null, answerKeptAsText(request.context)]);
 }

@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -103,6 +103,8 @@ export interface GraphQLServerOptions<TContext extends BaseContext> extends Serv
   introspection?: boolean;
   /** Development mode: errors carry stack traces (default false: never sent). */
   debug?: boolean;
+  /** How an answer is written as JSON (default Apollo Server's; the gateway writes a subgraph's text as it came). */
+  stringifyResult?: ApolloServerOptions<TContext>['stringifyResult'];
 }
 
 /**
@@ -126,6 +128,7 @@ export async function startGraphQLServer<TContext extends BaseContext>(options: 
     // stopOnSignals stops every server of the process in order; Apollo's own handler would stop just
     // this one and then re-raise the signal.
     stopOnTerminationSignals: false,
+    ...(options.stringifyResult ? { stringifyResult: options.stringifyResult } : {}),
     validationRules: options.validationRules ?? [],
     formatError: (formatted, error) =>
       withRequestId(options.formatError?.(formatted, error) ?? formatClientError(formatted, error, log.error, options.debug ?? false)),
