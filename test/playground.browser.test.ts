@@ -130,7 +130,7 @@ describe.skipIf(!CHROMIUM)('the playground in a browser', () => {
     await image.waitFor({ timeout: 20_000 });
     await expect(image.getAttribute('src')).resolves.toMatch(/^data:image\/png;base64,/);
     await expect(image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth)).resolves.toBeGreaterThan(0);
-    await expect(page.getByText(/EnerkeyFacilityOverview: \d+ time series, 1 image\./).count()).resolves.toBe(1);
+    await expect.poll(() => page.getByText(/EnerkeyFacilityOverview: \d+ time series, 1 image\./).count()).toBe(1); // rendered beside the image, not always in the same frame
 
     // The documentation explorer reads the schema's descriptions.
     await page.getByLabel('Show Documentation Explorer').click();

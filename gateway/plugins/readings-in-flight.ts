@@ -5,9 +5,10 @@ import type { QueryLimits } from '../../shared/subgraph/query-limits.js';
 import type { GatewayPlugin } from './plugin.js';
 
 /**
- * A budget of readings in flight (docs/benchmarks.md, "Memory"): the gateway holds a large series three
- * times over while it answers — the subgraph's JSON, the parsed tree and the tree it shapes for the client
- * — so its memory grows with the readings it is answering at once, not with one query's. An operation
+ * A budget of readings in flight (docs/benchmarks.md, "Memory"): the gateway holds a large series more
+ * than once while it answers — the subgraph's JSON and the answer it writes, and for an operation
+ * @apollo/gateway executes the parsed tree and the tree it shapes too — so its memory grows with the
+ * readings it is answering at once, not with one query's. An operation
  * estimated to fetch readings (the same estimate as the readings cap) waits, in arrival order, until its
  * readings fit in the budget, and gives them back when its answer has been written or its client has gone.
  * With the budget at the cap (the default), the largest queries the limits allow are answered one at a
