@@ -41,6 +41,13 @@ const httpFetcher = GraphiQL.createFetcher({
 // not define is dropped, so the server runs the document's only operation, or says it needs a name.
 const definedOperations = (query) =>
   new Set([...query.matchAll(/\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/g)].map((m) => m[1]));
+// The charts' caption names the operation that ran: the document's only one when the name was dropped.
+const operationRun = (params) => {
+  if (!params.operationName) return null;
+  const defined = definedOperations(params.query);
+  if (defined.has(params.operationName)) return params.operationName;
+  return defined.size === 1 ? [...defined][0] : null;
+};
 const sendOperation = (params, options) =>
   params.operationName && !definedOperations(params.query).has(params.operationName)
     ? httpFetcher({ ...params, operationName: undefined }, options)
@@ -50,7 +57,7 @@ const fetcher = (params, options) => {
   if (params.operationName === 'IntrospectionQuery') return answer;
   return Promise.resolve(answer).then((result) => {
     if (result && typeof result === 'object' && 'data' in result) {
-      lastResult.set({ operationName: params.operationName ?? null, ...chartables(result.data) });
+      lastResult.set({ operationName: operationRun(params), ...chartables(result.data) });
     }
     return result;
   });
