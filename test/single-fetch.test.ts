@@ -53,7 +53,10 @@ afterAll(async () => {
 describe('queries one subgraph answers whole', () => {
   it.each(EXAMPLES.map((example) => [example.file, example] as const))('%s: the same answer either way', async (_file, example) => {
     const { direct, reference } = await bothAnswers(example.query, example.variables ?? undefined);
-    expect(direct).toEqual(reference);
+    // A latest reading moves on every five minutes of the wall clock: one that moved between the two
+    // requests is asked once more, so the direct answer must equal the answer before or after it.
+    const after = withoutRequestIds(await apollo.query(example.query, example.variables ?? undefined));
+    expect([reference, after]).toContainEqual(direct);
   });
 
   it('answers a single-subgraph query directly, planned or not yet, and a join never', async () => {
