@@ -14,6 +14,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { CountingQueryPlanCache } from './plugins/plan-cache-stats.js';
+import { INCOMING_OPERATION } from './plugins/plugin.js';
 import { planCacheKey } from './plugins/query-planning.js';
 import { RawData, keepAnswerAsText } from './raw-answers.js';
 
@@ -116,8 +117,7 @@ async function fetchWhole(
   keepAnswerAsText(context.context);
   try {
     response = await service.process({
-      // GraphQLDataSourceRequestKind.INCOMING_OPERATION: @apollo/gateway does not export the enum.
-      kind: 'incoming operation',
+      kind: INCOMING_OPERATION,
       request: { query: fetch.operation, variables, operationName: fetch.operationName },
       incomingRequestContext: context,
       context: context.context,

@@ -45,8 +45,11 @@ export interface SubgraphCallContext {
  * (GraphQLDataSourceRequestKind.INCOMING_OPERATION; @apollo/gateway does not export the enum).
  */
 export function isIncomingOperation(request: SubgraphRequest): boolean {
-  return String(request.kind) === 'incoming operation';
+  return String(request.kind) === INCOMING_OPERATION;
 }
+
+/** GraphQLDataSourceRequestKind.INCOMING_OPERATION's value, for a call the gateway makes for a client. */
+export const INCOMING_OPERATION = 'incoming operation';
 
 /** The one contribution of a kind that at most one plugin may make. */
 export function onlyOne<K extends 'queryPlanCache' | 'health'>(plugins: GatewayPlugin[], kind: K): GatewayPlugin[K] | undefined {
